@@ -1,0 +1,33 @@
+"""The FastAPI application: composes the rooms; holds no business logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from redres import __version__
+from redres.api import errors
+from redres.api.routers import sites
+from redres.config import Settings
+from redres.db import make_engine
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """An app bound to one database; tests build one per configuration."""
+    app = FastAPI(title="redres", version=__version__,
+                  description="Red resources: a catalogue of revolutionary heritage and study routes.")
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+    errors.install(app)
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and database reachability, for load balancers."""
+        with app.state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(sites.router)
+    return app

@@ -1,0 +1,67 @@
+"""The audit trail: every write to the registry records who, when, what, before and after."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from redres.catalog.models import AuditLog
+
+SYSTEM_ACTOR = "system"
+
+
+def snapshot(record: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A JSON-safe copy of a record's columns, for the before/after of an audit entry."""
+    data = record.model_dump(exclude=set(exclude))
+    return {key: _jsonable(value) for key, value in data.items()}
+
+
+def record(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: int,
+    action: str,
+    actor: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditLog:
+    """Add an audit entry in the caller's transaction, so it commits or fails with the change.
+
+    Only the fields that changed are kept in before/after, which keeps the log readable.
+    """
+    if before is not None and after is not None:
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        changed.discard("updated_at")
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after.get(k) for k in sorted(changed)}
+    entry = AuditLog(
+        entity=entity, entity_id=entity_id, action=action, actor=actor, before=before, after=after
+    )
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, *, entity: str, entity_id: int) -> list[AuditLog]:
+    """A record's audit entries, oldest first."""
+    stmt = (
+        select(AuditLog)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+        .order_by(col(AuditLog.at), col(AuditLog.id))
+    )
+    return list(session.exec(stmt))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value

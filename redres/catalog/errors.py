@@ -1,0 +1,26 @@
+"""Errors of the registry, each also the builtin it specialises so plain callers can catch it."""
+
+from __future__ import annotations
+
+from redres.errors import RedresError
+
+
+class CatalogError(RedresError):
+    """Base of the registry's errors."""
+
+
+class NotFound(CatalogError, LookupError):
+    """No record with that id or slug is visible to the caller."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(f"{entity} {key!r} not found")
+
+
+class Conflict(CatalogError, ValueError):
+    """A write would break a uniqueness rule (slug, registry code) or an invalid transition."""
+
+
+class InvalidQuery(CatalogError, ValueError):
+    """A list or search request whose parameters cannot be honoured."""

@@ -1,0 +1,312 @@
+"""The registry's tables (SQLModel): the whole domain of DESIGN.md, one class per concept.
+
+Validation of user input happens in `schemas.py`; these classes describe storage only.
+Coordinates are WGS-84 lon/lat columns on every engine; on PostgreSQL the migration adds a
+generated PostGIS point with GiST indexes so bbox and radius queries are indexed there too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from redres.catalog.enums import (
+    Category,
+    Condition,
+    CourseFormat,
+    FeedbackStatus,
+    Period,
+    Protection,
+    Reservation,
+    Role,
+    RouteKind,
+    Status,
+    TravelMode,
+)
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC."""
+    return datetime.now(UTC)
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+def _enum(length: int = 32, **kw: Any) -> Any:
+    return Field(sa_type=String(length), **kw)
+
+
+class Site(SQLModel, table=True):
+    """A red resource: the unit of the registry (名录)."""
+
+    __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    code: str | None = Field(default=None, max_length=64, unique=True)
+    name: str = Field(max_length=200, index=True)
+    name_en: str | None = Field(default=None, max_length=300)
+    aliases: list[str] = _json_list()
+    category: Category = _enum(index=True)
+    period: Period | None = _enum(default=None, nullable=True, index=True)
+    years: str | None = Field(default=None, max_length=32)
+    protection: Protection | None = _enum(default=None, nullable=True, index=True)
+    designations: list[str] = _json_list()
+    district: str | None = Field(default=None, max_length=100, index=True)
+    address: str | None = Field(default=None, max_length=300)
+    lon: float | None = None
+    lat: float | None = None
+    footprint: str | None = None  # GeoJSON geometry text (boundary or protection zone)
+    opening_hours: str | None = Field(default=None, max_length=500)
+    hours_note: str | None = Field(default=None, max_length=1000)
+    last_entry_minutes: int | None = None
+    reservation: Reservation | None = _enum(default=None, nullable=True)
+    reservation_days: int | None = None
+    capacity: int | None = None
+    visit_minutes: int | None = None
+    admission: str | None = Field(default=None, max_length=300)
+    accessibility: str | None = Field(default=None, max_length=500)
+    contact: str | None = Field(default=None, max_length=300)
+    condition: Condition | None = _enum(default=None, nullable=True)
+    survey_date: date | None = None
+    surveyor: str | None = Field(default=None, max_length=100)
+    ownership: str | None = Field(default=None, max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    status: Status = _enum(default=Status.draft, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Source(SQLModel, table=True):
+    """A publication or web page that a fact was taken from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, index=True)
+    title: str = Field(max_length=500)
+    url: str | None = Field(default=None, max_length=1000)
+    publisher: str | None = Field(default=None, max_length=200)
+    accessed: date | None = None
+
+
+class Citation(SQLModel, table=True):
+    """Links a source to the record it supports (a site, story, person or event)."""
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "entity", "entity_id"),
+        Index("ix_citation_entity", "entity", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE")
+    entity: str = Field(max_length=16)
+    entity_id: int
+    note: str | None = Field(default=None, max_length=500)
+
+
+class Theme(SQLModel, table=True):
+    """A theme of study (founding of the Party, martyrs, ...)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    name: str = Field(max_length=100)
+    name_en: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+
+
+class SiteTheme(SQLModel, table=True):
+    """How strongly a site speaks to a theme (0 < weight <= 1); the planner scores with it."""
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, ondelete="CASCADE", index=True)
+    weight: float = 1.0
+
+
+class Story(SQLModel, table=True):
+    """A told account tied to sites, people and events."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    title: str = Field(max_length=300)
+    title_en: str | None = Field(default=None, max_length=300)
+    summary: str | None = Field(default=None, max_length=1000)
+    body: str = ""
+    audience: str = Field(default="general", max_length=32)
+    language: str = Field(default="zh", max_length=16)
+    status: Status = _enum(default=Status.draft, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """A person tied to the registry's stories and events."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    born: str | None = Field(default=None, max_length=10)
+    died: str | None = Field(default=None, max_length=10)
+    summary: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """A historical event; dates may be a year, a month or a day (YYYY[-MM[-DD]])."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    date: str | None = Field(default=None, max_length=10)
+    end_date: str | None = Field(default=None, max_length=10)
+    summary: str | None = None
+
+
+class StorySite(SQLModel, table=True):
+    """Which sites a story is about."""
+
+    story_id: int = Field(foreign_key="story.id", primary_key=True, ondelete="CASCADE")
+    site_id: int = Field(foreign_key="site.id", primary_key=True, ondelete="CASCADE", index=True)
+
+
+class StoryPerson(SQLModel, table=True):
+    """Which people a story tells of."""
+
+    story_id: int = Field(foreign_key="story.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+
+
+class StoryEvent(SQLModel, table=True):
+    """Which events a story tells of."""
+
+    story_id: int = Field(foreign_key="story.id", primary_key=True, ondelete="CASCADE")
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+
+
+class EventSite(SQLModel, table=True):
+    """Where an event took place."""
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    site_id: int = Field(foreign_key="site.id", primary_key=True, ondelete="CASCADE", index=True)
+
+
+class EventPerson(SQLModel, table=True):
+    """Who took part in an event."""
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+
+
+class Route(SQLModel, table=True):
+    """A study route: curated by an editor or planned by the solver."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=300)
+    description: str | None = None
+    kind: RouteKind = _enum(default=RouteKind.curated)
+    theme_id: int | None = Field(default=None, foreign_key="theme.id")
+    days: int = 1
+    mode: TravelMode = _enum(default=TravelMode.walk)
+    status: Status = _enum(default=Status.draft, index=True)
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RouteStop(SQLModel, table=True):
+    """One stop of a route, in day and order."""
+
+    __table_args__ = (UniqueConstraint("route_id", "day", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    route_id: int = Field(foreign_key="route.id", ondelete="CASCADE", index=True)
+    day: int = 1
+    position: int
+    site_id: int = Field(foreign_key="site.id")
+    minutes: int | None = None
+    note: str | None = None
+
+
+class Instructor(SQLModel, table=True):
+    """A teacher of on-site lessons (师资); contact is for staff only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    organisation: str | None = Field(default=None, max_length=200)
+    expertise: str | None = Field(default=None, max_length=500)
+    contact: str | None = Field(default=None, max_length=200)
+
+
+class Course(SQLModel, table=True):
+    """An on-site lesson (现场教学) on a site or on a stop of a route."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    route_id: int | None = Field(default=None, foreign_key="route.id")
+    stop: int | None = None
+    format: CourseFormat = _enum(default=CourseFormat.on_site_lecture)
+    duration_minutes: int | None = None
+    instructor_id: int | None = Field(default=None, foreign_key="instructor.id")
+    outline: str | None = None
+    status: Status = _enum(default=Status.draft)
+
+
+class Feedback(SQLModel, table=True):
+    """A visitor's rating and comment, shown only once an editor approves it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(max_length=8)
+    target_id: int
+    rating: int
+    comment: str | None = Field(default=None, max_length=2000)
+    status: FeedbackStatus = _enum(default=FeedbackStatus.pending, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A staff account; anonymous visitors need none."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    password_hash: str = Field(max_length=300)
+    role: Role = _enum()
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who changed what and when, with the values before and after."""
+
+    __table_args__ = (Index("ix_auditlog_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=64)
+    entity: str = Field(max_length=16)
+    entity_id: int
+    action: str = Field(max_length=16)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class SearchTerm(SQLModel, table=True):
+    """Search index: Chinese n-grams and pinyin/English prefixes of a site's searchable text.
+
+    `term` uses a binary collation on every engine so prefix ranges match the same rows.
+    """
+
+    __table_args__ = (Index("ix_searchterm_kind_term", "kind", "term"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=4)
+    term: str = Field(
+        sa_type=String(200).with_variant(String(200, collation="C"), "postgresql")
+    )

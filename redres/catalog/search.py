@@ -1,0 +1,183 @@
+"""Search for Chinese users: Chinese n-grams, pinyin (full and initials) and English words.
+
+Each site's searchable text is broken into terms stored in `SearchTerm`:
+- `zh`: every single character and character bigram of the name, aliases, address and story
+  titles, so two-character queries (八七, 五大, 农讲) are an indexed equality lookup;
+- `py` / `in`: the full pinyin and the initials of the name and aliases, from each syllable on,
+  so `baqi` and `bqhy` are indexed prefix ranges (binary collation on every engine);
+- `en`: the English name from each word on, and the registry code.
+
+The index only finds candidates; `rank()` then checks the real text and orders the hits
+exact name > name prefix > contains > story text, identically on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_JUNK = re.compile(r"[^0-9a-z]+")
+_ZH_JUNK = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20()\[\]\"'“”‘’·,.;:!?/\\-]+")
+
+RANK_EXACT, RANK_PREFIX, RANK_CONTAINS, RANK_STORY = 0, 1, 2, 3
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchText:
+    """The text of one site that search looks at."""
+
+    name: str
+    aliases: Sequence[str] = ()
+    name_en: str | None = None
+    address: str | None = None
+    code: str | None = None
+    story_titles: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A normalised query: the Chinese form, or the Latin form for pinyin/English."""
+
+    zh: str
+    latin: str
+
+    @property
+    def is_chinese(self) -> bool:
+        """Chinese queries match n-grams; others match pinyin and English prefixes."""
+        return bool(_CJK.search(self.zh))
+
+
+def parse_query(q: str) -> Query | None:
+    """Normalise a user query, or None when nothing searchable is left."""
+    q = unicodedata.normalize("NFKC", q)[:MAX_QUERY_LENGTH].lower()
+    zh = _ZH_JUNK.sub("", q)
+    latin = _LATIN_JUNK.sub("", q)
+    if not zh and not latin:
+        return None
+    return Query(zh=zh, latin=latin)
+
+
+def index_terms(text: SearchText) -> set[tuple[str, str]]:
+    """The (kind, term) pairs under which a site can be found."""
+    terms: set[tuple[str, str]] = set()
+    zh_fields = [text.name, *text.aliases, text.address or "", *text.story_titles]
+    for field in zh_fields:
+        norm = _zh_norm(field)
+        terms.update(("zh", gram) for gram in _ngrams(norm) if _CJK.search(gram))
+    for name in (text.name, *text.aliases):
+        syllables = _syllables(name)
+        for i in range(len(syllables)):
+            tail = syllables[i:]
+            terms.add(("py", "".join(tail)[:200]))
+            terms.add(("in", "".join(s[0] for s in tail)[:200]))
+    if text.name_en:
+        words = [w for w in _LATIN_JUNK.split(text.name_en.lower()) if w]
+        for i in range(len(words)):
+            terms.add(("en", "".join(words[i:])[:200]))
+    if text.code:
+        terms.add(("en", _latin_norm(text.code)))
+    return {(k, t) for k, t in terms if t}
+
+
+def query_grams(query: Query) -> list[str]:
+    """The `zh` terms a site must have to contain a Chinese query."""
+    norm = query.zh
+    if len(norm) == 1:
+        return [norm]
+    return sorted({norm[i : i + 2] for i in range(len(norm) - 1)})
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` (ASCII terms)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def rank(query: Query, text: SearchText) -> int | None:
+    """How well a site matches: 0 exact name, 1 prefix, 2 contains, 3 story text; None if not."""
+    best: int | None = None
+    if query.is_chinese:
+        for name in (text.name, *text.aliases):
+            best = _better(best, _position(query.zh, _zh_norm(name)))
+        if text.address and query.zh in _zh_norm(text.address):
+            best = _better(best, RANK_CONTAINS)
+        if any(query.zh in _zh_norm(t) for t in text.story_titles):
+            best = _better(best, RANK_STORY)
+        return best
+    if not query.latin:
+        return None
+    for name in (text.name, *text.aliases):
+        syllables = _syllables(name)
+        full = "".join(syllables)
+        initials = "".join(s[0] for s in syllables)
+        best = _better(best, _position(query.latin, full, syllable_starts=_starts(syllables)))
+        best = _better(best, _position(query.latin, initials, syllable_starts=range(len(initials))))
+    if text.name_en:
+        words = [w for w in _LATIN_JUNK.split(text.name_en.lower()) if w]
+        best = _better(best, _position(query.latin, "".join(words), syllable_starts=_starts(words)))
+    if text.code:
+        best = _better(best, _position(query.latin, _latin_norm(text.code), syllable_starts=()))
+    return best
+
+
+def _position(q: str, text: str, *, syllable_starts: Iterable[int] | None = None) -> int | None:
+    """Exact, prefix, or contained (anywhere, or only at the given word/syllable starts)."""
+    if not text or not q:
+        return None
+    if text == q:
+        return RANK_EXACT
+    if text.startswith(q):
+        return RANK_PREFIX
+    if syllable_starts is None:
+        return RANK_CONTAINS if q in text else None
+    return RANK_CONTAINS if any(text.startswith(q, i) for i in syllable_starts) else None
+
+
+def _better(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _starts(syllables: Sequence[str]) -> list[int]:
+    out, pos = [], 0
+    for s in syllables:
+        out.append(pos)
+        pos += len(s)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _syllables_cached(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for chunk in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s)):
+        norm = _latin_norm(chunk.replace("ü", "v"))
+        if norm:
+            out.append(norm)
+    return tuple(out)
+
+
+def _syllables(text: str) -> tuple[str, ...]:
+    return _syllables_cached(_zh_norm(text))
+
+
+def _zh_norm(text: str) -> str:
+    return _ZH_JUNK.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _latin_norm(text: str) -> str:
+    return _LATIN_JUNK.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _ngrams(text: str) -> set[str]:
+    grams = set(text)
+    grams.update(text[i : i + 2] for i in range(len(text) - 1))
+    return grams

@@ -1,0 +1,229 @@
+"""Registry operations on sites: create, update, archive, restore and look-up, each audited."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from redres.catalog import audit
+from redres.catalog.enums import Status
+from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme, utcnow
+from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.search import SearchText, index_terms
+from redres.catalog.slugs import slugify
+
+PUBLIC = frozenset({Status.published})
+"""What anonymous readers may see."""
+
+STAFF = frozenset(Status)
+"""What editors may see."""
+
+
+def get_site(
+    session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC
+) -> Site:
+    """A site by id or slug; drafts and archived sites are NotFound to those who may not see them.
+
+    Raises
+    ------
+    NotFound
+        When no site has that id or slug, or its status is not in `visible`.
+    """
+    stmt = select(Site)
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        stmt = stmt.where(Site.id == int(key))
+    else:
+        stmt = stmt.where(Site.slug == key)
+    site = session.exec(stmt).first()
+    if site is None or site.status not in visible:
+        raise NotFound("site", key)
+    return site
+
+
+def create_site(session: Session, data: SiteCreate, *, actor: str = audit.SYSTEM_ACTOR) -> Site:
+    """Add a site to the registry (a draft unless `data.status` says otherwise).
+
+    Raises
+    ------
+    Conflict
+        When the slug or registry code is already taken, or a theme or parent is unknown.
+    """
+    fields = data.model_dump(exclude={"themes", "footprint"}, exclude_none=True)
+    fields["aliases"] = fields.get("aliases") or []
+    fields["designations"] = fields.get("designations") or []
+    if not fields.get("slug"):
+        fields["slug"] = _free_slug(session, slugify(data.name_en or data.name))
+    site = Site(**fields, footprint=_footprint_text(data.footprint))
+    _check_unique(session, site)
+    _check_parent(session, site)
+    session.add(site)
+    session.flush()
+    assert site.id is not None
+    if data.themes:
+        set_site_themes(session, site, data.themes)
+    reindex_site(session, site)
+    audit.record(session, entity="site", entity_id=site.id, action="create", actor=actor,
+                 before=None, after=_site_state(session, site))
+    return site
+
+
+def update_site(
+    session: Session, site: Site, changes: SiteUpdate, *, actor: str = audit.SYSTEM_ACTOR
+) -> Site:
+    """Apply a partial change; the audit entry keeps the values before and after.
+
+    Raises
+    ------
+    Conflict
+        When the new slug or registry code is taken by another site.
+    """
+    assert site.id is not None
+    before = _site_state(session, site)
+    fields = changes.model_dump(exclude_unset=True, exclude={"themes", "footprint"})
+    for key in ("aliases", "designations"):
+        if key in fields and fields[key] is None:
+            fields[key] = []
+    for key, value in fields.items():
+        setattr(site, key, value)
+    if "footprint" in changes.model_fields_set:
+        site.footprint = _footprint_text(changes.footprint)
+    _check_unique(session, site)
+    _check_parent(session, site)
+    if changes.themes is not None:
+        set_site_themes(session, site, changes.themes)
+    site.updated_at = utcnow()
+    session.add(site)
+    session.flush()
+    reindex_site(session, site)
+    after = _site_state(session, site)
+    if after != before:
+        audit.record(session, entity="site", entity_id=site.id, action="update", actor=actor,
+                     before=before, after=after)
+    return site
+
+
+def set_status(session: Session, site: Site, status: Status, *, actor: str) -> Site:
+    """Move a site through the workflow (draft -> published -> archived and back)."""
+    if site.status == status:
+        return site
+    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
+    if site.status == Status.archived:
+        action = "restore"
+    assert site.id is not None
+    before = _site_state(session, site)
+    site.status = status
+    site.updated_at = utcnow()
+    session.add(site)
+    session.flush()
+    audit.record(session, entity="site", entity_id=site.id, action=action, actor=actor,
+                 before=before, after=_site_state(session, site))
+    return site
+
+
+def archive_site(session: Session, site: Site, *, actor: str = audit.SYSTEM_ACTOR) -> Site:
+    """Soft-delete: the site disappears from public view but keeps its data and history."""
+    return set_status(session, site, Status.archived, actor=actor)
+
+
+def restore_site(
+    session: Session, site: Site, *, actor: str = audit.SYSTEM_ACTOR, status: Status = Status.draft
+) -> Site:
+    """Bring an archived site back, as a draft by default so an editor re-checks it."""
+    if site.status != Status.archived:
+        msg = f"site {site.slug!r} is not archived"
+        raise Conflict(msg)
+    return set_status(session, site, status, actor=actor)
+
+
+def set_site_themes(session: Session, site: Site, weights: Mapping[str, float]) -> None:
+    """Replace a site's theme weights.
+
+    Raises
+    ------
+    Conflict
+        When a theme slug is unknown.
+    """
+    themes = {t.slug: t for t in session.exec(select(Theme).where(col(Theme.slug).in_(weights)))}
+    missing = sorted(set(weights) - set(themes))
+    if missing:
+        msg = f"unknown theme {missing[0]!r}"
+        raise Conflict(msg)
+    session.exec(delete(SiteTheme).where(col(SiteTheme.site_id) == site.id))  # type: ignore[call-overload]
+    for slug, weight in weights.items():
+        session.add(SiteTheme(site_id=site.id, theme_id=themes[slug].id, weight=weight))
+    session.flush()
+
+
+def site_theme_weights(session: Session, site_id: int) -> dict[str, float]:
+    """A site's themes by slug with their weights."""
+    stmt = (
+        select(Theme.slug, SiteTheme.weight)
+        .join(SiteTheme, col(SiteTheme.theme_id) == Theme.id)
+        .where(SiteTheme.site_id == site_id)
+        .order_by(col(Theme.slug))
+    )
+    return {slug: weight for slug, weight in session.exec(stmt)}
+
+
+def reindex_site(session: Session, site: Site) -> None:
+    """Rebuild a site's search terms from its names, address and story titles."""
+    assert site.id is not None
+    titles = session.exec(
+        select(Story.title)
+        .join(StorySite, col(StorySite.story_id) == Story.id)
+        .where(StorySite.site_id == site.id, Story.status == Status.published)
+    ).all()
+    text = SearchText(name=site.name, aliases=tuple(site.aliases), name_en=site.name_en,
+                      address=site.address, code=site.code, story_titles=tuple(titles))
+    session.exec(delete(SearchTerm).where(col(SearchTerm.site_id) == site.id))  # type: ignore[call-overload]
+    session.add_all(SearchTerm(site_id=site.id, kind=k, term=t) for k, t in index_terms(text))
+    session.flush()
+
+
+def _site_state(session: Session, site: Site) -> dict[str, Any]:
+    state = audit.snapshot(site, exclude=frozenset({"created_at", "updated_at"}))
+    assert site.id is not None
+    state["themes"] = site_theme_weights(session, site.id)
+    return state
+
+
+def _check_unique(session: Session, site: Site) -> None:
+    for field in ("slug", "code"):
+        value = getattr(site, field)
+        if value is None:
+            continue
+        stmt = select(func.count()).select_from(Site).where(getattr(Site, field) == value)
+        if site.id is not None:
+            stmt = stmt.where(Site.id != site.id)
+        if session.exec(stmt).one():
+            label = "registry code" if field == "code" else field
+            msg = f"{label} {value!r} is already used by another site"
+            raise Conflict(msg)
+
+
+def _check_parent(session: Session, site: Site) -> None:
+    if site.parent_id is None:
+        return
+    if site.id is not None and site.parent_id == site.id:
+        msg = "a site cannot be its own parent"
+        raise Conflict(msg)
+    if session.get(Site, site.parent_id) is None:
+        msg = f"parent site {site.parent_id!r} does not exist"
+        raise Conflict(msg)
+
+
+def _free_slug(session: Session, base: str) -> str:
+    slug, n = base, 1
+    while session.exec(select(Site.id).where(Site.slug == slug)).first() is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _footprint_text(footprint: dict[str, Any] | None) -> str | None:
+    return None if footprint is None else json.dumps(footprint, ensure_ascii=False)

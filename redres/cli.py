@@ -1,0 +1,181 @@
+"""The `redres` command: parses arguments, calls a room, prints, picks the exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from redres.catalog.demo import load_demo
+from redres.catalog.enums import Category, Period, Protection, Status
+from redres.catalog.features import site_feature
+from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.models import Site
+from redres.catalog.sites import STAFF
+from redres.config import Settings, get_settings
+from redres.db import init_db, make_engine, session_scope
+from redres.errors import RedresError
+from redres.geo import parse_bbox, parse_lon_lat
+
+app = typer.Typer(help="redres: a catalogue of red resources and a planner for study routes.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+sites_app = typer.Typer(help="Read the registry.", no_args_is_help=True)
+app.add_typer(sites_app, name="sites")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: REDRES_DATABASE_URL or sqlite:///redres.db)"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print GeoJSON instead of a table.")]
+
+
+def main() -> None:
+    """Entry point that turns our errors into a message and exit code 1, not a traceback."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except (RedresError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, ValueError) else 1)
+    except OperationalError as exc:
+        typer.echo(f"error: database unavailable: {exc.orig}", err=True)
+        sys.exit(1)
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database or upgrade it to the newest schema."""
+    revision = init_db(_engine(db))
+    typer.echo(f"database at schema revision {revision}")
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the registry already has sites.")
+    ] = False,
+) -> None:
+    """Load the bundled Wuhan demo catalogue as published records (idempotent)."""
+    settings = _settings(db)
+    engine = _engine(db)
+    init_db(engine)
+    with session_scope(engine) as session:
+        if if_empty and session.exec(select(Site.id).limit(1)).first() is not None:
+            typer.echo("registry not empty; demo data not loaded")
+            return
+        counts = load_demo(session, settings.data_dir / "wuhan")
+    typer.echo(
+        f"demo loaded: {counts.sites} sites, {counts.stories} stories, {counts.themes} themes, "
+        f"{counts.people} people, {counts.events} events, {counts.routes} routes"
+    )
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    from redres.api.app import create_app
+
+    settings = _settings(db)
+    engine = _engine(db)
+    init_db(engine)
+    uvicorn.run(create_app(settings, engine=engine), host=host, port=port)
+
+
+@sites_app.command("list")
+def sites_list(
+    db: DbOption = None,
+    theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
+    category: Annotated[Category | None, typer.Option()] = None,
+    period: Annotated[Period | None, typer.Option()] = None,
+    district: Annotated[str | None, typer.Option()] = None,
+    protection: Annotated[Protection | None, typer.Option()] = None,
+    status: Annotated[Status | None, typer.Option(help="Default: every status.")] = None,
+    bbox: Annotated[str | None, typer.Option(help="minlon,minlat,maxlon,maxlat")] = None,
+    near: Annotated[str | None, typer.Option(help="lon,lat")] = None,
+    radius_m: Annotated[float | None, typer.Option("--radius-m")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List sites with filters (a staff view: drafts included unless --status)."""
+    query = SiteQuery(
+        theme=theme, category=category, period=period, district=district, protection=protection,
+        status=status, bbox=parse_bbox(bbox) if bbox else None,
+        near=parse_lon_lat(near) if near else None, radius_m=radius_m,
+        limit=limit, offset=offset,
+    )
+    _print_sites(db, query, as_json)
+
+
+@sites_app.command("search")
+def sites_search(
+    text: Annotated[str, typer.Argument(help="Chinese, English, pinyin or initials.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Search names, aliases, addresses and story titles, best match first."""
+    _print_sites(db, SiteQuery(q=text, limit=limit), as_json)
+
+
+def _print_sites(db: str | None, query: SiteQuery, as_json: bool) -> None:
+    engine = _engine(db)
+    _require_schema(engine)
+    with session_scope(engine) as session:
+        page = list_sites(session, query, visible=STAFF)
+        if as_json:
+            out: dict[str, Any] = {
+                "type": "FeatureCollection", "total": page.total,
+                "features": [site_feature(h.site, distance_m=h.distance_m) for h in page.items],
+            }
+            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        rows = [
+            (str(h.site.id), h.site.slug, h.site.name, h.site.category, h.site.district or "",
+             h.site.status, "" if h.distance_m is None else f"{h.distance_m:.0f} m")
+            for h in page.items
+        ]
+    _table(("id", "slug", "name", "category", "district", "status", "distance"), rows)
+    typer.echo(f"{len(rows)} of {page.total}")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from unicodedata import east_asian_width
+
+    def width(s: str) -> int:
+        return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    for row in (header, *rows):
+        typer.echo("  ".join(c + " " * (w - width(c)) for c, w in zip(row, cols, strict=True)).rstrip())
+
+
+def _settings(db: str | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"database_url": db}) if db else settings
+
+
+def _engine(db: str | None) -> Engine:
+    settings = _settings(db)
+    return make_engine(settings.database_url, echo=settings.sql_echo)
+
+
+def _require_schema(engine: Engine) -> None:
+    from redres.db import current_revision
+
+    if current_revision(engine) is None:
+        msg = "the database has no redres schema yet; run `redres init` (or `redres demo`)"
+        raise RedresError(msg)

@@ -1,0 +1,31 @@
+"""Settings read once from the environment (REDRES_*) and passed explicitly from there on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of redres; each field can be set as REDRES_<FIELD> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="REDRES_", env_file=None, extra="ignore")
+
+    database_url: str = "sqlite:///redres.db"
+    """SQLAlchemy URL: a SQLite file (default) or postgresql+psycopg://..."""
+
+    data_dir: Path = Path(__file__).resolve().parent.parent / "data"
+    """Where the bundled demo data lives."""
+
+    page_size_max: int = 500
+    """The largest `limit` a list query may ask for."""
+
+    sql_echo: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

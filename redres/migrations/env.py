@@ -1,0 +1,45 @@
+"""Alembic environment: migrates the connection or engine handed over by `redres.db`."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import redres.catalog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    """Run against the connection redres passed in (never a URL from a config file)."""
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = config.attributes["engine"]
+        with engine.begin() as conn:
+            _run(conn)
+    else:
+        _run(connection)
+
+
+def _include_object(obj: object, name: str | None, kind: str, *_: object) -> bool:
+    """Leave the PostGIS point and its indexes, made by hand in migrations, out of autogenerate."""
+    return name not in _POSTGIS_ONLY
+
+
+_POSTGIS_ONLY = {"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_sys"}
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=_include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

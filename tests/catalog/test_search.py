@@ -1,0 +1,82 @@
+"""Search in Chinese, English and pinyin, ranked the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.models import Story, StorySite
+from redres.catalog.enums import Status
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site, reindex_site
+from tests.factories import add_toy_sites
+
+
+def _search(session: Session, q: str) -> list[str]:
+    return [h.site.code or h.site.name for h in list_sites(session, SiteQuery(q=q)).items]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("八七", "WH19"),
+        ("五大", "WH01"),
+        ("农讲", None),  # not a substring of 中央农民运动讲习所旧址: must not match
+        ("农民", "WH03"),
+        ("baqi", "WH19"),
+        ("bqhy", "WH19"),
+        ("BaQi", "WH19"),
+        ("shiyang", "WH14"),
+        ("August", "WH19"),
+        ("wh19", "WH19"),
+        ("鄱阳街", "WH19"),
+    ],
+)
+def test_finds_by_chinese_pinyin_initials_english(
+    session: Session, query: str, expected_first: str | None
+) -> None:
+    add_toy_sites(session)
+    found = _search(session, query)
+    if expected_first is None:
+        assert found == []
+    else:
+        assert found[0] == expected_first
+
+
+def test_two_character_query_by_alias(session: Session) -> None:
+    add_toy_sites(session)
+    create_site(session, SiteCreate(name="中央农民运动讲习所", category="former_site",
+                                    aliases=["农讲所"], status=Status.published))
+    session.commit()
+    assert _search(session, "农讲") == ["中央农民运动讲习所"]
+
+
+def test_ranking_exact_then_prefix_then_contains_then_story(session: Session) -> None:
+    contains = create_site(session, SiteCreate(name="汉口纪念馆", category="memorial_hall",
+                                               status=Status.published))
+    prefix = create_site(session, SiteCreate(name="纪念馆旧址", category="memorial_hall",
+                                             status=Status.published))
+    exact = create_site(session, SiteCreate(name="纪念馆", category="memorial_hall",
+                                            status=Status.published))
+    story_only = create_site(session, SiteCreate(name="某烈士墓", category="martyrs_cemetery",
+                                                 status=Status.published))
+    story = Story(slug="s", title="走进纪念馆", status=Status.published)
+    session.add(story)
+    session.flush()
+    session.add(StorySite(story_id=story.id or 0, site_id=story_only.id or 0))
+    session.flush()
+    reindex_site(session, story_only)
+    session.commit()
+    got = _search(session, "纪念馆")
+    assert got == [exact.name, prefix.name, contains.name, story_only.name]
+
+
+def test_drafts_are_not_found_by_anonymous_search(session: Session) -> None:
+    add_toy_sites(session, status=Status.draft)
+    assert _search(session, "八七") == []
+
+
+def test_blank_or_punctuation_query_finds_nothing(session: Session) -> None:
+    add_toy_sites(session)
+    assert _search(session, " ，。 ") == []

@@ -1,0 +1,106 @@
+"""Shared fixtures: the catalogue runs against a SQLite file and a fresh PostgreSQL/PostGIS database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session, SQLModel
+
+from redres.catalog.demo import load_demo
+from redres.db import init_db, make_engine
+
+PG_ADMIN_URL = os.environ.get(
+    "REDRES_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "wuhan"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_kind(request: pytest.FixtureRequest) -> str:
+    """Which engine the catalogue tests run on; every such test runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def db_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database URL: a SQLite file, or a PostgreSQL database made for this test run."""
+    with new_database(db_kind, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated engine for the whole session on one database."""
+    eng = make_engine(db_url)
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on an emptied database, so each test starts from nothing."""
+    _empty(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def demo_engine(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database of its own with the Wuhan demo catalogue loaded once; tests only read it."""
+    with new_database(db_kind, tmp_path_factory.mktemp("demo")) as url:
+        eng = make_engine(url)
+        init_db(eng)
+        with Session(eng) as s:
+            load_demo(s, DEMO_DIR)
+            s.commit()
+        yield eng
+        eng.dispose()
+
+
+@contextmanager
+def new_database(kind: str, directory: Path) -> Iterator[str]:
+    """Make an empty database of `kind` and drop it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'redres.db'}"
+        return
+    name = f"redres_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))

@@ -1,0 +1,55 @@
+"""Databases: migrations create and re-run cleanly; PostGIS gets an indexed point; URLs are checked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site
+from redres.db import current_revision, init_db, make_engine, normalise_url
+from redres.errors import ConfigurationError
+
+
+def test_init_is_idempotent(engine: Engine) -> None:
+    head = current_revision(engine)
+    assert head is not None
+    assert init_db(engine) == head
+    assert {"site", "story", "auditlog", "searchterm"} <= set(inspect(engine).get_table_names())
+
+
+def test_postgis_point_follows_lon_lat(engine: Engine, session: object) -> None:
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        return
+    from sqlmodel import Session
+
+    assert isinstance(session, Session)
+    site = create_site(session, SiteCreate(name="施洋烈士墓", category="martyrs_cemetery",
+                                           lon=114.33583, lat=30.53972))
+    session.commit()
+    with engine.connect() as conn:
+        wkt = conn.execute(text("SELECT ST_AsText(geom) FROM site WHERE id = :i"),
+                           {"i": site.id}).scalar()
+        indexes = {r[0] for r in conn.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'site'"))}
+    assert wkt == "POINT(114.33583 30.53972)"
+    assert {"ix_site_geom", "ix_site_geog"} <= indexes
+
+
+def test_fresh_sqlite_file(tmp_path: object) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path}/x.db")
+    assert current_revision(eng) is None
+    assert init_db(eng) is not None
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/x", "not a url"])
+def test_unsupported_urls_are_refused(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        normalise_url(url)
+
+
+def test_postgres_urls_get_our_driver() -> None:
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
