@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -23,8 +24,11 @@ from redres.db import init_db, make_engine, session_scope
 from redres.errors import RedresError
 from redres.geo import parse_bbox, parse_lon_lat
 
-app = typer.Typer(help="redres: a catalogue of red resources and a planner for study routes.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="redres: a catalogue of red resources and a planner for study routes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 sites_app = typer.Typer(help="Read the registry.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
 
@@ -112,10 +116,17 @@ def sites_list(
 ) -> None:
     """List sites with filters (a staff view: drafts included unless --status)."""
     query = SiteQuery(
-        theme=theme, category=category, period=period, district=district, protection=protection,
-        status=status, bbox=parse_bbox(bbox) if bbox else None,
-        near=parse_lon_lat(near) if near else None, radius_m=radius_m,
-        limit=limit, offset=offset,
+        theme=theme,
+        category=category,
+        period=period,
+        district=district,
+        protection=protection,
+        status=status,
+        bbox=parse_bbox(bbox) if bbox else None,
+        near=parse_lon_lat(near) if near else None,
+        radius_m=radius_m,
+        limit=limit,
+        offset=offset,
     )
     _print_sites(db, query, as_json)
 
@@ -138,21 +149,29 @@ def _print_sites(db: str | None, query: SiteQuery, as_json: bool) -> None:
         page = list_sites(session, query, visible=STAFF)
         if as_json:
             out: dict[str, Any] = {
-                "type": "FeatureCollection", "total": page.total,
+                "type": "FeatureCollection",
+                "total": page.total,
                 "features": [site_feature(h.site, distance_m=h.distance_m) for h in page.items],
             }
             typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
             return
         rows = [
-            (str(h.site.id), h.site.slug, h.site.name, h.site.category, h.site.district or "",
-             h.site.status, "" if h.distance_m is None else f"{h.distance_m:.0f} m")
+            (
+                str(h.site.id),
+                h.site.slug,
+                h.site.name,
+                h.site.category,
+                h.site.district or "",
+                h.site.status,
+                "" if h.distance_m is None else f"{h.distance_m:.0f} m",
+            )
             for h in page.items
         ]
     _table(("id", "slug", "name", "category", "district", "status", "distance"), rows)
     typer.echo(f"{len(rows)} of {page.total}")
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     from unicodedata import east_asian_width
 
     def width(s: str) -> int:
@@ -160,7 +179,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
     cols = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
     for row in (header, *rows):
-        typer.echo("  ".join(c + " " * (w - width(c)) for c, w in zip(row, cols, strict=True)).rstrip())
+        typer.echo(
+            "  ".join(c + " " * (w - width(c)) for c, w in zip(row, cols, strict=True)).rstrip()
+        )
 
 
 def _settings(db: str | None) -> Settings:

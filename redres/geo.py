@@ -162,7 +162,10 @@ def bbox_around(lon: float, lat: float, radius_m: float) -> BBox:
 def valid_lon_lat(lon: float, lat: float) -> bool:
     """Whether a pair is a finite point on Earth."""
     return (
-        math.isfinite(lon) and math.isfinite(lat) and -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
+        math.isfinite(lon)
+        and math.isfinite(lat)
+        and -180.0 <= lon <= 180.0
+        and -90.0 <= lat <= 90.0
     )
 
 

@@ -29,7 +29,9 @@ def _imported_rooms(path: Path) -> set[str]:
     return rooms
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_imports_point_down_the_layers(path: Path) -> None:
     room = _room(path)
     bad = _imported_rooms(path) & FORBIDDEN.get(room, set())

@@ -27,14 +27,19 @@ def test_postgis_point_follows_lon_lat(engine: Engine, session: object) -> None:
     from sqlmodel import Session
 
     assert isinstance(session, Session)
-    site = create_site(session, SiteCreate(name="施洋烈士墓", category="martyrs_cemetery",
-                                           lon=114.33583, lat=30.53972))
+    site = create_site(
+        session,
+        SiteCreate(name="施洋烈士墓", category="martyrs_cemetery", lon=114.33583, lat=30.53972),
+    )
     session.commit()
     with engine.connect() as conn:
-        wkt = conn.execute(text("SELECT ST_AsText(geom) FROM site WHERE id = :i"),
-                           {"i": site.id}).scalar()
-        indexes = {r[0] for r in conn.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'site'"))}
+        wkt = conn.execute(
+            text("SELECT ST_AsText(geom) FROM site WHERE id = :i"), {"i": site.id}
+        ).scalar()
+        indexes = {
+            r[0]
+            for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'site'"))
+        }
     assert wkt == "POINT(114.33583 30.53972)"
     assert {"ix_site_geom", "ix_site_geog"} <= indexes
 

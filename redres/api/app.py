@@ -16,8 +16,11 @@ from redres.db import make_engine
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """An app bound to one database; tests build one per configuration."""
-    app = FastAPI(title="redres", version=__version__,
-                  description="Red resources: a catalogue of revolutionary heritage and study routes.")
+    app = FastAPI(
+        title="redres",
+        version=__version__,
+        description="Red resources: a catalogue of revolutionary heritage and study routes.",
+    )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     errors.install(app)

@@ -32,6 +32,7 @@ from redres.catalog.models import (
     StoryPerson,
     StorySite,
     Theme,
+    pk,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.geo import to_wgs84
@@ -58,42 +59,113 @@ class DemoCounts:
 
 def load_demo(session: Session, directory: Path) -> DemoCounts:
     """Load or refresh every record of the demo data in `directory`, all published."""
-    data = {name: _read(directory / f"{name}.json") for name in
-            ("sources", "themes", "people", "events", "sites", "stories", "routes")}
-    sources = {s["key"]: _upsert(session, Source, {"key": s["key"]}, {
-        "title": s["title"], "url": s.get("url")}) for s in data["sources"]}
+    data = {
+        name: _read(directory / f"{name}.json")
+        for name in ("sources", "themes", "people", "events", "sites", "stories", "routes")
+    }
+    sources = {
+        s["key"]: _upsert(
+            session, Source, {"key": s["key"]}, {"title": s["title"], "url": s.get("url")}
+        )
+        for s in data["sources"]
+    }
     for t in data["themes"]:
-        _upsert(session, Theme, {"slug": t["slug"]}, {
-            "name": t["name"], "name_en": t.get("name_en"), "description": t.get("description")})
-    people = {p["slug"]: _upsert(session, Person, {"slug": p["slug"]}, {
-        "name": p["name"], "name_en": p.get("name_en"), "born": _str(p.get("born")),
-        "died": _str(p.get("died")), "summary": p.get("summary")}) for p in data["people"]}
+        _upsert(
+            session,
+            Theme,
+            {"slug": t["slug"]},
+            {"name": t["name"], "name_en": t.get("name_en"), "description": t.get("description")},
+        )
+    people = {
+        p["slug"]: _upsert(
+            session,
+            Person,
+            {"slug": p["slug"]},
+            {
+                "name": p["name"],
+                "name_en": p.get("name_en"),
+                "born": _str(p.get("born")),
+                "died": _str(p.get("died")),
+                "summary": p.get("summary"),
+            },
+        )
+        for p in data["people"]
+    }
     for p in data["people"]:
         _cite(session, "person", people[p["slug"]].id, p.get("sources", []), sources)
     sites = {row["code"]: _load_site(session, row) for row in data["sites"]}
     for row in data["sites"]:
         _cite(session, "site", sites[row["code"]].id, row.get("sources", []), sources)
     for e in data["events"]:
-        event = _upsert(session, Event, {"slug": e["slug"]}, {
-            "name": e["name"], "name_en": e.get("name_en"), "date": _str(e.get("date")),
-            "end_date": _str(e.get("end_date")), "summary": e.get("summary")})
-        _link(session, EventSite, "event_id", event.id, "site_id",
-              [sites[c].id for c in e.get("sites", [])])
-        _link(session, EventPerson, "event_id", event.id, "person_id",
-              [people[p].id for p in e.get("people", [])])
+        event = _upsert(
+            session,
+            Event,
+            {"slug": e["slug"]},
+            {
+                "name": e["name"],
+                "name_en": e.get("name_en"),
+                "date": _str(e.get("date")),
+                "end_date": _str(e.get("end_date")),
+                "summary": e.get("summary"),
+            },
+        )
+        _link(
+            session,
+            EventSite,
+            "event_id",
+            event.id,
+            "site_id",
+            [sites[c].id for c in e.get("sites", [])],
+        )
+        _link(
+            session,
+            EventPerson,
+            "event_id",
+            event.id,
+            "person_id",
+            [people[p].id for p in e.get("people", [])],
+        )
         _cite(session, "event", event.id, e.get("sources", []), sources)
     events = {e.slug: e for e in session.exec(select(Event))}
     for s in data["stories"]:
-        story = _upsert(session, Story, {"slug": s["slug"]}, {
-            "title": s["title"], "title_en": s.get("title_en"), "summary": s.get("summary"),
-            "body": s.get("body", ""), "audience": s.get("audience", "general"),
-            "language": s.get("language", "zh"), "status": Status.published})
-        _link(session, StorySite, "story_id", story.id, "site_id",
-              [sites[c].id for c in s.get("sites", [])])
-        _link(session, StoryPerson, "story_id", story.id, "person_id",
-              [people[p].id for p in s.get("people", [])])
-        _link(session, StoryEvent, "story_id", story.id, "event_id",
-              [events[e].id for e in s.get("events", [])])
+        story = _upsert(
+            session,
+            Story,
+            {"slug": s["slug"]},
+            {
+                "title": s["title"],
+                "title_en": s.get("title_en"),
+                "summary": s.get("summary"),
+                "body": s.get("body", ""),
+                "audience": s.get("audience", "general"),
+                "language": s.get("language", "zh"),
+                "status": Status.published,
+            },
+        )
+        _link(
+            session,
+            StorySite,
+            "story_id",
+            story.id,
+            "site_id",
+            [sites[c].id for c in s.get("sites", [])],
+        )
+        _link(
+            session,
+            StoryPerson,
+            "story_id",
+            story.id,
+            "person_id",
+            [people[p].id for p in s.get("people", [])],
+        )
+        _link(
+            session,
+            StoryEvent,
+            "story_id",
+            story.id,
+            "event_id",
+            [events[e].id for e in s.get("events", [])],
+        )
         _cite(session, "story", story.id, s.get("sources", []), sources)
     for site in sites.values():
         site_ops.reindex_site(session, site)  # story titles are searchable
@@ -101,17 +173,36 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
     for r in data["routes"]:
         _load_route(session, r, sites, themes)
     return DemoCounts(
-        sites=len(sites), stories=len(data["stories"]), themes=len(data["themes"]),
-        people=len(people), events=len(data["events"]), routes=len(data["routes"]),
+        sites=len(sites),
+        stories=len(data["stories"]),
+        themes=len(data["themes"]),
+        people=len(people),
+        events=len(data["events"]),
+        routes=len(data["routes"]),
         sources=len(sources),
     )
 
 
 def _load_site(session: Session, row: dict[str, Any]) -> Site:
-    fields = {k: row.get(k) for k in (
-        "slug", "name", "name_en", "category", "period", "years", "protection", "district",
-        "address", "opening_hours", "last_entry_minutes", "reservation", "hours_note",
-        "visit_minutes")}
+    fields = {
+        k: row.get(k)
+        for k in (
+            "slug",
+            "name",
+            "name_en",
+            "category",
+            "period",
+            "years",
+            "protection",
+            "district",
+            "address",
+            "opening_hours",
+            "last_entry_minutes",
+            "reservation",
+            "hours_note",
+            "visit_minutes",
+        )
+    }
     fields["code"] = row["code"]
     fields["aliases"] = row.get("aliases") or []
     fields["designations"] = row.get("designations") or []
@@ -134,23 +225,38 @@ def _load_route(
     session: Session, r: dict[str, Any], sites: dict[str, Site], themes: dict[str, Theme]
 ) -> Route:
     theme = themes.get(r["theme"]) if r.get("theme") else None
-    route = _upsert(session, Route, {"slug": r["slug"]}, {
-        "name": r["name"], "name_en": r.get("name_en"), "description": r.get("description"),
-        "kind": RouteKind.curated, "theme_id": theme.id if theme else None,
-        "days": int(r.get("days", 1)), "mode": TravelMode(r.get("mode", "walk")),
-        "status": Status.published})
-    session.exec(delete(RouteStop).where(col(RouteStop.route_id) == route.id))  # type: ignore[call-overload]
+    route = _upsert(
+        session,
+        Route,
+        {"slug": r["slug"]},
+        {
+            "name": r["name"],
+            "name_en": r.get("name_en"),
+            "description": r.get("description"),
+            "kind": RouteKind.curated,
+            "theme_id": theme.id if theme else None,
+            "days": int(r.get("days", 1)),
+            "mode": TravelMode(r.get("mode", "walk")),
+            "status": Status.published,
+        },
+    )
+    session.exec(delete(RouteStop).where(col(RouteStop.route_id) == route.id))
     for stop in r["stops"]:
-        session.add(RouteStop(
-            route_id=route.id, day=int(stop.get("day", 1)), position=int(stop["order"]),
-            site_id=sites[stop["site"]].id, minutes=stop.get("minutes"), note=stop.get("note")))
+        session.add(
+            RouteStop(
+                route_id=pk(route),
+                day=int(stop.get("day", 1)),
+                position=int(stop["order"]),
+                site_id=pk(sites[stop["site"]]),
+                minutes=stop.get("minutes"),
+                note=stop.get("note"),
+            )
+        )
     session.flush()
     return route
 
 
-def _upsert(
-    session: Session, model: type[M], key: dict[str, Any], values: dict[str, Any]
-) -> M:
+def _upsert(session: Session, model: type[M], key: dict[str, Any], values: dict[str, Any]) -> M:
     stmt = select(model)
     for name, value in key.items():
         stmt = stmt.where(getattr(model, name) == value)
@@ -166,24 +272,32 @@ def _upsert(
 
 
 def _link(
-    session: Session, model: type[SQLModel], left: str, left_id: int | None, right: str,
+    session: Session,
+    model: type[SQLModel],
+    left: str,
+    left_id: int | None,
+    right: str,
     right_ids: list[int | None],
 ) -> None:
-    session.exec(delete(model).where(getattr(model, left) == left_id))  # type: ignore[call-overload]
+    session.exec(delete(model).where(getattr(model, left) == left_id))
     for rid in dict.fromkeys(right_ids):
         session.add(model(**{left: left_id, right: rid}))
     session.flush()
 
 
 def _cite(
-    session: Session, entity: str, entity_id: int | None, keys: list[str],
+    session: Session,
+    entity: str,
+    entity_id: int | None,
+    keys: list[str],
     sources: dict[str, Source],
 ) -> None:
     assert entity_id is not None
-    session.exec(delete(Citation).where(  # type: ignore[call-overload]
-        col(Citation.entity) == entity, col(Citation.entity_id) == entity_id))
+    session.exec(
+        delete(Citation).where(col(Citation.entity) == entity, col(Citation.entity_id) == entity_id)
+    )
     for key in dict.fromkeys(keys):
-        session.add(Citation(source_id=sources[key].id, entity=entity, entity_id=entity_id))
+        session.add(Citation(source_id=pk(sources[key]), entity=entity, entity_id=entity_id))
     session.flush()
 
 

@@ -9,13 +9,33 @@ from redres.catalog.detail import SiteDetail
 from redres.catalog.models import Site, Source
 
 SUMMARY_FIELDS = (
-    "id", "slug", "code", "name", "name_en", "category", "period", "district", "protection",
+    "id",
+    "slug",
+    "code",
+    "name",
+    "name_en",
+    "category",
+    "period",
+    "district",
+    "protection",
     "status",
 )
 DETAIL_FIELDS = (
-    "aliases", "years", "designations", "address", "opening_hours", "hours_note",
-    "last_entry_minutes", "reservation", "reservation_days", "capacity", "visit_minutes",
-    "admission", "accessibility", "contact", "parent_id",
+    "aliases",
+    "years",
+    "designations",
+    "address",
+    "opening_hours",
+    "hours_note",
+    "last_entry_minutes",
+    "reservation",
+    "reservation_days",
+    "capacity",
+    "visit_minutes",
+    "admission",
+    "accessibility",
+    "contact",
+    "parent_id",
 )
 STAFF_FIELDS = ("condition", "survey_date", "surveyor", "ownership", "created_at", "updated_at")
 
@@ -38,9 +58,14 @@ def site_detail_feature(detail: SiteDetail, *, staff: bool = False) -> dict[str,
     props["sources"] = [source_dict(s) for s in detail.sources]
     props["stories"] = [
         {
-            "slug": v.story.slug, "title": v.story.title, "title_en": v.story.title_en,
-            "summary": v.story.summary, "body": v.story.body, "language": v.story.language,
-            "audience": v.story.audience, "sources": [source_dict(s) for s in v.sources],
+            "slug": v.story.slug,
+            "title": v.story.title,
+            "title_en": v.story.title_en,
+            "summary": v.story.summary,
+            "body": v.story.body,
+            "language": v.story.language,
+            "audience": v.story.audience,
+            "sources": [source_dict(s) for s in v.sources],
         }
         for v in detail.stories
     ]
@@ -49,13 +74,25 @@ def site_detail_feature(detail: SiteDetail, *, staff: bool = False) -> dict[str,
         for t in detail.themes
     ]
     props["people"] = [
-        {"slug": p.slug, "name": p.name, "name_en": p.name_en, "born": p.born, "died": p.died,
-         "summary": p.summary}
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "name_en": p.name_en,
+            "born": p.born,
+            "died": p.died,
+            "summary": p.summary,
+        }
         for p in detail.people
     ]
     props["events"] = [
-        {"slug": e.slug, "name": e.name, "name_en": e.name_en, "date": e.date,
-         "end_date": e.end_date, "summary": e.summary}
+        {
+            "slug": e.slug,
+            "name": e.name,
+            "name_en": e.name_en,
+            "date": e.date,
+            "end_date": e.end_date,
+            "summary": e.summary,
+        }
         for e in detail.events
     ]
     return feature

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, text
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
-from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme
+from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme, pk
 from redres.catalog.search import (
     Query,
     SearchText,
@@ -106,8 +107,11 @@ def list_sites(
     if parsed is None and query.near is None:
         total = session.exec(select(func.count()).select_from(Site).where(*conditions)).one()
         stmt = (
-            select(Site).where(*conditions).order_by(col(Site.name), col(Site.id))
-            .offset(query.offset).limit(query.limit)
+            select(Site)
+            .where(*conditions)
+            .order_by(col(Site.name), col(Site.id))
+            .offset(query.offset)
+            .limit(query.limit)
         )
         return SitePage(items=[SiteHit(s) for s in session.exec(stmt)], total=total)
 
@@ -126,7 +130,7 @@ def list_sites(
                 continue
         r = 0
         if parsed is not None:
-            found = rank(parsed, _search_text(site, titles.get(site.id, ())))
+            found = rank(parsed, _search_text(site, titles.get(pk(site), ())))
             if found is None:
                 continue
             r = found
@@ -138,9 +142,9 @@ def list_sites(
 
 def _conditions(
     session: Session, query: SiteQuery, visible: Collection[Status]
-) -> list[ColumnElement[bool]]:
+) -> list[ColumnElement[bool] | TextClause]:
     statuses = [s for s in visible if query.status is None or s == query.status]
-    conds: list[ColumnElement[bool]] = [col(Site.status).in_(statuses)]
+    conds: list[ColumnElement[bool] | TextClause] = [col(Site.status).in_(statuses)]
     for field in ("category", "period", "district", "protection"):
         value = getattr(query, field)
         if value is not None:
@@ -163,21 +167,24 @@ def _conditions(
                     "ST_SetSRID(ST_MakePoint(:near_lon, :near_lat), 4326)::geography, "
                     ":near_r, false)"
                 ).bindparams(
-                    near_lon=query.near.lon, near_lat=query.near.lat,
-                    near_r=query.radius_m * 1.001,  # PostGIS's sphere radius differs in the 7th digit
+                    near_lon=query.near.lon,
+                    near_lat=query.near.lat,
+                    near_r=query.radius_m
+                    * 1.001,  # PostGIS's sphere radius differs in the 7th digit
                 )
             )
         else:
-            conds.append(_in_box(bbox_around(query.near.lon, query.near.lat, query.radius_m),
-                                 postgis=False))
+            conds.append(
+                _in_box(bbox_around(query.near.lon, query.near.lat, query.radius_m), postgis=False)
+            )
     return conds
 
 
-def _in_box(box: BBox, *, postgis: bool) -> ColumnElement[bool]:
+def _in_box(box: BBox, *, postgis: bool) -> ColumnElement[bool] | TextClause:
     if postgis:
-        return text(
-            "site.geom && ST_MakeEnvelope(:bb_w, :bb_s, :bb_e, :bb_n, 4326)"
-        ).bindparams(bb_w=box.min_lon, bb_s=box.min_lat, bb_e=box.max_lon, bb_n=box.max_lat)
+        return text("site.geom && ST_MakeEnvelope(:bb_w, :bb_s, :bb_e, :bb_n, 4326)").bindparams(
+            bb_w=box.min_lon, bb_s=box.min_lat, bb_e=box.max_lon, bb_n=box.max_lat
+        )
     return and_(
         col(Site.lat).between(box.min_lat, box.max_lat),
         col(Site.lon).between(box.min_lon, box.max_lon),
@@ -220,5 +227,11 @@ def _story_titles(session: Session, site_ids: Sequence[int]) -> dict[int, list[s
 
 
 def _search_text(site: Site, titles: Sequence[str]) -> SearchText:
-    return SearchText(name=site.name, aliases=tuple(site.aliases), name_en=site.name_en,
-                      address=site.address, code=site.code, story_titles=tuple(titles))
+    return SearchText(
+        name=site.name,
+        aliases=tuple(site.aliases),
+        name_en=site.name_en,
+        address=site.address,
+        code=site.code,
+        story_titles=tuple(titles),
+    )

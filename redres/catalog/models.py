@@ -33,6 +33,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def pk(record: SQLModel) -> int:
+    """The primary key of a record that has been flushed; an error before that."""
+    value = getattr(record, "id", None)
+    if value is None:
+        msg = f"{type(record).__name__} has no id yet; flush the session first"
+        raise ValueError(msg)
+    return int(value)
+
+
 def _json_list() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
 
@@ -307,6 +316,4 @@ class SearchTerm(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)
     kind: str = Field(max_length=4)
-    term: str = Field(
-        sa_type=String(200).with_variant(String(200, collation="C"), "postgresql")
-    )
+    term: str = Field(sa_type=String(200).with_variant(String(200, collation="C"), "postgresql"))

@@ -7,7 +7,14 @@ import re
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
 from redres.catalog.hours import parse_opening_hours
@@ -17,7 +24,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_RE.pattern, max_length=120)]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=SLUG_RE.pattern, max_length=120)
+]
 
 
 class SiteFields(BaseModel):
@@ -26,7 +35,9 @@ class SiteFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Slug | None = None
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = None
     name_en: ShortText | None = None
     aliases: list[Name] | None = Field(default=None, max_length=50)
     period: Period | None = None

@@ -158,11 +158,16 @@ def _starts(syllables: Sequence[str]) -> list[int]:
 @lru_cache(maxsize=65536)
 def _syllables_cached(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for chunk in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s)):
+    for chunk in lazy_pinyin(text, style=Style.NORMAL, errors=_keep_unknown):
         norm = _latin_norm(chunk.replace("ü", "v"))
         if norm:
             out.append(norm)
     return tuple(out)
+
+
+def _keep_unknown(chars: str) -> str:
+    # pypinyin hands over runs of non-Chinese text; keep them as one Latin chunk
+    return chars
 
 
 def _syllables(text: str) -> tuple[str, ...]:

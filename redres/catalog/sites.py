@@ -12,7 +12,16 @@ from sqlmodel import Session, col, select
 from redres.catalog import audit
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme, utcnow
+from redres.catalog.models import (
+    SearchTerm,
+    Site,
+    SiteTheme,
+    Story,
+    StorySite,
+    Theme,
+    pk,
+    utcnow,
+)
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.search import SearchText, index_terms
 from redres.catalog.slugs import slugify
@@ -24,9 +33,7 @@ STAFF = frozenset(Status)
 """What editors may see."""
 
 
-def get_site(
-    session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC
-) -> Site:
+def get_site(session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC) -> Site:
     """A site by id or slug; drafts and archived sites are NotFound to those who may not see them.
 
     Raises
@@ -35,13 +42,12 @@ def get_site(
         When no site has that id or slug, or its status is not in `visible`.
     """
     stmt = select(Site)
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        stmt = stmt.where(Site.id == int(key))
-    else:
-        stmt = stmt.where(Site.slug == key)
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18:
+        key = int(key)
+    stmt = stmt.where(Site.id == key) if isinstance(key, int) else stmt.where(Site.slug == key)
     site = session.exec(stmt).first()
     if site is None or site.status not in visible:
-        raise NotFound("site", key)
+        raise NotFound("site", key)  # noqa: EM101 (an entity name, not the message)
     return site
 
 
@@ -67,8 +73,15 @@ def create_site(session: Session, data: SiteCreate, *, actor: str = audit.SYSTEM
     if data.themes:
         set_site_themes(session, site, data.themes)
     reindex_site(session, site)
-    audit.record(session, entity="site", entity_id=site.id, action="create", actor=actor,
-                 before=None, after=_site_state(session, site))
+    audit.record(
+        session,
+        entity="site",
+        entity_id=site.id,
+        action="create",
+        actor=actor,
+        before=None,
+        after=_site_state(session, site),
+    )
     return site
 
 
@@ -102,8 +115,15 @@ def update_site(
     reindex_site(session, site)
     after = _site_state(session, site)
     if after != before:
-        audit.record(session, entity="site", entity_id=site.id, action="update", actor=actor,
-                     before=before, after=after)
+        audit.record(
+            session,
+            entity="site",
+            entity_id=site.id,
+            action="update",
+            actor=actor,
+            before=before,
+            after=after,
+        )
     return site
 
 
@@ -120,8 +140,15 @@ def set_status(session: Session, site: Site, status: Status, *, actor: str) -> S
     site.updated_at = utcnow()
     session.add(site)
     session.flush()
-    audit.record(session, entity="site", entity_id=site.id, action=action, actor=actor,
-                 before=before, after=_site_state(session, site))
+    audit.record(
+        session,
+        entity="site",
+        entity_id=site.id,
+        action=action,
+        actor=actor,
+        before=before,
+        after=_site_state(session, site),
+    )
     return site
 
 
@@ -153,9 +180,9 @@ def set_site_themes(session: Session, site: Site, weights: Mapping[str, float]) 
     if missing:
         msg = f"unknown theme {missing[0]!r}"
         raise Conflict(msg)
-    session.exec(delete(SiteTheme).where(col(SiteTheme.site_id) == site.id))  # type: ignore[call-overload]
+    session.exec(delete(SiteTheme).where(col(SiteTheme.site_id) == site.id))
     for slug, weight in weights.items():
-        session.add(SiteTheme(site_id=site.id, theme_id=themes[slug].id, weight=weight))
+        session.add(SiteTheme(site_id=pk(site), theme_id=pk(themes[slug]), weight=weight))
     session.flush()
 
 
@@ -167,7 +194,7 @@ def site_theme_weights(session: Session, site_id: int) -> dict[str, float]:
         .where(SiteTheme.site_id == site_id)
         .order_by(col(Theme.slug))
     )
-    return {slug: weight for slug, weight in session.exec(stmt)}
+    return dict(session.exec(stmt).all())
 
 
 def reindex_site(session: Session, site: Site) -> None:
@@ -178,9 +205,15 @@ def reindex_site(session: Session, site: Site) -> None:
         .join(StorySite, col(StorySite.story_id) == Story.id)
         .where(StorySite.site_id == site.id, Story.status == Status.published)
     ).all()
-    text = SearchText(name=site.name, aliases=tuple(site.aliases), name_en=site.name_en,
-                      address=site.address, code=site.code, story_titles=tuple(titles))
-    session.exec(delete(SearchTerm).where(col(SearchTerm.site_id) == site.id))  # type: ignore[call-overload]
+    text = SearchText(
+        name=site.name,
+        aliases=tuple(site.aliases),
+        name_en=site.name_en,
+        address=site.address,
+        code=site.code,
+        story_titles=tuple(titles),
+    )
+    session.exec(delete(SearchTerm).where(col(SearchTerm.site_id) == site.id))
     session.add_all(SearchTerm(site_id=site.id, kind=k, term=t) for k, t in index_terms(text))
     session.flush()
 

@@ -11,10 +11,9 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.enums import Status
-from redres.catalog.models import Source, Story, StorySite
+from redres.catalog.models import Citation, Source, Story, StorySite
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site, reindex_site
-from redres.catalog.models import Citation
 from redres.config import Settings
 from tests.factories import add_toy_sites
 
@@ -29,11 +28,13 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     hidden = Story(slug="hidden", title="未发布", body="草稿。", status=Status.draft)
     session.add_all([source, story, hidden])
     session.flush()
-    session.add_all([
-        StorySite(story_id=story.id or 0, site_id=sites[0].id or 0),
-        StorySite(story_id=hidden.id or 0, site_id=sites[0].id or 0),
-        Citation(source_id=source.id or 0, entity="story", entity_id=story.id or 0),
-    ])
+    session.add_all(
+        [
+            StorySite(story_id=story.id or 0, site_id=sites[0].id or 0),
+            StorySite(story_id=hidden.id or 0, site_id=sites[0].id or 0),
+            Citation(source_id=source.id or 0, entity="story", entity_id=story.id or 0),
+        ]
+    )
     reindex_site(session, sites[0])
     session.commit()
     with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
@@ -54,8 +55,17 @@ def test_list_is_geojson_with_total_and_summary_properties(client: TestClient) -
     assert body["total"] == 5  # the draft is not counted for anonymous readers
     assert len(body["features"]) == 2
     props = body["features"][0]["properties"]
-    for key in ("id", "slug", "name", "name_en", "category", "period", "district", "protection",
-                "status"):
+    for key in (
+        "id",
+        "slug",
+        "name",
+        "name_en",
+        "category",
+        "period",
+        "district",
+        "protection",
+        "status",
+    ):
         assert key in props
     assert all(f["properties"]["status"] == "published" for f in body["features"])
 

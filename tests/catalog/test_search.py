@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from redres.catalog.enums import Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Story, StorySite
-from redres.catalog.enums import Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site, reindex_site
 from tests.factories import add_toy_sites
@@ -46,21 +46,32 @@ def test_finds_by_chinese_pinyin_initials_english(
 
 def test_two_character_query_by_alias(session: Session) -> None:
     add_toy_sites(session)
-    create_site(session, SiteCreate(name="中央农民运动讲习所", category="former_site",
-                                    aliases=["农讲所"], status=Status.published))
+    create_site(
+        session,
+        SiteCreate(
+            name="中央农民运动讲习所",
+            category="former_site",
+            aliases=["农讲所"],
+            status=Status.published,
+        ),
+    )
     session.commit()
     assert _search(session, "农讲") == ["中央农民运动讲习所"]
 
 
 def test_ranking_exact_then_prefix_then_contains_then_story(session: Session) -> None:
-    contains = create_site(session, SiteCreate(name="汉口纪念馆", category="memorial_hall",
-                                               status=Status.published))
-    prefix = create_site(session, SiteCreate(name="纪念馆旧址", category="memorial_hall",
-                                             status=Status.published))
-    exact = create_site(session, SiteCreate(name="纪念馆", category="memorial_hall",
-                                            status=Status.published))
-    story_only = create_site(session, SiteCreate(name="某烈士墓", category="martyrs_cemetery",
-                                                 status=Status.published))
+    contains = create_site(
+        session, SiteCreate(name="汉口纪念馆", category="memorial_hall", status=Status.published)
+    )
+    prefix = create_site(
+        session, SiteCreate(name="纪念馆旧址", category="memorial_hall", status=Status.published)
+    )
+    exact = create_site(
+        session, SiteCreate(name="纪念馆", category="memorial_hall", status=Status.published)
+    )
+    story_only = create_site(
+        session, SiteCreate(name="某烈士墓", category="martyrs_cemetery", status=Status.published)
+    )
     story = Story(slug="s", title="走进纪念馆", status=Status.published)
     session.add(story)
     session.flush()

@@ -64,20 +64,24 @@ def test_slug_and_registry_code_are_unique(session: Session) -> None:
         create_site(session, SiteCreate(name="另一个", category="other", code="WH19"))
     session.rollback()
     with pytest.raises(Conflict, match="slug"):
-        create_site(session, SiteCreate(name="x", category="other",
-                                        slug="site-of-the-august-7-conference"))
+        create_site(
+            session, SiteCreate(name="x", category="other", slug="site-of-the-august-7-conference")
+        )
 
 
 def test_update_writes_audit_with_before_and_after(session: Session) -> None:
     add_themes(session)
-    site = create_site(session, SiteCreate(name="施洋烈士墓", category="martyrs_cemetery",
-                                           themes={"martyrs": 1.0}), actor="alice")
-    update_site(session, site, SiteUpdate(district="洪山区", themes={"martyrs": 0.5}),
-                actor="bob")
+    site = create_site(
+        session,
+        SiteCreate(name="施洋烈士墓", category="martyrs_cemetery", themes={"martyrs": 1.0}),
+        actor="alice",
+    )
+    update_site(session, site, SiteUpdate(district="洪山区", themes={"martyrs": 0.5}), actor="bob")
     session.commit()
     entries = history(session, entity="site", entity_id=site.id or 0)
     assert [(e.action, e.actor) for e in entries] == [("create", "alice"), ("update", "bob")]
-    assert entries[0].before is None and entries[0].after is not None
+    assert entries[0].before is None
+    assert entries[0].after is not None
     assert entries[0].after["name"] == "施洋烈士墓"
     assert entries[1].before == {"district": None, "themes": {"martyrs": 1.0}}
     assert entries[1].after == {"district": "洪山区", "themes": {"martyrs": 0.5}}

@@ -22,7 +22,9 @@ router = APIRouter(prefix="/api/sites", tags=["sites"])
 def read_sites(
     session: SessionDep,
     visible: VisibleDep,
-    q: Annotated[str | None, Query(max_length=100, description="Chinese, English or pinyin")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Chinese, English or pinyin")
+    ] = None,
     theme: Annotated[str | None, Query(max_length=80)] = None,
     category: Category | None = None,
     period: Period | None = None,
@@ -38,11 +40,18 @@ def read_sites(
     """Sites as a GeoJSON FeatureCollection with `total`, filtered, searched and paged."""
     try:
         query = SiteQuery(
-            q=q, theme=theme, category=category, period=period, district=district,
-            protection=protection, status=status,
+            q=q,
+            theme=theme,
+            category=category,
+            period=period,
+            district=district,
+            protection=protection,
+            status=status,
             bbox=parse_bbox(bbox) if bbox else None,
             near=parse_lon_lat(near) if near else None,
-            radius_m=radius_m, limit=limit, offset=offset,
+            radius_m=radius_m,
+            limit=limit,
+            offset=offset,
         )
     except ValueError as exc:
         raise InvalidQuery(str(exc)) from exc
