@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +18,7 @@ from sqlmodel import select
 from redres.catalog.demo import load_demo
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.features import site_feature
+from redres.catalog.holidays_cn import calendar_with_dir, load_schedule
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
 from redres.catalog.sites import STAFF
@@ -31,6 +34,8 @@ app = typer.Typer(
 )
 sites_app = typer.Typer(help="Read the registry.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
+holidays_app = typer.Typer(help="The Chinese public-holiday calendar.", no_args_is_help=True)
+app.add_typer(holidays_app, name="holidays")
 
 DbOption = Annotated[
     str | None,
@@ -140,6 +145,41 @@ def sites_search(
 ) -> None:
     """Search names, aliases, addresses and story titles, best match first."""
     _print_sites(db, SiteQuery(q=text, limit=limit), as_json)
+
+
+@holidays_app.command("load")
+def holidays_load(
+    file: Annotated[Path, typer.Argument(help="A State Council schedule as JSON (see docs).")],
+) -> None:
+    """Check a year's official schedule and add it to the calendar (REDRES_HOLIDAY_DIR)."""
+    schedule = load_schedule(file)
+    target_dir = get_settings().holiday_dir
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"cn_schedule_{schedule.year}.json"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(schedule.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(target)
+    typer.echo(
+        f"loaded {schedule.year}: {len(schedule.holidays)} rest periods, "
+        f"{len(schedule.workdays)} adjusted working days -> {target}"
+    )
+
+
+@holidays_app.command("show")
+def holidays_show(year: Annotated[int, typer.Argument(min=1950, max=2200)]) -> None:
+    """List a year's public holidays and adjusted working days, and how far to trust them."""
+    calendar = calendar_with_dir(get_settings().holiday_dir)
+    day, end = date(year, 1, 1), date(year, 12, 31)
+    while day <= end:
+        if calendar.is_public_holiday(day):
+            typer.echo(f"{day.isoformat()}  holiday  {calendar.holiday_name(day)}")
+        elif calendar.is_adjusted_workday(day):
+            typer.echo(f"{day.isoformat()}  workday  (调休上班)")
+        day += timedelta(days=1)
+    source = "official schedule" if calendar.is_official(year) else "computed"
+    typer.echo(f"{year}: {source}")
+    for warning in calendar.warnings_for(date(year, 6, 1)):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def _print_sites(db: str | None, query: SiteQuery, as_json: bool) -> None:

@@ -19,8 +19,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(__file__).resolve().parent.parent / "data"
     """Where the bundled demo data lives."""
 
-    page_size_max: int = 500
-    """The largest `limit` a list query may ask for."""
+    holiday_dir: Path = Path("holidays")
+    """Official holiday schedules added by an admin (`redres holidays load FILE`), one JSON a year."""
 
     sql_echo: bool = False
 

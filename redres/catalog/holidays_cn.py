@@ -54,6 +54,7 @@ __all__ = [
     "HolidayPeriod",
     "HolidaySchedule",
     "ScheduleError",
+    "calendar_with_dir",
     "default_calendar",
     "load_schedule",
 ]
@@ -280,6 +281,23 @@ def default_calendar() -> HolidayCalendar:
         if entry.name.startswith("cn_schedule_") and entry.name.endswith(".json")
     ]
     return HolidayCalendar(schedules)
+
+
+def calendar_with_dir(directory: str | os.PathLike[str] | None) -> HolidayCalendar:
+    """The bundled calendar plus every schedule an admin put in `directory` (newer wins).
+
+    Raises
+    ------
+    ScheduleError
+        If a file in `directory` is invalid: better to refuse than to plan on a wrong calendar.
+    """
+    calendar = default_calendar()
+    if directory is None or not os.path.isdir(directory):
+        return calendar
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".json"):
+            calendar = calendar.with_schedule(os.path.join(directory, name))
+    return calendar
 
 
 @functools.cache
