@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from redres.catalog.models import AuditLog
@@ -15,8 +16,8 @@ SYSTEM_ACTOR = "system"
 
 def snapshot(record: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A JSON-safe copy of a record's columns, for the before/after of an audit entry."""
-    data = record.model_dump(exclude=set(exclude))
-    return {key: _jsonable(value) for key, value in data.items()}
+    names = [attr.key for attr in inspect(type(record)).column_attrs if attr.key not in exclude]
+    return {name: _jsonable(getattr(record, name)) for name in names}
 
 
 def record(
