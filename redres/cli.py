@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
@@ -22,8 +21,16 @@ from redres.catalog.holidays_cn import calendar_with_dir, load_schedule
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
 from redres.catalog.sites import STAFF
-from redres.config import Settings, get_settings
-from redres.db import init_db, make_engine, session_scope
+from redres.commands import interchange, maps, plan
+from redres.commands._shared import (
+    DbOption,
+    JsonOption,
+    engine_for,
+    require_schema,
+    settings_for,
+)
+from redres.config import get_settings
+from redres.db import init_db, session_scope
 from redres.errors import RedresError
 from redres.geo import parse_bbox, parse_lon_lat
 
@@ -36,12 +43,8 @@ sites_app = typer.Typer(help="Read the registry.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
 holidays_app = typer.Typer(help="The Chinese public-holiday calendar.", no_args_is_help=True)
 app.add_typer(holidays_app, name="holidays")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: REDRES_DATABASE_URL or sqlite:///redres.db)"),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print GeoJSON instead of a table.")]
+for _room in (interchange, plan, maps):
+    _room.register(app)
 
 
 def main() -> None:
@@ -60,7 +63,7 @@ def main() -> None:
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the database or upgrade it to the newest schema."""
-    revision = init_db(_engine(db))
+    revision = init_db(engine_for(db))
     typer.echo(f"database at schema revision {revision}")
 
 
@@ -72,8 +75,8 @@ def demo(
     ] = False,
 ) -> None:
     """Load the bundled Wuhan demo catalogue as published records (idempotent)."""
-    settings = _settings(db)
-    engine = _engine(db)
+    settings = settings_for(db)
+    engine = engine_for(db)
     init_db(engine)
     with session_scope(engine) as session:
         if if_empty and session.exec(select(Site.id).limit(1)).first() is not None:
@@ -97,8 +100,8 @@ def serve(
 
     from redres.api.app import create_app
 
-    settings = _settings(db)
-    engine = _engine(db)
+    settings = settings_for(db)
+    engine = engine_for(db)
     init_db(engine)
     uvicorn.run(create_app(settings, engine=engine), host=host, port=port)
 
@@ -183,8 +186,8 @@ def holidays_show(year: Annotated[int, typer.Argument(min=1950, max=2200)]) -> N
 
 
 def _print_sites(db: str | None, query: SiteQuery, as_json: bool) -> None:
-    engine = _engine(db)
-    _require_schema(engine)
+    engine = engine_for(db)
+    require_schema(engine)
     with session_scope(engine) as session:
         page = list_sites(session, query, visible=STAFF)
         if as_json:
@@ -222,21 +225,3 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         typer.echo(
             "  ".join(c + " " * (w - width(c)) for c, w in zip(row, cols, strict=True)).rstrip()
         )
-
-
-def _settings(db: str | None) -> Settings:
-    settings = get_settings()
-    return settings.model_copy(update={"database_url": db}) if db else settings
-
-
-def _engine(db: str | None) -> Engine:
-    settings = _settings(db)
-    return make_engine(settings.database_url, echo=settings.sql_echo)
-
-
-def _require_schema(engine: Engine) -> None:
-    from redres.db import current_revision
-
-    if current_revision(engine) is None:
-        msg = "the database has no redres schema yet; run `redres init` (or `redres demo`)"
-        raise RedresError(msg)

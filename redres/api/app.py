@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 
 from redres import __version__
 from redres.api import errors
-from redres.api.routers import sites
+from redres.api.routers import maps, plan, routes, sites
 from redres.config import Settings
 from redres.db import make_engine
 
@@ -32,5 +32,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    app.include_router(sites.router)
+    for module in (sites, routes, plan, maps):
+        app.include_router(module.router)
     return app

@@ -1,0 +1,1 @@
+"""Sub-commands of `redres`, one module per room; `redres.cli` registers them all."""

@@ -1,0 +1,169 @@
+"""The planning problem as plain numbers: what the solver sees, and nothing else.
+
+The team orienteering problem with time windows, one route per day: pick and order nodes to
+maximise the total score, each node visited at most once over all days, each visit starting
+inside one of that node's windows *for that day*, each day leaving its start and reaching its
+end inside the day's window. Sites, dates and opening hours are turned into these arrays by the
+planner (`redres.routes.planner`); academic benchmark instances by `redres.routes.read`.
+
+Times are minutes (floats) on one clock per day; a window is ``(earliest start of service,
+latest start of service)``, so last entry and closing time are already folded in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+Window = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemData:
+    """One instance: nodes 0..n-1 are the candidates; day starts/ends index the travel matrix.
+
+    Attributes
+    ----------
+    scores
+        (n,) prize of visiting each node.
+    service
+        (n,) minutes spent at each node.
+    windows
+        windows[d][i]: the service-start windows of node i on day d, sorted and disjoint;
+        empty means the node cannot be visited that day.
+    travel
+        (L, L) minutes between locations, L >= n; rows/columns n.. are the day start/end points.
+    day_start, day_end
+        (D,) location index where each day starts and ends.
+    day_window
+        (D, 2) earliest departure from the start and latest arrival at the end, per day.
+    mandatory
+        (n,) True for nodes every solution must visit.
+    max_stops
+        (D,) most visits per day (a large number for no limit).
+    """
+
+    scores: NDArray[np.float64]
+    service: NDArray[np.float64]
+    windows: Sequence[Sequence[Sequence[Window]]]
+    travel: NDArray[np.float64]
+    day_start: NDArray[np.int64]
+    day_end: NDArray[np.int64]
+    day_window: NDArray[np.float64]
+    mandatory: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    max_stops: NDArray[np.int64] | None = None
+
+    def __post_init__(self) -> None:
+        n, days = len(self.scores), len(self.day_start)
+        if self.mandatory.shape == (0,) and n:
+            object.__setattr__(self, "mandatory", np.zeros(n, dtype=bool))
+        problems = []
+        if self.service.shape != (n,):
+            problems.append(f"service has shape {self.service.shape}, expected ({n},)")
+        if len(self.windows) != days or any(len(w) != n for w in self.windows):
+            problems.append(f"windows must be {days} days x {n} nodes")
+        if self.travel.ndim != 2 or self.travel.shape[0] != self.travel.shape[1]:
+            problems.append(f"travel must be square, got {self.travel.shape}")
+        elif self.travel.shape[0] < n:
+            problems.append(f"travel has {self.travel.shape[0]} locations for {n} nodes")
+        if self.day_end.shape != (days,) or self.day_window.shape != (days, 2):
+            problems.append("day_end and day_window must have one entry per day")
+        if self.mandatory.shape != (n,):
+            problems.append(f"mandatory has shape {self.mandatory.shape}, expected ({n},)")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def num_nodes(self) -> int:
+        """How many candidate nodes there are."""
+        return len(self.scores)
+
+    @property
+    def num_days(self) -> int:
+        """How many routes (days) a solution has."""
+        return len(self.day_start)
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """When a route reaches a node and when service starts there."""
+
+    node: int
+    arrive: float
+    start: float
+    leave: float
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """The routes (node indices per day) and their total score."""
+
+    routes: tuple[tuple[int, ...], ...]
+    score: float
+
+    @property
+    def visited(self) -> set[int]:
+        """Every node in some route."""
+        return {node for route in self.routes for node in route}
+
+
+def schedule(data: ProblemData, day: int, route: Sequence[int]) -> list[Visit] | None:
+    """Earliest-start timing of a route on a day, or None when it is infeasible.
+
+    Waiting is allowed: service starts at the first window that is still open on arrival.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.array([5.0]), service=np.array([30.0]),
+    ...     windows=[[[(60.0, 120.0)]]],
+    ...     travel=np.array([[0.0, 10.0], [10.0, 0.0]]),
+    ...     day_start=np.array([1]), day_end=np.array([1]),
+    ...     day_window=np.array([[0.0, 480.0]]),
+    ... )
+    >>> schedule(data, 0, [0])
+    [Visit(node=0, arrive=10.0, start=60.0, leave=90.0)]
+    """
+    t = float(data.day_window[day][0])
+    here = int(data.day_start[day])
+    visits = []
+    for node in route:
+        arrive = t + float(data.travel[here, node])
+        start = _first_start(data.windows[day][node], arrive)
+        if start is None:
+            return None
+        t = start + float(data.service[node])
+        visits.append(Visit(node=node, arrive=arrive, start=start, leave=t))
+        here = node
+    if t + float(data.travel[here, data.day_end[day]]) > float(data.day_window[day][1]) + 1e-9:
+        return None
+    return visits
+
+
+def is_feasible(data: ProblemData, solution: Solution) -> bool:
+    """Check every rule of the problem; the planner and the tests trust nothing else."""
+    if len(solution.routes) != data.num_days:
+        return False
+    seen: list[int] = [n for route in solution.routes for n in route]
+    if len(seen) != len(set(seen)) or any(not 0 <= n < data.num_nodes for n in seen):
+        return False
+    if not all(data.mandatory[n] == 0 or n in set(seen) for n in range(data.num_nodes)):
+        return False
+    for day, route in enumerate(solution.routes):
+        if data.max_stops is not None and len(route) > int(data.max_stops[day]):
+            return False
+        if schedule(data, day, route) is None:
+            return False
+    return abs(sum(float(data.scores[n]) for n in seen) - solution.score) < 1e-6
+
+
+def _first_start(windows: Sequence[Window], arrive: float) -> float | None:
+    for open_, latest in windows:
+        if arrive <= latest + 1e-9:
+            return max(arrive, open_)
+    return None
