@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from redres import __version__
 from redres.api import errors
-from redres.api.routers import maps, plan, routes, sites
+from redres.api.routers import maps, plan, routes, sites, themes
 from redres.config import Settings
 from redres.db import make_engine
+
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "maps" / "static" / "vendor"
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
@@ -32,6 +36,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (sites, routes, plan, maps):
+    for module in (sites, themes, routes, plan, maps):
         app.include_router(module.router)
+    app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
     return app
