@@ -14,8 +14,9 @@ import typer
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from redres.catalog import accounts
 from redres.catalog.demo import load_demo
-from redres.catalog.enums import Category, Period, Protection, Status
+from redres.catalog.enums import Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir, load_schedule
 from redres.catalog.listing import SiteQuery, list_sites
@@ -41,6 +42,8 @@ app = typer.Typer(
 )
 sites_app = typer.Typer(help="Read the registry.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
+user_app = typer.Typer(help="Staff accounts (admin, editor, teacher).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 holidays_app = typer.Typer(help="The Chinese public-holiday calendar.", no_args_is_help=True)
 app.add_typer(holidays_app, name="holidays")
 for _room in (interchange, plan, maps):
@@ -148,6 +151,62 @@ def sites_search(
 ) -> None:
     """Search names, aliases, addresses and story titles, best match first."""
     _print_sites(db, SiteQuery(q=text, limit=limit), as_json)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="What the account may do.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a staff account; the password comes from stdin so it never shows in `ps`."""
+    if not password_stdin:
+        msg = "give the password on standard input with --password-stdin"
+        raise RedresError(msg)
+    password = sys.stdin.readline().rstrip("\r\n")
+    engine = engine_for(db)
+    init_db(engine)
+    with session_scope(engine) as session:
+        user = accounts.create_user(session, name, password, role)
+        typer.echo(f"created {user.username} ({user.role})")
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None) -> None:
+    """Every account with its role and state."""
+    engine = engine_for(db)
+    require_schema(engine)
+    with session_scope(engine) as session:
+        rows = [
+            (u.username, str(u.role), "disabled" if u.disabled else "active")
+            for u in accounts.list_users(session)
+        ]
+    _table(("name", "role", "state"), rows)
+
+
+@user_app.command("disable")
+def user_disable(name: str, db: DbOption = None) -> None:
+    """Lock an account out and revoke its tokens."""
+    engine = engine_for(db)
+    require_schema(engine)
+    with session_scope(engine) as session:
+        accounts.disable_user(session, name)
+    typer.echo(f"disabled {name}")
+
+
+@user_app.command("set-role")
+def user_set_role(
+    name: str, role: Annotated[Role, typer.Argument(help="The new role.")], db: DbOption = None
+) -> None:
+    """Change what an account may do."""
+    engine = engine_for(db)
+    require_schema(engine)
+    with session_scope(engine) as session:
+        accounts.set_role(session, name, role)
+    typer.echo(f"{name} is now {role}")
 
 
 @holidays_app.command("load")

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     sql_echo: bool = False
 
+    token_ttl_minutes: int = 8 * 60
+    """How long an API bearer token stays valid."""
+
 
 @lru_cache
 def get_settings() -> Settings:

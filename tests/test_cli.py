@@ -26,7 +26,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_init_creates_schema(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 0
-    assert "schema revision 0001" in result.output
+    assert "schema revision 0002" in result.output
 
 
 def test_demo_twice_changes_nothing(demo_db: str) -> None:
@@ -107,3 +107,26 @@ def test_holidays_load_checks_and_installs(tmp_path: Path, monkeypatch: pytest.M
         assert "2031: official schedule" in shown.output
     finally:
         get_settings.cache_clear()
+
+
+def test_user_add_reads_password_from_stdin(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'users.db'}"
+    added = runner.invoke(
+        app,
+        ["user", "add", "alice", "--role", "editor", "--password-stdin", "--db", url],
+        input="correct horse battery\n",
+    )
+    assert added.exit_code == 0, added.output
+    weak = runner.invoke(
+        app,
+        ["user", "add", "bob", "--role", "editor", "--password-stdin", "--db", url],
+        input="short\n",
+    )
+    assert weak.exit_code != 0
+    no_stdin = runner.invoke(app, ["user", "add", "carol", "--role", "admin", "--db", url])
+    assert no_stdin.exit_code != 0
+    assert runner.invoke(app, ["user", "set-role", "alice", "admin", "--db", url]).exit_code == 0
+    assert runner.invoke(app, ["user", "disable", "alice", "--db", url]).exit_code == 0
+    listing = runner.invoke(app, ["user", "list", "--db", url]).output
+    assert "alice  admin  disabled" in listing
+    assert "bob" not in listing

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from redres import __version__
 from redres.api import errors
-from redres.api.routers import maps, plan, routes, sites, themes
+from redres.api.routers import auth, maps, plan, routes, sites, themes
 from redres.config import Settings
 from redres.db import make_engine
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (sites, themes, routes, plan, maps):
+    for module in (auth, sites, themes, routes, plan, maps):
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
     return app

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from redres.catalog.enums import Status
-from redres.catalog.sites import PUBLIC
+from redres.catalog.accounts import AuthenticationError, user_for_token
+from redres.catalog.enums import Role, Status
+from redres.catalog.models import User
+from redres.catalog.sites import PUBLIC, STAFF
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
+
+STAFF_ROLES = frozenset({Role.editor, Role.admin})
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -23,13 +30,42 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-def visible_statuses() -> frozenset[Status]:
-    """What the caller may read; anonymous readers see published records only.
-
-    Accounts arrive with the accounts issue; until then every caller is anonymous.
-    """
-    return PUBLIC
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    """The caller's account, or None for an anonymous visitor; a bad token is a 401, not anonymous."""
+    if credentials is None:
+        return None
+    try:
+        return user_for_token(session, credentials.credentials)
+    except AuthenticationError as exc:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
+        ) from exc
+
+
+UserDep = Annotated[User | None, Depends(current_user)]
+
+
+def visible_statuses(user: UserDep) -> frozenset[Status]:
+    """What the caller may read: staff see drafts and archives, everyone else published only."""
+    return STAFF if user is not None and user.role in STAFF_ROLES else PUBLIC
+
+
+def require_editor(user: UserDep) -> User:
+    """Editors and admins only: 401 for anonymous callers, 403 for other roles."""
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
+    if user.role not in STAFF_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
+    return user
+
+
 VisibleDep = Annotated[frozenset[Status], Depends(visible_statuses)]
+EditorDep = Annotated[User, Depends(require_editor)]

@@ -7,8 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.errors import RedresError
 
@@ -18,6 +20,7 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (InvalidQuery, 422),
+    (AuthenticationError, 401),
     (RedresError, 400),
 ]
 
@@ -45,6 +48,11 @@ def install(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # A concurrent write won the race for a unique slug or code.
+        return JSONResponse({"detail": "conflicts with an existing record"}, status_code=409)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -290,6 +290,17 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ApiToken(SQLModel, table=True):
+    """A bearer token: only its SHA-256 is stored, so a leaked database leaks no usable token."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked: bool = False
+
+
 class AuditLog(SQLModel, table=True):
     """Who changed what and when, with the values before and after."""
 

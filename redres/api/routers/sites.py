@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from sqlmodel import Session
 
-from redres.api.deps import SessionDep, VisibleDep
+from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, Period, Protection, Status
-from redres.catalog.errors import InvalidQuery
+from redres.catalog.errors import Conflict, InvalidQuery
 from redres.catalog.features import site_detail_feature, site_feature
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.sites import STAFF, get_site
+from redres.catalog.models import Site, pk
+from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.sites import (
+    STAFF,
+    archive_site,
+    create_site,
+    get_site,
+    restore_site,
+    set_status,
+    update_site,
+)
 from redres.geo import parse_bbox, parse_lon_lat
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
@@ -71,3 +83,70 @@ def read_site(id_or_slug: str, session: SessionDep, visible: VisibleDep) -> dict
     site = get_site(session, id_or_slug, visible=visible)
     detail = site_detail(session, site, visible=visible)
     return site_detail_feature(detail, staff=visible == STAFF)
+
+
+@router.post("", status_code=201)
+def create(body: SiteCreate, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Add a site (a draft unless `status` says otherwise); editors only."""
+    site = create_site(session, body, actor=editor.username)
+    return _staff_feature(session, site)
+
+
+class SitePatch(SiteUpdate):
+    """A partial change, plus an optional move between draft and published."""
+
+    status: Literal[Status.draft, Status.published] | None = None
+
+
+@router.patch("/{id_or_slug}")
+def patch(
+    id_or_slug: str, body: SitePatch, session: SessionDep, editor: EditorDep
+) -> dict[str, Any]:
+    """Change some fields of a site; an archived site comes back with `status`."""
+    site = get_site(session, id_or_slug, visible=STAFF)
+    fields = body.model_dump(exclude_unset=True, exclude={"status"})
+    if fields:
+        if site.status == Status.archived:
+            msg = f"site {site.slug!r} is archived; restore it first (PATCH with status)"
+            raise Conflict(msg)
+        update_site(session, site, SiteUpdate(**fields), actor=editor.username)
+    if body.status is not None and body.status != site.status:
+        if site.status == Status.archived:
+            restore_site(session, site, actor=editor.username, status=body.status)
+        else:
+            set_status(session, site, body.status, actor=editor.username)
+    return _staff_feature(session, site)
+
+
+@router.delete("/{id_or_slug}")
+def archive(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Archive a site (a soft delete: its data and history stay)."""
+    site = get_site(session, id_or_slug, visible=STAFF)
+    archive_site(session, site, actor=editor.username)
+    return _staff_feature(session, site)
+
+
+@router.get("/{id_or_slug}/history")
+def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+    """Who changed the site, when, and the values before and after; editors only."""
+    site = get_site(session, id_or_slug, visible=STAFF)
+    entries = history(session, entity="site", entity_id=pk(site))
+    return {
+        "site": site.slug,
+        "entries": [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in entries
+        ],
+    }
+
+
+def _staff_feature(session: Session, site: Site) -> dict[str, Any]:
+    session.flush()
+    return site_detail_feature(site_detail(session, site, visible=STAFF), staff=True)

@@ -1,0 +1,175 @@
+"""Staff accounts and API tokens: who may change the registry, and proof of it per request.
+
+Passwords are hashed with Argon2 (pwdlib). Tokens are random strings handed out once; only
+their SHA-256 is stored, with an expiry, and they can be revoked one by one or all at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from redres.catalog.enums import Role
+from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.models import ApiToken, User, pk, utcnow
+from redres.errors import RedresError
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+class AuthenticationError(RedresError, PermissionError):
+    """Wrong name or password, an unknown, expired or revoked token, or a disabled account."""
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def create_user(session: Session, username: str, password: str, role: Role) -> User:
+    """Add a staff account.
+
+    Raises
+    ------
+    ValueError
+        When the name or password does not meet the rules.
+    Conflict
+        When the name is taken.
+    """
+    _check_username(username)
+    _check_password(password)
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        msg = f"user {username!r} already exists"
+        raise Conflict(msg)
+    user = User(username=username, password_hash=_hasher().hash(password), role=Role(role))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    """A user by name.
+
+    Raises
+    ------
+    NotFound
+        When there is no such user.
+    """
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound("user", username)  # noqa: EM101 (an entity name, not the message)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by name."""
+    return list(session.exec(select(User).order_by(col(User.username))))
+
+
+def set_role(session: Session, username: str, role: Role) -> User:
+    """Change what a user may do; takes effect on their next request."""
+    user = get_user(session, username)
+    user.role = Role(role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def disable_user(session: Session, username: str) -> User:
+    """Lock an account out and revoke its tokens at once."""
+    user = get_user(session, username)
+    user.disabled = True
+    session.add(user)
+    revoke_tokens(session, user)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The user whose name and password these are.
+
+    Raises
+    ------
+    AuthenticationError
+        With the same message whatever was wrong, so names cannot be probed.
+    """
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        _hasher().hash(password)  # spend the same time as a real check
+        raise AuthenticationError(_BAD_LOGIN)
+    if not _hasher().verify(password[:MAX_PASSWORD], user.password_hash) or user.disabled:
+        raise AuthenticationError(_BAD_LOGIN)
+    return user
+
+
+def issue_token(session: Session, user: User, *, ttl: timedelta) -> str:
+    """A new bearer token for `user`, valid for `ttl`; the plain token is never stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(user_id=pk(user), token_hash=_digest(token), expires_at=utcnow() + ttl)
+    )
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a bearer token belongs to.
+
+    Raises
+    ------
+    AuthenticationError
+        When the token is unknown, expired or revoked, or the account is disabled.
+    """
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked or _aware(row.expires_at) <= datetime.now(UTC):
+        msg = "invalid or expired token"
+        raise AuthenticationError(msg)
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        msg = "invalid or expired token"
+        raise AuthenticationError(msg)
+    return user
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """End one token's validity now (logout)."""
+    session.exec(
+        update(ApiToken).where(col(ApiToken.token_hash) == _digest(token)).values(revoked=True)
+    )
+
+
+def revoke_tokens(session: Session, user: User) -> None:
+    """End every token of a user (password change, account disabled)."""
+    session.exec(update(ApiToken).where(col(ApiToken.user_id) == pk(user)).values(revoked=True))
+    session.flush()
+
+
+_BAD_LOGIN = "incorrect username or password"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _check_username(username: str) -> None:
+    if not USERNAME_RE.match(username):
+        msg = f"username {username!r} must be 2-64 letters, digits or _.@-"
+        raise ValueError(msg)
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        msg = f"a password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long"
+        raise ValueError(msg)
