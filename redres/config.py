@@ -27,6 +27,21 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 8 * 60
     """How long an API bearer token stays valid."""
 
+    max_body_bytes: int = 1 << 20
+    """Largest JSON or form body; larger ones get 413 before they are read whole."""
+
+    max_upload_bytes: int = 50 << 20
+    """Largest import upload."""
+
+    frame_ancestors: str = "'self'"
+    """Who may embed our pages in a frame (CSP frame-ancestors), e.g. "'self' https://example.gov.cn"."""
+
+    csp_img_src: str = "https:"
+    """Where map tiles and images may come from (CSP img-src, besides our own host)."""
+
+    login_attempts_per_minute: int = 10
+    """Sign-in attempts allowed per client address and minute."""
+
 
 @lru_cache
 def get_settings() -> Settings:

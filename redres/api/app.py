@@ -6,26 +6,49 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from redres import __version__
 from redres.api import errors
+from redres.api.middleware import (
+    BodyLimitMiddleware,
+    BodyLimits,
+    SecurityHeadersMiddleware,
+    security_headers,
+)
+from redres.api.ratelimit import RateLimiter
 from redres.api.routers import auth, maps, plan, routes, sites, themes
 from redres.config import Settings
 from redres.db import make_engine
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "maps" / "static" / "vendor"
+API_STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """An app bound to one database; tests build one per configuration."""
     app = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="redres",
         version=__version__,
         description="Red resources: a catalogue of revolutionary heritage and study routes.",
     )
     app.state.settings = settings
+    app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        headers=security_headers(
+            frame_ancestors=settings.frame_ancestors, tile_hosts=settings.csp_img_src
+        ),
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=BodyLimits(default=settings.max_body_bytes, upload=settings.max_upload_bytes),
+    )
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     errors.install(app)
 
@@ -39,4 +62,17 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     for module in (auth, sites, themes, routes, plan, maps):
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
+    app.mount("/static/api", StaticFiles(directory=API_STATIC_DIR), name="api-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI served from our own host, so the docs work offline."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="redres API",
+            swagger_js_url="/static/api/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/api/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/api/swagger-ui/favicon.png",
+        )
+
     return app

@@ -14,7 +14,11 @@ from redres.catalog.accounts import AuthenticationError, authenticate, issue_tok
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/token")
+def _login_limit(request: Request) -> None:
+    request.app.state.login_limiter(request)
+
+
+@router.post("/token", dependencies=[Depends(_login_limit)])
 def token(
     request: Request,
     session: SessionDep,
