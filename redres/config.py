@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = 10
     """Sign-in attempts allowed per client address and minute."""
 
+    feedback_per_hour: int = 20
+    """Feedback submissions allowed per client address and hour."""
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -20,7 +20,17 @@ from redres.api.middleware import (
     security_headers,
 )
 from redres.api.ratelimit import RateLimiter
-from redres.api.routers import auth, maps, plan, routes, sites, themes
+from redres.api.routers import (
+    auth,
+    dashboard,
+    feedback,
+    library,
+    maps,
+    plan,
+    routes,
+    sites,
+    themes,
+)
 from redres.config import Settings
 from redres.db import make_engine
 
@@ -39,6 +49,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
+    app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
     app.add_middleware(
         SecurityHeadersMiddleware,
         headers=security_headers(
@@ -59,7 +70,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (auth, sites, themes, routes, plan, maps):
+    for module in (auth, sites, themes, routes, plan, maps, library, feedback, dashboard):
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
     app.mount("/static/api", StaticFiles(directory=API_STATIC_DIR), name="api-static")

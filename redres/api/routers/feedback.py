@@ -1,0 +1,53 @@
+"""Visitors' feedback: anyone may send it, editors decide what shows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+
+from redres.api.deps import STAFF_ROLES, EditorDep, SessionDep, UserDep
+from redres.catalog.enums import FeedbackStatus
+from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
+
+router = APIRouter(prefix="/api/feedback", tags=["feedback"])
+
+
+def _limit(request: Request) -> None:
+    request.app.state.feedback_limiter(request)
+
+
+@router.post("", status_code=202, dependencies=[Depends(_limit)])
+def send(body: FeedbackCreate, session: SessionDep) -> dict[str, Any]:
+    """Take a rating and comment; it shows only after an editor approves it."""
+    item = submit(session, body)
+    return {"id": item.id, "status": str(item.status)}
+
+
+@router.get("")
+def read(
+    session: SessionDep,
+    user: UserDep,
+    target: Literal["site", "route"] | None = None,
+    slug: Annotated[str | None, Query(max_length=120)] = None,
+    status_: Annotated[FeedbackStatus, Query(alias="status")] = FeedbackStatus.approved,
+) -> dict[str, Any]:
+    """Approved feedback for everyone; pending and rejected for editors only."""
+    if status_ != FeedbackStatus.approved and (user is None or user.role not in STAFF_ROLES):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
+    data = list_feedback(session, status=status_, target=target, slug=slug)
+    return {"data": data, "total": len(data)}
+
+
+@router.post("/{feedback_id}/approve")
+def approve(feedback_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Let an item show."""
+    item = moderate(session, feedback_id, FeedbackStatus.approved, actor=editor.username)
+    return {"id": item.id, "status": str(item.status)}
+
+
+@router.post("/{feedback_id}/reject")
+def reject(feedback_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Keep an item hidden."""
+    item = moderate(session, feedback_id, FeedbackStatus.rejected, actor=editor.username)
+    return {"id": item.id, "status": str(item.status)}

@@ -1,0 +1,144 @@
+"""Visitors' ratings and comments, held for moderation before anyone else sees them."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from redres.catalog import audit
+from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.models import Feedback, Route, Site, pk
+
+_LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
+
+
+class FeedbackCreate(BaseModel):
+    """What a visitor sends; links are refused, the commonest spam."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: Literal["site", "route"]
+    slug: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+    @field_validator("comment")
+    @classmethod
+    def _no_links(cls, value: str | None) -> str | None:
+        if value and _LINK.search(value):
+            msg = "comments may not contain links"
+            raise ValueError(msg)
+        return value or None
+
+
+def submit(session: Session, data: FeedbackCreate) -> Feedback:
+    """Hold a visitor's feedback for moderation; only published targets take feedback.
+
+    Raises
+    ------
+    NotFound
+        When the site or route is not published.
+    """
+    model = Site if data.target == "site" else Route
+    target = session.exec(
+        select(model).where(model.slug == data.slug, model.status == Status.published)
+    ).first()
+    if target is None:
+        raise NotFound(data.target, data.slug)
+    item = Feedback(
+        target=data.target, target_id=pk(target), rating=data.rating, comment=data.comment
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def moderate(
+    session: Session, feedback_id: int, decision: FeedbackStatus, *, actor: str
+) -> Feedback:
+    """Approve or reject a pending item; the decision is audited.
+
+    Raises
+    ------
+    NotFound
+        For an unknown id.
+    Conflict
+        When the item was already decided the same way.
+    """
+    item = session.get(Feedback, feedback_id)
+    if item is None:
+        raise NotFound("feedback", feedback_id)  # noqa: EM101 (an entity name)
+    if item.status == decision:
+        msg = f"feedback {feedback_id} is already {decision}"
+        raise Conflict(msg)
+    before = audit.snapshot(item)
+    item.status = decision
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        entity="feedback",
+        entity_id=feedback_id,
+        action=str(decision),
+        actor=actor,
+        before=before,
+        after=audit.snapshot(item),
+    )
+    return item
+
+
+def list_feedback(
+    session: Session,
+    *,
+    status: FeedbackStatus,
+    target: str | None = None,
+    slug: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Feedback in one moderation state, newest first, optionally for one site or route."""
+    rows: list[dict[str, Any]] = []
+    for kind, model in (("site", Site), ("route", Route)):
+        if target is not None and target != kind:
+            continue
+        stmt = (
+            select(Feedback, model.slug)
+            .join(model, col(Feedback.target_id) == model.id)
+            .where(Feedback.target == kind, Feedback.status == status)
+        )
+        if slug is not None:
+            stmt = stmt.where(model.slug == slug)
+        rows.extend(
+            {
+                "id": f.id,
+                "target": kind,
+                "slug": s,
+                "rating": f.rating,
+                "comment": f.comment,
+                "status": str(f.status),
+                "created_at": f.created_at.isoformat(),
+            }
+            for f, s in session.exec(stmt)
+        )
+    rows.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    return rows[:limit]
+
+
+def summary(session: Session) -> dict[str, Any]:
+    """Counts per moderation state and the mean approved rating."""
+    counts = dict(
+        session.exec(select(Feedback.status, func.count()).group_by(col(Feedback.status))).all()
+    )
+    mean = session.exec(
+        select(func.avg(Feedback.rating)).where(Feedback.status == FeedbackStatus.approved)
+    ).one()
+    return {
+        "pending": int(counts.get(FeedbackStatus.pending, 0)),
+        "approved": int(counts.get(FeedbackStatus.approved, 0)),
+        "rejected": int(counts.get(FeedbackStatus.rejected, 0)),
+        "mean_rating": None if mean is None else round(float(mean), 2),
+    }

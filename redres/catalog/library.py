@@ -1,0 +1,186 @@
+"""The resource library: on-site lessons (现场教学) and the instructors who teach them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from sqlmodel import Session, col, select
+
+from redres.catalog import audit
+from redres.catalog.enums import CourseFormat, Status
+from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.models import Course, Instructor, Route, RouteStop, Site, pk
+
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class InstructorCreate(BaseModel):
+    """A new instructor; `contact` is shown to staff only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    organisation: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None
+    ) = None
+    expertise: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        None
+    )
+    contact: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+
+class CourseCreate(BaseModel):
+    """A lesson on a site, or on a route (optionally at one stop of it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text200
+    site: Annotated[str, StringConstraints(max_length=120)] | None = None
+    route: Annotated[str, StringConstraints(max_length=120)] | None = None
+    stop: Annotated[int, Field(ge=1, le=200)] | None = None
+    format: CourseFormat = CourseFormat.on_site_lecture
+    duration_minutes: Annotated[int, Field(ge=5, le=600)] | None = None
+    instructor: int | None = None
+    outline: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    status: Status = Status.published
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CourseCreate:
+        if (self.site is None) == (self.route is None):
+            msg = "a course is on exactly one of `site` or `route`"
+            raise ValueError(msg)
+        if self.stop is not None and self.route is None:
+            msg = "`stop` needs `route`"
+            raise ValueError(msg)
+        return self
+
+
+def create_instructor(session: Session, data: InstructorCreate, *, actor: str) -> Instructor:
+    """Add an instructor to the library."""
+    instructor = Instructor(**data.model_dump())
+    session.add(instructor)
+    session.flush()
+    audit.record(
+        session,
+        entity="instructor",
+        entity_id=pk(instructor),
+        action="create",
+        actor=actor,
+        before=None,
+        after=audit.snapshot(instructor),
+    )
+    return instructor
+
+
+def list_instructors(session: Session) -> list[Instructor]:
+    """Every instructor, by name."""
+    return list(session.exec(select(Instructor).order_by(col(Instructor.name), col(Instructor.id))))
+
+
+def create_course(session: Session, data: CourseCreate, *, actor: str) -> Course:
+    """Add a lesson; its site, route, stop and instructor must exist.
+
+    Raises
+    ------
+    NotFound
+        When the site, route or instructor is unknown.
+    Conflict
+        When the route has no such stop.
+    """
+    site_id = route_id = None
+    if data.site is not None:
+        site = session.exec(select(Site).where(Site.slug == data.site)).first()
+        if site is None:
+            raise NotFound("site", data.site)  # noqa: EM101 (an entity name)
+        site_id = pk(site)
+    if data.route is not None:
+        route = session.exec(select(Route).where(Route.slug == data.route)).first()
+        if route is None:
+            raise NotFound("route", data.route)  # noqa: EM101 (an entity name)
+        route_id = pk(route)
+        if data.stop is not None and _stop_count(session, route_id) < data.stop:
+            msg = f"route {data.route!r} has no stop {data.stop}"
+            raise Conflict(msg)
+    if data.instructor is not None and session.get(Instructor, data.instructor) is None:
+        raise NotFound("instructor", data.instructor)  # noqa: EM101 (an entity name)
+    course = Course(
+        title=data.title,
+        site_id=site_id,
+        route_id=route_id,
+        stop=data.stop,
+        format=data.format,
+        duration_minutes=data.duration_minutes,
+        instructor_id=data.instructor,
+        outline=data.outline,
+        status=data.status,
+    )
+    session.add(course)
+    session.flush()
+    audit.record(
+        session,
+        entity="course",
+        entity_id=pk(course),
+        action="create",
+        actor=actor,
+        before=None,
+        after=audit.snapshot(course),
+    )
+    return course
+
+
+def list_courses(
+    session: Session,
+    *,
+    visible: frozenset[Status],
+    site: str | None = None,
+    route: str | None = None,
+) -> list[dict[str, Any]]:
+    """Courses the caller may see, optionally for one site or route, as plain dicts."""
+    stmt = (
+        select(Course, Site.slug, Route.slug)
+        .join(Site, col(Course.site_id) == Site.id, isouter=True)
+        .join(Route, col(Course.route_id) == Route.id, isouter=True)
+        .where(col(Course.status).in_(list(visible)))
+        .order_by(col(Course.id))
+    )
+    if site is not None:
+        stmt = stmt.where(Site.slug == site)
+    if route is not None:
+        stmt = stmt.where(Route.slug == route)
+    return [
+        course_dict(c, site_slug, route_slug) for c, site_slug, route_slug in session.exec(stmt)
+    ]
+
+
+def course_dict(course: Course, site_slug: str | None, route_slug: str | None) -> dict[str, Any]:
+    """A course in the JSON shape of DESIGN.md."""
+    return {
+        "id": course.id,
+        "title": course.title,
+        "site": site_slug,
+        "route": route_slug,
+        "stop": course.stop,
+        "format": str(course.format),
+        "duration_minutes": course.duration_minutes,
+        "instructor": course.instructor_id,
+        "outline": course.outline,
+        "status": str(course.status),
+    }
+
+
+def instructor_dict(instructor: Instructor, *, staff: bool) -> dict[str, Any]:
+    """An instructor; the contact only for staff."""
+    out = {
+        "id": instructor.id,
+        "name": instructor.name,
+        "organisation": instructor.organisation,
+        "expertise": instructor.expertise,
+    }
+    if staff:
+        out["contact"] = instructor.contact
+    return out
+
+
+def _stop_count(session: Session, route_id: int) -> int:
+    return len(session.exec(select(RouteStop.id).where(RouteStop.route_id == route_id)).all())
