@@ -22,6 +22,7 @@ from redres.api.middleware import (
 from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
     auth,
+    calendar,
     dashboard,
     feedback,
     library,
@@ -70,7 +71,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (auth, sites, themes, routes, plan, maps, library, feedback, dashboard):
+    routers = (auth, sites, themes, routes, plan, maps, library, feedback, dashboard, calendar)
+    for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
     app.mount("/static/api", StaticFiles(directory=API_STATIC_DIR), name="api-static")
