@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = 10
     """Sign-in attempts allowed per client address and minute."""
 
+    secret_key: str | None = None
+    """Signs CSRF tokens; when unset, one is generated into `secret_file` on first run."""
+
+    secret_file: Path = Path(".redres-secret")
+    """Where a generated secret key is kept (never in the repository)."""
+
+    cookie_secure: bool = False
+    """Always mark the session cookie Secure; it is Secure anyway when the request is HTTPS."""
+
     feedback_per_hour: int = 20
     """Feedback submissions allowed per client address and hour."""
 

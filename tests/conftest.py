@@ -15,6 +15,8 @@ from sqlmodel import Session, SQLModel
 from redres.catalog.demo import load_demo
 from redres.db import init_db, make_engine
 
+os.environ.setdefault("REDRES_ARGON2_PROFILE", "fast")  # cheap hashes; production keeps the default
+
 PG_ADMIN_URL = os.environ.get(
     "REDRES_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

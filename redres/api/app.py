@@ -24,9 +24,11 @@ from redres.api.routers import (
     auth,
     calendar,
     dashboard,
+    editor,
     feedback,
     library,
     maps,
+    pages,
     plan,
     routes,
     sites,
@@ -34,6 +36,7 @@ from redres.api.routers import (
 )
 from redres.config import Settings
 from redres.db import make_engine
+from redres.secrets_file import load_or_create_secret
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "maps" / "static" / "vendor"
 API_STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,6 +52,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         description="Red resources: a catalogue of revolutionary heritage and study routes.",
     )
     app.state.settings = settings
+    app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
     app.add_middleware(
@@ -71,7 +75,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    routers = (auth, sites, themes, routes, plan, maps, library, feedback, dashboard, calendar)
+    routers = (auth, sites, themes, routes, plan, maps, library, feedback, dashboard)
+    routers += (calendar, editor, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from redres.api.session import session_user
 from redres.catalog.accounts import AuthenticationError, user_for_token
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import User
@@ -34,11 +35,18 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
-    """The caller's account, or None for an anonymous visitor; a bad token is a 401, not anonymous."""
+    """The caller's account, or None for an anonymous visitor; a bad token is a 401, not anonymous.
+
+    The page session cookie counts for reading only (GET/HEAD); writes through the API need a
+    bearer token, so a cross-site form can never act with a visitor's cookie.
+    """
     if credentials is None:
+        if request.method in ("GET", "HEAD"):
+            return session_user(request, session)
         return None
     try:
         return user_for_token(session, credentials.credentials)

@@ -6,10 +6,11 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from redres.api.routers import pages
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.errors import RedresError
@@ -29,8 +30,10 @@ def install(app: FastAPI) -> None:
     """Register the handlers: JSON `{"detail": ...}` for every error, never a stack trace."""
 
     @app.exception_handler(RedresError)
-    async def _domain(_request: Request, exc: RedresError) -> JSONResponse:
+    async def _domain(request: Request, exc: RedresError) -> Response:
         status = next(code for kind, code in _STATUS if isinstance(exc, kind))
+        if pages.is_page_request(request):
+            return pages.render(request, "error.html", {"status_code": status}, status)
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
@@ -42,7 +45,9 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and pages.is_page_request(request):
+            return pages.render(request, "error.html", {"status_code": 404}, 404)
         return JSONResponse(
             {"detail": exc.detail},
             status_code=exc.status_code,

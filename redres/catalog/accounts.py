@@ -7,12 +7,14 @@ their SHA-256 is stored, with an expiry, and they can be revoked one by one or a
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -32,6 +34,12 @@ class AuthenticationError(RedresError, PermissionError):
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHash:
+    """Argon2id with the recommended cost; REDRES_ARGON2_PROFILE=fast is for test suites only.
+
+    Each hash records its own parameters, so changing the profile never breaks a login.
+    """
+    if os.environ.get("REDRES_ARGON2_PROFILE") == "fast":
+        return PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
     return PasswordHash.recommended()
 
 

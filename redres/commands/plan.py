@@ -1,9 +1,244 @@
-"""`redres` commands for the plan room (registered by `redres.cli`)."""
+"""`redres plan`: plan a themed study route from the command line (registered by `redres.cli`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+from unicodedata import east_asian_width
+
 import typer
+
+from redres.catalog.enums import TravelMode
+from redres.catalog.errors import Conflict
+from redres.catalog.holidays_cn import calendar_with_dir
+from redres.catalog.hours import Interval
+from redres.catalog.route_store import StopInput, save_planned_route
+from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
+from redres.db import session_scope
+from redres.routes.candidates import plan_catalog
+from redres.routes.errors import InvalidPlanRequest
+from redres.routes.export import FORMATS, export
+from redres.routes.handout import render_handout
+from redres.routes.model import MODES, Itinerary, Place, PlanRequest, hhmm
+from redres.routes.network import NetworkTravel, load_network
+from redres.routes.planner import PlannerParams
+from redres.routes.solver import SolveParams
 
 
 def register(app: typer.Typer) -> None:
     """Add this room's commands to the `redres` app."""
+    app.command("plan")(plan_command)
+
+
+def plan_command(
+    theme: Annotated[
+        list[str], typer.Option("--theme", help="Theme slug, optionally =weight (repeatable).")
+    ],
+    date: Annotated[str, typer.Option("--date", help="First day, YYYY-MM-DD.")],
+    days: Annotated[int, typer.Option("--days", help="Number of days.")] = 1,
+    start: Annotated[str | None, typer.Option(help="LON,LAT or a site slug.")] = None,
+    end: Annotated[
+        str | None, typer.Option(help="LON,LAT or a site slug (default: start).")
+    ] = None,
+    mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "walk",
+    group: Annotated[int, typer.Option("--group", help="Group size.")] = 1,
+    window: Annotated[str, typer.Option(help="Daily window HH:MM-HH:MM.")] = "08:30-17:30",
+    lunch: Annotated[str | None, typer.Option(help="Lunch break HH:MM-HH:MM.")] = None,
+    must: Annotated[list[str] | None, typer.Option("--must", help="Site slug to visit.")] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Site slug to leave out.")
+    ] = None,
+    max_stops: Annotated[int | None, typer.Option("--max-stops", help="Stops per day.")] = None,
+    unknown_hours: Annotated[
+        str, typer.Option("--unknown-hours", help="assume (with a warning) or omit.")
+    ] = "assume",
+    out: Annotated[
+        Path | None, typer.Option(help="Write .gpx, .kml, .geojson, .ics or .html too.")
+    ] = None,
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            help="Road network: a GIS line layer (.gpkg/.geojson/.shp) or an .osm extract."
+        ),
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option(help="Also store the plan as a draft route with this slug.")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Solver seed.")] = 0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan a study route over the published sites: a table by default, JSON with --json."""
+    try:
+        request = _request(
+            theme,
+            date,
+            days,
+            start,
+            end,
+            mode,
+            group,
+            window,
+            lunch,
+            must,
+            exclude,
+            max_stops,
+            unknown_hours,
+        )
+        fmt = _format(out)
+        params = PlannerParams(solve=SolveParams(time_limit=time_limit, seed=seed))
+        travel = NetworkTravel(load_network(network)) if network is not None else None
+    except (ValueError, OSError) as exc:
+        _fail(exc)
+    settings = settings_for(db)
+    engine = engine_for(db)
+    require_schema(engine)
+    try:
+        with session_scope(engine) as session:
+            itinerary = plan_catalog(
+                session,
+                request,
+                calendar=calendar_with_dir(settings.holiday_dir),
+                params=params,
+                travel=travel,
+            )
+            if save:
+                route = save_planned_route(
+                    session,
+                    slug=save,
+                    name=f"{'、'.join(request.themes)} {request.date}",
+                    stops=[
+                        StopInput(d, n, s.site_id, round(s.leave - s.start))
+                        for d, day in enumerate(itinerary.days, 1)
+                        for n, s in enumerate(day.stops, 1)
+                    ],
+                    mode=TravelMode(request.mode),
+                    theme=max(request.themes, key=lambda t: request.themes[t]),
+                )
+                typer.echo(f"saved draft route {route.slug!r} (id {route.id})", err=True)
+    except (InvalidPlanRequest, Conflict) as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(itinerary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_table(itinerary)
+    if out is not None:
+        text = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
+        out.write_text(text, encoding="utf-8", newline="")
+        typer.echo(f"wrote {out}", err=True)
+
+
+def _request(
+    themes: list[str],
+    date: str,
+    days: int,
+    start: str | None,
+    end: str | None,
+    mode: str,
+    group: int,
+    window: str,
+    lunch: str | None,
+    must: list[str] | None,
+    exclude: list[str] | None,
+    max_stops: int | None,
+    unknown_hours: str,
+) -> PlanRequest:
+    weights: dict[str, float] = {}
+    for item in themes:
+        slug, _, weight = item.partition("=")
+        try:
+            weights[slug.strip()] = float(weight) if weight else 1.0
+        except ValueError:
+            msg = f"theme weight in {item!r} is not a number"
+            raise InvalidPlanRequest(msg) from None
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        msg = f"date {date!r} is not YYYY-MM-DD"
+        raise InvalidPlanRequest(msg) from None
+    return PlanRequest(
+        themes=weights,
+        date=day,
+        days=days,
+        start=_place(start),
+        end=_place(end),
+        mode=mode,
+        group_size=group,
+        window=Interval.parse(window),
+        lunch=Interval.parse(lunch) if lunch else None,
+        must=tuple(must or ()),
+        exclude=tuple(exclude or ()),
+        max_stops=max_stops,
+        unknown_hours=unknown_hours,  # type: ignore[arg-type]  # validated by PlanRequest
+    )
+
+
+def _place(raw: str | None) -> Place | str | None:
+    if raw is None:
+        return None
+    parts = raw.split(",")
+    if len(parts) == 2:
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError:
+            pass
+        else:
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                msg = f"point {raw!r} is not lon,lat"
+                raise InvalidPlanRequest(msg)
+            return Place(lon, lat)
+    return raw.strip()
+
+
+def _format(out: Path | None) -> str:
+    if out is None:
+        return ""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in (*FORMATS, "html"):
+        msg = f"--out {str(out)!r}: use .gpx, .kml, .geojson, .ics or .html"
+        raise InvalidPlanRequest(msg)
+    return fmt
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _print_table(itinerary: Itinerary) -> None:
+    for n, day in enumerate(itinerary.days, 1):
+        typer.echo(f"Day {n}  {day.date}  depart {hhmm(day.depart)}  back {hhmm(day.back)}")
+        rows = [
+            (str(i), hhmm(s.arrive), f"{hhmm(s.start)}-{hhmm(s.leave)}", s.slug, s.name)
+            for i, s in enumerate(day.stops, 1)
+        ]
+        _table(("#", "arrive", "visit", "slug", "name"), rows)
+        if day.lunch is not None:
+            typer.echo(f"  lunch {hhmm(day.lunch.start)}-{hhmm(day.lunch.end)} at {day.lunch.at}")
+        for stop in day.stops:
+            for warning in stop.warnings:
+                typer.echo(f"  ! {stop.slug}: {warning}")
+        typer.echo("")
+    typer.echo(f"score {itinerary.score:g}")
+    for warning in itinerary.warnings:
+        typer.echo(f"warning: {warning}")
+    if itinerary.omitted:
+        typer.echo("\nomitted")
+        _table(
+            ("slug", "reason", "detail"),
+            [(o.slug, o.reason, o.detail) for o in itinerary.omitted],
+        )
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    def width(s: str) -> int:
+        return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    for row in (header, *rows):
+        cells = [c + " " * (w - width(c)) for c, w in zip(row, cols, strict=True)]
+        typer.echo("  " + "  ".join(cells).rstrip())

@@ -1,0 +1,291 @@
+"""Editor pages behind sign-in: the site list with data-quality flags, the site form,
+publishing, and a record's history. Every form carries a CSRF token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import col, select
+
+from redres.api.deps import STAFF_ROLES, SessionDep
+from redres.api.i18n import pick_language, translator
+from redres.api.routers.pages import render
+from redres.api.session import (
+    check_csrf,
+    csrf_token,
+    end_session,
+    prelogin_token,
+    remember_prelogin,
+    session_user,
+    start_session,
+)
+from redres.catalog.accounts import AuthenticationError, authenticate
+from redres.catalog.audit import history
+from redres.catalog.dashboard import quality_gaps
+from redres.catalog.enums import Status
+from redres.catalog.errors import CatalogError
+from redres.catalog.labels import choices
+from redres.catalog.models import Site, User, pk
+from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.sites import STAFF, create_site, get_site, restore_site, set_status, update_site
+
+router = APIRouter(include_in_schema=False)
+
+TEXT_FIELDS = (
+    "name",
+    "name_en",
+    "code",
+    "district",
+    "address",
+    "opening_hours",
+    "hours_note",
+    "admission",
+    "contact",
+)
+NUMBER_FIELDS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes")
+SELECT_FIELDS = ("category", "period", "protection", "reservation")
+FORM_ORDER = (
+    "name",
+    "name_en",
+    "code",
+    "category",
+    "period",
+    "protection",
+    "district",
+    "address",
+    "lon",
+    "lat",
+    "opening_hours",
+    "last_entry_minutes",
+    "hours_note",
+    "reservation",
+    "capacity",
+    "visit_minutes",
+    "admission",
+    "contact",
+)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/editor") -> Response:
+    """The sign-in form, with a pre-login CSRF cookie."""
+    token = prelogin_token(request)
+    page = render(request, "login.html", {"csrf": token, "next": _safe_next(next)})
+    remember_prelogin(request, page, token)
+    return page
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/editor",
+) -> Response:
+    """Check the name and password, then start a session and go on."""
+    check_csrf(request, csrf)
+    request.app.state.login_limiter(request)
+    try:
+        user = authenticate(session, username, password)
+    except AuthenticationError:
+        _ = translator(pick_language(request))
+        request.state.prelogin_csrf = request.cookies.get("redres_csrf", "")
+        return render(
+            request,
+            "login.html",
+            {"csrf": csrf, "next": _safe_next(next), "error": _("bad_login")},
+            401,
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    start_session(request, response, session, user)
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, session: SessionDep, csrf: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    """End the session."""
+    check_csrf(request, csrf)
+    response = RedirectResponse("/", status_code=303)
+    end_session(request, response, session)
+    return response
+
+
+@router.get("/editor", response_class=HTMLResponse)
+def editor_home(request: Request, session: SessionDep, status_: Status | None = None) -> Response:
+    """Every site (drafts and archives too) with what data it still lacks."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    gaps = quality_gaps(session, limit=100_000)
+    flags: dict[str, list[str]] = {}
+    for gap, found in gaps.items():
+        for row in found["sites"]:
+            flags.setdefault(row["slug"], []).append(gap)
+    stmt = select(Site).order_by(col(Site.name))
+    if status_ is not None:
+        stmt = stmt.where(Site.status == status_)
+    rows = [(site, flags.get(site.slug, [])) for site in session.exec(stmt)]
+    return render(
+        request,
+        "editor_sites.html",
+        {"user": user, "rows": rows, "status": status_, "csrf": csrf_token(request)},
+    )
+
+
+@router.get("/editor/sites/new", response_class=HTMLResponse)
+def new_site_form(request: Request, session: SessionDep) -> Response:
+    """An empty site form."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    return _form(request, None, {}, [])
+
+
+@router.post("/editor/sites/new")
+async def new_site(request: Request, session: SessionDep) -> Response:
+    """Create a draft from the form; errors come back on the form, nothing is written."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    values = _values(form)
+    try:
+        site = create_site(session, SiteCreate(**_clean(values)), actor=user.username)
+    except (ValidationError, CatalogError, ValueError) as exc:
+        session.rollback()
+        return _form(request, None, values, _messages(exc), 422)
+    return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
+
+
+@router.get("/editor/sites/{slug}", response_class=HTMLResponse)
+def edit_site_form(request: Request, slug: str, session: SessionDep) -> Response:
+    """The form of an existing site."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    site = get_site(session, slug, visible=STAFF)
+    values = {name: getattr(site, name) for name in FORM_ORDER}
+    return _form(request, site, values, [])
+
+
+@router.post("/editor/sites/{slug}")
+async def edit_site(request: Request, slug: str, session: SessionDep) -> Response:
+    """Save the form; only changed fields are audited."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    site = get_site(session, slug, visible=STAFF)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    values = _values(form)
+    try:
+        update_site(session, site, SiteUpdate(**_clean(values, partial=True)), actor=user.username)
+    except (ValidationError, CatalogError, ValueError) as exc:
+        session.rollback()
+        return _form(request, get_site(session, slug, visible=STAFF), values, _messages(exc), 422)
+    return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
+
+
+@router.post("/editor/sites/{slug}/status")
+def change_status(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    status_: Annotated[Status, Form(alias="status")],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Publish, unpublish, archive or restore."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    check_csrf(request, csrf)
+    site = get_site(session, slug, visible=STAFF)
+    if site.status == Status.archived and status_ != Status.archived:
+        restore_site(session, site, actor=user.username, status=status_)
+    else:
+        set_status(session, site, status_, actor=user.username)
+    return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
+
+
+@router.get("/editor/sites/{slug}/history", response_class=HTMLResponse)
+def site_history(request: Request, slug: str, session: SessionDep) -> Response:
+    """Who changed what, and when."""
+    user = _editor(request, session)
+    if isinstance(user, Response):
+        return user
+    site = get_site(session, slug, visible=STAFF)
+    entries = list(reversed(history(session, entity="site", entity_id=pk(site))))
+    return render(request, "editor_history.html", {"site": site, "entries": entries})
+
+
+def _editor(request: Request, session: SessionDep) -> User | Response:
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if user.role not in STAFF_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
+    return user
+
+
+def _form(
+    request: Request, site: Site | None, values: dict[str, Any], errors: list[str], code: int = 200
+) -> HTMLResponse:
+    lang = pick_language(request)
+    fields = []
+    for name in FORM_ORDER:
+        if name in SELECT_FIELDS:
+            fields.append((name, "select", choices(name, lang)))
+        elif name == "hours_note":
+            fields.append((name, "textarea", []))
+        else:
+            fields.append((name, "number" if name in NUMBER_FIELDS else "text", []))
+    values = {k: (str(v) if v is not None else None) for k, v in values.items()}
+    return render(
+        request,
+        "editor_site.html",
+        {
+            "site": site,
+            "values": values,
+            "fields": fields,
+            "errors": errors,
+            "csrf": csrf_token(request),
+        },
+        code,
+    )
+
+
+def _values(form: Any) -> dict[str, Any]:
+    return {name: str(form.get(name, "")).strip() for name in FORM_ORDER}
+
+
+def _clean(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Form strings to model values: empty means unset (or cleared, when editing)."""
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        if raw == "":
+            if partial and name not in ("name", "category"):
+                out[name] = None
+            continue
+        out[name] = raw
+    return out
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return [str(exc)]
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths, so the login form cannot bounce a user to another site."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/editor"
+    return target

@@ -1,0 +1,212 @@
+"""Visitor pages (Jinja2, autoescaped): home with search and map, site, themes, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import col, select
+
+from redres.api.deps import SessionDep, VisibleDep
+from redres.api.i18n import pick_language, translator
+from redres.catalog.commemorations import calendar_for
+from redres.catalog.detail import site_detail
+from redres.catalog.enums import Category, Period, Protection
+from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.holidays_cn import calendar_with_dir
+from redres.catalog.hours import CHINA_TIME
+from redres.catalog.labels import choices, label
+from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.route_store import theme_counts
+from redres.catalog.sites import get_site
+from redres.catalog.visiting import visiting_today
+from redres.geo import LonLat, parse_bbox, parse_lon_lat
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+TEMPLATES.env.globals["label"] = label
+
+router = APIRouter(include_in_schema=False)
+
+_MARKDOWN_MARKS = re.compile(r"(\*\*|__|^#+\s*|^>\s*)", re.MULTILINE)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page in the caller's language; the language sticks in a cookie once chosen."""
+    lang = pick_language(request)
+    response = TEMPLATES.TemplateResponse(
+        request=request,
+        name=name,
+        context={
+            "lang": lang,
+            "_": translator(lang),
+            "lang_suffix": "?lang=en" if lang == "en" else "",
+            "paragraphs": paragraphs,
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == lang:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def paragraphs(markdown: str | None) -> list[str]:
+    """A story body as plain paragraphs: Markdown marks dropped, text escaped by the template."""
+    if not markdown:
+        return []
+    return [_MARKDOWN_MARKS.sub("", p).strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    session: SessionDep,
+    visible: VisibleDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    theme: Annotated[str | None, Query(max_length=80)] = None,
+    category: Category | None = None,
+    period: Period | None = None,
+    district: Annotated[str | None, Query(max_length=100)] = None,
+    protection: Protection | None = None,
+    near: Annotated[str | None, Query(max_length=60)] = None,
+    radius_m: Annotated[float | None, Query(gt=0, le=200_000)] = None,
+    bbox: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    """Search and filters over the registry, a map, and the plain list beside it."""
+    lang = pick_language(request)
+    try:
+        query = SiteQuery(
+            q=q or None,
+            theme=theme or None,
+            category=category,
+            period=period,
+            district=district or None,
+            protection=protection,
+            near=parse_lon_lat(near) if near else None,
+            radius_m=(radius_m or 5000.0) if near else None,
+            bbox=parse_bbox(bbox) if bbox else None,
+            limit=200,
+        )
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from exc
+    page = list_sites(session, query, visible=visible)
+    themes = [
+        (c.theme.slug, c.theme.name_en if lang == "en" and c.theme.name_en else c.theme.name)
+        for c in theme_counts(session, visible=visible)
+    ]
+    districts = sorted(
+        d
+        for d in session.exec(
+            select(Site.district).where(col(Site.status).in_(list(visible))).distinct()
+        ).all()
+        if d
+    )
+    map_params = {k: v for k, v in (("theme", theme), ("category", category)) if v}
+    return render(
+        request,
+        "home.html",
+        {
+            "query": {"q": q, "near": near, "radius_m": query.radius_m},
+            "hits": page.items,
+            "total": page.total,
+            "selects": [
+                ("theme", themes, theme),
+                ("period", choices("period", lang), period),
+                ("category", choices("category", lang), category),
+                ("district", [(d, d) for d in districts], district),
+                ("protection", choices("protection", lang), protection),
+            ],
+            "map_url": "/maps/sites.html" + (f"?{urlencode(map_params)}" if map_params else ""),
+        },
+    )
+
+
+@router.get("/sites/{slug}", response_class=HTMLResponse)
+def site_page(
+    request: Request, slug: str, session: SessionDep, visible: VisibleDep
+) -> HTMLResponse:
+    """Everything about one site: visiting information today, stories, people, nearby sites."""
+    site = get_site(session, slug, visible=visible)
+    detail = site_detail(session, site, visible=visible)
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    today = visiting_today(
+        site.opening_hours, site.last_entry_minutes, dt.datetime.now(CHINA_TIME), calendar
+    )
+    nearby = []
+    if site.lon is not None and site.lat is not None:
+        around = list_sites(
+            session,
+            SiteQuery(near=LonLat(site.lon, site.lat), radius_m=3000, limit=6),
+            visible=visible,
+        )
+        nearby = [h for h in around.items if h.site.id != site.id][:5]
+    return render(
+        request, "site.html", {"site": site, "detail": detail, "today": today, "nearby": nearby}
+    )
+
+
+@router.get("/sites/{slug}/qr.svg")
+def site_qr(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
+    """A QR code linking to the site page, for plaques and printed material."""
+    site = get_site(session, slug, visible=visible)
+    url = str(request.url_for("site_page", slug=site.slug))
+    buffer = io.BytesIO()
+    qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get("/themes", response_class=HTMLResponse)
+def themes_page(request: Request, session: SessionDep, visible: VisibleDep) -> HTMLResponse:
+    """Every theme with its number of sites."""
+    themes = [(c.theme, c.sites) for c in theme_counts(session, visible=visible)]
+    return render(request, "themes.html", {"themes": themes})
+
+
+@router.get("/themes/{slug}", response_class=HTMLResponse)
+def theme_page(
+    request: Request, slug: str, session: SessionDep, visible: VisibleDep
+) -> HTMLResponse:
+    """A theme's sites by relevance, with the theme map."""
+    theme = session.exec(select(Theme).where(Theme.slug == slug)).first()
+    if theme is None:
+        raise NotFound("theme", slug)  # noqa: EM101 (an entity name)
+    rows = session.exec(
+        select(Site, SiteTheme.weight)
+        .join(SiteTheme, col(SiteTheme.site_id) == Site.id)
+        .where(SiteTheme.theme_id == theme.id, col(Site.status).in_(list(visible)))
+        .order_by(col(SiteTheme.weight).desc(), col(Site.name))
+    ).all()
+    return render(request, "theme.html", {"theme": theme, "hits": rows})
+
+
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar_page(
+    request: Request,
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=1950, le=2200)] = None,
+) -> HTMLResponse:
+    """The commemoration calendar of a year."""
+    year = year or dt.date.today().year
+    return render(request, "calendar.html", {"year": year, "entries": calendar_for(session, year)})
+
+
+def is_page_request(request: Request) -> bool:
+    """Whether an error should be answered with a page rather than JSON."""
+    path = request.url.path
+    return not (path.startswith(("/api/", "/maps/", "/static/")) or path in ("/healthz", "/docs"))

@@ -1,0 +1,188 @@
+"""Queries for study routes: curated and saved ones, their stops with sites, and theme counts.
+
+Visibility works as for sites (`redres.catalog.sites.get_site`): a route whose status the
+caller may not see is NotFound, and so are stops at sites the caller may not see. The catalogue
+stores routes; planning them is the route room's job, which saves its result here as a draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from redres.catalog.enums import RouteKind, Status, TravelMode
+from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
+from redres.catalog.sites import PUBLIC
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSummary:
+    """A route in a list, with its theme slug and how many stops it has."""
+
+    route: Route
+    theme: str | None
+    stops: int
+
+
+@dataclass(frozen=True, slots=True)
+class StopSite:
+    """One stop of a route with the site it visits."""
+
+    stop: RouteStop
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class StopInput:
+    """A stop to save: day (from 1), order within the day (from 1), site id, minutes, note."""
+
+    day: int
+    position: int
+    site_id: int
+    minutes: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCount:
+    """A theme with the number of visible sites tagged with it."""
+
+    theme: Theme
+    sites: int
+
+
+def list_routes(session: Session, *, visible: Collection[Status] = PUBLIC) -> list[RouteSummary]:
+    """Every route the caller may see, by name."""
+    counts = dict(
+        session.exec(
+            select(RouteStop.route_id, func.count()).group_by(col(RouteStop.route_id))
+        ).all()
+    )
+    themes = {t.id: t.slug for t in session.exec(select(Theme))}
+    routes = session.exec(
+        select(Route).where(col(Route.status).in_(list(visible))).order_by(col(Route.name))
+    )
+    return [
+        RouteSummary(r, themes.get(r.theme_id) if r.theme_id else None, counts.get(pk(r), 0))
+        for r in routes
+    ]
+
+
+def get_route(session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC) -> Route:
+    """A route by id or slug.
+
+    Raises
+    ------
+    NotFound
+        When no route has that id or slug, or its status is not in `visible`.
+    """
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18:
+        key = int(key)
+    stmt = select(Route).where(Route.id == key if isinstance(key, int) else Route.slug == key)
+    route = session.exec(stmt).first()
+    if route is None or route.status not in visible:
+        raise NotFound("route", key)  # noqa: EM101 (an entity name, not the message)
+    return route
+
+
+def route_theme(session: Session, route: Route) -> Theme | None:
+    """The route's theme, if it has one."""
+    return None if route.theme_id is None else session.get(Theme, route.theme_id)
+
+
+def route_stops(
+    session: Session, route: Route, *, visible: Collection[Status] = PUBLIC
+) -> list[StopSite]:
+    """The stops of a route in day and order, with their sites (hidden sites left out)."""
+    rows = session.exec(
+        select(RouteStop, Site)
+        .join(Site, col(Site.id) == RouteStop.site_id)
+        .where(RouteStop.route_id == pk(route), col(Site.status).in_(list(visible)))
+        .order_by(col(RouteStop.day), col(RouteStop.position))
+    )
+    return [StopSite(stop, site) for stop, site in rows]
+
+
+def save_planned_route(
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    stops: Sequence[StopInput],
+    mode: TravelMode = TravelMode.walk,
+    theme: str | None = None,
+    description: str | None = None,
+    owner_id: int | None = None,
+) -> Route:
+    """Store a planned route as a draft, so an editor can review and publish it.
+
+    Raises
+    ------
+    Conflict
+        When the slug is taken, the theme is unknown, a site does not exist, or two stops
+        share a day and position.
+    """
+    if session.exec(select(Route.id).where(Route.slug == slug)).first() is not None:
+        msg = f"route slug {slug!r} is already used"
+        raise Conflict(msg)
+    theme_id = None
+    if theme is not None:
+        found = session.exec(select(Theme).where(Theme.slug == theme)).first()
+        if found is None:
+            msg = f"unknown theme {theme!r}"
+            raise Conflict(msg)
+        theme_id = found.id
+    keys = [(s.day, s.position) for s in stops]
+    if len(keys) != len(set(keys)):
+        msg = "two stops share a day and position"
+        raise Conflict(msg)
+    ids = {s.site_id for s in stops}
+    known = set(session.exec(select(Site.id).where(col(Site.id).in_(ids))))
+    if ids - known:
+        msg = f"site {min(ids - known)!r} does not exist"
+        raise Conflict(msg)
+    route = Route(
+        slug=slug,
+        name=name,
+        description=description,
+        kind=RouteKind.planned,
+        theme_id=theme_id,
+        days=max((s.day for s in stops), default=1),
+        mode=mode,
+        status=Status.draft,
+        owner_id=owner_id,
+        updated_at=utcnow(),
+    )
+    session.add(route)
+    session.flush()
+    session.add_all(
+        RouteStop(
+            route_id=pk(route),
+            day=s.day,
+            position=s.position,
+            site_id=s.site_id,
+            minutes=s.minutes,
+            note=s.note,
+        )
+        for s in stops
+    )
+    session.flush()
+    return route
+
+
+def theme_counts(session: Session, *, visible: Collection[Status] = PUBLIC) -> list[ThemeCount]:
+    """Every theme with the number of sites the caller may see in it, by slug."""
+    counts = dict(
+        session.exec(
+            select(SiteTheme.theme_id, func.count())
+            .join(Site, col(Site.id) == SiteTheme.site_id)
+            .where(col(Site.status).in_(list(visible)))
+            .group_by(col(SiteTheme.theme_id))
+        ).all()
+    )
+    themes = session.exec(select(Theme).order_by(col(Theme.slug)))
+    return [ThemeCount(t, counts.get(pk(t), 0)) for t in themes]

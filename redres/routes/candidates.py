@@ -1,0 +1,293 @@
+"""Catalogue sites as planner candidates: the one place the route room reads `Site` rows.
+
+The planner sees only `Candidate` values; this module scores each visible site from its theme
+weights (site weight x request weight, summed over the requested themes), parses its opening
+hours, and fills the visit length from `DEFAULT_VISIT_MINUTES` when the registry has none.
+A site that requires reservation without saying how far ahead is taken to need one day.
+Unreadable opening hours are logged and treated as unknown (never as open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+
+from sqlmodel import Session, col, select
+
+from redres.catalog.enums import Category, Status
+from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.catalog.models import (
+    Event,
+    EventSite,
+    Person,
+    Route,
+    Site,
+    SiteTheme,
+    Story,
+    StoryPerson,
+    StorySite,
+    Theme,
+)
+from redres.catalog.route_store import route_stops
+from redres.catalog.sites import PUBLIC
+from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
+from redres.routes.errors import InvalidPlanRequest
+from redres.routes.model import Candidate, Itinerary, PlanRequest
+from redres.routes.model import Story as StoryNote
+from redres.routes.planner import CHINA, PlannerParams, plan
+from redres.routes.travel import TravelModel
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VISIT_MINUTES: Mapping[str, int] = {
+    Category.memorial_hall: 60,
+    Category.museum: 90,
+    Category.former_site: 45,
+    Category.former_residence: 40,
+    Category.martyrs_cemetery: 40,
+    Category.monument: 20,
+    Category.education_base: 60,
+    Category.other: 30,
+}
+"""Visit minutes when a site records none: halls and museums take a guided hour or more,
+a monument a short ceremony; the stop carries a warning that the length was assumed."""
+
+
+def load_candidates(
+    session: Session,
+    themes: Mapping[str, float],
+    *,
+    visible: Collection[Status] = PUBLIC,
+) -> list[Candidate]:
+    """Every site the caller may see, as a scored `Candidate`.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        When a requested theme slug is unknown (the message lists the known ones).
+    """
+    known = {t.slug: t for t in session.exec(select(Theme))}
+    unknown = sorted(set(themes) - set(known))
+    if unknown:
+        msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
+        raise InvalidPlanRequest(msg)
+    sites = list(
+        session.exec(select(Site).where(col(Site.status).in_(list(visible))).order_by(col(Site.id)))
+    )
+    ids = [s.id for s in sites if s.id is not None]
+    weights: dict[int, dict[str, float]] = defaultdict(dict)
+    for site_id, slug, weight in session.exec(
+        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight).join(
+            Theme, col(Theme.id) == SiteTheme.theme_id
+        )
+    ):
+        weights[site_id][slug] = weight
+    stories, people = _stories(session, ids)
+    events = _events(session, ids)
+    return [
+        _candidate(s, weights[s.id or 0], themes, stories, people, events)
+        for s in sites
+        if s.id is not None
+    ]
+
+
+def plan_catalog(
+    session: Session,
+    request: PlanRequest,
+    *,
+    calendar: HolidayLookup,
+    travel: TravelModel | None = None,
+    today: dt.date | None = None,
+    params: PlannerParams | None = None,
+    visible: Collection[Status] = PUBLIC,
+) -> Itinerary:
+    """Plan over the catalogue: what the CLI and `POST /api/plan` call.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        As `load_candidates` and `redres.routes.planner.plan` do.
+    """
+    candidates = load_candidates(session, request.themes, visible=visible)
+    return plan(request, candidates, travel=travel, calendar=calendar, today=today, params=params)
+
+
+def candidate_from_site(site: Site, site_weights: Mapping[str, float] | None = None) -> Candidate:
+    """One site as a candidate with no request scoring (used for curated routes)."""
+    return _candidate(site, site_weights or {}, {}, {}, {}, {})
+
+
+def curated_stops(
+    session: Session, route: Route, *, visible: Collection[Status] = PUBLIC
+) -> list[CuratedStop]:
+    """A stored route's stops as plain `CuratedStop` values, with each site's stories."""
+    rows = route_stops(session, route, visible=visible)
+    ids = [r.site.id for r in rows if r.site.id is not None]
+    stories, _people = _stories(session, ids)
+    return [
+        CuratedStop(
+            candidate=_candidate(r.site, {}, {}, stories, {}, {}),
+            day=r.stop.day,
+            minutes=r.stop.minutes,
+            note=r.stop.note,
+        )
+        for r in rows
+    ]
+
+
+def stops_from_slugs(
+    session: Session, days: Sequence[Sequence[str]], *, visible: Collection[Status] = PUBLIC
+) -> list[CuratedStop]:
+    """Stops a teacher arranged by hand (site slugs per day) as plain `CuratedStop` values.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        When a slug is not a site the caller may see.
+    """
+    wanted = {slug for day in days for slug in day}
+    sites = {
+        s.slug: s
+        for s in session.exec(
+            select(Site).where(col(Site.slug).in_(wanted), col(Site.status).in_(list(visible)))
+        )
+    }
+    missing = sorted(wanted - set(sites))
+    if missing:
+        msg = f"unknown site {missing[0]!r}"
+        raise InvalidPlanRequest(msg)
+    stories, _people = _stories(session, [s.id for s in sites.values() if s.id is not None])
+    return [
+        CuratedStop(_candidate(sites[slug], {}, {}, stories, {}, {}), day=d)
+        for d, day in enumerate(days, 1)
+        for slug in day
+    ]
+
+
+def schedule_stored_route(
+    session: Session,
+    route: Route,
+    *,
+    date: dt.date | None,
+    calendar: HolidayLookup,
+    travel: TravelModel | None = None,
+    today: dt.date | None = None,
+    visible: Collection[Status] = PUBLIC,
+    horizon_days: int = 14,
+) -> CuratedSchedule:
+    """Schedule a stored route for `date`, or for the next day it runs without violations.
+
+    Without a date, the days from tomorrow (China time) over `horizon_days` are tried in turn
+    and the first feasible one is used; if none is, tomorrow's schedule is returned with its
+    violations, so the caller still sees what breaks.
+    """
+    stops = curated_stops(session, route, visible=visible)
+    name = route.name
+
+    def run(day: dt.date) -> CuratedSchedule:
+        return schedule_curated(
+            stops, date=day, calendar=calendar, mode=str(route.mode), travel=travel, name=name
+        )
+
+    if date is not None:
+        return run(date)
+    first = (today or dt.datetime.now(CHINA).date()) + dt.timedelta(days=1)
+    tried = run(first)
+    for offset in range(horizon_days):
+        found = tried if offset == 0 else run(first + dt.timedelta(days=offset))
+        if found.feasible:
+            return found
+    return tried
+
+
+def score(site_weights: Mapping[str, float], request_weights: Mapping[str, float]) -> float:
+    """The relevance of a site: site weight x request weight, summed over requested themes.
+
+    Examples
+    --------
+    >>> score({"martyrs": 1.0, "great-revolution": 0.5}, {"great-revolution": 2.0})
+    1.0
+    """
+    return sum(w * site_weights.get(slug, 0.0) for slug, w in request_weights.items())
+
+
+def _candidate(
+    site: Site,
+    site_weights: Mapping[str, float],
+    request_weights: Mapping[str, float],
+    stories: Mapping[int, list[StoryNote]],
+    people: Mapping[int, set[str]],
+    events: Mapping[int, set[str]],
+) -> Candidate:
+    sid = site.id or 0
+    hours = None
+    if site.opening_hours:
+        try:
+            hours = parse_opening_hours(site.opening_hours)
+        except OpeningHoursError:
+            log.warning("site %s has unreadable opening_hours %r", site.slug, site.opening_hours)
+    visit = site.visit_minutes
+    return Candidate(
+        id=sid,
+        slug=site.slug,
+        name=site.name,
+        lon=site.lon,
+        lat=site.lat,
+        score=score(site_weights, request_weights),
+        visit_minutes=visit if visit else DEFAULT_VISIT_MINUTES.get(site.category, 30),
+        visit_minutes_assumed=not visit,
+        hours=hours,
+        last_entry_minutes=site.last_entry_minutes or 0,
+        capacity=site.capacity,
+        reservation=(site.reservation or "none"),  # type: ignore[arg-type]
+        reservation_days=site.reservation_days or (1 if site.reservation == "required" else 0),
+        name_en=site.name_en,
+        address=site.address,
+        hours_note=site.hours_note,
+        themes=dict(site_weights),
+        people=frozenset(people.get(sid, set())),
+        events=frozenset(events.get(sid, set())),
+        stories=tuple(stories.get(sid, [])),
+    )
+
+
+def _stories(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, list[StoryNote]], dict[int, set[str]]]:
+    stories: dict[int, list[StoryNote]] = defaultdict(list)
+    people: dict[int, set[str]] = defaultdict(set)
+    if not ids:
+        return stories, people
+    rows = session.exec(
+        select(StorySite.site_id, Story)
+        .join(Story, col(Story.id) == StorySite.story_id)
+        .where(col(StorySite.site_id).in_(ids), Story.status == Status.published)
+        .order_by(col(Story.id))
+    )
+    by_story: dict[int, list[int]] = defaultdict(list)
+    for site_id, story in rows:
+        stories[site_id].append(StoryNote(story.title, story.summary))
+        by_story[story.id or 0].append(site_id)
+    if by_story:
+        for story_id, slug in session.exec(
+            select(StoryPerson.story_id, Person.slug)
+            .join(Person, col(Person.id) == StoryPerson.person_id)
+            .where(col(StoryPerson.story_id).in_(list(by_story)))
+        ):
+            for site_id in by_story[story_id]:
+                people[site_id].add(slug)
+    return stories, people
+
+
+def _events(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    if ids:
+        for site_id, slug in session.exec(
+            select(EventSite.site_id, Event.slug)
+            .join(Event, col(Event.id) == EventSite.event_id)
+            .where(col(EventSite.site_id).in_(ids))
+        ):
+            out[site_id].add(slug)
+    return out

@@ -1,0 +1,191 @@
+"""Turn timed solver days into an `Itinerary`: stops, legs, lunch, warnings, and omissions.
+
+Every kept candidate that is not visited gets an `Omission` with the most specific reason we
+can prove: ``no_time`` when it cannot fit even alone in any day (or lost to better stops, or
+to the day's stop limit), so a teacher always learns why a site is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import TYPE_CHECKING
+
+from redres.catalog.hours import HolidayLookup
+from redres.routes.model import (
+    Candidate,
+    DayPlan,
+    Itinerary,
+    Leg,
+    Lunch,
+    Omission,
+    Stop,
+    hhmm,
+)
+from redres.routes.problem import schedule
+from redres.routes.windows import ASSUMED_HOURS
+
+if TYPE_CHECKING:
+    from redres.routes.planner import Prepared
+    from redres.routes.timeline import DayClock
+
+
+def build_itinerary(
+    prepared: Prepared,
+    clocks: list[DayClock],
+    dropped: dict[int, str],
+    *,
+    calendar: HolidayLookup,
+    today: dt.date,
+    tight: float,
+) -> Itinerary:
+    """Assemble the answer from the timed days (see the module docstring)."""
+    request, data, kept = prepared.request, prepared.data, prepared.kept
+    n = len(kept)
+    days: list[DayPlan] = []
+    for d, (date, clock) in enumerate(zip(request.dates(), clocks, strict=True)):
+        stops = []
+        for visit in clock.visits:
+            c = kept[visit.node]
+            windows = data.windows[d][visit.node]
+            latest = next((b for a, b in windows if a <= visit.start <= b + 1e-9), visit.start)
+            stops.append(
+                Stop(
+                    site_id=c.id,
+                    slug=c.slug,
+                    name=c.name,
+                    lon=float(c.lon or 0.0),
+                    lat=float(c.lat or 0.0),
+                    arrive=visit.arrive,
+                    start=visit.start,
+                    leave=visit.leave,
+                    score=c.score,
+                    address=c.address,
+                    name_en=c.name_en,
+                    warnings=tuple(_stop_warnings(c, date, visit.arrive, latest, today, tight)),
+                    stories=c.stories,
+                )
+            )
+        days.append(
+            DayPlan(
+                date=date,
+                stops=tuple(stops),
+                legs=tuple(_legs(prepared, d, [v.node for v in clock.visits])),
+                depart=clock.depart,
+                back=clock.back,
+                lunch=_lunch(prepared, clock),
+            )
+        )
+    visited = {v.node for clock in clocks for v in clock.visits}
+    omitted = list(prepared.omitted)
+    for i in range(n):
+        if i not in visited:
+            omitted.append(_not_chosen(prepared, i, dropped.get(i), clocks))
+    warnings: list[str] = []
+    for date in request.dates():
+        warnings += getattr(calendar, "warnings_for", lambda _d: [])(date)
+        name = getattr(calendar, "holiday_name", lambda _d: None)(date)
+        if name:
+            warnings.append(
+                f"{date} is a public holiday ({name}): holiday hours apply, expect crowds"
+            )
+    return Itinerary(
+        days=tuple(days),
+        omitted=tuple(sorted(omitted, key=lambda o: (o.reason, o.slug))),
+        mode=request.mode,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _stop_warnings(
+    c: Candidate, date: dt.date, arrive: float, latest: float, today: dt.date, tight: float
+) -> list[str]:
+    out = []
+    if c.reservation == "required":
+        by = date - dt.timedelta(days=c.reservation_days)
+        out.append(f"reservation required {c.reservation_days} day(s) ahead: book by {by}")
+    elif c.reservation == "recommended":
+        out.append("reservation recommended for groups")
+    if c.hours is None:
+        note = f" (note: {c.hours_note})" if c.hours_note else ""
+        out.append(
+            f"opening hours not recorded; assumed {ASSUMED_HOURS}, confirm with the site{note}"
+        )
+    if latest - arrive < tight:
+        out.append(
+            f"tight connection: arrives {hhmm(arrive)}, and the visit must start by "
+            f"{hhmm(latest)} (closing, last entry, lunch or the day's end)"
+        )
+    if c.visit_minutes_assumed:
+        out.append(f"visit length not recorded; {c.visit_minutes} minutes assumed")
+    return out
+
+
+def _labels(prepared: Prepared, nodes: list[int]) -> list[tuple[int, str]]:
+    """(location index, label) for start, stops and end; a free start or end is skipped."""
+    n = len(prepared.kept)
+    data = prepared.data
+    out: list[tuple[int, str]] = []
+    if prepared.start is not None:
+        out.append((int(data.day_start[0]), prepared.start.slug or "start"))
+    out += [(i, prepared.kept[i].slug) for i in nodes]
+    if prepared.end is not None:
+        end_idx = int(data.day_end[0])
+        out.append(
+            (
+                end_idx if end_idx < prepared.matrix.minutes.shape[0] else n,
+                prepared.end.slug or "end",
+            )
+        )
+    return out
+
+
+def _legs(prepared: Prepared, _day: int, nodes: list[int]) -> list[Leg]:
+    matrix = prepared.matrix
+    places = _labels(prepared, nodes)
+    legs = []
+    for (i, a), (j, b) in itertools.pairwise(places):
+        legs.append(
+            Leg(
+                a, b, float(matrix.minutes[i, j]), float(matrix.metres[i, j]), matrix.geometry(i, j)
+            )
+        )
+    return legs
+
+
+def _lunch(prepared: Prepared, clock: DayClock) -> Lunch | None:
+    lunch = prepared.request.lunch
+    if lunch is None or clock.lunch_at is None:
+        return None
+    if clock.lunch_at == -1:
+        at = prepared.start.slug or "start" if prepared.start else "start"
+    elif clock.lunch_at >= len(clock.visits):
+        at = prepared.end.slug or "end" if prepared.end else "end"
+    else:
+        at = prepared.kept[clock.visits[clock.lunch_at].node].slug
+    return Lunch(float(lunch.start), float(lunch.end), at)
+
+
+def _not_chosen(
+    prepared: Prepared, i: int, dropped: str | None, clocks: list[DayClock]
+) -> Omission:
+    c = prepared.kept[i]
+    data = prepared.data
+
+    def out(detail: str, cause: str | None = None) -> Omission:
+        return Omission(c.id, c.slug, c.name, "no_time", detail, cause)
+
+    if dropped == "lunch":
+        return out("did not fit around the lunch break", "lunch")
+    alone = [d for d in range(data.num_days) if schedule(data, d, [i]) is not None]
+    if not alone:
+        return out("cannot be reached, visited and left within the day window from the start point")
+    limit = prepared.request.max_stops
+    if limit is not None and all(len(clocks[d].visits) >= limit for d in alone):
+        return out(
+            f"the day(s) it could fit already have the maximum of {limit} stops", "max_stops"
+        )
+    return out(
+        f"not enough time: higher-scoring stops filled the day (score {c.score:g}, "
+        f"{c.visit_minutes} min visit)"
+    )

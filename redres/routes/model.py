@@ -1,0 +1,327 @@
+"""Plain data crossing the route room: candidates, plan requests and itineraries.
+
+Sites reach the planner only as `Candidate` values (see `redres.routes.candidates` for the
+catalogue conversion), so the planner and its tests need no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from redres.catalog.hours import Interval, OpeningHours, format_minutes
+from redres.geo import LonLat
+from redres.routes.errors import InvalidPlanRequest
+
+MODES = ("walk", "bike", "bus", "coach", "drive")
+REASONS = (
+    "closed",
+    "capacity",
+    "outside_window",
+    "no_time",
+    "low_relevance",
+    "excluded",
+    "reservation",
+)
+Reason = Literal[
+    "closed", "capacity", "outside_window", "no_time", "low_relevance", "excluded", "reservation"
+]
+UnknownHours = Literal["assume", "omit"]
+DEFAULT_WINDOW = Interval(8 * 60 + 30, 17 * 60 + 30)
+"""08:30-17:30, a school day in the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A site as the planner sees it: where, how long, when open, how relevant.
+
+    `hours` None means the opening hours are unknown (see `PlanRequest.unknown_hours`);
+    `lon`/`lat` None means the site has no surveyed location and cannot be routed.
+    """
+
+    id: int
+    slug: str
+    name: str
+    lon: float | None
+    lat: float | None
+    score: float
+    visit_minutes: int
+    hours: OpeningHours | None = None
+    last_entry_minutes: int = 0
+    capacity: int | None = None
+    reservation: Literal["none", "recommended", "required"] = "none"
+    reservation_days: int = 0
+    name_en: str | None = None
+    address: str | None = None
+    hours_note: str | None = None
+    visit_minutes_assumed: bool = False
+    themes: Mapping[str, float] = field(default_factory=dict)
+    people: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    stories: tuple[Story, ...] = ()
+
+    @property
+    def point(self) -> LonLat | None:
+        """The location, or None when unsurveyed."""
+        return None if self.lon is None or self.lat is None else LonLat(self.lon, self.lat)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story to tell at a stop (title and summary; the handout prints them)."""
+
+    title: str
+    summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A start or end point: coordinates, with the site it is when given as a slug."""
+
+    lon: float
+    lat: float
+    name: str = ""
+    slug: str | None = None
+
+    @property
+    def point(self) -> LonLat:
+        """The place as a lon/lat pair."""
+        return LonLat(self.lon, self.lat)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What a teacher asks for (DESIGN.md "Route planning"), validated on creation.
+
+    `start`/`end` are a `Place` or a site slug (resolved by the caller); `end` None means
+    back to `start`; `start` None means the day begins at its first stop (no first leg).
+    `unknown_hours` says what to do with sites whose opening hours are not recorded:
+    ``assume`` plans them inside the assumed hours with a warning, ``omit`` leaves them out.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        For any field out of range; the message quotes the value.
+    """
+
+    themes: Mapping[str, float]
+    date: dt.date
+    days: int = 1
+    start: Place | str | None = None
+    end: Place | str | None = None
+    mode: str = "walk"
+    group_size: int = 1
+    window: Interval = DEFAULT_WINDOW
+    lunch: Interval | None = None
+    must: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_stops: int | None = None
+    unknown_hours: UnknownHours = "assume"
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not self.themes:
+            problems.append("at least one theme is needed")
+        for slug, weight in self.themes.items():
+            if not (isinstance(weight, int | float) and math.isfinite(weight) and weight > 0):
+                problems.append(f"theme weight {slug}={weight!r} must be a positive number")
+        if not 1 <= self.days <= 7:
+            problems.append(f"days {self.days!r} must be between 1 and 7")
+        if self.mode not in MODES:
+            problems.append(f"mode {self.mode!r} must be one of {', '.join(MODES)}")
+        if self.group_size < 1:
+            problems.append(f"group_size {self.group_size!r} must be at least 1")
+        if not 0 <= self.window.start < self.window.end <= 24 * 60:
+            problems.append(f"window {self.window!s} must end after it starts")
+        if self.lunch is not None and not (
+            self.window.start <= self.lunch.start < self.lunch.end <= self.window.end
+        ):
+            problems.append(f"lunch {self.lunch!s} must lie inside the window {self.window!s}")
+        both = sorted(set(self.must) & set(self.exclude))
+        if both:
+            problems.append(f"site {both[0]!r} is both a must-visit and excluded")
+        if self.max_stops is not None and self.max_stops < 1:
+            problems.append(f"max_stops {self.max_stops!r} must be at least 1")
+        if self.unknown_hours not in ("assume", "omit"):
+            problems.append(f"unknown_hours {self.unknown_hours!r} must be assume or omit")
+        if problems:
+            raise InvalidPlanRequest("; ".join(problems))
+
+    def dates(self) -> list[dt.date]:
+        """The dates of the plan, one per day."""
+        return [self.date + dt.timedelta(days=i) for i in range(self.days)]
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """Travel between two consecutive places of a day; geometry is a list of [lon, lat]."""
+
+    origin: str
+    destination: str
+    minutes: float
+    metres: float
+    geometry: tuple[tuple[float, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's leg JSON."""
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "minutes": round(self.minutes, 1),
+            "metres": round(self.metres),
+            "geometry": [[round(x, 7), round(y, 7)] for x, y in self.geometry],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """One visit: arrival, start and end of the visit, in minutes since midnight."""
+
+    site_id: int
+    slug: str
+    name: str
+    lon: float
+    lat: float
+    arrive: float
+    start: float
+    leave: float
+    score: float
+    address: str | None = None
+    name_en: str | None = None
+    warnings: tuple[str, ...] = ()
+    stories: tuple[Story, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's stop JSON (times as ``HH:MM``)."""
+        return {
+            "site_id": self.site_id,
+            "slug": self.slug,
+            "name": self.name,
+            "name_en": self.name_en,
+            "lon": self.lon,
+            "lat": self.lat,
+            "arrive": hhmm(self.arrive),
+            "start": hhmm(self.start),
+            "leave": hhmm(self.leave),
+            "visit_minutes": round(self.leave - self.start),
+            "score": round(self.score, 4),
+            "address": self.address,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Lunch:
+    """The lunch break of a day and where the group is during it (a site slug, start or end)."""
+
+    start: float
+    end: float
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form with ``HH:MM`` times."""
+        return {"start": hhmm(self.start), "end": hhmm(self.end), "at": self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """One day: its stops in order, the legs between start, stops and end, the lunch break."""
+
+    date: dt.date
+    stops: tuple[Stop, ...]
+    legs: tuple[Leg, ...]
+    depart: float
+    back: float
+    lunch: Lunch | None = None
+
+    @property
+    def score(self) -> float:
+        """The sum of the day's stop scores."""
+        return sum(s.score for s in self.stops)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's day JSON."""
+        return {
+            "date": self.date.isoformat(),
+            "depart": hhmm(self.depart),
+            "back": hhmm(self.back),
+            "score": round(self.score, 4),
+            "stops": [s.to_dict() for s in self.stops],
+            "legs": [leg.to_dict() for leg in self.legs],
+            "lunch": None if self.lunch is None else self.lunch.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """A candidate left out, with a contract reason code and a sentence for people.
+
+    `cause` refines the reason where the code alone would mislead (``no_location``,
+    ``unknown_hours``, ``max_stops``, ``lunch``); it is an extension of the contract.
+    """
+
+    site_id: int
+    slug: str
+    name: str
+    reason: Reason
+    detail: str
+    cause: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's omitted-entry JSON."""
+        out: dict[str, Any] = {
+            "site_id": self.site_id,
+            "slug": self.slug,
+            "name": self.name,
+            "reason": self.reason,
+            "detail": self.detail,
+        }
+        if self.cause is not None:
+            out["cause"] = self.cause
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerary:
+    """The planner's answer: days, what was left out and why, and warnings for the teacher."""
+
+    days: tuple[DayPlan, ...]
+    omitted: tuple[Omission, ...]
+    mode: str = "walk"
+    warnings: tuple[str, ...] = ()
+    name: str = ""
+
+    @property
+    def score(self) -> float:
+        """The total score of all visits."""
+        return sum(d.score for d in self.days)
+
+    @property
+    def stops(self) -> list[Stop]:
+        """Every stop of every day, in order."""
+        return [s for d in self.days for s in d.stops]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The itinerary JSON of DESIGN.md (what `POST /api/plan` and `redres plan --json` give)."""
+        return {
+            "name": self.name,
+            "mode": self.mode,
+            "score": round(self.score, 4),
+            "days": [d.to_dict() for d in self.days],
+            "omitted": [o.to_dict() for o in self.omitted],
+            "warnings": list(self.warnings),
+        }
+
+
+def hhmm(minute: float) -> str:
+    """Render minutes since midnight as ``HH:MM``, rounding to the nearest minute.
+
+    Examples
+    --------
+    >>> hhmm(545.4)
+    '09:05'
+    """
+    return format_minutes(round(minute))

@@ -1,0 +1,254 @@
+"""Plan a study route: request and candidates in, a timed itinerary with every omission out.
+
+The pipeline is the one of DESIGN.md "Route planning": score candidates by theme weights,
+filter them with a reason for each one left out (`windows` does the opening-hours part),
+build the travel matrix and a `ProblemData`, call `redres.routes.solver.solve`, then re-time
+each day honestly (`timeline`, which also places the lunch break) and explain what was not
+chosen. Infeasible visits are results (`Omission`); only malformed requests raise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
+
+from redres.catalog.hours import HolidayLookup
+from redres.geo import LonLat
+from redres.routes.errors import InvalidPlanRequest
+from redres.routes.graph import site_graph
+from redres.routes.model import Candidate, Itinerary, Omission, Place, PlanRequest
+from redres.routes.problem import ProblemData, Solution, schedule
+from redres.routes.solver import SolveParams, solve
+from redres.routes.timeline import DayClock, time_day
+from redres.routes.travel import StraightLineTravel, TravelMatrix, TravelModel
+from redres.routes.windows import DayWindows, day_windows
+
+log = logging.getLogger(__name__)
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerParams:
+    """Planner knobs: the solver's, and how close to last entry an arrival counts as tight."""
+
+    solve: SolveParams = field(default_factory=SolveParams)
+    tight_minutes: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.tight_minutes < 0:
+            msg = f"tight_minutes {self.tight_minutes!r} must not be negative"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The filtered problem: kept candidates, the arrays, and the omissions so far."""
+
+    request: PlanRequest
+    kept: tuple[Candidate, ...]
+    data: ProblemData
+    matrix: TravelMatrix
+    start: Place | None
+    end: Place | None
+    omitted: tuple[Omission, ...]
+
+    def graph(self) -> nx.DiGraph:
+        """The kept candidates, start and end as a networkx graph of travel legs."""
+        return site_graph(self.kept, self.matrix, start=self.start, end=self.end)
+
+
+def plan(
+    request: PlanRequest,
+    candidates: Sequence[Candidate],
+    *,
+    travel: TravelModel | None = None,
+    calendar: HolidayLookup,
+    today: dt.date | None = None,
+    params: PlannerParams | None = None,
+) -> Itinerary:
+    """Plan `request` over `candidates` (all sites the caller may see, scored).
+
+    Raises
+    ------
+    InvalidPlanRequest
+        When a must/exclude/start/end slug is unknown, a must-visit site cannot be visited
+        (the message says why), or the must-visit sites do not fit together.
+    """
+    from redres.routes.itinerary import build_itinerary
+
+    params = params or PlannerParams()
+    today = today or dt.datetime.now(CHINA).date()
+    prepared = prepare(request, candidates, travel=travel, calendar=calendar, today=today)
+    solution = solve(prepared.data, params.solve)
+    clocks, dropped = _honest_days(prepared, solution)
+    return build_itinerary(
+        prepared, clocks, dropped, calendar=calendar, today=today, tight=params.tight_minutes
+    )
+
+
+def prepare(
+    request: PlanRequest,
+    candidates: Sequence[Candidate],
+    *,
+    travel: TravelModel | None,
+    calendar: HolidayLookup,
+    today: dt.date,
+) -> Prepared:
+    """Filter candidates with reasons and build the `ProblemData` for the solver.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        As `plan` does.
+    """
+    by_slug = {c.slug: c for c in candidates}
+    unknown = [s for s in (*request.must, *request.exclude) if s not in by_slug]
+    if unknown:
+        msg = f"unknown site {unknown[0]!r} in must/exclude"
+        raise InvalidPlanRequest(msg)
+    start = _place(request.start, by_slug, "start")
+    end = start if request.end is None else _place(request.end, by_slug, "end")
+    kept: list[Candidate] = []
+    windows: list[DayWindows] = []
+    omitted: list[Omission] = []
+    for c in candidates:
+        found = _filter(c, request, calendar=calendar, today=today)
+        if isinstance(found, Omission):
+            if c.slug in request.must:
+                msg = f"must-visit site {c.slug!r} cannot be visited: {found.detail}"
+                raise InvalidPlanRequest(msg)
+            omitted.append(found)
+        else:
+            kept.append(c)
+            windows.append(found)
+    points = [LonLat(c.lon or 0.0, c.lat or 0.0) for c in kept]
+    ends = [p.point for p in (start, end) if p is not None]
+    matrix = (travel or StraightLineTravel()).matrix([*points, *ends], request.mode)
+    data = _problem(request, kept, windows, matrix, start=start, end=end)
+    return Prepared(request, tuple(kept), data, matrix, start, end, tuple(omitted))
+
+
+def _filter(
+    c: Candidate, request: PlanRequest, *, calendar: HolidayLookup, today: dt.date
+) -> Omission | DayWindows:
+    def out(reason: str, detail: str, cause: str | None = None) -> Omission:
+        return Omission(c.id, c.slug, c.name, reason, detail, cause)  # type: ignore[arg-type]
+
+    if c.slug in request.exclude:
+        return out("excluded", "excluded by the request")
+    if c.point is None:
+        return out(
+            "no_time", "no location is recorded, so travel to it cannot be timed", "no_location"
+        )
+    if c.score <= 0 and c.slug not in request.must:
+        themes = ", ".join(sorted(request.themes))
+        return out("low_relevance", f"not tagged with any requested theme ({themes})")
+    if c.capacity is not None and c.capacity < request.group_size:
+        return out(
+            "capacity", f"takes groups of up to {c.capacity}; the group is {request.group_size}"
+        )
+    found = day_windows(c, request, calendar=calendar, today=today)
+    if found.reason is not None:
+        return out(found.reason, found.detail, found.cause)
+    return found
+
+
+def _place(ref: Place | str | None, by_slug: dict[str, Candidate], role: str) -> Place | None:
+    if ref is None or isinstance(ref, Place):
+        return ref
+    site = by_slug.get(ref)
+    if site is None:
+        msg = f"unknown {role} site {ref!r}"
+        raise InvalidPlanRequest(msg)
+    if site.lon is None or site.lat is None:
+        msg = f"{role} site {ref!r} has no recorded location"
+        raise InvalidPlanRequest(msg)
+    return Place(site.lon, site.lat, site.name, site.slug)
+
+
+def _problem(
+    request: PlanRequest,
+    kept: list[Candidate],
+    windows: list[DayWindows],
+    matrix: TravelMatrix,
+    *,
+    start: Place | None,
+    end: Place | None,
+) -> ProblemData:
+    """Arrays for the solver; a missing start or end is a free point (zero travel to all)."""
+    n = len(kept)
+    travel = matrix.minutes
+    s_idx = e_idx = n
+    if start is None:
+        travel = _with_free_point(travel)
+        if end is not None:
+            s_idx, e_idx = n + 1, n
+        else:
+            s_idx = e_idx = n
+    else:
+        s_idx, e_idx = n, (n + 1 if end is not None else n)
+    days = request.days
+    return ProblemData(
+        scores=np.array([c.score for c in kept], dtype=float),
+        service=np.array([float(c.visit_minutes) for c in kept]),
+        windows=[[list(w.windows[d]) for w in windows] for d in range(days)],
+        travel=travel,
+        day_start=np.full(days, s_idx, dtype=np.int64),
+        day_end=np.full(days, e_idx, dtype=np.int64),
+        day_window=np.array([[request.window.start, request.window.end]] * days, dtype=float),
+        mandatory=np.array([c.slug in request.must for c in kept], dtype=bool),
+        max_stops=None
+        if request.max_stops is None
+        else np.full(days, request.max_stops, dtype=np.int64),
+    )
+
+
+def _with_free_point(travel: NDArray[np.float64]) -> NDArray[np.float64]:
+    size = travel.shape[0]
+    out = np.zeros((size + 1, size + 1))
+    out[:size, :size] = travel
+    return out
+
+
+def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock], dict[int, str]]:
+    """Time each day under the lunch rule, dropping optional stops that no longer fit.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        When must-visit sites are missing from the solution or cannot be timed.
+    """
+    data, request = prepared.data, prepared.request
+    missing = [
+        prepared.kept[i].slug
+        for i in range(data.num_nodes)
+        if data.mandatory[i] and i not in solution.visited
+    ]
+    if missing:
+        msg = f"the must-visit sites {missing!r} do not fit together in the plan's days"
+        raise InvalidPlanRequest(msg)
+    clocks: list[DayClock] = []
+    dropped: dict[int, str] = {}
+    for day, route in enumerate(solution.routes):
+        stops = list(route)
+        while True:
+            clock = time_day(data, day, stops, lunch=request.lunch)
+            if clock is not None:
+                break
+            optional = [i for i in stops if not data.mandatory[i]]
+            if not optional:
+                msg = "the must-visit sites do not fit around the lunch break"
+                raise InvalidPlanRequest(msg)
+            worst = min(optional, key=lambda i: (data.scores[i], i))
+            cause = "lunch" if schedule(data, day, stops) is not None else "solver"
+            dropped[worst] = cause
+            stops.remove(worst)
+        clocks.append(clock)
+    return clocks, dropped

@@ -1,0 +1,131 @@
+"""When a candidate can start its visit on a plan day: opening hours, last entry, day window, lunch.
+
+A window here is a service-start window (earliest, latest start), the form `ProblemData` takes.
+Closing time is folded in twice over: the visit must end by closing, and it must start by the
+last entry (``last_entry_minutes`` before closing, when the site stops letting people in).
+So the latest start in an open interval ``[open, close)`` is
+``min(close - visit, close - last_entry)``, then clipped to the day window (the visit must end
+inside it) and split around the lunch break (no visit overlaps lunch).
+
+Sites without recorded hours are not silently open: with ``unknown_hours="assume"`` they get
+`ASSUMED_HOURS` (the usual 09:00-17:00 of Chinese halls) and a warning on the stop; with
+``omit`` they are left out as ``closed`` (cause ``unknown_hours``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from redres.catalog.hours import HolidayLookup, Interval
+from redres.routes.model import Candidate, PlanRequest, Reason
+
+ASSUMED_HOURS = Interval(9 * 60, 17 * 60)
+"""Hours assumed for a site whose opening hours are not recorded (with a warning)."""
+
+Window = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class DayWindows:
+    """A candidate's start windows per plan day, or why it has none on any day."""
+
+    windows: tuple[tuple[Window, ...], ...]
+    reason: Reason | None = None
+    detail: str = ""
+    cause: str | None = None
+
+
+def day_windows(
+    candidate: Candidate,
+    request: PlanRequest,
+    *,
+    calendar: HolidayLookup,
+    today: dt.date,
+) -> DayWindows:
+    """Start windows of `candidate` on each day of `request`, with a reason when all are empty.
+
+    Examples
+    --------
+    >>> from redres.catalog.hours import parse_opening_hours
+    >>> from redres.catalog.holidays_cn import default_calendar
+    >>> c = Candidate(1, "hall", "Hall", 114.3, 30.5, 1.0, 45,
+    ...               hours=parse_opening_hours("Tu-Su 09:00-17:00"), last_entry_minutes=60)
+    >>> r = PlanRequest({"t": 1.0}, dt.date(2025, 6, 3), window=Interval(480, 1080))
+    >>> day_windows(c, r, calendar=default_calendar(), today=dt.date(2025, 6, 1)).windows
+    (((540.0, 960.0),),)
+    """
+    per_day: list[tuple[Window, ...]] = []
+    closed_days: list[dt.date] = []
+    unbookable: list[dt.date] = []
+    for day in request.dates():
+        if candidate.hours is None:
+            if request.unknown_hours == "omit":
+                return _none(request, "closed", "opening hours are not recorded", "unknown_hours")
+            hours = [ASSUMED_HOURS]
+        else:
+            hours = candidate.hours.intervals(day, calendar)
+        if not hours:
+            closed_days.append(day)
+            per_day.append(())
+            continue
+        if candidate.reservation == "required" and (day - today).days < candidate.reservation_days:
+            unbookable.append(day)
+            per_day.append(())
+            continue
+        per_day.append(_starts(hours, candidate, request))
+    if any(per_day):
+        return DayWindows(tuple(per_day))
+    if unbookable:
+        need = candidate.reservation_days
+        return _none(
+            request,
+            "reservation",
+            f"groups must book {need} day(s) ahead; too late to book for {unbookable[0]}",
+        )
+    if len(closed_days) == request.days:
+        when = ", ".join(f"{d.isoformat()} ({d:%a})" for d in closed_days)
+        return _none(request, "closed", f"closed on {when}")
+    open_text = _describe(candidate, request, calendar)
+    return _none(
+        request,
+        "outside_window",
+        f"open {open_text}, which leaves no {candidate.visit_minutes}-minute visit "
+        f"inside the day window {request.window}"
+        + (f" around lunch {request.lunch}" if request.lunch else "")
+        + (
+            f" with last entry {candidate.last_entry_minutes} min before closing"
+            if candidate.last_entry_minutes
+            else ""
+        ),
+    )
+
+
+def _starts(hours: list[Interval], c: Candidate, request: PlanRequest) -> tuple[Window, ...]:
+    visit = c.visit_minutes
+    found: list[Window] = []
+    for opening, closing in hours:
+        latest = min(closing - visit, closing - c.last_entry_minutes, request.window.end - visit)
+        earliest = max(opening, request.window.start)
+        parts: list[Window] = [(earliest, latest)]
+        if request.lunch is not None:
+            lunch = request.lunch
+            parts = [
+                (earliest, min(latest, lunch.start - visit)),
+                (max(earliest, lunch.end), latest),
+            ]
+        found += [(float(a), float(b)) for a, b in parts if a <= b]
+    return tuple(sorted(found))
+
+
+def _describe(c: Candidate, request: PlanRequest, calendar: HolidayLookup) -> str:
+    if c.hours is None:
+        return f"{ASSUMED_HOURS} (assumed)"
+    spans = {",".join(str(i) for i in c.hours.intervals(day, calendar)) for day in request.dates()}
+    return " / ".join(sorted(s for s in spans if s))
+
+
+def _none(
+    request: PlanRequest, reason: Reason, detail: str, cause: str | None = None
+) -> DayWindows:
+    return DayWindows(tuple(() for _ in range(request.days)), reason, detail, cause)

@@ -1,0 +1,155 @@
+"""Editor pages: sign-in with CSRF, the site list with quality flags, the form, publishing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from redres.api.app import create_app
+from redres.catalog.accounts import create_user
+from redres.catalog.enums import Role
+from redres.config import Settings
+from tests.factories import add_toy_sites
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+    """The toy catalogue with an editor and a teacher; redirects are not followed."""
+    add_toy_sites(session)
+    create_user(session, "editor", PASSWORD, Role.editor)
+    create_user(session, "teacher", PASSWORD, Role.teacher)
+    session.commit()
+    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
+        yield c
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def _sign_in(client: TestClient, name: str = "editor") -> None:
+    form = client.get("/login")
+    r = client.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "csrf": _csrf(form.text), "next": "/editor"},
+    )
+    assert r.status_code == 303
+    assert r.headers["location"] == "/editor"
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("redres_session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+
+
+def test_anonymous_is_sent_to_sign_in(client: TestClient) -> None:
+    r = client.get("/editor")
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/login")
+
+
+def test_sign_in_needs_the_csrf_token(client: TestClient) -> None:
+    client.get("/login")
+    r = client.post("/login", data={"username": "editor", "password": PASSWORD, "csrf": "forged"})
+    assert r.status_code == 403
+
+
+def test_wrong_password_shows_the_form_again(client: TestClient) -> None:
+    form = client.get("/login")
+    r = client.post(
+        "/login",
+        data={"username": "editor", "password": "wrong-password", "csrf": _csrf(form.text)},
+    )
+    assert r.status_code == 401
+    assert "用户名或密码错误" in r.text
+
+
+def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
+    form = client.get("/login")
+    r = client.post(
+        "/login",
+        data={
+            "username": "editor",
+            "password": PASSWORD,
+            "csrf": _csrf(form.text),
+            "next": "//evil.example/x",
+        },
+    )
+    assert r.headers["location"] == "/editor"
+
+
+def test_teacher_may_not_edit(client: TestClient) -> None:
+    _sign_in(client, "teacher")
+    assert client.get("/editor").status_code == 403
+
+
+def test_site_list_flags_missing_data(client: TestClient) -> None:
+    _sign_in(client)
+    html = client.get("/editor").text
+    row = next(r for r in html.split("<tr>") if "武汉革命博物馆" in r)
+    assert "缺坐标" in row
+    assert "缺开放时间" in row
+
+
+def test_create_publish_and_history_through_forms(client: TestClient) -> None:
+    _sign_in(client)
+    form = client.get("/editor/sites/new")
+    token = _csrf(form.text)
+    bad = client.post(
+        "/editor/sites/new",
+        data={"csrf": token, "name": "起义门", "category": "monument", "lon": "500", "lat": "30"},
+    )
+    assert bad.status_code == 422
+    assert "lon 500.0" in bad.text
+    assert 'value="起义门"' in bad.text  # what was typed is kept
+    ok = client.post(
+        "/editor/sites/new",
+        data={"csrf": token, "name": "起义门", "category": "monument", "district": "武昌区"},
+    )
+    assert ok.status_code == 303
+    edit_url = ok.headers["location"]
+    slug = edit_url.rsplit("/", 1)[1]
+    page = client.get(edit_url).text
+    assert "草稿" in page
+    forged = client.post(f"{edit_url}/status", data={"status": "published", "csrf": "x"})
+    assert forged.status_code == 403
+    client.post(f"{edit_url}/status", data={"status": "published", "csrf": _csrf(page)})
+    assert client.get(f"/sites/{slug}").status_code == 200  # public now
+    changed = client.post(
+        edit_url,
+        data={
+            "csrf": _csrf(page),
+            "name": "起义门",
+            "category": "monument",
+            "district": "武昌区",
+            "address": "武昌区起义街",
+        },
+    )
+    assert changed.status_code == 303
+    history = client.get(f"{edit_url}/history").text
+    assert "publish" in history
+    assert "武昌区起义街" in history
+
+
+def test_api_writes_ignore_the_session_cookie(client: TestClient) -> None:
+    _sign_in(client)
+    r = client.post("/api/sites", json={"name": "x", "category": "other"})
+    assert r.status_code == 401  # a cookie alone never authorises an API write (CSRF)
+    assert client.get("/api/sites").json()["total"] == 5
+    assert client.get("/api/sites", params={"status": "draft"}).json()["total"] == 0
+
+
+def test_sign_out_revokes_the_session(client: TestClient) -> None:
+    _sign_in(client)
+    page = client.get("/editor").text
+    r = client.post("/logout", data={"csrf": _csrf(page)})
+    assert r.status_code == 303
+    assert client.get("/editor").status_code == 303

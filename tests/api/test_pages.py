@@ -1,0 +1,118 @@
+"""Visitor pages: search and list, site page with visiting info and stories, themes, languages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from redres.api.app import create_app
+from redres.catalog.enums import Status
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site
+from redres.config import Settings
+from tests.factories import add_toy_sites
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def demo(demo_engine: Engine) -> Iterator[TestClient]:
+    """Pages on the demo catalogue (read only)."""
+    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
+        yield c
+
+
+def test_home_lists_and_searches(demo: TestClient) -> None:
+    r = demo.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in r.text
+    assert "共 45 处" in r.text
+    found = demo.get("/", params={"q": "bqhy"}).text
+    assert "共 1 处" in found
+    assert "/sites/august-7-conference-site" in found
+    assert '<label for="q">' in found  # every control is labelled
+
+
+def test_site_page_shows_stories_sources_and_today(demo: TestClient) -> None:
+    html = demo.get("/sites/august-7-conference-site").text
+    assert "八七会议会址" in html
+    assert '<h2 id="stories">红色故事</h2>' in html
+    assert "hbdsw.org.cn" in html
+    assert "瞿秋白" in html
+    assert any(text in html for text in ("正在开放", "现在不开放", "今日闭馆"))
+    assert 'src="/sites/august-7-conference-site/qr.svg"' in html
+
+
+def test_unknown_hours_are_said_not_guessed(demo: TestClient) -> None:
+    html = demo.get("/sites/cpc-5th-congress-site").text  # the facts give times but no days
+    assert "开放时间未知" in html
+
+
+def test_english_switch_sticks(demo: TestClient) -> None:
+    r = demo.get("/sites/august-7-conference-site", params={"lang": "en"})
+    assert '<html lang="en">' in r.text
+    assert "Stories" in r.text
+    assert r.cookies.get("lang") == "en"
+    assert '<html lang="en">' in demo.get("/themes").text
+    assert '<html lang="zh-CN">' in demo.get("/themes", params={"lang": "zh"}).text
+
+
+def test_theme_pages(demo: TestClient) -> None:
+    assert "英烈" in demo.get("/themes").text or "martyrs" in demo.get("/themes").text
+    html = demo.get("/themes/martyrs").text
+    assert 'src="/maps/themes/martyrs.html"' in html
+    assert "/sites/" in html
+
+
+def test_calendar_page(demo: TestClient) -> None:
+    html = demo.get("/calendar", params={"year": 2027}).text
+    assert "八七会议" in html
+    assert "100" in html
+
+
+def test_missing_pages_are_html_404(demo: TestClient) -> None:
+    r = demo.get("/sites/no-such-site")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in r.text
+    assert demo.get("/api/sites/no-such-site").headers["content-type"] == "application/json"
+
+
+def test_qr_code_is_svg(demo: TestClient) -> None:
+    r = demo.get("/sites/august-7-conference-site/qr.svg")
+    assert r.headers["content-type"] == "image/svg+xml"
+    assert r.content.lstrip().startswith(b"<?xml")
+
+
+@pytest.fixture
+def hostile(engine: Engine, session: Session) -> Iterator[TestClient]:
+    """A catalogue whose site name, address and alias are an XSS payload."""
+    add_toy_sites(session)
+    create_site(
+        session,
+        SiteCreate(
+            name=HOSTILE,
+            category="other",
+            address=HOSTILE,
+            aliases=[HOSTILE],
+            lon=114.3,
+            lat=30.55,
+            status=Status.published,
+            slug="hostile",
+        ),
+    )
+    session.commit()
+    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
+        yield c
+
+
+def test_hostile_text_is_escaped_everywhere(hostile: TestClient) -> None:
+    for path in ("/", "/sites/hostile", "/?q=img"):
+        html = hostile.get(path).text
+        assert HOSTILE not in html, path
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile.get("/sites/hostile").text

@@ -1,0 +1,135 @@
+"""`POST /api/plan` on the demo catalogue: the itinerary contract, and 422s that say why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from redres.api.app import create_app
+from redres.config import Settings
+from redres.routes.model import REASONS
+
+
+@pytest.fixture(scope="module")
+def client(demo_engine: Engine) -> Iterator[TestClient]:
+    """An app on the demo catalogue (read only)."""
+    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
+        yield c
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "themes": {"great-revolution": 1.0, "martyrs": 0.5},
+        "date": "2025-06-09",
+        "days": 1,
+        "start": {"lon": 114.2944, "lat": 30.58899},
+        "mode": "bus",
+        "group_size": 40,
+        "window": "08:30-17:30",
+        "lunch": "12:00-13:00",
+        "must": [],
+        "exclude": ["wuhan-national-government-site"],
+        "time_limit": 0.2,
+    }
+    return base | changes
+
+
+def test_plan_answers_the_itinerary_json(client: TestClient) -> None:
+    r = client.post("/api/plan", json=body())
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert isinstance(data["score"], float | int)
+    assert data["score"] > 0
+    (day,) = data["days"]
+    assert day["date"] == "2025-06-09"
+    for stop in day["stops"]:
+        assert set(stop) >= {"site_id", "slug", "name", "arrive", "start", "leave"}
+        assert stop["arrive"] <= stop["start"] < stop["leave"]
+    for leg in day["legs"]:
+        assert set(leg) >= {"minutes", "metres", "geometry"}
+        assert all(len(p) == 2 for p in leg["geometry"])
+    assert day["lunch"]["start"] == "12:00"
+    reasons = {o["slug"]: o for o in data["omitted"]}
+    assert reasons["wuhan-national-government-site"]["reason"] == "excluded"
+    assert reasons["august-7-conference-site"]["reason"] == "closed"
+    assert all(o["reason"] in REASONS and o["detail"] for o in data["omitted"])
+    assert len(day["stops"]) + len(data["omitted"]) == 45
+
+
+def test_start_as_site_and_end_elsewhere(client: TestClient) -> None:
+    r = client.post(
+        "/api/plan",
+        json=body(
+            date="2025-10-06",
+            start={"site": "august-7-conference-site"},
+            end={"lon": 114.30, "lat": 30.55},
+            must=["mao-zedong-former-residence-wuchang"],
+            lunch=None,
+        ),
+    )
+    assert r.status_code == 200, r.text
+    day = r.json()["days"][0]
+    assert day["legs"][0]["from"] == "august-7-conference-site"
+    assert day["legs"][-1]["to"] == "end"
+    assert "mao-zedong-former-residence-wuchang" in {s["slug"] for s in day["stops"]}
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"themes": {"nope": 1}}, "unknown theme 'nope'"),
+        ({"themes": {}}, "themes"),
+        ({"date": "2025-13-01"}, "date"),
+        ({"window": "17:00-09:00"}, "does not end after"),
+        ({"lunch": "07:00-08:00"}, "inside the window"),
+        ({"mode": "rocket"}, "mode"),
+        ({"group_size": 0}, "group_size"),
+        ({"must": ["august-7-conference-site"]}, "must-visit site 'august-7-conference-site'"),
+        ({"must": ["no-such-site"]}, "unknown site 'no-such-site'"),
+        ({"start": {"site": "no-such-site"}}, "unknown start site"),
+        ({"start": {"lon": 500, "lat": 30}}, "lon"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_bad_requests_are_422_with_a_reason(
+    client: TestClient, changes: dict[str, Any], needle: str
+) -> None:
+    r = client.post("/api/plan", json=body(**changes))
+    assert r.status_code == 422, r.text
+    assert needle in r.text
+    assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [("gpx", "application/gpx+xml"), ("ics", "text/calendar"), ("html", "text/html")],
+)
+def test_plan_as_a_file(client: TestClient, fmt: str, media: str) -> None:
+    r = client.post("/api/plan", params={"format": fmt}, json=body(date="2025-06-10"))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(media)
+    assert client.post("/api/plan", params={"format": "shp"}, json=body()).status_code == 422
+
+
+def test_check_hand_arranged_stops(client: TestClient) -> None:
+    stops = [["august-7-conference-site", "wuhan-national-government-site"]]
+    r = client.post("/api/plan/check", json={"date": "2025-06-09", "stops": stops})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["feasible"] is False
+    assert data["violations"][0] == {
+        "slug": "august-7-conference-site",
+        "day": 1,
+        "kind": "closed",
+        "detail": "八七会议会址 is closed on 2025-06-09 (Mon)",
+    }
+    ok = client.post("/api/plan/check", json={"date": "2025-06-10", "stops": stops})
+    assert ok.json()["feasible"] is True
+    assert [s["slug"] for s in ok.json()["days"][0]["stops"]] == stops[0]
+    bad = client.post("/api/plan/check", json={"date": "2025-06-10", "stops": [["nope"]]})
+    assert bad.status_code == 422
+    assert "unknown site 'nope'" in bad.text

@@ -1,0 +1,86 @@
+"""Curated routes: timed as ordered, every violation reported, re-ordering when asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from redres.catalog.holidays_cn import default_calendar
+from redres.catalog.hours import Interval, parse_opening_hours
+from redres.catalog.route_store import get_route
+from redres.routes.candidates import schedule_stored_route
+from redres.routes.curated import CuratedStop, schedule_curated
+from redres.routes.model import Candidate
+
+TUESDAY = dt.date(2025, 6, 3)
+
+
+def stop(i: int, hours: str | None, *, dx: float, minutes: int = 60, **kw: object) -> CuratedStop:
+    c = Candidate(
+        id=i,
+        slug=f"s{i}",
+        name=f"Site {i}",
+        lon=114.30 + 0.01 * dx,
+        lat=30.58,
+        score=1.0,
+        visit_minutes=30,
+        hours=parse_opening_hours(hours) if hours else None,
+        **kw,  # type: ignore[arg-type]
+    )
+    return CuratedStop(c, minutes=minutes)
+
+
+def test_violations_are_reported_not_raised() -> None:
+    stops = [
+        stop(1, "Tu-Su 09:00-17:00", dx=0, minutes=240),
+        stop(2, "Tu-Su 09:00-14:00", dx=1, last_entry_minutes=60),
+        stop(3, "We-Su 09:00-17:00", dx=2),
+        stop(4, None, dx=3, minutes=200),
+    ]
+    done = schedule_curated(stops, date=TUESDAY, calendar=default_calendar())
+    kinds = {(v.slug, v.kind) for v in done.violations}
+    assert ("s2", "after_last_entry") in kinds
+    assert ("s3", "closed") in kinds
+    assert ("s4", "over_window") in kinds
+    assert not done.feasible
+    first = done.itinerary.days[0].stops[0]
+    assert (first.arrive, first.start) == (510, 540)  # waits for 09:00 opening
+    assert "assumed" in done.itinerary.days[0].stops[3].warnings[0]
+
+
+def test_reorder_finds_a_feasible_order() -> None:
+    early = stop(1, "Tu-Su 09:00-11:00", dx=0)
+    late = stop(2, "Tu-Su 15:00-17:00", dx=0.5)
+    any_time = stop(3, "Tu-Su 09:00-17:00", dx=1)
+    window = Interval.parse("09:00-17:00")
+    as_given = schedule_curated(
+        [late, any_time, early], date=TUESDAY, calendar=default_calendar(), window=window
+    )
+    assert not as_given.feasible
+    better = schedule_curated(
+        [late, any_time, early],
+        date=TUESDAY,
+        calendar=default_calendar(),
+        window=window,
+        reorder=True,
+    )
+    assert better.feasible
+    assert next(s.slug for s in better.itinerary.stops) == "s1"
+
+
+def test_stored_demo_route_skips_mondays(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        route = get_route(session, "hankou-1927-great-revolution-walk")
+        monday = schedule_stored_route(
+            session, route, date=dt.date(2025, 6, 9), calendar=default_calendar()
+        )
+        auto = schedule_stored_route(
+            session, route, date=None, calendar=default_calendar(), today=dt.date(2025, 6, 8)
+        )
+    assert {v.kind for v in monday.violations} >= {"closed"}
+    assert auto.feasible
+    assert auto.itinerary.days[0].date == dt.date(2025, 6, 10)  # Tuesday, not Monday 9th
+    assert next(s.slug for s in auto.itinerary.stops) == "wuhan-national-government-site"
+    assert len(auto.itinerary.days[0].legs) == 4
