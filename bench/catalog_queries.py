@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,10 +42,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from redres.catalog.enums import Category, Period, Protection, Status
-from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.listing import SitePage, SiteQuery, list_sites
 from redres.catalog.models import SearchTerm, Site
 from redres.catalog.search import SearchText, index_terms
-from redres.db import init_db, make_engine, normalise_url
+from redres.db import analyze, init_db, make_engine, normalise_url
 from redres.geo import BBox, LonLat
 
 # Cluster centres: provincial capitals plus a few revolutionary base areas (name, lon, lat).
@@ -72,6 +72,7 @@ SPREAD_DEG = (0.12, 0.50)  # each cluster's Gaussian sigma, drawn once per run f
 FIRST = "东西南北青白黄金石龙凤长安新平永兴太高清宁福嘉宝云松桃柳杨马鹤双"
 SECOND = "山水田坪溪岭坝桥口村镇沟湾塘家庄岗洲港坡寨堡源冲垸铺店圩集场营关"
 PLACES = tuple(a + b for a in FIRST for b in SECOND)
+COMMON_WORDS = ("革命", "烈士", "红军", "纪念", "旧址")  # thousands to tens of thousands of hits
 THEMES = ("革命", "红军", "烈士", "农民运动", "苏维埃", "抗日", "新四军", "八路军",
           "会议", "起义", "游击队", "工农")
 KINDS: tuple[tuple[str, Category], ...] = (
@@ -85,7 +86,11 @@ BATCH = 2_000
 RADIUS_M = 5_000.0
 BOX_SITES = 200
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/redres_bench"
-ENGINE_LABELS = {"sqlite": "SQLite", "postgres": "PostGIS"}
+ENGINE_LABELS = {
+    "sqlite": "SQLite",
+    "sqlite-unanalyzed": "SQLite without ANALYZE",
+    "postgres": "PostGIS",
+}
 
 
 @dataclass
@@ -96,6 +101,13 @@ class Measurement:
     returned: list[int] = field(default_factory=list)
     totals: list[int] = field(default_factory=list)
     pages: list[list[int]] = field(default_factory=list)
+
+    def add(self, elapsed_ms: float, page: SitePage) -> None:
+        """Record one timed query."""
+        self.times_ms.append(elapsed_ms)
+        self.returned.append(len(page.items))
+        self.totals.append(page.total)
+        self.pages.append([hit.site.id or 0 for hit in page.items])
 
     def summary(self) -> dict[str, float]:
         """Median, p95 and mean counts, as reported."""
@@ -109,13 +121,13 @@ class Measurement:
 
 @dataclass
 class EngineRun:
-    """Everything measured on one engine."""
+    """One loaded database and everything measured on it."""
 
     engine: str
     build_s: float
     sites: int
     search_terms: int
-    results: dict[str, Measurement]
+    results: dict[str, Measurement] = field(default_factory=dict)
 
 
 def _p95(values: Sequence[float]) -> float:
@@ -178,8 +190,15 @@ def term_rows(sites: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def load(engine: Engine, sites: Sequence[dict[str, Any]]) -> tuple[float, int]:
-    """Bulk-insert sites and their search terms in one transaction; (seconds, term rows)."""
+def load(
+    engine: Engine, sites: Sequence[dict[str, Any]], *, analyze_sqlite: bool = False
+) -> tuple[float, int]:
+    """Bulk-insert sites and their search terms in one transaction; (seconds, term rows).
+
+    PostgreSQL is then vacuumed and analysed, as autovacuum soon would be. SQLite gets
+    `redres.db.analyze`, as after redres's own bulk writes, except for the `sqlite-unanalyzed`
+    engine, which shows what the statistics change.
+    """
     started = time.perf_counter()
     n_terms = 0
     site_table, term_table = Site.__table__, SearchTerm.__table__  # type: ignore[attr-defined]
@@ -194,6 +213,8 @@ def load(engine: Engine, sites: Sequence[dict[str, Any]]) -> tuple[float, int]:
             n_terms += len(terms)
     if engine.dialect.name == "postgresql":
         _settle_postgres(engine)
+    elif analyze_sqlite:
+        analyze(engine)  # what redres's bulk writers (demo, import) do after loading
     return time.perf_counter() - started, n_terms
 
 
@@ -213,10 +234,21 @@ def _settle_postgres(engine: Engine) -> None:
 
 
 def make_workload(
-    sites: Sequence[dict[str, Any]], seed: int, count: int
+    sites: Sequence[dict[str, Any]], seed: int, count: int, *, common_words: bool = False
 ) -> dict[str, list[SiteQuery]]:
     """`count` deterministic queries of each type (the first ones are used to warm up)."""
     rng = random.Random(seed + 1)
+    workload = _base_workload(rng, sites, count)
+    if common_words:
+        workload["zh common-word search"] = [
+            SiteQuery(q=COMMON_WORDS[i % len(COMMON_WORDS)], limit=50) for i in range(count)
+        ]
+    return workload
+
+
+def _base_workload(
+    rng: random.Random, sites: Sequence[dict[str, Any]], count: int
+) -> dict[str, list[SiteQuery]]:
     points = [(s["lon"], s["lat"]) for s in sites]
     categories = sorted({c for _, c in KINDS})
     places = [rng.choice(PLACES) for _ in range(count)]
@@ -257,38 +289,38 @@ def box_holding(points: Sequence[tuple[float, float]], centre: LonLat, k: int) -
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def measure(engine: Engine, queries: Sequence[SiteQuery], warmup: int) -> Measurement:
-    """Time `list_sites` for each query in a fresh session, after `warmup` unrecorded ones."""
-    out = Measurement()
-    for i, query in enumerate(queries):
-        with Session(engine) as session:
-            started = time.perf_counter()
-            page = list_sites(session, query)
-            elapsed = (time.perf_counter() - started) * 1000.0
-        if i < warmup:
-            continue
-        out.times_ms.append(elapsed)
-        out.returned.append(len(page.items))
-        out.totals.append(page.total)
-        out.pages.append([hit.site.id or 0 for hit in page.items])
-    return out
+def timed(engine: Engine, query: SiteQuery) -> tuple[float, SitePage]:
+    """One `list_sites` call in a fresh session, as one API request makes it; (ms, page)."""
+    with Session(engine) as session:
+        started = time.perf_counter()
+        page = list_sites(session, query)
+        return (time.perf_counter() - started) * 1000.0, page
 
 
-def run_engine(
-    name: str, url: str, sites: Sequence[dict[str, Any]], workload: dict[str, list[SiteQuery]],
+def measure(
+    engines: Sequence[tuple[EngineRun, Engine]], workload: dict[str, list[SiteQuery]],
     warmup: int,
-) -> EngineRun:
-    """Migrate, load and measure one engine."""
+) -> None:
+    """Run every query on every engine in turn, so load on a shared machine hits all alike."""
+    for kind, queries in workload.items():
+        for run, _ in engines:
+            run.results[kind] = Measurement()
+        for i, query in enumerate(queries):
+            for run, engine in engines:
+                elapsed, page = timed(engine, query)
+                if i >= warmup:
+                    run.results[kind].add(elapsed, page)
+        print(f"# measured {kind}", file=sys.stderr)
+
+
+def prepare(name: str, url: str, sites: Sequence[dict[str, Any]]) -> tuple[EngineRun, Engine]:
+    """Migrate and load one database; the engine stays open for measuring."""
     engine = make_engine(url)
-    try:
-        init_db(engine)
-        build_s, n_terms = load(engine, sites)
-        print(f"# {name}: built {len(sites)} sites, {n_terms} search terms in {build_s:.1f} s",
-              file=sys.stderr)
-        results = {kind: measure(engine, qs, warmup) for kind, qs in workload.items()}
-        return EngineRun(name, build_s, len(sites), n_terms, results)
-    finally:
-        engine.dispose()
+    init_db(engine)
+    build_s, n_terms = load(engine, sites, analyze_sqlite=name != "sqlite-unanalyzed")
+    print(f"# {name}: built {len(sites)} sites, {n_terms} search terms in {build_s:.1f} s",
+          file=sys.stderr)
+    return EngineRun(name, build_s, len(sites), n_terms), engine
 
 
 # --- databases ---------------------------------------------------------------------------------
@@ -338,17 +370,13 @@ def environment() -> dict[str, str]:
     }
 
 
-def postgres_versions(url: str) -> dict[str, str]:
+def postgres_versions(engine: Engine) -> dict[str, str]:
     """PostgreSQL and PostGIS versions of a migrated database."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {
-                "postgresql": str(conn.execute(text("SHOW server_version")).scalar_one()),
-                "postgis": str(conn.execute(text("SELECT postgis_lib_version()")).scalar_one()),
-            }
-    finally:
-        engine.dispose()
+    with engine.connect() as conn:
+        return {
+            "postgresql": str(conn.execute(text("SHOW server_version")).scalar_one()),
+            "postgis": str(conn.execute(text("SELECT postgis_lib_version()")).scalar_one()),
+        }
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -360,8 +388,7 @@ def markdown(runs: Sequence[EngineRun]) -> str:
     head = ["query"]
     for label in labels:
         head += [f"{label} median ms", f"{label} p95 ms"]
-    if len(runs) == 2:
-        head.append(f"{labels[1]}/{labels[0]} median")
+    head += [f"{label}/{labels[0]} median" for label in labels[1:]]
     head += ["mean returned", "mean total"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for kind in runs[0].results:
@@ -369,8 +396,7 @@ def markdown(runs: Sequence[EngineRun]) -> str:
         cells = [kind]
         for s in sums:
             cells += [f"{s['median_ms']:.1f}", f"{s['p95_ms']:.1f}"]
-        if len(runs) == 2:
-            cells.append(f"{sums[1]['median_ms'] / sums[0]['median_ms']:.2f}")
+        cells += [f"{s['median_ms'] / sums[0]['median_ms']:.2f}" for s in sums[1:]]
         cells.append(" / ".join(f"{s['mean_returned']:.1f}" for s in _distinct(sums, "mean_returned")))
         cells.append(" / ".join(f"{s['mean_total']:.1f}" for s in _distinct(sums, "mean_total")))
         lines.append("| " + " | ".join(cells) + " |")
@@ -383,13 +409,14 @@ def _distinct(sums: Sequence[dict[str, float]], key: str) -> list[dict[str, floa
 
 
 def mismatches(runs: Sequence[EngineRun]) -> dict[str, int]:
-    """How many queries of each type returned a different page on the two engines."""
-    if len(runs) != 2:
-        return {}
-    a, b = runs
+    """How many queries of each type returned a page differing from the first engine's."""
+    first, rest = runs[0], runs[1:]
     return {
-        kind: sum(pa != pb for pa, pb in zip(m.pages, b.results[kind].pages, strict=True))
-        for kind, m in a.results.items()
+        kind: sum(
+            any(other.results[kind].pages[i] != page for other in rest)
+            for i, page in enumerate(m.pages)
+        )
+        for kind, m in first.results.items()
     }
 
 
@@ -397,12 +424,14 @@ def targets(runs: Sequence[EngineRun], limit_ms: float) -> list[str]:
     """The spatial and Chinese-search medians on SQLite against the target."""
     out = []
     for run in runs:
-        if run.engine != "sqlite":
+        if not run.engine.startswith("sqlite"):
             continue
+        label = ENGINE_LABELS[run.engine]
         for kind in ("bbox ~200 sites", "radius 5 km", "zh two-char search"):
             median = run.results[kind].summary()["median_ms"]
             verdict = "met" if median < limit_ms else "MISSED"
-            out.append(f"- {kind}: {median:.1f} ms median on SQLite, target {limit_ms:g} ms: {verdict}")
+            out.append(f"- {kind}: {median:.1f} ms median on {label}, "
+                       f"target {limit_ms:g} ms: {verdict}")
     return out
 
 
@@ -434,17 +463,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--queries", type=int, default=50, help="measured queries per type")
     p.add_argument("--warmup", type=int, default=5, help="unrecorded queries per type first")
     p.add_argument("--engines", default="sqlite,postgres",
-                   help="comma-separated: sqlite, postgres (default both)")
+                   help="comma-separated, first is the ratios' base: sqlite, sqlite-unanalyzed "
+                        "(SQLite without statistics), postgres (default sqlite,postgres)")
     p.add_argument("--pg-url", default=DEFAULT_PG_URL,
                    help="PostgreSQL database to use; created and dropped if it does not exist")
+    p.add_argument("--common-words", action="store_true",
+                   help="also time searches for common words (thousands of hits; slow)")
     p.add_argument("--target-ms", type=float, default=20.0, help="median target on SQLite")
     p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     p.add_argument("--out", type=Path, help="write the raw figures as JSON here")
     args = p.parse_args(argv)
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(args.engines) - set(ENGINE_LABELS)
-    if unknown or not args.engines:
-        p.error(f"--engines takes sqlite and/or postgres, not {sorted(unknown)}")
+    if unknown or not args.engines or len(set(args.engines)) != len(args.engines):
+        p.error(f"--engines takes distinct names among {sorted(ENGINE_LABELS)}, "
+                f"not {args.engines}")
     return args
 
 
@@ -453,30 +486,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     sites = make_sites(args.sites, args.seed)
-    workload = make_workload(sites, args.seed, args.warmup + args.queries)
+    workload = make_workload(sites, args.seed, args.warmup + args.queries,
+                             common_words=args.common_words)
     print(f"# generated catalogue and workload in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
-    runs: list[EngineRun] = []
     env = environment()
-    for name in args.engines:
-        db = sqlite_database(args.keep) if name == "sqlite" else postgres_database(
-            args.pg_url, args.keep)
-        with db as url:
-            runs.append(run_engine(name, url, sites, workload, args.warmup))
+    with ExitStack() as stack:
+        loaded = []
+        for name in args.engines:
+            url = stack.enter_context(database(name, args))
+            run, engine = prepare(name, url, sites)
+            stack.callback(engine.dispose)
+            loaded.append((run, engine))
             if name == "postgres":
-                env.update(postgres_versions(url))
+                env.update(postgres_versions(engine))
+        measure(loaded, workload, args.warmup)
+    runs = [run for run, _ in loaded]
     print(report(args, env, runs))
     if args.out is not None:
         write_json(args.out, args, env, runs)
     return 0
 
 
+def database(name: str, args: argparse.Namespace) -> AbstractContextManager[str]:
+    """The database an engine name stands for."""
+    if name == "postgres":
+        return postgres_database(args.pg_url, args.keep)
+    return sqlite_database(args.keep)
+
+
 def report(args: argparse.Namespace, env: dict[str, str], runs: Sequence[EngineRun]) -> str:
     """The Markdown printed to stdout."""
     lines = [
         f"Catalogue of {args.sites:,} sites (seed {args.seed}); {args.queries} queries per type "
-        f"after {args.warmup} warm-up; {env['cpus']} CPUs, Python {env['python']}, "
-        f"SQLite {env['sqlite']}"
+        f"after {args.warmup} warm-up, engines interleaved query by query; "
+        f"{env['cpus']} CPUs, Python {env['python']}, SQLite {env['sqlite']}"
         + (f", PostgreSQL {env['postgresql']} / PostGIS {env['postgis']}" if "postgis" in env
            else ""),
         "",
@@ -489,7 +533,8 @@ def report(args: argparse.Namespace, env: dict[str, str], runs: Sequence[EngineR
     ]
     bad = {k: v for k, v in mismatches(runs).items() if v}
     if bad:
-        lines.append(f"- pages differing between engines (of {args.queries}): {bad}")
+        lines.append(f"- pages differing from {ENGINE_LABELS[runs[0].engine]} "
+                     f"(of {args.queries}): {bad}")
     return "\n".join(lines)
 
 

@@ -32,7 +32,7 @@ from redres.commands._shared import (
     settings_for,
 )
 from redres.config import get_settings
-from redres.db import init_db, session_scope
+from redres.db import analyze, init_db, session_scope
 from redres.errors import RedresError
 from redres.geo import parse_bbox, parse_lon_lat
 
@@ -87,6 +87,7 @@ def demo(
             typer.echo("registry not empty; demo data not loaded")
             return
         counts = load_demo(session, settings.data_dir / "wuhan")
+    analyze(engine)
     typer.echo(
         f"demo loaded: {counts.sites} sites, {counts.stories} stories, {counts.themes} themes, "
         f"{counts.people} people, {counts.events} events, {counts.routes} routes"

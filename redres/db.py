@@ -88,7 +88,19 @@ def init_db(engine: Engine) -> str | None:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    analyze(engine)
     return current_revision(engine)
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's table statistics after bulk writes.
+
+    Without them SQLite walks the status index instead of the lat/lon index, and a bbox query
+    over 100,000 sites takes several times longer (bench/README.md). PostgreSQL's autovacuum
+    analyses on its own, but an explicit ANALYZE after a bulk load helps at once.
+    """
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 def current_revision(engine: Engine) -> str | None:

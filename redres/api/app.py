@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI
@@ -75,8 +76,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    routers = (auth, sites, themes, routes, plan, maps, library, feedback, dashboard)
-    routers += (calendar, editor, pages)  # pages last: `/` and its catch-alls
+    routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
+    routers += (feedback, dashboard, calendar, editor)
+    routers += (pages,)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

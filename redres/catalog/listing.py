@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
-from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme, pk
+from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme
 from redres.catalog.search import (
     Query,
     SearchText,
@@ -115,29 +116,47 @@ def list_sites(
         )
         return SitePage(items=[SiteHit(s) for s in session.exec(stmt)], total=total)
 
-    if parsed is not None:
-        conditions.append(col(Site.id).in_(_candidates(parsed)))
-    sites = list(session.exec(select(Site).where(*conditions)))
-    keyed: list[tuple[tuple[Any, ...], SiteHit]] = []
-    titles = _story_titles(session, [s.id for s in sites if s.id is not None]) if parsed else {}
-    for site in sites:
+    candidates = _candidates(parsed) if parsed is not None else None
+    if candidates is not None:
+        conditions.append(col(Site.id).in_(candidates))
+    # Rank on a few light columns first; build full Site objects only for the page.
+    light = session.connection().execute(sa_select(*_LIGHT_COLUMNS).where(*conditions)).all()
+    titles = _story_titles(session, candidates) if candidates is not None else {}
+    keyed: list[tuple[tuple[Any, ...], int, float | None]] = []
+    for row in light:
         dist = None
         if query.near is not None:
-            if site.lon is None or site.lat is None:
+            if row.lon is None or row.lat is None:
                 continue
-            dist = distance_m(query.near.lon, query.near.lat, site.lon, site.lat)
+            dist = distance_m(query.near.lon, query.near.lat, row.lon, row.lat)
             if query.radius_m is not None and dist > query.radius_m:
                 continue
         r = 0
         if parsed is not None:
-            found = rank(parsed, _search_text(site, titles.get(pk(site), ())))
+            found = rank(parsed, _search_text(row, titles.get(row.id, ())))
             if found is None:
                 continue
             r = found
-        keyed.append(((r, dist or 0.0, site.name, site.id), SiteHit(site, dist)))
-    keyed.sort(key=lambda pair: pair[0])
-    page = [hit for _, hit in keyed[query.offset : query.offset + query.limit]]
-    return SitePage(items=page, total=len(keyed))
+        keyed.append(((r, dist or 0.0, row.name, row.id), row.id, dist))
+    keyed.sort(key=lambda item: item[0])
+    window = keyed[query.offset : query.offset + query.limit]
+    full = {
+        s.id: s
+        for s in session.exec(select(Site).where(col(Site.id).in_([i for _, i, _ in window])))
+    }
+    return SitePage(items=[SiteHit(full[i], d) for _, i, d in window], total=len(keyed))
+
+
+_LIGHT_COLUMNS: tuple[Any, ...] = (
+    Site.id,
+    Site.name,
+    Site.aliases,
+    Site.name_en,
+    Site.address,
+    Site.code,
+    Site.lon,
+    Site.lat,
+)
 
 
 def _conditions(
@@ -212,10 +231,9 @@ def _candidates(query: Query) -> Any:
     )
 
 
-def _story_titles(session: Session, site_ids: Sequence[int]) -> dict[int, list[str]]:
+def _story_titles(session: Session, site_ids: Any) -> dict[int, list[str]]:
+    """Published story titles of the candidate sites (a subquery, never a list of ids)."""
     out: dict[int, list[str]] = defaultdict(list)
-    if not site_ids:
-        return out
     stmt = (
         select(StorySite.site_id, Story.title)
         .join(Story, col(Story.id) == StorySite.story_id)
@@ -226,7 +244,7 @@ def _story_titles(session: Session, site_ids: Sequence[int]) -> dict[int, list[s
     return out
 
 
-def _search_text(site: Site, titles: Sequence[str]) -> SearchText:
+def _search_text(site: Any, titles: Sequence[str]) -> SearchText:
     return SearchText(
         name=site.name,
         aliases=tuple(site.aliases),
