@@ -116,3 +116,16 @@ def test_hostile_text_is_escaped_everywhere(hostile: TestClient) -> None:
         html = hostile.get(path).text
         assert HOSTILE not in html, path
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile.get("/sites/hostile").text
+
+
+def test_routes_pages(demo: TestClient) -> None:
+    listing = demo.get("/routes").text
+    assert "/routes/hankou-1927-great-revolution-walk" in listing
+    monday = demo.get("/routes/hankou-1927-great-revolution-walk", params={"date": "2025-06-09"})
+    assert monday.status_code == 200
+    assert "八七会议会址" in monday.text
+    assert 'role="alert"' in monday.text  # closed on Mondays: the page says so
+    assert "/api/routes/hankou-1927-great-revolution-walk.gpx?date=2025-06-09" in monday.text
+    tuesday = demo.get("/routes/hankou-1927-great-revolution-walk", params={"date": "2025-06-10"})
+    assert 'role="alert"' not in tuesday.text
+    assert demo.get("/routes/no-such-route").status_code == 404

@@ -27,10 +27,11 @@ from redres.catalog.hours import CHINA_TIME
 from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site, SiteTheme, Theme
-from redres.catalog.route_store import theme_counts
+from redres.catalog.route_store import get_route, list_routes, route_stops, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.routes.candidates import schedule_stored_route
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.globals["label"] = label
@@ -193,6 +194,44 @@ def theme_page(
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
     return render(request, "theme.html", {"theme": theme, "hits": rows})
+
+
+@router.get("/routes", response_class=HTMLResponse)
+def routes_page(request: Request, session: SessionDep, visible: VisibleDep) -> HTMLResponse:
+    """Published demonstration routes."""
+    return render(request, "routes.html", {"routes": list_routes(session, visible=visible)})
+
+
+@router.get("/routes/{slug}", response_class=HTMLResponse)
+def route_page(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    visible: VisibleDep,
+    date: dt.date | None = None,
+) -> HTMLResponse:
+    """A route timed for a date (by default the next day it runs), map, schedule, downloads."""
+    route = get_route(session, slug, visible=visible)
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    done = schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)
+    plan = done.itinerary.to_dict()
+    notes = {
+        row.site.slug: row.stop.note
+        for row in route_stops(session, route, visible=visible)
+        if row.stop.note
+    }
+    first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
+    return render(
+        request,
+        "route.html",
+        {
+            "route": route,
+            "date": date or first,
+            "days": plan["days"],
+            "notes": notes,
+            "violations": [v.to_dict() for v in done.violations],
+        },
+    )
 
 
 @router.get("/calendar", response_class=HTMLResponse)
