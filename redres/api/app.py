@@ -31,6 +31,7 @@ from redres.api.routers import (
     maps,
     pages,
     plan,
+    planner_pages,
     routes,
     sites,
     themes,
@@ -78,7 +79,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
     routers += (feedback, dashboard, calendar, editor)
-    routers += (pages,)  # pages last: `/` and its catch-alls
+    routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
