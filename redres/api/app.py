@@ -25,6 +25,7 @@ from redres.api.routers import (
     auth,
     calendar,
     dashboard,
+    dashboard_pages,
     editor,
     feedback,
     library,
@@ -78,7 +79,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
-    routers += (feedback, dashboard, calendar, editor)
+    routers += (feedback, dashboard, calendar, editor, dashboard_pages)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

@@ -120,7 +120,7 @@ def logout(
 @router.get("/editor", response_class=HTMLResponse)
 def editor_home(request: Request, session: SessionDep, status_: Status | None = None) -> Response:
     """Every site (drafts and archives too) with what data it still lacks."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     gaps = quality_gaps(session, limit=100_000)
@@ -142,7 +142,7 @@ def editor_home(request: Request, session: SessionDep, status_: Status | None = 
 @router.get("/editor/sites/new", response_class=HTMLResponse)
 def new_site_form(request: Request, session: SessionDep) -> Response:
     """An empty site form."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     return _form(request, None, {}, [])
@@ -151,7 +151,7 @@ def new_site_form(request: Request, session: SessionDep) -> Response:
 @router.post("/editor/sites/new")
 async def new_site(request: Request, session: SessionDep) -> Response:
     """Create a draft from the form; errors come back on the form, nothing is written."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     form = await request.form()
@@ -168,7 +168,7 @@ async def new_site(request: Request, session: SessionDep) -> Response:
 @router.get("/editor/sites/{slug}", response_class=HTMLResponse)
 def edit_site_form(request: Request, slug: str, session: SessionDep) -> Response:
     """The form of an existing site."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     site = get_site(session, slug, visible=STAFF)
@@ -179,7 +179,7 @@ def edit_site_form(request: Request, slug: str, session: SessionDep) -> Response
 @router.post("/editor/sites/{slug}")
 async def edit_site(request: Request, slug: str, session: SessionDep) -> Response:
     """Save the form; only changed fields are audited."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     site = get_site(session, slug, visible=STAFF)
@@ -203,7 +203,7 @@ def change_status(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Publish, unpublish, archive or restore."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     check_csrf(request, csrf)
@@ -218,7 +218,7 @@ def change_status(
 @router.get("/editor/sites/{slug}/history", response_class=HTMLResponse)
 def site_history(request: Request, slug: str, session: SessionDep) -> Response:
     """Who changed what, and when."""
-    user = _editor(request, session)
+    user = editor_or_redirect(request, session)
     if isinstance(user, Response):
         return user
     site = get_site(session, slug, visible=STAFF)
@@ -226,7 +226,8 @@ def site_history(request: Request, slug: str, session: SessionDep) -> Response:
     return render(request, "editor_history.html", {"site": site, "entries": entries})
 
 
-def _editor(request: Request, session: SessionDep) -> User | Response:
+def editor_or_redirect(request: Request, session: SessionDep) -> User | Response:
+    """The signed-in editor, a redirect to sign in, or 403 for other roles."""
     user = session_user(request, session)
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

@@ -1,0 +1,83 @@
+"""The editors' dashboard page: charts as SVG, gaps, and every table as CSV and XLSX."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from redres.api.app import create_app
+from redres.catalog.accounts import create_user
+from redres.catalog.enums import Role, Status
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site
+from redres.config import Settings
+from tests.factories import add_toy_sites
+
+
+@pytest.fixture
+def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+    """The toy catalogue plus a site whose district is a spreadsheet formula; an editor signed in."""
+    add_toy_sites(session)
+    create_site(
+        session,
+        SiteCreate(
+            name='=HYPERLINK("x")',
+            category="other",
+            district="=1+1",
+            status=Status.published,
+            condition="poor",
+        ),
+    )
+    create_user(session, "editor", "correct horse battery", Role.editor)
+    session.commit()
+    settings = Settings(database_url="sqlite://", secret_key="k" * 40)
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+        assert token
+        c.post(
+            "/login",
+            data={
+                "username": "editor",
+                "password": "correct horse battery",
+                "csrf": token.group(1),
+            },
+        )
+        yield c
+
+
+def test_dashboard_page_has_charts_and_gaps(client: TestClient) -> None:
+    html = client.get("/editor/dashboard").text
+    assert html.count("<svg") == 5  # district, category, period, protection, condition
+    assert "武昌区" in html
+    assert "缺坐标" in html
+    assert "/editor/dashboard/no_coordinates.xlsx" in html
+
+
+def test_tables_export_as_csv_and_xlsx(client: TestClient) -> None:
+    csv_body = client.get("/editor/dashboard/by_district.csv").content
+    assert csv_body.startswith("\ufeff".encode())
+    text = csv_body.decode("utf-8-sig")
+    assert "武昌区,3" in text
+    assert "'=1+1" in text  # formula neutralised
+    xlsx = client.get("/editor/dashboard/needs_repair.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[1][0] == '\'=HYPERLINK("x")'
+    assert client.get("/editor/dashboard/nope.csv").status_code == 404
+
+
+def test_dashboard_needs_an_editor(engine: Engine, session: Session) -> None:
+    with TestClient(
+        create_app(Settings(database_url="sqlite://", secret_key="k" * 40), engine=engine),
+        follow_redirects=False,
+    ) as anonymous:
+        assert anonymous.get("/editor/dashboard").status_code == 303
+        assert anonymous.get("/editor/dashboard/by_district.csv").status_code == 303
