@@ -153,3 +153,26 @@ def test_sign_out_revokes_the_session(client: TestClient) -> None:
     r = client.post("/logout", data={"csrf": _csrf(page)})
     assert r.status_code == 303
     assert client.get("/editor").status_code == 303
+
+
+def test_visitor_feedback_through_pages_and_moderation(client: TestClient) -> None:
+    page = client.get("/sites/site-of-the-august-7-conference").text
+    sent = client.post(
+        "/sites/site-of-the-august-7-conference/feedback",
+        data={"rating": "5", "comment": "<b>好</b>", "csrf": _csrf(page)},
+    )
+    assert sent.status_code == 303
+    assert "<b>好</b>" not in client.get("/sites/site-of-the-august-7-conference").text
+    no_token = client.post("/sites/site-of-the-august-7-conference/feedback", data={"rating": "5"})
+    assert no_token.status_code == 403
+    _sign_in(client)
+    queue = client.get("/editor/feedback").text
+    assert "&lt;b&gt;好&lt;/b&gt;" in queue
+    item = re.search(r'action="/editor/feedback/(\d+)"', queue)
+    assert item
+    client.post(
+        f"/editor/feedback/{item.group(1)}", data={"decision": "approved", "csrf": _csrf(queue)}
+    )
+    shown = client.get("/sites/site-of-the-august-7-conference").text
+    assert "&lt;b&gt;好&lt;/b&gt;" in shown
+    assert "★★★★★" in shown

@@ -3,7 +3,7 @@ publishing, and a record's history. Every form carries a CSRF token."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,8 +25,9 @@ from redres.api.session import (
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
 from redres.catalog.dashboard import quality_gaps
-from redres.catalog.enums import Status
+from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import CatalogError
+from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.labels import choices
 from redres.catalog.models import Site, User, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
@@ -290,3 +291,32 @@ def _safe_next(target: str) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/editor"
     return target
+
+
+@router.get("/editor/feedback", response_class=HTMLResponse)
+def feedback_queue(request: Request, session: SessionDep) -> Response:
+    """Ratings and comments waiting for a decision, newest first."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    pending = list_feedback(session, status=FeedbackStatus.pending, limit=500)
+    return render(
+        request, "editor_feedback.html", {"pending": pending, "csrf": csrf_token(request)}
+    )
+
+
+@router.post("/editor/feedback/{feedback_id}")
+def feedback_decide(
+    request: Request,
+    feedback_id: int,
+    session: SessionDep,
+    decision: Annotated[Literal["approved", "rejected"], Form()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Approve or reject one item."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    check_csrf(request, csrf)
+    moderate(session, feedback_id, FeedbackStatus(decision), actor=user.username)
+    return RedirectResponse("/editor/feedback", status_code=303)

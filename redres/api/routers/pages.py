@@ -11,17 +11,20 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from sqlmodel import col, select
 
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
+from redres.api.session import check_csrf, prelogin_token, remember_prelogin
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
-from redres.catalog.enums import Category, Period, Protection
+from redres.catalog.enums import Category, FeedbackStatus, Period, Protection
 from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
 from redres.catalog.labels import choices, label
@@ -153,9 +156,44 @@ def site_page(
             visible=visible,
         )
         nearby = [h for h in around.items if h.site.id != site.id][:5]
-    return render(
-        request, "site.html", {"site": site, "detail": detail, "today": today, "nearby": nearby}
+    token = prelogin_token(request)
+    page = render(
+        request,
+        "site.html",
+        {
+            "site": site,
+            "detail": detail,
+            "today": today,
+            "nearby": nearby,
+            "feedback": list_feedback(
+                session, status=FeedbackStatus.approved, target="site", slug=site.slug, limit=20
+            ),
+            "feedback_csrf": token,
+            "feedback_sent": request.query_params.get("sent") == "1",
+        },
     )
+    remember_prelogin(request, page, token)
+    return page
+
+
+@router.post("/sites/{slug}/feedback")
+def site_feedback(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    rating: Annotated[int, Form(ge=1, le=5)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A visitor's rating from the site page, held for moderation like the API's."""
+    check_csrf(request, csrf)
+    request.app.state.feedback_limiter(request)
+    try:
+        data = FeedbackCreate(target="site", slug=slug, rating=rating, comment=comment or None)
+    except ValidationError as exc:
+        raise InvalidQuery("; ".join(e["msg"] for e in exc.errors())) from exc
+    submit(session, data)
+    return RedirectResponse(f"/sites/{slug}?sent=1#feedback", status_code=303)
 
 
 @router.get("/sites/{slug}/qr.svg")
