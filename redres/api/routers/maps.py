@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -26,9 +27,8 @@ from sqlmodel import Session, col, select
 from redres.api.deps import SessionDep, VisibleDep
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
-from redres.catalog.features import site_feature
+from redres.catalog.features import SUMMARY_FIELDS
 from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Story, StorySite, Theme
 from redres.catalog.sites import PUBLIC
 from redres.maps.options import MapSettings
@@ -64,17 +64,17 @@ def sites_data(
     """The compact site tables the map pages read (WGS-84), gzipped and cached."""
     day = date or today()
     key = (_state(session), theme, day.isoformat(), tuple(sorted(visible)))
-    cache: OrderedDict[Any, tuple[str, bytes]] = _cache(request)
+    cache: OrderedDict[Any, tuple[str, bytes, bytes]] = _cache(request)
     if key not in cache:
         calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
         features = map_features(session, theme=theme, visible=visible)
         names = None if theme else theme_names(session)
         data = compact_sites(features, day=day, calendar=calendar, themes=names)
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        cache[key] = (hashlib.sha256(body).hexdigest()[:32], body)
+        cache[key] = (hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, 6))
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
-    etag, body = cache[key]
+    etag, body, packed = cache[key]
     cache.move_to_end(key)
     headers = {
         "ETag": f'"{etag}"',
@@ -83,7 +83,10 @@ def sites_data(
     }
     if request.headers.get("if-none-match") == f'"{etag}"':
         return Response(status_code=304, headers=headers)
-    return _compressed(request, body, "application/json", headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type="application/json", headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/themes/{slug}.html", response_class=HTMLResponse)
@@ -146,7 +149,11 @@ def embed(
     title: Annotated[str, Query(max_length=100)] = "红色资源地图",
     height: Annotated[int, Query(ge=100, le=2000)] = 480,
 ) -> str:
-    """The `<iframe>` snippet another website pastes to show one of these map pages."""
+    """The `<iframe>` snippet another website pastes to show one of these map pages.
+
+    The other website must also be allowed to frame us: REDRES_FRAME_ANCESTORS (CSP
+    frame-ancestors) defaults to this host only.
+    """
     if not src.startswith("/maps/") or ".." in src or "//" in src:
         msg = f"src {src!r} must be a map page path under /maps/"
         raise InvalidQuery(msg)
@@ -161,17 +168,27 @@ def map_features(
     details: bool = True,
 ) -> list[dict[str, Any]]:
     """Visible sites as features with what popups need: hours, theme slugs, a story excerpt."""
-    sites: list[Site] = []
-    offset = 0
-    while True:
-        page = list_sites(
-            session, SiteQuery(theme=theme, limit=1000, offset=offset), visible=visible
+    # One query of plain columns, not `list_sites` pages of ORM objects: for 40,000 sites,
+    # paging by name took 12 s and loading full `Site` rows 3 s; this takes a fraction of that.
+    fields = [*SUMMARY_FIELDS, "lon", "lat", "opening_hours"]
+    stmt = select(*(getattr(Site, name) for name in fields)).where(
+        col(Site.status).in_(list(visible))
+    )
+    if theme is not None:
+        themed = (
+            select(SiteTheme.site_id)
+            .join(Theme, col(Theme.id) == SiteTheme.theme_id)
+            .where(Theme.slug == theme)
         )
-        sites.extend(hit.site for hit in page.items)
-        offset += 1000
-        if offset >= page.total or not page.items:
-            break
-    features = [site_feature(site) for site in sites]
+        stmt = stmt.where(col(Site.id).in_(themed))
+    features: list[dict[str, Any]] = []
+    for row in session.exec(stmt.order_by(col(Site.id))):
+        values = dict(zip(fields, row, strict=True))
+        lon, lat = values.pop("lon"), values.pop("lat")
+        point = None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        features.append(
+            {"type": "Feature", "id": values["id"], "geometry": point, "properties": values}
+        )
     if not details:
         return features
     themes: dict[int, list[str]] = {}
@@ -187,11 +204,10 @@ def map_features(
         stories.where(col(Story.status).in_(list(visible))).order_by(col(Story.id))
     ):
         excerpts.setdefault(site_id, summary or body or "")
-    for site, feature in zip(sites, features, strict=True):
+    for feature in features:
         props = feature["properties"]
-        props["opening_hours"] = site.opening_hours
-        props["themes"] = themes.get(site.id or 0, [])
-        props["excerpt"] = excerpts.get(site.id or 0, "")
+        props["themes"] = themes.get(props["id"], [])
+        props["excerpt"] = excerpts.get(props["id"], "")
     return features
 
 
@@ -246,6 +262,8 @@ def route_itinerary(
 
 def _map_settings(request: Request, basemap: str | None) -> MapSettings:
     settings = MapSettings.from_settings(request.app.state.settings)
+    if settings.assets == "cdn":  # the app's CSP allows scripts from itself only
+        settings = replace(settings, assets="local")
     if basemap is None:
         return settings
     if basemap not in settings.basemaps:
@@ -267,7 +285,7 @@ def _state(session: Session) -> tuple[Any, ...]:
     return (*sites, *stories, links, themes)
 
 
-def _cache(request: Request) -> OrderedDict[Any, tuple[str, bytes]]:
+def _cache(request: Request) -> OrderedDict[Any, tuple[str, bytes, bytes]]:
     cache = getattr(request.app.state, "map_data_cache", None)
     if cache is None:
         cache = OrderedDict()

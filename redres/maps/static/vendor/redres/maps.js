@@ -1,0 +1,373 @@
+/* redres maps: the site layer (compact arrays -> Supercluster -> the markers in view), theme filters, search,
+ * locate-me, fullscreen, legend, approval number and the WGS-84/GCJ-02 switch of overlays.
+ * Every user string reaches the page through textContent or an escaped string, never raw HTML.
+ * Part of redres (MIT). Needs Leaflet 1.9 and, for site layers, Supercluster 8. */
+(function (global) {
+  "use strict";
+  var L = global.L;
+  var R = (global.redres = global.redres || {});
+
+  /* ---- text safety ---- */
+  var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+  R.esc = function (s) {
+    return String(s == null ? "" : s).replace(/[&<>"'`]/g, function (c) { return ESC[c]; });
+  };
+  function el(tag, cls, text, parent) {
+    var e = L.DomUtil.create(tag, cls || "", parent);
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+
+  /* ---- GCJ-02, a port of redres.geo (the browser tests compare the two) ---- */
+  var KA = 6378245.0, KEE = 0.00669342162296594323, PI = Math.PI;
+  function outOfChina(lon, lat) {
+    return !(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271);
+  }
+  function tLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * PI) + 320 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function tLon(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    return r;
+  }
+  R.wgs84ToGcj02 = function (lon, lat) {
+    if (outOfChina(lon, lat)) return [lon, lat];
+    var dlat = tLat(lon - 105.0, lat - 35.0), dlon = tLon(lon - 105.0, lat - 35.0);
+    var rad = lat / 180.0 * PI, magic = 1 - KEE * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
+    dlat = (dlat * 180.0) / ((KA * (1 - KEE)) / (magic * sq) * PI);
+    dlon = (dlon * 180.0) / (KA / sq * Math.cos(rad) * PI);
+    return [lon + dlon, lat + dlat];
+  };
+  R.gcj02ToWgs84 = function (lon, lat) {
+    if (outOfChina(lon, lat)) return [lon, lat];
+    var wlon = lon, wlat = lat;
+    for (var i = 0; i < 30; i++) {
+      var g = R.wgs84ToGcj02(wlon, wlat), dlon = lon - g[0], dlat = lat - g[1];
+      wlon += dlon; wlat += dlat;
+      if (Math.abs(dlon) < 1e-10 && Math.abs(dlat) < 1e-10) break;
+    }
+    return [wlon, wlat];
+  };
+  /* A latlng drawn for basemap CRS `from`, moved to where it belongs on a `to` basemap. */
+  R.convert = function (ll, from, to) {
+    if (from === to) return L.latLng(ll.lat, ll.lng);
+    var p = from === "wgs84" ? R.wgs84ToGcj02(ll.lng, ll.lat) : R.gcj02ToWgs84(ll.lng, ll.lat);
+    return L.latLng(p[1], p[0]);
+  };
+
+  /* ---- overlays follow the basemap's CRS ---- */
+  function moveLayer(layer, primary, crs) {
+    if (layer.redresSetCrs) { layer.redresSetCrs(crs); return; }
+    if (layer.getLatLng) {
+      if (!layer._rrOrig) layer._rrOrig = layer.getLatLng();
+      layer.setLatLng(R.convert(layer._rrOrig, primary, crs));
+    } else if (layer.getLatLngs) {
+      if (!layer._rrOrig) layer._rrOrig = layer.getLatLngs();
+      var walk = function (x) {
+        return L.Util.isArray(x) ? x.map(walk) : R.convert(x, primary, crs);
+      };
+      layer.setLatLngs(walk(layer._rrOrig));
+    } else if (layer.eachLayer) {
+      layer.eachLayer(function (child) { moveLayer(child, primary, crs); });
+    }
+  }
+  /* Called once every layer and the layer control exist (the last script of a map). */
+  R.wire = function (map, opts) {
+    map._rrCrs = opts.primary;
+    (opts.siteLayers || []).forEach(function (s) { if (opts.control) s.redresAttach(opts.control); });
+    map.on("baselayerchange", function (e) {
+      var crs = opts.primary;
+      opts.bases.forEach(function (pair) { if (pair[0] === e.layer) crs = pair[1]; });
+      if (crs === map._rrCrs) return;
+      map._rrCrs = crs;
+      opts.overlays.forEach(function (layer) { moveLayer(layer, opts.primary, crs); });
+      map.fire("redres:crs", { crs: crs });
+    });
+  };
+
+  /* ---- the site layer ---- */
+  R.siteLayer = function (map, opts) {
+    var layer = L.featureGroup().addTo(map); /* a feature group passes marker clicks on */
+    (R.siteLayers = R.siteLayers || []).push(layer); /* for tests and embedding pages */
+    var state = {
+      rows: [], data: null, crs: opts.crs, pts: [], markers: [], icons: [], index: null,
+      toggles: [], none: null, control: null, toggled: false
+    };
+    var popup = L.popup({ maxWidth: 320, offset: [0, -10] });
+
+    function build(data) {
+      state.data = data;
+      state.rows = data.sites;
+      state.icons = data.cats.map(function (c, i) {
+        return L.divIcon({
+          className: "rr-pin rr-cat-" + i,
+          html: '<span style="background:' + R.esc(c[2]) + '">' + R.esc(c[3]) + "</span>",
+          iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]
+        });
+      });
+      state.markers = new Array(state.rows.length);
+      project();
+      if (state.control) addThemeToggles(data);
+      reindex();
+      if (opts.fit && state.rows.length) fit();
+      layer.redresReady = performance.now();
+      map.fire("redres:sites", { count: state.rows.length });
+    }
+
+    /* Row coordinates (in the data's CRS) moved to the CRS of the basemap on show. */
+    function project() {
+      state.pts = state.rows.map(function (r) {
+        var ll = R.convert(L.latLng(r[0], r[1]), opts.dataCrs, state.crs);
+        return [ll.lng, ll.lat];
+      });
+    }
+
+    function fit() {
+      var w = 180, s = 90, e = -180, n = -90;
+      state.pts.forEach(function (p) {
+        if (p[0] < w) w = p[0]; if (p[0] > e) e = p[0];
+        if (p[1] < s) s = p[1]; if (p[1] > n) n = p[1];
+      });
+      map.fitBounds([[s, w], [n, e]], { maxZoom: 15, animate: false });
+    }
+
+    function visible(r) {
+      if (!state.toggles.length) return true;
+      if (!r[3].length) return !state.none || map.hasLayer(state.none);
+      for (var k = 0; k < r[3].length; k++) if (map.hasLayer(state.toggles[r[3][k]])) return true;
+      return false;
+    }
+
+    /* Supercluster indexes 40,000 points in a fraction of a second; only what is in view becomes DOM. */
+    function reindex() {
+      var points = [];
+      for (var i = 0; i < state.rows.length; i++) {
+        if (visible(state.rows[i])) {
+          points.push({ type: "Feature", properties: { i: i }, geometry: { type: "Point", coordinates: state.pts[i] } });
+        }
+      }
+      state.index = new global.Supercluster({ radius: 60, maxZoom: 16 }).load(points);
+      render();
+    }
+
+    function render() {
+      if (!state.index) return;
+      var b = map.getBounds().pad(0.2), z = Math.round(map.getZoom());
+      var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+      var items = state.index.getClusters(box, z), shown = [];
+      for (var k = 0; k < items.length; k++) {
+        var f = items[k], c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
+        if (f.properties.cluster) {
+          var n = f.properties.point_count, size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+          var m = L.marker(ll, {
+            icon: L.divIcon({
+              html: "<div><span>" + R.esc(f.properties.point_count_abbreviated) + "</span></div>",
+              className: "rr-cluster rr-cluster-" + size, iconSize: [40, 40]
+            }),
+            title: String(n)
+          });
+          m._rrCluster = f.properties.cluster_id;
+          shown.push(m);
+        } else {
+          shown.push(marker(f.properties.i));
+        }
+      }
+      layer.clearLayers();
+      shown.forEach(function (m) { layer.addLayer(m); });
+    }
+
+    function marker(i) {
+      var m = state.markers[i], p = state.pts[i];
+      if (!m) {
+        var r = state.rows[i];
+        m = state.markers[i] = L.marker([p[1], p[0]], { icon: state.icons[r[2]], title: r[4], alt: r[4] });
+        m._rrIndex = i;
+      } else {
+        m.setLatLng([p[1], p[0]]);
+      }
+      return m;
+    }
+
+    map.on("moveend", render);
+    layer.on("click", function (e) {
+      if (e.layer._rrCluster != null) {
+        var z = Math.min(state.index.getClusterExpansionZoom(e.layer._rrCluster), 18);
+        map.setView(e.layer.getLatLng(), z);
+      } else if (e.layer._rrIndex != null) {
+        open(e.layer._rrIndex);
+      }
+    });
+
+    layer.redresAttach = function (control) {
+      state.control = control;
+      if (state.data) { addThemeToggles(state.data); reindex(); }
+    };
+    function addThemeToggles(data) {
+      var control = state.control;
+      if (state.toggled || !data.themes.length) return;
+      state.toggled = true;
+      data.themes.forEach(function (t) {
+        var g = L.layerGroup();
+        g._rrTheme = true;
+        state.toggles.push(g);
+        control.addOverlay(g, R.esc(t[1]));
+        g.addTo(map);
+      });
+      var hasNone = state.rows.some(function (r) { return !r[3].length; });
+      if (hasNone) {
+        state.none = L.layerGroup();
+        state.none._rrTheme = true;
+        control.addOverlay(state.none, R.esc(data.labels.no_theme));
+        state.none.addTo(map);
+      }
+      map.on("overlayadd overlayremove", function (e) { if (e.layer._rrTheme) reindex(); });
+    }
+
+    layer.redresSetCrs = function (crs) {
+      state.crs = crs;
+      if (!state.data) return;
+      project();
+      reindex();
+    };
+    layer.redresPoints = function () { return state.pts; };
+    layer.redresShown = function () { return state.index ? state.index.points.length : 0; };
+
+    function content(i) {
+      var r = state.rows[i], d = state.data, box = el("div", "rr-popup");
+      var h = el("h3", "rr-name", null, box);
+      var url = r[5] ? opts.siteUrl + encodeURIComponent(r[5]) : null;
+      if (url) { var a = el("a", "", r[4], h); a.href = url; a.target = "_top"; } else h.textContent = r[4];
+      var meta = [d.cats[r[2]][1]];
+      if (r[6] >= 0) meta.push(d.periods[r[6]]);
+      if (r[7] >= 0) meta.push(d.protections[r[7]]);
+      el("p", "rr-meta", meta.join(" · "), box);
+      el("p", "rr-hours", d.labels.hours + "：" + (r[8] >= 0 ? d.hours[r[8]] : d.labels.unknown), box);
+      if (r[9]) el("p", "rr-story", r[9], box);
+      if (url) { var more = el("a", "rr-more", d.labels.more, box); more.href = url; more.target = "_top"; }
+      return box;
+    }
+    function open(i) {
+      var p = state.pts[i];
+      popup.setLatLng([p[1], p[0]]).setContent(content(i)).openOn(map);
+    }
+    /* Show one site: zoom past the clustering levels (no animation), then open its popup. */
+    layer.redresOpen = function (i) {
+      var p = state.pts[i];
+      map.setView([p[1], p[0]], Math.max(map.getZoom(), 17), { animate: false });
+      open(i);
+    };
+
+    if (opts.search) addSearch();
+    function addSearch() {
+      var ctl = L.control({ position: "topleft" });
+      ctl.onAdd = function () {
+        var box = el("div", "rr-search leaflet-bar");
+        var input = el("input", "", null, box);
+        input.type = "search";
+        input.placeholder = opts.search;
+        input.setAttribute("aria-label", opts.search);
+        var list = el("ul", "rr-results", null, box);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var timer = null, found = [];
+        function run() {
+          var q = input.value.trim().toLowerCase();
+          list.textContent = "";
+          found = [];
+          if (!q) return;
+          for (var i = 0; i < state.rows.length && found.length < 8; i++) {
+            var r = state.rows[i];
+            if (!visible(r)) continue;
+            if (String(r[4]).toLowerCase().indexOf(q) >= 0 || String(r[5] || "").indexOf(q) >= 0) found.push(i);
+          }
+          found.forEach(function (idx) {
+            var li = el("li", "", state.rows[idx][4], list);
+            L.DomEvent.on(li, "click", function (e) {
+              L.DomEvent.stop(e); /* the li is removed below; Leaflet would take the click as a map click */
+              list.textContent = "";
+              layer.redresOpen(idx);
+            });
+          });
+        }
+        L.DomEvent.on(input, "input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+        L.DomEvent.on(input, "keydown", function (e) {
+          if (e.key === "Enter" && found.length) { list.textContent = ""; layer.redresOpen(found[0]); }
+        });
+        return box;
+      };
+      ctl.addTo(map);
+    }
+
+    if (opts.data) build(opts.data);
+    else fetch(opts.url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(build)
+      .catch(function (err) { R.notice(map, opts.failed + " (" + err.message + ")"); });
+    return layer;
+  };
+
+  /* ---- small controls ---- */
+  R.notice = function (map, text) {
+    var ctl = L.control({ position: "bottomright" });
+    ctl.onAdd = function () { return el("div", "rr-notice", text); };
+    ctl.addTo(map);
+  };
+  R.legend = function (map, html, position) {
+    var ctl = L.control({ position: position || "bottomright" });
+    ctl.onAdd = function () {
+      var box = el("div", "rr-legend");
+      box.innerHTML = html; /* built from escaped text in redres.maps.controls */
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return ctl.addTo(map);
+  };
+  R.approval = function (map, text) {
+    var ctl = L.control({ position: "bottomleft" });
+    ctl.onAdd = function () { return el("div", "rr-approval", text); };
+    return ctl.addTo(map);
+  };
+  function button(map, position, glyph, title, onClick) {
+    var ctl = L.control({ position: position });
+    ctl.onAdd = function () {
+      var bar = el("div", "leaflet-bar rr-button");
+      var a = el("a", "", glyph, bar);
+      a.href = "#"; a.title = title; a.setAttribute("role", "button"); a.setAttribute("aria-label", title);
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); onClick(a); });
+      return bar;
+    };
+    return ctl.addTo(map);
+  }
+  R.locate = function (map, title) {
+    var here = null;
+    map.on("locationfound", function (e) {
+      var ll = R.convert(e.latlng, "wgs84", map._rrCrs || "wgs84"); /* GPS is WGS-84 */
+      if (here) map.removeLayer(here);
+      here = L.layerGroup([
+        L.circle(ll, { radius: e.accuracy, weight: 1, fillOpacity: 0.1 }),
+        L.circleMarker(ll, { radius: 6, color: "#fff", weight: 2, fillColor: "#1a73e8", fillOpacity: 1 })
+      ]).addTo(map);
+      map.setView(ll, Math.max(map.getZoom(), 15));
+    });
+    map.on("locationerror", function (e) { R.notice(map, e.message); });
+    return button(map, "topleft", "◎", title, function () { map.locate({ setView: false, enableHighAccuracy: true }); });
+  };
+  R.fullscreen = function (map, title) {
+    var box = map.getContainer();
+    document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+    return button(map, "topleft", "全", title, function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); return; }
+      if (L.DomUtil.hasClass(box, "rr-full")) { pseudo(); return; }
+      if (box.requestFullscreen) { box.requestFullscreen().catch(pseudo); } else pseudo();
+      function pseudo() { L.DomUtil.hasClass(box, "rr-full") ? L.DomUtil.removeClass(box, "rr-full") : L.DomUtil.addClass(box, "rr-full"); map.invalidateSize(); }
+    });
+  };
+})(window);
