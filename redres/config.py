@@ -51,6 +51,26 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     """Always mark the session cookie Secure; it is Secure anyway when the request is HTTPS."""
 
+    map_basemaps: str = "osm,amap,tencent"
+    """Basemaps offered on maps, the default first: osm, amap, tencent, tianditu, custom."""
+
+    map_tianditu_key: str | None = None
+    """Tianditu API key (needed for the tianditu basemap)."""
+
+    map_tiles_url: str | None = None
+    """A self-hosted XYZ tile URL for intranets (the `custom` basemap)."""
+
+    map_tiles_attribution: str = "本地瓦片"
+    map_tiles_crs: str = "wgs84"
+    """The CRS of the self-hosted tiles: wgs84 or gcj02."""
+
+    map_tiles_title: str = "本地地图"
+    map_approval_number: str | None = None
+    """The map approval number (审图号) shown in the lower left of published maps."""
+
+    map_assets: str = "local"
+    """Where map pages get Leaflet from: local (served by the app) or inline."""
+
     feedback_per_hour: int = 20
     """Feedback submissions allowed per client address and hour."""
 

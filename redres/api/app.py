@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         SecurityHeadersMiddleware,
         headers=security_headers(

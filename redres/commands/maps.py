@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, select
 
-from redres.api.routers.maps import map_features, route_itinerary, theme_names
 from redres.catalog.holidays_cn import calendar_with_dir
+from redres.catalog.map_feed import map_features, theme_names
 from redres.catalog.models import Theme
 from redres.commands._shared import DbOption, engine_for, require_schema, settings_for
 from redres.errors import RedresError
@@ -20,6 +20,7 @@ from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
 from redres.maps.route_png import route_png
+from redres.routes.candidates import route_itinerary
 
 
 def register(app: typer.Typer) -> None:

@@ -13,10 +13,12 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Category, Status
+from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
 from redres.catalog.models import (
     Event,
@@ -30,7 +32,7 @@ from redres.catalog.models import (
     StorySite,
     Theme,
 )
-from redres.catalog.route_store import route_stops
+from redres.catalog.route_store import get_route, route_stops
 from redres.catalog.sites import PUBLIC
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
@@ -291,3 +293,31 @@ def _events(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
         ):
             out[site_id].add(slug)
     return out
+
+
+def route_itinerary(
+    session: Session,
+    slug: str,
+    *,
+    calendar: HolidayLookup | None = None,
+    date: dt.date | None = None,
+    visible: Collection[Status] = PUBLIC,
+) -> dict[str, Any]:
+    """A stored route timed for `date` (or the next day it runs), as the itinerary JSON that
+    maps draw, with each stop's lesson note.
+
+    Raises
+    ------
+    NotFound
+        If no route with that slug is visible to the caller.
+    """
+    route = get_route(session, slug, visible=visible)
+    done = schedule_stored_route(
+        session, route, date=date, calendar=calendar or default_calendar(), visible=visible
+    )
+    notes = {r.site.slug: r.stop.note for r in route_stops(session, route, visible=visible)}
+    itinerary = done.itinerary.to_dict()
+    for day in itinerary["days"]:
+        for stop in day["stops"]:
+            stop["note"] = notes.get(stop["slug"])
+    return {"slug": route.slug, **itinerary, "name": route.name}

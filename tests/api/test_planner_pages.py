@@ -119,3 +119,14 @@ def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:
     assert saved.status_code == 303
     slug = saved.headers["location"].rsplit("/", 1)[1]
     assert teacher.get(f"/api/routes/{slug}").status_code == 404  # a draft: not public
+
+
+def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:
+    page = demo.get(PLAN).text
+    first = re.search(r'<ol class="schedule">\s*<li>.*?href="/sites/([a-z0-9-]+)"', page, re.S)
+    assert first
+    html = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1])
+    assert html.status_code == 200
+    assert f'href=\\"/sites/{first.group(1)}\\"' in html.text  # the first stop's popup
+    assert "https://unpkg" not in html.text
+    assert demo.get("/maps/plan.html?theme=nope&date=2025-06-09").status_code == 422

@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Collection
 from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -22,20 +21,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from redres.api.deps import SessionDep, VisibleDep
-from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
-from redres.catalog.features import SUMMARY_FIELDS
 from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Story, StorySite, Theme
-from redres.catalog.sites import PUBLIC
+from redres.catalog.map_feed import map_features, theme_names
+from redres.catalog.models import Site, SiteTheme, Story, Theme
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
 from redres.maps.route_png import route_png
 from redres.maps.site_layer import compact_sites
+from redres.routes.candidates import route_itinerary
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 CACHE_ENTRIES = 16
@@ -158,106 +156,6 @@ def embed(
         msg = f"src {src!r} must be a map page path under /maps/"
         raise InvalidQuery(msg)
     return embed_snippet(str(request.base_url).rstrip("/") + src, title=title, height=height)
-
-
-def map_features(
-    session: Session,
-    *,
-    theme: str | None = None,
-    visible: Collection[Status] = PUBLIC,
-    details: bool = True,
-) -> list[dict[str, Any]]:
-    """Visible sites as features with what popups need: hours, theme slugs, a story excerpt."""
-    # One query of plain columns, not `list_sites` pages of ORM objects: for 40,000 sites,
-    # paging by name took 12 s and loading full `Site` rows 3 s; this takes a fraction of that.
-    fields = [*SUMMARY_FIELDS, "lon", "lat", "opening_hours"]
-    stmt = select(*(getattr(Site, name) for name in fields)).where(
-        col(Site.status).in_(list(visible))
-    )
-    if theme is not None:
-        themed = (
-            select(SiteTheme.site_id)
-            .join(Theme, col(Theme.id) == SiteTheme.theme_id)
-            .where(Theme.slug == theme)
-        )
-        stmt = stmt.where(col(Site.id).in_(themed))
-    features: list[dict[str, Any]] = []
-    for row in session.exec(stmt.order_by(col(Site.id))):
-        values = dict(zip(fields, row, strict=True))
-        lon, lat = values.pop("lon"), values.pop("lat")
-        point = None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
-        features.append(
-            {"type": "Feature", "id": values["id"], "geometry": point, "properties": values}
-        )
-    if not details:
-        return features
-    themes: dict[int, list[str]] = {}
-    for site_id, slug in session.exec(
-        select(SiteTheme.site_id, Theme.slug).join(Theme, col(Theme.id) == SiteTheme.theme_id)
-    ):
-        themes.setdefault(site_id, []).append(slug)
-    excerpts: dict[int, str] = {}
-    stories = select(StorySite.site_id, Story.summary, Story.body).join(
-        Story, col(Story.id) == StorySite.story_id
-    )
-    for site_id, summary, body in session.exec(
-        stories.where(col(Story.status).in_(list(visible))).order_by(col(Story.id))
-    ):
-        excerpts.setdefault(site_id, summary or body or "")
-    for feature in features:
-        props = feature["properties"]
-        props["themes"] = themes.get(props["id"], [])
-        props["excerpt"] = excerpts.get(props["id"], "")
-    return features
-
-
-def theme_names(session: Session) -> dict[str, str]:
-    """Every theme's slug and name, in slug order (one filter each on the site map)."""
-    return {t.slug: t.name for t in session.exec(select(Theme).order_by(col(Theme.slug)))}
-
-
-def route_itinerary(
-    session: Session, slug: str, *, visible: Collection[Status] = PUBLIC
-) -> dict[str, Any]:
-    """A curated route as an itinerary of DESIGN.md's shape (stops without times, no legs).
-
-    Raises
-    ------
-    NotFound
-        If no route with that slug is visible to the caller.
-    """
-    route = session.exec(
-        select(Route).where(Route.slug == slug, col(Route.status).in_(list(visible)))
-    ).first()
-    if route is None:
-        raise NotFound(entity="route", key=slug)
-    rows = session.exec(
-        select(RouteStop, Site)
-        .join(Site, col(Site.id) == RouteStop.site_id)
-        .where(RouteStop.route_id == route.id)
-        .order_by(col(RouteStop.day), col(RouteStop.position))
-    )
-    days: dict[int, list[dict[str, Any]]] = {}
-    for stop, site in rows:
-        if site.status not in visible:
-            continue
-        days.setdefault(stop.day, []).append(
-            {
-                "site_id": site.id,
-                "slug": site.slug,
-                "name": site.name,
-                "lon": site.lon,
-                "lat": site.lat,
-                "minutes": stop.minutes,
-                "note": stop.note,
-            }
-        )
-    return {
-        "slug": route.slug,
-        "name": route.name,
-        "mode": str(route.mode),
-        "days": [{"day": d, "stops": stops, "legs": []} for d, stops in sorted(days.items())],
-    }
 
 
 def _map_settings(request: Request, basemap: str | None) -> MapSettings:

@@ -21,6 +21,9 @@ from redres.catalog.hours import Interval
 from redres.catalog.route_store import StopInput, save_planned_route, theme_counts
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import slugify
+from redres.maps.options import MapSettings
+from redres.maps.render import to_html
+from redres.maps.route_map import route_map
 from redres.routes.candidates import plan_catalog, stops_from_slugs
 from redres.routes.curated import schedule_curated
 from redres.routes.errors import InvalidPlanRequest
@@ -85,30 +88,30 @@ def plan_page(
     return render(request, "plan.html", context)
 
 
+@router.get("/maps/plan.html", response_class=HTMLResponse)
+def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Response:
+    """The map of the plan that `/plan` shows for the same query (numbered stops, legs)."""
+    try:
+        itinerary = _plan(request, session, visible, _form_from_query(request))
+    except (ValidationError, InvalidPlanRequest, ValueError) as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(_messages(exc))
+        ) from exc
+    settings = MapSettings.from_settings(request.app.state.settings)
+    page = to_html(route_map(itinerary.to_dict(), settings=settings), settings=settings)
+    return HTMLResponse(page)
+
+
 @router.get("/plan/export.{fmt}")
 def plan_export(request: Request, fmt: str, session: SessionDep, visible: VisibleDep) -> Response:
     """The same plan as a file: GPX, KML, GeoJSON, iCalendar or the printable handout."""
     if fmt not in MEDIA_TYPES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no export format {fmt!r}")
-    params = request.query_params
-    form = {
-        "theme": params.getlist("theme"),
-        "date": params.get("date"),
-        "days": params.get("days", 1),
-        "start": params.get("start", ""),
-        "mode": params.get("mode", "walk"),
-        "group": params.get("group", 1),
-        "window": params.get("window", "08:30-17:30"),
-        "lunch": params.get("lunch", ""),
-        "must": params.getlist("must"),
-        "exclude": params.getlist("exclude"),
-        "max_stops": params.get("max_stops") or None,
-    }
     try:
-        itinerary = _plan(request, session, visible, form)
+        itinerary = _plan(request, session, visible, _form_from_query(request))
     except (ValidationError, InvalidPlanRequest, ValueError) as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, "; ".join(_messages(exc))
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(_messages(exc))
         ) from exc
     body = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
     return Response(
@@ -179,11 +182,10 @@ def save_plan(
         return RedirectResponse("/login?next=/plan", status_code=303)
     check_csrf(request, csrf)
     if mode not in MODES:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"unknown travel mode {mode!r}")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown travel mode {mode!r}")
     days = _parse_stops(stops)
     sites = {
-        c.candidate.slug: c.candidate.id
-        for c in stops_from_slugs(session, days, visible=PUBLIC)
+        c.candidate.slug: c.candidate.id for c in stops_from_slugs(session, days, visible=PUBLIC)
     }
     inputs = [
         StopInput(site_id=sites[slug], day=d, position=i)
@@ -236,6 +238,24 @@ def _plan(
     )
 
 
+def _form_from_query(request: Request) -> dict[str, Any]:
+    """The plan form's values from a query string (for the map and the downloads)."""
+    params = request.query_params
+    return {
+        "theme": params.getlist("theme"),
+        "date": params.get("date"),
+        "days": params.get("days", 1),
+        "start": params.get("start", ""),
+        "mode": params.get("mode", "walk"),
+        "group": params.get("group", 1),
+        "window": params.get("window", "08:30-17:30"),
+        "lunch": params.get("lunch", ""),
+        "must": params.getlist("must"),
+        "exclude": params.getlist("exclude"),
+        "max_stops": params.get("max_stops") or None,
+    }
+
+
 def _start(raw: str) -> dict[str, Any] | None:
     raw = raw.strip()
     if not raw:
@@ -253,7 +273,7 @@ def _parse_stops(text: str) -> list[list[str]]:
     ]
     days = [d for d in days if d]
     if not days:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "no stops given")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no stops given")
     return days
 
 
