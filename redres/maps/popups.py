@@ -18,37 +18,25 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.catalog.labels import LABELS, label
 
+_CATEGORY_LOOK: dict[str, tuple[str, str]] = {
+    # key: (colour, glyph); one glyph and colour per category, read off the legend
+    "former_site": ("#c0392b", "址"),
+    "former_residence": ("#d35400", "居"),
+    "memorial_hall": ("#8e44ad", "馆"),
+    "museum": ("#2471a3", "博"),
+    "martyrs_cemetery": ("#1e8449", "陵"),
+    "monument": ("#7d6608", "碑"),
+    "education_base": ("#117a65", "教"),
+    "other": ("#566573", "他"),
+}
 CATEGORY_STYLE: dict[str, tuple[str, str, str]] = {
-    # key: (label, colour, glyph); one glyph and colour per category, read off the legend
-    "former_site": ("革命旧址", "#c0392b", "址"),
-    "former_residence": ("故居", "#d35400", "居"),
-    "memorial_hall": ("纪念馆", "#8e44ad", "馆"),
-    "museum": ("博物馆", "#2471a3", "博"),
-    "martyrs_cemetery": ("烈士陵园", "#1e8449", "陵"),
-    "monument": ("纪念碑", "#7d6608", "碑"),
-    "education_base": ("教育基地", "#117a65", "教"),
-    "other": ("其他", "#566573", "他"),
+    key: (label("category", key), colour, glyph) for key, (colour, glyph) in _CATEGORY_LOOK.items()
 }
-PERIOD_LABELS: dict[str, str] = {
-    "old_democratic": "旧民主主义革命时期",
-    "founding": "建党时期",
-    "great_revolution": "大革命时期",
-    "agrarian_revolution": "土地革命战争时期",
-    "anti_japanese_war": "抗日战争时期",
-    "liberation_war": "解放战争时期",
-    "socialist_construction": "社会主义革命和建设时期",
-    "reform_opening": "改革开放时期",
-    "new_era": "新时代",
-}
-PROTECTION_LABELS: dict[str, str] = {
-    "national": "全国重点文物保护单位",
-    "provincial": "省级文物保护单位",
-    "municipal": "市级文物保护单位",
-    "county": "县级文物保护单位",
-    "registered": "尚未核定公布为文物保护单位的不可移动文物",
-    "none": "未定级",
-}
+"""key: (label, colour, glyph); the labels come from `redres.catalog.labels`."""
+PERIOD_LABELS: dict[str, str] = {key: zh for key, (zh, _en) in LABELS["period"].items()}
+PROTECTION_LABELS: dict[str, str] = {key: zh for key, (zh, _en) in LABELS["protection"].items()}
 EXCERPT_CHARS = 80
 
 _ENTITIES = {
