@@ -120,7 +120,11 @@ def route_map(
         ends.add_to(frame.map)
         frame.overlays.append(ends)
     if bounds:
-        frame.map.fit_bounds(_box(frame, bounds), padding=(30, 30))
+        # Leave room for the zoom buttons (top left) and the legend of days (bottom right), so
+        # no stop hides under a control.
+        frame.map.fit_bounds(
+            _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(220, 110)
+        )
     Legend(legend_html(name, legend, line=True), assets=settings.assets).add_to(frame.map)
     return frame.finish()
 

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from redres.api.deps import SessionDep, VisibleDep
+from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.map_feed import map_features, theme_names
@@ -124,18 +126,32 @@ def route_page(
     visible: VisibleDep,
     slug: str,
     basemap: BasemapParam = None,
+    date: DateParam = None,
 ) -> Response:
-    """A published route with its numbered stops per day."""
+    """A published route timed for `date` (default: the next day it runs), stops numbered."""
     settings = _map_settings(request, basemap)
-    itinerary = route_itinerary(session, slug, visible=visible)
+    itinerary = _route(request, session, visible, slug, date)
     return _html(request, to_html(route_map(itinerary, settings=settings), settings=settings))
 
 
 @router.get("/routes/{slug}.png", response_class=Response)
-def route_image(request: Request, session: SessionDep, visible: VisibleDep, slug: str) -> Response:
+def route_image(
+    request: Request, session: SessionDep, visible: VisibleDep, slug: str, date: DateParam = None
+) -> Response:
     """A published route as a PNG for printed handouts (no tiles)."""
-    itinerary = route_itinerary(session, slug, visible=visible)
+    itinerary = _route(request, session, visible, slug, date)
     return Response(route_png(itinerary), media_type="image/png")
+
+
+def _route(
+    request: Request,
+    session: Session,
+    visible: Collection[Status],
+    slug: str,
+    date: dt.date | None,
+) -> dict[str, Any]:
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    return route_itinerary(session, slug, calendar=calendar, date=date, visible=visible)
 
 
 @router.get("/embed", response_class=PlainTextResponse)
