@@ -8,7 +8,12 @@ converted on the way in with the published forward formulas and an iterative inv
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), for great-circle distances."""
@@ -115,7 +120,7 @@ def bd09_to_wgs84(lon: float, lat: float) -> LonLat:
 
 
 def to_wgs84(lon: float, lat: float, crs: str) -> LonLat:
-    """Convert a point given in `crs` ('wgs84', 'gcj02' or 'bd09') to WGS-84.
+    """Convert a point given in `crs` ('wgs84', 'gcj02', 'bd09' or 'EPSG:n') to WGS-84.
 
     Raises
     ------
@@ -129,8 +134,150 @@ def to_wgs84(lon: float, lat: float, crs: str) -> LonLat:
         return gcj02_to_wgs84(lon, lat)
     if name in ("bd09", "bd", "baidu"):
         return bd09_to_wgs84(lon, lat)
-    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02 or bd09"
+    epsg = _epsg_code(name)
+    if epsg is not None:
+        x, y = _transformer(epsg, 4326).transform(lon, lat)
+        return LonLat(float(x), float(y))
+    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
     raise ValueError(msg)
+
+
+def from_wgs84(lon: float, lat: float, crs: str) -> LonLat:
+    """Convert a WGS-84 point to `crs` ('wgs84', 'gcj02', 'bd09' or 'EPSG:n'), for exports.
+
+    Raises
+    ------
+    ValueError
+        For a CRS name redres does not know.
+
+    Examples
+    --------
+    >>> p = from_wgs84(114.29302, 30.55339, "gcj02")
+    >>> round(p.lon, 5), round(p.lat, 5)
+    (114.29845, 30.55095)
+    """
+    name = crs.strip().lower().replace("-", "").replace("_", "")
+    if name in ("wgs84", "epsg:4326", "4326"):
+        return LonLat(lon, lat)
+    if name in ("gcj02", "gcj"):
+        return wgs84_to_gcj02(lon, lat)
+    if name in ("bd09", "bd", "baidu"):
+        return wgs84_to_bd09(lon, lat)
+    epsg = _epsg_code(name)
+    if epsg is not None:
+        x, y = _transformer(4326, epsg).transform(lon, lat)
+        return LonLat(float(x), float(y))
+    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
+    raise ValueError(msg)
+
+
+def normalise_crs(crs: str) -> str:
+    """The canonical spelling of a CRS name: 'wgs84', 'gcj02', 'bd09' or 'EPSG:n'.
+
+    Checking the name once, up front, lets a bulk import refuse a bad `--crs` before it reads
+    a single row.
+
+    Raises
+    ------
+    ValueError
+        For a CRS name redres does not know, or an EPSG code pyproj does not know.
+
+    Examples
+    --------
+    >>> normalise_crs("GCJ-02"), normalise_crs("epsg:4490"), normalise_crs("EPSG:4326")
+    ('gcj02', 'EPSG:4490', 'wgs84')
+    """
+    name = crs.strip().lower().replace("-", "").replace("_", "")
+    if name in ("wgs84", "epsg:4326", "4326"):
+        return "wgs84"
+    if name in ("gcj02", "gcj"):
+        return "gcj02"
+    if name in ("bd09", "bd", "baidu"):
+        return "bd09"
+    epsg = _epsg_code(name)
+    if epsg is not None:
+        _transformer(epsg, 4326)  # raises ValueError for codes pyproj does not know
+        return f"EPSG:{epsg}"
+    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
+    raise ValueError(msg)
+
+
+CGCS2000 = "EPSG:4490"
+"""China Geodetic Coordinate System 2000, the national datum; within centimetres of WGS-84."""
+
+_DMS_RE = re.compile(
+    r"""^\s*(?P<h1>[NSEW东西南北])?\s*[+]?(?P<sign>-)?\s*
+    (?P<deg>\d+(?:\.\d+)?)\s*(?:°|度|º|d|\s)\s*
+    (?:(?P<min>\d+(?:\.\d+)?)\s*(?:'|′|’|分|m|\s)\s*)?
+    (?:(?P<sec>\d+(?:\.\d+)?)\s*(?:"|″|”|''|′′|秒|s)?\s*)?
+    (?P<h2>[NSEW东西南北])?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_HEMISPHERE = {"n": 1, "e": 1, "s": -1, "w": -1, "北": 1, "东": 1, "南": -1, "西": -1}
+_AXIS = {
+    "n": "lat",
+    "s": "lat",
+    "北": "lat",
+    "南": "lat",
+    "e": "lon",
+    "w": "lon",
+    "东": "lon",
+    "西": "lon",
+}
+
+
+class Angle(NamedTuple):
+    """A parsed coordinate: decimal degrees and the axis its hemisphere letter names, if any."""
+
+    degrees: float
+    axis: str | None
+
+
+def parse_angle(raw: str) -> Angle:
+    r"""Decimal degrees or a degree-minute-second string as signed decimal degrees.
+
+    Survey sheets write coordinates every way: `114.30565`, `114°18'20.5"E`, `东经114度18分20.5秒`,
+    `30 33 12 N`. The hemisphere letter, when present, also says which axis the value is, so a
+    caller can catch swapped columns.
+
+    Raises
+    ------
+    ValueError
+        When the text is not an angle, or minutes/seconds are 60 or more.
+
+    Examples
+    --------
+    >>> parse_angle("114°18'20.5\"E")
+    Angle(degrees=114.30569444444444, axis='lon')
+    >>> parse_angle("南纬 12°30′").degrees
+    -12.5
+    >>> parse_angle("-30.5")
+    Angle(degrees=-30.5, axis=None)
+    """
+    text = raw.strip().replace("东经", "E").replace("西经", "W").replace("北纬", "N")
+    text = text.replace("南纬", "S")
+    try:
+        value = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(value):
+            msg = f"coordinate {raw!r} is not a finite number"
+            raise ValueError(msg)
+        return Angle(value, None)
+    m = _DMS_RE.match(text)
+    if m is None or (m.group("h1") and m.group("h2")):
+        msg = f"coordinate {raw!r} is neither decimal degrees nor degrees-minutes-seconds"
+        raise ValueError(msg)
+    minutes = float(m.group("min") or 0)
+    seconds = float(m.group("sec") or 0)
+    if minutes >= 60 or seconds >= 60:
+        msg = f"coordinate {raw!r} has minutes or seconds of 60 or more"
+        raise ValueError(msg)
+    value = float(m.group("deg")) + minutes / 60 + seconds / 3600
+    hemi = (m.group("h1") or m.group("h2") or "").lower()
+    sign = _HEMISPHERE.get(hemi, 1) * (-1 if m.group("sign") else 1)
+    return Angle(sign * value, _AXIS.get(hemi))
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -200,6 +347,26 @@ def _parse_floats(raw: str, n: int, name: str) -> list[float]:
         msg = f"{name} {raw!r} must be {n} comma-separated numbers"
         raise ValueError(msg)
     return values
+
+
+def _epsg_code(name: str) -> int | None:
+    """The number of an 'epsg:n' name (already lower-cased), or None for other names."""
+    if name.startswith("epsg:") and name[5:].isdigit():
+        return int(name[5:])
+    return None
+
+
+@lru_cache(maxsize=32)
+def _transformer(source: int, target: int) -> Transformer:
+    """A cached lon/lat-ordered pyproj transformer; building one costs milliseconds."""
+    from pyproj import Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        return Transformer.from_crs(source, target, always_xy=True)
+    except CRSError as exc:
+        msg = f"unknown EPSG code {source if target == 4326 else target!r}: {exc}"
+        raise ValueError(msg) from exc
 
 
 def _transform_lat(x: float, y: float) -> float:

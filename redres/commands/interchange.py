@@ -1,9 +1,127 @@
-"""`redres` commands for the interchange room (registered by `redres.cli`)."""
+"""`redres import` and `redres export` (registered by `redres.cli`): files in and out of the registry."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from redres.catalog.enums import Status
+from redres.catalog.io import (
+    ImportOptions,
+    ImportReport,
+    InterchangeError,
+    OnDuplicate,
+    export_file,
+    import_file,
+)
+from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema
+from redres.db import init_db, session_scope
+
+EXIT_INVALID = 2
+MAX_ERRORS_SHOWN = 200
 
 
 def register(app: typer.Typer) -> None:
     """Add this room's commands to the `redres` app."""
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+
+
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(help="CSV, XLSX, GeoJSON, GeoPackage, KML/KMZ or zipped Shapefile.")
+    ],
+    crs: Annotated[
+        str | None,
+        typer.Option(
+            help="CRS of the coordinates: wgs84, gcj02, bd09 or EPSG:n (default: the file's, else wgs84)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write the good rows and report the bad ones.")
+    ] = False,
+    on_duplicate: Annotated[
+        OnDuplicate, typer.Option("--on-duplicate", help="A row matching an existing site or row.")
+    ] = OnDuplicate.error,
+    status: Annotated[
+        Status, typer.Option(help="Status of new sites: draft or published.")
+    ] = Status.draft,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import sites from a file, all or nothing unless --skip-invalid; exit code 2 on bad rows."""
+    engine = engine_for(db)
+    init_db(engine)
+    try:
+        options = ImportOptions(
+            crs=crs,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            on_duplicate=on_duplicate,
+            status=status,
+        )
+        with session_scope(engine) as session:
+            report = import_file(session, file, options)
+    except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    if report.errors and not skip_invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def export_command(
+    file: Annotated[
+        Path, typer.Argument(help=".geojson, .csv, .xlsx, .gpkg, .kml, .kmz or .zip (Shapefile).")
+    ],
+    status: Annotated[
+        Status | None,
+        typer.Option(help="Only sites with this status (default: draft and published)."),
+    ] = None,
+    theme: Annotated[str | None, typer.Option(help="Only sites with this theme slug.")] = None,
+    crs: Annotated[str, typer.Option(help="CRS to write: wgs84, gcj02, bd09 or EPSG:n.")] = "wgs84",
+    db: DbOption = None,
+) -> None:
+    """Export sites to a file; the extension picks the format."""
+    engine = engine_for(db)
+    require_schema(engine)
+    statuses = (status,) if status else (Status.draft, Status.published)
+    try:
+        with session_scope(engine) as session:
+            report = export_file(session, file, statuses=statuses, theme=theme, crs=crs)
+    except (InterchangeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    typer.echo(f"exported {report.sites} sites to {file} ({report.format}, {report.crs})")
+
+
+def _print_report(report: ImportReport) -> None:
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"{report.file}: {error}", err=True)
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        typer.echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more bad rows", err=True)
+    if report.errors and not report.written and not (report.dry_run and report.created):
+        typer.echo(
+            f"nothing written: {len(report.errors)} bad of {report.rows} rows "
+            "(fix them, or use --skip-invalid to import the rest)"
+        )
+        return
+    verb = "would import" if report.dry_run else "imported"
+    typer.echo(
+        f"{verb}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped, {len(report.errors)} bad of {report.rows} rows "
+        f"({report.format}, {report.crs})"
+    )
+    sys.stdout.flush()

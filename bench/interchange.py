@@ -1,0 +1,142 @@
+"""Benchmark: import and export of N synthetic sites (CSV and GeoPackage) into SQLite.
+
+Each operation runs in a child process of its own, so its peak memory (ru_maxrss from wait4) is
+the operation's alone; wall-clock seconds are measured around the child. Usage:
+
+    .venv/bin/python bench/interchange.py [--n 100000] [--seed 0] [--workdir DIR]
+
+Prints one CSV line per operation: op,rows,seconds,cpu_seconds,peak_rss_mib (cpu = user + system
+time of the child, which is what the machine's load does not inflate). Record results in
+bench/INTERCHANGE.md together with the command and the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHARS = "中华人民共和国革命烈士纪念馆旧址故居会议红军新四军八路军抗日战争解放工农运动讲习所长江黄河东西南北山水城乡"
+KINDS = [
+    ("旧址", "former_site"),
+    ("纪念馆", "memorial_hall"),
+    ("烈士陵园", "martyrs_cemetery"),
+    ("故居", "former_residence"),
+    ("纪念碑", "monument"),
+]
+PERIODS = ["大革命时期", "土地革命战争时期", "抗日战争时期", "解放战争时期", "great_revolution"]
+LEVELS = ["全国重点文物保护单位", "省级文物保护单位", "市级文物保护单位", "", "county"]
+DISTRICTS = ["江岸区", "武昌区", "洪山区", "汉阳区", "青山区", "黄陂区", "新洲区"]
+
+
+def generate_csv(path: Path, n: int, seed: int) -> None:
+    """N sites with Chinese headers and names, distinct codes, points spread over China."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            [
+                "编号",
+                "名称",
+                "类别",
+                "时期",
+                "保护级别",
+                "区县",
+                "详细地址",
+                "经度",
+                "纬度",
+                "开放时间",
+                "参观时长",
+                "最大接待量",
+            ]
+        )
+        for i in range(n):
+            word, _ = rng.choice(KINDS)
+            name = "".join(rng.choice(CHARS) for _ in range(rng.randint(3, 6))) + word
+            w.writerow(
+                [
+                    f"BM{i:06d}",
+                    name,
+                    word if rng.random() < 0.8 else "other",
+                    rng.choice(PERIODS),
+                    rng.choice(LEVELS),
+                    rng.choice(DISTRICTS),
+                    f"武汉市{rng.choice(DISTRICTS)}{''.join(rng.choice(CHARS) for _ in range(3))}路{rng.randint(1, 999)}号",
+                    round(rng.uniform(100.0, 120.0), 6),
+                    round(rng.uniform(22.0, 40.0), 6),
+                    "Tu-Su 09:00-17:00" if rng.random() < 0.5 else "",
+                    rng.choice(["60", "90分钟", "1.5小时", ""]),
+                    rng.choice(["", "200", "500人"]),
+                ]
+            )
+
+
+def child(op: str, db: str, path: str) -> None:
+    """One measured operation, in this (child) process."""
+    from redres.catalog.io import export_file, import_file
+    from redres.db import init_db, make_engine, session_scope
+
+    engine = make_engine(db)
+    init_db(engine)
+    with session_scope(engine) as session:
+        if op == "import":
+            report = import_file(session, Path(path))
+            assert report.ok, report.errors[:5]
+            assert report.written
+            print(report.created)
+        else:
+            print(export_file(session, Path(path)).sites)
+
+
+def measure(op: str, db: str, path: Path) -> tuple[int, float, float, float]:
+    """Run one operation in a child; rows, wall seconds, CPU seconds and peak RSS in MiB."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", op, db, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        msg = f"{op} {path} failed with status {status}"
+        raise SystemExit(msg)
+    cpu = usage.ru_utime + usage.ru_stime
+    return int(out.strip() or 0), seconds, cpu, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    """Generate the file, then time import and export of CSV and GeoPackage."""
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(*sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="redres-bench-io-"))
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "sites.csv"
+    generate_csv(src, args.n, args.seed)
+    print("op,rows,seconds,cpu_seconds,peak_rss_mib")
+    steps = [
+        ("import", "csv.db", src),
+        ("export", "csv.db", work / "out.csv"),
+        ("export", "csv.db", work / "out.gpkg"),
+        ("import", "gpkg.db", work / "out.gpkg"),
+    ]
+    for op, db_name, path in steps:
+        rows, seconds, cpu, mib = measure(op, f"sqlite:///{work / db_name}", path)
+        label = f"{op}_{path.suffix.lstrip('.')}"
+        print(f"{label},{rows},{seconds:.2f},{cpu:.2f},{mib:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

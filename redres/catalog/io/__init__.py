@@ -1,0 +1,28 @@
+"""Interchange: import sites from, and export them to, the files tourism offices and GIS use.
+
+One module per format (`csv`, `xlsx`, `geojson`, `ogr` for GeoPackage and Shapefile, `kml`),
+one row pipeline (`table` -> `validate` -> `duplicates` -> `bulk`), one export record shape
+(`records`). The entry points are `import_file` and `export_file`.
+"""
+
+from __future__ import annotations
+
+from redres.catalog.io.errors import InterchangeError, LimitExceeded, UnsupportedFormat
+from redres.catalog.io.exporter import ExportReport, export_file
+from redres.catalog.io.formats import FORMATS
+from redres.catalog.io.importer import ImportOptions, ImportReport, OnDuplicate, import_file
+from redres.catalog.io.limits import ImportLimits
+
+__all__ = [
+    "FORMATS",
+    "ExportReport",
+    "ImportLimits",
+    "ImportOptions",
+    "ImportReport",
+    "InterchangeError",
+    "LimitExceeded",
+    "OnDuplicate",
+    "UnsupportedFormat",
+    "export_file",
+    "import_file",
+]

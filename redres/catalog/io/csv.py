@@ -1,0 +1,96 @@
+"""CSV in and out: UTF-8 (with or without BOM) or GBK/GB18030 as Chinese Excel saves it.
+
+Exports carry a BOM so Excel opens Chinese text correctly, and cells that Excel would run as a
+formula (starting with = + - @) get a leading apostrophe (CSV injection); import strips it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.table import SourceTable, blank, clean_headers, count_guard, find_header
+from redres.catalog.validate import RawRow
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def read(path: Path, limits: ImportLimits) -> SourceTable:
+    """Open a CSV file, detecting its encoding and delimiter.
+
+    Raises
+    ------
+    InterchangeError
+        When the bytes are neither UTF-8 nor GB18030.
+    """
+    text = decode(path.read_bytes(), path)
+    sample = text[:4096]
+    first_line = sample.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head = []
+    for row in reader:
+        head.append(row)
+        if len(head) >= 10:
+            break
+    if not head:
+        msg = f"{path.name!r} is empty"
+        raise InterchangeError(msg)
+    h = find_header(head)
+    headers = clean_headers(head[h], path)
+
+    def rows() -> Iterator[RawRow]:
+        number = h + 1
+        for record in [*head[h + 1 :], *reader]:
+            number += 1
+            if blank(record):
+                continue
+            values = dict(zip(headers, record, strict=False))
+            yield RawRow(number, values)
+
+    return SourceTable(headers, count_guard(rows(), limits, path))
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (BOM or not) when the bytes are valid UTF-8, else GB18030 (a superset of GBK).
+
+    Raises
+    ------
+    InterchangeError
+        When neither decoding works.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        msg = f"{path.name!r} is neither UTF-8 nor GBK/GB18030 text (byte {exc.start})"
+        raise InterchangeError(msg) from exc
+
+
+def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
+    """Write records as UTF-8 CSV with BOM; returns the number of rows written."""
+    n = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([cell(record.get(c)) for c in columns])
+            n += 1
+    return n
+
+
+def cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: None as empty, and formula-like text defused."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

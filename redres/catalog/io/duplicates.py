@@ -1,0 +1,89 @@
+"""Which site a row duplicates: the same registry code or slug, or the same name within 200 m.
+
+Names are compared normalised (NFKC, case, spaces and punctuation dropped), because the same
+place is typed many ways across survey sheets; distance guards against two different places that
+share a name (a 烈士陵园 in every county), and different registry codes or slugs on both sides
+mean two sites even when they share a name and a street.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from redres.catalog.io.vocab import normalise_term
+from redres.geo import bbox_around, distance_m
+
+DUPLICATE_RADIUS_M = 200.0
+
+
+class SiteKey(NamedTuple):
+    """What duplicates are recognised by."""
+
+    code: str | None
+    slug: str | None
+    name: str
+    lon: float | None
+    lat: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a row duplicates (`ref`: a site id or a row number, per index) and why."""
+
+    ref: Any
+    reason: str
+
+
+@dataclass(slots=True)
+class DuplicateIndex:
+    """Sites (or rows) seen so far, looked up by code, slug and name near a point."""
+
+    radius_m: float = DUPLICATE_RADIUS_M
+    codes: dict[str, Any] = field(default_factory=dict)
+    slugs: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, list[tuple[float, float, Any, SiteKey]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, ref: Any, key: SiteKey) -> None:
+        """Remember a site or row under each of its keys."""
+        code, slug, name, lon, lat = key
+        if code:
+            self.codes.setdefault(code, ref)
+        if slug:
+            self.slugs.setdefault(slug, ref)
+        if lon is not None and lat is not None:
+            self.names[normalise_term(name)].append((lon, lat, ref, key))
+
+    def find(self, key: SiteKey) -> Match | None:
+        """The first remembered site or row this one duplicates, if any."""
+        code, slug, name, lon, lat = key
+        if code and code in self.codes:
+            return Match(self.codes[code], f"same registry code {code!r}")
+        if slug and slug in self.slugs:
+            return Match(self.slugs[slug], f"same slug {slug!r}")
+        if lon is None or lat is None:
+            return None
+        box = bbox_around(lon, lat, self.radius_m)
+        for olon, olat, ref, other in self.names.get(normalise_term(name), ()):
+            if not (box.min_lon <= olon <= box.max_lon and box.min_lat <= olat <= box.max_lat):
+                continue
+            if _distinct(key, other):
+                continue
+            d = distance_m(lon, lat, olon, olat)
+            if d <= self.radius_m:
+                return Match(ref, f"same name {name!r} {d:.0f} m away")
+        return None
+
+
+def _distinct(a: SiteKey, b: SiteKey) -> bool:
+    """Two entries that carry different registry codes (or slugs) are declared different sites.
+
+    Registries do hold namesakes side by side (two 烈士墓 of one cemetery, each with its own
+    code); an exported file must re-import without them colliding.
+    """
+    return bool(a.code and b.code and a.code != b.code) or bool(
+        a.slug and b.slug and a.slug != b.slug
+    )

@@ -1,0 +1,64 @@
+"""Which reader and writer a file gets, from its extension."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redres.catalog.io import csv, geojson, kml, ogr, xlsx
+from redres.catalog.io.errors import UnsupportedFormat
+from redres.catalog.io.table import Reader
+
+Writer = Callable[[Path, list[str], Iterable[Mapping[str, Any]]], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A file format redres reads and writes."""
+
+    name: str
+    read: Reader
+    write: Writer
+
+
+def _write_kmz(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="redres-kmz-") as tmp:
+        doc = Path(tmp) / "doc.kml"
+        n = kml.write(doc, columns, records)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(doc, "doc.kml")
+    return n
+
+
+FORMATS: dict[str, Format] = {
+    ".csv": Format("csv", csv.read, csv.write),
+    ".xlsx": Format("xlsx", xlsx.read, xlsx.write),
+    ".geojson": Format("geojson", geojson.read, geojson.write),
+    ".json": Format("geojson", geojson.read, geojson.write),
+    ".gpkg": Format("gpkg", ogr.read_gpkg, ogr.write_gpkg),
+    ".kml": Format("kml", kml.read, kml.write),
+    ".kmz": Format("kmz", kml.read, _write_kmz),
+    ".zip": Format("shapefile", ogr.read_shapefile_zip, ogr.write_shapefile_zip),
+}
+"""Extension -> format; `.zip` (and `.shp.zip`) is a zipped Shapefile."""
+
+
+def format_for(path: Path) -> Format:
+    """The format of `path` by its extension.
+
+    Raises
+    ------
+    UnsupportedFormat
+        For an extension redres has no reader or writer for.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        msg = f"unsupported file type {path.suffix or path.name!r}; expected one of {known}"
+        raise UnsupportedFormat(msg)
+    return FORMATS[suffix]

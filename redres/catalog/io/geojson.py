@@ -1,0 +1,126 @@
+"""GeoJSON in and out: a FeatureCollection of points, properties named as `EXPORT_FIELDS`.
+
+Written with the standard library so coordinates keep every digit and lists stay JSON arrays
+(themes a `{slug: weight}` object); read back, both those and the flat CSV forms are accepted.
+A polygon feature gives a footprint and, when no lon/lat columns say otherwise, its
+representative point as the location.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.fields import decode_list, decode_themes
+from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.table import SourceTable, count_guard
+from redres.catalog.validate import RawRow
+
+NATIVE_LISTS = ("aliases", "designations")
+
+
+def read(path: Path, limits: ImportLimits) -> SourceTable:
+    """Open a GeoJSON FeatureCollection (or a single Feature).
+
+    Raises
+    ------
+    InterchangeError
+        When the file is not GeoJSON.
+    """
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{path.name!r} is not GeoJSON: {exc}"
+        raise InterchangeError(msg) from exc
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        msg = f"{path.name!r} is not a GeoJSON FeatureCollection"
+        raise InterchangeError(msg)
+    features: list[Any] = doc["features"]
+    headers: list[str] = []
+    seen: set[str] = set()
+    for f in features:
+        props = f.get("properties") if isinstance(f, dict) else None
+        for key in props or {}:
+            if key not in seen:
+                seen.add(key)
+                headers.append(key)
+    return SourceTable(headers, count_guard(_rows(features), limits, path), crs=_declared_crs(doc))
+
+
+def _rows(features: list[Any]) -> Iterator[RawRow]:
+    for number, f in enumerate(features, start=1):
+        if not isinstance(f, dict):
+            yield RawRow(number, {})
+            continue
+        props = f.get("properties") or {}
+        point, footprint = geometry_parts(f.get("geometry"))
+        yield RawRow(number, props, point=point, footprint=footprint)
+
+
+def geometry_parts(
+    geometry: Mapping[str, Any] | None,
+) -> tuple[tuple[float, float] | None, dict[str, Any] | None]:
+    """A feature's point (for a Point) or footprint plus representative point (for a polygon)."""
+    if not geometry:
+        return None, None
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates")
+    if kind == "Point" and isinstance(coords, list | tuple) and len(coords) >= 2:
+        return (float(coords[0]), float(coords[1])), None
+    if kind in ("Polygon", "MultiPolygon"):
+        from shapely.geometry import shape
+
+        try:
+            rep = shape(geometry).representative_point()
+        except Exception:  # shapely raises several types for malformed coordinates
+            return None, dict(geometry)
+        return (rep.x, rep.y), dict(geometry)
+    return None, None
+
+
+def _declared_crs(doc: Mapping[str, Any]) -> str | None:
+    """The EPSG code of an old-style `crs` member (RFC 7946 files are always WGS-84)."""
+    crs = doc.get("crs")
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str):
+        return None
+    code = name.rsplit(":", 1)[-1]
+    if code in ("CRS84", "4326"):
+        return "wgs84"
+    return f"EPSG:{code}" if code.isdigit() else None
+
+
+def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
+    """Write records as a FeatureCollection; lists and themes as JSON, not flat strings."""
+    n = 0
+    props_cols = [c for c in columns if c not in ("lon", "lat")]
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"type": "FeatureCollection", "features": [\n')
+        for record in records:
+            props = {c: _native(c, record.get(c)) for c in props_cols}
+            lon, lat = record.get("lon"), record.get("lat")
+            geometry = (
+                None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+            )
+            feature = {"type": "Feature", "geometry": geometry, "properties": props}
+            fh.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
+            n += 1
+        fh.write("\n]}\n")
+    return n
+
+
+def _native(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in NATIVE_LISTS:
+        return decode_list(value)
+    if column == "themes":
+        return decode_themes(value)
+    if column == "footprint":
+        return json.loads(value)
+    return value

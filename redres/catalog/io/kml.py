@@ -1,0 +1,148 @@
+"""KML and KMZ in and out: one Placemark per site, every field as ExtendedData.
+
+KML is markup, so every string is escaped on the way out (a `<script>` in a name stays text).
+On the way in, documents with a DOCTYPE are refused (entity expansion), KMZ archives are checked
+for a zip bomb, and both `<Data>` and `<SchemaData>` fields are read, so files from Google Earth,
+ArcGIS and GDAL work as well as our own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
+
+from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.limits import ImportLimits, check_zip, read_member
+from redres.catalog.io.table import SourceTable, count_guard
+from redres.catalog.validate import RawRow
+
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def read(path: Path, limits: ImportLimits) -> SourceTable:
+    """Open a .kml file, or the first .kml inside a .kmz archive.
+
+    Raises
+    ------
+    InterchangeError
+        When the document is not well-formed KML or declares a DOCTYPE.
+    LimitExceeded
+        For a zip bomb.
+    """
+    if path.suffix.lower() == ".kmz":
+        members = check_zip(path, limits)
+        kmls = [m.filename for m in members if m.filename.lower().endswith(".kml")]
+        if not kmls:
+            msg = f"{path.name!r} holds no .kml document"
+            raise InterchangeError(msg)
+        data = read_member(path, "doc.kml" if "doc.kml" in kmls else kmls[0], limits)
+    else:
+        data = path.read_bytes()
+    if _DOCTYPE.search(data[:4096]) or _DOCTYPE.search(data):
+        msg = f"{path.name!r} declares a DOCTYPE or entities, which redres does not read"
+        raise InterchangeError(msg)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        msg = f"{path.name!r} is not well-formed KML: {exc}"
+        raise InterchangeError(msg) from exc
+    placemarks = [el for el in root.iter() if _local(el.tag) == "Placemark"]
+    parsed = [_placemark(el) for el in placemarks]
+    headers: list[str] = []
+    seen: set[str] = set()
+    for values, _, _ in parsed:
+        for key in values:
+            if key not in seen:
+                seen.add(key)
+                headers.append(key)
+    rows = (
+        RawRow(i, values, point=pt, footprint=fp) for i, (values, pt, fp) in enumerate(parsed, 1)
+    )
+    return SourceTable(headers, count_guard(rows, limits, path), crs="wgs84")
+
+
+def _placemark(
+    el: ET.Element,
+) -> tuple[dict[str, Any], tuple[float, float] | None, dict[str, Any] | None]:
+    values: dict[str, Any] = {}
+    point: tuple[float, float] | None = None
+    rings: list[list[list[float]]] = []
+    for child in el.iter():
+        tag = _local(child.tag)
+        if tag == "Data" and child.get("name"):
+            value = next((c.text for c in child if _local(c.tag) == "value"), None)
+            values[str(child.get("name"))] = value
+        elif tag == "SimpleData" and child.get("name"):
+            values[str(child.get("name"))] = child.text
+        elif tag == "Point":
+            coords = next((c.text for c in child.iter() if _local(c.tag) == "coordinates"), None)
+            parsed = _coords(coords)
+            if parsed:
+                point = (parsed[0][0], parsed[0][1])
+        elif tag in ("outerBoundaryIs", "innerBoundaryIs"):
+            coords = next((c.text for c in child.iter() if _local(c.tag) == "coordinates"), None)
+            rings.append(_coords(coords))
+    name = next((c.text for c in el if _local(c.tag) == "name"), None)
+    if name and "name" not in values:
+        values["name"] = name
+    footprint = None
+    if rings and rings[0]:
+        footprint = {"type": "Polygon", "coordinates": rings}
+        if point is None:
+            from shapely.geometry import shape
+
+            rep = shape(footprint).representative_point()
+            point = (rep.x, rep.y)
+    return values, point, footprint
+
+
+def _coords(text: str | None) -> list[list[float]]:
+    out: list[list[float]] = []
+    for tup in (text or "").split():
+        parts = tup.split(",")
+        try:
+            out.append([float(parts[0]), float(parts[1])])
+        except (IndexError, ValueError):
+            continue
+    return out
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
+    """Write records as a KML document; every value escaped, nulls left out."""
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        fh.write(
+            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>redres sites</name>\n'
+        )
+        for record in records:
+            fh.write("".join(_placemark_xml(columns, record)))
+            n += 1
+        fh.write("</Document></kml>\n")
+    return n
+
+
+def _placemark_xml(columns: list[str], record: Mapping[str, Any]) -> Iterator[str]:
+    yield f"<Placemark><name>{_text(record.get('name'))}</name><ExtendedData>"
+    for c in columns:
+        value = record.get(c)
+        if value is not None:
+            yield f"<Data name={quoteattr(c)}><value>{_text(value)}</value></Data>"
+    yield "</ExtendedData>"
+    lon, lat = record.get("lon"), record.get("lat")
+    if lon is not None and lat is not None:
+        yield f"<Point><coordinates>{lon!r},{lat!r}</coordinates></Point>"
+    yield "</Placemark>\n"
+
+
+def _text(value: Any) -> str:
+    return escape(_ILLEGAL_XML.sub("", "" if value is None else str(value)))
