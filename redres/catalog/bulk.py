@@ -14,24 +14,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style
-from pypinyin.converter import DefaultConverter
-from pypinyin.core import Pinyin
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
 from redres.catalog.models import AuditLog, SearchTerm, Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.search import (  # the same helpers, so bulk terms equal index_terms's
-    _CJK,
-    _LATIN_JUNK,
-    _latin_norm,
-    _ngrams,
-    _zh_norm,
-)
+from redres.catalog.search import SearchText, index_terms, is_all_chinese, syllables
 
 BATCH = 2000
 """Rows per round trip; large enough to amortise, small enough to keep memory flat."""
@@ -197,61 +187,15 @@ def _site_row(item: NewSite, now: datetime) -> dict[str, Any]:
 
 
 def _terms(row: Mapping[str, Any]) -> set[tuple[str, str]]:
-    return bulk_index_terms(
-        name=row["name"],
-        aliases=tuple(row["aliases"]),
-        name_en=row["name_en"],
-        address=row["address"],
-        code=row["code"],
+    return index_terms(
+        SearchText(
+            name=row["name"],
+            aliases=tuple(row["aliases"]),
+            name_en=row["name_en"],
+            address=row["address"],
+            code=row["code"],
+        )
     )
-
-
-def bulk_index_terms(
-    *,
-    name: str,
-    aliases: Sequence[str] = (),
-    name_en: str | None = None,
-    address: str | None = None,
-    code: str | None = None,
-) -> set[tuple[str, str]]:
-    """`search.index_terms` of a site without stories, with pinyin memoised per word.
-
-    pypinyin converts each segmented word afresh (~0.2 ms a name), which alone would take most of
-    the 30 s budget for 100,000 sites. Its output is the concatenation of a pure per-word
-    conversion, so caching that conversion changes nothing but the time; a test checks this
-    function against `index_terms` on the demo catalogue and tricky names.
-    """
-    terms: set[tuple[str, str]] = set()
-    for field in (name, *aliases, address or ""):
-        terms.update(("zh", gram) for gram in _ngrams(_zh_norm(field)) if _CJK.search(gram))
-    for text in (name, *aliases):
-        syllables = _syllables(text)
-        for i in range(len(syllables)):
-            tail = syllables[i:]
-            terms.add(("py", "".join(tail)[:200]))
-            terms.add(("in", "".join(s[0] for s in tail)[:200]))
-    if name_en:
-        words = [w for w in _LATIN_JUNK.split(name_en.lower()) if w]
-        for i in range(len(words)):
-            terms.add(("en", "".join(words[i:])[:200]))
-    if code:
-        terms.add(("en", _latin_norm(code)))
-    return {(k, t) for k, t in terms if t}
-
-
-@lru_cache(maxsize=131_072)
-def _syllables(text: str) -> tuple[str, ...]:
-    """A name's pinyin syllables; cached because slug allocation and indexing both need them."""
-    out: list[str] = []
-    for chunk in _PINYIN.lazy_pinyin(_zh_norm(text), style=Style.NORMAL, errors=_keep_unknown):
-        norm = _latin_norm(chunk.replace("ü", "v"))
-        if norm:
-            out.append(norm)
-    return tuple(out)
-
-
-def _keep_unknown(chars: str) -> str:
-    return chars
 
 
 def pinyin_slug(text: str) -> str | None:
@@ -262,39 +206,9 @@ def pinyin_slug(text: str) -> str | None:
     >>> pinyin_slug("八七会议会址"), pinyin_slug("Site 1")
     ('ba-qi-hui-yi-hui-zhi', None)
     """
-    if not text or not all(_CJK.match(c) for c in text):
+    if not is_all_chinese(text):
         return None
-    return "-".join(_syllables(text))[:80].rstrip("-") or None
-
-
-class _MemoConverter(DefaultConverter):
-    """pypinyin's default converter with each word's conversion cached."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._memo: dict[tuple[str, Style], list[list[str]]] = {}
-
-    def convert(
-        self,
-        words: str,
-        style: Style,
-        heteronym: bool,
-        errors: Callable[[str], str] | str,
-        strict: bool = True,
-        **kw: Any,
-    ) -> list[list[str]]:
-        key = (words, style)
-        hit = self._memo.get(key)
-        if hit is None:
-            if len(self._memo) > _MEMO_SIZE:
-                self._memo.clear()
-            hit = super().convert(words, style, heteronym, errors, strict, **kw)
-            self._memo[key] = hit
-        return [list(p) for p in hit]
-
-
-_MEMO_SIZE = 200_000
-_PINYIN = Pinyin(_MemoConverter())
+    return "-".join(syllables(text))[:80].rstrip("-") or None
 
 
 def _insert_dicts(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
