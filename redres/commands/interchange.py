@@ -19,7 +19,7 @@ from redres.catalog.io import (
     import_file,
 )
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema
-from redres.db import init_db, session_scope
+from redres.db import analyze, init_db, session_scope
 
 EXIT_INVALID = 2
 MAX_ERRORS_SHOWN = 200
@@ -69,6 +69,8 @@ def import_command(
         )
         with session_scope(engine) as session:
             report = import_file(session, file, options)
+        if not dry_run:
+            analyze(engine)  # fresh statistics, or SQLite ignores the lat/lon index
     except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
