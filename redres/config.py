@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     feedback_per_hour: int = 20
     """Feedback submissions allowed per client address and hour."""
 
+    imports_per_hour: int = 30
+    """Import uploads allowed per client address and hour."""
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -29,6 +29,7 @@ from redres.api.routers import (
     dashboard_pages,
     editor,
     feedback,
+    interchange,
     library,
     maps,
     pages,
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
+    app.state.import_limiter = RateLimiter(settings.imports_per_hour, 3600.0)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         SecurityHeadersMiddleware,
@@ -81,7 +83,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
-    routers += (feedback, dashboard, calendar, editor, dashboard_pages)
+    routers += (feedback, dashboard, calendar, interchange, editor, dashboard_pages)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

@@ -8,20 +8,7 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (a leading ' keeps it text).
-
-    Examples
-    --------
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell(3), safe_cell("武昌区")
-    ("'=HYPERLINK(1)", 3, '武昌区')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from redres.catalog.io.csv import cell as safe_cell
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:

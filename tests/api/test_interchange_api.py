@@ -1,0 +1,87 @@
+"""Import uploads for editors and catalogue downloads over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from redres.api.app import create_app
+from redres.catalog.accounts import create_user
+from redres.catalog.enums import Role
+from redres.config import Settings
+from tests.factories import add_toy_sites
+
+GOOD = "名称,类别,经度,纬度,区\n起义门,纪念碑,114.3004,30.5336,武昌区\n"
+BAD = GOOD + "红楼,寺庙,114.30,30.54,武昌区\n"
+
+
+@pytest.fixture
+def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+    """The toy catalogue and an editor."""
+    add_toy_sites(session)
+    create_user(session, "editor", "correct horse battery", Role.editor)
+    session.commit()
+    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
+        yield c
+
+
+def _editor(client: TestClient) -> dict[str, str]:
+    r = client.post(
+        "/api/auth/token", data={"username": "editor", "password": "correct horse battery"}
+    )
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _upload(client: TestClient, text: str, headers: dict[str, str], **params: object):  # type: ignore[no-untyped-def]
+    files = {"file": ("调查.csv", io.BytesIO(text.encode("gb18030")), "text/csv")}
+    return client.post("/api/import", files=files, params=params, headers=headers)
+
+
+def test_only_editors_import(client: TestClient) -> None:
+    assert _upload(client, GOOD, {}).status_code == 401
+
+
+def test_all_or_nothing_with_a_row_report(client: TestClient) -> None:
+    editor = _editor(client)
+    r = _upload(client, BAD, editor)
+    assert r.status_code == 422
+    report = r.json()
+    assert [(e["row"], e["value"]) for e in report["errors"]] == [(3, "寺庙")]
+    assert client.get("/api/sites", params={"q": "起义门"}, headers=editor).json()["total"] == 0
+
+
+def test_dry_run_then_import(client: TestClient) -> None:
+    editor = _editor(client)
+    dry = _upload(client, GOOD, editor, dry_run=True)
+    assert dry.status_code == 200
+    assert client.get("/api/sites", params={"q": "起义门"}, headers=editor).json()["total"] == 0
+    done = _upload(client, BAD, editor, skip_invalid=True, status="published")
+    assert done.status_code == 200
+    assert done.json()["created"] == 1
+    assert client.get("/api/sites", params={"q": "起义门"}).json()["total"] == 1
+
+
+def test_unknown_upload_type_is_refused(client: TestClient) -> None:
+    files = {"file": ("x.exe", io.BytesIO(b"MZ"), "application/octet-stream")}
+    r = client.post("/api/import", files=files, headers=_editor(client))
+    assert r.status_code == 400
+    assert ".exe" in r.json()["detail"]
+
+
+def test_export_published_only_for_the_public(client: TestClient) -> None:
+    geo = client.get("/api/export.geojson")
+    assert geo.status_code == 200
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    data = json.loads(geo.content)
+    assert len(data["features"]) == 5
+    csv = client.get("/api/export.csv", params={"theme": "martyrs"}).content.decode("utf-8-sig")
+    assert "施洋烈士墓" in csv
+    assert "八七会议会址" not in csv
+    assert client.get("/api/export.csv", params={"status": "draft"}).status_code == 422
+    assert client.get("/api/export.exe").status_code == 400
