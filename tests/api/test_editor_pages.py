@@ -176,3 +176,17 @@ def test_visitor_feedback_through_pages_and_moderation(client: TestClient) -> No
     shown = client.get("/sites/site-of-the-august-7-conference").text
     assert "&lt;b&gt;好&lt;/b&gt;" in shown
     assert "★★★★★" in shown
+
+
+def test_import_upload_page_shows_the_row_report(client: TestClient) -> None:
+    _sign_in(client)
+    page = client.get("/editor/import").text
+    bad = "名称,类别,经度,纬度\n起义门,纪念碑,114.3004,30.5336\n红楼,寺庙,114.30,30.54\n"
+    files = {"file": ("survey.csv", bad.encode("utf-8"), "text/csv")}
+    r = client.post("/editor/import", data={"csrf": _csrf(page)}, files=files)
+    assert r.status_code == 422
+    assert "寺庙" in r.text
+    assert "未写入任何数据" in r.text
+    assert client.get("/api/sites", params={"q": "起义门"}).json()["total"] == 0
+    forged = client.post("/editor/import", data={"csrf": "x"}, files=files)
+    assert forged.status_code == 403

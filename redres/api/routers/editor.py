@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
 from redres.api.deps import STAFF_ROLES, SessionDep
 from redres.api.i18n import pick_language, translator
+from redres.api.routers.interchange import run_import
 from redres.api.routers.pages import render
 from redres.api.session import (
     check_csrf,
@@ -28,6 +29,7 @@ from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
+from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
 from redres.catalog.models import Site, User, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
@@ -320,3 +322,46 @@ def feedback_decide(
     check_csrf(request, csrf)
     moderate(session, feedback_id, FeedbackStatus(decision), actor=user.username)
     return RedirectResponse("/editor/feedback", status_code=303)
+
+
+@router.get("/editor/import", response_class=HTMLResponse)
+def import_form(request: Request, session: SessionDep) -> Response:
+    """The upload form for survey files."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    return render(request, "editor_import.html", {"csrf": csrf_token(request), "report": None})
+
+
+@router.post("/editor/import", response_class=HTMLResponse)
+def import_upload(
+    request: Request,
+    session: SessionDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    crs: Annotated[str, Form(max_length=20)] = "",
+    dry_run: Annotated[bool, Form()] = False,
+    skip_invalid: Annotated[bool, Form()] = False,
+    on_duplicate: Annotated[OnDuplicate, Form()] = OnDuplicate.error,
+) -> Response:
+    """Run an import and show its report: every bad row with its number, column and reason."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    check_csrf(request, csrf)
+    request.app.state.import_limiter(request)
+    options = ImportOptions(
+        crs=crs or None,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        on_duplicate=on_duplicate,
+        actor=user.username,
+    )
+    report = run_import(session, file, options)
+    code = 422 if report.errors and not skip_invalid else 200
+    return render(
+        request,
+        "editor_import.html",
+        {"csrf": csrf_token(request), "report": report, "name": file.filename},
+        code,
+    )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
+from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
@@ -16,7 +17,7 @@ from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.io.exporter import export_file
 from redres.catalog.io.formats import FORMATS, format_for
-from redres.catalog.io.importer import ImportOptions, OnDuplicate, import_file
+from redres.catalog.io.importer import ImportOptions, ImportReport, OnDuplicate, import_file
 from redres.db import analyze
 
 router = APIRouter(prefix="/api", tags=["interchange"])
@@ -50,9 +51,6 @@ def upload(
     status: Status = Status.draft,
 ) -> JSONResponse:
     """Import a survey file: all or nothing unless `skip_invalid`; 422 lists every bad row."""
-    suffix = Path(file.filename or "").suffix.lower()  # only the extension of a user's name
-    if suffix not in FORMATS:
-        format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
     try:
         options = ImportOptions(
             crs=crs,
@@ -64,19 +62,32 @@ def upload(
         )
     except ValueError as exc:
         raise InvalidQuery(str(exc)) from exc
+    report = run_import(session, file, options)
+    body: dict[str, Any] = report.to_dict() | {"file": file.filename}
+    refused = bool(report.errors) and not skip_invalid
+    return JSONResponse(body, status_code=422 if refused else 200)
+
+
+def run_import(session: Session, file: UploadFile, options: ImportOptions) -> ImportReport:
+    """Import an upload: written and committed only when the report allows it.
+
+    The user's file name gives only the extension; the upload is read from a private
+    temporary file, never from a path the user chose.
+    """
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in FORMATS:
+        format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
     with tempfile.TemporaryDirectory(prefix="redres-import-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1 << 20)
         report = import_file(session, path, options)
-    body: dict[str, Any] = report.to_dict() | {"file": file.filename}
-    refused = bool(report.errors) and not skip_invalid
-    if refused or dry_run:
+    if (report.errors and not options.skip_invalid) or options.dry_run:
         session.rollback()
-        return JSONResponse(body, status_code=422 if refused else 200)
+        return report
     session.commit()
     analyze(session.get_bind())  # type: ignore[arg-type]
-    return JSONResponse(body, status_code=200)
+    return report
 
 
 @router.get("/export.{fmt}")
