@@ -129,3 +129,10 @@ def test_routes_pages(demo: TestClient) -> None:
     tuesday = demo.get("/routes/hankou-1927-great-revolution-walk", params={"date": "2025-06-10"})
     assert 'role="alert"' not in tuesday.text
     assert demo.get("/routes/no-such-route").status_code == 404
+
+
+def test_every_page_text_exists_in_both_languages() -> None:
+    from redres.api.i18n import MESSAGES
+
+    assert set(MESSAGES["zh"]) == set(MESSAGES["en"])
+    assert all(MESSAGES["en"].values())
