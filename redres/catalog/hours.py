@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, NamedTuple, NoReturn, Protocol
 
 from redres.errors import RedresError
@@ -240,6 +241,12 @@ def parse_opening_hours(text: str) -> OpeningHours:
     if not isinstance(text, str) or not text.strip():
         msg = f"empty opening_hours {text!r}"
         raise OpeningHoursError(msg)
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> OpeningHours:
+    """Parsing is pure and registries repeat a few dozen values, so each is parsed once."""
     rules: list[Rule] = []
     plain = text.translate(_FULL_WIDTH)  # one character for one, so positions still match
     start = 0
