@@ -184,3 +184,53 @@ def instructor_dict(instructor: Instructor, *, staff: bool) -> dict[str, Any]:
 
 def _stop_count(session: Session, route_id: int) -> int:
     return len(session.exec(select(RouteStop.id).where(RouteStop.route_id == route_id)).all())
+
+
+FORMAT_LABELS = {
+    CourseFormat.on_site_lecture: "现场讲解",
+    CourseFormat.situational: "情景教学",
+    CourseFormat.interview: "访谈教学",
+    CourseFormat.audio_visual: "音像教学",
+    CourseFormat.other: "其他",
+}
+
+
+def course_plan(
+    session: Session, route: Route, *, visible: frozenset[Status]
+) -> dict[str, list[str]]:
+    """The lessons to give at each stop of a route (site slug -> lines), for the handout.
+
+    A course on the route's n-th stop (counting through the days) and a course on the stop's
+    site both belong to that stop.
+    """
+    rows = session.exec(
+        select(RouteStop.position, RouteStop.day, Site.id, Site.slug)
+        .join(Site, col(Site.id) == RouteStop.site_id)
+        .where(RouteStop.route_id == route.id)
+        .order_by(col(RouteStop.day), col(RouteStop.position))
+    ).all()
+    by_number = {n: slug for n, (_pos, _day, _id, slug) in enumerate(rows, start=1)}
+    by_site = {site_id: slug for _pos, _day, site_id, slug in rows}
+    courses = session.exec(
+        select(Course, Instructor.name)
+        .join(Instructor, col(Instructor.id) == Course.instructor_id, isouter=True)
+        .where(
+            col(Course.status).in_(list(visible)),
+            (col(Course.route_id) == route.id) | col(Course.site_id).in_(list(by_site)),
+        )
+        .order_by(col(Course.id))
+    ).all()
+    plan: dict[str, list[str]] = {}
+    for course, teacher in courses:
+        slug = (
+            by_number.get(course.stop or 0) if course.route_id else by_site.get(course.site_id or 0)
+        )
+        if slug is None:
+            continue
+        details = [FORMAT_LABELS.get(CourseFormat(course.format), str(course.format))]
+        if course.duration_minutes:
+            details.append(f"{course.duration_minutes}分钟")
+        if teacher:
+            details.append(f"主讲 {teacher}")
+        plan.setdefault(slug, []).append(f"{course.title}（{'，'.join(details)}）")
+    return plan

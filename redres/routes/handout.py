@@ -7,6 +7,8 @@ room never imports `redres.maps`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from jinja2 import Environment, select_autoescape
 
 from redres.routes.model import Itinerary, hhmm
@@ -22,6 +24,7 @@ TEMPLATE = """<!doctype html>
  th, td { border: 1px solid #999; padding: .3em .5em; text-align: left; vertical-align: top; }
  .map { border: 1px dashed #999; min-height: 12em; margin: 1em 0; }
  .warn { color: #a00; font-size: .9em; }
+ .lesson { border-left: 3px solid #a61b1b; padding-left: .5em; }
  section.day { page-break-after: always; }
  @media print { .map:empty { display: none; } }
 </style>
@@ -43,8 +46,9 @@ TEMPLATE = """<!doctype html>
 <td>{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
 </table>
-{% for stop in day.stops %}{% if stop.stories %}
+{% for stop in day.stops %}{% if stop.stories or lessons.get(stop.slug) %}
 <h3>{{ loop.index }}. {{ stop.name }}</h3>
+{% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">现场教学：{{ lesson }}</p>{% endfor %}
 {% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary }}{% endif %}</p>{% endfor %}
 {% endif %}{% endfor %}
 </section>
@@ -60,8 +64,15 @@ TEMPLATE = """<!doctype html>
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
 
-def render_handout(itinerary: Itinerary, *, title: str = "", map_url: str | None = None) -> str:
-    """The handout as one HTML page; `map_url` fills the map slot when the maps room gives one."""
+def render_handout(
+    itinerary: Itinerary,
+    *,
+    title: str = "",
+    map_url: str | None = None,
+    lessons: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The handout as one HTML page; `map_url` fills the map slot when the maps room gives one,
+    and `lessons` (site slug -> lines) is the course plan: the lesson to give at each stop."""
     legs_to: dict[object, dict[str, str]] = {}
     for day in itinerary.days:
         legs_to[day.date] = {
@@ -77,4 +88,5 @@ def render_handout(itinerary: Itinerary, *, title: str = "", map_url: str | None
         hhmm=hhmm,
         legs_to=legs_to,
         places=places,
+        lessons=lessons or {},
     )

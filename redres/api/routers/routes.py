@@ -16,6 +16,7 @@ from redres.api.deps import SessionDep, VisibleDep
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
+from redres.catalog.library import course_plan
 from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
@@ -63,8 +64,17 @@ def export_route(
         raise NotFound("route export format", fmt)  # noqa: EM101 (an entity name)
     done = _schedule(id_or_slug, request, session, visible, date)
     itinerary = done.itinerary
-    body = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
     route = get_route(session, id_or_slug, visible=visible)
+    if fmt == "html":
+        day = itinerary.days[0].date.isoformat() if itinerary.days else ""
+        body = render_handout(
+            itinerary,
+            title=route.name,
+            map_url=f"/maps/routes/{route.slug}.png?date={day}",
+            lessons=course_plan(session, route, visible=frozenset(visible)),
+        )
+    else:
+        body = export(itinerary, fmt)
     headers = {"Content-Disposition": f'inline; filename="{route.slug}.{fmt}"'}
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
