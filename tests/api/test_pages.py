@@ -136,3 +136,11 @@ def test_every_page_text_exists_in_both_languages() -> None:
 
     assert set(MESSAGES["zh"]) == set(MESSAGES["en"])
     assert all(MESSAGES["en"].values())
+
+
+def test_the_search_form_as_browsers_send_it(demo: TestClient) -> None:
+    empty = {"q": "bqhy", "theme": "", "period": "", "category": "", "district": "", "protection": ""}
+    r = demo.get("/", params=empty)
+    assert r.status_code == 200
+    assert "共 1 处" in r.text
+    assert demo.get("/", params={"category": "temple"}).status_code == 422

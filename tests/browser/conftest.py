@@ -21,7 +21,8 @@ import uvicorn
 from sqlmodel import Session
 
 from redres.api.app import create_app
-from redres.catalog.enums import Status
+from redres.catalog.accounts import create_user
+from redres.catalog.enums import Role, Status
 from redres.catalog.models import Route, RouteStop, Story, StorySite, pk
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
@@ -43,6 +44,7 @@ PNG_1X1 = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 HOSTILE = "<img src=x onerror=alert(1)>"
+EDITOR, PASSWORD = "editor", "correct horse battery"
 STORY = "1927年8月7日，中共中央在汉口召开紧急会议，确定土地革命和武装反抗国民党反动派的总方针。"
 TILE_HOSTS = ("tile.openstreetmap.org", "autonavi.com", "gtimg.com", "tianditu.gov.cn")
 
@@ -56,6 +58,14 @@ class Traffic:
     refused: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+def assert_stayed_home(traffic: Traffic) -> None:
+    """Nothing went to another host, no script from data ran, no page error."""
+    assert traffic.refused == [], "the page asked another host for something"
+    assert traffic.dialogs == [], "a script from a site name ran"
+    assert traffic.errors == []
+    assert traffic.local, "the page loaded its scripts locally"
 
 
 @pytest.fixture(scope="session")
@@ -144,8 +154,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     note=HOSTILE,
                 )
             )
+        create_user(session, EDITOR, PASSWORD, Role.editor)
         session.commit()
-    app = create_app(Settings(database_url=url), engine=engine)
+    app = create_app(Settings(database_url=url, secret_key="b" * 40), engine=engine)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

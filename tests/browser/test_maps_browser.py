@@ -10,14 +10,7 @@ from typer.testing import CliRunner
 
 from redres.cli import app
 from redres.geo import wgs84_to_gcj02
-from tests.browser.conftest import HOSTILE, STORY, Traffic
-
-
-def assert_stayed_home(traffic: Traffic) -> None:
-    assert traffic.refused == [], "the page asked another host for something"
-    assert traffic.dialogs == [], "a script from a site name ran"
-    assert traffic.errors == []
-    assert traffic.local, "the page loaded its scripts locally"
+from tests.browser.conftest import HOSTILE, STORY, assert_stayed_home
 
 
 def close_popup(page: Any) -> None:
