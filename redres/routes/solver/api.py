@@ -2,30 +2,109 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
 
-from redres.routes.problem import ProblemData, Solution
+from redres.routes.problem import ProblemData, Solution, schedule
 from redres.routes.solver.construct import greedy_insertion
+from redres.routes.solver.search import run
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class SolveParams:
-    """Solver knobs, validated on creation."""
+    """Solver knobs, validated on creation.
+
+    Attributes
+    ----------
+    time_limit
+        Wall-clock seconds for the whole call; the search is anytime and returns its best.
+    seed
+        Seeds the search; the same seed and the same number of iterations give the same routes.
+    max_iterations
+        Stop after this many search iterations (None: only the other limits). Set it for
+        reproducible results independent of machine speed.
+    max_no_improve
+        Stop after this many iterations without a new best (None: never); small instances
+        converge long before the time limit, so interactive callers can return early.
+    accept
+        Record-to-record acceptance: a worse solution is kept as the current one when its score
+        is within this fraction of the best (0 accepts only equal or better ones).
+    """
 
     time_limit: float = 1.0
     seed: int = 0
+    max_iterations: int | None = None
+    max_no_improve: int | None = None
+    accept: float = 0.02
+
+    @classmethod
+    def from_toml(cls, path: str | Path, table: str = "solve") -> SolveParams:
+        """Knobs from the ``[solve]`` table of a TOML file (missing keys keep their defaults).
+
+        Raises
+        ------
+        ValueError
+            On an unknown key or an invalid value.
+        """
+        with open(path, "rb") as handle:
+            values = tomllib.load(handle).get(table, {})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            msg = f"unknown solver settings {sorted(unknown)!r} in {str(path)!r}"
+            raise ValueError(msg)
+        return cls(**values)
 
     def __post_init__(self) -> None:
         if not self.time_limit > 0:
             msg = f"time_limit {self.time_limit!r} must be positive"
             raise ValueError(msg)
+        for name in ("max_iterations", "max_no_improve"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                msg = f"{name} {value!r} must be non-negative"
+                raise ValueError(msg)
+        if not 0 <= self.accept < 1:
+            msg = f"accept {self.accept!r} must be in [0, 1)"
+            raise ValueError(msg)
 
 
 def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
-    """Best solution found within the time limit; deterministic for a seed.
+    """Best solution found within the limits; deterministic for a seed and iteration count.
 
-    Mandatory nodes are inserted first; a solution that cannot hold them all is still returned
-    (the caller checks `data.mandatory` against `Solution.visited` and explains).
+    Mandatory nodes are inserted first and never removed; a solution that cannot hold them all
+    is still returned (the caller checks `data.mandatory` against `Solution.visited` and
+    explains).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.array([5.0, 3.0]), service=np.array([30.0, 30.0]),
+    ...     windows=[[[(0.0, 100.0)], [(0.0, 100.0)]]],
+    ...     travel=np.array([[0.0, 10.0, 10.0], [10.0, 0.0, 10.0], [10.0, 10.0, 0.0]]),
+    ...     day_start=np.array([2]), day_end=np.array([2]), day_window=np.array([[0.0, 60.0]]),
+    ... )
+    >>> solve(data, SolveParams(max_iterations=10)).routes
+    ((0,),)
     """
     params = params or SolveParams()
-    return greedy_insertion(data)
+    if data.num_days == 0 or data.num_nodes == 0:
+        return Solution(routes=tuple(() for _ in range(data.num_days)), score=0.0)
+    found = run(
+        data,
+        time_limit=params.time_limit,
+        seed=params.seed,
+        max_iterations=params.max_iterations,
+        max_no_improve=params.max_no_improve,
+        accept=params.accept,
+    )
+    if any(r and schedule(data, d, r) is None for d, r in enumerate(found.routes)):
+        logger.error("search returned an infeasible route; falling back to greedy insertion")
+        return greedy_insertion(data)
+    score = float(sum(data.scores[n] for r in found.routes for n in r))
+    logger.debug("%d iterations in %.3f s, score %g", found.iterations, found.seconds, score)
+    return Solution(routes=found.routes, score=score)

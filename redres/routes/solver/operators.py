@@ -1,0 +1,282 @@
+"""The moves of the search: greedy insertion (repair), removal (perturbation) and route tightening.
+
+All work in place on the state arrays described in `redres.routes.solver.timing`. Mandatory nodes
+are inserted before anything else and never removed, so once in they stay in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from redres.routes.solver.timing import (
+    EPS,
+    INF,
+    departure,
+    first_start,
+    insert,
+    next_place,
+    refresh,
+    removal_ok,
+    remove,
+)
+
+P = Any
+
+
+@njit(cache=True)
+def repair(
+    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, noise: float
+) -> None:
+    """Insert unrouted nodes one by one at their best score²/delay position until none fits.
+
+    The ratio is Vansteenwegen et al.'s (2009) ILS rule; `noise` scales each node's ratio by a
+    random factor in ``[1 - noise/2, 1 + noise/2]`` so repeated repairs explore; `blocked` nodes
+    (just removed) are skipped so the search does not undo its own perturbation.
+    """
+    travel, service, scores = p[0], p[1], p[2]
+    win_open, win_close, win_count = p[3], p[4], p[5]
+    max_stops, mandatory = p[10], p[11]
+    n, days = len(scores), len(ln)
+    factor = np.ones(n)
+    if noise > 0.0:
+        for u in range(n):
+            factor[u] = 1.0 + noise * (np.random.random() - 0.5)
+    near = p[12]
+    todo = np.zeros(n, dtype=np.bool_)
+    must = np.empty(n, dtype=np.int64)
+    listed = np.empty(n, dtype=np.int64)
+    while True:
+        musts, count = 0, 0
+        for u in range(n):
+            todo[u] = day_of[u] < 0 and not blocked[u] and (scores[u] > 0.0 or mandatory[u])
+            if todo[u]:
+                listed[count] = u
+                count += 1
+                if mandatory[u]:
+                    must[musts] = u
+                    musts += 1
+        k = near.shape[1]
+        granular = count > 2 * k  # else trying every open node is as cheap
+        best, bu, bd, bq = -INF, -1, -1, -1
+        for d in range(days):
+            if ln[d] >= max_stops[d]:
+                continue
+            for q in range(ln[d] + 1):
+                t, here = departure(p, route, st, d, q)
+                nxt = next_place(p, route, ln, d, q)
+                base = t + travel[here, nxt]
+                limit = la[d, q] + EPS
+                for c in range(2 * k + musts if granular else count):
+                    if not granular:
+                        u = listed[c]
+                    elif c < k:
+                        u = near[here, c]
+                    elif c < 2 * k:
+                        u = near[nxt, c - k]
+                    else:
+                        u = must[c - 2 * k]
+                    if not todo[u]:
+                        continue
+                    arrive = t + travel[here, u]
+                    s = INF
+                    for w in range(win_count[d, u]):
+                        if arrive <= win_close[d, u, w] + EPS:
+                            s = max(arrive, win_open[d, u, w])
+                            break
+                    if s >= INF:
+                        continue
+                    reach = s + service[u] + travel[u, nxt]
+                    if reach > limit:
+                        continue
+                    shift = max(reach - base, 0.0)
+                    if mandatory[u]:
+                        value = 1e30 - shift
+                    else:
+                        value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
+                    if value > best:
+                        best, bu, bd, bq = value, u, d, q
+        if bu < 0:
+            return
+        insert(p, route, ln, st, la, day_of, bd, bq, bu)
+
+
+@njit(cache=True)
+def replace(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any) -> bool:
+    """Swap routed optional stops for better-scoring unrouted nodes in place; True if any.
+
+    A node that does not fit anywhere may still fit where a weaker one stands; this is the
+    classic OP "replace" move, checked like an insertion against the ``la`` after the stop.
+    """
+    travel, service, scores = p[0], p[1], p[2]
+    win_open, win_close, win_count = p[3], p[4], p[5]
+    mandatory, near = p[11], p[12]
+    changed = False
+    for d in range(len(ln)):
+        for q in range(ln[d]):
+            v = route[d, q]
+            if mandatory[v]:
+                continue
+            t, here = departure(p, route, st, d, q)
+            nxt = next_place(p, route, ln, d, q + 1)
+            limit = la[d, q + 1] + EPS
+            best, bu = scores[v], -1
+            for c in range(near.shape[1]):
+                u = near[v, c]
+                if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
+                    continue
+                arrive = t + travel[here, u]
+                s = INF
+                for w in range(win_count[d, u]):
+                    if arrive <= win_close[d, u, w] + EPS:
+                        s = max(arrive, win_open[d, u, w])
+                        break
+                if s < INF and s + service[u] + travel[u, nxt] <= limit:
+                    best, bu = scores[u], u
+            if bu >= 0:
+                day_of[v] = -1
+                route[d, q] = bu
+                day_of[bu] = d
+                refresh(p, route, ln, st, la, d)
+                changed = True
+    return changed
+
+
+@njit(cache=True)
+def remove_segment(
+    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any,
+    d: int, q: int, k: int, free: bool,
+) -> None:  # fmt: skip
+    """Remove up to `k` consecutive stops of day `d` from position `q` on.
+
+    Mandatory stops stay unless `free` (set while some mandatory node is still missing, so the
+    search may move them around to make room for it).
+    """
+    done = 0
+    while done < k and q < ln[d]:
+        u = route[d, q]
+        if (p[11][u] and not free) or not removal_ok(p, route, ln, st, la, d, q):
+            q += 1
+        else:
+            remove(p, route, ln, st, la, day_of, d, q)
+            blocked[u] = not p[11][u]
+        done += 1
+
+
+@njit(cache=True)
+def perturb(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, k: int) -> None:
+    """Remove about `k` stops: a segment per day, a segment of one day, or random stops."""
+    days = len(ln)
+    free = False
+    for u in range(len(day_of)):
+        if p[11][u] and day_of[u] < 0 and p[5][:, u].sum() > 0:
+            free = True
+    kind = np.random.randint(3)
+    if kind == 0:
+        for d in range(days):
+            if ln[d] > 0:
+                q = np.random.randint(ln[d])
+                remove_segment(p, route, ln, st, la, day_of, blocked, d, q, k, free)
+    elif kind == 1:
+        d = np.random.randint(days)
+        if ln[d] > 0:
+            q = np.random.randint(ln[d])
+            remove_segment(p, route, ln, st, la, day_of, blocked, d, q, 2 * k, free)
+    else:
+        for _ in range(k):
+            d = np.random.randint(days)
+            if ln[d] > 0:
+                q = np.random.randint(ln[d])
+                remove_segment(p, route, ln, st, la, day_of, blocked, d, q, 1, free)
+
+
+@njit(cache=True)
+def fits(
+    p: P, route: Any, ln: Any, st: Any, la: Any, d: int, q0: int, seq: Any, m: int, q1: int
+) -> bool:
+    """Whether replacing positions ``q0..q1-1`` of day `d` by ``seq[:m]`` keeps it feasible."""
+    travel, service = p[0], p[1]
+    t, here = departure(p, route, st, d, q0)
+    for k in range(m):
+        u = seq[k]
+        s = first_start(p, d, u, t + travel[here, u])
+        if s >= INF:
+            return False
+        t = s + service[u]
+        here = u
+    return bool(t + travel[here, next_place(p, route, ln, d, q1)] <= la[d, q1] + EPS)
+
+
+@njit(cache=True)
+def tighten(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric: bool) -> None:
+    """Shorten day `d` by first-improvement 2-opt and relocate moves that stay feasible.
+
+    Less travel leaves room for more stops at the next repair; the moves are checked by
+    simulating only the changed stretch and comparing with the ``la`` threshold after it.
+    """
+    travel = p[0]
+    seq = np.empty(ln[d] + 1, dtype=np.int64)
+    improved = True
+    while improved:
+        improved = False
+        n = ln[d]
+        for i in range(n - 1):
+            a = p[6][d] if i == 0 else route[d, i - 1]
+            for j in range(i + 1, n):
+                b = next_place(p, route, ln, d, j + 1)
+                ri, rj = route[d, i], route[d, j]
+                delta = travel[a, rj] + travel[ri, b] - travel[a, ri] - travel[rj, b]
+                if not symmetric:
+                    for k in range(i, j):
+                        delta += travel[route[d, k + 1], route[d, k]]
+                        delta -= travel[route[d, k], route[d, k + 1]]
+                if delta >= -EPS:
+                    continue
+                for k in range(j - i + 1):
+                    seq[k] = route[d, j - k]
+                if fits(p, route, ln, st, la, d, i, seq, j - i + 1, j + 1):
+                    for k in range(j - i + 1):
+                        route[d, i + k] = seq[k]
+                    refresh(p, route, ln, st, la, d)
+                    improved = True
+                    break
+            if improved:
+                break
+        if improved:
+            continue
+        for i in range(n):
+            u = route[d, i]
+            a = p[6][d] if i == 0 else route[d, i - 1]
+            b = next_place(p, route, ln, d, i + 1)
+            gain = travel[a, u] + travel[u, b] - travel[a, b]
+            for j in range(n + 1):
+                if j == i or j == i + 1:
+                    continue
+                x = p[6][d] if j == 0 else route[d, j - 1]
+                y = next_place(p, route, ln, d, j)
+                if travel[x, u] + travel[u, y] - travel[x, y] - gain >= -EPS:
+                    continue
+                if j < i:
+                    seq[0] = u
+                    for k in range(j, i):
+                        seq[k - j + 1] = route[d, k]
+                    ok = fits(p, route, ln, st, la, d, j, seq, i - j + 1, i + 1)
+                    lo = j
+                    m = i - j + 1
+                else:
+                    for k in range(i + 1, j):
+                        seq[k - i - 1] = route[d, k]
+                    seq[j - i - 1] = u
+                    ok = fits(p, route, ln, st, la, d, i, seq, j - i, j)
+                    lo = i
+                    m = j - i
+                if ok:
+                    for k in range(m):
+                        route[d, lo + k] = seq[k]
+                    refresh(p, route, ln, st, la, d)
+                    improved = True
+                    break
+            if improved:
+                break

@@ -1,0 +1,242 @@
+"""Iterated local search for the TOPTW: perturb, repair greedily, tighten, accept; keep the best.
+
+The loop body is compiled (numba) and run in chunks between clock checks, so the search is
+anytime: the Python driver stops it at the time limit, at an iteration limit, or after a number
+of iterations without a better solution. The random stream depends only on the seed, not on
+chunk boundaries, so the same seed and the same number of iterations give the same routes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+from numba import njit
+
+from redres.routes.solver.arrays import to_arrays
+from redres.routes.solver.operators import (
+    perturb,
+    repair,
+    replace,
+    tighten,
+)
+from redres.routes.solver.timing import refresh
+
+P = Any
+
+
+class State(NamedTuple):
+    """One solution as the kernels' arrays (see `redres.routes.solver.timing`)."""
+
+    route: Any
+    ln: Any
+    st: Any
+    la: Any
+    day_of: Any
+
+
+class SearchResult(NamedTuple):
+    """The best routes found and how the search went."""
+
+    routes: tuple[tuple[int, ...], ...]
+    iterations: int
+    seconds: float
+
+
+def run(
+    data: Any,
+    *,
+    time_limit: float,
+    seed: int,
+    max_iterations: int | None = None,
+    max_no_improve: int | None = None,
+    accept: float = 0.02,
+    neighbours: int = 40,
+    use_replace: bool = True,
+    kmax: int = 30,
+    restart: int = 150,
+    frac: float = 0.5,
+    shake: int = 3,
+) -> SearchResult:
+    """Construct, then iterate until a limit is hit; return the best routes.
+
+    Parameters
+    ----------
+    data
+        The `ProblemData`.
+    time_limit
+        Seconds of wall-clock time for the whole call, construction included.
+    seed
+        Seeds the kernels' random stream.
+    max_iterations, max_no_improve
+        Optional iteration limits: in total, and since the last new best.
+    accept
+        A worse solution becomes the current one when its score is within this fraction of the
+        best score (record-to-record travel), which lets the search cross plateaus.
+    neighbours
+        Granularity of repair on large instances (see `to_arrays`).
+    use_replace
+        Also try swapping routed stops for better unrouted nodes in place after each repair.
+    kmax, frac
+        A perturbation removes 1..min(frac * routed + 1, kmax) stops, drawn uniformly.
+    restart, shake
+        Every `restart` iterations without a new best the search goes back to the best; every
+        `shake`-th such time it first removes half of its stops and rebuilds with noise.
+
+    The defaults were chosen on the TOPTW benchmark (``bench/ROUTES.md``).
+    """
+    began = time.perf_counter()
+    p = tuple(to_arrays(data, neighbours=neighbours))
+    travel = p[0]
+    symmetric = bool(np.array_equal(travel, travel.T))
+    cur = _empty(data.num_nodes, data.num_days)
+    _seed(seed)
+    construct(p, *cur, symmetric)
+    best = State(*(a.copy() for a in cur))
+    stats = np.zeros(3)  # since-improve counter, best score, best travel
+    knobs = (use_replace, kmax, restart, frac, shake)
+    done, chunk = 0, 1
+    limit = max_iterations if max_iterations is not None else 1 << 62
+    stall = max_no_improve if max_no_improve is not None else 1 << 62
+    while done < limit and stats[0] < stall and data.num_nodes:
+        left = time_limit - (time.perf_counter() - began)
+        if left <= 0:
+            break
+        size = min(chunk, limit - done)
+        tick = time.perf_counter()
+        iterate(p, *cur, *best, stats, size, accept, symmetric, *knobs)
+        took = time.perf_counter() - tick
+        done += size
+        # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
+        per = max(took / size, 1e-7)
+        chunk = max(1, min(int(min(0.01, left - took) / per), 4 * chunk + 1))
+    routes = tuple(tuple(int(x) for x in best.route[d, : best.ln[d]]) for d in range(len(best.ln)))
+    return SearchResult(routes=routes, iterations=done, seconds=time.perf_counter() - began)
+
+
+def _empty(n: int, days: int) -> State:
+    return State(
+        route=np.zeros((days, n + 1), dtype=np.int64),
+        ln=np.zeros(days, dtype=np.int64),
+        st=np.zeros((days, n + 1)),
+        la=np.zeros((days, n + 2)),
+        day_of=np.full(n, -1, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def _seed(seed: int) -> None:
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def construct(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, symmetric: bool) -> None:
+    """Greedy insertion (mandatory nodes first), tightening, and a second insertion pass."""
+    blocked = np.zeros(len(day_of), dtype=np.bool_)
+    for d in range(len(ln)):
+        refresh(p, route, ln, st, la, d)
+    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+    for d in range(len(ln)):
+        tighten(p, route, ln, st, la, d, symmetric)
+    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+
+
+@njit(cache=True)
+def evaluate(p: P, route: Any, ln: Any) -> tuple[int, float, float]:
+    """Mandatory nodes visited, score and travel of a solution (compared in that order)."""
+    scores, travel = p[2], p[0]
+    kept = 0
+    score = 0.0
+    total = 0.0
+    for d in range(len(ln)):
+        here = p[6][d]
+        for q in range(ln[d]):
+            u = route[d, q]
+            score += scores[u]
+            kept += 1 if p[11][u] else 0
+            total += travel[here, u]
+            here = u
+        total += travel[here, p[7][d]]
+    return kept, score, total
+
+
+@njit(cache=True)
+def _changed(route: Any, ln: Any, t_route: Any, t_ln: Any, d: int) -> bool:
+    if ln[d] != t_ln[d]:
+        return True
+    for q in range(ln[d]):  # noqa: SIM110 - a plain loop compiles without a generator
+        if route[d, q] != t_route[d, q]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _better(m: int, s: float, t: float, bm: int, bs: float, bt: float) -> bool:
+    if m != bm:
+        return m > bm
+    if abs(s - bs) > 1e-9:
+        return s > bs
+    return t < bt - 1e-9
+
+
+@njit(cache=True)
+def _copy(
+    route: Any, ln: Any, st: Any, la: Any, day_of: Any,
+    route2: Any, ln2: Any, st2: Any, la2: Any, day_of2: Any,
+) -> None:  # fmt: skip
+    route2[:] = route
+    ln2[:] = ln
+    st2[:] = st
+    la2[:] = la
+    day_of2[:] = day_of
+
+
+@njit(cache=True)
+def iterate(
+    p: P,
+    route: Any, ln: Any, st: Any, la: Any, day_of: Any,
+    b_route: Any, b_ln: Any, b_st: Any, b_la: Any, b_day_of: Any,
+    stats: Any, count: int, accept: float, symmetric: bool, use_replace: bool, kmax: int,
+    restart: int, frac: float, shake: int,
+) -> None:  # fmt: skip
+    """Run `count` iterations from the current solution, updating the best in place."""
+    t_route, t_ln, t_st, t_la, t_day = route.copy(), ln.copy(), st.copy(), la.copy(), day_of.copy()
+    blocked = np.zeros(len(day_of), dtype=np.bool_)
+    cur_m, cur_s, _ = evaluate(p, route, ln)
+    best_m, best_s, best_t = evaluate(p, b_route, b_ln)
+    for _ in range(count):
+        _copy(route, ln, st, la, day_of, t_route, t_ln, t_st, t_la, t_day)
+        blocked[:] = False
+        routed = t_ln.sum()
+        k = 1 + np.random.randint(max(1, min(int(routed * frac) + 1, kmax)))
+        perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k)
+        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
+        for d in range(len(t_ln)):
+            if _changed(route, ln, t_route, t_ln, d):  # the others are tight already
+                tighten(p, t_route, t_ln, t_st, t_la, d, symmetric)
+        blocked[:] = False
+        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        if use_replace and replace(p, t_route, t_ln, t_st, t_la, t_day, blocked):
+            repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        m, s, t = evaluate(p, t_route, t_ln)
+        if _better(m, s, t, best_m, best_s, best_t):
+            best_m, best_s, best_t = m, s, t
+            _copy(t_route, t_ln, t_st, t_la, t_day, b_route, b_ln, b_st, b_la, b_day_of)
+            stats[0] = 0
+        else:
+            stats[0] += 1
+        if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - accept * abs(best_s)):
+            cur_m, cur_s = m, s
+            _copy(t_route, t_ln, t_st, t_la, t_day, route, ln, st, la, day_of)
+        if stats[0] > 0 and stats[0] % restart == 0:
+            _copy(b_route, b_ln, b_st, b_la, b_day_of, route, ln, st, la, day_of)
+            if shake > 0 and (stats[0] // restart) % shake == 0:
+                # Long stall: a big kick from the best (half its stops) before going on.
+                blocked[:] = False
+                perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2))
+                repair(p, route, ln, st, la, day_of, blocked, 1.0)
+                blocked[:] = False
+                repair(p, route, ln, st, la, day_of, blocked, 0.0)
+            cur_m, cur_s, _ = evaluate(p, route, ln)
+    stats[1], stats[2] = best_s, best_t

@@ -1,0 +1,211 @@
+"""The solver on tiny instances whose optimum brute force can certify, and its contract."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from redres.routes.problem import ProblemData, Solution, is_feasible, schedule
+from redres.routes.read import read
+from redres.routes.solver import SolveParams, solve
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
+
+
+def brute_force(data: ProblemData) -> tuple[float, bool]:
+    """Optimum score, and whether any feasible solution holds every mandatory node.
+
+    Enumerates every ordered route per day (n <= 7), then combines disjoint day subsets.
+    """
+    n = data.num_nodes
+    mandatory = sum(1 << i for i in range(n) if data.mandatory[i])
+    reach: dict[int, float] = {0: 0.0}
+    for day in range(data.num_days):
+        feasible = {0}
+        limit = n if data.max_stops is None else int(data.max_stops[day])
+        for k in range(1, min(n, limit) + 1):
+            for route in permutations(range(n), k):
+                mask = sum(1 << i for i in route)
+                if mask not in feasible and schedule(data, day, route) is not None:
+                    feasible.add(mask)
+        nxt: dict[int, float] = {}
+        for have in reach:
+            for mask in feasible:
+                if have & mask == 0:
+                    both = have | mask
+                    nxt[both] = sum(float(data.scores[i]) for i in range(n) if both >> i & 1)
+        reach = nxt
+    best = max((s for m, s in reach.items() if m & mandatory == mandatory), default=None)
+    if best is None:
+        return max(reach.values()), False
+    return best, True
+
+
+def make(
+    scores: Sequence[float],
+    windows: Sequence[Sequence[Sequence[tuple[float, float]]]],
+    *,
+    coords: Sequence[tuple[float, float]],
+    service: float = 10.0,
+    day_window: tuple[float, float] = (0.0, 100.0),
+    mandatory: Sequence[int] = (),
+    max_stops: int | None = None,
+) -> ProblemData:
+    """A toy problem: the depot is the last coordinate, straight-line travel."""
+    xy = np.array(coords, dtype=float)
+    travel = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))
+    n, days = len(scores), len(windows)
+    flags = np.zeros(n, dtype=bool)
+    flags[list(mandatory)] = True
+    return ProblemData(
+        scores=np.array(scores, dtype=float),
+        service=np.full(n, service),
+        windows=windows,
+        travel=travel,
+        day_start=np.full(days, n),
+        day_end=np.full(days, n),
+        day_window=np.tile(np.array(day_window), (days, 1)),
+        mandatory=flags,
+        max_stops=None if max_stops is None else np.full(days, max_stops),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "m", "optimum"),
+    [("toptw/tiny6.txt", 1, 70.0), ("toptw/tiny6.txt", 2, 83.0), ("op/tiny7.txt", 1, 60.0)],
+)
+def test_known_optimum_on_tiny_files(name: str, m: int, optimum: float) -> None:
+    inst = read(DATA / name, m=m)
+    assert brute_force(inst.data) == (optimum, True)
+    found = solve(inst.data, QUICK)
+    assert is_feasible(inst.data, found)
+    assert found.score == optimum
+
+
+def test_same_seed_same_routes() -> None:
+    inst = read(DATA / "toptw/tiny6.txt", m=2)
+    assert solve(inst.data, QUICK) == solve(inst.data, QUICK)
+
+
+def test_several_windows_per_node_are_used() -> None:
+    # Node 0 opens at 0-5 and 60-70; node 1 only at 20-30: the best day is 1 then 0 (late window).
+    data = make(
+        [5.0, 5.0],
+        [[[(0.0, 5.0), (60.0, 70.0)], [(20.0, 30.0)]]],
+        coords=[(10.0, 0.0), (0.0, 10.0), (0.0, 0.0)],
+    )
+    found = solve(data, QUICK)
+    assert found.routes == ((1, 0),)
+    visits = schedule(data, 0, found.routes[0])
+    assert visits is not None
+    assert 60.0 <= visits[1].start <= 70.0
+
+
+def test_node_closed_on_a_day_goes_to_another_day() -> None:
+    # Node 0 is worth the most but only open on day 1; day 0 can hold one node only.
+    data = make(
+        [9.0, 5.0],
+        [[[], [(0.0, 100.0)]], [[(0.0, 100.0)], []]],
+        coords=[(10.0, 0.0), (-10.0, 0.0), (0.0, 0.0)],
+    )
+    found = solve(data, QUICK)
+    assert found.routes == ((1,), (0,))
+
+
+def test_mandatory_node_is_kept_over_a_better_one() -> None:
+    # Only one of the two fits; the mandatory low-scoring one wins.
+    data = make(
+        [1.0, 50.0],
+        [[[(0.0, 100.0)], [(0.0, 100.0)]]],
+        coords=[(20.0, 0.0), (-20.0, 0.0), (0.0, 0.0)],
+        day_window=(0.0, 60.0),
+        mandatory=[0],
+    )
+    found = solve(data, QUICK)
+    assert found.routes == ((0,),)
+    assert is_feasible(data, found)
+
+
+def test_impossible_mandatory_node_is_left_out_not_raised() -> None:
+    data = make(
+        [1.0, 5.0],
+        [[[(500.0, 600.0)], [(0.0, 100.0)]]],
+        coords=[(20.0, 0.0), (-20.0, 0.0), (0.0, 0.0)],
+        mandatory=[0],
+    )
+    found = solve(data, QUICK)
+    assert found.routes == ((1,),)
+    assert 0 not in found.visited
+
+
+def test_max_stops_per_day() -> None:
+    data = make(
+        [1.0, 2.0, 3.0],
+        [[[(0.0, 100.0)]] * 3],
+        coords=[(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (0.0, 0.0)],
+        service=0.0,
+        max_stops=2,
+    )
+    found = solve(data, QUICK)
+    assert sorted(found.routes[0]) == [1, 2]
+
+
+def test_empty_problem() -> None:
+    data = make([], [[]], coords=[(0.0, 0.0)])
+    assert solve(data) == Solution(routes=((),), score=0.0)
+
+
+@pytest.mark.parametrize("kwargs", [{"time_limit": 0.0}, {"max_iterations": -1}, {"accept": 1.0}])
+def test_bad_params_are_rejected(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        SolveParams(**kwargs)  # type: ignore[arg-type]
+
+
+def test_params_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "solver.toml"
+    path.write_text("[solve]\ntime_limit = 2.5\nseed = 7\n")
+    assert SolveParams.from_toml(path) == SolveParams(time_limit=2.5, seed=7)
+    path.write_text("[solve]\ntime_limt = 2.5\n")
+    with pytest.raises(ValueError, match="time_limt"):
+        SolveParams.from_toml(path)
+
+
+def test_real_size_plan_is_fast() -> None:
+    """500 candidates, 3 days, two windows per node on some days: a plan well inside 2 s."""
+    rng = np.random.default_rng(7)
+    n, days = 500, 3
+    xy = rng.uniform(0, 20_000, size=(n + 1, 2))  # metres
+    travel = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2)) * 1.3 / 400.0  # minutes by bus
+    windows = [
+        [
+            []
+            if rng.random() < 0.15
+            else [(540.0, 690.0), (780.0, 1020.0)]
+            if rng.random() < 0.5
+            else [(510.0, 1020.0)]
+            for _ in range(n)
+        ]
+        for _ in range(days)
+    ]
+    data = ProblemData(
+        scores=rng.integers(1, 10, size=n).astype(float),
+        service=rng.choice([30.0, 45.0, 60.0, 90.0], size=n),
+        windows=windows,
+        travel=travel,
+        day_start=np.full(days, n),
+        day_end=np.full(days, n),
+        day_window=np.tile([510.0, 1050.0], (days, 1)),
+        max_stops=np.full(days, 8),
+    )
+    solve(data, SolveParams(max_iterations=1))  # compile or load the kernels outside the timing
+    began = time.perf_counter()
+    found = solve(data, SolveParams(time_limit=1.0))
+    assert time.perf_counter() - began < 1.9
+    assert is_feasible(data, found)
+    assert all(4 <= len(r) <= 8 for r in found.routes)

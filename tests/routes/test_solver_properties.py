@@ -1,0 +1,72 @@
+"""Hypothesis: on random small instances every solution obeys every rule of the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from redres.routes.problem import ProblemData, schedule
+from redres.routes.solver import SolveParams, solve
+from tests.routes.test_solver import brute_force
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> ProblemData:
+    """Up to 6 nodes and 3 days; 0-2 windows per node and day; some mandatory; stop limits."""
+    n = draw(st.integers(1, 6))
+    days = draw(st.integers(1, 3))
+    coord = st.integers(0, 30)
+    xy = np.array([[draw(coord), draw(coord)] for _ in range(n + 2)], dtype=float)
+    travel = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))
+    windows = []
+    for _ in range(days):
+        day = []
+        for _ in range(n):
+            spans, t = [], 0.0
+            for _ in range(draw(st.integers(0, 2))):
+                open_ = t + draw(st.integers(0, 40))
+                close = open_ + draw(st.integers(0, 40))
+                spans.append((open_, close))
+                t = close + 1
+            day.append(spans)
+        windows.append(day)
+    same_end = draw(st.booleans())
+    return ProblemData(
+        scores=np.array([draw(st.integers(0, 10)) for _ in range(n)], dtype=float),
+        service=np.array([draw(st.integers(0, 15)) for _ in range(n)], dtype=float),
+        windows=windows,
+        travel=travel,
+        day_start=np.full(days, n),
+        day_end=np.full(days, n if same_end else n + 1),
+        day_window=np.array([[0.0, float(draw(st.integers(20, 150)))] for _ in range(days)]),
+        mandatory=np.array([draw(st.integers(0, 4)) == 0 for _ in range(n)]),
+        max_stops=draw(st.none() | st.just(np.array([draw(st.integers(1, 4))] * days))),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=problems(), seed=st.integers(0, 3))
+def test_solutions_obey_every_rule(data: ProblemData, seed: int) -> None:
+    found = solve(data, SolveParams(time_limit=30.0, seed=seed, max_iterations=60))
+    assert len(found.routes) == data.num_days
+    seen = [node for route in found.routes for node in route]
+    assert len(seen) == len(set(seen))  # each node at most once
+    assert found.score == sum(float(data.scores[i]) for i in seen)
+    for day, route in enumerate(found.routes):
+        if data.max_stops is not None:
+            assert len(route) <= data.max_stops[day]
+        if schedule(data, day, ()) is None:  # even going straight to the end is too late
+            assert route == ()
+            continue
+        visits = schedule(data, day, route)
+        assert visits is not None  # the day window is respected
+        for visit in visits:
+            assert visit.start >= visit.arrive >= data.day_window[day][0]
+            assert any(a <= visit.start <= b + 1e-9 for a, b in data.windows[day][visit.node])
+    optimum, mandatory_possible = brute_force(data)
+    if mandatory_possible:
+        assert all(i in found.visited for i in np.flatnonzero(data.mandatory))
+        assert found.score <= optimum
+    if not data.mandatory.any():
+        assert found.score == optimum  # tiny instances: the search should be exact
