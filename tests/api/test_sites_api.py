@@ -122,3 +122,25 @@ def test_bad_parameters_are_422_json(client: TestClient, params: dict[str, objec
     r = client.get("/api/sites", params=params)
     assert r.status_code == 422
     assert "detail" in r.json()
+
+
+def test_published_reads_carry_an_etag_and_revalidate(client: TestClient) -> None:
+    first = client.get("/api/sites/site-of-the-august-7-conference")
+    tag = first.headers["etag"]
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get("/api/sites/site-of-the-august-7-conference", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    listing = client.get("/api/sites", params={"limit": 2})
+    assert (
+        client.get(
+            "/api/sites", params={"limit": 2}, headers={"If-None-Match": listing.headers["etag"]}
+        ).status_code
+        == 304
+    )
+    assert (
+        client.get(
+            "/api/sites", params={"limit": 3}, headers={"If-None-Match": listing.headers["etag"]}
+        ).status_code
+        == 200
+    )

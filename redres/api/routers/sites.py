@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from sqlmodel import Session
 
+from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
@@ -17,6 +19,7 @@ from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
+    PUBLIC,
     STAFF,
     archive_site,
     create_site,
@@ -30,8 +33,9 @@ from redres.geo import parse_bbox, parse_lon_lat
 router = APIRouter(prefix="/api/sites", tags=["sites"])
 
 
-@router.get("")
+@router.get("", response_model=None)
 def read_sites(
+    request: Request,
     session: SessionDep,
     visible: VisibleDep,
     q: Annotated[
@@ -48,7 +52,7 @@ def read_sites(
     radius_m: Annotated[float | None, Query(gt=0)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Sites as a GeoJSON FeatureCollection with `total`, filtered, searched and paged."""
     try:
         query = SiteQuery(
@@ -68,21 +72,25 @@ def read_sites(
     except ValueError as exc:
         raise InvalidQuery(str(exc)) from exc
     page = list_sites(session, query, visible=visible)
-    return {
+    body = {
         "type": "FeatureCollection",
         "total": page.total,
         "limit": limit,
         "offset": offset,
         "features": [site_feature(h.site, distance_m=h.distance_m) for h in page.items],
     }
+    return cached_json(request, body, public=visible == PUBLIC)
 
 
-@router.get("/{id_or_slug}")
-def read_site(id_or_slug: str, session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
+@router.get("/{id_or_slug}", response_model=None)
+def read_site(
+    request: Request, id_or_slug: str, session: SessionDep, visible: VisibleDep
+) -> Response:
     """One site as a GeoJSON Feature with its stories, themes, people and events."""
     site = get_site(session, id_or_slug, visible=visible)
     detail = site_detail(session, site, visible=visible)
-    return site_detail_feature(detail, staff=visible == STAFF)
+    body = site_detail_feature(detail, staff=visible == STAFF)
+    return cached_json(request, body, public=visible == PUBLIC)
 
 
 @router.post("", status_code=201)
