@@ -190,3 +190,30 @@ def test_import_upload_page_shows_the_row_report(client: TestClient) -> None:
     assert client.get("/api/sites", params={"q": "起义门"}).json()["total"] == 0
     forged = client.post("/editor/import", data={"csrf": "x"}, files=files)
     assert forged.status_code == 403
+
+
+def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestClient) -> None:
+    _sign_in(client)
+    form = client.get("/editor/stories/new").text
+    token = _csrf(form)
+    story = {
+        "csrf": token,
+        "title": "汉口的紧急会议",
+        "body": "**第一段**\n\n第二段 <script>x</script>",
+        "sites": "site-of-the-august-7-conference",
+        "status": "published",
+    }
+    preview = client.post("/editor/stories/new", data={**story, "action": "preview"})
+    assert preview.status_code == 200
+    assert "<p>第一段</p>" in preview.text
+    assert "&lt;script&gt;" in preview.text
+    assert client.get("/api/sites", params={"q": "紧急会议"}).json()["total"] == 0  # not saved
+    saved = client.post("/editor/stories/new", data={**story, "action": "save"})
+    assert saved.status_code == 303
+    hits = client.get("/api/sites", params={"q": "紧急会议"}).json()["features"]
+    assert [h["properties"]["code"] for h in hits] == ["WH19"]  # found by its story's title
+    bad = client.post(
+        "/editor/stories/new", data={**story, "sites": "no-such-site", "action": "save"}
+    )
+    assert bad.status_code == 422
+    assert "no-such-site" in bad.text

@@ -31,9 +31,10 @@ from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
-from redres.catalog.models import Site, User, pk
+from redres.catalog.models import Site, Story, User, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import STAFF, create_site, get_site, restore_site, set_status, update_site
+from redres.catalog.stories import StoryIn, get_story, list_stories, save_story, story_sites
 
 router = APIRouter(include_in_schema=False)
 
@@ -363,5 +364,82 @@ def import_upload(
         request,
         "editor_import.html",
         {"csrf": csrf_token(request), "report": report, "name": file.filename},
+        code,
+    )
+
+
+@router.get("/editor/stories", response_class=HTMLResponse)
+def stories_list(request: Request, session: SessionDep) -> Response:
+    """Every story, newest change first."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    return render(request, "editor_stories.html", {"stories": list_stories(session)})
+
+
+@router.get("/editor/stories/{slug}", response_class=HTMLResponse)
+def story_form(request: Request, slug: str, session: SessionDep) -> Response:
+    """The story editor; `new` for a blank one."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    story = None if slug == "new" else get_story(session, slug)
+    values: dict[str, Any] = {"status": "draft", "sites": ""}
+    if story is not None:
+        values = {name: getattr(story, name) or "" for name in STORY_FIELDS}
+        values["status"] = str(story.status)
+        values["sites"] = "\n".join(story_sites(session, story))
+    return _story_page(request, story, values, [], preview=None)
+
+
+@router.post("/editor/stories/{slug}", response_class=HTMLResponse)
+async def story_save(request: Request, slug: str, session: SessionDep) -> Response:
+    """Preview (nothing written) or save the story; errors come back on the form."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    story = None if slug == "new" else get_story(session, slug)
+    values = {name: str(form.get(name, "")).strip() for name in (*STORY_FIELDS, "status", "sites")}
+    if form.get("action") == "preview":
+        return _story_page(request, story, values, [], preview=values["body"])
+    try:
+        data = StoryIn(
+            **{k: v or None for k, v in values.items() if k in ("title_en", "summary")},
+            title=values["title"],
+            body=values["body"],
+            status=values["status"] or "draft",
+            sites=[s.strip() for s in values["sites"].splitlines() if s.strip()],
+        )
+        saved = save_story(session, data, actor=user.username, story=story)
+    except (ValidationError, CatalogError, ValueError) as exc:
+        session.rollback()
+        return _story_page(request, story, values, _messages(exc), preview=None, code=422)
+    return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
+
+
+STORY_FIELDS = ("title", "title_en", "summary", "body")
+
+
+def _story_page(
+    request: Request,
+    story: Story | None,
+    values: dict[str, Any],
+    errors: list[str],
+    *,
+    preview: str | None,
+    code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "editor_story.html",
+        {
+            "story": story,
+            "values": values,
+            "errors": errors,
+            "preview": preview,
+            "csrf": csrf_token(request),
+        },
         code,
     )
