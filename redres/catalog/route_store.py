@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from redres.catalog import audit
 from redres.catalog.enums import RouteKind, Status, TravelMode
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
@@ -186,3 +187,86 @@ def theme_counts(session: Session, *, visible: Collection[Status] = PUBLIC) -> l
     )
     themes = session.exec(select(Theme).order_by(col(Theme.slug)))
     return [ThemeCount(t, counts.get(pk(t), 0)) for t in themes]
+
+
+def update_route(
+    session: Session,
+    route: Route,
+    *,
+    actor: str,
+    name: str,
+    stops: Sequence[Sequence[tuple[str, str | None]]],
+    description: str | None = None,
+    mode: TravelMode | None = None,
+    theme: str | None = None,
+    status: Status | None = None,
+) -> Route:
+    """Replace a route's details and stops (site slug and lesson note per stop, per day); audited.
+
+    Raises
+    ------
+    Conflict
+        When a site slug or the theme is unknown, or no stop is given.
+    """
+    days = [list(day) for day in stops if day]
+    if not days:
+        msg = "a route needs at least one stop"
+        raise Conflict(msg)
+    slugs = {slug for day in days for slug, _note in day}
+    sites = {s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(slugs)))}
+    missing = sorted(slugs - set(sites))
+    if missing:
+        msg = f"unknown site {missing[0]!r}"
+        raise Conflict(msg)
+    theme_id = None
+    if theme:
+        found = session.exec(select(Theme).where(Theme.slug == theme)).first()
+        if found is None:
+            msg = f"unknown theme {theme!r}"
+            raise Conflict(msg)
+        theme_id = found.id
+    before = _route_state(session, route)
+    route.name, route.description, route.theme_id = name, description, theme_id
+    if mode is not None:
+        route.mode = mode
+    if status is not None:
+        route.status = status
+    route.days = len(days)
+    route.updated_at = utcnow()
+    for old in session.exec(select(RouteStop).where(RouteStop.route_id == route.id)):
+        session.delete(old)
+    session.flush()
+    for d, day in enumerate(days, start=1):
+        for i, (slug, note) in enumerate(day, start=1):
+            session.add(
+                RouteStop(
+                    route_id=pk(route),
+                    day=d,
+                    position=i,
+                    site_id=pk(sites[slug]),
+                    note=note or None,
+                )
+            )
+    session.add(route)
+    session.flush()
+    after = _route_state(session, route)
+    if after != before:
+        audit.record(
+            session,
+            entity="route",
+            entity_id=pk(route),
+            action="update",
+            actor=actor,
+            before=before,
+            after=after,
+        )
+    return route
+
+
+def _route_state(session: Session, route: Route) -> dict[str, object]:
+    state = audit.snapshot(route, exclude=frozenset({"created_at", "updated_at"}))
+    state["stops"] = [
+        [row.stop.day, row.site.slug, row.stop.note]
+        for row in route_stops(session, route, visible=frozenset(Status))
+    ]
+    return state

@@ -217,3 +217,38 @@ def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestCli
     )
     assert bad.status_code == 422
     assert "no-such-site" in bad.text
+
+
+def test_route_editor_changes_stops_and_publishes(client: TestClient, session: Session) -> None:
+    from redres.catalog.models import Route
+
+    session.add(Route(slug="draft-walk", name="草稿线路"))
+    session.commit()
+    _sign_in(client)
+    page = client.get("/editor/routes/draft-walk").text
+    stops = "site-of-the-august-7-conference | 讲八七会议\n\ntomb-of-martyr-shi-yang"
+    saved = client.post(
+        "/editor/routes/draft-walk",
+        data={
+            "csrf": _csrf(page),
+            "name": "两日线路",
+            "mode": "bus",
+            "theme": "martyrs",
+            "status": "published",
+            "stops": stops,
+        },
+    )
+    assert saved.status_code == 303
+    public = client.get("/api/routes/draft-walk").json()
+    assert [(f["properties"]["day"], f["properties"]["code"]) for f in public["features"]] == [
+        (1, "WH19"),
+        (2, "WH14"),
+    ]
+    assert public["features"][0]["properties"]["note"] == "讲八七会议"
+    assert public["properties"]["mode"] == "bus"
+    bad = client.post(
+        "/editor/routes/draft-walk",
+        data={"csrf": _csrf(page), "name": "两日线路", "stops": "no-such-site"},
+    )
+    assert bad.status_code == 422
+    assert len(client.get("/api/routes/draft-walk").json()["features"]) == 2  # unchanged

@@ -26,12 +26,20 @@ from redres.api.session import (
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
 from redres.catalog.dashboard import quality_gaps
-from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.enums import FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
-from redres.catalog.models import Site, Story, User, pk
+from redres.catalog.models import Route, Site, Story, User, pk
+from redres.catalog.route_store import (
+    get_route,
+    list_routes,
+    route_stops,
+    route_theme,
+    theme_counts,
+    update_route,
+)
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import STAFF, create_site, get_site, restore_site, set_status, update_site
 from redres.catalog.stories import StoryIn, get_story, list_stories, save_story, story_sites
@@ -439,6 +447,114 @@ def _story_page(
             "values": values,
             "errors": errors,
             "preview": preview,
+            "csrf": csrf_token(request),
+        },
+        code,
+    )
+
+
+@router.get("/editor/routes", response_class=HTMLResponse)
+def routes_list(request: Request, session: SessionDep) -> Response:
+    """Every route, drafts and teachers' saved plans included."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    return render(request, "editor_routes.html", {"routes": list_routes(session, visible=STAFF)})
+
+
+@router.get("/editor/routes/{slug}", response_class=HTMLResponse)
+def route_form(request: Request, slug: str, session: SessionDep) -> Response:
+    """The route editor: details, and stops as `slug | note` lines, days split by a blank line."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    route = get_route(session, slug, visible=STAFF)
+    theme = route_theme(session, route)
+    days: dict[int, list[str]] = {}
+    for row in route_stops(session, route, visible=STAFF):
+        line = row.site.slug + (f" | {row.stop.note}" if row.stop.note else "")
+        days.setdefault(row.stop.day, []).append(line)
+    values = {
+        "name": route.name,
+        "description": route.description or "",
+        "mode": str(route.mode),
+        "theme": theme.slug if theme else "",
+        "status": str(route.status),
+        "stops": "\n\n".join("\n".join(lines) for _d, lines in sorted(days.items())),
+    }
+    return _route_page(request, session, route, values, [])
+
+
+@router.post("/editor/routes/{slug}", response_class=HTMLResponse)
+async def route_save(request: Request, slug: str, session: SessionDep) -> Response:
+    """Save the route; every stop is re-checked for the next day the route runs on its page."""
+    user = editor_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    route = get_route(session, slug, visible=STAFF)
+    values = {
+        k: str(form.get(k, "")).strip()
+        for k in ("name", "description", "mode", "theme", "status", "stops")
+    }
+    try:
+        days = [
+            [
+                (
+                    line.split("|", 1)[0].strip(),
+                    line.split("|", 1)[1].strip() if "|" in line else None,
+                )
+                for line in block.splitlines()
+                if line.strip()
+            ]
+            for block in values["stops"].replace("\r\n", "\n").split("\n\n")
+        ]
+        if not values["name"]:
+            msg = "a route needs a name"
+            raise ValueError(msg)
+        update_route(
+            session,
+            route,
+            actor=user.username,
+            name=values["name"][:200],
+            description=values["description"] or None,
+            mode=TravelMode(values["mode"]) if values["mode"] else None,
+            theme=values["theme"] or None,
+            status=Status(values["status"]) if values["status"] else None,
+            stops=days,
+        )
+    except (CatalogError, ValueError) as exc:
+        session.rollback()
+        return _route_page(
+            request,
+            session,
+            get_route(session, slug, visible=STAFF),
+            values,
+            _messages(exc),
+            code=422,
+        )
+    return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)
+
+
+def _route_page(
+    request: Request,
+    session: SessionDep,
+    route: Route,
+    values: dict[str, Any],
+    errors: list[str],
+    code: int = 200,
+) -> HTMLResponse:
+    themes = [(c.theme.slug, c.theme.name) for c in theme_counts(session, visible=STAFF)]
+    return render(
+        request,
+        "editor_route.html",
+        {
+            "route": route,
+            "values": values,
+            "errors": errors,
+            "themes": themes,
+            "modes": [m.value for m in TravelMode],
             "csrf": csrf_token(request),
         },
         code,
