@@ -77,3 +77,24 @@ def require_editor(user: UserDep) -> User:
 
 VisibleDep = Annotated[frozenset[Status], Depends(visible_statuses)]
 EditorDep = Annotated[User, Depends(require_editor)]
+
+
+class SignInRequired(Exception):
+    """A page that needs a signed-in editor was asked for anonymously: redirect to sign in."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def page_editor(request: Request, session: SessionDep) -> User:
+    """The signed-in editor of a page request; sign-in for anonymous callers, 403 for others."""
+    user = session_user(request, session)
+    if user is None:
+        raise SignInRequired(request.url.path)
+    if user.role not in STAFF_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
+    return user
+
+
+PageEditorDep = Annotated[User, Depends(page_editor)]

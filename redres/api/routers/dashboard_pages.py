@@ -8,9 +8,8 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from redres.api.charts import bar_chart
-from redres.api.deps import SessionDep
+from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
-from redres.api.routers.editor import editor_or_redirect
 from redres.api.routers.pages import render
 from redres.api.tables import to_csv, to_xlsx
 from redres.catalog.dashboard import GROUPS, dashboard
@@ -25,11 +24,8 @@ MEDIA = {
 
 
 @router.get("/editor/dashboard", response_class=HTMLResponse)
-def dashboard_page(request: Request, session: SessionDep) -> Response:
+def dashboard_page(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Counts as charts, then the tables an office works from."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     lang = pick_language(request)
     _ = translator(lang)
     data = dashboard(session)
@@ -44,11 +40,10 @@ def dashboard_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/editor/dashboard/{table}.{fmt}")
-def dashboard_table(request: Request, table: str, fmt: str, session: SessionDep) -> Response:
+def dashboard_table(
+    request: Request, table: str, fmt: str, session: SessionDep, user: PageEditorDep
+) -> Response:
     """One dashboard table as CSV or XLSX."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     tables = _tables(dashboard(session), pick_language(request))
     if table not in tables or fmt not in MEDIA:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such table")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from redres.api.deps import STAFF_ROLES, SessionDep
+from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
 from redres.api.routers.pages import render
@@ -20,7 +20,6 @@ from redres.api.session import (
     end_session,
     prelogin_token,
     remember_prelogin,
-    session_user,
     start_session,
 )
 from redres.catalog.accounts import AuthenticationError, authenticate
@@ -31,7 +30,7 @@ from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
-from redres.catalog.models import Route, Site, Story, User, pk
+from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.route_store import (
     get_route,
     list_routes,
@@ -130,11 +129,10 @@ def logout(
 
 
 @router.get("/editor", response_class=HTMLResponse)
-def editor_home(request: Request, session: SessionDep, status_: Status | None = None) -> Response:
+def editor_home(
+    request: Request, session: SessionDep, user: PageEditorDep, status_: Status | None = None
+) -> Response:
     """Every site (drafts and archives too) with what data it still lacks."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     gaps = quality_gaps(session, limit=100_000)
     flags: dict[str, list[str]] = {}
     for gap, found in gaps.items():
@@ -152,20 +150,14 @@ def editor_home(request: Request, session: SessionDep, status_: Status | None = 
 
 
 @router.get("/editor/sites/new", response_class=HTMLResponse)
-def new_site_form(request: Request, session: SessionDep) -> Response:
+def new_site_form(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """An empty site form."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     return _form(request, None, {}, [])
 
 
 @router.post("/editor/sites/new")
-async def new_site(request: Request, session: SessionDep) -> Response:
+async def new_site(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Create a draft from the form; errors come back on the form, nothing is written."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     values = _values(form)
@@ -178,22 +170,20 @@ async def new_site(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/editor/sites/{slug}", response_class=HTMLResponse)
-def edit_site_form(request: Request, slug: str, session: SessionDep) -> Response:
+def edit_site_form(
+    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+) -> Response:
     """The form of an existing site."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     site = get_site(session, slug, visible=STAFF)
     values = {name: getattr(site, name) for name in FORM_ORDER}
     return _form(request, site, values, [])
 
 
 @router.post("/editor/sites/{slug}")
-async def edit_site(request: Request, slug: str, session: SessionDep) -> Response:
+async def edit_site(
+    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+) -> Response:
     """Save the form; only changed fields are audited."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     site = get_site(session, slug, visible=STAFF)
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
@@ -211,13 +201,11 @@ def change_status(
     request: Request,
     slug: str,
     session: SessionDep,
+    user: PageEditorDep,
     status_: Annotated[Status, Form(alias="status")],
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Publish, unpublish, archive or restore."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     check_csrf(request, csrf)
     site = get_site(session, slug, visible=STAFF)
     if site.status == Status.archived and status_ != Status.archived:
@@ -228,24 +216,11 @@ def change_status(
 
 
 @router.get("/editor/sites/{slug}/history", response_class=HTMLResponse)
-def site_history(request: Request, slug: str, session: SessionDep) -> Response:
+def site_history(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """Who changed what, and when."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     site = get_site(session, slug, visible=STAFF)
     entries = list(reversed(history(session, entity="site", entity_id=pk(site))))
     return render(request, "editor_history.html", {"site": site, "entries": entries})
-
-
-def editor_or_redirect(request: Request, session: SessionDep) -> User | Response:
-    """The signed-in editor, a redirect to sign in, or 403 for other roles."""
-    user = session_user(request, session)
-    if user is None:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    if user.role not in STAFF_ROLES:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
-    return user
 
 
 def _form(
@@ -305,11 +280,8 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/editor/feedback", response_class=HTMLResponse)
-def feedback_queue(request: Request, session: SessionDep) -> Response:
+def feedback_queue(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Ratings and comments waiting for a decision, newest first."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     pending = list_feedback(session, status=FeedbackStatus.pending, limit=500)
     return render(
         request, "editor_feedback.html", {"pending": pending, "csrf": csrf_token(request)}
@@ -321,24 +293,19 @@ def feedback_decide(
     request: Request,
     feedback_id: int,
     session: SessionDep,
+    user: PageEditorDep,
     decision: Annotated[Literal["approved", "rejected"], Form()],
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Approve or reject one item."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     check_csrf(request, csrf)
     moderate(session, feedback_id, FeedbackStatus(decision), actor=user.username)
     return RedirectResponse("/editor/feedback", status_code=303)
 
 
 @router.get("/editor/import", response_class=HTMLResponse)
-def import_form(request: Request, session: SessionDep) -> Response:
+def import_form(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """The upload form for survey files."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     return render(request, "editor_import.html", {"csrf": csrf_token(request), "report": None})
 
 
@@ -346,6 +313,7 @@ def import_form(request: Request, session: SessionDep) -> Response:
 def import_upload(
     request: Request,
     session: SessionDep,
+    user: PageEditorDep,
     file: Annotated[UploadFile, File()],
     csrf: Annotated[str, Form(max_length=200)] = "",
     crs: Annotated[str, Form(max_length=20)] = "",
@@ -354,9 +322,6 @@ def import_upload(
     on_duplicate: Annotated[OnDuplicate, Form()] = OnDuplicate.error,
 ) -> Response:
     """Run an import and show its report: every bad row with its number, column and reason."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     check_csrf(request, csrf)
     request.app.state.import_limiter(request)
     options = ImportOptions(
@@ -377,20 +342,14 @@ def import_upload(
 
 
 @router.get("/editor/stories", response_class=HTMLResponse)
-def stories_list(request: Request, session: SessionDep) -> Response:
+def stories_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Every story, newest change first."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     return render(request, "editor_stories.html", {"stories": list_stories(session)})
 
 
 @router.get("/editor/stories/{slug}", response_class=HTMLResponse)
-def story_form(request: Request, slug: str, session: SessionDep) -> Response:
+def story_form(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """The story editor; `new` for a blank one."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     story = None if slug == "new" else get_story(session, slug)
     values: dict[str, Any] = {"status": "draft", "sites": ""}
     if story is not None:
@@ -401,11 +360,10 @@ def story_form(request: Request, slug: str, session: SessionDep) -> Response:
 
 
 @router.post("/editor/stories/{slug}", response_class=HTMLResponse)
-async def story_save(request: Request, slug: str, session: SessionDep) -> Response:
+async def story_save(
+    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+) -> Response:
     """Preview (nothing written) or save the story; errors come back on the form."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     story = None if slug == "new" else get_story(session, slug)
@@ -454,20 +412,14 @@ def _story_page(
 
 
 @router.get("/editor/routes", response_class=HTMLResponse)
-def routes_list(request: Request, session: SessionDep) -> Response:
+def routes_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Every route, drafts and teachers' saved plans included."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     return render(request, "editor_routes.html", {"routes": list_routes(session, visible=STAFF)})
 
 
 @router.get("/editor/routes/{slug}", response_class=HTMLResponse)
-def route_form(request: Request, slug: str, session: SessionDep) -> Response:
+def route_form(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """The route editor: details, and stops as `slug | note` lines, days split by a blank line."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     route = get_route(session, slug, visible=STAFF)
     theme = route_theme(session, route)
     days: dict[int, list[str]] = {}
@@ -486,11 +438,10 @@ def route_form(request: Request, slug: str, session: SessionDep) -> Response:
 
 
 @router.post("/editor/routes/{slug}", response_class=HTMLResponse)
-async def route_save(request: Request, slug: str, session: SessionDep) -> Response:
+async def route_save(
+    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+) -> Response:
     """Save the route; every stop is re-checked for the next day the route runs on its page."""
-    user = editor_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     route = get_route(session, slug, visible=STAFF)
