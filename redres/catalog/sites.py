@@ -86,7 +86,12 @@ def create_site(session: Session, data: SiteCreate, *, actor: str = audit.SYSTEM
 
 
 def update_site(
-    session: Session, site: Site, changes: SiteUpdate, *, actor: str = audit.SYSTEM_ACTOR
+    session: Session,
+    site: Site,
+    changes: SiteUpdate,
+    *,
+    actor: str = audit.SYSTEM_ACTOR,
+    action: str = "update",
 ) -> Site:
     """Apply a partial change; the audit entry keeps the values before and after.
 
@@ -119,12 +124,42 @@ def update_site(
             session,
             entity="site",
             entity_id=site.id,
-            action="update",
+            action=action,
             actor=actor,
             before=before,
             after=after,
         )
     return site
+
+
+def version_at(session: Session, site: Site, entry_id: int) -> dict[str, Any]:
+    """The site's recorded state right after audit entry `entry_id` (replayed from creation).
+
+    Raises
+    ------
+    NotFound
+        When the entry is not one of this site's.
+    """
+    state: dict[str, Any] = {}
+    for entry in audit.history(session, entity="site", entity_id=pk(site)):
+        state.update(entry.after or {})
+        if entry.id == entry_id:
+            return state
+    raise NotFound("history entry", entry_id)  # noqa: EM101 (an entity name)
+
+
+def restore_version(
+    session: Session, site: Site, entry_id: int, *, actor: str = audit.SYSTEM_ACTOR
+) -> Site:
+    """Bring a site's fields and themes back to an earlier version; its status stays as it is.
+
+    The change is itself audited (action `revert`), so a restore can be undone the same way.
+    """
+    state = version_at(session, site, entry_id)
+    fields = {k: state[k] for k in SiteUpdate.model_fields if k in state and k != "status"}
+    if isinstance(fields.get("footprint"), str):
+        fields["footprint"] = json.loads(fields["footprint"])
+    return update_site(session, site, SiteUpdate(**fields), actor=actor, action="revert")
 
 
 def set_status(session: Session, site: Site, status: Status, *, actor: str) -> Site:

@@ -190,8 +190,14 @@ def test_dashboard_counts_and_gaps(client: TestClient) -> None:
 def test_course_plan_appears_in_the_printed_handout(client: TestClient) -> None:
     editor = _auth(client, "editor")
     lecturer = client.post("/api/instructors", json={"name": "李老师"}, headers=editor).json()["id"]
-    lesson = {"title": "讲习所里的农民运动", "route": "wuchang-walk", "stop": 2,
-              "format": "situational", "duration_minutes": 30, "instructor": lecturer}
+    lesson = {
+        "title": "讲习所里的农民运动",
+        "route": "wuchang-walk",
+        "stop": 2,
+        "format": "situational",
+        "duration_minutes": 30,
+        "instructor": lecturer,
+    }
     assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
     html = client.get("/api/routes/wuchang-walk.html", params={"date": "2025-06-10"}).text
     assert "现场教学：讲习所里的农民运动（情景教学，30分钟，主讲 李老师）" in html

@@ -139,7 +139,14 @@ def test_every_page_text_exists_in_both_languages() -> None:
 
 
 def test_the_search_form_as_browsers_send_it(demo: TestClient) -> None:
-    empty = {"q": "bqhy", "theme": "", "period": "", "category": "", "district": "", "protection": ""}
+    empty = {
+        "q": "bqhy",
+        "theme": "",
+        "period": "",
+        "category": "",
+        "district": "",
+        "protection": "",
+    }
     r = demo.get("/", params=empty)
     assert r.status_code == 200
     assert "共 1 处" in r.text

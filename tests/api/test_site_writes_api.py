@@ -139,3 +139,18 @@ def test_logout_revokes_the_token(client: TestClient) -> None:
     editor = _auth(client, "editor")
     assert client.post("/api/auth/logout", headers=editor).status_code == 204
     assert client.get("/api/sites", headers=editor).status_code == 401
+
+
+def test_restore_a_version_through_the_api(client: TestClient) -> None:
+    editor = _auth(client, "editor")
+    slug = client.post("/api/sites", json=NEW_SITE, headers=editor).json()["properties"]["slug"]
+    client.patch(f"/api/sites/{slug}", json={"district": "洪山区"}, headers=editor)
+    entries = client.get(f"/api/sites/{slug}/history", headers=editor).json()["entries"]
+    created = entries[0]["id"]
+    assert client.post(f"/api/sites/{slug}/history/{created}/restore").status_code == 401
+    r = client.post(f"/api/sites/{slug}/history/{created}/restore", headers=editor)
+    assert r.status_code == 200
+    assert r.json()["properties"]["district"] is None
+    assert (
+        client.post(f"/api/sites/{slug}/history/999999/restore", headers=editor).status_code == 404
+    )

@@ -17,6 +17,7 @@ from redres.catalog.sites import (
     create_site,
     get_site,
     restore_site,
+    restore_version,
     site_theme_weights,
     update_site,
 )
@@ -121,3 +122,36 @@ def test_lon_lat_must_change_together() -> None:
         SiteUpdate(lon=114.0)
     with pytest.raises(ValidationError, match="cannot be cleared"):
         SiteUpdate(name=None)
+
+
+def test_restore_an_earlier_version(session: Session) -> None:
+    add_themes(session)
+    site = create_site(
+        session,
+        SiteCreate(
+            name="施洋烈士墓",
+            category="martyrs_cemetery",
+            district="洪山区",
+            themes={"martyrs": 1.0},
+        ),
+    )
+    update_site(
+        session,
+        site,
+        SiteUpdate(district="武昌区", lon=114.3, lat=30.5, themes={"martyrs": 0.5}),
+        actor="bob",
+    )
+    archive_site(session, site, actor="bob")
+    session.commit()
+    first = history(session, entity="site", entity_id=site.id or 0)[0]
+    restore_version(session, site, first.id or 0, actor="carol")
+    session.commit()
+    assert (site.district, site.lon, site.lat) == ("洪山区", None, None)
+    assert site_theme_weights(session, site.id or 0) == {"martyrs": 1.0}
+    assert site.status == Status.archived  # the status is not part of a version
+    last = history(session, entity="site", entity_id=site.id or 0)[-1]
+    assert (last.action, last.actor) == ("revert", "carol")
+    assert last.before is not None
+    assert last.before["district"] == "武昌区"
+    with pytest.raises(NotFound):
+        restore_version(session, site, 10**9)

@@ -40,7 +40,15 @@ from redres.catalog.route_store import (
     update_route,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
-from redres.catalog.sites import STAFF, create_site, get_site, restore_site, set_status, update_site
+from redres.catalog.sites import (
+    STAFF,
+    create_site,
+    get_site,
+    restore_site,
+    restore_version,
+    set_status,
+    update_site,
+)
 from redres.catalog.stories import StoryIn, get_story, list_stories, save_story, story_sites
 
 router = APIRouter(include_in_schema=False)
@@ -215,12 +223,32 @@ def change_status(
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
+@router.post("/editor/sites/{slug}/restore/{entry_id}")
+def restore_entry_page(
+    request: Request,
+    slug: str,
+    entry_id: int,
+    session: SessionDep,
+    user: PageEditorDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Restore the version after a history entry (fields and themes; status unchanged)."""
+    check_csrf(request, csrf)
+    site = get_site(session, slug, visible=STAFF)
+    restore_version(session, site, entry_id, actor=user.username)
+    return RedirectResponse(f"/editor/sites/{site.slug}/history", status_code=303)
+
+
 @router.get("/editor/sites/{slug}/history", response_class=HTMLResponse)
 def site_history(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """Who changed what, and when."""
     site = get_site(session, slug, visible=STAFF)
     entries = list(reversed(history(session, entity="site", entity_id=pk(site))))
-    return render(request, "editor_history.html", {"site": site, "entries": entries})
+    return render(
+        request,
+        "editor_history.html",
+        {"site": site, "entries": entries, "csrf": csrf_token(request)},
+    )
 
 
 def _form(

@@ -25,6 +25,7 @@ from redres.catalog.sites import (
     create_site,
     get_site,
     restore_site,
+    restore_version,
     set_status,
     update_site,
 )
@@ -153,6 +154,16 @@ def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> di
             for e in entries
         ],
     }
+
+
+@router.post("/{id_or_slug}/history/{entry_id}/restore")
+def restore_entry(
+    id_or_slug: str, entry_id: int, session: SessionDep, editor: EditorDep
+) -> dict[str, Any]:
+    """Bring the site back to the version recorded by a history entry; editors only."""
+    site = get_site(session, id_or_slug, visible=STAFF)
+    restore_version(session, site, entry_id, actor=editor.username)
+    return _staff_feature(session, site)
 
 
 def _staff_feature(session: Session, site: Site) -> dict[str, Any]:
