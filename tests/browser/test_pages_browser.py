@@ -44,3 +44,26 @@ def test_dashboard_shows_its_charts(server: str, open_page: Any) -> None:
     assert box["height"] > 40
     assert page.locator("figure.chart svg rect").count() >= 5
     assert_stayed_home(traffic)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => !el.labels?.length && !el.getAttribute('aria-label')).map(el => el.name || el.id)"""
+
+
+def test_pages_work_by_keyboard_and_label_every_control(server: str, open_page: Any) -> None:
+    page, traffic = open_page(f"{server}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"  # skip to content first
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("bqhy")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=bqhy**")
+    assert page.locator("ol.sites li").count() == 1
+    for path in ("/", "/plan", "/login", "/maps/sites.html"):
+        page.goto(f"{server}{path}")
+        assert page.evaluate(UNLABELLED) == [], path
+    assert_stayed_home(traffic)
