@@ -24,7 +24,7 @@ from redres.catalog.models import (
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.search import SearchText, index_terms
-from redres.catalog.slugs import slugify
+from redres.catalog.slugs import free_slug, slugify
 
 PUBLIC = frozenset({Status.published})
 """What anonymous readers may see."""
@@ -63,7 +63,7 @@ def create_site(session: Session, data: SiteCreate, *, actor: str = audit.SYSTEM
     fields["aliases"] = fields.get("aliases") or []
     fields["designations"] = fields.get("designations") or []
     if not fields.get("slug"):
-        fields["slug"] = _free_slug(session, slugify(data.name_en or data.name))
+        fields["slug"] = free_slug(session, Site.slug, slugify(data.name_en or data.name))
     site = Site(**fields, footprint=_footprint_text(data.footprint))
     _check_unique(session, site)
     _check_parent(session, site)
@@ -283,14 +283,6 @@ def _check_parent(session: Session, site: Site) -> None:
     if session.get(Site, site.parent_id) is None:
         msg = f"parent site {site.parent_id!r} does not exist"
         raise Conflict(msg)
-
-
-def _free_slug(session: Session, base: str) -> str:
-    slug, n = base, 1
-    while session.exec(select(Site.id).where(Site.slug == slug)).first() is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _footprint_text(footprint: dict[str, Any] | None) -> str | None:

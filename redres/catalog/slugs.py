@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
+from sqlmodel import Session, select
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -23,3 +25,12 @@ def slugify(text: str, *, max_length: int = 80) -> str:
     slug = _NON_SLUG.sub("-", " ".join(words).lower().replace("ü", "v")).strip("-")
     slug = slug[:max_length].rstrip("-")
     return slug or "site"
+
+
+def free_slug(session: Session, column: Any, base: str) -> str:
+    """`base`, or `base-2`, `base-3`, ... : the first value not yet used in a slug `column`."""
+    slug, n = base, 1
+    while session.exec(select(column).where(column == slug)).first() is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -15,7 +15,7 @@ from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Site, Story, StorySite, pk, utcnow
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import reindex_site
-from redres.catalog.slugs import slugify
+from redres.catalog.slugs import free_slug, slugify
 
 
 class StoryIn(BaseModel):
@@ -75,7 +75,8 @@ def save_story(session: Session, data: StoryIn, *, actor: str, story: Story | No
     old_sites = [] if story is None else _linked(session, story)
     if story is None:
         story = Story(
-            slug=_free_slug(session, slugify(data.title_en or data.title)), title=data.title
+            slug=free_slug(session, Story.slug, slugify(data.title_en or data.title)),
+            title=data.title,
         )
     for name in ("title", "title_en", "summary", "body", "status"):
         setattr(story, name, getattr(data, name))
@@ -124,11 +125,3 @@ def _state(session: Session, story: Story) -> dict[str, object]:
     state = audit.snapshot(story, exclude=frozenset({"created_at", "updated_at"}))
     state["sites"] = story_sites(session, story)
     return state
-
-
-def _free_slug(session: Session, base: str) -> str:
-    slug, n = base, 1
-    while session.exec(select(Story.id).where(Story.slug == slug)).first() is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
-from redres.api.routers.pages import render
+from redres.api.routers.pages import error_messages, render
 from redres.api.session import (
     check_csrf,
     csrf_token,
@@ -173,7 +173,7 @@ async def new_site(request: Request, session: SessionDep, user: PageEditorDep) -
         site = create_site(session, SiteCreate(**_clean(values)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(request, None, values, _messages(exc), 422)
+        return _form(request, None, values, error_messages(exc), 422)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -200,7 +200,9 @@ async def edit_site(
         update_site(session, site, SiteUpdate(**_clean(values, partial=True)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(request, get_site(session, slug, visible=STAFF), values, _messages(exc), 422)
+        return _form(
+            request, get_site(session, slug, visible=STAFF), values, error_messages(exc), 422
+        )
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -292,12 +294,6 @@ def _clean(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
             continue
         out[name] = raw
     return out
-
-
-def _messages(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return [str(exc)]
 
 
 def _safe_next(target: str) -> str:
@@ -409,7 +405,7 @@ async def story_save(
         saved = save_story(session, data, actor=user.username, story=story)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _story_page(request, story, values, _messages(exc), preview=None, code=422)
+        return _story_page(request, story, values, error_messages(exc), preview=None, code=422)
     return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
 
 
@@ -510,7 +506,7 @@ async def route_save(
             session,
             get_route(session, slug, visible=STAFF),
             values,
-            _messages(exc),
+            error_messages(exc),
             code=422,
         )
     return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)

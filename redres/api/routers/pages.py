@@ -287,3 +287,10 @@ def is_page_request(request: Request) -> bool:
     """Whether an error should be answered with a page rather than JSON."""
     path = request.url.path
     return not (path.startswith(("/api/", "/maps/", "/static/")) or path in ("/healthz", "/docs"))
+
+
+def error_messages(exc: Exception) -> list[str]:
+    """What a form shows for a failed write: one line per invalid field, or the error itself."""
+    if isinstance(exc, ValidationError):
+        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return [str(exc)]

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from redres.api.deps import SessionDep, VisibleDep
-from redres.api.routers.pages import render
+from redres.api.routers.pages import error_messages, render
 from redres.api.routers.plan import PlanIn
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.catalog.enums import TravelMode
@@ -81,7 +81,7 @@ def plan_page(
         try:
             itinerary = _plan(request, session, visible, form)
         except (ValidationError, InvalidPlanRequest, ValueError) as exc:
-            context["errors"] = _messages(exc)
+            context["errors"] = error_messages(exc)
             return render(request, "plan.html", context, 422)
         context["plan"] = itinerary.to_dict()
         context["stops_text"] = _stops_text(context["plan"])
@@ -95,7 +95,7 @@ def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Resp
         itinerary = _plan(request, session, visible, _form_from_query(request))
     except (ValidationError, InvalidPlanRequest, ValueError) as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(_messages(exc))
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
     settings = MapSettings.from_settings(request.app.state.settings)
     page = to_html(route_map(itinerary.to_dict(), settings=settings), settings=settings)
@@ -111,7 +111,7 @@ def plan_export(request: Request, fmt: str, session: SessionDep, visible: Visibl
         itinerary = _plan(request, session, visible, _form_from_query(request))
     except (ValidationError, InvalidPlanRequest, ValueError) as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(_messages(exc))
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
     body = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
     return Response(
@@ -159,7 +159,7 @@ def check_page(
             reorder=reorder,
         )
     except (InvalidPlanRequest, ValueError) as exc:
-        context["errors"] = _messages(exc)
+        context["errors"] = error_messages(exc)
         return render(request, "plan_check.html", context, 422)
     context["plan"] = done.itinerary.to_dict()
     context["violations"] = [v.to_dict() for v in done.violations]
@@ -279,9 +279,3 @@ def _parse_stops(text: str) -> list[list[str]]:
 
 def _stops_text(plan: dict[str, Any]) -> str:
     return "\n\n".join("\n".join(s["slug"] for s in day["stops"]) for day in plan["days"])
-
-
-def _messages(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return [str(exc)]
