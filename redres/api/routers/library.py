@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from sqlmodel import select
 
+from redres.api.caching import cached_json
 from redres.api.deps import STAFF_ROLES, EditorDep, SessionDep, UserDep, VisibleDep
 from redres.catalog.library import (
     CourseCreate,
@@ -19,20 +21,22 @@ from redres.catalog.library import (
     list_instructors,
 )
 from redres.catalog.models import Route, Site
+from redres.catalog.sites import PUBLIC
 
 router = APIRouter(prefix="/api", tags=["library"])
 
 
-@router.get("/courses")
+@router.get("/courses", response_model=None)
 def read_courses(
+    request: Request,
     session: SessionDep,
     visible: VisibleDep,
     site: Annotated[str | None, Query(max_length=120)] = None,
     route: Annotated[str | None, Query(max_length=120)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Lessons, optionally for one site or route."""
     data = list_courses(session, visible=visible, site=site, route=route)
-    return {"data": data, "total": len(data)}
+    return cached_json(request, {"data": data, "total": len(data)}, public=visible == PUBLIC)
 
 
 @router.post("/courses", status_code=201)

@@ -12,12 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from redres.api.caching import cached_json
 from redres.api.deps import SessionDep, VisibleDep
+from redres.api.i18n import translator
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
 from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
+from redres.catalog.sites import PUBLIC
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
@@ -28,8 +31,8 @@ router = APIRouter(prefix="/api/routes", tags=["routes"])
 DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD; default: next day it runs")]
 
 
-@router.get("")
-def read_routes(session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
+@router.get("", response_model=None)
+def read_routes(request: Request, session: SessionDep, visible: VisibleDep) -> Response:
     """The routes the caller may see, with theme and stop count."""
     data = [
         {
@@ -47,7 +50,7 @@ def read_routes(session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
         }
         for s in list_routes(session, visible=visible)
     ]
-    return {"data": data, "total": len(data)}
+    return cached_json(request, {"data": data, "total": len(data)}, public=visible == PUBLIC)
 
 
 @router.get("/{id_or_slug}.{fmt}")
@@ -72,6 +75,7 @@ def export_route(
             title=route.name,
             map_url=f"/maps/routes/{route.slug}.png?date={day}",
             lessons=course_plan(session, route, visible=frozenset(visible)),
+            translate=translator("zh"),
         )
     else:
         body = export(itinerary, fmt)
@@ -95,8 +99,10 @@ def route_schedule(
     }
 
 
-@router.get("/{id_or_slug}")
-def read_route(id_or_slug: str, session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
+@router.get("/{id_or_slug}", response_model=None)
+def read_route(
+    id_or_slug: str, request: Request, session: SessionDep, visible: VisibleDep
+) -> Response:
     """One route as a GeoJSON-like FeatureCollection of its stops, each with its site."""
     route = get_route(session, id_or_slug, visible=visible)
     theme = route_theme(session, route)
@@ -111,7 +117,7 @@ def read_route(id_or_slug: str, session: SessionDep, visible: VisibleDep) -> dic
             "site_id": row.site.id,
         }
         features.append(feature)
-    return {
+    body = {
         "type": "FeatureCollection",
         "id": route.id,
         "properties": {
@@ -128,6 +134,7 @@ def read_route(id_or_slug: str, session: SessionDep, visible: VisibleDep) -> dic
         },
         "features": features,
     }
+    return cached_json(request, body, public=visible == PUBLIC)
 
 
 def _schedule(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from fastapi import APIRouter
-
+from redres.api.caching import cached_json
 from redres.api.deps import SessionDep, VisibleDep
 from redres.catalog.route_store import theme_counts
+from redres.catalog.sites import PUBLIC
 
 router = APIRouter(prefix="/api/themes", tags=["themes"])
 
 
-@router.get("")
-def read_themes(session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
+@router.get("", response_model=None)
+def read_themes(request: Request, session: SessionDep, visible: VisibleDep) -> Response:
     """Every theme, by slug, with its site count."""
     data = [
         {
@@ -25,4 +26,4 @@ def read_themes(session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
         }
         for c in theme_counts(session, visible=visible)
     ]
-    return {"data": data, "total": len(data)}
+    return cached_json(request, {"data": data, "total": len(data)}, public=visible == PUBLIC)
