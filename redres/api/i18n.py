@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import Request
+
+from redres.messages import Message
 
 LANGUAGES = ("zh", "en")
 
@@ -31,10 +34,29 @@ def pick_language(request: Request) -> str:
 
 
 def translator(lang: str) -> Translate:
-    """A `_` function for templates: a key (and format fields) in, the text out."""
+    """A `_` function for templates: a key (and format fields) in, the text out.
+
+    A domain `Message` (a planner warning, a reason's detail) is rendered from this language's
+    `msg.<key>` entries, falling back to its own English sentence.
+    """
     table = MESSAGES.get(lang, MESSAGES["zh"])
+    sentences = {k.removeprefix("msg."): v for k, v in table.items() if k.startswith("msg.")}
+
+    def field(value: object) -> str:
+        if isinstance(value, Message):
+            return value.render(sentences, field)
+        if isinstance(value, dt.date):
+            weekday = table.get(f"weekday_{value.weekday()}", f"{value:%a}")
+            return table.get("date_format", "{iso} ({weekday})").format(
+                iso=value.isoformat(), weekday=weekday
+            )
+        if isinstance(value, tuple | list):
+            return table.get("list_separator", ", ").join(field(v) for v in value)
+        return str(value)
 
     def _(key: str, **fields: object) -> str:
+        if isinstance(key, Message):
+            return field(key)
         text = table.get(key) or MESSAGES["zh"].get(key) or key
         return text.format(**fields) if fields else text
 

@@ -48,6 +48,7 @@ from typing import Any
 import holidays
 
 from redres.errors import RedresError
+from redres.messages import Message
 
 __all__ = [
     "HolidayCalendar",
@@ -254,15 +255,10 @@ class HolidayCalendar:
         day = _as_date(day)
         found: list[str] = []
         if not self.is_official(day.year):
-            found.append(
-                f"no official holiday schedule is loaded for {day.year} (it may not be "
-                "published yet); public holidays are computed from the statutory holidays "
-                "and adjusted working days are unknown"
-            )
+            found.append(Message("no_official_holidays", year=day.year))
         if day.month == 12 and day.day >= 25 and not self.is_official(day.year + 1):
             found.append(
-                f"no official holiday schedule is loaded for {day.year + 1}; its New Year "
-                f"rest period may begin in late December {day.year}"
+                Message("no_official_holidays_next", year=day.year, next_year=day.year + 1)
             )
         return found
 

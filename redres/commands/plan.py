@@ -11,6 +11,7 @@ from unicodedata import east_asian_width
 
 import typer
 
+from redres.api.i18n import translator
 from redres.catalog.enums import TravelMode
 from redres.catalog.errors import Conflict
 from redres.catalog.holidays_cn import calendar_with_dir
@@ -127,7 +128,11 @@ def plan_command(
     else:
         _print_table(itinerary)
     if out is not None:
-        text = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
+        text = (
+            render_handout(itinerary, translate=translator("zh"))
+            if fmt == "html"
+            else export(itinerary, fmt)
+        )
         out.write_text(text, encoding="utf-8", newline="")
         typer.echo(f"wrote {out}", err=True)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from redres.catalog.hours import HolidayLookup, Interval
+from redres.messages import Message
 from redres.routes.model import (
     DEFAULT_WINDOW,
     Candidate,
@@ -138,7 +139,9 @@ def _time_day(
         tau = metres = 0.0
         geometry: tuple[tuple[float, float], ...] = ()
         if c.point is None:
-            found.append(Violation(c.slug, day, "no_location", f"{c.name}: no location recorded"))
+            found.append(
+                Violation(c.slug, day, "no_location", Message("v_no_location", name=c.name))
+            )
         elif here is not None and here in index:
             a, b = index[here], index[pos]
             tau, metres, geometry = (
@@ -167,7 +170,7 @@ def _time_day(
         ):
             lunch_at, begin = c.slug, max(begin, float(lunch.end))
         t = begin + visit
-        warnings = () if c.hours else (f"opening hours not recorded; assumed {ASSUMED_HOURS}",)
+        warnings = () if c.hours else (Message("hours_assumed", hours=str(ASSUMED_HOURS), note=""),)
         out.append(
             Stop(
                 c.id,
@@ -193,7 +196,7 @@ def _time_day(
                 last,
                 day,
                 "over_window",
-                f"day {day} ends at {hhmm(t)}, after the window's {hhmm(window.end)}",
+                Message("v_over_window", day=day, end=hhmm(t), window_end=hhmm(window.end)),
             )
         )
     meal = (
@@ -219,7 +222,7 @@ def _visit_start(
 ) -> float:
     hours = c.hours.intervals(date, calendar) if c.hours else [ASSUMED_HOURS]
     if not hours:
-        found.append(Violation(c.slug, day, "closed", f"{c.name} is closed on {date} ({date:%a})"))
+        found.append(Violation(c.slug, day, "closed", Message("v_closed", name=c.name, date=date)))
         return arrive
     for opening, closing in hours:
         last_entry = closing - c.last_entry_minutes
@@ -231,7 +234,7 @@ def _visit_start(
                         c.slug,
                         day,
                         "past_closing",
-                        f"{c.name}: the visit would run past closing at {hhmm(closing)}",
+                        Message("v_past_closing", name=c.name, closing=hhmm(closing)),
                     )
                 )
             return begin
@@ -241,7 +244,7 @@ def _visit_start(
             c.slug,
             day,
             "after_last_entry",
-            f"{c.name}: arrives {hhmm(arrive)}, after last entry at {hhmm(last)}",
+            Message("v_after_last_entry", name=c.name, arrive=hhmm(arrive), last_entry=hhmm(last)),
         )
     )
     return arrive

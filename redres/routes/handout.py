@@ -7,7 +7,7 @@ room never imports `redres.maps`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import Environment, select_autoescape
 
@@ -31,7 +31,7 @@ TEMPLATE = """<!doctype html>
 </head>
 <body>
 <h1>{{ title }}</h1>
-{% if itinerary.warnings %}<ul class="warn">{% for w in itinerary.warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
+{% if itinerary.warnings %}<ul class="warn">{% for w in itinerary.warnings %}<li>{{ say(w) }}</li>{% endfor %}</ul>{% endif %}
 <div class="map" id="map">{% if map_url %}<img src="{{ map_url }}" alt="route map" style="width:100%">{% endif %}</div>
 {% for day in itinerary.days %}
 <section class="day">
@@ -42,7 +42,7 @@ TEMPLATE = """<!doctype html>
 {% for stop in day.stops %}
 <tr><td>{{ loop.index }}</td><td>{{ hhmm(stop.arrive) }}</td><td>{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}</td>
 <td><strong>{{ stop.name }}</strong>{% if stop.name_en %}<br>{{ stop.name_en }}{% endif %}{% if stop.address %}<br>{{ stop.address }}{% endif %}
-{% for w in stop.warnings %}<div class="warn">{{ w }}</div>{% endfor %}</td>
+{% for w in stop.warnings %}<div class="warn">{{ say(w) }}</div>{% endfor %}</td>
 <td>{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
 </table>
@@ -55,7 +55,7 @@ TEMPLATE = """<!doctype html>
 {% endfor %}
 {% if itinerary.omitted %}
 <h2>未安排的地点</h2>
-<ul>{% for o in itinerary.omitted %}<li>{{ o.name }}（{{ o.reason }}）：{{ o.detail }}</li>{% endfor %}</ul>
+<ul>{% for o in itinerary.omitted %}<li>{{ o.name }}（{{ reason(o.reason) }}）：{{ say(o.detail) }}</li>{% endfor %}</ul>
 {% endif %}
 </body>
 </html>
@@ -70,9 +70,14 @@ def render_handout(
     title: str = "",
     map_url: str | None = None,
     lessons: Mapping[str, Sequence[str]] | None = None,
+    translate: Callable[..., str] | None = None,
 ) -> str:
     """The handout as one HTML page; `map_url` fills the map slot when the maps room gives one,
-    and `lessons` (site slug -> lines) is the course plan: the lesson to give at each stop."""
+    and `lessons` (site slug -> lines) is the course plan: the lesson to give at each stop.
+
+    `translate` is the pages' `_` (Chinese, like the handout's own text): it turns warnings,
+    details and reason codes into the reader's language; without it they stay English codes.
+    """
     legs_to: dict[object, dict[str, str]] = {}
     for day in itinerary.days:
         legs_to[day.date] = {
@@ -89,4 +94,6 @@ def render_handout(
         legs_to=legs_to,
         places=places,
         lessons=lessons or {},
+        say=translate or str,
+        reason=(lambda code: translate(f"reason_{code}")) if translate else str,
     )

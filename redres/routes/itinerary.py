@@ -12,6 +12,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from redres.catalog.hours import HolidayLookup
+from redres.messages import Message
 from redres.routes.model import (
     Candidate,
     DayPlan,
@@ -86,9 +87,7 @@ def build_itinerary(
         warnings += getattr(calendar, "warnings_for", lambda _d: [])(date)
         name = getattr(calendar, "holiday_name", lambda _d: None)(date)
         if name:
-            warnings.append(
-                f"{date} is a public holiday ({name}): holiday hours apply, expect crowds"
-            )
+            warnings.append(Message("public_holiday", date=date, name=name))
     return Itinerary(
         days=tuple(days),
         omitted=tuple(sorted(omitted, key=lambda o: (o.reason, o.slug))),
@@ -100,24 +99,19 @@ def build_itinerary(
 def _stop_warnings(
     c: Candidate, date: dt.date, arrive: float, latest: float, today: dt.date, tight: float
 ) -> list[str]:
-    out = []
+    out: list[str] = []
     if c.reservation == "required":
         by = date - dt.timedelta(days=c.reservation_days)
-        out.append(f"reservation required {c.reservation_days} day(s) ahead: book by {by}")
+        out.append(Message("reservation_required", days=c.reservation_days, by=by))
     elif c.reservation == "recommended":
-        out.append("reservation recommended for groups")
+        out.append(Message("reservation_recommended"))
     if c.hours is None:
-        note = f" (note: {c.hours_note})" if c.hours_note else ""
-        out.append(
-            f"opening hours not recorded; assumed {ASSUMED_HOURS}, confirm with the site{note}"
-        )
+        note = Message("hours_assumed.note", note=c.hours_note) if c.hours_note else ""
+        out.append(Message("hours_assumed", hours=str(ASSUMED_HOURS), note=note))
     if latest - arrive < tight:
-        out.append(
-            f"tight connection: arrives {hhmm(arrive)}, and the visit must start by "
-            f"{hhmm(latest)} (closing, last entry, lunch or the day's end)"
-        )
+        out.append(Message("tight_connection", arrive=hhmm(arrive), latest=hhmm(latest)))
     if c.visit_minutes_assumed:
-        out.append(f"visit length not recorded; {c.visit_minutes} minutes assumed")
+        out.append(Message("visit_assumed", minutes=c.visit_minutes))
     return out
 
 
@@ -176,16 +170,11 @@ def _not_chosen(
         return Omission(c.id, c.slug, c.name, "no_time", detail, cause)
 
     if dropped == "lunch":
-        return out("did not fit around the lunch break", "lunch")
+        return out(Message("lunch_conflict"), "lunch")
     alone = [d for d in range(data.num_days) if schedule(data, d, [i]) is not None]
     if not alone:
-        return out("cannot be reached, visited and left within the day window from the start point")
+        return out(Message("unreachable"))
     limit = prepared.request.max_stops
     if limit is not None and all(len(clocks[d].visits) >= limit for d in alone):
-        return out(
-            f"the day(s) it could fit already have the maximum of {limit} stops", "max_stops"
-        )
-    return out(
-        f"not enough time: higher-scoring stops filled the day (score {c.score:g}, "
-        f"{c.visit_minutes} min visit)"
-    )
+        return out(Message("max_stops", limit=limit), "max_stops")
+    return out(Message("no_time", score=f"{c.score:g}", minutes=c.visit_minutes))

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from redres.catalog.hours import HolidayLookup
 from redres.geo import LonLat
+from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.graph import site_graph
 from redres.routes.model import Candidate, Itinerary, Omission, Place, PlanRequest
@@ -111,7 +112,7 @@ def prepare(
     by_slug = {c.slug: c for c in candidates}
     unknown = [s for s in (*request.must, *request.exclude) if s not in by_slug]
     if unknown:
-        msg = f"unknown site {unknown[0]!r} in must/exclude"
+        msg = Message("e_unknown_site", slug=unknown[0])
         raise InvalidPlanRequest(msg)
     start = _place(request.start, by_slug, "start")
     end = start if request.end is None else _place(request.end, by_slug, "end")
@@ -122,7 +123,7 @@ def prepare(
         found = _filter(c, request, calendar=calendar, today=today)
         if isinstance(found, Omission):
             if c.slug in request.must:
-                msg = f"must-visit site {c.slug!r} cannot be visited: {found.detail}"
+                msg = Message("e_must_unplaceable", slug=c.slug, detail=found.detail)
                 raise InvalidPlanRequest(msg)
             omitted.append(found)
         else:
@@ -142,18 +143,14 @@ def _filter(
         return Omission(c.id, c.slug, c.name, reason, detail, cause)  # type: ignore[arg-type]
 
     if c.slug in request.exclude:
-        return out("excluded", "excluded by the request")
+        return out("excluded", Message("excluded"))
     if c.point is None:
-        return out(
-            "no_time", "no location is recorded, so travel to it cannot be timed", "no_location"
-        )
+        return out("no_time", Message("no_location"), "no_location")
     if c.score <= 0 and c.slug not in request.must:
         themes = ", ".join(sorted(request.themes))
-        return out("low_relevance", f"not tagged with any requested theme ({themes})")
+        return out("low_relevance", Message("low_relevance", themes=themes))
     if c.capacity is not None and c.capacity < request.group_size:
-        return out(
-            "capacity", f"takes groups of up to {c.capacity}; the group is {request.group_size}"
-        )
+        return out("capacity", Message("capacity", capacity=c.capacity, group=request.group_size))
     found = day_windows(c, request, calendar=calendar, today=today)
     if found.reason is not None:
         return out(found.reason, found.detail, found.cause)
@@ -165,10 +162,10 @@ def _place(ref: Place | str | None, by_slug: dict[str, Candidate], role: str) ->
         return ref
     site = by_slug.get(ref)
     if site is None:
-        msg = f"unknown {role} site {ref!r}"
+        msg = Message("e_unknown_place", role=Message(f"role_{role}"), slug=ref)
         raise InvalidPlanRequest(msg)
     if site.lon is None or site.lat is None:
-        msg = f"{role} site {ref!r} has no recorded location"
+        msg = Message("e_place_unlocated", role=Message(f"role_{role}"), slug=ref)
         raise InvalidPlanRequest(msg)
     return Place(site.lon, site.lat, site.name, site.slug)
 
@@ -232,7 +229,7 @@ def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock]
         if data.mandatory[i] and i not in solution.visited
     ]
     if missing:
-        msg = f"the must-visit sites {missing!r} do not fit together in the plan's days"
+        msg = Message("e_must_together", slugs=tuple(missing))
         raise InvalidPlanRequest(msg)
     clocks: list[DayClock] = []
     dropped: dict[int, str] = {}
@@ -244,7 +241,7 @@ def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock]
                 break
             optional = [i for i in stops if not data.mandatory[i]]
             if not optional:
-                msg = "the must-visit sites do not fit around the lunch break"
+                msg = Message("e_must_lunch")
                 raise InvalidPlanRequest(msg)
             worst = min(optional, key=lambda i: (data.scores[i], i))
             cause = "lunch" if schedule(data, day, stops) is not None else "solver"

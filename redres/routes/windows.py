@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from redres.catalog.hours import HolidayLookup, Interval
+from redres.messages import Message
 from redres.routes.model import Candidate, PlanRequest, Reason
 
 ASSUMED_HOURS = Interval(9 * 60, 17 * 60)
@@ -61,7 +62,7 @@ def day_windows(
     for day in request.dates():
         if candidate.hours is None:
             if request.unknown_hours == "omit":
-                return _none(request, "closed", "opening hours are not recorded", "unknown_hours")
+                return _none(request, "closed", Message("unknown_hours"), "unknown_hours")
             hours = [ASSUMED_HOURS]
         else:
             hours = candidate.hours.intervals(day, calendar)
@@ -78,25 +79,26 @@ def day_windows(
         return DayWindows(tuple(per_day))
     if unbookable:
         need = candidate.reservation_days
-        return _none(
-            request,
-            "reservation",
-            f"groups must book {need} day(s) ahead; too late to book for {unbookable[0]}",
-        )
+        return _none(request, "reservation", Message("book_ahead", days=need, date=unbookable[0]))
     if len(closed_days) == request.days:
-        when = ", ".join(f"{d.isoformat()} ({d:%a})" for d in closed_days)
-        return _none(request, "closed", f"closed on {when}")
+        return _none(request, "closed", Message("closed_on", dates=tuple(closed_days)))
     open_text = _describe(candidate, request, calendar)
+    lunch = Message("outside_window.lunch", lunch=str(request.lunch)) if request.lunch else ""
+    last_entry = (
+        Message("outside_window.last_entry", minutes=candidate.last_entry_minutes)
+        if candidate.last_entry_minutes
+        else ""
+    )
     return _none(
         request,
         "outside_window",
-        f"open {open_text}, which leaves no {candidate.visit_minutes}-minute visit "
-        f"inside the day window {request.window}"
-        + (f" around lunch {request.lunch}" if request.lunch else "")
-        + (
-            f" with last entry {candidate.last_entry_minutes} min before closing"
-            if candidate.last_entry_minutes
-            else ""
+        Message(
+            "outside_window",
+            hours=open_text,
+            minutes=candidate.visit_minutes,
+            window=str(request.window),
+            lunch=lunch,
+            last_entry=last_entry,
         ),
     )
 
@@ -120,7 +122,7 @@ def _starts(hours: list[Interval], c: Candidate, request: PlanRequest) -> tuple[
 
 def _describe(c: Candidate, request: PlanRequest, calendar: HolidayLookup) -> str:
     if c.hours is None:
-        return f"{ASSUMED_HOURS} (assumed)"
+        return Message("assumed_hours", hours=str(ASSUMED_HOURS))
     spans = {",".join(str(i) for i in c.hours.intervals(day, calendar)) for day in request.dates()}
     return " / ".join(sorted(s for s in spans if s))
 

@@ -134,8 +134,28 @@ def test_routes_pages(demo: TestClient) -> None:
 def test_every_page_text_exists_in_both_languages() -> None:
     from redres.api.i18n import MESSAGES
 
-    assert set(MESSAGES["zh"]) == set(MESSAGES["en"])
+    def page_text(lang: str) -> set[str]:
+        return {k for k in MESSAGES[lang] if not k.startswith("msg.")}
+
+    assert page_text("zh") == page_text("en")
     assert all(MESSAGES["en"].values())
+
+
+def test_every_planner_sentence_has_a_chinese_translation_with_the_same_fields() -> None:
+    """English sentences live in `redres.messages`; Chinese ones in zh.json as `msg.<key>`."""
+    import string
+
+    from redres.api.i18n import MESSAGES
+    from redres.messages import ENGLISH
+
+    zh = {k.removeprefix("msg."): v for k, v in MESSAGES["zh"].items() if k.startswith("msg.")}
+    assert set(zh) == set(ENGLISH)
+
+    def fields(template: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    for key, english in ENGLISH.items():
+        assert fields(zh[key]) == fields(english), key
 
 
 def test_the_search_form_as_browsers_send_it(demo: TestClient) -> None:

@@ -35,7 +35,20 @@ def test_form_and_plan_with_reasons(demo: TestClient) -> None:
     assert "/sites/" in html
     row = next(r for r in html.split("<tr>") if "八七会议会址" in r)
     assert "当日闭馆" in row  # closed on Mondays, and the page says why it was left out
+    assert "2025-06-09（周一） 闭馆" in row  # the detail in Chinese too, not "closed on"
+    assert "closed on" not in html
     assert 'src="/maps/plan.html?' in html
+
+
+def test_plan_details_and_warnings_follow_the_page_language(demo: TestClient) -> None:
+    english = demo.get(PLAN + "&lang=en").text
+    omitted = english.split('id="omitted"')[1]
+    row = next(r for r in omitted.split("<tr>") if "august-7-conference-site" in r)
+    assert "closed on 2025-06-09 (Mon)" in row
+    assert "闭馆" not in row
+    chinese = demo.get(PLAN + "&lang=zh").text
+    for english_only in ("tight connection", "reservation required", "not recorded", "assumed"):
+        assert english_only not in chinese
 
 
 def test_removing_a_stop_replans_without_it(demo: TestClient) -> None:
@@ -63,6 +76,7 @@ def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
     )
     assert r.status_code == 200
     assert 'role="alert"' in r.text
+    assert "在 2025-06-09（周一） 闭馆" in r.text
     fine = demo.get(
         "/plan/check", params={"date": "2025-06-10", "stops": "august-7-conference-site"}
     )

@@ -34,6 +34,7 @@ from redres.catalog.route_store import get_route, list_routes, route_stops, them
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.messages import Message
 from redres.routes.candidates import schedule_stored_route
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -293,4 +294,6 @@ def error_messages(exc: Exception) -> list[str]:
     """What a form shows for a failed write: one line per invalid field, or the error itself."""
     if isinstance(exc, ValidationError):
         return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if exc.args and isinstance(exc.args[0], Message):
+        return [exc.args[0]]  # translated by the page
     return [str(exc)]

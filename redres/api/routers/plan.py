@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redres.api.deps import SessionDep, VisibleDep
+from redres.api.i18n import translator
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import Interval
 from redres.routes.candidates import plan_catalog, stops_from_slugs
@@ -171,7 +172,11 @@ def check_stops(
 def _answer(itinerary: Itinerary, fmt: str, *, extra: dict[str, Any]) -> dict[str, Any] | Response:
     if fmt == "json":
         return itinerary.to_dict() | extra
-    body = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
+    body = (
+        render_handout(itinerary, translate=translator("zh"))
+        if fmt == "html"
+        else export(itinerary, fmt)
+    )
     return Response(body, media_type=MEDIA_TYPES[fmt])
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from redres.api.deps import SessionDep, VisibleDep
+from redres.api.i18n import translator
 from redres.api.routers.pages import error_messages, render
 from redres.api.routers.plan import PlanIn
 from redres.api.session import check_csrf, csrf_token, session_user
@@ -113,7 +114,11 @@ def plan_export(request: Request, fmt: str, session: SessionDep, visible: Visibl
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
-    body = render_handout(itinerary) if fmt == "html" else export(itinerary, fmt)
+    body = (
+        render_handout(itinerary, translate=translator("zh"))
+        if fmt == "html"
+        else export(itinerary, fmt)
+    )
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],

@@ -1,0 +1,118 @@
+"""Sentences for people (warnings, reasons, violations) as a key and fields, so pages can translate.
+
+A `Message` *is* its English sentence (a `str`), which is what the JSON contract, the CLI and the
+logs show, and it also carries `key` and `fields`: a page in another language looks the key up
+in its own catalogue and formats the fields its way (dates, nested messages). The domain stays
+free of locales; the English text lives here, once, next to the code that says it.
+
+>>> m = Message("capacity", capacity=30, group=40)
+>>> str(m), m.key, m.fields["group"]
+('takes groups of up to 30; the group is 40', 'capacity', 40)
+>>> Message("closed_on", dates=(dt.date(2026, 12, 1),))
+'closed on 2026-12-01 (Tue)'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+ENGLISH: dict[str, str] = {
+    # why a candidate was left out of a plan
+    "excluded": "excluded by the request",
+    "no_location": "no location is recorded, so travel to it cannot be timed",
+    "low_relevance": "not tagged with any requested theme ({themes})",
+    "capacity": "takes groups of up to {capacity}; the group is {group}",
+    "unknown_hours": "opening hours are not recorded",
+    "book_ahead": "groups must book {days} day(s) ahead; too late to book for {date}",
+    "closed_on": "closed on {dates}",
+    "outside_window": (
+        "open {hours}, which leaves no {minutes}-minute visit inside the day window "
+        "{window}{lunch}{last_entry}"
+    ),
+    "outside_window.lunch": " around lunch {lunch}",
+    "outside_window.last_entry": " with last entry {minutes} min before closing",
+    "assumed_hours": "{hours} (assumed)",
+    "lunch_conflict": "did not fit around the lunch break",
+    "unreachable": (
+        "cannot be reached, visited and left within the day window from the start point"
+    ),
+    "max_stops": "the day(s) it could fit already have the maximum of {limit} stops",
+    "no_time": "not enough time: higher-scoring stops filled the day (score {score}, {minutes} min visit)",
+    # warnings on a plan or a stop
+    "public_holiday": "{date} is a public holiday ({name}): holiday hours apply, expect crowds",
+    "reservation_required": "reservation required {days} day(s) ahead: book by {by}",
+    "reservation_recommended": "reservation recommended for groups",
+    "hours_assumed": "opening hours not recorded; assumed {hours}, confirm with the site{note}",
+    "hours_assumed.note": " (note: {note})",
+    "tight_connection": (
+        "tight connection: arrives {arrive}, and the visit must start by {latest} "
+        "(closing, last entry, lunch or the day's end)"
+    ),
+    "visit_assumed": "visit length not recorded; {minutes} minutes assumed",
+    "no_official_holidays": (
+        "no official holiday schedule is loaded for {year} (it may not be published yet); "
+        "public holidays are computed from the statutory holidays and adjusted working days "
+        "are unknown"
+    ),
+    "no_official_holidays_next": (
+        "no official holiday schedule is loaded for {next_year}; its New Year rest period "
+        "may begin in late December {year}"
+    ),
+    # plan requests that cannot be planned
+    "role_start": "start",
+    "role_end": "end",
+    "e_unknown_site": "unknown site '{slug}' in must/exclude",
+    "e_must_unplaceable": "must-visit site '{slug}' cannot be visited: {detail}",
+    "e_unknown_place": "unknown {role} site '{slug}'",
+    "e_place_unlocated": "{role} site '{slug}' has no recorded location",
+    "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
+    "e_must_lunch": "the must-visit sites do not fit around the lunch break",
+    # violations of a curated route on a date
+    "v_no_location": "{name}: no location recorded",
+    "v_closed": "{name} is closed on {date}",
+    "v_past_closing": "{name}: the visit would run past closing at {closing}",
+    "v_after_last_entry": "{name}: arrives {arrive}, after last entry at {last_entry}",
+    "v_over_window": "day {day} ends at {end}, after the window's {window_end}",
+}
+
+Field = Any
+Formatter = Callable[[Field], str]
+
+
+class Message(str):
+    """An English sentence that remembers its key and fields (see the module docstring)."""
+
+    key: str
+    fields: Mapping[str, Field]
+
+    def __new__(cls, key: str, **fields: Field) -> Message:
+        text = ENGLISH[key].format(**{k: english_field(v) for k, v in fields.items()})
+        self = super().__new__(cls, text)
+        self.key = key
+        self.fields = fields
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.key, dict(self.fields)))
+
+    def render(self, templates: Mapping[str, str], field: Formatter) -> str:
+        """The sentence from `templates` (falling back to English), fields formatted by `field`."""
+        template = templates.get(self.key)
+        if template is None:
+            return str(self)
+        return template.format(**{k: field(v) for k, v in self.fields.items()})
+
+
+def _rebuild(key: str, fields: dict[str, Field]) -> Message:
+    return Message(key, **fields)
+
+
+def english_field(value: Field) -> str:
+    """A field as the English sentence shows it: dates with their weekday, lists with commas."""
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()} ({value:%a})"
+    if isinstance(value, tuple | list):
+        return ", ".join(english_field(v) for v in value)
+    return str(value)
