@@ -16,6 +16,7 @@ from numba import njit
 
 from redres.routes.solver.arrays import to_arrays
 from redres.routes.solver.operators import (
+    cross,
     perturb,
     repair,
     replace,
@@ -58,6 +59,8 @@ def run(
     restart: int = 150,
     frac: float = 0.5,
     shake: int = 3,
+    split: bool = True,
+    use_cross: bool = True,
 ) -> SearchResult:
     """Construct, then iterate until a limit is hit; return the best routes.
 
@@ -83,6 +86,11 @@ def run(
     restart, shake
         Every `restart` iterations without a new best the search goes back to the best; every
         `shake`-th such time it first removes half of its stops and rebuilds with noise.
+    split
+        A perturbation that cuts a segment from every day shares the k stops among the days
+        instead of taking k from each (with 3-4 days that was close to a restart).
+    use_cross
+        After tightening, try 2-opt* (swap the tails of two days) on the days that changed.
 
     The defaults were chosen on the TOPTW benchmark (``bench/ROUTES.md``).
     """
@@ -95,7 +103,6 @@ def run(
     construct(p, *cur, symmetric)
     best = State(*(a.copy() for a in cur))
     stats = np.zeros(3)  # since-improve counter, best score, best travel
-    knobs = (use_replace, kmax, restart, frac, shake)
     done, chunk = 0, 1
     limit = max_iterations if max_iterations is not None else 1 << 62
     stall = max_no_improve if max_no_improve is not None else 1 << 62
@@ -105,7 +112,10 @@ def run(
             break
         size = min(chunk, limit - done)
         tick = time.perf_counter()
-        iterate(p, *cur, *best, stats, size, accept, symmetric, *knobs)
+        iterate(
+            p, *cur, *best, stats, size, accept, symmetric,
+            use_replace, kmax, restart, frac, shake, split, use_cross,
+        )  # fmt: skip
         took = time.perf_counter() - tick
         done += size
         # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
@@ -198,11 +208,12 @@ def iterate(
     route: Any, ln: Any, st: Any, la: Any, day_of: Any,
     b_route: Any, b_ln: Any, b_st: Any, b_la: Any, b_day_of: Any,
     stats: Any, count: int, accept: float, symmetric: bool, use_replace: bool, kmax: int,
-    restart: int, frac: float, shake: int,
+    restart: int, frac: float, shake: int, split: bool, use_cross: bool,
 ) -> None:  # fmt: skip
     """Run `count` iterations from the current solution, updating the best in place."""
     t_route, t_ln, t_st, t_la, t_day = route.copy(), ln.copy(), st.copy(), la.copy(), day_of.copy()
     blocked = np.zeros(len(day_of), dtype=np.bool_)
+    touched = np.zeros(len(ln), dtype=np.bool_)
     cur_m, cur_s, _ = evaluate(p, route, ln)
     best_m, best_s, best_t = evaluate(p, b_route, b_ln)
     for _ in range(count):
@@ -210,11 +221,22 @@ def iterate(
         blocked[:] = False
         routed = t_ln.sum()
         k = 1 + np.random.randint(max(1, min(int(routed * frac) + 1, kmax)))
-        perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k)
+        perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k, split)
         repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
-        for d in range(len(t_ln)):
-            if _changed(route, ln, t_route, t_ln, d):  # the others are tight already
+        days = len(t_ln)
+        for d in range(days):
+            touched[d] = _changed(route, ln, t_route, t_ln, d)
+            if touched[d]:  # the others are tight already
                 tighten(p, t_route, t_ln, t_st, t_la, d, symmetric)
+        if use_cross and days > 1:
+            for a in range(days):
+                for b in range(a + 1, days):
+                    if (touched[a] or touched[b]) and cross(
+                        p, t_route, t_ln, t_st, t_la, t_day, a, b
+                    ):
+                        tighten(p, t_route, t_ln, t_st, t_la, a, symmetric)
+                        tighten(p, t_route, t_ln, t_st, t_la, b, symmetric)
+                        touched[a] = touched[b] = True
         blocked[:] = False
         repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
         if use_replace and replace(p, t_route, t_ln, t_st, t_la, t_day, blocked):
@@ -234,7 +256,7 @@ def iterate(
             if shake > 0 and (stats[0] // restart) % shake == 0:
                 # Long stall: a big kick from the best (half its stops) before going on.
                 blocked[:] = False
-                perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2))
+                perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2), False)
                 repair(p, route, ln, st, la, day_of, blocked, 1.0)
                 blocked[:] = False
                 repair(p, route, ln, st, la, day_of, blocked, 0.0)
