@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
+from redres.catalog.detail import sources_for
 from redres.catalog.enums import Status
-from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import Site, Story, StorySite, pk, utcnow
+from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.models import (
+    Event,
+    Person,
+    Site,
+    Source,
+    Story,
+    StoryEvent,
+    StoryPerson,
+    StorySite,
+    pk,
+    utcnow,
+)
+from redres.catalog.paging import Page, is_slug, substring
 from redres.catalog.schemas import Slug
-from redres.catalog.sites import reindex_site
+from redres.catalog.sites import STAFF, reindex_site
 from redres.catalog.slugs import free_slug, slugify
+
+Audience = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+"""Who a story is written for (`general`, `students`, ...): a short lowercase word."""
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+"""A language tag such as `zh`, `en` or `zh-Hant`."""
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+SlugList = Annotated[list[Slug], Field(max_length=100)]
 
 
 class StoryIn(BaseModel):
@@ -31,23 +52,159 @@ class StoryIn(BaseModel):
     sites: list[Slug] = Field(default_factory=list, max_length=100)
 
 
+class StoryWrite(StoryIn):
+    """What the API also sets: a slug (on creation), audience, language, people and events.
+
+    `people` and `events` left out (None) keep the links the story has.
+    """
+
+    slug: Slug | None = None
+    audience: Audience = "general"
+    language: Language = "zh"
+    people: SlugList | None = None
+    events: SlugList | None = None
+
+
+class StoryPatch(BaseModel):
+    """A partial change of a story; `status` moves it between draft and published."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Title | None = None
+    title_en: Annotated[str, StringConstraints(max_length=300)] | None = None
+    summary: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    body: Annotated[str, StringConstraints(max_length=50_000)] | None = None
+    audience: Audience | None = None
+    language: Language | None = None
+    status: Literal[Status.draft, Status.published] | None = None
+    sites: SlugList | None = None
+    people: SlugList | None = None
+    events: SlugList | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """What a list read of stories asks for; links are slugs, `q` a substring."""
+
+    site: str | None = None
+    person: str | None = None
+    event: str | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    """A story with what it cites and what it is linked to, as the caller may see it."""
+
+    story: Story
+    sources: list[Source]
+    sites: list[Site]
+    people: list[Person]
+    events: list[Event]
+
+
 def list_stories(session: Session) -> list[Story]:
     """Every story, newest change first (an editor's view)."""
     return list(session.exec(select(Story).order_by(col(Story.updated_at).desc(), col(Story.id))))
 
 
-def get_story(session: Session, slug: str) -> Story:
-    """A story by slug.
+def find_stories(
+    session: Session, query: StoryFilter, *, visible: Collection[Status]
+) -> Page[Story]:
+    """Stories the caller may see, filtered and paged, titles in order, with the total.
+
+    A `site` filter only matches a site the caller may see, so it reveals no draft site.
+
+    Raises
+    ------
+    InvalidQuery
+        When `q` is too long or unusable.
+    """
+    stmt = select(Story).where(col(Story.status).in_(list(visible)))
+    if query.site is not None:
+        stmt = stmt.where(
+            col(Story.id).in_(
+                select(StorySite.story_id)
+                .join(Site, col(Site.id) == StorySite.site_id)
+                .where(Site.slug == _slug(query.site), col(Site.status).in_(list(visible)))
+            )
+        )
+    if query.person is not None:
+        stmt = stmt.where(
+            col(Story.id).in_(
+                select(StoryPerson.story_id)
+                .join(Person, col(Person.id) == StoryPerson.person_id)
+                .where(Person.slug == _slug(query.person))
+            )
+        )
+    if query.event is not None:
+        stmt = stmt.where(
+            col(Story.id).in_(
+                select(StoryEvent.story_id)
+                .join(Event, col(Event.id) == StoryEvent.event_id)
+                .where(Event.slug == _slug(query.event))
+            )
+        )
+    if query.q:
+        try:
+            stmt = stmt.where(substring(query.q, col(Story.title), col(Story.summary)))
+        except ValueError as exc:
+            raise InvalidQuery(str(exc)) from exc
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    items = session.exec(
+        stmt.order_by(col(Story.title), col(Story.id)).limit(query.limit).offset(query.offset)
+    )
+    return Page(total=total, items=list(items))
+
+
+def get_story(session: Session, slug: str, *, visible: Collection[Status] = STAFF) -> Story:
+    """A story by slug; drafts and archived stories are NotFound to those who may not see them.
 
     Raises
     ------
     NotFound
-        For an unknown slug.
+        For an unknown slug, or a story whose status is not in `visible`.
     """
-    story = session.exec(select(Story).where(Story.slug == slug)).first()
-    if story is None:
+    story = None
+    if is_slug(slug):
+        story = session.exec(select(Story).where(Story.slug == slug)).first()
+    if story is None or story.status not in visible:
         raise NotFound("story", slug)  # noqa: EM101 (an entity name)
     return story
+
+
+def story_detail(
+    session: Session, story: Story, *, visible: Collection[Status] = STAFF
+) -> StoryDetail:
+    """A story's sources, and its sites (only those `visible`), people and events."""
+    story_id = pk(story)
+    sites = session.exec(
+        select(Site)
+        .join(StorySite, col(StorySite.site_id) == Site.id)
+        .where(StorySite.story_id == story_id, col(Site.status).in_(list(visible)))
+        .order_by(col(Site.name), col(Site.id))
+    )
+    people = session.exec(
+        select(Person)
+        .join(StoryPerson, col(StoryPerson.person_id) == Person.id)
+        .where(StoryPerson.story_id == story_id)
+        .order_by(col(Person.id))
+    )
+    events = session.exec(
+        select(Event)
+        .join(StoryEvent, col(StoryEvent.event_id) == Event.id)
+        .where(StoryEvent.story_id == story_id)
+        .order_by(col(Event.date), col(Event.id))
+    )
+    return StoryDetail(
+        story=story,
+        sources=sources_for(session, "story", [story_id]).get(story_id, []),
+        sites=list(sites),
+        people=list(people),
+        events=list(events),
+    )
 
 
 def story_sites(session: Session, story: Story) -> list[str]:
@@ -62,29 +219,54 @@ def story_sites(session: Session, story: Story) -> list[str]:
     )
 
 
-def save_story(session: Session, data: StoryIn, *, actor: str, story: Story | None = None) -> Story:
-    """Create or update a story and its site links; audited, and the sites' search terms follow.
+def save_story(
+    session: Session,
+    data: StoryIn,
+    *,
+    actor: str,
+    story: Story | None = None,
+    action: str | None = None,
+) -> Story:
+    """Create or update a story and its links; audited, and the sites' search terms follow.
+
+    A plain `StoryIn` (the editor's form) leaves audience, language, people and events as
+    they are; a `StoryWrite` sets them too.
 
     Raises
     ------
     Conflict
-        When a site slug is unknown.
+        When a site, person or event slug is unknown, or a new story's slug is taken.
     """
     sites = _sites(session, data.sites)
+    people = _linked_ids(session, Person, getattr(data, "people", None))
+    events = _linked_ids(session, Event, getattr(data, "events", None))
     before = None if story is None else _state(session, story)
     old_sites = [] if story is None else _linked(session, story)
     if story is None:
+        wanted = getattr(data, "slug", None)
+        if wanted and session.exec(select(Story.id).where(Story.slug == wanted)).first():
+            msg = f"story slug {wanted!r} is already used"
+            raise Conflict(msg)
         story = Story(
-            slug=free_slug(session, Story.slug, slugify(data.title_en or data.title)),
+            slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
             title=data.title,
         )
-    for name in ("title", "title_en", "summary", "body", "status"):
+    names = ["title", "title_en", "summary", "body", "status"]
+    names += [n for n in ("audience", "language") if n in type(data).model_fields]
+    for name in names:
         setattr(story, name, getattr(data, name))
     story.updated_at = utcnow()
     session.add(story)
     session.flush()
-    session.exec(delete(StorySite).where(col(StorySite.story_id) == story.id))
-    session.add_all(StorySite(story_id=pk(story), site_id=pk(site)) for site in sites)
+    story_id = pk(story)
+    session.exec(delete(StorySite).where(col(StorySite.story_id) == story_id))
+    session.add_all(StorySite(story_id=story_id, site_id=pk(site)) for site in sites)
+    if people is not None:
+        session.exec(delete(StoryPerson).where(col(StoryPerson.story_id) == story_id))
+        session.add_all(StoryPerson(story_id=story_id, person_id=i) for i in people)
+    if events is not None:
+        session.exec(delete(StoryEvent).where(col(StoryEvent.story_id) == story_id))
+        session.add_all(StoryEvent(story_id=story_id, event_id=i) for i in events)
     session.flush()
     for site in {s.id: s for s in [*old_sites, *sites]}.values():
         reindex_site(session, site)  # story titles are searchable
@@ -93,8 +275,8 @@ def save_story(session: Session, data: StoryIn, *, actor: str, story: Story | No
         audit.record(
             session,
             entity="story",
-            entity_id=pk(story),
-            action="create" if before is None else "update",
+            entity_id=story_id,
+            action=action or ("create" if before is None else "update"),
             actor=actor,
             before=before,
             after=after,
@@ -102,11 +284,124 @@ def save_story(session: Session, data: StoryIn, *, actor: str, story: Story | No
     return story
 
 
+def update_story(session: Session, story: Story, patch: StoryPatch, *, actor: str) -> Story:
+    """Apply a partial change, then a status move if asked; each step audited.
+
+    Raises
+    ------
+    Conflict
+        When fields of an archived story are changed (restore it first), or a link is unknown.
+    """
+    fields = patch.model_dump(exclude_unset=True, exclude={"status"})
+    if fields:
+        if story.status == Status.archived:
+            msg = f"story {story.slug!r} is archived; restore it first (PATCH with status)"
+            raise Conflict(msg)
+        current = _current(session, story)
+        current.update({k: v for k, v in fields.items() if v is not None or k in _NULLABLE})
+        save_story(session, StoryWrite(**current), actor=actor, story=story)
+    if patch.status is not None:
+        set_story_status(session, story, patch.status, actor=actor)
+    return story
+
+
+def set_story_status(session: Session, story: Story, status: Status, *, actor: str) -> Story:
+    """Move a story through the workflow (draft -> published -> archived and back), audited.
+
+    Its sites are reindexed, since only published story titles are searchable.
+    """
+    if story.status == status:
+        return story
+    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
+    if story.status == Status.archived:
+        action = "restore"
+    before = _state(session, story)
+    story.status = status
+    story.updated_at = utcnow()
+    session.add(story)
+    session.flush()
+    for site in _linked(session, story):
+        reindex_site(session, site)
+    audit.record(
+        session,
+        entity="story",
+        entity_id=pk(story),
+        action=action,
+        actor=actor,
+        before=before,
+        after=_state(session, story),
+    )
+    return story
+
+
+def story_version_at(session: Session, story: Story, entry_id: int) -> dict[str, Any]:
+    """The story's recorded state right after audit entry `entry_id` (replayed from creation).
+
+    Raises
+    ------
+    NotFound
+        When the entry is not one of this story's.
+    """
+    state: dict[str, Any] = {}
+    for entry in audit.history(session, entity="story", entity_id=pk(story)):
+        state.update(entry.after or {})
+        if entry.id == entry_id:
+            return state
+    raise NotFound("history entry", entry_id)  # noqa: EM101 (an entity name)
+
+
+def restore_story_version(session: Session, story: Story, entry_id: int, *, actor: str) -> Story:
+    """Bring a story's fields and links back to an earlier version; its status stays as it is.
+
+    Audited as a `revert`, so a restore can itself be undone the same way. Links recorded
+    before people and events were audited are left as they are.
+
+    Raises
+    ------
+    NotFound
+        When the entry is not one of this story's.
+    Conflict
+        When a site, person or event of that version no longer exists (nothing is changed).
+    """
+    state = story_version_at(session, story, entry_id)
+    current = _current(session, story)
+    fields = {k: state[k] for k in current if k in state and k not in ("status", "slug")}
+    current.update(fields)
+    current["status"] = story.status
+    return save_story(session, StoryWrite(**current), actor=actor, story=story, action="revert")
+
+
+_NULLABLE = frozenset({"title_en", "summary"})
+
+
+def _current(session: Session, story: Story) -> dict[str, Any]:
+    state = _state(session, story)
+    return {k: state[k] for k in StoryWrite.model_fields if k in state}
+
+
+def _slug(value: str) -> str:
+    return value if is_slug(value) else ""
+
+
 def _sites(session: Session, slugs: Sequence[str]) -> list[Site]:
     found = {s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(list(slugs))))}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         msg = f"unknown site {missing[0]!r}"
+        raise Conflict(msg)
+    return [found[slug] for slug in dict.fromkeys(slugs)]
+
+
+def _linked_ids(
+    session: Session, model: type[Person] | type[Event], slugs: Sequence[str] | None
+) -> list[int] | None:
+    if slugs is None:
+        return None
+    rows = session.exec(select(model.slug, model.id).where(col(model.slug).in_(list(slugs))))
+    found = {slug: i for slug, i in rows if i is not None}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        msg = f"unknown {model.__name__.lower()} {missing[0]!r}"
         raise Conflict(msg)
     return [found[slug] for slug in dict.fromkeys(slugs)]
 
@@ -124,4 +419,20 @@ def _linked(session: Session, story: Story) -> list[Site]:
 def _state(session: Session, story: Story) -> dict[str, object]:
     state = audit.snapshot(story, exclude=frozenset({"created_at", "updated_at"}))
     state["sites"] = story_sites(session, story)
+    state["people"] = list(
+        session.exec(
+            select(Person.slug)
+            .join(StoryPerson, col(StoryPerson.person_id) == Person.id)
+            .where(StoryPerson.story_id == story.id)
+            .order_by(col(Person.slug))
+        )
+    )
+    state["events"] = list(
+        session.exec(
+            select(Event.slug)
+            .join(StoryEvent, col(StoryEvent.event_id) == Event.id)
+            .where(StoryEvent.story_id == story.id)
+            .order_by(col(Event.slug))
+        )
+    )
     return state

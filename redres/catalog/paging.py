@@ -1,0 +1,46 @@
+"""Shared pieces of the list reads of stories, people and events: pages with totals, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, func, or_
+
+from redres.catalog.schemas import SLUG_RE
+
+T = TypeVar("T")
+
+MAX_QUERY_LENGTH = 100
+"""Longest `q` a list read accepts; substring search is a scan, so keep it short."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list read, with how many records match in all."""
+
+    total: int
+    items: list[T]
+
+
+def is_slug(value: str) -> bool:
+    """Whether a path or filter value can be a slug at all (it can never match otherwise).
+
+    Checked before querying, so odd input (NUL bytes, huge strings) never reaches the database.
+    """
+    return len(value) <= 120 and SLUG_RE.fullmatch(value) is not None
+
+
+def substring(q: str, *columns: Any) -> ColumnElement[bool]:
+    """A case-insensitive substring match of `q` in any of `columns`, wildcards escaped.
+
+    Raises
+    ------
+    ValueError
+        When `q` is too long or holds a NUL character (which PostgreSQL cannot compare).
+    """
+    if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
+        msg = f"q must be at most {MAX_QUERY_LENGTH} characters without NUL"
+        raise ValueError(msg)
+    needle = q.lower()
+    return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
