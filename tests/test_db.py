@@ -58,3 +58,22 @@ def test_unsupported_urls_are_refused(url: str) -> None:
 
 def test_postgres_urls_get_our_driver() -> None:
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_migrations_build_exactly_the_models(engine: Engine) -> None:
+    """A model change without its migration (or the reverse) shows up here, on both engines."""
+    import warnings
+
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from redres.db import in_models
+
+    with engine.connect() as conn, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reflection does not know PostGIS's geometry type
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": in_models}
+        )
+        assert compare_metadata(context, SQLModel.metadata) == []
+

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import redres.catalog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from redres.db import in_models
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -22,21 +23,13 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _include_object(obj: object, name: str | None, kind: str, *_: object) -> bool:
-    """Leave the PostGIS point and its indexes, made by hand in migrations, out of autogenerate."""
-    return name not in _POSTGIS_ONLY
-
-
-_POSTGIS_ONLY = {"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_sys"}
-
-
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        include_object=_include_object,
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()
