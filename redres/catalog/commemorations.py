@@ -1,5 +1,5 @@
 """The commemoration calendar: anniversaries of the registry's events and people, and the
-statutory days of remembrance, each with the sites and routes worth featuring that day.
+statutory days of remembrance, each with the sites, stories and routes worth featuring that day.
 
 Anniversaries come from event dates; an event known only to the year or month still counts in
 the yearly list of round anniversaries (逢五逢十), without a day. Round: every 5th year; major:
@@ -11,12 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import holidays
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Status
-from redres.catalog.models import Event, EventSite, Person, Route, Site, SiteTheme, Theme
+from redres.catalog.models import (
+    Event,
+    EventSite,
+    Person,
+    Route,
+    Site,
+    SiteTheme,
+    Story,
+    StoryEvent,
+    StoryPerson,
+    StorySite,
+    Theme,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +86,15 @@ QINGMING_THEMES = ("martyrs",)
 
 @dataclass(frozen=True, slots=True)
 class Feature:
-    """A published site or route to feature on a day."""
+    """A published site, story or route to feature on a day.
+
+    A story has no page of its own: `site` is the published site whose page tells it.
+    """
 
     kind: str
     slug: str
     name: str
+    site: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +159,10 @@ def _event_anniversaries(session: Session, year: int) -> list[CalendarEntry]:
                 years=years,
                 round=years % 5 == 0,
                 major=years % 10 == 0,
-                features=_event_sites(session, event),
+                features=[
+                    *_event_sites(session, event),
+                    *_stories(session, StoryEvent.story_id, StoryEvent.event_id == event.id),
+                ],
             )
         )
     return out
@@ -166,6 +186,9 @@ def _person_anniversaries(session: Session, year: int) -> list[CalendarEntry]:
                         years=years,
                         round=True,
                         major=years % 10 == 0,
+                        features=_stories(
+                            session, StoryPerson.story_id, StoryPerson.person_id == person.id
+                        ),
                     )
                 )
     return out
@@ -188,6 +211,24 @@ def _event_sites(session: Session, event: Event) -> list[Feature]:
         .order_by(col(Site.name))
     ).all()
     return [Feature("site", s, n) for s, n in rows]
+
+
+def _stories(session: Session, story_id: Any, linked: Any, limit: int = 5) -> list[Feature]:
+    """Published stories selected by a link table (`story_id` column, `linked` condition),
+    each with the first published site that tells it (stories without one are left out)."""
+    ids = select(story_id).where(linked)
+    rows = session.exec(
+        select(Story.slug, Story.title, Site.slug)
+        .join(StorySite, col(StorySite.story_id) == Story.id)
+        .join(Site, col(Site.id) == StorySite.site_id)
+        .where(col(Story.id).in_(ids), Story.status == Status.published)
+        .where(Site.status == Status.published)
+        .order_by(col(Story.title), col(Site.slug))
+    ).all()
+    seen: dict[str, Feature] = {}
+    for slug, title, site in rows:
+        seen.setdefault(slug, Feature("story", slug, title, site))
+    return list(seen.values())[:limit]
 
 
 def _theme_features(session: Session, themes: tuple[str, ...], limit: int = 8) -> list[Feature]:

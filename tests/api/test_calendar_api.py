@@ -57,3 +57,19 @@ def test_ics_feed(client: TestClient) -> None:
 
 def test_year_is_validated(client: TestClient) -> None:
     assert client.get("/api/calendar", params={"year": 1800}).status_code == 422
+
+
+def test_anniversaries_feature_the_stories_told_at_published_sites(client: TestClient) -> None:
+    entries = client.get("/api/calendar", params={"year": 2027}).json()["entries"]
+    aug7 = next(e for e in entries if e["key"] == "event:august-7-conference")
+    stories = [f for f in aug7["features"] if f["kind"] == "story"]
+    assert stories
+    page = client.get("/calendar", params={"year": 2027}).text
+    story = stories[0]
+    assert f'href="/sites/{story["site"]}#story-{story["slug"]}"' in page
+    site_page = client.get(f"/sites/{story['site']}").text
+    assert f'id="story-{story["slug"]}"' in site_page
+    in_2026 = client.get("/api/calendar", params={"year": 2026}).json()["entries"]
+    people = [e for e in in_2026 if e["key"].startswith(("birth:", "death:")) and e["features"]]
+    assert people  # a person's round anniversary features the stories about them
+    assert all(f["kind"] == "story" and f["site"] for e in people for f in e["features"])

@@ -41,7 +41,10 @@ def _entry_dict(entry: CalendarEntry) -> dict[str, Any]:
         "years": entry.years,
         "round": entry.round,
         "major": entry.major,
-        "features": [{"kind": f.kind, "slug": f.slug, "name": f.name} for f in entry.features],
+        "features": [
+            {"kind": f.kind, "slug": f.slug, "name": f.name} | ({"site": f.site} if f.site else {})
+            for f in entry.features
+        ],
     }
 
 
