@@ -68,6 +68,9 @@ class Site(SQLModel, table=True):
     designations: list[str] = _json_list()
     district: str | None = Field(default=None, max_length=100, index=True)
     address: str | None = Field(default=None, max_length=300)
+    summary: str | None = Field(default=None, max_length=2000)
+    """A short description of the site (简介), plain text."""
+    summary_en: str | None = Field(default=None, max_length=2000)
     lon: float | None = None
     lat: float | None = None
     footprint: str | None = None  # GeoJSON geometry text (boundary or protection zone)
@@ -223,7 +226,9 @@ class Route(SQLModel, table=True):
     days: int = 1
     mode: TravelMode = _enum(default=TravelMode.walk)
     status: Status = _enum(default=Status.draft, index=True)
-    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    share_token: str | None = Field(default=None, max_length=64, unique=True)
+    """Anyone holding this unguessable token may read the route (a link a teacher sends)."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -24,6 +24,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+SUMMARY_MAX_LENGTH = 2000
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SUMMARY_MAX_LENGTH)]
 Slug = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=SLUG_RE.pattern, max_length=120)
 ]
@@ -46,6 +48,8 @@ class SiteFields(BaseModel):
     designations: list[ShortText] | None = Field(default=None, max_length=50)
     district: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     address: ShortText | None = None
+    summary: Summary | None = None
+    summary_en: Summary | None = None
     footprint: dict[str, Any] | None = None
     opening_hours: Annotated[str, StringConstraints(max_length=500)] | None = None
     hours_note: LongText | None = None
