@@ -11,13 +11,13 @@ from sqlmodel import Session
 
 from redres.api.session import session_user
 from redres.catalog.accounts import AuthenticationError, user_for_token
-from redres.catalog.enums import Role, Status
+from redres.catalog.enums import STAFF_ROLES, Status
 from redres.catalog.models import User
+from redres.catalog.route_access import Reader
 from redres.catalog.sites import PUBLIC, STAFF
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
 
-STAFF_ROLES = frozenset({Role.editor, Role.admin})
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -75,8 +75,24 @@ def require_editor(user: UserDep) -> User:
     return user
 
 
+def require_member(user: UserDep) -> User:
+    """Any signed-in account (teachers save and share their own routes): 401 when anonymous."""
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+def route_reader(user: UserDep) -> Reader:
+    """The caller as a route reader: owners see their own drafts, staff see everything."""
+    return Reader.of(user)
+
+
 VisibleDep = Annotated[frozenset[Status], Depends(visible_statuses)]
 EditorDep = Annotated[User, Depends(require_editor)]
+MemberDep = Annotated[User, Depends(require_member)]
+ReaderDep = Annotated[Reader, Depends(route_reader)]
 
 
 class SignInRequired(Exception):

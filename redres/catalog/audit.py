@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, select
 
+from redres.catalog.errors import NotFound
 from redres.catalog.models import AuditLog
 
 SYSTEM_ACTOR = "system"
@@ -54,6 +55,24 @@ def history(session: Session, *, entity: str, entity_id: int) -> list[AuditLog]:
         .order_by(col(AuditLog.at), col(AuditLog.id))
     )
     return list(session.exec(stmt))
+
+
+def state_after(session: Session, *, entity: str, entity_id: int, entry_id: int) -> dict[str, Any]:
+    """A record's recorded state right after audit entry `entry_id`, replayed from its first entry.
+
+    Entries keep only the fields that changed, so the state is the sum of every `after` so far.
+
+    Raises
+    ------
+    NotFound
+        When the entry is not one of this record's.
+    """
+    state: dict[str, Any] = {}
+    for entry in history(session, entity=entity, entity_id=entity_id):
+        state.update(entry.after or {})
+        if entry.id == entry_id:
+            return state
+    raise NotFound("history entry", entry_id)  # noqa: EM101 (an entity name)
 
 
 def _jsonable(value: Any) -> Any:

@@ -76,6 +76,10 @@ class Role(StrEnum):
     teacher = "teacher"
 
 
+STAFF_ROLES = frozenset({Role.editor, Role.admin})
+"""Roles that manage the registry: they see drafts and archives, and publish."""
+
+
 class TravelMode(StrEnum):
     """How a group moves between stops."""
 

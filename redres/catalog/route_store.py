@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from redres.catalog import audit
 from redres.catalog.enums import RouteKind, Status, TravelMode
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
 from redres.catalog.sites import PUBLIC
+from redres.catalog.slugs import free_slug, slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,38 +58,60 @@ class ThemeCount:
     sites: int
 
 
-def list_routes(session: Session, *, visible: Collection[Status] = PUBLIC) -> list[RouteSummary]:
-    """Every route the caller may see, by name."""
+def list_routes(
+    session: Session,
+    *,
+    visible: Collection[Status] = PUBLIC,
+    owner_id: int | None = None,
+    mine: bool = False,
+) -> list[RouteSummary]:
+    """Every route the caller may see (statuses in `visible`, plus their own), by name.
+
+    With `mine`, only the routes owned by `owner_id`, whatever their status.
+    """
     counts = dict(
         session.exec(
             select(RouteStop.route_id, func.count()).group_by(col(RouteStop.route_id))
         ).all()
     )
     themes = {t.id: t.slug for t in session.exec(select(Theme))}
-    routes = session.exec(
-        select(Route).where(col(Route.status).in_(list(visible))).order_by(col(Route.name))
-    )
+    owned = col(Route.owner_id) == owner_id
+    where = owned if mine else _seen(visible, owner_id)
+    routes = session.exec(select(Route).where(where).order_by(col(Route.name), col(Route.id)))
     return [
         RouteSummary(r, themes.get(r.theme_id) if r.theme_id else None, counts.get(pk(r), 0))
         for r in routes
     ]
 
 
-def get_route(session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC) -> Route:
-    """A route by id or slug.
+def get_route(
+    session: Session,
+    key: int | str,
+    *,
+    visible: Collection[Status] = PUBLIC,
+    owner_id: int | None = None,
+) -> Route:
+    """A route by id or slug, if its status is in `visible` or `owner_id` owns it.
 
     Raises
     ------
     NotFound
-        When no route has that id or slug, or its status is not in `visible`.
+        When no such route exists or the caller may not see it (the two are not told apart).
     """
     if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18:
         key = int(key)
     stmt = select(Route).where(Route.id == key if isinstance(key, int) else Route.slug == key)
     route = session.exec(stmt).first()
-    if route is None or route.status not in visible:
+    if route is None or not (
+        route.status in visible or (owner_id is not None and route.owner_id == owner_id)
+    ):
         raise NotFound("route", key)  # noqa: EM101 (an entity name, not the message)
     return route
+
+
+def _seen(visible: Collection[Status], owner_id: int | None) -> Any:
+    shown = col(Route.status).in_(list(visible))
+    return shown if owner_id is None else or_(shown, col(Route.owner_id) == owner_id)
 
 
 def route_theme(session: Session, route: Route) -> Theme | None:
@@ -200,6 +224,7 @@ def update_route(
     mode: TravelMode | None = None,
     theme: str | None = None,
     status: Status | None = None,
+    action: str = "update",
 ) -> Route:
     """Replace a route's details and stops (site slug and lesson note per stop, per day); audited.
 
@@ -250,17 +275,112 @@ def update_route(
     session.add(route)
     session.flush()
     after = _route_state(session, route)
-    if after != before:
+    if after != before or action == "create":
         audit.record(
             session,
             entity="route",
             entity_id=pk(route),
-            action="update",
+            action=action,
             actor=actor,
-            before=before,
+            before=None if action == "create" else before,
             after=after,
         )
     return route
+
+
+def create_route(
+    session: Session,
+    *,
+    actor: str,
+    name: str,
+    stops: Sequence[Sequence[tuple[str, str | None]]],
+    description: str | None = None,
+    mode: TravelMode | None = None,
+    theme: str | None = None,
+    owner_id: int | None = None,
+    kind: RouteKind = RouteKind.curated,
+) -> Route:
+    """A new draft route with a slug from its name, owned by `owner_id`; audited as `create`.
+
+    Raises
+    ------
+    Conflict
+        As `update_route`; nothing is written then.
+    """
+    route = Route(
+        slug=free_slug(session, Route.slug, slugify(name) or "route"),
+        name=name,
+        kind=kind,
+        status=Status.draft,
+        owner_id=owner_id,
+    )
+    with session.begin_nested():
+        session.add(route)
+        session.flush()
+        return update_route(
+            session,
+            route,
+            actor=actor,
+            name=name,
+            stops=stops,
+            description=description,
+            mode=mode,
+            theme=theme,
+            action="create",
+        )
+
+
+def set_route_status(session: Session, route: Route, status: Status, *, actor: str) -> Route:
+    """Publish, unpublish, archive or bring back a route; audited with the transition's name."""
+    if route.status == status:
+        return route
+    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
+    if route.status == Status.archived:
+        action = "restore"
+    before = {"status": str(route.status)}
+    route.status = status
+    route.updated_at = utcnow()
+    session.add(route)
+    session.flush()
+    audit.record(
+        session,
+        entity="route",
+        entity_id=pk(route),
+        action=action,
+        actor=actor,
+        before=before,
+        after={"status": str(status)},
+    )
+    return route
+
+
+def restore_route_version(session: Session, route: Route, entry_id: int, *, actor: str) -> Route:
+    """Bring a route's details and stops back to an earlier version; its status stays.
+
+    Audited as `revert`, so a restore can itself be undone. Stops at sites deleted since are
+    refused (Conflict) rather than silently dropped.
+    """
+    state = audit.state_after(session, entity="route", entity_id=pk(route), entry_id=entry_id)
+    current = _route_state(session, route)
+    merged: dict[str, Any] = current | {k: v for k, v in state.items() if k != "status"}
+    theme = None
+    if merged.get("theme_id") is not None:
+        found = session.get(Theme, merged["theme_id"])
+        theme = found.slug if found else None
+    days: dict[int, list[tuple[str, str | None]]] = {}
+    for day, slug, note in merged["stops"]:
+        days.setdefault(int(day), []).append((str(slug), note))
+    return update_route(
+        session,
+        route,
+        actor=actor,
+        name=str(merged["name"]),
+        stops=[days[d] for d in sorted(days)],
+        description=merged.get("description"),
+        mode=TravelMode(merged["mode"]) if merged.get("mode") else None,
+        theme=theme,
+        action="revert",
+    )
 
 
 def _route_state(session: Session, route: Route) -> dict[str, object]:

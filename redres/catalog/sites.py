@@ -133,19 +133,8 @@ def update_site(
 
 
 def version_at(session: Session, site: Site, entry_id: int) -> dict[str, Any]:
-    """The site's recorded state right after audit entry `entry_id` (replayed from creation).
-
-    Raises
-    ------
-    NotFound
-        When the entry is not one of this site's.
-    """
-    state: dict[str, Any] = {}
-    for entry in audit.history(session, entity="site", entity_id=pk(site)):
-        state.update(entry.after or {})
-        if entry.id == entry_id:
-            return state
-    raise NotFound("history entry", entry_id)  # noqa: EM101 (an entity name)
+    """The site's recorded state right after audit entry `entry_id` (NotFound if not its own)."""
+    return audit.state_after(session, entity="site", entity_id=pk(site), entry_id=entry_id)
 
 
 def restore_version(

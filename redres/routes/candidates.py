@@ -297,7 +297,7 @@ def _events(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
 
 def route_itinerary(
     session: Session,
-    slug: str,
+    slug: str | Route,
     *,
     calendar: HolidayLookup | None = None,
     date: dt.date | None = None,
@@ -311,7 +311,7 @@ def route_itinerary(
     NotFound
         If no route with that slug is visible to the caller.
     """
-    route = get_route(session, slug, visible=visible)
+    route = slug if isinstance(slug, Route) else get_route(session, slug, visible=visible)
     done = schedule_stored_route(
         session, route, date=date, calendar=calendar or default_calendar(), visible=visible
     )

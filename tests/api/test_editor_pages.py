@@ -252,3 +252,60 @@ def test_route_editor_changes_stops_and_publishes(client: TestClient, session: S
     )
     assert bad.status_code == 422
     assert len(client.get("/api/routes/draft-walk").json()["features"]) == 2  # unchanged
+
+
+def test_route_history_page_restores_an_earlier_version(
+    client: TestClient, session: Session
+) -> None:
+    from redres.catalog.models import Route
+
+    session.add(Route(slug="walk", name="原名"))
+    session.commit()
+    _sign_in(client)
+    page = client.get("/editor/routes/walk").text
+    assert "/editor/routes/walk/history" in page
+    for name, stops in [
+        ("第一版", "site-of-the-august-7-conference"),
+        ("<b>第二版</b>", "tomb-of-martyr-shi-yang"),
+    ]:
+        client.post("/editor/routes/walk", data={"csrf": _csrf(page), "name": name, "stops": stops})
+    history = client.get("/editor/routes/walk/history")
+    assert history.status_code == 200
+    assert "&lt;b&gt;第二版&lt;/b&gt;" in history.text
+    forms = re.findall(r'action="/editor/routes/walk/restore/(\d+)"', history.text)
+    assert forms  # newest first; the newest has no restore button
+    first_version = min(int(i) for i in forms)
+    forged = client.post(f"/editor/routes/walk/restore/{first_version}", data={"csrf": "x"})
+    assert forged.status_code == 403
+    done = client.post(
+        f"/editor/routes/walk/restore/{first_version}", data={"csrf": _csrf(history.text)}
+    )
+    assert done.status_code == 303
+    route = client.get("/api/routes/walk").json()
+    assert route["properties"]["name"] == "第一版"
+    assert [f["properties"]["code"] for f in route["features"]] == ["WH19"]
+    assert "revert" in client.get("/editor/routes/walk/history").text
+
+
+def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> None:
+    _sign_in(client)
+    form = client.get("/editor/sites/site-of-the-august-7-conference").text
+    assert 'name="summary"' in form
+    assert 'name="summary_en"' in form
+    values = {
+        "csrf": _csrf(form),
+        "name": "八七会议会址",
+        "category": "memorial_hall",
+        "summary": "1927年八七会议在此召开。<script>x</script>",
+        "summary_en": "Where the August 7 Conference met in 1927.",
+    }
+    saved = client.post("/editor/sites/site-of-the-august-7-conference", data=values)
+    assert saved.status_code == 303, saved.text
+    client.post(
+        "/editor/sites/site-of-the-august-7-conference/status",
+        data={"csrf": _csrf(form), "status": "published"},
+    )
+    zh = client.get("/sites/site-of-the-august-7-conference").text
+    assert "1927年八七会议在此召开。&lt;script&gt;" in zh
+    en = client.get("/sites/site-of-the-august-7-conference?lang=en").text
+    assert "Where the August 7 Conference met in 1927." in en

@@ -132,7 +132,9 @@ def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:
     )
     assert saved.status_code == 303
     slug = saved.headers["location"].rsplit("/", 1)[1]
-    assert teacher.get(f"/api/routes/{slug}").status_code == 404  # a draft: not public
+    assert teacher.get(f"/api/routes/{slug}").status_code == 200  # the owner sees their draft
+    teacher.cookies.clear()
+    assert teacher.get(f"/api/routes/{slug}").status_code == 404  # nobody else does
 
 
 def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:

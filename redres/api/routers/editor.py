@@ -34,6 +34,7 @@ from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.route_store import (
     get_route,
     list_routes,
+    restore_route_version,
     route_stops,
     route_theme,
     theme_counts,
@@ -53,22 +54,14 @@ from redres.catalog.stories import StoryIn, get_story, list_stories, save_story,
 
 router = APIRouter(include_in_schema=False)
 
-TEXT_FIELDS = (
-    "name",
-    "name_en",
-    "code",
-    "district",
-    "address",
-    "opening_hours",
-    "hours_note",
-    "admission",
-    "contact",
-)
+LONG_TEXT_FIELDS = ("summary", "summary_en", "hours_note")
 NUMBER_FIELDS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes")
 SELECT_FIELDS = ("category", "period", "protection", "reservation")
 FORM_ORDER = (
     "name",
     "name_en",
+    "summary",
+    "summary_en",
     "code",
     "category",
     "period",
@@ -249,7 +242,13 @@ def site_history(request: Request, slug: str, session: SessionDep, user: PageEdi
     return render(
         request,
         "editor_history.html",
-        {"site": site, "entries": entries, "csrf": csrf_token(request)},
+        {
+            "name": site.name,
+            "back": f"/editor/sites/{site.slug}",
+            "restore": f"/editor/sites/{site.slug}/restore",
+            "entries": entries,
+            "csrf": csrf_token(request),
+        },
     )
 
 
@@ -261,7 +260,7 @@ def _form(
     for name in FORM_ORDER:
         if name in SELECT_FIELDS:
             fields.append((name, "select", choices(name, lang)))
-        elif name == "hours_note":
+        elif name in LONG_TEXT_FIELDS:
             fields.append((name, "textarea", []))
         else:
             fields.append((name, "number" if name in NUMBER_FIELDS else "text", []))
@@ -510,6 +509,42 @@ async def route_save(
             code=422,
         )
     return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)
+
+
+@router.get("/editor/routes/{slug}/history", response_class=HTMLResponse)
+def route_history(
+    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+) -> Response:
+    """Who changed the route, when, and how; each earlier version can be restored."""
+    route = get_route(session, slug, visible=STAFF)
+    entries = list(reversed(history(session, entity="route", entity_id=pk(route))))
+    return render(
+        request,
+        "editor_history.html",
+        {
+            "name": route.name,
+            "back": f"/editor/routes/{route.slug}",
+            "restore": f"/editor/routes/{route.slug}/restore",
+            "entries": entries,
+            "csrf": csrf_token(request),
+        },
+    )
+
+
+@router.post("/editor/routes/{slug}/restore/{entry_id}")
+def route_restore(
+    request: Request,
+    slug: str,
+    entry_id: int,
+    session: SessionDep,
+    user: PageEditorDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Restore the route's details and stops as they were after a history entry."""
+    check_csrf(request, csrf)
+    route = get_route(session, slug, visible=STAFF)
+    restore_route_version(session, route, entry_id, actor=user.username)
+    return RedirectResponse(f"/editor/routes/{route.slug}/history", status_code=303)
 
 
 def _route_page(

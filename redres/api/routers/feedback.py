@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from redres.api.deps import STAFF_ROLES, EditorDep, SessionDep, UserDep
-from redres.catalog.enums import FeedbackStatus
+from redres.api.deps import EditorDep, SessionDep, UserDep
+from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
 from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from redres.api.caching import cached_json
-from redres.api.deps import STAFF_ROLES, EditorDep, SessionDep, UserDep, VisibleDep
+from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
+from redres.catalog.enums import STAFF_ROLES
 from redres.catalog.library import (
     CourseCreate,
     InstructorCreate,

@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Collection
 from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,12 +23,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from redres.api.deps import SessionDep, VisibleDep
-from redres.catalog.enums import Status
+from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.map_feed import map_features, theme_names
 from redres.catalog.models import Site, SiteTheme, Story, Theme
+from redres.catalog.route_access import Reader, find_route
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
@@ -40,6 +39,7 @@ from redres.routes.candidates import route_itinerary
 router = APIRouter(prefix="/maps", tags=["maps"])
 CACHE_ENTRIES = 16
 BasemapParam = Annotated[str | None, Query(max_length=20, description="basemap shown first")]
+ShareParam = Annotated[str | None, Query(max_length=64, description="a route's share token")]
 DateParam = Annotated[dt.date | None, Query(description="day whose opening hours popups show")]
 
 
@@ -123,35 +123,43 @@ def districts_page(
 def route_page(
     request: Request,
     session: SessionDep,
-    visible: VisibleDep,
+    reader: ReaderDep,
     slug: str,
     basemap: BasemapParam = None,
     date: DateParam = None,
+    share: ShareParam = None,
 ) -> Response:
-    """A published route timed for `date` (default: the next day it runs), stops numbered."""
+    """A route timed for `date` (default: the next day it runs), stops numbered."""
     settings = _map_settings(request, basemap)
-    itinerary = _route(request, session, visible, slug, date)
+    itinerary = _route(request, session, reader, slug, date, share)
     return _html(request, to_html(route_map(itinerary, settings=settings), settings=settings))
 
 
 @router.get("/routes/{slug}.png", response_class=Response)
 def route_image(
-    request: Request, session: SessionDep, visible: VisibleDep, slug: str, date: DateParam = None
+    request: Request,
+    session: SessionDep,
+    reader: ReaderDep,
+    slug: str,
+    date: DateParam = None,
+    share: ShareParam = None,
 ) -> Response:
-    """A published route as a PNG for printed handouts (no tiles)."""
-    itinerary = _route(request, session, visible, slug, date)
+    """A route as a PNG for printed handouts (no tiles)."""
+    itinerary = _route(request, session, reader, slug, date, share)
     return Response(route_png(itinerary), media_type="image/png")
 
 
 def _route(
     request: Request,
     session: Session,
-    visible: Collection[Status],
+    reader: Reader,
     slug: str,
     date: dt.date | None,
+    share: str | None,
 ) -> dict[str, Any]:
+    route = find_route(session, slug, reader, share=share)
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-    return route_itinerary(session, slug, calendar=calendar, date=date, visible=visible)
+    return route_itinerary(session, route, calendar=calendar, date=date, visible=reader.statuses())
 
 
 @router.get("/embed", response_class=PlainTextResponse)

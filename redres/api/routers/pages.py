@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from redres.api.deps import SessionDep, VisibleDep
+from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
 from redres.api.session import check_csrf, prelogin_token, remember_prelogin
 from redres.catalog.commemorations import calendar_for
@@ -29,7 +29,8 @@ from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
 from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.models import Route, Site, SiteTheme, Theme
+from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import get_route, list_routes, route_stops, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
@@ -246,11 +247,40 @@ def route_page(
     request: Request,
     slug: str,
     session: SessionDep,
-    visible: VisibleDep,
+    reader: ReaderDep,
     date: dt.date | None = None,
 ) -> HTMLResponse:
     """A route timed for a date (by default the next day it runs), map, schedule, downloads."""
-    route = get_route(session, slug, visible=visible)
+    route = find_route(session, slug, reader)
+    return _route_page(request, session, route, reader, date, share=None)
+
+
+@router.get("/routes/shared/{token}", response_class=HTMLResponse)
+def shared_route_page(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    reader: ReaderDep,
+    date: dt.date | None = None,
+) -> HTMLResponse:
+    """A route by its share link, for whoever the teacher sent it to; never indexed."""
+    route = shared_route(session, token)
+    page = _route_page(request, session, route, reader, date, share=token)
+    page.headers["X-Robots-Tag"] = "noindex"
+    page.headers["Cache-Control"] = "private, no-store"
+    return page
+
+
+def _route_page(
+    request: Request,
+    session: SessionDep,
+    route: Route,
+    reader: Reader,
+    date: dt.date | None,
+    *,
+    share: str | None,
+) -> HTMLResponse:
+    visible = reader.statuses()
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     done = schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)
     plan = done.itinerary.to_dict()
@@ -269,6 +299,8 @@ def route_page(
             "days": plan["days"],
             "notes": notes,
             "violations": [v.to_dict() for v in done.violations],
+            "share": share,
+            "share_query": f"&share={quote(share)}" if share else "",
         },
     )
 

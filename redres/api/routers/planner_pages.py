@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,10 +16,18 @@ from redres.api.i18n import translator
 from redres.api.routers.pages import error_messages, render
 from redres.api.routers.plan import PlanIn
 from redres.api.session import check_csrf, csrf_token, session_user
-from redres.catalog.enums import TravelMode
+from redres.catalog.enums import Status, TravelMode
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import Interval
-from redres.catalog.route_store import StopInput, save_planned_route, theme_counts
+from redres.catalog import route_access
+from redres.catalog.route_store import (
+    StopInput,
+    get_route,
+    list_routes,
+    save_planned_route,
+    set_route_status,
+    theme_counts,
+)
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import slugify
 from redres.maps.options import MapSettings
@@ -213,6 +221,43 @@ def save_plan(
 def saved_page(request: Request, slug: str) -> HTMLResponse:
     """Confirmation that a draft route was saved."""
     return render(request, "plan_saved.html", {"slug": slug})
+
+
+@router.get("/plan/mine", response_class=HTMLResponse)
+def my_routes(request: Request, session: SessionDep) -> Response:
+    """The signed-in user's own routes, each with its share link (made or revoked here)."""
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/plan/mine", status_code=303)
+    routes = list_routes(session, owner_id=user.id, mine=True)
+    return render(
+        request,
+        "plan_mine.html",
+        {"routes": routes, "csrf": csrf_token(request), "base_url": str(request.base_url)},
+    )
+
+
+@router.post("/plan/mine/{slug}/{action}")
+def my_route_action(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    action: Literal["share", "unshare", "archive"],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Share, stop sharing or archive one of the user's own routes (CSRF-checked form)."""
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/plan/mine", status_code=303)
+    check_csrf(request, csrf)
+    route = get_route(session, slug, visible=frozenset(), owner_id=user.id)
+    if action == "share":
+        route_access.share(session, route, actor=user.username)
+    elif action == "unshare":
+        route_access.unshare(session, route, actor=user.username)
+    else:
+        set_route_status(session, route, Status.archived, actor=user.username)
+    return RedirectResponse("/plan/mine", status_code=303)
 
 
 def _plan(

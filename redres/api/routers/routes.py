@@ -1,25 +1,44 @@
-"""Study routes: `/api/routes` (published ones), one route with its stops, and its exports.
+"""Study routes: lists, one route with its stops, its exports, and writes by owners and editors.
 
 `GET /api/routes/{id_or_slug}.gpx|.kml|.geojson|.ics|.html` schedules the route for `?date=`
-(default: the next day it runs without violations) and returns the file.
+(default: the next day it runs without violations) and returns the file. Who may read or change
+a route is `redres.catalog.route_access`: teachers own the routes they save and share them by
+link; editors change any route and alone publish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from redres.api.caching import cached_json
-from redres.api.deps import SessionDep, VisibleDep
+from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
 from redres.api.i18n import translator
+from redres.catalog import route_access
+from redres.catalog.audit import history
+from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
-from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
+from redres.catalog.models import Route, User
+from redres.catalog.route_access import Reader, can_edit
+from redres.catalog.route_schemas import RouteIn, RouteUpdate
+from redres.catalog.route_store import (
+    create_route,
+    get_route,
+    list_routes,
+    restore_route_version,
+    route_stops,
+    route_theme,
+    set_route_status,
+    update_route,
+)
 from redres.catalog.sites import PUBLIC
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
@@ -28,12 +47,22 @@ from redres.routes.handout import render_handout
 
 router = APIRouter(prefix="/api/routes", tags=["routes"])
 
+ShareQuery = Annotated[str | None, Query(max_length=64, description="a route's share token")]
 DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD; default: next day it runs")]
 
 
 @router.get("", response_model=None)
-def read_routes(request: Request, session: SessionDep, visible: VisibleDep) -> Response:
-    """The routes the caller may see, with theme and stop count."""
+def read_routes(
+    request: Request,
+    session: SessionDep,
+    reader: ReaderDep,
+    mine: Annotated[bool, Query(description="only the caller's own routes")] = False,
+) -> Response:
+    """The routes the caller may see (published, their own, everything for staff)."""
+    if mine and reader.user_id is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
     data = [
         {
             "id": s.route.id,
@@ -47,10 +76,12 @@ def read_routes(request: Request, session: SessionDep, visible: VisibleDep) -> R
             "theme": s.theme,
             "status": s.route.status,
             "stops": s.stops,
+            "owned": reader.user_id is not None and s.route.owner_id == reader.user_id,
         }
-        for s in list_routes(session, visible=visible)
+        for s in list_routes(session, visible=reader.statuses(), owner_id=reader.user_id, mine=mine)
     ]
-    return cached_json(request, {"data": data, "total": len(data)}, public=visible == PUBLIC)
+    body = {"data": data, "total": len(data)}
+    return cached_json(request, body, public=reader == Reader())
 
 
 @router.get("/{id_or_slug}.{fmt}")
@@ -59,22 +90,24 @@ def export_route(
     fmt: str,
     request: Request,
     session: SessionDep,
-    visible: VisibleDep,
+    reader: ReaderDep,
     date: DateQuery = None,
+    share: ShareQuery = None,
 ) -> Response:
     """The route scheduled for `date` as GPX, KML, GeoJSON, iCalendar or a printable handout."""
     if fmt not in MEDIA_TYPES:
         raise NotFound("route export format", fmt)  # noqa: EM101 (an entity name)
-    done = _schedule(id_or_slug, request, session, visible, date)
+    route = _readable(session, id_or_slug, reader, share)
+    done = _schedule(route, request, session, reader, date)
     itinerary = done.itinerary
-    route = get_route(session, id_or_slug, visible=visible)
     if fmt == "html":
         day = itinerary.days[0].date.isoformat() if itinerary.days else ""
         body = render_handout(
             itinerary,
             title=route.name,
-            map_url=f"/maps/routes/{route.slug}.png?date={day}",
-            lessons=course_plan(session, route, visible=frozenset(visible)),
+            map_url=f"/maps/routes/{route.slug}.png?date={day}"
+            + (f"&share={quote(share)}" if share else ""),
+            lessons=course_plan(session, route, visible=reader.statuses()),
             translate=translator("zh"),
         )
     else:
@@ -88,23 +121,157 @@ def route_schedule(
     id_or_slug: str,
     request: Request,
     session: SessionDep,
-    visible: VisibleDep,
+    reader: ReaderDep,
     date: DateQuery = None,
+    share: ShareQuery = None,
 ) -> dict[str, Any]:
     """The route timed for `date`, with every violation (closed, last entry, window)."""
-    done = _schedule(id_or_slug, request, session, visible, date)
+    route = _readable(session, id_or_slug, reader, share)
+    done = _schedule(route, request, session, reader, date)
     return done.itinerary.to_dict() | {
         "feasible": done.feasible,
         "violations": [v.to_dict() for v in done.violations],
     }
 
 
+@router.get("/shared/{token}", response_model=None)
+def read_shared_route(token: str, request: Request, session: SessionDep) -> Response:
+    """A route by its share link: readable by whoever holds the link, never listed or indexed."""
+    route = route_access.shared_route(session, token)
+    response = cached_json(request, route_body(session, route), public=False)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @router.get("/{id_or_slug}", response_model=None)
 def read_route(
-    id_or_slug: str, request: Request, session: SessionDep, visible: VisibleDep
+    id_or_slug: str, request: Request, session: SessionDep, reader: ReaderDep
 ) -> Response:
     """One route as a GeoJSON-like FeatureCollection of its stops, each with its site."""
-    route = get_route(session, id_or_slug, visible=visible)
+    route = _readable(session, id_or_slug, reader)
+    body = route_body(session, route, visible=reader.statuses())
+    public = reader == Reader() and route.status == Status.published
+    return cached_json(request, body, public=public)
+
+
+@router.post("", status_code=201)
+def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+    """Save a new route as a draft owned by the caller (teachers and editors)."""
+    route = create_route(
+        session,
+        actor=user.username,
+        name=body.name,
+        stops=body.stops(),
+        description=body.description,
+        mode=body.mode,
+        theme=body.theme,
+        owner_id=user.id,
+    )
+    return route_body(session, route, visible=Reader.of(user).statuses())
+
+
+@router.patch("/{id_or_slug}")
+def change_route(
+    id_or_slug: str, body: RouteUpdate, session: SessionDep, user: MemberDep
+) -> dict[str, Any]:
+    """Change a route: its owner while it is not published, editors always. Audited."""
+    route = _editable(session, id_or_slug, user)
+    given = body.model_fields_set
+    theme = route_theme(session, route)
+    current = [
+        [
+            (r.site.slug, r.stop.note)
+            for r in route_stops(session, route, visible=frozenset(Status))
+            if r.stop.day == day
+        ]
+        for day in range(1, route.days + 1)
+    ]
+    update_route(
+        session,
+        route,
+        actor=user.username,
+        name=body.name if body.name is not None else route.name,
+        stops=body.stops() if body.days is not None else current,
+        description=body.description if "description" in given else route.description,
+        mode=body.mode,
+        theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
+    )
+    return route_body(session, route, visible=Reader.of(user).statuses())
+
+
+@router.delete("/{id_or_slug}")
+def archive_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+    """Archive a route (its owner or an editor); it keeps its history and can come back."""
+    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    set_route_status(session, route, Status.archived, actor=user.username)
+    return route_body(session, route, visible=Reader.of(user).statuses())
+
+
+@router.post("/{id_or_slug}/publish")
+def publish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Publish a route for everyone to read; editors only."""
+    route = get_route(session, id_or_slug, visible=frozenset(Status))
+    set_route_status(session, route, Status.published, actor=editor.username)
+    return route_body(session, route, visible=frozenset(Status))
+
+
+@router.post("/{id_or_slug}/unpublish")
+def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Take a route back to draft; editors only."""
+    route = get_route(session, id_or_slug, visible=frozenset(Status))
+    set_route_status(session, route, Status.draft, actor=editor.username)
+    return route_body(session, route, visible=frozenset(Status))
+
+
+@router.post("/{id_or_slug}/share")
+def share_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, str]:
+    """Make (or repeat) a share link for a route; its owner or an editor."""
+    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    token = route_access.share(session, route, actor=user.username)
+    return {"token": token, "url": f"/routes/shared/{token}", "api": f"/api/routes/shared/{token}"}
+
+
+@router.delete("/{id_or_slug}/share", status_code=204)
+def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Response:
+    """Revoke a route's share link: whoever has the old link gets 404 from now on."""
+    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    route_access.unshare(session, route, actor=user.username)
+    return Response(status_code=204)
+
+
+@router.get("/{id_or_slug}/history")
+def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+    """The route's audit entries, oldest first; its owner and editors."""
+    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    entries = history(session, entity="route", entity_id=route.id or 0)
+    data = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in entries
+    ]
+    return {"data": data, "total": len(data)}
+
+
+@router.post("/{id_or_slug}/history/{entry_id}/restore")
+def restore_route(
+    id_or_slug: str, entry_id: int, session: SessionDep, user: MemberDep
+) -> dict[str, Any]:
+    """Bring the route's details and stops back to how they were after `entry_id`."""
+    route = _editable(session, id_or_slug, user)
+    restore_route_version(session, route, entry_id, actor=user.username)
+    return route_body(session, route, visible=Reader.of(user).statuses())
+
+
+def route_body(
+    session: Session, route: Route, *, visible: frozenset[Status] = PUBLIC
+) -> dict[str, Any]:
+    """A route as a GeoJSON-like FeatureCollection of its stops, each with its site."""
     theme = route_theme(session, route)
     features = []
     for row in route_stops(session, route, visible=visible):
@@ -117,7 +284,7 @@ def read_route(
             "site_id": row.site.id,
         }
         features.append(feature)
-    body = {
+    return {
         "type": "FeatureCollection",
         "id": route.id,
         "properties": {
@@ -134,12 +301,27 @@ def read_route(
         },
         "features": features,
     }
-    return cached_json(request, body, public=visible == PUBLIC)
+
+
+def _readable(session: Session, key: str, reader: Reader, share: str | None = None) -> Route:
+    return route_access.find_route(session, key, reader, share=share)
+
+
+def _editable(
+    session: Session, key: str, user: User, *, allow_published_owner: bool = False
+) -> Route:
+    """The route if `user` may change it; 404 if they may not even read it, else 403."""
+    reader = Reader.of(user)
+    route = _readable(session, key, reader)
+    owner = route.owner_id is not None and route.owner_id == user.id
+    if can_edit(route, reader) or (allow_published_owner and owner):
+        return route
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
 
 
 def _schedule(
-    key: str, request: Request, session: SessionDep, visible: VisibleDep, date: dt.date | None
+    route: Route, request: Request, session: Session, reader: Reader, date: dt.date | None
 ) -> CuratedSchedule:
-    route = get_route(session, key, visible=visible)
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    visible = reader.statuses()
     return schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)

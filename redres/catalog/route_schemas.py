@@ -1,0 +1,72 @@
+"""What a client may send to create or change a study route, validated before anything is written."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from redres.catalog.enums import TravelMode
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
+MAX_DAYS = 14
+MAX_STOPS_PER_DAY = 30
+
+
+class RouteStopIn(BaseModel):
+    """One stop: the site's slug and an optional lesson note for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: Slug
+    note: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+DayIn = Annotated[list[RouteStopIn], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]
+
+
+class RouteIn(BaseModel):
+    """A new route: its name and its stops day by day; it starts as a draft."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "汉口大革命足迹半日行",
+                    "mode": "walk",
+                    "theme": "great-revolution",
+                    "days": [[{"site": "august-7-conference-site", "note": "讲八七会议"}]],
+                }
+            ]
+        },
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    theme: Slug | None = None
+    mode: TravelMode = TravelMode.walk
+    days: Annotated[list[DayIn], Field(min_length=1, max_length=MAX_DAYS)]
+
+    def stops(self) -> list[list[tuple[str, str | None]]]:
+        """The stops as the route store takes them: (site slug, note) per day."""
+        return [[(s.site, s.note) for s in day] for day in self.days]
+
+
+class RouteUpdate(BaseModel):
+    """A change to a route: only the fields given change; `days` replaces all stops."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    theme: Slug | None = None
+    mode: TravelMode | None = None
+    days: Annotated[list[DayIn], Field(min_length=1, max_length=MAX_DAYS)] | None = None
+
+    def stops(self) -> list[list[tuple[str, str | None]]]:
+        """The new stops as the route store takes them (only when `days` is given)."""
+        return [[(s.site, s.note) for s in day] for day in self.days or []]
