@@ -39,12 +39,12 @@ from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from maps_page import sites as national_sites  # noqa: E402
+from maps_page import sites as national_sites
 
-from redres.catalog.demo import load_demo  # noqa: E402
-from redres.catalog.enums import Status  # noqa: E402
-from redres.catalog.models import Site, StorySite  # noqa: E402
-from redres.db import init_db, make_engine  # noqa: E402
+from redres.catalog.demo import load_demo
+from redres.catalog.enums import Status
+from redres.catalog.models import Site, StorySite
+from redres.db import init_db, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "wuhan"
@@ -135,7 +135,17 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 def wrk(url: str, *, duration: int, connections: int) -> dict[str, float]:
     """One wrk run on CPU 1: requests/s and the 50th/99th latency percentiles in ms."""
     out = subprocess.run(
-        ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
