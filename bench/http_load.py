@@ -70,7 +70,8 @@ def build_catalogue(url: str) -> str:
         ).first()
     engine.dispose()
     if slug is None:
-        raise SystemExit("the demo data has no published site with a story")
+        msg = "the demo data has no published site with a story"
+        raise SystemExit(msg)
     return slug
 
 
@@ -126,7 +127,8 @@ def start(app_name: str, db: str) -> tuple[subprocess.Popen[bytes], str]:
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise SystemExit(f"{app_name} server did not start")
+    msg = f"{app_name} server did not start"
+    raise SystemExit(msg)
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -151,7 +153,8 @@ def wrk(url: str, *, duration: int, connections: int) -> dict[str, float]:
         text=True,
     ).stdout
     if "Non-2xx" in out:
-        raise SystemExit(f"{url} answered errors under load:\n{out}")
+        msg = f"{url} answered errors under load:\n{out}"
+        raise SystemExit(msg)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     pct = {
         p: float(v) * UNITS[u]
@@ -175,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         run_server(args.serve, args.db, args.port)
         return 0
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
+        msg = "wrk is not installed (apt-get install wrk)"
+        raise SystemExit(msg)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.postgres or f"sqlite:///{Path(tmp) / 'catalogue.db'}"
         slug = build_catalogue(db)

@@ -31,7 +31,7 @@ from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
-from redres.catalog.route_store import get_route, list_routes, route_stops, theme_counts
+from redres.catalog.route_store import list_routes, route_stops, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat

@@ -16,10 +16,10 @@ from redres.api.i18n import translator
 from redres.api.routers.pages import error_messages, render
 from redres.api.routers.plan import PlanIn
 from redres.api.session import check_csrf, csrf_token, session_user
+from redres.catalog import route_access
 from redres.catalog.enums import Status, TravelMode
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import Interval
-from redres.catalog import route_access
 from redres.catalog.route_store import (
     StopInput,
     get_route,
