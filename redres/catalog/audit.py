@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, select
 
+from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound
 from redres.catalog.models import AuditLog
 
@@ -55,6 +56,17 @@ def history(session: Session, *, entity: str, entity_id: int) -> list[AuditLog]:
         .order_by(col(AuditLog.at), col(AuditLog.id))
     )
     return list(session.exec(stmt))
+
+
+def transition(old: Status, new: Status) -> str:
+    """The audit action for a workflow move: publish, unpublish, archive, or restore from archive.
+
+    >>> transition(Status.draft, Status.published), transition(Status.archived, Status.draft)
+    ('publish', 'restore')
+    """
+    if old == Status.archived:
+        return "restore"
+    return {Status.archived: "archive", Status.published: "publish"}.get(new, "unpublish")
 
 
 def state_after(session: Session, *, entity: str, entity_id: int, entry_id: int) -> dict[str, Any]:

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
-from redres.catalog import audit
 from redres.catalog.enums import STAFF_ROLES, Status
 from redres.catalog.errors import NotFound
-from redres.catalog.models import Route, User, pk, utcnow
-from redres.catalog.route_store import get_route
+from redres.catalog.models import Route, User
+from redres.catalog.route_store import get_route, record_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,38 +72,15 @@ def share(session: Session, route: Route, *, actor: str) -> str:
     """Give the route a share token (keeping an existing one), audited; returns the token."""
     if route.share_token is None:
         route.share_token = secrets.token_urlsafe(18)
-        route.updated_at = utcnow()
-        session.add(route)
-        session.flush()
-        audit.record(
-            session,
-            entity="route",
-            entity_id=pk(route),
-            action="share",
-            actor=actor,
-            before=None,
-            after=None,
-        )
+        record_change(session, route, action="share", actor=actor)
     return route.share_token
 
 
 def unshare(session: Session, route: Route, *, actor: str) -> None:
     """Revoke the share link: the old token stops working at once."""
-    if route.share_token is None:
-        return
-    route.share_token = None
-    route.updated_at = utcnow()
-    session.add(route)
-    session.flush()
-    audit.record(
-        session,
-        entity="route",
-        entity_id=pk(route),
-        action="unshare",
-        actor=actor,
-        before=None,
-        after=None,
-    )
+    if route.share_token is not None:
+        route.share_token = None
+        record_change(session, route, action="unshare", actor=actor)
 
 
 def shared_route(session: Session, token: str) -> Route:

@@ -334,14 +334,26 @@ def set_route_status(session: Session, route: Route, status: Status, *, actor: s
     """Publish, unpublish, archive or bring back a route; audited with the transition's name."""
     if route.status == status:
         return route
-    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
-    if route.status == Status.archived:
-        action = "restore"
+    action = audit.transition(route.status, status)
     before = {"status": str(route.status)}
     route.status = status
+    record_change(session, route, action=action, actor=actor, before=before)
+    return route
+
+
+def record_change(
+    session: Session,
+    route: Route,
+    *,
+    action: str,
+    actor: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Store a change made to `route`'s own columns and audit it in the same transaction."""
     route.updated_at = utcnow()
     session.add(route)
     session.flush()
+    after = None if before is None else {k: str(getattr(route, k)) for k in before}
     audit.record(
         session,
         entity="route",
@@ -349,9 +361,8 @@ def set_route_status(session: Session, route: Route, status: Status, *, actor: s
         action=action,
         actor=actor,
         before=before,
-        after={"status": str(status)},
+        after=after,
     )
-    return route
 
 
 def restore_route_version(session: Session, route: Route, entry_id: int, *, actor: str) -> Route:

@@ -155,9 +155,7 @@ def set_status(session: Session, site: Site, status: Status, *, actor: str) -> S
     """Move a site through the workflow (draft -> published -> archived and back)."""
     if site.status == status:
         return site
-    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
-    if site.status == Status.archived:
-        action = "restore"
+    action = audit.transition(site.status, status)
     assert site.id is not None
     before = _site_state(session, site)
     site.status = status

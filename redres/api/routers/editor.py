@@ -238,18 +238,23 @@ def restore_entry_page(
 def site_history(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """Who changed what, and when."""
     site = get_site(session, slug, visible=STAFF)
-    entries = list(reversed(history(session, entity="site", entity_id=pk(site))))
-    return render(
-        request,
-        "editor_history.html",
-        {
-            "name": site.name,
-            "back": f"/editor/sites/{site.slug}",
-            "restore": f"/editor/sites/{site.slug}/restore",
-            "entries": entries,
-            "csrf": csrf_token(request),
-        },
-    )
+    return history_page(request, session, "site", pk(site), site.name, f"/editor/sites/{slug}")
+
+
+def history_page(
+    request: Request, session: SessionDep, entity: str, entity_id: int, name: str, base: str
+) -> HTMLResponse:
+    """A record's audit entries, newest first, each earlier version with a restore button
+    that posts to `{base}/restore/{entry}`."""
+    entries = list(reversed(history(session, entity=entity, entity_id=entity_id)))
+    context = {
+        "name": name,
+        "back": base,
+        "restore": f"{base}/restore",
+        "entries": entries,
+        "csrf": csrf_token(request),
+    }
+    return render(request, "editor_history.html", context)
 
 
 def _form(
@@ -517,18 +522,7 @@ def route_history(
 ) -> Response:
     """Who changed the route, when, and how; each earlier version can be restored."""
     route = get_route(session, slug, visible=STAFF)
-    entries = list(reversed(history(session, entity="route", entity_id=pk(route))))
-    return render(
-        request,
-        "editor_history.html",
-        {
-            "name": route.name,
-            "back": f"/editor/routes/{route.slug}",
-            "restore": f"/editor/routes/{route.slug}/restore",
-            "entries": entries,
-            "csrf": csrf_token(request),
-        },
-    )
+    return history_page(request, session, "route", pk(route), route.name, f"/editor/routes/{slug}")
 
 
 @router.post("/editor/routes/{slug}/restore/{entry_id}")
