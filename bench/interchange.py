@@ -5,9 +5,14 @@ the operation's alone; wall-clock seconds are measured around the child. Usage:
 
     .venv/bin/python bench/interchange.py [--n 100000] [--seed 0] [--workdir DIR]
 
-Prints one CSV line per operation: op,rows,seconds,cpu_seconds,peak_rss_mib (cpu = user + system
-time of the child, which is what the machine's load does not inflate). Record results in
-bench/INTERCHANGE.md together with the command and the machine's load.
+    .venv/bin/python bench/interchange.py --ops import_csv --repeat 3 --baseline /tmp/old-tree
+
+Prints one CSV line per operation and run: code,op,run,rows,seconds,cpu_seconds,peak_rss_mib
+(cpu = user + system time of the child, which the machine's load inflates least), then medians
+when `--repeat` is above 1. `--baseline DIR` runs every operation with the `redres` of another
+source tree too (e.g. `git archive HEAD~3 | tar -x -C DIR`), interleaved with the current code,
+so before and after share the machine's load. Record results in bench/INTERCHANGE.md together
+with the command and the machine's load.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import csv
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,11 +100,23 @@ def child(op: str, db: str, path: str) -> None:
             print(export_file(session, Path(path)).sites)
 
 
-def measure(op: str, db: str, path: Path) -> tuple[int, float, float, float]:
-    """Run one operation in a child; rows, wall seconds, CPU seconds and peak RSS in MiB."""
+def measure(
+    op: str, db: str, path: Path, code: Path | None = None
+) -> tuple[int, float, float, float]:
+    """Run one operation in a child; rows, wall seconds, CPU seconds and peak RSS in MiB.
+
+    `code` is another checkout's root (e.g. `git archive` of an older commit) whose `redres`
+    the child imports instead, for a before/after comparison in one run.
+    """
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", op, db, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--child", op, db, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -111,6 +129,9 @@ def measure(op: str, db: str, path: Path) -> tuple[int, float, float, float]:
     return int(out.strip() or 0), seconds, cpu, usage.ru_maxrss / 1024
 
 
+OPS = ("import_csv", "export_csv", "export_gpkg", "import_gpkg")
+
+
 def main() -> None:
     """Generate the file, then time import and export of CSV and GeoPackage."""
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
@@ -120,22 +141,53 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--ops", default=",".join(OPS), help=f"comma-separated subset of {','.join(OPS)}"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each op; medians printed")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="root of another source tree to run each op with too (label 'base'), interleaved",
+    )
     args = parser.parse_args()
+    ops = [op for op in args.ops.split(",") if op]
+    unknown = set(ops) - set(OPS)
+    if unknown:
+        parser.error(f"unknown ops: {sorted(unknown)}")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="redres-bench-io-"))
     work.mkdir(parents=True, exist_ok=True)
     src = work / "sites.csv"
     generate_csv(src, args.n, args.seed)
-    print("op,rows,seconds,cpu_seconds,peak_rss_mib")
-    steps = [
-        ("import", "csv.db", src),
-        ("export", "csv.db", work / "out.csv"),
-        ("export", "csv.db", work / "out.gpkg"),
-        ("import", "gpkg.db", work / "out.gpkg"),
-    ]
-    for op, db_name, path in steps:
-        rows, seconds, cpu, mib = measure(op, f"sqlite:///{work / db_name}", path)
-        label = f"{op}_{path.suffix.lstrip('.')}"
-        print(f"{label},{rows},{seconds:.2f},{cpu:.2f},{mib:.0f}", flush=True)
+    variants: list[tuple[str, Path | None]] = [("new", None)]
+    if args.baseline is not None:
+        variants.insert(0, ("base", args.baseline.resolve()))
+    print("code,op,run,rows,seconds,cpu_seconds,peak_rss_mib")
+    results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for run in range(1, args.repeat + 1):
+        for label, code in variants:
+            for op in OPS:
+                if op not in ops and not (op == "export_gpkg" and "import_gpkg" in ops):
+                    continue
+                kind, ext = op.split("_")
+                db = work / f"{label}-{'gpkg' if op == 'import_gpkg' else 'csv'}.db"
+                path = src if op == "import_csv" else work / f"{label}-out.{ext}"
+                if op.startswith("import"):
+                    for f in work.glob(f"{db.name}*"):
+                        f.unlink()
+                if op != "import_csv" and not db.with_name(f"{label}-csv.db").exists():
+                    measure("import", f"sqlite:///{work / f'{label}-csv.db'}", src, code)
+                rows, seconds, cpu, mib = measure(kind, f"sqlite:///{db}", path, code)
+                if op in ops:
+                    results.setdefault((label, op), []).append((seconds, cpu, mib))
+                    print(
+                        f"{label},{op},{run},{rows},{seconds:.2f},{cpu:.2f},{mib:.0f}", flush=True
+                    )
+    if args.repeat > 1:
+        for (label, op), values in results.items():
+            med = [statistics.median(v[i] for v in values) for i in range(3)]
+            print(f"{label},{op},median,{args.n},{med[0]:.2f},{med[1]:.2f},{med[2]:.0f}")
 
 
 if __name__ == "__main__":

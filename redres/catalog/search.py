@@ -68,25 +68,53 @@ def parse_query(q: str) -> Query | None:
 
 
 def index_terms(text: SearchText) -> set[tuple[str, str]]:
-    """The (kind, term) pairs under which a site can be found."""
-    terms: set[tuple[str, str]] = set()
-    zh_fields = [text.name, *text.aliases, text.address or "", *text.story_titles]
-    for field in zh_fields:
-        norm = _zh_norm(field)
-        terms.update(("zh", gram) for gram in _ngrams(norm) if _CJK.search(gram))
+    """The (kind, term) pairs under which a site can be found.
+
+    Every character and bigram with a Chinese character in it (`zh`); the full pinyin and the
+    initials from each syllable on (`py`, `in`); the English name from each word on and the
+    registry code (`en`).
+    """
+    return {(kind, term) for kind, terms in _terms_by_kind(text) for term in terms}
+
+
+def index_rows(site_id: int, text: SearchText) -> list[tuple[int, str, str]]:
+    """`index_terms` as (site_id, kind, term) rows, for bulk loads of many sites."""
+    return [(site_id, kind, term) for kind, terms in _terms_by_kind(text) for term in terms]
+
+
+def _terms_by_kind(text: SearchText) -> tuple[tuple[str, set[str]], ...]:
+    """The terms of each kind; a large import computes this for every row, so loops are plain."""
+    grams: set[str] = set()
+    for field in (text.name, *text.aliases, text.address or "", *text.story_titles):
+        _add_zh_grams(_zh_norm(field), grams)
+    py: set[str] = set()
+    initial: set[str] = set()
     for name in (text.name, *text.aliases):
         parts = syllables(name)
-        for i in range(len(parts)):
-            tail = parts[i:]
-            terms.add(("py", "".join(tail)[:200]))
-            terms.add(("in", "".join(s[0] for s in tail)[:200]))
+        full = "".join(parts)
+        initials = "".join(s[0] for s in parts)
+        pos = 0
+        for i, part in enumerate(parts):
+            py.add(full[pos : pos + 200])
+            initial.add(initials[i : i + 200])
+            pos += len(part)
+    en: set[str] = set()
     if text.name_en:
         words = [w for w in _LATIN_JUNK.split(text.name_en.lower()) if w]
-        for i in range(len(words)):
-            terms.add(("en", "".join(words[i:])[:200]))
-    if text.code:
-        terms.add(("en", _latin_norm(text.code)))
-    return {(k, t) for k, t in terms if t}
+        en.update("".join(words[i:])[:200] for i in range(len(words)))
+    if text.code and (code := _latin_norm(text.code)):
+        en.add(code)
+    return (("zh", grams), ("py", py), ("in", initial), ("en", en))
+
+
+def _add_zh_grams(norm: str, grams: set[str]) -> None:
+    """Add the characters and bigrams of `norm` that hold a Chinese character."""
+    flags = [
+        "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
+        for c in norm
+    ]
+    grams.update(c for c, cjk in zip(norm, flags, strict=True) if cjk)
+    grams.update(norm[i : i + 2] for i in range(len(norm) - 1) if flags[i] or flags[i + 1])
 
 
 def query_grams(query: Query) -> list[str]:
@@ -230,9 +258,3 @@ def _zh_norm(text: str) -> str:
 
 def _latin_norm(text: str) -> str:
     return _LATIN_JUNK.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-def _ngrams(text: str) -> set[str]:
-    grams = set(text)
-    grams.update(text[i : i + 2] for i in range(len(text) - 1))
-    return grams

@@ -59,6 +59,8 @@ class DuplicateIndex:
 
     def find(self, key: SiteKey) -> Match | None:
         """The first remembered site or row this one duplicates, if any."""
+        if not (self.codes or self.slugs or self.names):
+            return None  # an empty registry: the first import of a survey file
         code, slug, name, lon, lat = key
         if code and code in self.codes:
             return Match(self.codes[code], f"same registry code {code!r}")
