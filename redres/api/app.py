@@ -28,15 +28,19 @@ from redres.api.routers import (
     dashboard,
     dashboard_pages,
     editor,
+    events,
     feedback,
     interchange,
     library,
     maps,
     pages,
+    people,
     plan,
     planner_pages,
     routes,
     sites,
+    stories,
+    story_pages,
     themes,
 )
 from redres.config import Settings
@@ -84,6 +88,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
     routers += (feedback, dashboard, calendar, interchange, editor, dashboard_pages)
+    routers += (stories, people, events, story_pages)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

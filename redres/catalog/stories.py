@@ -342,12 +342,7 @@ def story_version_at(session: Session, story: Story, entry_id: int) -> dict[str,
     NotFound
         When the entry is not one of this story's.
     """
-    state: dict[str, Any] = {}
-    for entry in audit.history(session, entity="story", entity_id=pk(story)):
-        state.update(entry.after or {})
-        if entry.id == entry_id:
-            return state
-    raise NotFound("history entry", entry_id)  # noqa: EM101 (an entity name)
+    return audit.state_after(session, entity="story", entity_id=pk(story), entry_id=entry_id)
 
 
 def restore_story_version(session: Session, story: Story, entry_id: int, *, actor: str) -> Story:

@@ -1,0 +1,220 @@
+"""Stories over JSON: published reads for everyone, drafts for staff, audited writes for editors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from redres.api.caching import cached_json
+from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.catalog.audit import history
+from redres.catalog.enums import Status
+from redres.catalog.features import source_dict
+from redres.catalog.models import Event, Person, Site, Story, pk
+from redres.catalog.paging import MAX_QUERY_LENGTH
+from redres.catalog.sites import PUBLIC, STAFF
+from redres.catalog.stories import (
+    StoryFilter,
+    StoryPatch,
+    StoryWrite,
+    find_stories,
+    get_story,
+    restore_story_version,
+    save_story,
+    set_story_status,
+    story_detail,
+    update_story,
+)
+
+router = APIRouter(prefix="/api/stories", tags=["stories"])
+
+SlugQuery = Annotated[str | None, Query(max_length=120, description="a slug")]
+
+NEW_STORY_EXAMPLES: dict[str, Any] = {
+    "draft": {
+        "summary": "A draft story about one site",
+        "value": {
+            "title": "八七会议",
+            "title_en": "The August 7 Conference",
+            "summary": "An emergency meeting in Hankou, 7 August 1927.",
+            "body": "1927年8月7日，中共中央在汉口召开紧急会议。",
+            "sites": ["site-of-the-august-7-conference"],
+        },
+    },
+    "published": {
+        "summary": "Published at once, with people and events",
+        "value": {
+            "slug": "dufudi-20",
+            "title": "都府堤20号",
+            "status": "published",
+            "audience": "students",
+            "language": "zh",
+            "sites": [],
+            "people": [],
+            "events": [],
+        },
+    },
+}
+
+
+@router.get("", response_model=None, summary="List stories")
+def read_stories(
+    request: Request,
+    session: SessionDep,
+    visible: VisibleDep,
+    site: SlugQuery = None,
+    person: SlugQuery = None,
+    event: SlugQuery = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=MAX_QUERY_LENGTH, description="a substring of the title or summary"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """Stories the caller may read (published only unless staff), filtered and paged, with `total`."""
+    query = StoryFilter(site=site, person=person, event=event, q=q, limit=limit, offset=offset)
+    page = find_stories(session, query, visible=visible)
+    body = {
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+        "stories": [story_summary(s) for s in page.items],
+    }
+    return cached_json(request, body, public=visible == PUBLIC)
+
+
+@router.get("/{slug}", response_model=None, summary="One story with its links")
+def read_story(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
+    """A story with its sources, visible sites, people and events; 404 if the caller may not see it."""
+    story = get_story(session, slug, visible=visible)
+    body = _detail(session, story, visible=visible)
+    return cached_json(request, body, public=visible == PUBLIC)
+
+
+@router.post("", status_code=201, summary="Write a new story (editors)")
+def create(
+    body: Annotated[StoryWrite, Body(openapi_examples=NEW_STORY_EXAMPLES)],
+    session: SessionDep,
+    editor: EditorDep,
+) -> dict[str, Any]:
+    """Add a story (a draft unless `status` says otherwise); unknown site slugs are a 409."""
+    story = save_story(session, body, actor=editor.username)
+    return _detail(session, story, visible=STAFF)
+
+
+@router.patch("/{slug}", summary="Change a story (editors)")
+def patch(
+    slug: str,
+    body: Annotated[
+        StoryPatch,
+        Body(
+            openapi_examples={
+                "publish": {"summary": "Publish", "value": {"status": "published"}},
+                "retitle": {"summary": "A new title", "value": {"title": "八七会议会址"}},
+            }
+        ),
+    ],
+    session: SessionDep,
+    editor: EditorDep,
+) -> dict[str, Any]:
+    """Change some fields or links; an archived story comes back only with `status`."""
+    story = get_story(session, slug, visible=STAFF)
+    update_story(session, story, body, actor=editor.username)
+    return _detail(session, story, visible=STAFF)
+
+
+@router.delete("/{slug}", summary="Archive a story (editors)")
+def archive(slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Archive a story (a soft delete: its text, links and history stay)."""
+    story = get_story(session, slug, visible=STAFF)
+    set_story_status(session, story, Status.archived, actor=editor.username)
+    return _detail(session, story, visible=STAFF)
+
+
+@router.get("/{slug}/history", summary="A story's audit history (editors)")
+def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+    """Who changed the story, when, and the values before and after, oldest first."""
+    story = get_story(session, slug, visible=STAFF)
+    entries = history(session, entity="story", entity_id=pk(story))
+    return {
+        "story": story.slug,
+        "entries": [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in entries
+        ],
+    }
+
+
+@router.post("/{slug}/history/{entry_id}/restore", summary="Restore an earlier version (editors)")
+def restore_entry(
+    slug: str, entry_id: int, session: SessionDep, editor: EditorDep
+) -> dict[str, Any]:
+    """Bring the story's fields and links back to the version after an entry; status unchanged."""
+    story = get_story(session, slug, visible=STAFF)
+    restore_story_version(session, story, entry_id, actor=editor.username)
+    return _detail(session, story, visible=STAFF)
+
+
+def story_summary(story: Story) -> dict[str, Any]:
+    """A story as list reads show it (no body)."""
+    return {
+        "slug": story.slug,
+        "title": story.title,
+        "title_en": story.title_en,
+        "summary": story.summary,
+        "audience": story.audience,
+        "language": story.language,
+        "status": str(story.status),
+        "updated_at": story.updated_at.isoformat(),
+    }
+
+
+def site_link(site: Site) -> dict[str, Any]:
+    """A linked site, enough to show and follow it."""
+    return {"slug": site.slug, "name": site.name, "name_en": site.name_en}
+
+
+def person_link(person: Person) -> dict[str, Any]:
+    """A linked person."""
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "name_en": person.name_en,
+        "born": person.born,
+        "died": person.died,
+    }
+
+
+def event_link(event: Event) -> dict[str, Any]:
+    """A linked event."""
+    return {
+        "slug": event.slug,
+        "name": event.name,
+        "name_en": event.name_en,
+        "date": event.date,
+        "end_date": event.end_date,
+    }
+
+
+def _detail(session: Session, story: Story, *, visible: frozenset[Status]) -> dict[str, Any]:
+    session.flush()
+    detail = story_detail(session, story, visible=visible)
+    return {
+        **story_summary(story),
+        "body": story.body,
+        "sources": [source_dict(s) for s in detail.sources],
+        "sites": [site_link(s) for s in detail.sites],
+        "people": [person_link(p) for p in detail.people],
+        "events": [event_link(e) for e in detail.events],
+    }
