@@ -284,7 +284,7 @@ def test_route_history_page_restores_an_earlier_version(
     route = client.get("/api/routes/walk").json()
     assert route["properties"]["name"] == "第一版"
     assert [f["properties"]["code"] for f in route["features"]] == ["WH19"]
-    assert "revert" in client.get("/editor/routes/walk/history").text
+    assert "恢复版本" in client.get("/editor/routes/walk/history").text  # the revert, audited
 
 
 def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> None:

@@ -238,16 +238,22 @@ def restore_entry_page(
 def site_history(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """Who changed what, and when."""
     site = get_site(session, slug, visible=STAFF)
-    return history_page(request, session, "site", pk(site), site.name, f"/editor/sites/{slug}")
+    return history_page(request, session, site, site.name, f"/editor/sites/{slug}")
 
 
 def history_page(
-    request: Request, session: SessionDep, entity: str, entity_id: int, name: str, base: str
+    request: Request,
+    session: SessionDep,
+    record: Site | Route | Story,
+    name: str,
+    base: str,
 ) -> HTMLResponse:
     """A record's audit entries, newest first, each earlier version with a restore button
     that posts to `{base}/restore/{entry}`."""
-    entries = list(reversed(history(session, entity=entity, entity_id=entity_id)))
+    entity = type(record).__name__.lower()
+    entries = list(reversed(history(session, entity=entity, entity_id=pk(record))))
     context = {
+        "status": str(record.status),
         "name": name,
         "back": base,
         "restore": f"{base}/restore",
@@ -522,7 +528,7 @@ def route_history(
 ) -> Response:
     """Who changed the route, when, and how; each earlier version can be restored."""
     route = get_route(session, slug, visible=STAFF)
-    return history_page(request, session, "route", pk(route), route.name, f"/editor/routes/{slug}")
+    return history_page(request, session, route, route.name, f"/editor/routes/{slug}")
 
 
 @router.post("/editor/routes/{slug}/restore/{entry_id}")
