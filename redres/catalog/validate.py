@@ -18,7 +18,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
-from redres.catalog.io.fields import INT_FIELDS, LIST_FIELDS, decode_list, decode_themes
+from redres.catalog.io.citations import SourceRef, parse_sources
+from redres.catalog.io.fields import (
+    INT_FIELDS,
+    LIST_FIELDS,
+    decode_list,
+    decode_themes,
+    encode_list,
+)
 from redres.catalog.io.vocab import lookup, normalise_term
 from redres.catalog.schemas import SiteCreate
 from redres.geo import out_of_china, parse_angle, to_wgs84
@@ -75,6 +82,8 @@ class RowContext:
     themes: Mapping[str, str] = field(default_factory=dict)
     """Normalised theme slug, Chinese or English name -> slug."""
     status: Status = Status.draft
+    memo: dict[tuple[str, type, Any], Any] = field(default_factory=dict, compare=False, repr=False)
+    """Conversions already made in this file (see `_convert_memo`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,8 @@ class ParsedRow:
     site: SiteCreate
     parent: str | None
     present: frozenset[str]
+    sources: tuple[SourceRef, ...] = ()
+    """The sources its 来源 cell names (`citations.parse_sources`); empty when none."""
 
 
 def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
@@ -93,30 +104,38 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
     header_of: dict[str, str] = {}
     data: dict[str, Any] = {}
     parent: str | None = None
+    sources: tuple[SourceRef, ...] = ()
     filled: set[str] = set()
+    values = raw.values
     for header, name in ctx.columns.items():
-        value = raw.values.get(header)
-        if name in filled or (name in header_of and _blank(value)):
+        value = values.get(header)
+        blank = _blank(value)
+        if name in filled or (blank and name in header_of):
             continue  # two headers for one field (类别 and category): the first filled one wins
         header_of[name] = header
-        if not _blank(value):
-            filled.add(name)
-        if name in ("summary", "sources", "status"):
+        if blank:
+            if name in ("lon", "lat"):
+                data[name] = None
+            continue
+        filled.add(name)
+        if name == "status":
             continue
         try:
-            converted = _convert(name, value, ctx)
+            converted = _convert_memo(name, value, ctx)
         except ValueError as exc:
             errors.append(RowError(raw.number, header, _shown(value), str(exc)))
             continue
         if name == "parent":
             parent = converted
+        elif name == "sources":
+            sources = tuple(converted or ())
         elif converted is not None or name in ("lon", "lat"):
             data[name] = converted
         if name == "reservation" and isinstance(value, str):
             days = _DAYS_AHEAD.search(value)
             if days and "reservation_days" not in ctx.columns.values():
                 data["reservation_days"] = int(days.group(1))
-    present = frozenset(n for n in ctx.columns.values() if n not in ("summary", "sources"))
+    present = frozenset(ctx.columns.values())
     if raw.footprint is not None and data.get("footprint") is None:
         data["footprint"] = raw.footprint
         present |= {"footprint"}
@@ -151,7 +170,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
         return errors
     if errors:
         return errors
-    return ParsedRow(raw.number, site, parent, _PRESENT.setdefault(present, present))
+    return ParsedRow(raw.number, site, parent, _PRESENT.setdefault(present, present), sources)
 
 
 def e_field(error: RowError, ctx: RowContext) -> str | None:
@@ -167,6 +186,51 @@ def theme_lookup(themes: Mapping[str, tuple[str | None, str | None]]) -> dict[st
             if key:
                 out[normalise_term(key)] = slug
     return out
+
+
+_MEMO_FIELDS = frozenset(
+    {
+        *_ENUMS,
+        *INT_FIELDS,
+        "survey_date",
+        "district",
+        "years",
+        "opening_hours",
+        "hours_note",
+        "admission",
+        "accessibility",
+        "ownership",
+        "surveyor",
+        "contact",
+    }
+)
+"""Fields whose values repeat down a registry (categories, hours, units) and convert to
+immutable values: each distinct value is converted once per file."""
+MEMO_SIZE = 100_000
+
+
+class _Failed(str):
+    """A memoised conversion error (its message)."""
+
+
+def _convert_memo(name: str, value: Any, ctx: RowContext) -> Any:
+    """`_convert`, remembered per file for the fields of `_MEMO_FIELDS` (a pure function of the
+    value there); a 100,000-row sheet repeats a few dozen categories, periods and durations."""
+    kind = type(value)
+    if name not in _MEMO_FIELDS or kind not in (str, int, float):
+        return _convert(name, value, ctx)
+    key = (name, kind, value)
+    hit = ctx.memo.get(key, ctx)
+    if hit is ctx:
+        try:
+            hit = _convert(name, value, ctx)
+        except ValueError as exc:
+            hit = _Failed(str(exc))
+        if len(ctx.memo) < MEMO_SIZE:
+            ctx.memo[key] = hit
+    if isinstance(hit, _Failed):
+        raise ValueError(str(hit))
+    return hit
 
 
 def _convert(name: str, value: Any, ctx: RowContext) -> Any:
@@ -187,6 +251,10 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
         return value if isinstance(value, int | float) else _text(value)
     if name == "survey_date":
         return _date(value)
+    if name == "sources":
+        if isinstance(value, list | tuple):
+            value = encode_list(_text(v) for v in value if not _blank(v)) or ""
+        return parse_sources(_text(value))
     if name == "themes":
         if isinstance(value, dict):
             value = ";".join(f"{k}={v}" for k, v in value.items())
@@ -329,9 +397,9 @@ def _themes(text: str, ctx: RowContext) -> dict[str, float]:
 def _blank(value: Any) -> bool:
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _text(value: Any) -> str:

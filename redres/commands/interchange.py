@@ -105,6 +105,9 @@ def export_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
     typer.echo(f"exported {report.sites} sites to {file} ({report.format}, {report.crs})")
+    if report.related:
+        parts = ", ".join(f"{n} {part}" for part, n in report.related.items())
+        typer.echo(f"with {parts}")
 
 
 def _print_report(report: ImportReport) -> None:
@@ -126,4 +129,9 @@ def _print_report(report: ImportReport) -> None:
         f"{report.skipped} skipped, {len(report.errors)} bad of {report.rows} rows "
         f"({report.format}, {report.crs})"
     )
+    for part, c in report.related.items():
+        typer.echo(
+            f"  {part}: {c['created']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
+            f"{c['skipped']} skipped"
+        )
     sys.stdout.flush()

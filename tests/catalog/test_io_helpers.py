@@ -25,6 +25,8 @@ HARD_SITES: list[dict[str, Any]] = [
         "aliases": ["甲;乙", "back\\slash", "+1 别名"],
         "designations": ["全国爱国主义教育示范基地", "@省级"],
         "address": "武汉市江岸区\n胜利街 1 号",
+        "summary": "简介：含;分号、\n换行和 =公式 的一段文字",
+        "summary_en": 'A <b>bold</b> & "quoted" summary',
         "lon": 114.2999999,
         "lat": 30.6000001,
         "capacity": 120,

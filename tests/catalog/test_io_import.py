@@ -99,9 +99,11 @@ def test_gbk_csv_with_chinese_headers(session: Session, tmp_path: Path) -> None:
     session.commit()
     assert report.ok, report.errors
     assert report.created == 2
-    assert any("简介" in w for w in report.warnings)
+    assert not any("简介" in w for w in report.warnings)
     baqi = _site(session, "WH19")
     assert baqi.name == "八七会议会址"
+    assert baqi.summary == "八七会议在此召开"
+    assert _site(session, "WH01").summary is None
     assert baqi.aliases == ["八七会议会址纪念馆", "八七会址"]
     assert (baqi.category, baqi.period, baqi.protection) == (
         "memorial_hall",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from redres.catalog.enums import Status
 from redres.catalog.io.fields import EXPORT_FIELDS
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.records import site_records
+from redres.catalog.io.related import PARTS, collect
 from redres.geo import normalise_crs
 
 
@@ -23,6 +24,8 @@ class ExportReport:
     format: str
     crs: str
     sites: int
+    related: dict[str, int] = field(default_factory=dict)
+    """Records of each related part written (GeoJSON and GeoPackage only)."""
 
 
 def export_file(
@@ -36,7 +39,8 @@ def export_file(
     """Write the sites with one of `statuses` (and `theme`) to `path`, coordinates in `crs`.
 
     The file is written next to its final name and moved into place, so a failed export never
-    leaves a half-written file under that name.
+    leaves a half-written file under that name. GeoJSON and GeoPackage also carry the stories,
+    people, events, themes and sources that go with those sites (`related.collect`).
 
     Raises
     ------
@@ -49,9 +53,15 @@ def export_file(
     crs = normalise_crs(crs)
     tmp = path.with_name(f".{path.name}.part{path.suffix}")
     records = site_records(session, statuses=statuses, theme=theme, crs=crs)
+    related = None
     try:
-        n = fmt.write(tmp, list(EXPORT_FIELDS), records)
+        if fmt.write_full is not None:
+            related = collect(session, statuses=statuses, theme=theme)
+            n = fmt.write_full(tmp, list(EXPORT_FIELDS), records, related)
+        else:
+            n = fmt.write(tmp, list(EXPORT_FIELDS), records)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-    return ExportReport(file=path.name, format=fmt.name, crs=crs, sites=n)
+    counts = {p: len(related.parts.get(p, [])) for p in PARTS} if related is not None else {}
+    return ExportReport(file=path.name, format=fmt.name, crs=crs, sites=n, related=counts)

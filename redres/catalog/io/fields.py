@@ -24,6 +24,8 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "designations",
     "district",
     "address",
+    "summary",
+    "summary_en",
     "lon",
     "lat",
     "opening_hours",
@@ -43,6 +45,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "themes",
     "parent",
     "footprint",
+    "sources",
     "slug",
     "status",
 )
@@ -50,8 +53,6 @@ EXPORT_FIELDS: tuple[str, ...] = (
 
 LIST_FIELDS = frozenset({"aliases", "designations"})
 INT_FIELDS = frozenset({"last_entry_minutes", "reservation_days", "capacity", "visit_minutes"})
-IGNORED_FIELDS = frozenset({"summary", "sources"})
-"""Columns recognised in survey sheets that the registry has no place for on a site."""
 
 SHAPEFILE_NAMES: dict[str, str] = {
     "designations": "designat",
@@ -97,8 +98,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "parent": ("上级", "所属", "所属名录"),
     "footprint": ("范围", "保护范围"),
     "status": ("状态",),
-    "summary": ("简介", "描述", "description"),
-    "sources": ("来源", "资料来源", "source"),
+    "summary": ("简介", "描述", "概况", "description"),
+    "summary_en": ("英文简介", "english summary", "description_en"),
+    "sources": ("来源", "资料来源", "出处", "source"),
 }
 
 _HEADER_JUNK = re.compile(r"[\s*_\-:：]+|[(（][^)）]*[)）]$")
@@ -120,7 +122,7 @@ def header_key(header: str) -> str:
 
 def _build_lookup() -> dict[str, str]:
     table: dict[str, str] = {}
-    for field in (*EXPORT_FIELDS, *IGNORED_FIELDS):
+    for field in EXPORT_FIELDS:
         table[header_key(field)] = field
     for field, short in SHAPEFILE_NAMES.items():
         table[header_key(short)] = field

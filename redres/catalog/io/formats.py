@@ -9,9 +9,11 @@ from typing import Any
 
 from redres.catalog.io import csv, geojson, kml, ogr, xlsx
 from redres.catalog.io.errors import UnsupportedFormat
+from redres.catalog.io.related import Related
 from redres.catalog.io.table import Reader
 
 Writer = Callable[[Path, list[str], Iterable[Mapping[str, Any]]], int]
+FullWriter = Callable[[Path, list[str], Iterable[Mapping[str, Any]], Related | None], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,8 @@ class Format:
     name: str
     read: Reader
     write: Writer
+    write_full: FullWriter | None = None
+    """A writer that also stores stories, people, events, themes and sources (full exports)."""
 
 
 def _write_kmz(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
@@ -38,9 +42,9 @@ def _write_kmz(path: Path, columns: list[str], records: Iterable[Mapping[str, An
 FORMATS: dict[str, Format] = {
     ".csv": Format("csv", csv.read, csv.write),
     ".xlsx": Format("xlsx", xlsx.read, xlsx.write),
-    ".geojson": Format("geojson", geojson.read, geojson.write),
-    ".json": Format("geojson", geojson.read, geojson.write),
-    ".gpkg": Format("gpkg", ogr.read_gpkg, ogr.write_gpkg),
+    ".geojson": Format("geojson", geojson.read, geojson.write, geojson.write),
+    ".json": Format("geojson", geojson.read, geojson.write, geojson.write),
+    ".gpkg": Format("gpkg", ogr.read_gpkg, ogr.write_gpkg, ogr.write_gpkg),
     ".kml": Format("kml", kml.read, kml.write),
     ".kmz": Format("kmz", kml.read, _write_kmz),
     ".zip": Format("shapefile", ogr.read_shapefile_zip, ogr.write_shapefile_zip),

@@ -4,6 +4,10 @@ Written with the standard library so coordinates keep every digit and lists stay
 (themes a `{slug: weight}` object); read back, both those and the flat CSV forms are accepted.
 A polygon feature gives a footprint and, when no lon/lat columns say otherwise, its
 representative point as the location.
+
+A full export adds the catalogue's other records as a foreign member (RFC 7946, section 6.1)
+that GIS tools pass over: `"redres": {"sources": [...], "themes": [...], "people": [...],
+"events": [...], "stories": [...]}`, records as described in `related`, linked by slug or key.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import decode_list, decode_themes
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.related import PARTS, Related
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.validate import RawRow
 
-NATIVE_LISTS = ("aliases", "designations")
+NATIVE_LISTS = ("aliases", "designations", "sources")
 
 
 def read(path: Path, limits: ImportLimits) -> SourceTable:
@@ -49,7 +54,32 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
             if key not in seen:
                 seen.add(key)
                 headers.append(key)
-    return SourceTable(headers, count_guard(_rows(features), limits, path), crs=_declared_crs(doc))
+    return SourceTable(
+        headers,
+        count_guard(_rows(features), limits, path),
+        crs=_declared_crs(doc),
+        related=_related(doc, path, limits),
+    )
+
+
+MEMBER = "redres"
+"""The foreign member that carries the related records."""
+
+
+def _related(doc: Mapping[str, Any], path: Path, limits: ImportLimits) -> Related | None:
+    member = doc.get(MEMBER)
+    if member is None:
+        return None
+    if not isinstance(member, dict) or any(not isinstance(member.get(p, []), list) for p in PARTS):
+        msg = (
+            f"{path.name!r}: the {MEMBER!r} member must be an object of lists ({', '.join(PARTS)})"
+        )
+        raise InterchangeError(msg)
+    related = Related({p: list(member.get(p, [])) for p in PARTS})
+    if related.count() > limits.max_rows:
+        msg = f"{path.name!r} has more than {limits.max_rows} related records"
+        raise LimitExceeded(msg)
+    return related
 
 
 def _rows(features: list[Any]) -> Iterator[RawRow]:
@@ -95,8 +125,16 @@ def _declared_crs(doc: Mapping[str, Any]) -> str | None:
     return f"EPSG:{code}" if code.isdigit() else None
 
 
-def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
-    """Write records as a FeatureCollection; lists and themes as JSON, not flat strings."""
+def write(
+    path: Path,
+    columns: list[str],
+    records: Iterable[Mapping[str, Any]],
+    related: Related | None = None,
+) -> int:
+    """Write records as a FeatureCollection; lists and themes as JSON, not flat strings.
+
+    With `related`, its parts follow the features in the `redres` member.
+    """
     n = 0
     props_cols = [c for c in columns if c not in ("lon", "lat")]
     with path.open("w", encoding="utf-8") as fh:
@@ -110,7 +148,11 @@ def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) 
             feature = {"type": "Feature", "geometry": geometry, "properties": props}
             fh.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
             n += 1
-        fh.write("\n]}\n")
+        fh.write("\n]")
+        if related is not None:
+            member = {p: related.parts.get(p, []) for p in PARTS}
+            fh.write(f',\n"{MEMBER}": ' + json.dumps(member, ensure_ascii=False, indent=1))
+        fh.write("}\n")
     return n
 
 

@@ -3,7 +3,9 @@
 The pipeline is the same for every format: a reader yields numbered raw rows, `validate.parse_row`
 turns each into a `SiteCreate` or a list of `RowError`s, duplicates are matched against the
 registry and earlier rows, and only then is anything written: new sites through `bulk`, changed
-ones through `sites.update_site` (both audited), all in the caller's transaction.
+ones through `sites.update_site` (both audited), all in the caller's transaction. A full export's
+stories, people, events, themes and sources (`related`) are checked and written by
+`related_import` around the sites, under the same rules.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import bulk
 from redres.catalog.enums import Status
+from redres.catalog.io import citations, related_import
 from redres.catalog.io.duplicates import DUPLICATE_RADIUS_M, DuplicateIndex, Match, SiteKey
 from redres.catalog.io.errors import InterchangeError
-from redres.catalog.io.fields import IGNORED_FIELDS, map_headers
+from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.limits import ImportLimits, check_file_size
 from redres.catalog.models import Site, SiteTheme, Theme
@@ -80,6 +83,9 @@ class ImportReport:
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    related: dict[str, dict[str, int]] = field(default_factory=dict)
+    """For a full export: per part (stories, people, ...) how many were created, updated,
+    unchanged or skipped."""
     dry_run: bool = False
     written: bool = False
     """Whether changes were staged in the session (the caller's commit makes them stick)."""
@@ -132,7 +138,11 @@ def import_file(
     report.warnings.extend(table.warnings)
     columns = map_headers(table.headers)
     _check_columns(path, table.headers, columns, report)
-    themes = {t.slug: (t.name, t.name_en) for t in session.exec(select(Theme))}
+    themes: dict[str, tuple[str | None, str | None]] = {
+        t.slug: (t.name, t.name_en) for t in session.exec(select(Theme))
+    }
+    for slug, names in related_import.file_themes(table.related).items():
+        themes.setdefault(slug, names)
     ctx = RowContext(columns=columns, crs=crs, themes=theme_lookup(themes), status=options.status)
     header_of: dict[str, str] = {}
     for h, f in columns.items():
@@ -143,6 +153,7 @@ def import_file(
         DuplicateIndex(options.duplicate_radius_m),
     )
     site_slugs: set[str] = set()
+    slug_of_id: dict[int, str] = {}
     ref_to_id: dict[str, int] = {}
     keys = sa_select(
         col(Site.id), col(Site.slug), col(Site.code), col(Site.name), col(Site.lon), col(Site.lat)
@@ -150,6 +161,7 @@ def import_file(
     for sid, slug, code, name, lon, lat in session.connection().execute(keys):
         existing.add(sid, SiteKey(code, slug, name, lon, lat))
         site_slugs.add(slug)
+        slug_of_id[int(sid or 0)] = slug
         ref_to_id[slug] = int(sid or 0)
         if code:
             ref_to_id.setdefault(code, int(sid or 0))
@@ -188,14 +200,57 @@ def import_file(
     slugs = _allocate_slugs(plan, site_slugs)
     parents = _resolve_parents(plan, slugs, ref_to_id, report, header_of)
     report.errors.sort(key=lambda e: e.row)
+    related_plan = None
+    site_target: dict[str, str] = {}
+    if table.related:
+        site_target = _site_targets(plan, slugs, matched, slug_of_id)
+        related_plan = related_import.check(
+            session,
+            table.related,
+            site_target=site_target,
+            on_duplicate=options.on_duplicate,
+            errors=report.errors,
+        )
+        report.related = {p: asdict(c) for p, c in related_plan.counts.items()}
     if report.errors and not options.skip_invalid:
         return report
     report.created, report.updated = len(plan.creates), len(plan.updates)
-    if options.dry_run or not (plan.creates or plan.updates):
+    related_writes = related_plan is not None and any(related_plan.writes.values())
+    if options.dry_run or not (plan.creates or plan.updates or related_writes):
         return report
-    _write(session, plan, slugs, parents, options, progress)
+    if related_plan is not None:
+        related_import.write_before_sites(session, related_plan, actor=options.actor)
+    if plan.creates or plan.updates:
+        _write(session, plan, slugs, parents, options, progress)
+    if related_plan is not None:
+        related_import.write_after_sites(
+            session, related_plan, site_target=site_target, actor=options.actor
+        )
     report.written = True
     return report
+
+
+def _site_targets(
+    plan: _Plan,
+    slugs: dict[int, str],
+    matched: dict[int, tuple[ParsedRow, Match]],
+    slug_of_id: dict[int, str],
+) -> dict[str, str]:
+    """Each site slug a related record may name -> the slug that site has after the import.
+
+    The registry's slugs name themselves; a file's slug names the site its row creates, or
+    the registry site its row matched (which may have another slug).
+    """
+    out = {slug: slug for slug in slug_of_id.values()}
+    for number, slug in slugs.items():
+        out[slug] = slug
+        given = plan.creates[number].site.slug
+        if given:
+            out[given] = slug
+    for parsed, match in matched.values():
+        if parsed.site.slug:
+            out.setdefault(parsed.site.slug, slug_of_id[int(match.ref)])
+    return out
 
 
 def _check_columns(
@@ -210,11 +265,8 @@ def _check_columns(
             )
             raise InterchangeError(msg)
     for header in headers:
-        name = columns.get(header)
-        if name is None:
+        if columns.get(header) is None:
             report.warnings.append(f"column {header!r} is not a registry field; ignored")
-        elif name in IGNORED_FIELDS:
-            report.warnings.append(f"column {header!r} ({name}) has no place on a site; ignored")
 
 
 def _plan_matches(
@@ -227,6 +279,8 @@ def _plan_matches(
 ) -> None:
     """Sort rows that match existing sites into unchanged, skipped, updates and errors."""
     ids = sorted({int(m.ref) for _, m in matched.values()})
+    with_sources = any("sources" in p.present for p, _ in matched.values())
+    cited = citations.cited_refs(session, citations.SITE, ids) if with_sources else {}
     sites: dict[int, Site] = {}
     weights: dict[int, dict[str, float]] = {i: {} for i in ids}
     for start in range(0, len(ids), 5000):
@@ -243,7 +297,8 @@ def _plan_matches(
             weights[sid][slug] = w
     for number, (parsed, match) in matched.items():
         site = sites[int(match.ref)]
-        if not _differs(parsed, site, weights[int(match.ref)]):
+        old_sources = cited.get(int(match.ref), [])
+        if not _differs(parsed, site, weights[int(match.ref)], old_sources):
             report.unchanged += 1
         elif options.on_duplicate == OnDuplicate.update:
             plan.updates[number] = (parsed, int(match.ref))
@@ -253,7 +308,14 @@ def _plan_matches(
             report.errors.append(_dup_error(parsed, match, header_of, f"site {site.slug!r}"))
 
 
-def _differs(parsed: ParsedRow, site: Site, weights: dict[str, float]) -> bool:
+def _differs(
+    parsed: ParsedRow,
+    site: Site,
+    weights: dict[str, float],
+    sources: list[citations.SourceRef],
+) -> bool:
+    if "sources" in parsed.present and list(parsed.sources) != sources:
+        return True
     for name in _update_fields(parsed):
         new = getattr(parsed.site, name)
         if name == "themes":
@@ -271,7 +333,7 @@ def _differs(parsed: ParsedRow, site: Site, weights: dict[str, float]) -> bool:
 
 
 def _update_fields(parsed: ParsedRow) -> list[str]:
-    return sorted(parsed.present - {"status", "slug", "parent"})
+    return sorted(parsed.present - {"status", "slug", "parent", "sources"})
 
 
 def _dup_error(parsed: ParsedRow, match: Match, header_of: dict[str, str], what: str) -> RowError:
@@ -367,6 +429,12 @@ def _write(
         if n in plan.creates and isinstance(p, str)
     }
     bulk.set_parents(session, late)
+    cited = {
+        sid: plan.creates[n].sources
+        for n, sid in zip(numbers, ids, strict=True)
+        if plan.creates[n].sources
+    }
+    citations.cite(session, citations.SITE, cited, replace=False)
     for number in sorted(plan.updates):
         parsed, site_id = plan.updates[number]
         site = session.get(Site, site_id)
@@ -376,6 +444,12 @@ def _write(
             p = parents[number]
             fields["parent_id"] = p if isinstance(p, int) else id_of_slug[p]
         update_site(session, site, SiteUpdate(**fields), actor=options.actor)
+    recited = {
+        site_id: parsed.sources
+        for parsed, site_id in plan.updates.values()
+        if "sources" in parsed.present
+    }
+    citations.cite(session, citations.SITE, recited, replace=True)
     session.flush()
     log.info("import staged %d new and %d changed sites", len(items), len(plan.updates))
 

@@ -5,6 +5,10 @@ Shapefiles without a `.cpg` are almost always GBK, so that is the guess when the
 DBF field names are cut at 10 characters, so exports use `fields.SHAPEFILE_NAMES` and leave the
 footprint (longer than a DBF text field may be) out; other text over 254 bytes is cut by the
 format, which the export logs as a warning. GeoPackage has none of these limits.
+
+A full GeoPackage export adds the catalogue's other records as attribute (non-spatial) tables
+beside the `sites` layer, one per part of `related` (`sources`, `themes`, `people`, `events`,
+`stories`), their link lists as `a;b` cells like a site's aliases.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
-from redres.catalog.io.fields import INT_FIELDS, SHAPEFILE_NAMES
+from redres.catalog.io.fields import INT_FIELDS, SHAPEFILE_NAMES, decode_list, encode_list
 from redres.catalog.io.limits import ImportLimits, extract, remove_tree
+from redres.catalog.io.related import LINK_FIELDS, PARTS, Related
+from redres.catalog.io.related import columns as columns_of
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.validate import RawRow
 
@@ -35,15 +41,44 @@ def read_gpkg(path: Path, limits: ImportLimits) -> SourceTable:
     import pyogrio
 
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        listed = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
     except Exception as exc:  # GDAL raises DataSourceError and friends
         msg = f"{path.name!r} is not a readable GeoPackage: {exc}"
         raise InterchangeError(msg) from exc
-    if not layers:
+    if not listed:
         msg = f"{path.name!r} has no layers"
         raise InterchangeError(msg)
-    layer = LAYER if LAYER in layers else layers[0]
-    return _read_layer(path, limits, layer=layer)
+    layers = [name for name, _ in listed]
+    spatial = [name for name, kind in listed if kind is not None]
+    layer = LAYER if LAYER in layers else (spatial or layers)[0]
+    table = _read_layer(path, limits, layer=layer)
+    if layer == LAYER:
+        tables = [name for name, kind in listed if kind is None and name in PARTS]
+        table.related = _read_related(path, tables, limits) if tables else None
+    return table
+
+
+def _read_related(path: Path, tables: list[str], limits: ImportLimits) -> Related:
+    """The attribute tables of a full export, as records of their parts."""
+    import pyogrio
+
+    parts: dict[str, list[dict[str, Any]]] = {}
+    total = 0
+    for name in tables:
+        total += int(pyogrio.read_info(path, layer=name)["features"])
+        if total > limits.max_rows:
+            msg = f"{path.name!r} has more than {limits.max_rows} related records"
+            raise LimitExceeded(msg)
+        frame = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        records = []
+        for row in frame.to_dict("records"):
+            record = {k: None if isinstance(v, float) and v != v else v for k, v in row.items()}
+            for link in LINK_FIELDS[name]:
+                cell = record.get(link)
+                record[link] = decode_list(cell) if isinstance(cell, str) else []
+            records.append(record)
+        parts[name] = records
+    return Related(parts)
 
 
 def read_shapefile_zip(path: Path, limits: ImportLimits) -> SourceTable:
@@ -124,12 +159,37 @@ def _guess_dbf_encoding(dbf: Path) -> str:
     return "UTF-8"
 
 
-def write_gpkg(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
-    """Write records as the `sites` layer of a GeoPackage (EPSG:4326 points, typed fields)."""
+def write_gpkg(
+    path: Path,
+    columns: list[str],
+    records: Iterable[Mapping[str, Any]],
+    related: Related | None = None,
+) -> int:
+    """Write records as the `sites` layer of a GeoPackage (EPSG:4326 points, typed fields).
+
+    With `related`, each non-empty part becomes an attribute table of its own.
+    """
     frame = _frame(columns, records)
+    import pandas as pd
     import pyogrio
 
     pyogrio.write_dataframe(frame, path, layer=LAYER, driver="GPKG")
+    for part in PARTS:
+        rows = related.parts.get(part, []) if related is not None else []
+        if not rows:
+            continue
+        names = columns_of(part)
+        data = {
+            name: pd.array(
+                [
+                    encode_list(r.get(name) or []) if name in LINK_FIELDS[part] else r.get(name)
+                    for r in rows
+                ],
+                dtype=object,
+            )
+            for name in names
+        }
+        pyogrio.write_dataframe(pd.DataFrame(data), path, layer=part, driver="GPKG")
     return len(frame)
 
 

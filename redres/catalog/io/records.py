@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Status
+from redres.catalog.io.citations import SITE, SourceRef, cited_refs, format_sources
 from redres.catalog.io.fields import EXPORT_FIELDS, encode_list, encode_themes
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.geo import from_wgs84
@@ -50,21 +51,32 @@ def site_records(
         page = list(session.exec(stmt))
         if not page:
             return
-        weights = _theme_weights(session, [s.id for s, _ in page if s.id is not None])
+        ids = [s.id for s, _ in page if s.id is not None]
+        weights = _theme_weights(session, ids)
+        sources = cited_refs(session, SITE, ids)
         for site, parent_slug in page:
             assert site.id is not None
-            yield record(site, weights.get(site.id, {}), parent_slug, crs=crs)
+            yield record(
+                site, weights.get(site.id, {}), parent_slug, sources.get(site.id, []), crs=crs
+            )
         last = page[-1][0].id or last  # pages are not kept: the identity map holds weak refs
 
 
 def record(
-    site: Site, themes: dict[str, float], parent_slug: str | None, *, crs: str = "wgs84"
+    site: Site,
+    themes: dict[str, float],
+    parent_slug: str | None,
+    sources: list[SourceRef] | None = None,
+    *,
+    crs: str = "wgs84",
 ) -> dict[str, Any]:
     """One site as an export record; coordinates converted to `crs`."""
     out: dict[str, Any] = {}
     for name in EXPORT_FIELDS:
         if name == "themes":
             out[name] = encode_themes(themes)
+        elif name == "sources":
+            out[name] = format_sources(sources or [])
         elif name == "parent":
             out[name] = parent_slug
         elif name in ("aliases", "designations"):

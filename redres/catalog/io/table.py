@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.related import Related
 from redres.catalog.validate import RawRow
 
 HEADER_SEARCH_ROWS = 10
@@ -25,6 +26,8 @@ class SourceTable:
     crs: str | None = None
     """The CRS the file declares for its geometry (normalised), when it declares one."""
     warnings: list[str] = field(default_factory=list)
+    related: Related | None = None
+    """Stories, people, events, themes and sources a full export carries beside its sites."""
 
 
 class Reader(Protocol):
