@@ -29,7 +29,7 @@ from redres.catalog.models import (
     StoryEvent,
     pk,
 )
-from redres.catalog.paging import Page, is_slug, substring
+from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
 from redres.catalog.schemas import Slug
@@ -241,24 +241,14 @@ def _set_links(
 ) -> None:
     event_id = pk(event)
     if sites is not None:
-        site_ids = _ids(session, Site, sites)
+        site_ids = ids_for_slugs(session, Site, sites)
         session.exec(delete(EventSite).where(col(EventSite.event_id) == event_id))
         session.add_all(EventSite(event_id=event_id, site_id=i) for i in site_ids)
     if people is not None:
-        person_ids = _ids(session, Person, people)
+        person_ids = ids_for_slugs(session, Person, people)
         session.exec(delete(EventPerson).where(col(EventPerson.event_id) == event_id))
         session.add_all(EventPerson(event_id=event_id, person_id=i) for i in person_ids)
     session.flush()
-
-
-def _ids(session: Session, model: type[Site] | type[Person], slugs: Sequence[str]) -> list[int]:
-    rows = session.exec(select(model.slug, model.id).where(col(model.slug).in_(list(slugs))))
-    found = {slug: i for slug, i in rows if i is not None}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        msg = f"unknown {model.__name__.lower()} {missing[0]!r}"
-        raise Conflict(msg)
-    return [found[slug] for slug in dict.fromkeys(slugs)]
 
 
 def _check_slug(session: Session, event: Event) -> None:

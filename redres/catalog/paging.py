@@ -1,12 +1,16 @@
-"""Shared pieces of the list reads of stories, people and events: pages with totals, search."""
+"""Shared pieces of stories, people and events: pages with totals, search, links by slug."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
 
+from redres.catalog.errors import Conflict
+from redres.catalog.models import Event, Person, Site
 from redres.catalog.schemas import SLUG_RE
 
 T = TypeVar("T")
@@ -44,3 +48,22 @@ def substring(q: str, *columns: Any) -> ColumnElement[bool]:
         raise ValueError(msg)
     needle = q.lower()
     return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
+
+
+def ids_for_slugs(
+    session: Session, model: type[Site] | type[Person] | type[Event], slugs: Sequence[str]
+) -> list[int]:
+    """The ids of the records with these slugs, in the given order, duplicates dropped.
+
+    Raises
+    ------
+    Conflict
+        When a slug is unknown, so a link to nothing is refused before anything is written.
+    """
+    rows = session.exec(select(model.slug, model.id).where(col(model.slug).in_(list(slugs))))
+    found = {slug: i for slug, i in rows if i is not None}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        msg = f"unknown {model.__name__.lower()} {missing[0]!r}"
+        raise Conflict(msg)
+    return [found[slug] for slug in dict.fromkeys(slugs)]

@@ -26,7 +26,7 @@ from redres.catalog.models import (
     pk,
     utcnow,
 )
-from redres.catalog.paging import Page, is_slug, substring
+from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import STAFF, reindex_site
 from redres.catalog.slugs import free_slug, slugify
@@ -238,8 +238,8 @@ def save_story(
         When a site, person or event slug is unknown, or a new story's slug is taken.
     """
     sites = _sites(session, data.sites)
-    people = _linked_ids(session, Person, getattr(data, "people", None))
-    events = _linked_ids(session, Event, getattr(data, "events", None))
+    people = _ids_or_none(session, Person, getattr(data, "people", None))
+    events = _ids_or_none(session, Event, getattr(data, "events", None))
     before = None if story is None else _state(session, story)
     old_sites = [] if story is None else _linked(session, story)
     if story is None:
@@ -387,18 +387,10 @@ def _sites(session: Session, slugs: Sequence[str]) -> list[Site]:
     return [found[slug] for slug in dict.fromkeys(slugs)]
 
 
-def _linked_ids(
+def _ids_or_none(
     session: Session, model: type[Person] | type[Event], slugs: Sequence[str] | None
 ) -> list[int] | None:
-    if slugs is None:
-        return None
-    rows = session.exec(select(model.slug, model.id).where(col(model.slug).in_(list(slugs))))
-    found = {slug: i for slug, i in rows if i is not None}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        msg = f"unknown {model.__name__.lower()} {missing[0]!r}"
-        raise Conflict(msg)
-    return [found[slug] for slug in dict.fromkeys(slugs)]
+    return None if slugs is None else ids_for_slugs(session, model, slugs)
 
 
 def _linked(session: Session, story: Story) -> list[Site]:

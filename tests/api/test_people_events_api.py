@@ -255,3 +255,26 @@ def test_patch_keeps_dates_in_order_and_slugs_unique(client: TestClient) -> None
         client.patch("/api/events/nope", json={"date": "1926"}, headers=editor).status_code == 404
     )
     assert client.get("/api/people/qu-qiubai").json()["died"] is None
+
+
+@pytest.mark.parametrize(("who", "code"), [(None, 401), ("teacher", 403), ("editor", 200)])
+@pytest.mark.parametrize(
+    "path", ["/api/people/qu-qiubai/history", "/api/events/aug7-meeting/history"]
+)
+def test_history_is_for_editors(client: TestClient, who: str | None, code: int, path: str) -> None:
+    headers = _auth(client, who) if who else {}
+    assert client.get(path, headers=headers).status_code == code
+
+
+def test_history_shows_each_change_of_a_person_and_an_event(client: TestClient) -> None:
+    editor = _auth(client, "editor")
+    client.patch("/api/people/qu-qiubai", json={"died": "1935-06-18"}, headers=editor)
+    client.patch("/api/events/aug7-meeting", json={"people": []}, headers=editor)
+    person = client.get("/api/people/qu-qiubai/history", headers=editor).json()
+    assert person["person"] == "qu-qiubai"
+    [entry] = person["entries"]
+    assert (entry["actor"], entry["action"]) == ("editor", "update")
+    assert (entry["before"], entry["after"]) == ({"died": None}, {"died": "1935-06-18"})
+    event = client.get("/api/events/aug7-meeting/history", headers=editor).json()
+    assert event["entries"][-1]["after"] == {"people": []}
+    assert client.get("/api/events/nope/history", headers=editor).status_code == 404

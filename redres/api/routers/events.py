@@ -10,7 +10,14 @@ from sqlmodel import Session
 
 from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.api.routers.stories import event_link, person_link, site_link, story_summary
+from redres.api.routers.stories import (
+    event_link,
+    history_entries,
+    person_link,
+    site_link,
+    story_summary,
+)
+from redres.catalog.audit import history
 from redres.catalog.enums import Status
 from redres.catalog.events import (
     EventIn,
@@ -22,7 +29,7 @@ from redres.catalog.events import (
     update_event,
 )
 from redres.catalog.features import source_dict
-from redres.catalog.models import Event
+from redres.catalog.models import Event, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.sites import PUBLIC, STAFF
 
@@ -106,6 +113,14 @@ def patch(
     event = get_event(session, slug)
     update_event(session, event, body, actor=editor.username)
     return _detail(session, event, STAFF)
+
+
+@router.get("/{slug}/history", summary="The event's audit history (editors)")
+def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+    """Who changed the event, when, and the values before and after, oldest first."""
+    event = get_event(session, slug)
+    entries = history(session, entity="event", entity_id=pk(event))
+    return {"event": event.slug, "entries": history_entries(entries)}
 
 
 def _summary(event: Event) -> dict[str, Any]:

@@ -10,10 +10,17 @@ from sqlmodel import Session
 
 from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.api.routers.stories import event_link, person_link, site_link, story_summary
+from redres.api.routers.stories import (
+    event_link,
+    history_entries,
+    person_link,
+    site_link,
+    story_summary,
+)
+from redres.catalog.audit import history
 from redres.catalog.enums import Status
 from redres.catalog.features import source_dict
-from redres.catalog.models import Person
+from redres.catalog.models import Person, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.people import (
     PersonIn,
@@ -99,6 +106,14 @@ def patch(
     person = get_person(session, slug)
     update_person(session, person, body, actor=editor.username)
     return _detail(session, person, STAFF)
+
+
+@router.get("/{slug}/history", summary="The person's audit history (editors)")
+def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+    """Who changed the person, when, and the values before and after, oldest first."""
+    person = get_person(session, slug)
+    entries = history(session, entity="person", entity_id=pk(person))
+    return {"person": person.slug, "entries": history_entries(entries)}
 
 
 def _summary(person: Person) -> dict[str, Any]:
