@@ -94,10 +94,11 @@ def test_history_page_escapes_what_editors_typed(client: TestClient) -> None:
 def test_history_page_in_both_languages(client: TestClient) -> None:
     _sign_in(client)
     zh = client.get("/editor/stories/aug7/history").text
-    assert "故事修改记录" in zh
+    assert "修改记录" in zh
+    assert "发布状态保持不变" in zh
     assert "恢复到此版本" in zh
     en = client.get("/editor/stories/aug7/history", params={"lang": "en"}).text
-    assert "Story history" in en
+    assert "History" in en
     assert "Restore this version" in en
     assert "created" in en
 

@@ -8,10 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redres.api.deps import PageEditorDep, SessionDep
-from redres.api.routers.pages import render
-from redres.api.session import check_csrf, csrf_token
-from redres.catalog.audit import history
-from redres.catalog.models import pk
+from redres.api.routers.editor import history_page
+from redres.api.session import check_csrf
 from redres.catalog.stories import get_story, restore_story_version
 
 router = APIRouter(include_in_schema=False)
@@ -21,14 +19,9 @@ router = APIRouter(include_in_schema=False)
 def story_history(
     request: Request, slug: str, session: SessionDep, user: PageEditorDep
 ) -> Response:
-    """A story's audit entries, newest first, each older one with a restore button."""
+    """A story's audit entries on the shared history page, each older one with a restore button."""
     story = get_story(session, slug)
-    entries = list(reversed(history(session, entity="story", entity_id=pk(story))))
-    return render(
-        request,
-        "editor_story_history.html",
-        {"story": story, "entries": entries, "csrf": csrf_token(request)},
-    )
+    return history_page(request, session, story, story.title, f"/editor/stories/{story.slug}")
 
 
 @router.post("/editor/stories/{slug}/restore/{entry_id}")
