@@ -206,10 +206,16 @@ def syllables(text: str) -> tuple[str, ...]:
 def _syllables_cached(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for chunk in _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_keep_unknown):
-        norm = _latin_norm(chunk.replace("ü", "v"))
+        norm = _syllable_norm(chunk)
         if norm:
             out.append(norm)
     return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _syllable_norm(chunk: str) -> str:
+    """A pinyin syllable (or Latin run) in index form; a few hundred syllables cover Chinese."""
+    return _latin_norm(chunk.replace("ü", "v"))
 
 
 def _keep_unknown(chars: str) -> str:

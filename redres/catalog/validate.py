@@ -135,7 +135,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
             days = _DAYS_AHEAD.search(value)
             if days and "reservation_days" not in ctx.columns.values():
                 data["reservation_days"] = int(days.group(1))
-    present = frozenset(ctx.columns.values())
+    present = _columns_present(ctx)
     if raw.footprint is not None and data.get("footprint") is None:
         data["footprint"] = raw.footprint
         present |= {"footprint"}
@@ -171,6 +171,18 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
     if errors:
         return errors
     return ParsedRow(raw.number, site, parent, _PRESENT.setdefault(present, present), sources)
+
+
+_PRESENT_KEY = ("", type(None), None)
+"""The memo entry of the file's column fields (no cell conversion has an empty field name)."""
+
+
+def _columns_present(ctx: RowContext) -> frozenset[str]:
+    """The fields the file's columns name (made once per file, not once per row)."""
+    found = ctx.memo.get(_PRESENT_KEY)
+    if found is None:
+        found = ctx.memo[_PRESENT_KEY] = frozenset(ctx.columns.values())
+    return found
 
 
 def e_field(error: RowError, ctx: RowContext) -> str | None:
