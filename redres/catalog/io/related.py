@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Status
+from redres.catalog.events import EventIn
 from redres.catalog.models import (
     Citation,
     Event,
@@ -44,8 +45,9 @@ from redres.catalog.models import (
     StorySite,
     Theme,
 )
+from redres.catalog.people import PersonIn
 from redres.catalog.schemas import Slug
-from redres.catalog.stories import StoryIn
+from redres.catalog.stories import SlugList, StoryWrite
 
 PARTS = ("sources", "themes", "people", "events", "stories")
 """The parts, in the order an import writes them (each links only to earlier ones and sites)."""
@@ -67,20 +69,17 @@ ENTITY = {
 """Per part, the entity name in citations and the audit log."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-Refs = Annotated[
-    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]],
+Keys = Annotated[
+    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]],
     Field(max_length=1000),
 ]
-PartialDate = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)]
-"""A year, month or day (YYYY[-MM[-DD]]), as `Person` and `Event` store it."""
+"""Source keys a record cites, in order."""
 
 
-class _Record(BaseModel):
+class SourceRecord(BaseModel):
+    """A source as it travels (the registry has no editor schema for sources)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SourceRecord(_Record):
-    """A source as it travels."""
 
     key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -89,8 +88,10 @@ class SourceRecord(_Record):
     accessed: date | None = None
 
 
-class ThemeRecord(_Record):
+class ThemeRecord(BaseModel):
     """A theme as it travels (sites carry their weights in it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -98,41 +99,29 @@ class ThemeRecord(_Record):
     description: Text | None = None
 
 
-class PersonRecord(_Record):
-    """A person as it travels."""
+class PersonRecord(PersonIn):
+    """A person as it travels: the editors' `PersonIn`, with its slug and cited sources."""
 
     slug: Slug
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    name_en: Annotated[str, StringConstraints(max_length=200)] | None = None
-    born: PartialDate | None = None
-    died: PartialDate | None = None
-    summary: Text | None = None
-    sources: Refs = Field(default_factory=list)
+    sources: Keys = Field(default_factory=list)
 
 
-class EventRecord(_Record):
-    """An event as it travels."""
+class EventRecord(EventIn):
+    """An event as it travels: the editors' `EventIn`, with its slug, links and sources."""
 
     slug: Slug
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    name_en: Annotated[str, StringConstraints(max_length=200)] | None = None
-    date: PartialDate | None = None
-    end_date: PartialDate | None = None
-    summary: Text | None = None
-    sites: Refs = Field(default_factory=list)
-    people: Refs = Field(default_factory=list)
-    sources: Refs = Field(default_factory=list)
+    sites: SlugList = Field(default_factory=list)
+    people: SlugList = Field(default_factory=list)
+    sources: Keys = Field(default_factory=list)
 
 
-class StoryRecord(StoryIn):
-    """A story as it travels: the editor's `StoryIn` plus slug, audience, language and links."""
+class StoryRecord(StoryWrite):
+    """A story as it travels: the editors' `StoryWrite`, with its slug, links and sources."""
 
     slug: Slug
-    audience: Annotated[str, StringConstraints(min_length=1, max_length=32)] = "general"
-    language: Annotated[str, StringConstraints(min_length=1, max_length=16)] = "zh"
-    people: Refs = Field(default_factory=list)
-    events: Refs = Field(default_factory=list)
-    sources: Refs = Field(default_factory=list)
+    people: SlugList = Field(default_factory=list)
+    events: SlugList = Field(default_factory=list)
+    sources: Keys = Field(default_factory=list)
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {
