@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -27,6 +27,7 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
+from redres.catalog.plain_text import reject_control_characters
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import STAFF, reindex_site
 from redres.catalog.slugs import free_slug, slugify
@@ -50,6 +51,12 @@ class StoryIn(BaseModel):
     body: Annotated[str, StringConstraints(max_length=50_000)] = ""
     status: Status = Status.draft
     sites: list[Slug] = Field(default_factory=list, max_length=100)
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
+        return reject_control_characters(value)
 
 
 class StoryWrite(StoryIn):
@@ -80,6 +87,12 @@ class StoryPatch(BaseModel):
     sites: SlugList | None = None
     people: SlugList | None = None
     events: SlugList | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
+        return reject_control_characters(value)
 
 
 @dataclass(frozen=True, slots=True)

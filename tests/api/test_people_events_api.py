@@ -221,6 +221,8 @@ def test_editor_adds_and_relinks_an_event_audited(client: TestClient, session: S
         ("/api/events", {**EVENT, "people": ["nobody"]}, 409),
         ("/api/events", {**EVENT, "slug": "aug7-meeting"}, 409),
         ("/api/events", {**EVENT, "extra": True}, 422),
+        ("/api/people", {**PERSON, "name": "施\x00洋"}, 422),
+        ("/api/events", {**EVENT, "summary": "\x00"}, 422),
     ],
 )
 def test_invalid_people_and_events_are_refused(

@@ -223,6 +223,8 @@ def test_editor_creates_a_draft_then_publishes_it(client: TestClient) -> None:
         ({**NEW, "audience": "X" * 40}, 422),
         ({**NEW, "unknown": 1}, 422),
         ({**NEW, "sites": "aug7"}, 422),
+        ({**NEW, "title": "a\x00b"}, 422),  # PostgreSQL cannot store NUL
+        ({**NEW, "body": "bell \x07"}, 422),
     ],
 )
 def test_invalid_stories_are_refused_and_nothing_is_written(

@@ -139,3 +139,13 @@ def test_order_compares_only_the_shared_precision() -> None:
     assert not_before("1927-08-07", "1927")
     assert not not_before("1927-08", "1927-07-31")
     assert not_before(None, "1900")
+
+
+def test_text_with_control_characters_is_refused_but_newlines_are_kept() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="control characters"):
+        StoryIn(title="a\x00b")
+    with pytest.raises(ValidationError, match="control characters"):
+        StoryPatch(sites=None, body="\x1b[31m")
+    assert StoryIn(title="t", body="a\n\tb\r\n").body == "a\n\tb"
