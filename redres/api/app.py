@@ -18,6 +18,7 @@ from redres.api import errors
 from redres.api.middleware import (
     BodyLimitMiddleware,
     BodyLimits,
+    NoNulMiddleware,
     SecurityHeadersMiddleware,
     security_headers,
 )
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
     app.state.import_limiter = RateLimiter(settings.imports_per_hour, 3600.0)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(NoNulMiddleware)
     app.add_middleware(
         SecurityHeadersMiddleware,
         headers=security_headers(

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redres.api.deps import SignInRequired
@@ -64,6 +64,14 @@ def install(app: FastAPI) -> None:
     async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
         # A concurrent write won the race for a unique slug or code.
         return JSONResponse({"detail": "conflicts with an existing record"}, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value that validation let through (e.g. NUL on PostgreSQL).
+        log.warning(
+            "database refused a value on %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        return JSONResponse({"detail": "a value cannot be stored or searched"}, status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

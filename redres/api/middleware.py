@@ -1,4 +1,5 @@
-"""HTTP hardening that applies to every response: body-size limits and security headers.
+"""HTTP hardening that applies to every request: body-size limits, no NUL in the address, and
+security headers.
 
 Written as plain ASGI middleware so an oversized body is refused while it streams in, before
 the whole of it is read into memory.
@@ -126,12 +127,36 @@ def security_headers(*, frame_ancestors: str, tile_hosts: str = "") -> dict[str,
     }
 
 
+class NoNulMiddleware:
+    """Refuse (400) a path or query holding a NUL character before any handler sees it.
+
+    PostgreSQL cannot store or compare text with NUL, so such a slug or filter would otherwise
+    fail deep in a query; no real address needs one.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"")
+        if scope["type"] == "http" and (
+            "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query
+        ):
+            await _refuse(send, 400, "the address must not contain NUL characters")
+            return
+        await self.app(scope, receive, send)
+
+
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
+    await _refuse(send, 413, f"request body larger than {limit} bytes")
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

@@ -21,6 +21,8 @@ SUMMARY_FIELDS = (
     "status",
 )
 DETAIL_FIELDS = (
+    "summary",
+    "summary_en",
     "aliases",
     "years",
     "designations",

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from redres.catalog.enums import TravelMode
+from redres.catalog.plain_text import reject_control_characters
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
 MAX_DAYS = 14
 MAX_STOPS_PER_DAY = 30
 
 
-class RouteStopIn(BaseModel):
+class PlainText(BaseModel):
+    """Input whose text may not hold control characters (PostgreSQL refuses NUL)."""
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return reject_control_characters(value)
+
+
+class RouteStopIn(PlainText):
     """One stop: the site's slug and an optional lesson note for it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -25,7 +35,7 @@ class RouteStopIn(BaseModel):
 DayIn = Annotated[list[RouteStopIn], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]
 
 
-class RouteIn(BaseModel):
+class RouteIn(PlainText):
     """A new route: its name and its stops day by day; it starts as a draft."""
 
     model_config = ConfigDict(
@@ -53,7 +63,7 @@ class RouteIn(BaseModel):
         return [[(s.site, s.note) for s in day] for day in self.days]
 
 
-class RouteUpdate(BaseModel):
+class RouteUpdate(PlainText):
     """A change to a route: only the fields given change; `days` replaces all stops."""
 
     model_config = ConfigDict(extra="forbid")

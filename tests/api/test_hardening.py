@@ -81,3 +81,30 @@ def test_docs_load_no_external_assets(client: TestClient) -> None:
     assert "/static/api/swagger-ui/swagger-ui-bundle.js" in html
     assert not re.search(r"(src|href)=[\"']https?://", html)
     assert client.get("/static/api/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/sites?q=%00",
+        "/api/sites?district=a%00",
+        "/api/sites/a%00b",
+        "/sites/a%00",
+        "/?q=%00",
+        "/api/routes/a%00",
+        "/api/stories?q=a%00",
+        "/api/feedback?slug=a%00",
+    ],
+)
+def test_nul_in_the_address_is_400_not_a_database_error(client: TestClient, path: str) -> None:
+    """PostgreSQL cannot compare text holding NUL; the address is refused before any query."""
+    r = client.get(path)
+    assert r.status_code == 400
+    assert r.json() == {"detail": "the address must not contain NUL characters"}
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_nul_in_a_login_form_is_refused_cleanly(client: TestClient) -> None:
+    r = client.post("/api/auth/token", data={"username": "a\x00b", "password": "whatever"})
+    assert r.status_code in (401, 422)
+    assert "detail" in r.json()

@@ -154,3 +154,27 @@ def test_restore_a_version_through_the_api(client: TestClient) -> None:
     assert (
         client.post(f"/api/sites/{slug}/history/999999/restore", headers=editor).status_code == 404
     )
+
+
+def test_summary_is_written_and_read_back_in_both_languages(client: TestClient) -> None:
+    editor = _auth(client, "editor")
+    body = NEW_SITE | {"summary": "施洋烈士长眠于此。", "summary_en": "Resting place of Shi Yang."}
+    slug = client.post("/api/sites", json=body, headers=editor).json()["properties"]["slug"]
+    props = client.get(f"/api/sites/{slug}", headers=editor).json()["properties"]
+    assert (props["summary"], props["summary_en"]) == (body["summary"], body["summary_en"])
+    too_long = client.patch(f"/api/sites/{slug}", json={"summary": "长" * 2001}, headers=editor)
+    assert too_long.status_code == 422
+
+
+@pytest.mark.parametrize("text", ["a\u0000b", "bell\u0007", "esc\u001b[31m"])
+def test_control_characters_are_422_on_every_engine(client: TestClient, text: str) -> None:
+    editor = _auth(client, "editor")
+    for body in (NEW_SITE | {"name": text}, NEW_SITE | {"aliases": ["ok", text]}):
+        r = client.post("/api/sites", json=body, headers=editor)
+        assert r.status_code == 422, r.text
+    route = {"name": text, "days": [[{"site": "any-site"}]]}
+    assert client.post("/api/routes", json=route, headers=editor).status_code == 422
+    note = {"name": "ok", "days": [[{"site": "any-site", "note": text}]]}
+    assert client.post("/api/routes", json=note, headers=editor).status_code == 422
+    fine = client.post("/api/sites", json=NEW_SITE | {"address": "一行\n二行\t!"}, headers=editor)
+    assert fine.status_code == 201
