@@ -325,9 +325,7 @@ def set_story_status(session: Session, story: Story, status: Status, *, actor: s
     """
     if story.status == status:
         return story
-    action = {Status.archived: "archive", Status.published: "publish"}.get(status, "unpublish")
-    if story.status == Status.archived:
-        action = "restore"
+    action = audit.transition(story.status, status)
     before = _state(session, story)
     story.status = status
     story.updated_at = utcnow()

@@ -133,10 +133,13 @@ def test_event_shows_visible_links_only(client: TestClient) -> None:
     )
 
 
-@pytest.mark.parametrize("path", ["/api/people/nobody", "/api/events/never", "/api/people/A%00"])
-def test_unknown_people_and_events_are_404(client: TestClient, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [("/api/people/nobody", 404), ("/api/events/never", 404), ("/api/people/A%00", 400)],
+)
+def test_unknown_people_and_events_are_404(client: TestClient, path: str, code: int) -> None:
     r = client.get(path)
-    assert r.status_code == 404
+    assert r.status_code == code
     assert r.json()["detail"]
 
 
