@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -32,13 +32,13 @@ from redres.catalog.models import (
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
-from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
 
 
-class EventPatch(BaseModel):
+class EventPatch(PlainTextModel):
     """A partial change of an event; `sites` and `people` (slugs) replace its links when given."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -51,12 +51,6 @@ class EventPatch(BaseModel):
     summary: Summary | None = None
     sites: list[Slug] | None = Field(default=None, max_length=100)
     people: list[Slug] | None = Field(default=None, max_length=200)
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
-        return reject_control_characters(value)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:

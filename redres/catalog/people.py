@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, StringConstraints, model_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -32,7 +32,7 @@ from redres.catalog.models import (
 )
 from redres.catalog.paging import Page, is_slug, substring
 from redres.catalog.partial_dates import PartialDate, not_before
-from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
@@ -42,7 +42,7 @@ OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 
 
-class PersonPatch(BaseModel):
+class PersonPatch(PlainTextModel):
     """A partial change of a person; every field optional."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -53,12 +53,6 @@ class PersonPatch(BaseModel):
     born: PartialDate | None = None
     died: PartialDate | None = None
     summary: Summary | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
-        return reject_control_characters(value)
 
     @model_validator(mode="after")
     def _life_in_order(self) -> Self:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import BaseModel, field_validator
+
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -25,3 +27,12 @@ def reject_control_characters(value: Any) -> Any:
             msg = "text must not contain control characters"
             raise ValueError(msg)
     return value
+
+
+class PlainTextModel(BaseModel):
+    """Input whose every text field is checked by `reject_control_characters` (a 422, not a 500)."""
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return reject_control_characters(value)

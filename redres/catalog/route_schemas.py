@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints
 
 from redres.catalog.enums import TravelMode
-from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.plain_text import PlainTextModel
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
 MAX_DAYS = 14
 MAX_STOPS_PER_DAY = 30
 
 
-class PlainText(BaseModel):
-    """Input whose text may not hold control characters (PostgreSQL refuses NUL)."""
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return reject_control_characters(value)
-
-
-class RouteStopIn(PlainText):
+class RouteStopIn(PlainTextModel):
     """One stop: the site's slug and an optional lesson note for it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -35,7 +26,7 @@ class RouteStopIn(PlainText):
 DayIn = Annotated[list[RouteStopIn], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]
 
 
-class RouteIn(PlainText):
+class RouteIn(PlainTextModel):
     """A new route: its name and its stops day by day; it starts as a draft."""
 
     model_config = ConfigDict(
@@ -63,7 +54,7 @@ class RouteIn(PlainText):
         return [[(s.site, s.note) for s in day] for day in self.days]
 
 
-class RouteUpdate(PlainText):
+class RouteUpdate(PlainTextModel):
     """A change to a route: only the fields given change; `days` replaces all stops."""
 
     model_config = ConfigDict(extra="forbid")

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Annotated, Any, Self
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -18,7 +17,7 @@ from pydantic import (
 
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
 from redres.catalog.hours import parse_opening_hours
-from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.plain_text import PlainTextModel
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -32,7 +31,7 @@ Slug = Annotated[
 ]
 
 
-class SiteFields(BaseModel):
+class SiteFields(PlainTextModel):
     """Fields shared by create and update; every one optional so updates can be partial."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -67,12 +66,6 @@ class SiteFields(BaseModel):
     surveyor: Annotated[str, StringConstraints(max_length=100)] | None = None
     ownership: Annotated[str, StringConstraints(max_length=200)] | None = None
     parent_id: int | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
-        return reject_control_characters(value)
 
     @field_validator("opening_hours")
     @classmethod

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -27,7 +27,7 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
-from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import STAFF, reindex_site
 from redres.catalog.slugs import free_slug, slugify
@@ -40,7 +40,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 SlugList = Annotated[list[Slug], Field(max_length=100)]
 
 
-class StoryIn(BaseModel):
+class StoryIn(PlainTextModel):
     """A story as an editor writes it; `sites` are the slugs it is about."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -51,12 +51,6 @@ class StoryIn(BaseModel):
     body: Annotated[str, StringConstraints(max_length=50_000)] = ""
     status: Status = Status.draft
     sites: list[Slug] = Field(default_factory=list, max_length=100)
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
-        return reject_control_characters(value)
 
 
 class StoryWrite(StoryIn):
@@ -72,7 +66,7 @@ class StoryWrite(StoryIn):
     events: SlugList | None = None
 
 
-class StoryPatch(BaseModel):
+class StoryPatch(PlainTextModel):
     """A partial change of a story; `status` moves it between draft and published."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -87,12 +81,6 @@ class StoryPatch(BaseModel):
     sites: SlugList | None = None
     people: SlugList | None = None
     events: SlugList | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        """No control characters in any text: PostgreSQL refuses NUL, pages cannot show them."""
-        return reject_control_characters(value)
 
 
 @dataclass(frozen=True, slots=True)
