@@ -19,7 +19,6 @@ from redres.catalog.sites import PUBLIC, STAFF
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
 
 
-
 def get_session(request: Request) -> Iterator[Session]:
     """One session and transaction per request, committed when the handler returns."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:

@@ -58,6 +58,21 @@ def history(session: Session, *, entity: str, entity_id: int) -> list[AuditLog]:
     return list(session.exec(stmt))
 
 
+def as_json(entries: list[AuditLog]) -> list[dict[str, Any]]:
+    """Audit entries as every history endpoint shows them: who, when, action, before, after."""
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in entries
+    ]
+
+
 def transition(old: Status, new: Status) -> str:
     """The audit action for a workflow move: publish, unpublish, archive, or restore from archive.
 

@@ -94,7 +94,10 @@ def test_owner_edits_until_an_editor_publishes(world: World) -> None:
     assert w.client.get(f"/api/routes/{slug}").json()["properties"]["status"] == "published"
     refused = w.client.patch(f"/api/routes/{slug}", json={"name": "x"}, headers=w.teacher)
     assert refused.status_code == 403
-    assert w.client.patch(f"/api/routes/{slug}", json={"name": "y"}, headers=w.editor).status_code == 200
+    assert (
+        w.client.patch(f"/api/routes/{slug}", json={"name": "y"}, headers=w.editor).status_code
+        == 200
+    )
     assert w.client.post(f"/api/routes/{slug}/unpublish", headers=w.editor).status_code == 200
     assert w.client.get(f"/api/routes/{slug}").status_code == 404
 
@@ -124,7 +127,9 @@ def test_unknown_sites_or_themes_are_409_and_write_nothing(world: World) -> None
         {"name": "坏", "theme": "no-such-theme", "days": [[{"site": w.slugs[0]}]]},
     ):
         assert w.client.post("/api/routes", json=body, headers=w.teacher).status_code == 409
-    assert w.client.get("/api/routes", params={"mine": True}, headers=w.teacher).json()["total"] == 0
+    assert (
+        w.client.get("/api/routes", params={"mine": True}, headers=w.teacher).json()["total"] == 0
+    )
 
 
 def test_share_link_lets_anyone_read_that_route_until_revoked(world: World) -> None:
@@ -174,7 +179,7 @@ def test_history_and_restore_of_a_route(world: World) -> None:
     )
     w.client.post(f"/api/routes/{slug}/share", headers=w.teacher)
     assert w.client.get(f"/api/routes/{slug}/history", headers=w.other).status_code == 404
-    entries = w.client.get(f"/api/routes/{slug}/history", headers=w.teacher).json()["data"]
+    entries = w.client.get(f"/api/routes/{slug}/history", headers=w.teacher).json()["entries"]
     assert [e["action"] for e in entries] == ["create", "update", "share"]
     assert entries[0]["actor"] == "t1"
     assert entries[1]["before"]["name"] == "原来的名字"
@@ -189,7 +194,7 @@ def test_history_and_restore_of_a_route(world: World) -> None:
     assert props["status"] == "draft"
     actions = [
         e["action"]
-        for e in w.client.get(f"/api/routes/{slug}/history", headers=w.editor).json()["data"]
+        for e in w.client.get(f"/api/routes/{slug}/history", headers=w.editor).json()["entries"]
     ]
     assert actions[-1] == "revert"
     missing = w.client.post(f"/api/routes/{slug}/history/999999/restore", headers=w.teacher)
@@ -232,4 +237,6 @@ def test_my_routes_page_shares_with_csrf(world: World) -> None:
     assert c.get(f"/routes/{slug}").status_code == 200  # the owner's own draft page
     c.post(f"/plan/mine/{slug}/unshare", data={"csrf": token.group(1)})
     assert c.get(f"/routes/shared/{link.group(1)}").status_code == 404
-    assert c.post("/plan/mine/someone-elses/share", data={"csrf": token.group(1)}).status_code == 404
+    assert (
+        c.post("/plan/mine/someone-elses/share", data={"csrf": token.group(1)}).status_code == 404
+    )

@@ -12,12 +12,11 @@ from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.routers.stories import (
     event_link,
-    history_entries,
     person_link,
     site_link,
     story_summary,
 )
-from redres.catalog.audit import history
+from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
 from redres.catalog.events import (
     EventIn,
@@ -120,7 +119,7 @@ def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str
     """Who changed the event, when, and the values before and after, oldest first."""
     event = get_event(session, slug)
     entries = history(session, entity="event", entity_id=pk(event))
-    return {"event": event.slug, "entries": history_entries(entries)}
+    return {"event": event.slug, "entries": as_json(entries)}
 
 
 def _summary(event: Event) -> dict[str, Any]:

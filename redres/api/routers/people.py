@@ -12,12 +12,11 @@ from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.routers.stories import (
     event_link,
-    history_entries,
     person_link,
     site_link,
     story_summary,
 )
-from redres.catalog.audit import history
+from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
 from redres.catalog.features import source_dict
 from redres.catalog.models import Person, pk
@@ -113,7 +112,7 @@ def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str
     """Who changed the person, when, and the values before and after, oldest first."""
     person = get_person(session, slug)
     entries = history(session, entity="person", entity_id=pk(person))
-    return {"person": person.slug, "entries": history_entries(entries)}
+    return {"person": person.slug, "entries": as_json(entries)}
 
 
 def _summary(person: Person) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
 from redres.api.i18n import translator
 from redres.catalog import route_access
-from redres.catalog.audit import history
+from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
@@ -244,18 +244,7 @@ def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict
     """The route's audit entries, oldest first; its owner and editors."""
     route = _editable(session, id_or_slug, user, allow_published_owner=True)
     entries = history(session, entity="route", entity_id=route.id or 0)
-    data = [
-        {
-            "id": e.id,
-            "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "before": e.before,
-            "after": e.after,
-        }
-        for e in entries
-    ]
-    return {"data": data, "total": len(data)}
+    return {"route": route.slug, "entries": as_json(entries)}
 
 
 @router.post("/{id_or_slug}/history/{entry_id}/restore")

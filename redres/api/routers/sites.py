@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.catalog import audit
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, Period, Protection, Status
@@ -140,20 +141,7 @@ def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> di
     """Who changed the site, when, and the values before and after; editors only."""
     site = get_site(session, id_or_slug, visible=STAFF)
     entries = history(session, entity="site", entity_id=pk(site))
-    return {
-        "site": site.slug,
-        "entries": [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "action": e.action,
-                "before": e.before,
-                "after": e.after,
-            }
-            for e in entries
-        ],
-    }
+    return {"site": site.slug, "entries": audit.as_json(entries)}
 
 
 @router.post("/{id_or_slug}/history/{entry_id}/restore")

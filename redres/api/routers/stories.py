@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.catalog.audit import history
+from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
 from redres.catalog.features import source_dict
-from redres.catalog.models import AuditLog, Event, Person, Site, Story, pk
+from redres.catalog.models import Event, Person, Site, Story, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.sites import PUBLIC, STAFF
 from redres.catalog.stories import (
@@ -140,7 +140,7 @@ def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str
     """Who changed the story, when, and the values before and after, oldest first."""
     story = get_story(session, slug, visible=STAFF)
     entries = history(session, entity="story", entity_id=pk(story))
-    return {"story": story.slug, "entries": history_entries(entries)}
+    return {"story": story.slug, "entries": as_json(entries)}
 
 
 @router.post("/{slug}/history/{entry_id}/restore", summary="Restore an earlier version (editors)")
@@ -151,21 +151,6 @@ def restore_entry(
     story = get_story(session, slug, visible=STAFF)
     restore_story_version(session, story, entry_id, actor=editor.username)
     return _detail(session, story, visible=STAFF)
-
-
-def history_entries(entries: list[AuditLog]) -> list[dict[str, Any]]:
-    """Audit entries as the history endpoints show them: who, when, action, before, after."""
-    return [
-        {
-            "id": e.id,
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "before": e.before,
-            "after": e.after,
-        }
-        for e in entries
-    ]
 
 
 def story_summary(story: Story) -> dict[str, Any]:
