@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from pydantic import ConfigDict, Field, model_validator
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
@@ -29,7 +29,7 @@ from redres.catalog.models import (
     StoryEvent,
     pk,
 )
-from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
+from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
 from redres.catalog.plain_text import PlainTextModel
@@ -117,10 +117,8 @@ def find_events(
             stmt = stmt.where(substring(q, col(Event.name), col(Event.name_en)))
         except ValueError as exc:
             raise InvalidQuery(str(exc)) from exc
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     order = (col(Event.date).is_(None), col(Event.date), col(Event.id))
-    items = session.exec(stmt.order_by(*order).limit(limit).offset(offset))
-    return Page(total=total, items=list(items))
+    return page_of(session, stmt, order, limit=limit, offset=offset)
 
 
 def get_event(session: Session, slug: str) -> Event:

@@ -27,6 +27,15 @@ class Page(Generic[T]):
     items: list[T]
 
 
+def page_of(
+    session: Session, stmt: Any, order: Sequence[Any], *, limit: int, offset: int
+) -> Page[Any]:
+    """One page of `stmt` in `order`, with the total count of everything it matches."""
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    items = session.exec(stmt.order_by(*order).limit(limit).offset(offset))
+    return Page(total=total, items=list(items))
+
+
 def is_slug(value: str) -> bool:
     """Whether a path or filter value can be a slug at all (it can never match otherwise).
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, StringConstraints, model_validator
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
@@ -30,7 +29,7 @@ from redres.catalog.models import (
     StorySite,
     pk,
 )
-from redres.catalog.paging import Page, is_slug, substring
+from redres.catalog.paging import Page, is_slug, page_of, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
@@ -95,11 +94,8 @@ def find_people(
             stmt = stmt.where(substring(q, col(Person.name), col(Person.name_en)))
         except ValueError as exc:
             raise InvalidQuery(str(exc)) from exc
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    items = session.exec(
-        stmt.order_by(col(Person.name), col(Person.id)).limit(limit).offset(offset)
-    )
-    return Page(total=total, items=list(items))
+    order = (col(Person.name), col(Person.id))
+    return page_of(session, stmt, order, limit=limit, offset=offset)
 
 
 def get_person(session: Session, slug: str) -> Person:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
@@ -26,7 +26,7 @@ from redres.catalog.models import (
     pk,
     utcnow,
 )
-from redres.catalog.paging import Page, ids_for_slugs, is_slug, substring
+from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
 from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import STAFF, reindex_site
@@ -153,11 +153,8 @@ def find_stories(
             stmt = stmt.where(substring(query.q, col(Story.title), col(Story.summary)))
         except ValueError as exc:
             raise InvalidQuery(str(exc)) from exc
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    items = session.exec(
-        stmt.order_by(col(Story.title), col(Story.id)).limit(query.limit).offset(query.offset)
-    )
-    return Page(total=total, items=list(items))
+    order = (col(Story.title), col(Story.id))
+    return page_of(session, stmt, order, limit=query.limit, offset=query.offset)
 
 
 def get_story(session: Session, slug: str, *, visible: Collection[Status] = STAFF) -> Story:
