@@ -41,9 +41,10 @@ from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from redres.catalog import search_index
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.listing import SitePage, SiteQuery, list_sites
-from redres.catalog.models import SearchTerm, Site
+from redres.catalog.models import Site
 from redres.catalog.search import SearchText, index_terms
 from redres.db import analyze, init_db, make_engine, normalise_url
 from redres.geo import BBox, LonLat
@@ -181,19 +182,15 @@ def _position(rng: random.Random, spreads: Sequence[float]) -> tuple[float, floa
     return lon + dlon, lat + rng.gauss(0.0, sigma), name
 
 
-def term_rows(sites: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The search index rows of `sites`, exactly as the catalogue would write them."""
-    rows: list[dict[str, Any]] = []
-    for s in sites:
-        terms = index_terms(SearchText(name=s["name"], address=s["address"]))
-        rows.extend({"site_id": s["id"], "kind": k, "term": t} for k, t in sorted(terms))
-    return rows
+def search_texts(sites: Sequence[dict[str, Any]]) -> list[tuple[int, SearchText]]:
+    """What the catalogue indexes for each of `sites`."""
+    return [(s["id"], SearchText(name=s["name"], address=s["address"])) for s in sites]
 
 
 def load(
     engine: Engine, sites: Sequence[dict[str, Any]], *, analyze_sqlite: bool = False
 ) -> tuple[float, int]:
-    """Bulk-insert sites and their search terms in one transaction; (seconds, term rows).
+    """Bulk-insert sites and their search terms in one transaction; (seconds, terms).
 
     PostgreSQL is then vacuumed and analysed, as autovacuum soon would be. SQLite gets
     `redres.db.analyze`, as after redres's own bulk writes, except for the `sqlite-unanalyzed`
@@ -201,16 +198,16 @@ def load(
     """
     started = time.perf_counter()
     n_terms = 0
-    site_table, term_table = Site.__table__, SearchTerm.__table__  # type: ignore[attr-defined]
+    site_table = Site.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         if conn.execute(text("SELECT count(*) FROM site")).scalar_one():
             sys.exit(f"{engine.url!r} already holds sites; give the benchmark an empty database")
         for start in range(0, len(sites), BATCH):
             batch = sites[start : start + BATCH]
-            terms = term_rows(batch)
+            texts = search_texts(batch)
             conn.execute(insert(site_table), list(batch))
-            conn.execute(insert(term_table), terms)
-            n_terms += len(terms)
+            search_index.insert_new(conn, texts)
+            n_terms += sum(len(index_terms(t)) for _, t in texts)
     if engine.dialect.name == "postgresql":
         _settle_postgres(engine)
     elif analyze_sqlite:

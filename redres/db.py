@@ -6,7 +6,7 @@ Nothing connects at import time: callers build an engine from a URL and pass it 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,22 @@ POSTGIS_ONLY = frozenset({"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_s
 """Schema objects written by hand in migrations for PostGIS, which the models do not describe."""
 
 
-def in_models(_obj: object, name: str | None, _kind: str, *_: object) -> bool:
-    """Whether autogenerate should compare a schema object (PostGIS-only ones are left out)."""
-    return name not in POSTGIS_ONLY
+def schema_filter(dialect: str) -> Callable[..., bool]:
+    """Which schema objects autogenerate compares on `dialect`.
+
+    Left out: PostGIS's hand-written objects; on SQLite the FTS5 search tables, and the
+    `searchterm` table of the models, which only PostgreSQL has (`catalog.search_index`).
+    """
+    from redres.catalog.search_index import FTS_OBJECTS
+
+    skip = POSTGIS_ONLY | (FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset())
+
+    def include(_obj: object, name: str | None, kind: str, *_: object) -> bool:
+        if kind == "index" and name is not None and name.startswith("ix_searchterm_"):
+            return dialect != "sqlite"
+        return name not in skip
+
+    return include
 
 
 def normalise_url(url: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, SQLModel
 
+from redres.catalog import search_index
 from redres.catalog.demo import load_demo
 from redres.db import init_db, make_engine
 
@@ -104,5 +105,6 @@ def _empty(engine: Engine) -> None:
             quoted = ", ".join(f'"{t}"' for t in tables)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
+            for t in tables:  # the search terms live in FTS5 on SQLite (catalog.search_index)
+                name = search_index.FTS_TABLE if t == "searchterm" else t
+                conn.execute(text(f'DELETE FROM "{name}"'))

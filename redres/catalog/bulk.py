@@ -22,15 +22,15 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
-from redres.catalog.models import AuditLog, SearchTerm, Site, SiteTheme, utcnow
+from redres.catalog import search_index
+from redres.catalog.models import AuditLog, Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.search import SearchText, index_rows, is_all_chinese, syllables
+from redres.catalog.search import SearchText, is_all_chinese, syllables
 
 BATCH = 2000
 """Rows per round trip; large enough to amortise, small enough to keep memory flat."""
 
 _SITE = Site.__table__  # type: ignore[attr-defined]
-_TERM = SearchTerm.__table__  # type: ignore[attr-defined]
 _THEME = SiteTheme.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditLog.__table__  # type: ignore[attr-defined]
 _SITE_COLUMNS = [c.name for c in _SITE.columns if c.name != "id"]
@@ -92,11 +92,11 @@ def _insert_batch(
         conn.execute(select(_SITE.c.slug, _SITE.c.id).where(_SITE.c.slug.in_(slugs))).all()
     )
     chunk_ids = [int(found[slug]) for slug in slugs]
-    terms: list[tuple[int, str, str]] = []
+    texts: list[tuple[int, SearchText]] = []
     links: list[tuple[int, int, float]] = []
     audits: list[dict[str, Any]] = []
     for site_id, item, row in zip(chunk_ids, chunk, rows, strict=True):
-        terms.extend(index_rows(site_id, _search_text(row)))
+        texts.append((site_id, _search_text(row)))
         themes = item.data.themes or {}
         links.extend((site_id, theme_ids[slug], w) for slug, w in themes.items())
         state = {name: row[name] for name in _AUDITED}  # StrEnums serialise as their values
@@ -115,7 +115,7 @@ def _insert_batch(
                 "after": state,
             }
         )
-    _insert_many(conn, _TERM, ("site_id", "kind", "term"), terms)
+    search_index.insert_new(conn, texts)
     _insert_many(conn, _THEME, ("site_id", "theme_id", "weight"), links)
     _insert_dicts(conn, _AUDIT, audits)
     return chunk_ids
@@ -123,24 +123,23 @@ def _insert_batch(
 
 @contextmanager
 def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
-    """On SQLite, for a large load, a bigger page cache and secondary indexes built once.
+    """On SQLite, for a large load, a bigger page cache and the site indexes built once.
 
-    Inserting millions of terms into two B-tree indexes row by row is most of a big import;
-    building the indexes after the rows is several times faster. The same holds, on a smaller
-    scale, for the site table's eight non-unique indexes (name, category, location, ...); the
-    unique ones stay, as they check the rows and find the new ids. SQLite DDL is transactional,
-    so a failure or a killed process rolls the drop back with everything else.
+    Updating the site table's eight non-unique indexes (name, category, location, ...) row by
+    row costs more than building them after the rows; the unique ones stay, as they check the
+    rows and find the new ids. SQLite DDL is transactional, so a failure or a killed process
+    rolls the drop back with everything else. (The search terms go to FTS5, which batches its
+    own index writes.)
     """
     if conn.dialect.name != "sqlite" or n_sites < BULK_INDEX_THRESHOLD:
         yield
         return
     old_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
-    existing = conn.exec_driver_sql("SELECT count(*) FROM searchterm").scalar() or 0
-    indexes = list(_TERM.indexes) if n_sites * TERMS_PER_SITE > existing else []
     existing = conn.exec_driver_sql("SELECT count(*) FROM site").scalar() or 0
+    indexes = []
     if n_sites > existing:
-        indexes += sorted((ix for ix in _SITE.indexes if not ix.unique), key=lambda ix: ix.name)
+        indexes = sorted((ix for ix in _SITE.indexes if not ix.unique), key=lambda ix: ix.name)
     try:
         for index in indexes:
             index.drop(conn)
@@ -158,8 +157,7 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
 
 
 BULK_INDEX_THRESHOLD = 10_000
-"""Sites from which a SQLite import rebuilds the search-term indexes instead of updating them."""
-TERMS_PER_SITE = 50
+"""Sites from which a SQLite import rebuilds the site indexes instead of updating them."""
 BULK_CACHE_KIB = -65_536
 """64 MiB of page cache while loading (negative means KiB to SQLite)."""
 

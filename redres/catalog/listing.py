@@ -18,15 +18,13 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
+from redres.catalog import search_index
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
-from redres.catalog.models import SearchTerm, Site, SiteTheme, Story, StorySite, Theme
+from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
 from redres.catalog.search import (
-    Query,
     SearchText,
     parse_query,
-    prefix_upper_bound,
-    query_grams,
     rank,
 )
 from redres.catalog.sites import PUBLIC
@@ -116,7 +114,11 @@ def list_sites(
         )
         return SitePage(items=[SiteHit(s) for s in session.exec(stmt)], total=total)
 
-    candidates = _candidates(parsed) if parsed is not None else None
+    candidates = (
+        search_index.candidates(parsed, session.get_bind().dialect.name)
+        if parsed is not None
+        else None
+    )
     if candidates is not None:
         conditions.append(col(Site.id).in_(candidates))
     # Rank on a few light columns first; build full Site objects only for the page.
@@ -207,27 +209,6 @@ def _in_box(box: BBox, *, postgis: bool) -> ColumnElement[bool] | TextClause:
     return and_(
         col(Site.lat).between(box.min_lat, box.max_lat),
         col(Site.lon).between(box.min_lon, box.max_lon),
-    )
-
-
-def _candidates(query: Query) -> Any:
-    """Site ids whose index terms could match; `rank` makes the final call."""
-    if query.is_chinese:
-        grams = query_grams(query)
-        return (
-            select(SearchTerm.site_id)
-            .where(SearchTerm.kind == "zh", col(SearchTerm.term).in_(grams))
-            .group_by(col(SearchTerm.site_id))
-            .having(func.count(func.distinct(SearchTerm.term)) == len(grams))
-        )
-    return (
-        select(SearchTerm.site_id)
-        .where(
-            col(SearchTerm.kind).in_(("py", "in", "en")),
-            col(SearchTerm.term) >= query.latin,
-            col(SearchTerm.term) < prefix_upper_bound(query.latin),
-        )
-        .distinct()
     )
 
 

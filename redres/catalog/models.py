@@ -322,9 +322,10 @@ class AuditLog(SQLModel, table=True):
 
 
 class SearchTerm(SQLModel, table=True):
-    """Search index: Chinese n-grams and pinyin/English prefixes of a site's searchable text.
+    """Search index on PostgreSQL: Chinese n-grams and pinyin/English prefixes of a site's text.
 
-    `term` uses a binary collation on every engine so prefix ranges match the same rows.
+    `term` uses the C collation so prefix ranges work. SQLite keeps the same terms in an FTS5
+    table instead (`catalog.search_index`); this table does not exist there.
     """
 
     __table_args__ = (Index("ix_searchterm_kind_term", "kind", "term"),)

@@ -21,6 +21,11 @@ def reject_control_characters(value: Any) -> Any:
     >>> reject_control_characters(["a", "b\\nc"])
     ['a', 'b\\nc']
     """
+    if type(value) is str:  # the common case, checked without the loop (imports call this a lot)
+        if value.isprintable() or not _CONTROL.search(value):
+            return value
+        msg = "text must not contain control characters"
+        raise ValueError(msg)
     texts = value if isinstance(value, list | tuple) else [value]
     for text in texts:
         if isinstance(text, str) and _CONTROL.search(text):

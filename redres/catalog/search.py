@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
 from typing import Any
 
 from pypinyin import Style
@@ -25,6 +26,7 @@ from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _LATIN_JUNK = re.compile(r"[^0-9a-z]+")
 _ZH_JUNK = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20()\[\]\"'“”‘’·,.;:!?/\\-]+")
 
@@ -74,16 +76,11 @@ def index_terms(text: SearchText) -> set[tuple[str, str]]:
     initials from each syllable on (`py`, `in`); the English name from each word on and the
     registry code (`en`).
     """
-    return {(kind, term) for kind, terms in _terms_by_kind(text) for term in terms}
+    return {(kind, term) for kind, terms in terms_by_kind(text) for term in terms}
 
 
-def index_rows(site_id: int, text: SearchText) -> list[tuple[int, str, str]]:
-    """`index_terms` as (site_id, kind, term) rows, for bulk loads of many sites."""
-    return [(site_id, kind, term) for kind, terms in _terms_by_kind(text) for term in terms]
-
-
-def _terms_by_kind(text: SearchText) -> tuple[tuple[str, set[str]], ...]:
-    """The terms of each kind; a large import computes this for every row, so loops are plain."""
+def terms_by_kind(text: SearchText) -> tuple[tuple[str, set[str]], ...]:
+    """`index_terms` grouped by kind, as a large import stores them (loops kept plain)."""
     grams: set[str] = set()
     for field in (text.name, *text.aliases, text.address or "", *text.story_titles):
         _add_zh_grams(_zh_norm(field), grams)
@@ -108,13 +105,16 @@ def _terms_by_kind(text: SearchText) -> tuple[tuple[str, set[str]], ...]:
 
 
 def _add_zh_grams(norm: str, grams: set[str]) -> None:
-    """Add the characters and bigrams of `norm` that hold a Chinese character."""
-    flags = [
-        "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
-        for c in norm
-    ]
-    grams.update(c for c, cjk in zip(norm, flags, strict=True) if cjk)
-    grams.update(norm[i : i + 2] for i in range(len(norm) - 1) if flags[i] or flags[i + 1])
+    """Add the characters and bigrams of `norm` that hold a Chinese character.
+
+    Written with C-level set and regex operations (a large import runs it on every name and
+    address): all bigrams, less those inside runs without a Chinese character.
+    """
+    grams.update(_CJK.findall(norm))
+    pairs = set(map(add, norm, norm[1:]))
+    for run in _NON_CJK_RUN.findall(norm):
+        pairs.difference_update(map(add, run, run[1:]))
+    grams |= pairs
 
 
 def query_grams(query: Query) -> list[str]:

@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit
+from redres.catalog import audit, search_index
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import (
-    SearchTerm,
     Site,
     SiteTheme,
     Story,
@@ -23,7 +22,7 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
-from redres.catalog.search import SearchText, index_terms
+from redres.catalog.search import SearchText
 from redres.catalog.slugs import free_slug, slugify
 
 PUBLIC = frozenset({Status.published})
@@ -235,9 +234,8 @@ def reindex_site(session: Session, site: Site) -> None:
         code=site.code,
         story_titles=tuple(titles),
     )
-    session.exec(delete(SearchTerm).where(col(SearchTerm.site_id) == site.id))
-    session.add_all(SearchTerm(site_id=site.id, kind=k, term=t) for k, t in index_terms(text))
     session.flush()
+    search_index.replace(session.connection(), site.id, text)
 
 
 def _site_state(session: Session, site: Site) -> dict[str, Any]:

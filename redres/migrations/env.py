@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import redres.catalog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from redres.db import in_models
+from redres.db import schema_filter
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -23,13 +24,13 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        include_object=in_models,
+        include_object=schema_filter(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from redres.catalog import search_index
 from redres.catalog.audit import history
 from redres.catalog.bulk import pinyin_slug
 from redres.catalog.io import ImportOptions, import_file
 from redres.catalog.io.fields import encode_list
-from redres.catalog.models import SearchTerm, Site
+from redres.catalog.models import Site
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.catalog.slugs import slugify
@@ -98,8 +99,8 @@ def test_imported_site_equals_created_site(session: Session, tmp_path: Path) -> 
     assert bulk.slug == made.slug + "-2"
 
     def terms(site: Site) -> set[tuple[str, str]]:
-        rows = session.exec(select(SearchTerm).where(SearchTerm.site_id == site.id))
-        return {(t.kind, t.term) for t in rows if t.term not in ("a", "b")}
+        stored = search_index.terms_of(session.connection(), site.id or 0)
+        return {(k, t) for k, t in stored if t not in ("a", "b")}
 
     assert terms(bulk) == terms(made)
     (a,) = history(session, entity="site", entity_id=made.id or 0)
@@ -112,14 +113,14 @@ def test_imported_site_equals_created_site(session: Session, tmp_path: Path) -> 
 
 
 def _indexes(session: Session) -> set[str]:
-    """The search-term and site indexes (a large SQLite load drops and rebuilds them)."""
+    """The site table's indexes (a large SQLite load drops and rebuilds them)."""
     from sqlalchemy import inspect
 
     found = inspect(session.connection())
-    return {ix["name"] for t in ("searchterm", "site") for ix in found.get_indexes(t) if ix["name"]}
+    return {ix["name"] for t in ("site",) for ix in found.get_indexes(t) if ix["name"]}
 
 
-def test_large_sqlite_load_rebuilds_search_indexes(
+def test_large_sqlite_load_rebuilds_site_indexes(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from redres.catalog import bulk
@@ -127,7 +128,7 @@ def test_large_sqlite_load_rebuilds_search_indexes(
     from redres.catalog.sites import STAFF
 
     before = _indexes(session)
-    assert {"ix_searchterm_kind_term", "ix_searchterm_site_id", "ix_site_name"} <= before
+    assert {"ix_site_name", "ix_site_category"} <= before
     monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 2)
     monkeypatch.setattr(bulk, "BATCH", 2)
     rows = [
@@ -144,7 +145,7 @@ def test_large_sqlite_load_rebuilds_search_indexes(
     assert [h.site.name for h in page.items] == ["施洋烈士墓"]
 
 
-def test_failed_load_keeps_search_indexes(
+def test_failed_load_keeps_site_indexes(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from redres.catalog import bulk

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from redres.catalog import search_index
 from redres.catalog.enums import Status
 from redres.catalog.io.records import site_records
-from redres.catalog.models import AuditLog, SearchTerm, Site
+from redres.catalog.models import AuditLog, Site
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from tests.factories import TOY_SITES, add_themes
@@ -68,7 +69,7 @@ def records(session: Session) -> list[dict[str, Any]]:
 
 def clear_sites(session: Session) -> None:
     """Remove every site and what hangs off it, keeping themes."""
-    for table in ("searchterm", "sitetheme", "auditlog", "site"):
+    for table in (search_index.table_name(session.connection()), "sitetheme", "auditlog", "site"):
         session.execute(text(f"DELETE FROM {table}"))
     session.commit()
 
@@ -77,7 +78,7 @@ def counts(session: Session) -> tuple[int, int, int]:
     """Sites, search terms and audit entries: what an import that changes nothing must keep."""
     return (
         session.exec(select(func.count()).select_from(Site)).one(),
-        session.exec(select(func.count()).select_from(SearchTerm)).one(),
+        search_index.count(session.connection()),
         session.exec(select(func.count()).select_from(AuditLog)).one(),
     )
 

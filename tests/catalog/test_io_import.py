@@ -139,13 +139,9 @@ def test_gbk_csv_with_chinese_headers(session: Session, tmp_path: Path) -> None:
             code=baqi.code,
         )
     )
-    from redres.catalog.models import SearchTerm
+    from redres.catalog import search_index
 
-    stored = {
-        (t.kind, t.term)
-        for t in session.exec(select(SearchTerm).where(SearchTerm.site_id == baqi.id))
-    }
-    assert stored == terms
+    assert search_index.terms_of(session.connection(), baqi.id or 0) == terms
 
 
 def test_csv_encodings_are_detected(session: Session, tmp_path: Path) -> None:

@@ -20,14 +20,14 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from redres.catalog import bulk
+from redres.catalog import bulk, search_index
 from redres.catalog.io import import_file
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.models import AuditLog, SearchTerm, Site
-from redres.catalog.search import SearchText, index_rows, index_terms, syllables
+from redres.catalog.models import AuditLog, Site
+from redres.catalog.search import SearchText, index_terms, syllables
 from redres.catalog.sites import STAFF
 from redres.catalog.validate import RowContext, parse_row, theme_lookup
 from tests.catalog.test_io_helpers import write_csv
@@ -88,7 +88,6 @@ def test_index_terms_equal_reference(
 ) -> None:
     t = SearchText(name, tuple(aliases), name_en, address, code, tuple(titles))
     assert index_terms(t) == reference_terms(t)
-    assert sorted(index_rows(7, t)) == sorted((7, k, v) for k, v in reference_terms(t))
 
 
 ROWS: list[list[Any]] = [
@@ -169,7 +168,7 @@ def _snapshot(
     cols = [c for c in Site.model_fields if c not in skip]
     sites = sorted(tuple(getattr(s, c) for c in cols) for s in session.exec(select(Site)))
     code = {s.id: s.code for s in session.exec(select(Site))}
-    terms = {(code[t.site_id] or "", t.kind, t.term) for t in session.exec(select(SearchTerm))}
+    terms = {(code[i] or "", k, t) for i, k, t in search_index.all_terms(session.connection())}
     audits = sorted(
         (
             a.action,
@@ -211,7 +210,12 @@ def test_multi_row_inserts_store_what_single_rows_store(
         snapshots.append(_snapshot(session))
         found = list_sites(session, SiteQuery(q="di12hao"), visible=STAFF)
         assert [h.site.code for h in found.items][:1] == ["C12"]
-        for table in ("searchterm", "sitetheme", "auditlog", "site"):
+        for table in (
+            search_index.table_name(session.connection()),
+            "sitetheme",
+            "auditlog",
+            "site",
+        ):
             session.execute(text(f"DELETE FROM {table}"))
         session.commit()
     assert snapshots[0] == snapshots[1]

@@ -1,0 +1,176 @@
+"""Where each site's search terms are stored: an FTS5 table on SQLite, rows on PostgreSQL.
+
+`search` decides *which* terms a site has and how hits rank; this module only stores them and
+finds the candidate sites for a query. Both layouts answer the same two questions: which sites
+have every one of these Chinese n-grams, and which have a pinyin, initials or English term that
+starts with this prefix.
+
+- SQLite: one document per site in the FTS5 table `site_search` (rowid = site id), each term a
+  token marked with its kind (`z纪念`, `pbaqi`, `ibq`, `ebaqi`). A 100,000-site import writes
+  about 5 M terms; as rows with a B-tree index that was over half of the import (sorting 5 M
+  keys), while FTS5 writes them as compressed posting lists in about a sixth of the time and
+  answers the queries 5-10x faster (bench/INTERCHANGE.md). The tokenizer splits on spaces only,
+  so a term is always exactly one token.
+- PostgreSQL: `SearchTerm` rows with an index on (kind, term) in the C collation, so prefix
+  ranges work; bulk inserts there are cheap.
+
+A trigger removes a site's document when the site row is deleted (the rows on PostgreSQL go by
+their foreign key's ON DELETE CASCADE), so a reused SQLite rowid never inherits old terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Integer, column, delete, func, insert, select, table, text
+
+from redres.catalog.models import SearchTerm
+from redres.catalog.search import Query, SearchText, prefix_upper_bound, query_grams, terms_by_kind
+
+FTS_TABLE = "site_search"
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, detail=none, columnsize=0, "
+    "tokenize=\"unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'\")"
+)
+"""Positions and sizes are not kept (no phrase queries, no bm25): only which site has a term."""
+FTS_DELETE_TRIGGER = (
+    f"CREATE TRIGGER {FTS_TABLE}_site_deleted AFTER DELETE ON site "
+    f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END"
+)
+FTS_OBJECTS = frozenset(
+    {FTS_TABLE, *(f"{FTS_TABLE}_{s}" for s in ("data", "idx", "content", "docsize", "config"))}
+)
+"""Tables that FTS5 creates, which the models do not describe."""
+
+LATIN_KINDS = ("py", "in", "en")
+_MARK = {"zh": "z", "py": "p", "in": "i", "en": "e"}
+_KIND = {mark: kind for kind, mark in _MARK.items()}
+_TERM = SearchTerm.__table__  # type: ignore[attr-defined]
+_FTS = table(FTS_TABLE, column("rowid", Integer), column("terms"), column(FTS_TABLE))
+
+
+def uses_fts(conn: Connection) -> bool:
+    """Whether this database keeps the terms in FTS5 (SQLite) rather than in rows."""
+    return conn.dialect.name == "sqlite"
+
+
+def table_name(conn: Connection) -> str:
+    """The table holding the terms on this engine (for bulk clean-up and counts)."""
+    return FTS_TABLE if uses_fts(conn) else _TERM.name
+
+
+def document(text: SearchText) -> str:
+    """A site's terms as an FTS5 document: tokens marked with their kind, space-separated."""
+    parts = []
+    for kind, terms in terms_by_kind(text):
+        if terms:
+            mark = _MARK[kind]
+            parts.append(mark + (" " + mark).join(terms))
+    return " ".join(parts)
+
+
+def replace(conn: Connection, site_id: int, text: SearchText) -> None:
+    """Make the terms of `text` the site's only terms."""
+    if uses_fts(conn):
+        conn.execute(delete(_FTS).where(_FTS.c.rowid == site_id))
+        conn.execute(insert(_FTS).values(rowid=site_id, terms=document(text)))
+        return
+    conn.execute(delete(_TERM).where(_TERM.c.site_id == site_id))
+    insert_new(conn, [(site_id, text)])
+
+
+def insert_new(conn: Connection, sites: Sequence[tuple[int, SearchText]]) -> None:
+    """Store the terms of sites that have none yet (a bulk import's new sites)."""
+    if not sites:
+        return
+    if uses_fts(conn):
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
+            [(site_id, document(text)) for site_id, text in sites],
+        )
+        return
+    rows = [
+        {"site_id": site_id, "kind": kind, "term": term}
+        for site_id, text in sites
+        for kind, terms in terms_by_kind(text)
+        for term in terms
+    ]
+    if rows:
+        conn.execute(insert(_TERM), rows)
+
+
+def terms_of(conn: Connection, site_id: int) -> set[tuple[str, str]]:
+    """The (kind, term) pairs stored for a site."""
+    if uses_fts(conn):
+        doc = conn.execute(select(_FTS.c.terms).where(_FTS.c.rowid == site_id)).scalar()
+        return {(_KIND[tok[0]], tok[1:]) for tok in (doc or "").split()}
+    rows = conn.execute(select(_TERM.c.kind, _TERM.c.term).where(_TERM.c.site_id == site_id))
+    return {(k, t) for k, t in rows}
+
+
+def all_terms(conn: Connection) -> set[tuple[int, str, str]]:
+    """Every stored (site_id, kind, term): for checks that two loads stored the same."""
+    if uses_fts(conn):
+        docs = conn.execute(select(_FTS.c.rowid, _FTS.c.terms))
+        return {(i, _KIND[tok[0]], tok[1:]) for i, doc in docs for tok in doc.split()}
+    return {
+        (i, k, t) for i, k, t in conn.execute(select(_TERM.c.site_id, _TERM.c.kind, _TERM.c.term))
+    }
+
+
+def count(conn: Connection) -> int:
+    """Sites with stored terms (SQLite) or stored term rows (PostgreSQL): grows with the index."""
+    src = _FTS if uses_fts(conn) else _TERM
+    return int(conn.execute(select(func.count()).select_from(src)).scalar_one())
+
+
+def candidates(query: Query, dialect: str) -> Any:
+    """A select of the ids of sites whose terms could match; `search.rank` decides."""
+    if dialect == "sqlite":
+        return select(_FTS.c.rowid).where(_FTS.c[FTS_TABLE].op("MATCH")(match_expression(query)))
+    if query.is_chinese:
+        grams = query_grams(query)
+        return (
+            select(_TERM.c.site_id)
+            .where(_TERM.c.kind == "zh", _TERM.c.term.in_(grams))
+            .group_by(_TERM.c.site_id)
+            .having(func.count(func.distinct(_TERM.c.term)) == len(grams))
+        )
+    return (
+        select(_TERM.c.site_id)
+        .where(
+            _TERM.c.kind.in_(LATIN_KINDS),
+            _TERM.c.term >= query.latin,
+            _TERM.c.term < prefix_upper_bound(query.latin),
+        )
+        .distinct()
+    )
+
+
+def match_expression(query: Query) -> str:
+    """The FTS5 query: every n-gram (AND), or the Latin prefix under any Latin kind (OR).
+
+    Examples
+    --------
+    >>> from redres.catalog.search import parse_query
+    >>> match_expression(parse_query("八七会"))
+    '"z七会" AND "z八七"'
+    >>> match_expression(parse_query("baqi"))
+    '"pbaqi"* OR "ibaqi"* OR "ebaqi"*'
+    """
+    if query.is_chinese:
+        return " AND ".join(_quoted("z" + g) for g in query_grams(query))
+    return " OR ".join(_quoted(_MARK[k] + query.latin) + "*" for k in LATIN_KINDS)
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def create_fts(conn: Connection) -> None:
+    """Create the FTS5 table and its trigger (migration 0005 and its downgrade's reverse)."""
+    conn.execute(text(FTS_DDL))
+    conn.execute(text(FTS_DELETE_TRIGGER))
