@@ -35,6 +35,9 @@ _THEME = SiteTheme.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditLog.__table__  # type: ignore[attr-defined]
 _SITE_COLUMNS = [c.name for c in _SITE.columns if c.name != "id"]
 _AUDITED = [c for c in _SITE_COLUMNS if c not in ("created_at", "updated_at")]
+_COPIED = tuple(c for c in SiteCreate.model_fields if c in _SITE_COLUMNS and c != "footprint")
+_copied_values = itemgetter(*_COPIED)
+"""The validated fields that are site columns as they are (the footprint is stored as JSON)."""
 _NONE: list[str] = []
 """The one empty list of rows without aliases or designations (never mutated): the JSON of a
 batch's empty lists is then made once."""
@@ -180,7 +183,7 @@ def _bind(name: str) -> Any:
 def _site_row(item: NewSite, now: datetime) -> dict[str, Any]:
     fields = vars(item.data)  # the validated values as they are (model_dump would copy them)
     row: dict[str, Any] = dict.fromkeys(_SITE_COLUMNS)
-    row.update({k: v for k, v in fields.items() if k in row and k != "footprint"})
+    row.update(zip(_COPIED, _copied_values(fields), strict=True))
     row["slug"] = item.slug
     row["aliases"] = row["aliases"] or _NONE
     row["designations"] = row["designations"] or _NONE

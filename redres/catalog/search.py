@@ -22,8 +22,10 @@ from operator import add
 from typing import Any
 
 from pypinyin import Style
+from pypinyin.constants import RE_HANS
 from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
+from pypinyin.seg.mmseg import seg as _MMSEG
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
@@ -64,9 +66,10 @@ def parse_query(q: str) -> Query | None:
     q = unicodedata.normalize("NFKC", q)[:MAX_QUERY_LENGTH].lower()
     zh = _ZH_JUNK.sub("", q)
     latin = _LATIN_JUNK.sub("", q)
-    if not zh and not latin:
-        return None
-    return Query(zh=zh, latin=latin)
+    query = Query(zh=zh, latin=latin)
+    if not query.is_chinese and not latin:
+        return None  # only symbols (%%%, ###): nothing an index term could match
+    return query
 
 
 def index_terms(text: SearchText) -> set[tuple[str, str]]:
@@ -204,12 +207,23 @@ def syllables(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=131_072)
 def _syllables_cached(text: str) -> tuple[str, ...]:
+    """`lazy_pinyin` of `text`, by the same steps (runs of Chinese characters cut into words by
+    pypinyin's maximum matching, each word converted) without its per-call plumbing, and with
+    each word's syllables remembered: names are all different, their words are not."""
     out: list[str] = []
-    for chunk in _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_keep_unknown):
-        norm = _syllable_norm(chunk)
-        if norm:
+    for run in _HANZI_OR_NOT.findall(text):
+        if _HANZI_RUN.match(run):
+            for word in _MMSEG.cut(run):
+                out.extend(_word_syllables(word))
+        elif norm := _syllable_norm(run):
             out.append(norm)
     return tuple(out)
+
+
+@lru_cache(maxsize=65_536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    converted = _PINYIN.lazy_pinyin([word], style=Style.NORMAL, errors=_keep_unknown)
+    return tuple(n for n in map(_syllable_norm, converted) if n)
 
 
 @lru_cache(maxsize=8192)
@@ -256,6 +270,10 @@ class _MemoConverter(DefaultConverter):
 
 
 _PINYIN = Pinyin(_MemoConverter())
+_HANZI = RE_HANS.pattern.removeprefix("^(?:").removesuffix(")+$")
+_HANZI_RUN = re.compile(f"{_HANZI}")
+_HANZI_OR_NOT = re.compile(f"{_HANZI}+|[^{_HANZI[1:]}+")
+"""Runs of characters with and without pinyin, split as pypinyin's `simple_seg` splits them."""
 
 
 def _zh_norm(text: str) -> str:

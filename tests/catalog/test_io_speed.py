@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypinyin import Style, lazy_pinyin
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -31,6 +33,7 @@ from redres.catalog.search import SearchText, index_terms, syllables
 from redres.catalog.sites import STAFF
 from redres.catalog.validate import RowContext, parse_row, theme_lookup
 from tests.catalog.test_io_helpers import write_csv
+from tests.conftest import DEMO_DIR
 from tests.factories import add_themes
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -63,6 +66,10 @@ def reference_terms(t: SearchText) -> set[tuple[str, str]]:
     return {(k, v) for k, v in terms if v}
 
 
+_DEMO = json.loads((DEMO_DIR / "sites.json").read_text(encoding="utf-8"))
+DEMO_NAMES = [n for s in _DEMO for n in (s["name"], *s.get("aliases", []))]
+DEMO_ADDRESSES = [s.get("address") or "" for s in _DEMO]
+
 TEXT = st.text(
     alphabet="中华人民共和国八七会议旧址纪念馆长行乐abcXYZ 019-·（）(),，。;；\u3400\uf900ü\u3000Ⅻ",
     max_size=25,
@@ -88,6 +95,28 @@ def test_index_terms_equal_reference(
 ) -> None:
     t = SearchText(name, tuple(aliases), name_en, address, code, tuple(titles))
     assert index_terms(t) == reference_terms(t)
+
+
+def reference_syllables(text: str) -> tuple[str, ...]:
+    """What `syllables` must keep giving: pypinyin's own `lazy_pinyin`, normalised."""
+    norm = _ZH_JUNK.sub("", unicodedata.normalize("NFKC", text).lower())
+    chunks = lazy_pinyin(norm, style=Style.NORMAL, errors=lambda chars: chars)
+    out = (
+        _LATIN_JUNK.sub("", unicodedata.normalize("NFKC", c.replace("ü", "v")).lower())
+        for c in chunks
+    )
+    return tuple(c for c in out if c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT | st.sampled_from(DEMO_NAMES))
+def test_syllables_equal_pypinyin(text: str) -> None:
+    assert syllables(text) == reference_syllables(text)
+
+
+def test_syllables_of_every_demo_name_and_address() -> None:
+    texts = [t for t in DEMO_NAMES + DEMO_ADDRESSES if t]
+    assert [syllables(t) for t in texts] == [reference_syllables(t) for t in texts]
 
 
 ROWS: list[list[Any]] = [

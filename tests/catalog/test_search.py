@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from redres.catalog import search_index
 from redres.catalog.enums import Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Story, StorySite
-from redres.catalog.schemas import SiteCreate
-from redres.catalog.sites import create_site, reindex_site
+from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.sites import create_site, reindex_site, update_site
 from tests.factories import add_toy_sites
 
 
@@ -91,3 +92,36 @@ def test_drafts_are_not_found_by_anonymous_search(session: Session) -> None:
 def test_blank_or_punctuation_query_finds_nothing(session: Session) -> None:
     add_toy_sites(session)
     assert _search(session, " ，。 ") == []
+
+
+@pytest.mark.parametrize("q", ["%%%", "#", "&*+"])
+def test_symbol_only_query_finds_nothing(session: Session, q: str) -> None:
+    add_toy_sites(session)
+    assert _search(session, q) == []
+
+
+def test_renamed_site_keeps_no_old_terms(session: Session) -> None:
+    (site, *_) = add_toy_sites(session)
+    assert _search(session, "八七") == ["WH19"]
+    update_site(session, site, SiteUpdate(name="汉口新旧址", aliases=[]), actor="editor")
+    session.commit()
+    assert _search(session, "八七") == []
+    assert _search(session, "baqi") == []
+    assert _search(session, "汉口新") == ["WH19"]
+
+
+def test_deleted_site_takes_its_terms_along(session: Session) -> None:
+    """A new site that gets the id of a deleted one (SQLite reuses the largest rowid) must not
+    inherit the old site's terms."""
+    sites = add_toy_sites(session)
+    last = max(sites, key=lambda s: s.id or 0)
+    old_name, old_id = last.name, last.id or 0
+    session.delete(last)
+    session.commit()
+    assert search_index.terms_of(session.connection(), old_id) == set()
+    create_site(
+        session, SiteCreate(name="新建纪念碑", category="monument", status=Status.published)
+    )
+    session.commit()
+    assert _search(session, old_name) == []
+    assert _search(session, "新建") == ["新建纪念碑"]
