@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine, inspect, text
 
@@ -77,3 +79,47 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
             conn, opts={"compare_type": True, "include_object": schema_filter(conn.dialect.name)}
         )
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_sqlite_search_terms_move_to_fts_and_back(tmp_path: Path) -> None:
+    """Migration 0005 carries an existing catalogue's search terms over, and back on downgrade."""
+    from alembic import command
+    from sqlmodel import Session
+
+    from redres.catalog import search_index
+    from redres.catalog.listing import SiteQuery, list_sites
+    from redres.db import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "0004")
+    old_terms = [
+        ("zh", "八七"),
+        ("zh", "七会"),
+        ("py", "baqihuiyi"),
+        ("in", "bqhy"),
+        ("en", "wh19"),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO site (id, slug, name, category, status, aliases, designations, "
+                "created_at, updated_at) VALUES (7, 'baqi', '八七会议', 'former_site', "
+                "'published', '[]', '[]', '2025-01-01', '2025-01-01')"
+            )
+        )
+        for kind, term in old_terms:
+            conn.execute(
+                text("INSERT INTO searchterm (site_id, kind, term) VALUES (7, :k, :t)"),
+                {"k": kind, "t": term},
+            )
+    command.upgrade(cfg, "head")
+    with Session(engine) as session:
+        assert search_index.terms_of(session.connection(), 7) == set(old_terms)
+        assert [h.site.slug for h in list_sites(session, SiteQuery(q="八七")).items] == ["baqi"]
+        assert [h.site.slug for h in list_sites(session, SiteQuery(q="bqh")).items] == ["baqi"]
+    command.downgrade(cfg, "0004")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT kind, term FROM searchterm WHERE site_id = 7")).all()
+        assert "site_search" not in inspect(conn).get_table_names()
+    assert {(k, t) for k, t in rows} == set(old_terms)

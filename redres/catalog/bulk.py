@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -131,8 +131,8 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
     Updating the site table's eight non-unique indexes (name, category, location, ...) row by
     row costs more than building them after the rows; the unique ones stay, as they check the
     rows and find the new ids. SQLite DDL is transactional, so a failure or a killed process
-    rolls the drop back with everything else. (The search terms go to FTS5, which batches its
-    own index writes.)
+    rolls the drop back with everything else. The search index merges its segments once at
+    the end (`search_index.bulk_load`).
     """
     if conn.dialect.name != "sqlite" or n_sites < BULK_INDEX_THRESHOLD:
         yield
@@ -140,13 +140,14 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
     old_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
     existing = conn.exec_driver_sql("SELECT count(*) FROM site").scalar() or 0
-    indexes = []
-    if n_sites > existing:
-        indexes = sorted((ix for ix in _SITE.indexes if not ix.unique), key=lambda ix: ix.name)
+    large = n_sites > existing
+    indexes = sorted((ix for ix in _SITE.indexes if not ix.unique), key=lambda ix: ix.name)
+    indexes = indexes if large else []
     try:
         for index in indexes:
             index.drop(conn)
-        yield
+        with search_index.bulk_load(conn) if large else nullcontext():
+            yield
     except BaseException:
         for index in indexes:  # a caller that catches and commits anyway keeps its indexes
             with suppress(Exception):

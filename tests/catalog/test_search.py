@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+import string
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from redres.catalog import search_index
@@ -10,6 +15,7 @@ from redres.catalog.enums import Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Story, StorySite
 from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.search_index import FTS_DDL
 from redres.catalog.sites import create_site, reindex_site, update_site
 from tests.factories import add_toy_sites
 
@@ -125,3 +131,39 @@ def test_deleted_site_takes_its_terms_along(session: Session) -> None:
     session.commit()
     assert _search(session, old_name) == []
     assert _search(session, "新建") == ["新建纪念碑"]
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("一号#楼旧址", "#楼"),
+        ("纪&念馆", "纪&念"),
+        ("[新]四军旧址", "]四"),
+        ("省委@旧址", "委@"),
+        ("旧~址`馆", "~址`"),
+    ],
+)
+def test_punctuation_inside_a_term_is_part_of_it(session: Session, name: str, query: str) -> None:
+    """ASCII punctuation next to Chinese text stays inside the term on both engines."""
+    create_site(session, SiteCreate(name=name, category="former_site", status=Status.published))
+    create_site(
+        session, SiteCreate(name="一号楼旧址", category="former_site", status=Status.published)
+    )
+    session.commit()
+    assert _search(session, query) == [name]
+
+
+@settings(max_examples=60, deadline=None)
+@given(q=st.text(alphabet=string.punctuation + "旧址 ab1", max_size=6))
+def test_any_query_of_punctuation_answers(q: str) -> None:
+    """Whatever the query holds, search answers (the FTS5 expression is always well formed)."""
+    from redres.catalog.search import parse_query
+    from redres.catalog.search_index import match_expression
+
+    parsed = parse_query(q)
+    if parsed is None:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute(FTS_DDL.replace("site_search", "s", 1))
+    conn.execute("INSERT INTO s(rowid, terms) VALUES (1, 'z旧址 pjiuzhi')")
+    conn.execute("SELECT rowid FROM s WHERE s MATCH ?", (match_expression(parsed),)).fetchall()
