@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 CHARS = "中华人民共和国革命烈士纪念馆旧址故居会议红军新四军八路军抗日战争解放工农运动讲习所长江黄河东西南北山水城乡"
@@ -90,20 +91,24 @@ def child(op: str, db: str, path: str) -> None:
 
     engine = make_engine(db)
     init_db(engine)
+    wall, cpu = time.perf_counter(), time.process_time()
     with session_scope(engine) as session:
         if op == "import":
             report = import_file(session, Path(path))
             assert report.ok, report.errors[:5]
             assert report.written
-            print(report.created)
+            rows = report.created
         else:
-            print(export_file(session, Path(path)).sites)
+            rows = export_file(session, Path(path)).sites
+    # the call alone (commit included), without starting Python, importing and creating the schema
+    print(rows, time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def measure(
     op: str, db: str, path: Path, code: Path | None = None
-) -> tuple[int, float, float, float]:
-    """Run one operation in a child; rows, wall seconds, CPU seconds and peak RSS in MiB.
+) -> tuple[int, float, float, float, float, float]:
+    """Run one operation in a child: rows, wall and CPU seconds of the whole child, peak RSS in
+    MiB, and wall and CPU seconds of the import/export call alone.
 
     `code` is another checkout's root (e.g. `git archive` of an older commit) whose `redres`
     the child imports instead, for a before/after comparison in one run.
@@ -126,7 +131,8 @@ def measure(
         msg = f"{op} {path} failed with status {status}"
         raise SystemExit(msg)
     cpu = usage.ru_utime + usage.ru_stime
-    return int(out.strip() or 0), seconds, cpu, usage.ru_maxrss / 1024
+    rows, call_wall, call_cpu = out.split()
+    return int(rows), seconds, cpu, usage.ru_maxrss / 1024, float(call_wall), float(call_cpu)
 
 
 OPS = ("import_csv", "export_csv", "export_gpkg", "import_gpkg")
@@ -163,8 +169,8 @@ def main() -> None:
     variants: list[tuple[str, Path | None]] = [("new", None)]
     if args.baseline is not None:
         variants.insert(0, ("base", args.baseline.resolve()))
-    print("code,op,run,rows,seconds,cpu_seconds,peak_rss_mib")
-    results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    print("code,op,run,rows,seconds,cpu_seconds,peak_rss_mib,call_seconds,call_cpu_seconds")
+    results: dict[tuple[str, str], list[tuple[float, ...]]] = {}
     for run in range(1, args.repeat + 1):
         for label, code in variants:
             for op in OPS:
@@ -178,16 +184,19 @@ def main() -> None:
                         f.unlink()
                 if op != "import_csv" and not db.with_name(f"{label}-csv.db").exists():
                     measure("import", f"sqlite:///{work / f'{label}-csv.db'}", src, code)
-                rows, seconds, cpu, mib = measure(kind, f"sqlite:///{db}", path, code)
+                rows, *figures = measure(kind, f"sqlite:///{db}", path, code)
                 if op in ops:
-                    results.setdefault((label, op), []).append((seconds, cpu, mib))
-                    print(
-                        f"{label},{op},{run},{rows},{seconds:.2f},{cpu:.2f},{mib:.0f}", flush=True
-                    )
+                    results.setdefault((label, op), []).append(tuple(figures))
+                    print(f"{label},{op},{run},{rows},{_cells(figures)}", flush=True)
     if args.repeat > 1:
         for (label, op), values in results.items():
-            med = [statistics.median(v[i] for v in values) for i in range(3)]
-            print(f"{label},{op},median,{args.n},{med[0]:.2f},{med[1]:.2f},{med[2]:.0f}")
+            med = [statistics.median(v[i] for v in values) for i in range(len(values[0]))]
+            print(f"{label},{op},median,{args.n},{_cells(med)}")
+
+
+def _cells(figures: Sequence[float]) -> str:
+    seconds, cpu, mib, call, call_cpu = figures
+    return f"{seconds:.2f},{cpu:.2f},{mib:.0f},{call:.2f},{call_cpu:.2f}"
 
 
 if __name__ == "__main__":
