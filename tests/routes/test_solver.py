@@ -13,6 +13,7 @@ import pytest
 from redres.routes.problem import ProblemData, Solution, is_feasible, schedule
 from redres.routes.read import read
 from redres.routes.solver import SolveParams, solve
+from redres.routes.solver.search import default_kmax, run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
@@ -91,6 +92,15 @@ def test_known_optimum_on_tiny_files(name: str, m: int, optimum: float) -> None:
 def test_same_seed_same_routes() -> None:
     inst = read(DATA / "toptw/tiny6.txt", m=2)
     assert solve(inst.data, QUICK) == solve(inst.data, QUICK)
+
+
+def test_perturbation_size_depends_on_days() -> None:
+    # Two days take smaller kicks (bench/ROUTES.md, v5); one day and 3-4 days keep 30.
+    assert [default_kmax(d) for d in (1, 2, 3, 4)] == [30, 15, 30, 30]
+    inst = read(DATA / "toptw/tiny6.txt", m=2)
+    explicit = run(inst.data, time_limit=60.0, seed=0, max_iterations=200, kmax=15)
+    default = run(inst.data, time_limit=60.0, seed=0, max_iterations=200)
+    assert explicit.routes == default.routes
 
 
 def test_several_windows_per_node_are_used() -> None:
