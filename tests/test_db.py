@@ -123,3 +123,13 @@ def test_sqlite_search_terms_move_to_fts_and_back(tmp_path: Path) -> None:
         rows = conn.execute(text("SELECT kind, term FROM searchterm WHERE site_id = 7")).all()
         assert "site_search" not in inspect(conn).get_table_names()
     assert {(k, t) for k, t in rows} == set(old_terms)
+
+
+def test_sqlite_without_fts5_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redres.catalog import search_index
+
+    broken = search_index.FTS_DDL.replace("USING fts5(", "USING fts5_missing(")
+    monkeypatch.setattr(search_index, "FTS_DDL", broken)
+    engine = make_engine("sqlite://")
+    with engine.begin() as conn, pytest.raises(ConfigurationError, match="no FTS5"):
+        search_index.create_fts(conn)

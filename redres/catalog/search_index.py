@@ -20,14 +20,17 @@ their foreign key's ON DELETE CASCADE), so a reused SQLite rowid never inherits 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Integer, column, delete, func, insert, select, table, text
+from sqlalchemy.exc import OperationalError
 
 from redres.catalog.models import SearchTerm
 from redres.catalog.search import Query, SearchText, prefix_upper_bound, query_grams, terms_by_kind
+from redres.errors import ConfigurationError
 
 FTS_TABLE = "site_search"
 _PUNCTUATION = "!#$%&()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -202,6 +205,21 @@ def _quoted(token: str) -> str:
 
 
 def create_fts(conn: Connection) -> None:
-    """Create the FTS5 table and its trigger (migration 0005 and its downgrade's reverse)."""
-    conn.execute(text(FTS_DDL))
+    """Create the FTS5 table and its trigger (migration 0005).
+
+    Raises
+    ------
+    ConfigurationError
+        When Python's SQLite library was built without FTS5 (rare: it is in every common build).
+    """
+    try:
+        conn.execute(text(FTS_DDL))
+    except OperationalError as exc:
+        if "no such module" not in str(exc):
+            raise
+        msg = (
+            f"this SQLite ({sqlite3.sqlite_version}) has no FTS5, which redres's search needs; "
+            "use a Python whose sqlite3 module includes it (CPython's usual builds do), or PostgreSQL"
+        )
+        raise ConfigurationError(msg) from exc
     conn.execute(text(FTS_DELETE_TRIGGER))
