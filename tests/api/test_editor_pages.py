@@ -14,9 +14,8 @@ from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
+from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -29,25 +28,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     settings = Settings(database_url="sqlite://", secret_key="x" * 40)
     with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
         yield c
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert match, "form without a CSRF token"
-    return match.group(1)
-
-
-def _sign_in(client: TestClient, name: str = "editor") -> None:
-    form = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": name, "password": PASSWORD, "csrf": _csrf(form.text), "next": "/editor"},
-    )
-    assert r.status_code == 303
-    assert r.headers["location"] == "/editor"
-    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("redres_session="))
-    assert "HttpOnly" in cookie
-    assert "SameSite=lax" in cookie
 
 
 def test_anonymous_is_sent_to_sign_in(client: TestClient) -> None:
@@ -66,7 +46,7 @@ def test_wrong_password_shows_the_form_again(client: TestClient) -> None:
     form = client.get("/login")
     r = client.post(
         "/login",
-        data={"username": "editor", "password": "wrong-password", "csrf": _csrf(form.text)},
+        data={"username": "editor", "password": "wrong-password", "csrf": csrf(form.text)},
     )
     assert r.status_code == 401
     assert "用户名或密码错误" in r.text
@@ -79,7 +59,7 @@ def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
         data={
             "username": "editor",
             "password": PASSWORD,
-            "csrf": _csrf(form.text),
+            "csrf": csrf(form.text),
             "next": "//evil.example/x",
         },
     )
@@ -87,12 +67,12 @@ def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
 
 
 def test_teacher_may_not_edit(client: TestClient) -> None:
-    _sign_in(client, "teacher")
+    sign_in(client, "teacher")
     assert client.get("/editor").status_code == 403
 
 
 def test_site_list_flags_missing_data(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     html = client.get("/editor").text
     row = next(r for r in html.split("<tr>") if "武汉革命博物馆" in r)
     assert "缺坐标" in row
@@ -100,9 +80,9 @@ def test_site_list_flags_missing_data(client: TestClient) -> None:
 
 
 def test_create_publish_and_history_through_forms(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     form = client.get("/editor/sites/new")
-    token = _csrf(form.text)
+    token = csrf(form.text)
     bad = client.post(
         "/editor/sites/new",
         data={"csrf": token, "name": "起义门", "category": "monument", "lon": "500", "lat": "30"},
@@ -121,12 +101,12 @@ def test_create_publish_and_history_through_forms(client: TestClient) -> None:
     assert "草稿" in page
     forged = client.post(f"{edit_url}/status", data={"status": "published", "csrf": "x"})
     assert forged.status_code == 403
-    client.post(f"{edit_url}/status", data={"status": "published", "csrf": _csrf(page)})
+    client.post(f"{edit_url}/status", data={"status": "published", "csrf": csrf(page)})
     assert client.get(f"/sites/{slug}").status_code == 200  # public now
     changed = client.post(
         edit_url,
         data={
-            "csrf": _csrf(page),
+            "csrf": csrf(page),
             "name": "起义门",
             "category": "monument",
             "district": "武昌区",
@@ -140,7 +120,7 @@ def test_create_publish_and_history_through_forms(client: TestClient) -> None:
 
 
 def test_api_writes_ignore_the_session_cookie(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     r = client.post("/api/sites", json={"name": "x", "category": "other"})
     assert r.status_code == 401  # a cookie alone never authorises an API write (CSRF)
     assert client.get("/api/sites").json()["total"] == 5
@@ -148,9 +128,9 @@ def test_api_writes_ignore_the_session_cookie(client: TestClient) -> None:
 
 
 def test_sign_out_revokes_the_session(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor").text
-    r = client.post("/logout", data={"csrf": _csrf(page)})
+    r = client.post("/logout", data={"csrf": csrf(page)})
     assert r.status_code == 303
     assert client.get("/editor").status_code == 303
 
@@ -159,19 +139,19 @@ def test_visitor_feedback_through_pages_and_moderation(client: TestClient) -> No
     page = client.get("/sites/site-of-the-august-7-conference").text
     sent = client.post(
         "/sites/site-of-the-august-7-conference/feedback",
-        data={"rating": "5", "comment": "<b>好</b>", "csrf": _csrf(page)},
+        data={"rating": "5", "comment": "<b>好</b>", "csrf": csrf(page)},
     )
     assert sent.status_code == 303
     assert "<b>好</b>" not in client.get("/sites/site-of-the-august-7-conference").text
     no_token = client.post("/sites/site-of-the-august-7-conference/feedback", data={"rating": "5"})
     assert no_token.status_code == 403
-    _sign_in(client)
+    sign_in(client, "editor")
     queue = client.get("/editor/feedback").text
     assert "&lt;b&gt;好&lt;/b&gt;" in queue
     item = re.search(r'action="/editor/feedback/(\d+)"', queue)
     assert item
     client.post(
-        f"/editor/feedback/{item.group(1)}", data={"decision": "approved", "csrf": _csrf(queue)}
+        f"/editor/feedback/{item.group(1)}", data={"decision": "approved", "csrf": csrf(queue)}
     )
     shown = client.get("/sites/site-of-the-august-7-conference").text
     assert "&lt;b&gt;好&lt;/b&gt;" in shown
@@ -179,11 +159,11 @@ def test_visitor_feedback_through_pages_and_moderation(client: TestClient) -> No
 
 
 def test_import_upload_page_shows_the_row_report(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor/import").text
     bad = "名称,类别,经度,纬度\n起义门,纪念碑,114.3004,30.5336\n红楼,寺庙,114.30,30.54\n"
     files = {"file": ("survey.csv", bad.encode("utf-8"), "text/csv")}
-    r = client.post("/editor/import", data={"csrf": _csrf(page)}, files=files)
+    r = client.post("/editor/import", data={"csrf": csrf(page)}, files=files)
     assert r.status_code == 422
     assert "寺庙" in r.text
     assert "未写入任何数据" in r.text
@@ -193,9 +173,9 @@ def test_import_upload_page_shows_the_row_report(client: TestClient) -> None:
 
 
 def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     form = client.get("/editor/stories/new").text
-    token = _csrf(form)
+    token = csrf(form)
     story = {
         "csrf": token,
         "title": "汉口的紧急会议",
@@ -224,13 +204,13 @@ def test_route_editor_changes_stops_and_publishes(client: TestClient, session: S
 
     session.add(Route(slug="draft-walk", name="草稿线路"))
     session.commit()
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor/routes/draft-walk").text
     stops = "site-of-the-august-7-conference | 讲八七会议\n\ntomb-of-martyr-shi-yang"
     saved = client.post(
         "/editor/routes/draft-walk",
         data={
-            "csrf": _csrf(page),
+            "csrf": csrf(page),
             "name": "两日线路",
             "mode": "bus",
             "theme": "martyrs",
@@ -248,7 +228,7 @@ def test_route_editor_changes_stops_and_publishes(client: TestClient, session: S
     assert public["properties"]["mode"] == "bus"
     bad = client.post(
         "/editor/routes/draft-walk",
-        data={"csrf": _csrf(page), "name": "两日线路", "stops": "no-such-site"},
+        data={"csrf": csrf(page), "name": "两日线路", "stops": "no-such-site"},
     )
     assert bad.status_code == 422
     assert len(client.get("/api/routes/draft-walk").json()["features"]) == 2  # unchanged
@@ -261,14 +241,14 @@ def test_route_history_page_restores_an_earlier_version(
 
     session.add(Route(slug="walk", name="原名"))
     session.commit()
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor/routes/walk").text
     assert "/editor/routes/walk/history" in page
     for name, stops in [
         ("第一版", "site-of-the-august-7-conference"),
         ("<b>第二版</b>", "tomb-of-martyr-shi-yang"),
     ]:
-        client.post("/editor/routes/walk", data={"csrf": _csrf(page), "name": name, "stops": stops})
+        client.post("/editor/routes/walk", data={"csrf": csrf(page), "name": name, "stops": stops})
     history = client.get("/editor/routes/walk/history")
     assert history.status_code == 200
     assert "&lt;b&gt;第二版&lt;/b&gt;" in history.text
@@ -278,7 +258,7 @@ def test_route_history_page_restores_an_earlier_version(
     forged = client.post(f"/editor/routes/walk/restore/{first_version}", data={"csrf": "x"})
     assert forged.status_code == 403
     done = client.post(
-        f"/editor/routes/walk/restore/{first_version}", data={"csrf": _csrf(history.text)}
+        f"/editor/routes/walk/restore/{first_version}", data={"csrf": csrf(history.text)}
     )
     assert done.status_code == 303
     route = client.get("/api/routes/walk").json()
@@ -288,12 +268,12 @@ def test_route_history_page_restores_an_earlier_version(
 
 
 def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     form = client.get("/editor/sites/site-of-the-august-7-conference").text
     assert 'name="summary"' in form
     assert 'name="summary_en"' in form
     values = {
-        "csrf": _csrf(form),
+        "csrf": csrf(form),
         "name": "八七会议会址",
         "category": "memorial_hall",
         "summary": "1927年八七会议在此召开。<script>x</script>",
@@ -303,7 +283,7 @@ def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> No
     assert saved.status_code == 303, saved.text
     client.post(
         "/editor/sites/site-of-the-august-7-conference/status",
-        data={"csrf": _csrf(form), "status": "published"},
+        data={"csrf": csrf(form), "status": "published"},
     )
     zh = client.get("/sites/site-of-the-august-7-conference").text
     assert "1927年八七会议在此召开。&lt;script&gt;" in zh

@@ -15,9 +15,9 @@ from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.stories import StoryWrite, get_story, save_story
 from redres.config import Settings
+from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites
 
-PASSWORD = "correct horse battery"
 AUG7 = "site-of-the-august-7-conference"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -47,21 +47,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
         yield c
 
 
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert match, "form without a CSRF token"
-    return match.group(1)
-
-
-def _sign_in(client: TestClient, name: str = "editor") -> None:
-    form = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": name, "password": PASSWORD, "csrf": _csrf(form.text), "next": "/editor"},
-    )
-    assert r.status_code == 303
-
-
 def _restore_forms(html: str) -> list[str]:
     return re.findall(r'action="(/editor/stories/aug7/restore/\d+)"', html)
 
@@ -74,13 +59,13 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient) -> None:
 
 
 def test_teacher_may_not_see_or_restore(client: TestClient) -> None:
-    _sign_in(client, "teacher")
+    sign_in(client, "teacher")
     assert client.get("/editor/stories/aug7/history").status_code == 403
     assert client.post("/editor/stories/aug7/restore/1", data={"csrf": "x"}).status_code == 403
 
 
 def test_history_page_escapes_what_editors_typed(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     r = client.get("/editor/stories/aug7/history")
     assert r.status_code == 200
     assert "<script>alert" not in r.text
@@ -92,7 +77,7 @@ def test_history_page_escapes_what_editors_typed(client: TestClient) -> None:
 
 
 def test_history_page_in_both_languages(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     zh = client.get("/editor/stories/aug7/history").text
     assert "修改记录" in zh
     assert "发布状态保持不变" in zh
@@ -104,12 +89,12 @@ def test_history_page_in_both_languages(client: TestClient) -> None:
 
 
 def test_story_editor_links_to_its_history(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     assert 'href="/editor/stories/aug7/history"' in client.get("/editor/stories/aug7").text
 
 
 def test_restore_needs_the_csrf_token(client: TestClient, session: Session) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor/stories/aug7/history").text
     action = _restore_forms(page)[0]
     assert client.post(action, data={"csrf": "forged"}).status_code == 403
@@ -118,9 +103,9 @@ def test_restore_needs_the_csrf_token(client: TestClient, session: Session) -> N
 
 
 def test_restore_button_brings_back_the_first_version(client: TestClient, session: Session) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     page = client.get("/editor/stories/aug7/history").text
-    r = client.post(_restore_forms(page)[0], data={"csrf": _csrf(page)})
+    r = client.post(_restore_forms(page)[0], data={"csrf": csrf(page)})
     assert r.status_code == 303
     assert r.headers["location"] == "/editor/stories/aug7/history"
     story = client.get("/api/stories/aug7").json()
@@ -133,8 +118,8 @@ def test_restore_button_brings_back_the_first_version(client: TestClient, sessio
 
 
 def test_unknown_story_or_entry_is_404(client: TestClient) -> None:
-    _sign_in(client)
+    sign_in(client, "editor")
     assert client.get("/editor/stories/nope/history").status_code == 404
     page = client.get("/editor/stories/aug7/history").text
-    r = client.post("/editor/stories/aug7/restore/999999", data={"csrf": _csrf(page)})
+    r = client.post("/editor/stories/aug7/restore/999999", data={"csrf": csrf(page)})
     assert r.status_code == 404
