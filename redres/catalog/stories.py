@@ -227,8 +227,8 @@ def save_story(
 ) -> Story:
     """Create or update a story and its links; audited, and the sites' search terms follow.
 
-    A plain `StoryIn` (the editor's form) leaves audience, language, people and events as
-    they are; a `StoryWrite` sets them too.
+    A plain `StoryIn` leaves audience, language, people and events as they are; a
+    `StoryWrite` (the API, the editor's form) sets them too.
 
     Raises
     ------

@@ -13,6 +13,8 @@ from sqlmodel import Session
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
+from redres.catalog.events import EventIn, create_event
+from redres.catalog.people import PersonIn, create_person
 from redres.catalog.stories import StoryWrite, get_story, save_story
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in
@@ -123,3 +125,54 @@ def test_unknown_story_or_entry_is_404(client: TestClient) -> None:
     page = client.get("/editor/stories/aug7/history").text
     r = client.post("/editor/stories/aug7/restore/999999", data={"csrf": csrf(page)})
     assert r.status_code == 404
+
+
+def test_story_editor_sets_people_events_audience_language(
+    client: TestClient, session: Session
+) -> None:
+    create_person(session, PersonIn(slug="mao", name="毛泽东"), actor="system")
+    create_event(
+        session, EventIn(slug="aug7-meeting", name="八七会议", date="1927-08-07"), actor="system"
+    )
+    session.commit()
+    sign_in(client, "editor")
+    page = client.get("/editor/stories/new").text
+    assert 'value="general"' in page
+    assert 'value="zh"' in page
+    form = {
+        "csrf": csrf(page),
+        "action": "save",
+        "title": "会议的故事",
+        "body": "正文。",
+        "status": "draft",
+        "sites": AUG7,
+        "people": "mao\n",
+        "events": " aug7-meeting ",
+        "audience": "students",
+        "language": "en",
+    }
+    r = client.post("/editor/stories/new", data=form)
+    assert r.status_code == 303
+    slug = r.headers["location"].rsplit("/", 1)[1]
+    story = client.get(f"/api/stories/{slug}").json()
+    assert [p["slug"] for p in story["people"]] == ["mao"]
+    assert [e["slug"] for e in story["events"]] == ["aug7-meeting"]
+    assert (story["audience"], story["language"]) == ("students", "en")
+    shown = client.get(f"/editor/stories/{slug}").text
+    assert ">mao</textarea>" in shown
+    assert ">aug7-meeting</textarea>" in shown
+    assert 'value="students"' in shown
+    # emptying the people box removes the link; an unknown slug is an error on the form
+    r = client.post(f"/editor/stories/{slug}", data={**form, "csrf": csrf(shown), "people": ""})
+    assert r.status_code == 303
+    assert client.get(f"/api/stories/{slug}").json()["people"] == []
+    bad = client.post(
+        f"/editor/stories/{slug}",
+        data={**form, "csrf": csrf(shown), "events": "<b>nope</b>", "audience": "Bad Audience"},
+    )
+    assert bad.status_code == 422
+    assert "<b>nope</b>" not in bad.text
+    assert "&lt;b&gt;nope&lt;/b&gt;" in bad.text
+    assert [e["slug"] for e in client.get(f"/api/stories/{slug}").json()["events"]] == [
+        "aug7-meeting"
+    ]

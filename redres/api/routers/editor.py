@@ -50,7 +50,14 @@ from redres.catalog.sites import (
     set_status,
     update_site,
 )
-from redres.catalog.stories import StoryIn, get_story, list_stories, save_story, story_sites
+from redres.catalog.stories import (
+    StoryWrite,
+    get_story,
+    list_stories,
+    save_story,
+    story_detail,
+    story_sites,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -385,11 +392,15 @@ def stories_list(request: Request, session: SessionDep, user: PageEditorDep) -> 
 def story_form(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
     """The story editor; `new` for a blank one."""
     story = None if slug == "new" else get_story(session, slug)
-    values: dict[str, Any] = {"status": "draft", "sites": ""}
+    values: dict[str, Any] = {"status": "draft", "audience": "general", "language": "zh"}
     if story is not None:
+        detail = story_detail(session, story)
         values = {name: getattr(story, name) or "" for name in STORY_FIELDS}
         values["status"] = str(story.status)
+        values["audience"], values["language"] = story.audience, story.language
         values["sites"] = "\n".join(story_sites(session, story))
+        values["people"] = "\n".join(p.slug for p in detail.people)
+        values["events"] = "\n".join(e.slug for e in detail.events)
     return _story_page(request, story, values, [], preview=None)
 
 
@@ -401,16 +412,18 @@ async def story_save(
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     story = None if slug == "new" else get_story(session, slug)
-    values = {name: str(form.get(name, "")).strip() for name in (*STORY_FIELDS, "status", "sites")}
+    values = {name: str(form.get(name, "")).strip() for name in (*STORY_FIELDS, *STORY_LINKS)}
     if form.get("action") == "preview":
         return _story_page(request, story, values, [], preview=values["body"])
     try:
-        data = StoryIn(
+        data = StoryWrite(
             **{k: v or None for k, v in values.items() if k in ("title_en", "summary")},
             title=values["title"],
             body=values["body"],
             status=values["status"] or "draft",
-            sites=[s.strip() for s in values["sites"].splitlines() if s.strip()],
+            audience=values["audience"] or "general",
+            language=values["language"] or "zh",
+            **{k: _lines(values[k]) for k in ("sites", "people", "events")},
         )
         saved = save_story(session, data, actor=user.username, story=story)
     except (ValidationError, CatalogError, ValueError) as exc:
@@ -420,6 +433,12 @@ async def story_save(
 
 
 STORY_FIELDS = ("title", "title_en", "summary", "body")
+STORY_LINKS = ("status", "audience", "language", "sites", "people", "events")
+
+
+def _lines(text: str) -> list[str]:
+    """The non-blank lines of a textarea (one slug a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _story_page(
