@@ -101,13 +101,18 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the web app and API."""
+    import threading
+
     import uvicorn
 
     from redres.api.app import create_app
+    from redres.routes.solver import warm_up
 
     settings = settings_for(db)
     engine = engine_for(db)
     init_db(engine)
+    # the planner's kernels compile (first start) or load while the server takes requests
+    threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
     uvicorn.run(create_app(settings, engine=engine), host=host, port=port)
 
 

@@ -219,3 +219,14 @@ def test_real_size_plan_is_fast() -> None:
     assert time.perf_counter() - began < 1.9
     assert is_feasible(data, found)
     assert all(4 <= len(r) <= 8 for r in found.routes)
+
+
+def test_warm_up_reaches_every_kernel() -> None:
+    """`warm_up` (run when the server starts) compiles or loads the kernels that the search
+    calls from Python, `iterate` included (a short time limit used to stop before it); the
+    kernels these call are compiled into them."""
+    from redres.routes.solver import search, warm_up
+
+    warm_up()
+    entry = [search._seed, search.construct, search.iterate]
+    assert [k.py_func.__name__ for k in entry if not k.signatures] == []

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
+
 from redres.routes.problem import ProblemData, Solution, schedule
 from redres.routes.solver.construct import greedy_insertion
 from redres.routes.solver.search import run
@@ -108,3 +110,24 @@ def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
     score = float(sum(data.scores[n] for r in found.routes for n in r))
     logger.debug("%d iterations in %.3f s, score %g", found.iterations, found.seconds, score)
     return Solution(routes=found.routes, score=score)
+
+
+def warm_up() -> None:
+    """Compile every search kernel now (or load it from numba's cache, ~0.3 s), not in a request.
+
+    A fresh install compiles them in 15-20 s of CPU. Left to the first plan, that plan would
+    take that long and, with an interactive time limit, stop right after construction. Two
+    days and a few nodes reach every kernel, 2-opt* between days included.
+    """
+    n, days = 6, 2
+    xy = np.array([[float(i), float(i % 3)] for i in range(n + 1)])
+    tiny = ProblemData(
+        scores=np.arange(1.0, n + 1.0),
+        service=np.ones(n),
+        windows=[[[(0.0, 20.0)] for _ in range(n)] for _ in range(days)],
+        travel=np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2),
+        day_start=np.full(days, n),
+        day_end=np.full(days, n),
+        day_window=np.array([[0.0, 12.0]] * days),
+    )
+    solve(tiny, SolveParams(time_limit=600.0, max_iterations=50))
