@@ -85,3 +85,37 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
     crs = runner.invoke(app, ["import", str(path), "--db", db, "--crs", "EPSG:999999"])
     assert crs.exit_code == 2
     assert "unknown EPSG code 999999" in crs.output
+
+
+def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
+    """On a terminal the import shows how many sites it has written; piped, only the report."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write_csv(tmp_path / "a.csv", [["名称", "类别"], ["甲旧址", "旧址"], ["乙旧址", "旧址"]])
+    command = [str(Path(sys.executable).with_name("redres")), "import", str(path)]
+    main, sub = pty.openpty()
+    with subprocess.Popen(
+        [*command, "--db", f"sqlite:///{tmp_path / 'tty.db'}"], stderr=sub, stdout=subprocess.PIPE
+    ) as proc:
+        os.close(sub)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 1024)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert proc.wait() == 0
+    os.close(main)
+    assert "writing sites: 2 / 2" in shown.decode()
+    piped = subprocess.run(
+        [*command, "--db", f"sqlite:///{tmp_path / 'pipe.db'}"], capture_output=True, text=True
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "writing sites" not in piped.stderr + piped.stdout
+    assert "2 new" in piped.stdout

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -68,7 +69,7 @@ def import_command(
             status=status,
         )
         with session_scope(engine) as session:
-            report = import_file(session, file, options)
+            report = import_file(session, file, options, progress=progress_printer(sys.stderr))
         if not dry_run:
             analyze(engine)  # fresh statistics, or SQLite ignores the lat/lon index
     except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
@@ -108,6 +109,19 @@ def export_command(
     if report.related:
         parts = ", ".join(f"{n} {part}" for part, n in report.related.items())
         typer.echo(f"with {parts}")
+
+
+def progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
+    """A one-line "sites written" counter for a terminal (a large import writes for a while);
+    None when `stream` is a pipe or a file, which should get only the report."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        stream.write(f"\rwriting sites: {done:,} / {total:,}" + ("\n" if done >= total else ""))
+        stream.flush()
+
+    return show
 
 
 def _print_report(report: ImportReport) -> None:

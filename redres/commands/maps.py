@@ -15,12 +15,9 @@ from redres.catalog.map_feed import map_features, theme_names
 from redres.catalog.models import Theme
 from redres.commands._shared import DbOption, engine_for, require_schema, settings_for
 from redres.errors import RedresError
-from redres.maps.assets import ASSET_MODES
-from redres.maps.options import MapSettings
-from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
-from redres.maps.route_map import route_map
-from redres.maps.route_png import route_png
-from redres.routes.candidates import route_itinerary
+
+# The map and route modules (folium, matplotlib, the planner) are imported inside the commands:
+# every `redres` invocation loads this module, and they take seconds to import.
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +60,13 @@ def map_command(
     db: DbOption = None,
 ) -> None:
     """Write a map of the published catalogue (or one theme, route or the district counts)."""
+    from redres.maps.assets import ASSET_MODES
+    from redres.maps.options import MapSettings
+    from redres.maps.render import district_overview, site_map, theme_map, to_html, today
+    from redres.maps.route_map import route_map
+    from redres.maps.route_png import route_png
+    from redres.routes.candidates import route_itinerary
+
     if assets not in ASSET_MODES:
         msg = f"--assets {assets!r} must be one of {', '.join(ASSET_MODES)}"
         raise ValueError(msg)
@@ -126,6 +130,8 @@ def map_embed(
     height: Annotated[int, typer.Option("--height", min=100, max=2000)] = 480,
 ) -> None:
     """Print the <iframe> snippet another website pastes to show a map page."""
+    from redres.maps.render import embed_snippet
+
     if not url.startswith(("https://", "http://")):
         msg = f"url {url!r} must be an http(s) address"
         raise ValueError(msg)

@@ -11,22 +11,14 @@ from unicodedata import east_asian_width
 
 import typer
 
-from redres.api.i18n import translator
 from redres.catalog.enums import TravelMode
 from redres.catalog.errors import Conflict
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import Interval
-from redres.catalog.route_store import StopInput, save_planned_route
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import session_scope
-from redres.routes.candidates import plan_catalog
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.export import FORMATS, export
-from redres.routes.handout import render_handout
 from redres.routes.model import MODES, Itinerary, Place, PlanRequest, hhmm
-from redres.routes.network import NetworkTravel, load_network
-from redres.routes.planner import PlannerParams
-from redres.routes.solver import SolveParams
 
 
 def register(app: typer.Typer) -> None:
@@ -74,6 +66,16 @@ def plan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan a study route over the published sites: a table by default, JSON with --json."""
+    # imported here, not at the top: every `redres` command loads this module
+    from redres.api.i18n import translator
+    from redres.catalog.route_store import StopInput, save_planned_route
+    from redres.routes.candidates import plan_catalog
+    from redres.routes.export import export
+    from redres.routes.handout import render_handout
+    from redres.routes.network import NetworkTravel, load_network
+    from redres.routes.planner import PlannerParams
+    from redres.routes.solver import SolveParams
+
     try:
         request = _request(
             theme,
@@ -200,6 +202,8 @@ def _place(raw: str | None) -> Place | str | None:
 
 
 def _format(out: Path | None) -> str:
+    from redres.routes.export import FORMATS
+
     if out is None:
         return ""
     fmt = out.suffix.lower().lstrip(".")
