@@ -30,7 +30,11 @@ from pypinyin.seg.mmseg import seg as _MMSEG
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _LATIN_JUNK = re.compile(r"[^0-9a-z]+")
-_ZH_JUNK = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20()\[\]\"'“”‘’·,.;:!?/\\-]+")
+_ZH_JUNK = re.compile(
+    r"[\s\x00-\x1f\x7f\u3000-\u303f\uff00-\uff0f\uff1a-\uff20()\[\]\"'“”‘’·,.;:!?/\\-]+"
+)
+"""Spaces, control characters and punctuation: never part of a Chinese search term (nor of
+an FTS5 token, where a control character would split it)."""
 
 RANK_EXACT, RANK_PREFIX, RANK_CONTAINS, RANK_STORY = 0, 1, 2, 3
 MAX_QUERY_LENGTH = 100

@@ -108,3 +108,12 @@ def test_nul_in_a_login_form_is_refused_cleanly(client: TestClient) -> None:
     r = client.post("/api/auth/token", data={"username": "a\x00b", "password": "whatever"})
     assert r.status_code in (401, 422)
     assert "detail" in r.json()
+
+
+@pytest.mark.parametrize("q", ["纪%01念", "旧%7F址", "%1F", "a%01b"])
+def test_control_characters_in_a_search_are_ignored(client: TestClient, q: str) -> None:
+    """They are never part of a term (on SQLite they would split an FTS5 token)."""
+    r = client.get(f"/api/sites?q={q}")
+    assert r.status_code == 200
+    assert r.json()["total"] == 0
+    assert client.get(f"/?q={q}").status_code == 200

@@ -154,7 +154,7 @@ def test_punctuation_inside_a_term_is_part_of_it(session: Session, name: str, qu
 
 
 @settings(max_examples=60, deadline=None)
-@given(q=st.text(alphabet=string.punctuation + "旧址 ab1", max_size=6))
+@given(q=st.text(alphabet=string.punctuation + "旧址 ab1\x01\x1f\x7f\t\u3000", max_size=6))
 def test_any_query_of_punctuation_answers(q: str) -> None:
     """Whatever the query holds, search answers (the FTS5 expression is always well formed)."""
     from redres.catalog.search import parse_query
