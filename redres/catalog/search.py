@@ -125,11 +125,22 @@ def _add_zh_grams(norm: str, grams: set[str]) -> None:
 
 
 def query_grams(query: Query) -> list[str]:
-    """The `zh` terms a site must have to contain a Chinese query."""
+    """The `zh` terms a site must have to contain a Chinese query.
+
+    Only bigrams with a Chinese character are indexed, so the others (`13` and `39` of
+    `鄱阳街139号`) are left to `rank`, which checks the whole query against the text.
+
+    Examples
+    --------
+    >>> query_grams(parse_query("街139号"))
+    ['9号', '街1']
+    """
     norm = query.zh
     if len(norm) == 1:
         return [norm]
-    return sorted({norm[i : i + 2] for i in range(len(norm) - 1)})
+    grams: set[str] = set()
+    _add_zh_grams(norm, grams)
+    return sorted(g for g in grams if len(g) == 2)
 
 
 def prefix_upper_bound(prefix: str) -> str:

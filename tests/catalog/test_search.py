@@ -38,6 +38,9 @@ def _search(session: Session, q: str) -> list[str]:
         ("August", "WH19"),
         ("wh19", "WH19"),
         ("鄱阳街", "WH19"),
+        ("鄱阳街139号", "WH19"),  # digit pairs (13, 39) are not index terms; rank checks them
+        ("139号", "WH19"),
+        ("都府堤20", "WH01"),
     ],
 )
 def test_finds_by_chinese_pinyin_initials_english(
@@ -167,3 +170,36 @@ def test_any_query_of_punctuation_answers(q: str) -> None:
     conn.execute(FTS_DDL.replace("site_search", "s", 1))
     conn.execute("INSERT INTO s(rowid, terms) VALUES (1, 'z旧址 pjiuzhi')")
     conn.execute("SELECT rowid FROM s WHERE s MATCH ?", (match_expression(parsed),)).fetchall()
+
+
+NAME_CHARS = "旧址纪念馆八七会议abZ 19#&-'\"（）·、\x01"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(alphabet=NAME_CHARS, min_size=1, max_size=12),
+    address=st.text(alphabet=NAME_CHARS, max_size=12),
+    bounds=st.tuples(st.integers(0, 12), st.integers(1, 6)),
+)
+def test_the_fts5_index_finds_every_site_that_ranks(
+    name: str, address: str, bounds: tuple[int, int]
+) -> None:
+    """No false negatives: whenever `rank` says a query matches a site's text, the index offers
+    the site as a candidate (queries are substrings of the name or address, any characters)."""
+    from redres.catalog.search import SearchText, index_terms, parse_query, rank
+    from redres.catalog.search_index import document, match_expression
+
+    text = SearchText(name=name, address=address or None)
+    whole = name + address
+    start, size = bounds
+    q = whole[start : start + size]
+    parsed = parse_query(q)
+    if parsed is None or rank(parsed, text) is None:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute(FTS_DDL)
+    conn.execute("INSERT INTO site_search(rowid, terms) VALUES (1, ?)", (document(text),))
+    hits = conn.execute(
+        "SELECT rowid FROM site_search WHERE site_search MATCH ?", (match_expression(parsed),)
+    ).fetchall()
+    assert hits == [(1,)], (q, sorted(index_terms(text)))
