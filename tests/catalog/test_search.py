@@ -203,3 +203,36 @@ def test_the_fts5_index_finds_every_site_that_ranks(
         "SELECT rowid FROM site_search WHERE site_search MATCH ?", (match_expression(parsed),)
     ).fetchall()
     assert hits == [(1,)], (q, sorted(index_terms(text)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(alphabet="旧址纪念馆八七会议长行乐绿abZ 19-·", min_size=1, max_size=10),
+    name_en=st.none() | st.text(alphabet="ab Zc-9", max_size=10),
+    code=st.none() | st.text(alphabet="WH0-9 ", max_size=6),
+    at=st.integers(0, 40),
+    size=st.integers(1, 12),
+    initials=st.booleans(),
+)
+def test_the_fts5_index_finds_every_latin_match(
+    name: str, name_en: str | None, code: str | None, at: int, size: int, initials: bool
+) -> None:
+    """The Latin side of the same property: pinyin, initials, English words and codes."""
+    from redres.catalog.search import SearchText, parse_query, rank, syllables
+    from redres.catalog.search_index import document, match_expression
+
+    text = SearchText(name=name, name_en=name_en, code=code)
+    parts = [s[0] for s in syllables(name)] if initials else list(syllables(name))
+    words = [*parts, *(name_en or "").split(), code or ""]
+    starts = [sum(len(w) for w in words[:i]) for i in range(len(words))]
+    q = "".join(words)[starts[at % len(starts)] :][:size]  # from a syllable or word start
+    parsed = parse_query(q)
+    if parsed is None or rank(parsed, text) is None:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute(FTS_DDL)
+    conn.execute("INSERT INTO site_search(rowid, terms) VALUES (1, ?)", (document(text),))
+    hits = conn.execute(
+        "SELECT rowid FROM site_search WHERE site_search MATCH ?", (match_expression(parsed),)
+    ).fetchall()
+    assert hits == [(1,)], q
