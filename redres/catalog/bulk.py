@@ -141,8 +141,8 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
     conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
     existing = conn.exec_driver_sql("SELECT count(*) FROM site").scalar() or 0
     large = n_sites > existing
-    indexes = sorted((ix for ix in _SITE.indexes if not ix.unique), key=lambda ix: ix.name)
-    indexes = indexes if large else []
+    secondary = (ix for ix in _SITE.indexes if not ix.unique)
+    indexes = sorted(secondary, key=lambda ix: ix.name) if large else []
     try:
         for index in indexes:
             index.drop(conn)
