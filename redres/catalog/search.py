@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
-from typing import Any
 
 from pypinyin import Style
 from pypinyin.constants import RE_HANS
-from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
 from pypinyin.seg.mmseg import seg as _MMSEG
 
@@ -237,6 +235,8 @@ def _syllables_cached(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65_536)
 def _word_syllables(word: str) -> tuple[str, ...]:
+    # pypinyin converts a word afresh each time (~0.2 ms a name); the answer depends on the
+    # word only, and a registry's names share most of their words
     converted = _PINYIN.lazy_pinyin([word], style=Style.NORMAL, errors=_keep_unknown)
     return tuple(n for n in map(_syllable_norm, converted) if n)
 
@@ -252,41 +252,9 @@ def _keep_unknown(chars: str) -> str:
     return chars
 
 
-class _MemoConverter(DefaultConverter):
-    """pypinyin's default converter with each segmented word's conversion cached.
-
-    pypinyin converts every word afresh (about 0.2 ms a name), which alone would take most of
-    the budget for importing 100,000 sites; its output is a pure function of the word, so the
-    cache changes nothing but the time.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._memo: dict[tuple[str, Style], list[list[str]]] = {}
-
-    def convert(
-        self,
-        words: str,
-        style: Style,
-        heteronym: bool,
-        errors: Callable[[str], str] | str,
-        strict: bool = True,
-        **kw: Any,
-    ) -> list[list[str]]:
-        """Convert a word once; later calls get a copy of the first answer."""
-        key = (words, style)
-        hit = self._memo.get(key)
-        if hit is None:
-            if len(self._memo) > 200_000:
-                self._memo.clear()
-            hit = super().convert(words, style, heteronym, errors, strict, **kw)
-            self._memo[key] = hit
-        return [list(p) for p in hit]
-
-
-_PINYIN = Pinyin(_MemoConverter())
+_PINYIN = Pinyin()
 _HANZI = RE_HANS.pattern.removeprefix("^(?:").removesuffix(")+$")
-_HANZI_RUN = re.compile(f"{_HANZI}")
+_HANZI_RUN = re.compile(_HANZI)
 _HANZI_OR_NOT = re.compile(f"{_HANZI}+|[^{_HANZI[1:]}+")
 """Runs of characters with and without pinyin, split as pypinyin's `simple_seg` splits them."""
 
