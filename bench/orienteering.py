@@ -25,10 +25,8 @@ import warnings
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-
 from redres.routes.read import BenchInstance, read
-from redres.routes.solver import SolveParams, solve
+from redres.routes.solver import SolveParams, solve, warm_up
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_BKS = HERE.parent.parent / "shared" / "bench" / "bks.csv"
@@ -254,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         header += [f"{peer}_score", f"{peer}_seconds", f"{peer}_gap_pct"]
     out.writerow(header)
     all_routes: dict[str, list[list[int]]] = {}
-    _warm_up()
+    warm_up()  # compile or load every kernel before the first instance is timed
     stats: dict[tuple[str, str], list[tuple[float, bool, float]]] = defaultdict(list)
     for path in args.files:
         inst = read(path, m=args.m if not _is_op(path) else None)
@@ -300,29 +298,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary:
         _summary(stats, solvers)
     return 0
-
-
-def _warm_up() -> None:
-    """Compile (or load) every kernel once, so the first instance is not charged for it.
-
-    The time limit is large because a fresh numba cache takes 10-20 s to compile: with a short
-    limit the loop stopped after construction and the first instance paid for ``iterate``.
-    Two days and a few nodes, so the kernels for several days (2-opt*) are compiled too.
-    """
-    from redres.routes.problem import ProblemData
-
-    n, days = 6, 2
-    xy = np.array([[float(i), float(i % 3)] for i in range(n + 1)])
-    tiny = ProblemData(
-        scores=np.arange(1.0, n + 1.0),
-        service=np.ones(n),
-        windows=[[[(0.0, 20.0)] for _ in range(n)] for _ in range(days)],
-        travel=np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2),
-        day_start=np.full(days, n),
-        day_end=np.full(days, n),
-        day_window=np.array([[0.0, 12.0]] * days),
-    )
-    solve(tiny, SolveParams(time_limit=600.0, max_iterations=50))
 
 
 def _overall(inst: BenchInstance) -> str:
