@@ -412,7 +412,7 @@ async def story_save(
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     story = None if slug == "new" else get_story(session, slug)
-    values = {name: str(form.get(name, "")).strip() for name in (*STORY_FIELDS, *STORY_LINKS)}
+    values = {name: str(form.get(name, "")).strip() for name in STORY_FORM}
     if form.get("action") == "preview":
         return _story_page(request, story, values, [], preview=values["body"])
     try:
@@ -433,7 +433,9 @@ async def story_save(
 
 
 STORY_FIELDS = ("title", "title_en", "summary", "body")
-STORY_LINKS = ("status", "audience", "language", "sites", "people", "events")
+"""The story's own text fields, shown as they are stored."""
+STORY_FORM = (*STORY_FIELDS, "status", "audience", "language", "sites", "people", "events")
+"""Every box of the story form (sites, people and events one slug a line)."""
 
 
 def _lines(text: str) -> list[str]:
