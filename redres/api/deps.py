@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from redres.api.session import session_user
 from redres.catalog.accounts import AuthenticationError, user_for_token
@@ -20,7 +21,13 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session and transaction per request, committed when the handler returns."""
+    """One session and transaction per request, committed before the response is sent.
+
+    The dependency has `scope="function"`: FastAPI closes it when the handler has returned and
+    the response is built, not after the response has gone out. So a 2xx to a write means the
+    commit succeeded (a failed commit becomes an error response instead), and the pooled
+    connection is back in the pool before a slow client starts reading the body.
+    """
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -30,7 +37,19 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def form_data(request: Request) -> FormData:
+    """The whole form body, read before any session is opened.
+
+    Declared before the session in a handler's parameters, so no database connection is held
+    while a slow client sends its body.
+    """
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]
 
 
 def current_user(

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redres.api.deps import SignInRequired
@@ -72,6 +72,17 @@ def install(app: FastAPI) -> None:
             "database refused a value on %s %s: %s", request.method, request.url.path, exc.orig
         )
         return JSONResponse({"detail": "a value cannot be stored or searched"}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database could not be reached, or could not take the write (locked, full, gone):
+        # nothing was saved, and the client is told so rather than getting a 2xx.
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            {"detail": "the database is unavailable; nothing was saved, try again"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

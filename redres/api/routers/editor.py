@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
 from redres.api.routers.pages import error_messages, render
@@ -164,9 +164,10 @@ def new_site_form(request: Request, session: SessionDep, user: PageEditorDep) ->
 
 
 @router.post("/editor/sites/new")
-async def new_site(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
+def new_site(
+    request: Request, form: FormDep, session: SessionDep, user: PageEditorDep
+) -> Response:
     """Create a draft from the form; errors come back on the form, nothing is written."""
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     values = _values(form)
     try:
@@ -188,12 +189,11 @@ def edit_site_form(
 
 
 @router.post("/editor/sites/{slug}")
-async def edit_site(
-    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+def edit_site(
+    request: Request, form: FormDep, slug: str, session: SessionDep, user: PageEditorDep
 ) -> Response:
     """Save the form; only changed fields are audited."""
     site = get_site(session, slug, visible=STAFF)
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     values = _values(form)
     try:
@@ -405,11 +405,10 @@ def story_form(request: Request, slug: str, session: SessionDep, user: PageEdito
 
 
 @router.post("/editor/stories/{slug}", response_class=HTMLResponse)
-async def story_save(
-    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+def story_save(
+    request: Request, form: FormDep, slug: str, session: SessionDep, user: PageEditorDep
 ) -> Response:
     """Preview (nothing written) or save the story; errors come back on the form."""
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     story = None if slug == "new" else get_story(session, slug)
     values = {name: str(form.get(name, "")).strip() for name in STORY_FORM}
@@ -493,11 +492,10 @@ def route_form(request: Request, slug: str, session: SessionDep, user: PageEdito
 
 
 @router.post("/editor/routes/{slug}", response_class=HTMLResponse)
-async def route_save(
-    request: Request, slug: str, session: SessionDep, user: PageEditorDep
+def route_save(
+    request: Request, form: FormDep, slug: str, session: SessionDep, user: PageEditorDep
 ) -> Response:
     """Save the route; every stop is re-checked for the next day the route runs on its page."""
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     route = get_route(session, slug, visible=STAFF)
     values = {
