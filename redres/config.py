@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
 
+    client_idle_seconds: float = 20.0
+    """How long a client may stall while sending a body or reading a response (408 / dropped)."""
+
+    client_body_seconds: float = 60.0
+    """How long a client may take to send a whole JSON or form body (uploads get 15 minutes)."""
+
     frame_ancestors: str = "'self'"
     """Who may embed our pages in a frame (CSP frame-ancestors), e.g. "'self' https://example.gov.cn"."""
 

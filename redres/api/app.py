@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 
 from redres import __version__
 from redres.api import errors
+from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
 from redres.api.middleware import (
     BodyLimitMiddleware,
     BodyLimits,
@@ -77,6 +78,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         limits=BodyLimits(default=settings.max_body_bytes, upload=settings.max_upload_bytes),
+    )
+    app.add_middleware(  # outermost of ours: it must see the client's own pace
+        ClientTimeoutMiddleware,
+        timeouts=ClientTimeouts(
+            body_idle=settings.client_idle_seconds,
+            body_total=settings.client_body_seconds,
+            send_idle=settings.client_idle_seconds,
+        ),
     )
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     errors.install(app)
