@@ -99,20 +99,39 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (a dead one is restarted).")
+    ] = 1,
 ) -> None:
     """Serve the web app and API."""
+    import os
     import threading
 
     import uvicorn
 
     from redres.api.app import create_app
     from redres.routes.solver import warm_up
+    from redres.secrets_file import load_or_create_secret
 
     settings = settings_for(db)
     engine = engine_for(db)
     init_db(engine)
-    # the planner's kernels compile (first start) or load while the server takes requests
-    threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
+    if workers > 1:
+        # Workers build their app from the environment; the secret is made once, here, so
+        # they all sign with the same key.
+        os.environ["REDRES_DATABASE_URL"] = settings.database_url
+        load_or_create_secret(settings.secret_key, settings.secret_file)
+        engine.dispose()
+        uvicorn.run(
+            "redres.api.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+        )
+        return
+    if settings.solver_warm_up:  # kernels compile (first start) or load while serving
+        threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
     uvicorn.run(create_app(settings, engine=engine), host=host, port=port)
 
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
 
+    solver_warm_up: bool = True
+    """Compile (first start) or load the planner's kernels in the background when serving."""
+
     client_idle_seconds: float = 20.0
     """How long a client may stall while sending a body or reading a response (408 / dropped)."""
 

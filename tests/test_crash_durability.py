@@ -24,17 +24,22 @@ from tests.conftest import new_database
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:
-    env = os.environ | {"PYTHONPATH": str(ROOT), "REDRES_SECRET_FILE": str(tmp / "secret")}
+def serve(url: str, port: int, tmp: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """`redres serve` of this checkout in a process of its own, without the solver warm-up."""
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT),
+        "REDRES_SECRET_FILE": str(tmp / "secret"),
+        "REDRES_SOLVER_WARM_UP": "false",
+    }
     code = "from redres.cli import main; main()"
     return subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--db", url, "--port", str(port)],
+        [sys.executable, "-c", code, "serve", "--db", url, "--port", str(port), *extra],
         cwd=tmp,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -42,7 +47,7 @@ def _serve(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
+def wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(600):
         assert proc.poll() is None, "the server exited at start"
         try:
@@ -61,12 +66,12 @@ def test_writes_acknowledged_before_a_kill_are_there_after_it(db_kind: str, tmp_
         with Session(engine) as s:
             create_user(s, "editor", PASSWORD, Role.editor)
             s.commit()
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        proc = _serve(url, port, tmp_path)
+        proc = serve(url, port, tmp_path)
         acknowledged: list[str] = []
         try:
-            _wait_up(base, proc)
+            wait_up(base, proc)
             with httpx.Client(base_url=base, timeout=30) as c:
                 r = c.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
                 auth = {"Authorization": f"Bearer {r.json()['access_token']}"}

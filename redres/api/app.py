@@ -45,7 +45,7 @@ from redres.api.routers import (
     story_pages,
     themes,
 )
-from redres.config import Settings
+from redres.config import Settings, get_settings
 from redres.db import make_engine
 from redres.secrets_file import load_or_create_secret
 
@@ -118,3 +118,19 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         )
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of `redres serve --workers N`: settings from REDRES_*.
+
+    Each worker loads (or, on a first install, compiles) the planner's kernels in the
+    background, so its first plan is not late.
+    """
+    import threading
+
+    from redres.routes.solver import warm_up
+
+    settings = get_settings()
+    if settings.solver_warm_up:
+        threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
+    return create_app(settings)
