@@ -114,12 +114,21 @@ def serve(
     from redres.secrets_file import load_or_create_secret
 
     settings = settings_for(db)
+    if settings.public_url is None:
+        listening = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        typer.echo(
+            f"warning: REDRES_PUBLIC_URL is not set; QR codes, share links and embed snippets "
+            f"will carry {listening}. Set it to the address people reach this server at.",
+            err=True,
+        )
+        settings = settings.model_copy(update={"public_url": listening})
     engine = engine_for(db)
     init_db(engine)
     if workers > 1:
         # Workers build their app from the environment; the secret is made once, here, so
         # they all sign with the same key.
         os.environ["REDRES_DATABASE_URL"] = settings.database_url
+        os.environ["REDRES_PUBLIC_URL"] = str(settings.public_url)
         load_or_create_secret(settings.secret_key, settings.secret_file)
         engine.dispose()
         uvicorn.run(

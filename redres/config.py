@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +34,22 @@ class Settings(BaseSettings):
 
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
+
+    public_url: str | None = None
+    """The deployment's address (https://red.example.cn): the base of every absolute link the
+    app makes (QR codes, share links, embed snippets). Unset, `redres serve` uses the address it
+    listens on and warns."""
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            msg = f"REDRES_PUBLIC_URL must be an http(s) address like https://red.example.cn, not {value!r}"
+            raise ValueError(msg)
+        return value.strip().rstrip("/")
 
     solver_warm_up: bool = True
     """Compile (first start) or load the planner's kernels in the background when serving."""

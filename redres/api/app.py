@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from redres import __version__
 from redres.api import errors
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
+from redres.api.links import DEFAULT_PUBLIC_URL
 from redres.api.middleware import (
     BodyLimitMiddleware,
     BodyLimits,
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         description="Red resources: a catalogue of revolutionary heritage and study routes.",
     )
     app.state.settings = settings
+    app.state.public_url = settings.public_url or DEFAULT_PUBLIC_URL
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)

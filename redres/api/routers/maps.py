@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
+from redres.api.links import absolute
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.map_feed import map_features, theme_names
@@ -179,7 +180,7 @@ def embed(
     if not src.startswith("/maps/") or ".." in src or "//" in src:
         msg = f"src {src!r} must be a map page path under /maps/"
         raise InvalidQuery(msg)
-    return embed_snippet(str(request.base_url).rstrip("/") + src, title=title, height=height)
+    return embed_snippet(absolute(request, src), title=title, height=height)
 
 
 def _map_settings(request: Request, basemap: str | None) -> MapSettings:

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
+from redres.api.links import absolute
 from redres.api.session import check_csrf, prelogin_token, remember_prelogin
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
@@ -202,7 +203,7 @@ def site_feedback(
 def site_qr(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
     """A QR code linking to the site page, for plaques and printed material."""
     site = get_site(session, slug, visible=visible)
-    url = str(request.url_for("site_page", slug=site.slug))
+    url = absolute(request, f"/sites/{quote(site.slug)}")
     buffer = io.BytesIO()
     qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(buffer)
     return Response(

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import translator
+from redres.api.links import absolute
 from redres.api.routers.pages import error_messages, render
 from redres.api.routers.plan import PlanIn
 from redres.api.session import check_csrf, csrf_token, session_user
@@ -233,7 +234,7 @@ def my_routes(request: Request, session: SessionDep) -> Response:
     return render(
         request,
         "plan_mine.html",
-        {"routes": routes, "csrf": csrf_token(request), "base_url": str(request.base_url)},
+        {"routes": routes, "csrf": csrf_token(request), "base_url": absolute(request, "/")},
     )
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from redres.api.caching import cached_json
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
 from redres.api.i18n import translator
+from redres.api.links import absolute
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
@@ -224,11 +225,17 @@ def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> 
 
 
 @router.post("/{id_or_slug}/share")
-def share_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, str]:
-    """Make (or repeat) a share link for a route; its owner or an editor."""
+def share_route(
+    id_or_slug: str, request: Request, session: SessionDep, user: MemberDep
+) -> dict[str, str]:
+    """Make (or repeat) a share link for a route; its owner or an editor.
+
+    `url` is the absolute link to hand out (from REDRES_PUBLIC_URL), `api` the JSON path.
+    """
     route = _editable(session, id_or_slug, user, allow_published_owner=True)
     token = route_access.share(session, route, actor=user.username)
-    return {"token": token, "url": f"/routes/shared/{token}", "api": f"/api/routes/shared/{token}"}
+    url = absolute(request, f"/routes/shared/{token}")
+    return {"token": token, "url": url, "api": f"/api/routes/shared/{token}"}
 
 
 @router.delete("/{id_or_slug}/share", status_code=204)
