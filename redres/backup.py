@@ -1,26 +1,42 @@
 """Backup and restore of a whole redres database, checked for completeness on the way back.
 
-SQLite uses its online backup API (safe while the app runs); PostgreSQL uses pg_dump and
-pg_restore in the custom format. Each backup records the row count of every table in a
-manifest beside the file (`FILE.manifest.json`); a restore is complete only when the restored
-database has exactly those counts.
+A backup is one consistent snapshot, even while the app writes. SQLite copies the file with its
+online backup API (one read transaction on the source) and counts the rows in the copy.
+PostgreSQL opens a REPEATABLE READ, READ ONLY transaction, counts every table in it and hands
+its exported snapshot to `pg_dump --snapshot`, so the dump and the counts see the same rows.
+
+A backup is `FILE` (the database) plus `FILE.manifest.json`: the manifest format, the engine,
+the schema revision and the row count of every table. A restore is all or nothing: it
+commits only when every table holds exactly the manifest's count. Later parts of a backup (media
+files, say) get their own key in the manifest and their own check, next to `counts`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from sqlalchemy import Engine, func, inspect, select
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-from redres.db import current_revision, make_engine
+import redres.catalog.models  # noqa: F401  (every table is on SQLModel.metadata to be counted)
 from redres.errors import RedresError
+
+FORMAT = 1
+"""The manifest layout this code writes and the newest it reads."""
+
+_TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 class BackupError(RedresError):
@@ -36,9 +52,16 @@ class Manifest:
     counts: dict[str, int]
 
     def write(self, path: Path) -> None:
-        """Save next to the backup file."""
-        data = {"engine": self.engine, "revision": self.revision, "counts": self.counts}
-        path.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+        """Save next to the backup file, whole or not at all."""
+        data = {
+            "format": FORMAT,
+            "engine": self.engine,
+            "revision": self.revision,
+            "counts": self.counts,
+        }
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -47,14 +70,30 @@ class Manifest:
         Raises
         ------
         BackupError
-            When it is missing or unreadable.
+            When it is missing, unreadable, from a newer redres, or its counts are not a
+            table name -> row count mapping.
         """
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(engine=data["engine"], revision=data["revision"], counts=data["counts"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            version, engine = data.get("format", 1), data["engine"]
+            revision, counts = data["revision"], data["counts"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             msg = f"cannot read the backup manifest {str(path)!r}: {exc}"
             raise BackupError(msg) from exc
+        if not isinstance(version, int) or version > FORMAT:
+            msg = f"the backup manifest {str(path)!r} has format {version!r}; upgrade redres"
+            raise BackupError(msg)
+        if not isinstance(counts, dict) or not all(
+            isinstance(t, str)
+            and _TABLE_NAME.fullmatch(t)
+            and isinstance(n, int)
+            and not isinstance(n, bool)
+            and n >= 0
+            for t, n in counts.items()
+        ):
+            msg = f"the backup manifest {str(path)!r} has malformed row counts"
+            raise BackupError(msg)
+        return cls(engine=str(engine), revision=revision, counts=counts)
 
 
 def manifest_path(file: Path) -> Path:
@@ -64,43 +103,34 @@ def manifest_path(file: Path) -> Path:
 
 def table_counts(engine: Engine) -> dict[str, int]:
     """Rows per redres table, the yardstick of a complete restore."""
-    existing = set(inspect(engine).get_table_names())
-    counts = {}
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            if table.name in existing:
-                counts[table.name] = int(
-                    conn.execute(select(func.count()).select_from(table)).scalar_one()
-                )
-    return counts
+        return _counts(conn)
 
 
 def backup(engine: Engine, file: Path) -> Manifest:
-    """Write a consistent copy of the database to `file` and its manifest beside it."""
-    if current_revision(engine) is None:
-        msg = "the database has no redres schema; nothing to back up"
-        raise BackupError(msg)
+    """Write a consistent snapshot of the database to `file` and its manifest beside it.
+
+    Raises
+    ------
+    BackupError
+        When the database has no redres schema or a tool fails.
+    """
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_name(file.name + ".partial")
-    if engine.dialect.name == "sqlite":
-        source = _sqlite_path(engine)
-        with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
-            src.backup(dst)
-        manifest = Manifest(
-            "sqlite",
-            current_revision(make_engine(f"sqlite:///{tmp}")),
-            table_counts(make_engine(f"sqlite:///{tmp}")),
-        )
-    else:
-        manifest = Manifest("postgresql", current_revision(engine), table_counts(engine))
-        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(tmp), _libpq_url(engine)])
-    tmp.replace(file)
+    try:
+        if engine.dialect.name == "sqlite":
+            manifest = _sqlite_backup(engine, tmp)
+        else:
+            manifest = _pg_backup(engine, tmp)
+        tmp.replace(file)
+    finally:
+        tmp.unlink(missing_ok=True)
     manifest.write(manifest_path(file))
     return manifest
 
 
 def restore(file: Path, engine: Engine, *, force: bool = False) -> Manifest:
-    """Load a backup into `engine`'s database and check every table came back whole.
+    """Load a backup into `engine`'s database; nothing stays unless every table came back whole.
 
     Raises
     ------
@@ -112,37 +142,184 @@ def restore(file: Path, engine: Engine, *, force: bool = False) -> Manifest:
     if manifest.engine != engine.dialect.name:
         msg = f"a {manifest.engine} backup cannot be restored into {engine.dialect.name}"
         raise BackupError(msg)
+    if not file.is_file():
+        msg = f"no backup file {str(file)!r}"
+        raise BackupError(msg)
     if not force and any(table_counts(engine).values()):
         msg = "the target database is not empty; restore into a new database or use --force"
         raise BackupError(msg)
     if engine.dialect.name == "sqlite":
-        with sqlite3.connect(file) as src:
-            if src.execute("PRAGMA integrity_check").fetchone() != ("ok",):
-                msg = f"{str(file)!r} is damaged (integrity check failed)"
-                raise BackupError(msg)
-            engine.dispose()
-            with sqlite3.connect(_sqlite_path(engine)) as dst:
-                src.backup(dst)
+        _sqlite_restore(file, engine, manifest)
     else:
-        _run(
-            [
-                "pg_restore",
-                "--no-owner",
-                "--clean",
-                "--if-exists",
-                "--single-transaction",
-                "--exit-on-error",
-                "--dbname",
-                _libpq_url(engine),
-                str(file),
-            ]
-        )
-    got = table_counts(engine)
-    missing = {t: (n, got.get(t)) for t, n in manifest.counts.items() if got.get(t) != n}
-    if missing:
-        msg = f"restore incomplete: table (expected, found) {missing}"
-        raise BackupError(msg)
+        _pg_restore(file, engine, manifest)
+    _check_counts(manifest.counts, table_counts(engine))
     return manifest
+
+
+def _manifest(conn: Connection) -> Manifest:
+    """The manifest of what `conn`'s transaction sees."""
+    revision = MigrationContext.configure(conn).get_current_revision()
+    if revision is None:
+        msg = "the database has no redres schema; nothing to back up"
+        raise BackupError(msg)
+    return Manifest(conn.dialect.name, revision, _counts(conn))
+
+
+def _counts(conn: Connection) -> dict[str, int]:
+    existing = set(inspect(conn).get_table_names())
+    return {
+        table.name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+        for table in SQLModel.metadata.sorted_tables
+        if table.name in existing
+    }
+
+
+def _check_counts(expected: dict[str, int], found: dict[str, int]) -> None:
+    wrong = {t: (n, found.get(t)) for t, n in expected.items() if found.get(t) != n}
+    if wrong:
+        msg = f"restore incomplete: table (expected, found) {wrong}"
+        raise BackupError(msg)
+
+
+def _sqlite_backup(engine: Engine, tmp: Path) -> Manifest:
+    """Copy the file in one step (one read transaction), then count the copy itself."""
+    source = _sqlite_path(engine)
+    if not Path(source).is_file():
+        msg = f"no SQLite database at {source!r}"
+        raise BackupError(msg)
+    try:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        msg = f"cannot copy {source!r}: {exc}"
+        raise BackupError(msg) from exc
+    copy = create_engine(f"sqlite:///{tmp}")  # plain: the copy gets no pragmas, no WAL switch
+    try:
+        with copy.connect() as conn:
+            return _manifest(conn)
+    finally:
+        copy.dispose()
+
+
+def _sqlite_restore(file: Path, engine: Engine, manifest: Manifest) -> None:
+    """Check the backup file against its manifest, then copy it over the target in one step."""
+    source = create_engine(f"sqlite:///{file}")
+    try:
+        with source.connect() as conn:
+            if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+                msg = f"{str(file)!r} is damaged (integrity check failed); nothing was restored"
+                raise BackupError(msg)
+            _check_counts(manifest.counts, _counts(conn))
+            engine.dispose()
+            checked = conn.connection.driver_connection  # the copy is of what was counted
+            assert isinstance(checked, sqlite3.Connection)
+            with closing(sqlite3.connect(_sqlite_path(engine))) as dst:
+                checked.backup(dst)
+    except (sqlite3.Error, DBAPIError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        msg = f"cannot restore {str(file)!r}, nothing was restored: {reason}"
+        raise BackupError(msg) from exc
+    finally:
+        source.dispose()
+
+
+def _pg_backup(engine: Engine, tmp: Path) -> Manifest:
+    """Count inside one snapshot and have pg_dump dump that same snapshot.
+
+    The counting transaction stays open (holding its ACCESS SHARE locks, so no migration can
+    change a table in between) until pg_dump has finished.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+            manifest = _manifest(conn)
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(tmp),
+                    _libpq_url(engine),
+                ]
+            )
+    return manifest
+
+
+def _pg_restore(file: Path, engine: Engine, manifest: Manifest) -> None:
+    """Replay the dump and check the counts in one transaction that psql commits last.
+
+    pg_restore writes the SQL script and psql runs it in one transaction. The count check
+    follows the script only when pg_restore finished cleanly; otherwise psql is stopped before
+    its input ends, so it never commits and the server rolls everything back.
+    """
+    for tool in ("pg_restore", "psql"):
+        _require_tool(tool)
+    script = ["pg_restore", "--no-owner", "--clean", "--if-exists", "--exit-on-error", "--file=-"]
+    load = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1"]
+    check = _pg_count_check(manifest.counts).encode()
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as load_errors:
+        with (
+            subprocess.Popen(
+                [*script, str(file)], stdout=subprocess.PIPE, stderr=script_errors
+            ) as dump,
+            subprocess.Popen(
+                [*load, "--dbname", _libpq_url(engine), "--file=-"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=load_errors,
+                bufsize=0,
+            ) as loader,
+        ):
+            assert dump.stdout is not None
+            assert loader.stdin is not None
+            try:
+                shutil.copyfileobj(dump.stdout, loader.stdin)
+                if dump.wait() == 0:
+                    loader.stdin.write(b"\n" + check)
+                    loader.stdin.close()
+                else:
+                    loader.kill()
+            except BrokenPipeError:  # psql stopped at an error and rolled back
+                dump.kill()
+        script_failed = _tail(script_errors) if dump.returncode != 0 else None
+        load_failed = _tail(load_errors) if loader.returncode != 0 else None
+    engine.dispose()
+    if load_failed is not None and "restore incomplete:" in load_failed:
+        detail = load_failed[load_failed.index("restore incomplete:") :].splitlines()[0]
+        msg = f"{detail}; nothing was restored"
+        raise BackupError(msg)
+    if script_failed is not None or load_failed is not None:
+        tool, text = ("pg_restore", script_failed) if script_failed else ("psql", load_failed)
+        msg = f"{tool} failed, nothing was restored: {text}"
+        raise BackupError(msg)
+
+
+def _pg_count_check(counts: dict[str, int]) -> str:
+    """SQL that raises, and so rolls the restore back, when a table's count is off.
+
+    The names were checked by `Manifest.read`; the JSON is quoted as a literal all the same.
+    """
+    literal = "'" + json.dumps(counts).replace("'", "''") + "'"
+    return (
+        "RESET search_path;\n"  # the restore script empties it
+        "DO $check$\n"
+        "DECLARE wrong text := ''; t text; want bigint; got bigint;\n"
+        "BEGIN\n"
+        f"  FOR t, want IN SELECT key, value::bigint FROM json_each_text({literal}) LOOP\n"
+        "    got := NULL;\n"
+        "    IF to_regclass(quote_ident(t)) IS NOT NULL THEN\n"
+        "      EXECUTE format('SELECT count(*) FROM %I', t) INTO got;\n"
+        "    END IF;\n"
+        "    IF got IS DISTINCT FROM want THEN\n"
+        "      wrong := wrong || format(' %s (expected %s, found %s)', t, want, got);\n"
+        "    END IF;\n"
+        "  END LOOP;\n"
+        "  IF wrong <> '' THEN RAISE EXCEPTION 'restore incomplete:%', wrong; END IF;\n"
+        "END $check$;"
+    )
 
 
 def _sqlite_path(engine: Engine) -> str:
@@ -158,10 +335,20 @@ def _libpq_url(engine: Engine) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _run(command: list[str]) -> None:
-    if shutil.which(command[0]) is None:
-        msg = f"{command[0]} is not installed (Debian: postgresql-client)"
+def _require_tool(name: str) -> None:
+    if shutil.which(name) is None:
+        msg = f"{name} is not installed (Debian: postgresql-client)"
         raise BackupError(msg)
+
+
+def _tail(stream: IO[bytes]) -> str:
+    """The last 2,000 characters a tool wrote to `stream`."""
+    stream.seek(0)
+    return stream.read().decode(errors="replace").strip()[-2000:]
+
+
+def _run(command: list[str]) -> None:
+    _require_tool(command[0])
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         msg = f"{command[0]} failed: {result.stderr.strip()[:2000]}"

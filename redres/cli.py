@@ -192,7 +192,7 @@ def sites_search(
 def backup_cmd(
     file: Annotated[Path, typer.Argument(help="Where to write the backup.")], db: DbOption = None
 ) -> None:
-    """Back up the whole database (SQLite online backup, or pg_dump) with a row-count manifest."""
+    """Back up the whole database as one snapshot (safe while the app runs), with row counts."""
     manifest = backup(engine_for(db), file)
     typer.echo(f"backed up {sum(manifest.counts.values())} rows to {file}")
 
@@ -205,7 +205,7 @@ def restore_cmd(
         bool, typer.Option("--force", help="Replace the data of a non-empty database.")
     ] = False,
 ) -> None:
-    """Restore a backup and check that every table came back whole."""
+    """Restore a backup; nothing is kept unless every table came back whole."""
     manifest = restore(file, engine_for(db), force=force)
     typer.echo(f"restored {sum(manifest.counts.values())} rows from {file}; counts verified")
 

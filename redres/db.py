@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, ProgrammingError
 from sqlmodel import Session, create_engine
 
 from redres.errors import ConfigurationError
@@ -108,13 +108,54 @@ def init_db(engine: Engine) -> str | None:
     """Create or upgrade the schema to the newest migration; returns the revision reached.
 
     Users who upgrade keep their data: the schema only ever moves by migrations.
+
+    Raises
+    ------
+    ConfigurationError
+        When PostgreSQL lacks PostGIS and this role cannot enable it.
     """
+    if is_postgres(engine):
+        _enable_postgis(engine)
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     analyze(engine)
     return current_revision(engine)
+
+
+def _enable_postgis(engine: Engine) -> None:
+    """Enable PostGIS before the first migration needs it, or say who must do what.
+
+    Its own transaction, so a refusal is a clear message and no half-made schema.
+    """
+    with engine.connect() as conn:
+        database, role, major, installed, available = conn.exec_driver_sql(
+            "SELECT current_database(), current_user,"
+            " current_setting('server_version_num')::int / 10000,"
+            " EXISTS (SELECT FROM pg_extension WHERE extname = 'postgis'),"
+            " EXISTS (SELECT FROM pg_available_extensions WHERE name = 'postgis')"
+        ).one()
+    if installed:
+        return
+    if not available:
+        msg = (
+            f"PostGIS is not installed on the PostgreSQL {major} server of database "
+            f"{database!r}; install it on that server (Debian/Ubuntu: apt-get install "
+            f"postgresql-{major}-postgis-3), then run `redres init` again"
+        )
+        raise ConfigurationError(msg)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+    except ProgrammingError as exc:  # e.g. InsufficientPrivilege: postgis is not trusted
+        reason = str(exc.orig).splitlines()[0]
+        msg = (
+            f"role {role!r} cannot enable PostGIS in database {database!r} ({reason}); "
+            f"have a superuser run `CREATE EXTENSION postgis;` in that database "
+            f"(psql -d {database} -c 'CREATE EXTENSION postgis'), then run `redres init` again"
+        )
+        raise ConfigurationError(msg) from exc
 
 
 def analyze(engine: Engine) -> None:

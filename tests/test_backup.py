@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, func, inspect, select, text
+from sqlmodel import Session, SQLModel
 
 from redres.backup import BackupError, backup, restore, table_counts
-from redres.catalog.models import Site
+from redres.catalog.models import Site, Story
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.db import init_db, make_engine
+from redres.catalog.stories import StoryIn, save_story
+from redres.catalog.themes import ThemeIn, create_theme
+from redres.db import init_db, make_engine, session_scope
 from tests.conftest import new_database
 
 
@@ -38,21 +43,75 @@ def test_backup_then_restore_into_a_fresh_database(
         target.dispose()
 
 
-def test_restore_refuses_a_manifest_mismatch(tmp_path: Path) -> None:
+def test_restore_refuses_a_manifest_mismatch(db_kind: str, tmp_path: Path) -> None:
+    """Counts that differ from the manifest undo the whole restore: the target stays empty."""
+    with new_database(db_kind, tmp_path) as url:
+        source = make_engine(url)
+        init_db(source)
+        with Session(source) as s:
+            create_site(s, SiteCreate(name="起义门", category="monument"))
+            s.commit()
+        file = tmp_path / "b.backup"
+        backup(source, file)
+        source.dispose()
+    manifest = file.with_name(file.name + ".manifest.json")
+    manifest.write_text(manifest.read_text().replace('"site": 1', '"site": 2'))
+    (tmp_path / "target").mkdir()
+    with new_database(db_kind, tmp_path / "target") as target_url:
+        target = make_engine(target_url)
+        with pytest.raises(BackupError, match=r"restore incomplete.*site.*2.*1"):
+            restore(file, target)
+        assert not any(table_counts(target).values())
+        assert "site" not in inspect(target).get_table_names()
+        target.dispose()
+    other = "postgresql://postgres@127.0.0.1/postgres" if db_kind == "sqlite" else "sqlite://"
+    with pytest.raises(BackupError, match="cannot be restored into"):
+        restore(file, make_engine(other))
+
+
+def test_forced_restore_replaces_what_was_there(
+    demo_engine: Engine, db_kind: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "demo.backup"
+    manifest = backup(demo_engine, file)
+    with new_database(db_kind, tmp_path) as url:
+        target = make_engine(url)
+        init_db(target)
+        with session_scope(target) as s:
+            create_site(s, SiteCreate(name="不在备份里的旧址", category="former_site"))
+        restore(file, target, force=True)
+        assert table_counts(target) == manifest.counts
+        with Session(target) as s:
+            assert s.exec(select(Site).where(Site.name == "不在备份里的旧址")).first() is None
+        target.dispose()
+
+
+def test_a_damaged_backup_restores_nothing(
+    demo_engine: Engine, db_kind: str, tmp_path: Path
+) -> None:
+    """A backup cut short (a full disk, a broken copy) is refused and the target stays empty."""
+    file = tmp_path / "cut.backup"
+    backup(demo_engine, file)
+    whole = file.read_bytes()
+    file.write_bytes(whole[: len(whole) * 2 // 3])
+    with new_database(db_kind, tmp_path) as url:
+        target = make_engine(url)
+        with pytest.raises(BackupError, match="nothing was restored"):
+            restore(file, target)
+        assert not any(table_counts(target).values())
+        target.dispose()
+
+
+def test_restore_refuses_a_malformed_manifest(tmp_path: Path) -> None:
+    """Table names in a manifest reach SQL, so anything but a plain name is refused."""
     source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
     init_db(source)
-    with Session(source) as s:
-        create_site(s, SiteCreate(name="起义门", category="monument"))
-        s.commit()
     file = tmp_path / "b.db"
     backup(source, file)
     manifest = file.with_name(file.name + ".manifest.json")
-    manifest.write_text(manifest.read_text().replace('"site": 1', '"site": 2'))
-    target = make_engine(f"sqlite:///{tmp_path / 'target.db'}")
-    with pytest.raises(BackupError, match="restore incomplete"):
-        restore(file, target)
-    with pytest.raises(BackupError, match="cannot be restored into postgresql"):
-        restore(file, make_engine("postgresql://postgres@127.0.0.1/postgres"))
+    manifest.write_text(manifest.read_text().replace('"site":', '"site\\"; DROP TABLE x; --":'))
+    with pytest.raises(BackupError, match="malformed row counts"):
+        restore(file, make_engine(f"sqlite:///{tmp_path / 'target.db'}"))
 
 
 def test_killed_write_leaves_nothing_half_written(db_kind: str, tmp_path: Path) -> None:
@@ -101,3 +160,133 @@ def test_killed_write_leaves_nothing_half_written(db_kind: str, tmp_path: Path) 
             s.commit()
         assert table_counts(engine)["site"] == 45
         engine.dispose()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def redres_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `redres` entry point (main: its messages and exit codes) on this checkout."""
+    return subprocess.run(
+        [sys.executable, "-c", "from redres.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+
+
+class Writer(threading.Thread):
+    """Writes the catalogue without a pause, one committed transaction after another.
+
+    Each transaction adds a site linked to a theme, a published story about it (story-site
+    link, search terms, audit rows) and moves the previous story onto the new site, so rows
+    are inserted and deleted in several tables tied by foreign keys.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(name="catalogue-writer", daemon=True)
+        self.url = url
+        self.commits = 0
+        self.error: BaseException | None = None
+        self.running = threading.Event()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        engine = make_engine(self.url)
+        try:
+            previous: Story | None = None
+            while not self.stop.is_set():
+                n = self.commits
+                with session_scope(engine) as s:
+                    site = create_site(
+                        s,
+                        SiteCreate(
+                            name=f"旧址{n}",
+                            category="former_site",
+                            lon=114.3 + n / 100_000,
+                            lat=30.55,
+                            themes={"march": 1.0},
+                        ),
+                    )
+                    story = save_story(
+                        s,
+                        StoryIn(title=f"故事{n}", status="published", sites=[site.slug]),
+                        actor="writer",
+                    )
+                    if previous is not None:
+                        save_story(
+                            s,
+                            StoryIn(title=previous.title, status="published", sites=[site.slug]),
+                            actor="writer",
+                            story=s.get(Story, previous.id),
+                        )
+                self.commits += 1
+                previous = story
+                if self.commits == 5:
+                    self.running.set()
+        except BaseException as exc:  # reported by the test
+            self.error = exc
+        finally:
+            self.running.set()
+            engine.dispose()
+
+
+def orphans(engine: Engine) -> dict[str, int]:
+    """Rows whose foreign key points at no row, per constraint (empty when all are satisfied)."""
+    existing = set(inspect(engine).get_table_names())
+    found = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in existing:
+                continue
+            for fk in table.foreign_key_constraints:
+                parent = fk.referred_table.alias()
+                linked = and_(*(parent.c[e.column.name] == e.parent for e in fk.elements))
+                stmt = (
+                    select(func.count())
+                    .select_from(table)
+                    .where(*(e.parent.is_not(None) for e in fk.elements))
+                    .where(~select(parent).where(linked).exists())
+                )
+                if n := conn.execute(stmt).scalar_one():
+                    found[f"{table.name}({', '.join(fk.column_keys)})"] = n
+    return found
+
+
+def test_backup_taken_during_writes_restores_whole(db_kind: str, tmp_path: Path) -> None:
+    """`redres backup` while the catalogue is written: one snapshot, restored with all its rows."""
+    file = tmp_path / "busy.backup"
+    with new_database(db_kind, tmp_path) as url:
+        source = make_engine(url)
+        init_db(source)
+        with session_scope(source) as s:
+            create_theme(s, ThemeIn(slug="march", name="长征"), actor="test")
+        writer = Writer(url)
+        writer.start()
+        try:
+            writer.running.wait()
+            before = writer.commits
+            made = redres_cli("backup", str(file), "--db", url)
+            during = writer.commits - before
+        finally:
+            writer.stop.set()
+            writer.join()
+            source.dispose()
+        assert writer.error is None, writer.error
+        assert made.returncode == 0, made.stderr
+        assert during > 0  # the writes really went on while the backup ran
+        manifest = json.loads(file.with_name(file.name + ".manifest.json").read_text())
+        assert before <= manifest["counts"]["site"] <= before + during
+        (tmp_path / "target").mkdir()
+        with new_database(db_kind, tmp_path / "target") as target_url:
+            back = redres_cli("restore", str(file), "--db", target_url)
+            assert back.returncode == 0, back.stderr
+            target = make_engine(target_url)
+            counts = table_counts(target)
+            assert counts == manifest["counts"]
+            assert counts["storysite"] == counts["story"] == counts["site"]
+            assert counts["auditlog"] > counts["site"]
+            assert orphans(target) == {}
+            target.dispose()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
@@ -133,3 +138,49 @@ def test_sqlite_without_fts5_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
     engine = make_engine("sqlite://")
     with engine.begin() as conn, pytest.raises(ConfigurationError, match="no FTS5"):
         search_index.create_fts(conn)
+
+
+def test_init_without_the_right_to_enable_postgis_says_what_to_do() -> None:
+    """A role that may not create extensions (PostGIS is not trusted) learns what to ask for.
+
+    The real `redres` entry point answers exit 2 with the statement a superuser must run, and
+    leaves the database empty; once that statement has run, the same role initialises it.
+    """
+    from tests.conftest import PG_ADMIN_URL
+
+    suffix = uuid.uuid4().hex[:12]
+    role, database = f"redres_norights_{suffix}", f"redres_test_{suffix}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'CREATE DATABASE "{database}" OWNER "{role}"'))
+    url = make_url(PG_ADMIN_URL).set(username=role, database=database)
+    root = Path(__file__).resolve().parent.parent
+    init = [sys.executable, "-c", "from redres.cli import main; main()", "init", "--db"]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    try:
+        refused = subprocess.run(
+            [*init, url.render_as_string()], capture_output=True, text=True, cwd=root, env=env
+        )
+        assert refused.returncode == 2, refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert "CREATE EXTENSION postgis" in refused.stderr
+        assert f"role {role!r}" in refused.stderr
+        assert f"database {database!r}" in refused.stderr
+        engine = make_engine(url.render_as_string())
+        assert inspect(engine).get_table_names() == []
+        engine.dispose()
+        superuser = create_engine(url.set(username=make_url(PG_ADMIN_URL).username))
+        with superuser.begin() as conn:
+            conn.execute(text("CREATE EXTENSION postgis"))
+        superuser.dispose()
+        done = subprocess.run(
+            [*init, url.render_as_string()], capture_output=True, text=True, cwd=root, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        assert "schema revision" in done.stdout
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
