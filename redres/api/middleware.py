@@ -78,6 +78,9 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, guarded_send)
 
 
+_CSP = b"content-security-policy"
+
+
 class SecurityHeadersMiddleware:
     """Add the security headers of every response, unless a route has set its own.
 
@@ -112,15 +115,12 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-_CSP = b"content-security-policy"
-
-
 def security_headers(*, frame_ancestors: str, tile_hosts: str = "") -> dict[str, str]:
     """The headers redres sends: a CSP as strict as Leaflet maps allow, and the usual set.
 
     Scripts come from this host only: no inline script runs unless its response carries a
     nonce for it (folium's map pages, `redres.api.csp`). Styles keep 'unsafe-inline': folium
-    writes ``<style>`` blocks and Leaflet and our legend set ``style`` attributes.
+    writes ``<style>`` blocks into map pages and our map legend uses ``style`` attributes.
     """
     csp = "; ".join(
         [
