@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from redres.api.csp import STATE_KEY, allow_nonce
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -76,8 +78,15 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, guarded_send)
 
 
+_CSP = b"content-security-policy"
+
+
 class SecurityHeadersMiddleware:
-    """Add the security headers of every response, unless a route has set its own."""
+    """Add the security headers of every response, unless a route has set its own.
+
+    A response whose handler took a script nonce (`redres.api.csp.script_nonce`) gets it in
+    its script-src; no other response does.
+    """
 
     def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
         self.app = app
@@ -88,11 +97,18 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        state = scope.setdefault("state", {})  # shared with the handler's request.state
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in present]
+                nonce = state.get(STATE_KEY)
+                if nonce is not None:
+                    extra = [
+                        (k, allow_nonce(v.decode(), nonce).encode() if k == _CSP else v)
+                        for k, v in extra
+                    ]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -102,12 +118,14 @@ class SecurityHeadersMiddleware:
 def security_headers(*, frame_ancestors: str, tile_hosts: str = "") -> dict[str, str]:
     """The headers redres sends: a CSP as strict as Leaflet maps allow, and the usual set.
 
-    Inline scripts stay allowed because folium writes its maps as inline scripts.
+    Scripts come from this host only: no inline script runs unless its response carries a
+    nonce for it (folium's map pages, `redres.api.csp`). Styles keep 'unsafe-inline': folium
+    writes ``<style>`` blocks into map pages and our map legend uses ``style`` attributes.
     """
     csp = "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self' 'unsafe-inline'",
+            "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
             f"img-src 'self' data: blob: {tile_hosts}".strip(),
             "connect-src 'self'",

@@ -98,17 +98,20 @@ _URL_RE = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
 _SOURCEMAP_RE = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 
-def inline_assets(html: str) -> str:
+def inline_assets(html: str, *, nonce_attr: str = "") -> str:
     """Replace every local script and stylesheet link with the file's content.
 
     Images a stylesheet refers to become data URIs, so the page needs no server at all.
+    `nonce_attr` (``' nonce="…"'``) goes on each inlined script, for a page served under a CSP.
 
     Raises
     ------
     FileNotFoundError
         If a link names a file that is not vendored.
     """
-    html = _SCRIPT_RE.sub(lambda m: "<script>" + _script_text(m.group(1)) + "</script>", html)
+    html = _SCRIPT_RE.sub(
+        lambda m: f"<script{nonce_attr}>" + _script_text(m.group(1)) + "</script>", html
+    )
     return _CSS_RE.sub(lambda m: "<style>" + _css_text(m.group(1)) + "</style>", html)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 import folium
 from branca.element import Element
+from folium.template import Template
 
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import CHINA_TIME, HolidayLookup
@@ -229,11 +231,47 @@ def circle_radius(count: int, largest: int, *, max_px: float = 40.0, min_px: flo
     return max(min_px, max_px * math.sqrt(count / max(largest, 1)))
 
 
-def to_html(m: folium.Map, *, settings: MapSettings) -> str:
-    """The map as a complete HTML page; assets inlined in ``inline`` mode (and ours in ``cdn``)."""
-    page: str = m.get_root().render()
+_PAGE = Template(
+    """<!DOCTYPE html>
+<html>
+<head>
+{% if this.title %}<title>{{ this.title }}</title>{% endif %}
+{{ this.header.render(**kwargs) }}
+</head>
+<body>
+{{ this.html.render(**kwargs) }}
+<script{{ this.nonce_attr }}>
+{{ this.script.render(**kwargs) }}
+</script>
+</body>
+</html>
+"""
+)
+"""The page around a map: folium's header, body and script, the script tag written here."""
+
+_SWITCHES = re.compile(
+    r"<script>(\s*L_NO_TOUCH = (?:true|false);\s*L_DISABLE_3D = (?:true|false);\s*)</script>"
+)
+"""folium's one header script, two fixed flags; nothing else is matched, so nothing else
+(whatever text the page holds) can be given the nonce this way."""
+
+
+def to_html(m: folium.Map, *, settings: MapSettings, nonce: str | None = None) -> str:
+    """The map as a complete HTML page; assets inlined in ``inline`` mode (and ours in ``cdn``).
+
+    With a `nonce` (a page served under a CSP without 'unsafe-inline'), every inline script
+    this page is made of carries it: the map's script, folium's flags and inlined assets.
+    The page template writes it; it is never added to whatever ``<script>`` the text holds.
+    """
+    nonce_attr = f' nonce="{html.escape(nonce)}"' if nonce else ""
+    root = m.get_root()
+    root._template = _PAGE  # branca renders a figure with its `_template`
+    root.nonce_attr = nonce_attr  # type: ignore[attr-defined]
+    page: str = root.render()
+    if nonce_attr:
+        page = _SWITCHES.sub(lambda s: f"<script{nonce_attr}>{s.group(1)}</script>", page, count=1)
     if settings.assets in ("inline", "cdn"):
-        page = inline_assets(page)
+        page = inline_assets(page, nonce_attr=nonce_attr)
     return page
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +14,12 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.api.ratelimit import RateLimiter
+from redres.catalog.enums import Status
+from redres.catalog.models import Route, RouteStop, pk
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site
 from redres.config import Settings
+from tests.factories import add_toy_sites
 
 
 @pytest.fixture
@@ -117,3 +124,98 @@ def test_control_characters_in_a_search_are_ignored(client: TestClient, q: str) 
     assert r.status_code == 200
     assert r.json()["total"] == 0
     assert client.get(f"/?q={q}").status_code == 200
+
+
+INJECTED = "<script>alert(1)</script>"
+
+
+class _Scripts(HTMLParser):
+    """The attributes of every ``<script>`` element the browser would see in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.tags.append(dict(attrs))
+
+
+def scripts(page: str) -> list[dict[str, str | None]]:
+    parser = _Scripts()
+    parser.feed(page)
+    return parser.tags
+
+
+def script_src(response: Any) -> list[str]:
+    """The sources of the script-src directive of a response's CSP."""
+    directives = [d.split() for d in response.headers["content-security-policy"].split(";")]
+    [sources] = [rest for name, *rest in directives if name == "script-src"]
+    return sources
+
+
+def nonce_of(response: Any) -> str:
+    nonces = [s for s in script_src(response) if s.startswith("'nonce-")]
+    assert len(nonces) == 1, script_src(response)
+    return nonces[0].removeprefix("'nonce-").removesuffix("'")
+
+
+@pytest.fixture
+def hostile_route(session: Session) -> str:
+    """A published route whose stops are a site named as a script and a toy site; its slug."""
+    toy = add_toy_sites(session)
+    site = create_site(
+        session,
+        SiteCreate(name=INJECTED, category="memorial_hall", lon=114.3, lat=30.6, status=Status.published),
+    )
+    route = Route(slug="injected-walk", name=INJECTED, status=Status.published)
+    session.add(route)
+    session.flush()
+    for i, stop in enumerate([site, toy[0]], start=1):
+        session.add(RouteStop(route_id=pk(route), position=i, site_id=pk(stop), note=INJECTED))
+    session.commit()
+    return f"{site.slug}"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/themes", "/routes", "/calendar", "/plan", "/login", "/docs", "/api/sites"]
+)
+def test_ordinary_pages_allow_scripts_from_this_host_only(client: TestClient, path: str) -> None:
+    """No 'unsafe-inline' and no nonce: an injected inline script cannot run there."""
+    r = client.get(path)
+    assert r.status_code == 200
+    assert script_src(r) == ["'self'"]
+    assert all(s.get("src") for s in scripts(r.text)), "every script of the page is a file"
+
+
+def test_map_pages_run_their_inline_scripts_under_a_fresh_nonce(
+    client: TestClient, hostile_route: str
+) -> None:
+    seen = set()
+    for path in ["/maps/sites.html", "/maps/sites.html", "/maps/routes/injected-walk.html"]:
+        r = client.get(path)
+        assert r.status_code == 200
+        assert "'unsafe-inline'" not in script_src(r)
+        nonce = nonce_of(r)
+        seen.add(nonce)
+        inline = [s for s in scripts(r.text) if not s.get("src")]
+        assert inline, "folium's map script is inline"
+        assert all(s.get("nonce") == nonce for s in inline)
+        assert f'nonce="{nonce}"' in r.text
+    assert len(seen) == 3, "a nonce is never reused"
+    assert "nonce" not in client.get("/").headers["content-security-policy"]
+
+
+def test_a_script_in_user_content_gets_no_nonce(client: TestClient, hostile_route: str) -> None:
+    """The name and notes are data: escaped, never a script element, never given the nonce."""
+    page = client.get("/maps/routes/injected-walk.html")
+    nonce = nonce_of(page)
+    assert INJECTED not in page.text
+    tags = scripts(page.text)
+    assert [s for s in tags if s.get("nonce")] == [{"nonce": nonce}] * 2  # folium's two
+    for path in (f"/sites/{hostile_route}", "/routes/injected-walk", "/?q=alert"):
+        r = client.get(path)
+        assert r.status_code == 200
+        assert INJECTED not in r.text
+        assert "nonce" not in r.text
+        assert script_src(r) == ["'self'"]

@@ -2,7 +2,8 @@
 
 Every request the page makes is recorded; tile requests are answered with a local 1x1 PNG and
 anything else bound for another host is aborted, so the tests also prove the page needs nothing
-from outside.
+from outside. Every Content-Security-Policy violation, in the page or its frames, is recorded
+too, and `assert_stayed_home` wants none.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 EDITOR, PASSWORD = "editor", "correct horse battery"
 STORY = "1927年8月7日，中共中央在汉口召开紧急会议，确定土地革命和武装反抗国民党反动派的总方针。"
 TILE_HOSTS = ("tile.openstreetmap.org", "autonavi.com", "gtimg.com", "tianditu.gov.cn")
+RECORD_CSP = """
+window.__redresCsp = [];
+window.addEventListener("securitypolicyviolation", (e) => {
+  window.__redresCsp.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+    + ` (${e.sample}) at ${e.sourceFile}:${e.lineNumber} on ${e.documentURI}`);
+}, true);
+"""
+"""Runs in every frame before the page's own scripts (init scripts are exempt from the CSP)."""
 
 
 @dataclass
@@ -58,13 +67,20 @@ class Traffic:
     refused: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
+
+
+def csp_violations(page: Any) -> list[str]:
+    """The CSP violations reported so far in the page now shown and each of its frames."""
+    return [v for f in page.frames for v in f.evaluate("window.__redresCsp || []")]
 
 
 def assert_stayed_home(traffic: Traffic) -> None:
-    """Nothing went to another host, no script from data ran, no page error."""
+    """Nothing went to another host, no script from data ran, no page error, no CSP violation."""
     assert traffic.refused == [], "the page asked another host for something"
     assert traffic.dialogs == [], "a script from a site name ran"
     assert traffic.errors == []
+    assert traffic.csp == [], "the Content-Security-Policy blocked something"
     assert traffic.local, "the page loaded its scripts locally"
 
 
@@ -87,11 +103,15 @@ def open_page(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_(
-        url: str, *, local_prefixes: tuple[str, ...] = ("http://127.0.0.1", "file:")
+        url: str,
+        *,
+        local_prefixes: tuple[str, ...] = ("http://127.0.0.1", "file:"),
+        **options: Any,
     ) -> tuple[Any, Traffic]:
         traffic = Traffic()
-        context = browser.new_context(viewport={"width": 1000, "height": 700})
+        context = browser.new_context(**{"viewport": {"width": 1000, "height": 700}, **options})
         contexts.append(context)
+        context.add_init_script(RECORD_CSP)
         page = context.new_page()
 
         def route(r: Any) -> None:
@@ -109,6 +129,10 @@ def open_page(browser: Any) -> Iterator[Any]:
         page.route("**/*", route)
         page.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: traffic.errors.append(str(e)))
+        page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and traffic.csp.append(m.text),
+        )
         page.goto(url)
         return page, traffic
 

@@ -6,6 +6,9 @@ import json
 import re
 from typing import Any
 
+import pytest
+
+from redres.maps.assets import AssetMode
 from redres.maps.controls import legend_html
 from redres.maps.options import MapSettings
 from redres.maps.popups import text
@@ -78,3 +81,28 @@ def test_legend_and_layer_names_are_escaped(
 
 def test_text_escapes_for_html_and_template_literals() -> None:
     assert text("a<b>&\"'`$\\") == "a&lt;b&gt;&amp;&quot;&#39;&#96;&#36;&#92;"
+
+
+@pytest.mark.parametrize("assets", ["local", "inline", "cdn"])
+def test_a_nonce_goes_on_every_inline_script_of_the_page_and_only_there(
+    features: list[dict[str, Any]], itinerary: dict[str, Any], assets: AssetMode
+) -> None:
+    """Served under a CSP, each inline script (map, folium's flags, inlined files) has it."""
+    settings = MapSettings(assets=assets)
+    nonce = "fresh-for-one-response"
+    for m in (
+        site_map(features, settings=settings, title=HOSTILE),
+        route_map(itinerary, settings=settings, title=HOSTILE),
+    ):
+        page = to_html(m, settings=settings, nonce=nonce)
+        tags = re.findall(r"<script\b[^>]*>", page)
+        inline = [t for t in tags if "src=" not in t]
+        assert len(inline) >= 2
+        assert set(inline) == {f'<script nonce="{nonce}">'}
+        assert page.count("</script>") == len(tags)  # the hostile name opened none
+        assert page.count(nonce) == len(inline)
+
+
+def test_a_standalone_page_has_no_nonce(features: list[dict[str, Any]]) -> None:
+    page = to_html(site_map(features, settings=SETTINGS), settings=SETTINGS)
+    assert "nonce" not in page

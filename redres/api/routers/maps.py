@@ -18,11 +18,13 @@ from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import folium
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from redres.api.csp import script_nonce
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.links import absolute
 from redres.catalog.errors import InvalidQuery, NotFound
@@ -49,9 +51,7 @@ def sites_page(request: Request, basemap: BasemapParam = None, date: DateParam =
     """All published sites on one map; the data comes from `sites.json`."""
     settings = _map_settings(request, basemap)
     url = "sites.json" + (f"?date={date.isoformat()}" if date else "")
-    return _html(
-        request, to_html(site_map(None, settings=settings, data_url=url), settings=settings)
-    )
+    return _page(request, site_map(None, settings=settings, data_url=url), settings)
 
 
 @router.get("/sites.json")
@@ -105,7 +105,7 @@ def theme_page(
     settings = _map_settings(request, basemap)
     url = f"../sites.json?theme={quote(slug)}" + (f"&date={date.isoformat()}" if date else "")
     m = theme_map({"slug": theme.slug, "name": theme.name}, None, settings=settings, data_url=url)
-    return _html(request, to_html(m, settings=settings))
+    return _page(request, m, settings)
 
 
 @router.get("/districts.html", response_class=HTMLResponse)
@@ -115,9 +115,7 @@ def districts_page(
     """Counts of published sites by district, as graduated circles."""
     settings = _map_settings(request, basemap)
     features = map_features(session, visible=visible, details=False)
-    return _html(
-        request, to_html(district_overview(features, settings=settings), settings=settings)
-    )
+    return _page(request, district_overview(features, settings=settings), settings)
 
 
 @router.get("/routes/{slug}.html", response_class=HTMLResponse)
@@ -133,7 +131,7 @@ def route_page(
     """A route timed for `date` (default: the next day it runs), stops numbered."""
     settings = _map_settings(request, basemap)
     itinerary = _route(request, session, reader, slug, date, share)
-    return _html(request, to_html(route_map(itinerary, settings=settings), settings=settings))
+    return _page(request, route_map(itinerary, settings=settings), settings)
 
 
 @router.get("/routes/{slug}.png", response_class=Response)
@@ -216,7 +214,9 @@ def _cache(request: Request) -> OrderedDict[Any, tuple[str, bytes, bytes]]:
     return cache
 
 
-def _html(request: Request, page: str) -> Response:
+def _page(request: Request, m: folium.Map, settings: MapSettings) -> Response:
+    """A map page whose inline scripts run under this response's CSP nonce only."""
+    page = to_html(m, settings=settings, nonce=script_nonce(request))
     return _compressed(
         request, page.encode(), "text/html; charset=utf-8", {"Vary": "Accept-Encoding"}
     )

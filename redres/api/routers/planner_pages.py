@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import translator
 from redres.api.links import absolute
@@ -108,8 +109,8 @@ def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Resp
             status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
     settings = MapSettings.from_settings(request.app.state.settings)
-    page = to_html(route_map(itinerary.to_dict(), settings=settings), settings=settings)
-    return HTMLResponse(page)
+    m = route_map(itinerary.to_dict(), settings=settings)
+    return HTMLResponse(to_html(m, settings=settings, nonce=script_nonce(request)))
 
 
 @router.get("/plan/export.{fmt}")

@@ -9,10 +9,14 @@
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19, attribution: "&copy; OpenStreetMap contributors"
   }).addTo(map);
-  var marker = lat.value ? L.marker(start).addTo(map) : null;
+  // A vector circle: Leaflet's default pin is an image we do not ship.
+  var pin = function (at) {
+    return L.circleMarker(at, { radius: 8, color: "#8b1a1a", weight: 3, fillOpacity: 0.6 }).addTo(map);
+  };
+  var marker = lat.value ? pin(start) : null;
   map.on("click", function (e) {
     lat.value = e.latlng.lat.toFixed(6);
     lon.value = e.latlng.lng.toFixed(6);
-    if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
+    if (marker) { marker.setLatLng(e.latlng); } else { marker = pin(e.latlng); }
   });
 })();
