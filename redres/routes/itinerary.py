@@ -93,6 +93,8 @@ def build_itinerary(
         omitted=tuple(sorted(omitted, key=lambda o: (o.reason, o.slug))),
         mode=request.mode,
         warnings=tuple(dict.fromkeys(warnings)),
+        start=prepared.start,
+        end=prepared.end,
     )
 
 

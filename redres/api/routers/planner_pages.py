@@ -107,7 +107,7 @@ def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Resp
             status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
     settings = MapSettings.from_settings(request.app.state.settings)
-    page = to_html(route_map(itinerary.to_dict(), settings=settings), settings=settings)
+    page = to_html(route_map(itinerary, settings=settings), settings=settings)
     return HTMLResponse(page)
 
 
