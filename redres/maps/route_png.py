@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -22,11 +21,12 @@ from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
 from redres.maps.route_map import day_colour, day_waypoints, leg_lines
+from redres.routes.model import Itinerary
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
 
 
-def route_png(itinerary: Mapping[str, Any], *, title: str | None = None, dpi: int = 150) -> bytes:
+def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150) -> bytes:
     """The route drawn as PNG bytes (A5-ish landscape at `dpi`).
 
     Raises
@@ -34,7 +34,7 @@ def route_png(itinerary: Mapping[str, Any], *, title: str | None = None, dpi: in
     ValueError
         If the itinerary has no stop with coordinates.
     """
-    days = list(itinerary.get("days") or ())
+    days = itinerary.days
     per_day = [(i, day, day_waypoints(itinerary, day)) for i, day in enumerate(days)]
     points = [(p.lon, p.lat) for _, _, pts in per_day for p in pts]
     if not points:
@@ -47,8 +47,8 @@ def route_png(itinerary: Mapping[str, Any], *, title: str | None = None, dpi: in
     try:
         for i, day, pts in per_day:
             colour = day_colour(i)
-            label = f"第{i + 1}天" + (f" {day['date']}" if day.get("date") else "")
-            for j, line in enumerate(leg_lines(pts, list(day.get("legs") or ()))):
+            label = f"第{i + 1}天 {day.date.isoformat()}"
+            for j, line in enumerate(leg_lines(pts, day.legs)):
                 ax.plot(
                     [lon * kx for lon, _ in line],
                     [lat for _, lat in line],
@@ -72,7 +72,7 @@ def route_png(itinerary: Mapping[str, Any], *, title: str | None = None, dpi: in
                     zorder=3,
                 )
                 ax.annotate(
-                    _plain(str((p.stop or {}).get("name") or "")),
+                    _plain(p.stop.name if p.stop is not None else ""),
                     (p.lon * kx, p.lat),
                     xytext=(9, 6),
                     textcoords="offset points",
@@ -85,7 +85,7 @@ def route_png(itinerary: Mapping[str, Any], *, title: str | None = None, dpi: in
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(
-            _plain(title or str(itinerary.get("name") or "研学线路")),
+            _plain(title or itinerary.name or "研学线路"),
             fontfamily=family,
             fontsize=12,
         )

@@ -13,13 +13,12 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Category, Status
 from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.catalog.hours import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
 from redres.catalog.models import (
     Event,
     EventSite,
@@ -36,7 +35,7 @@ from redres.catalog.route_store import get_route, route_stops
 from redres.catalog.sites import PUBLIC
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import Candidate, Itinerary, PlanRequest
+from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, PlanRequest
 from redres.routes.model import Story as StoryNote
 from redres.routes.planner import CHINA, PlannerParams, plan
 from redres.routes.travel import TravelModel
@@ -178,19 +177,28 @@ def schedule_stored_route(
     today: dt.date | None = None,
     visible: Collection[Status] = PUBLIC,
     horizon_days: int = 14,
+    window: Interval = DEFAULT_WINDOW,
+    lunch: Interval | None = None,
 ) -> CuratedSchedule:
     """Schedule a stored route for `date`, or for the next day it runs without violations.
 
     Without a date, the days from tomorrow (China time) over `horizon_days` are tried in turn
     and the first feasible one is used; if none is, tomorrow's schedule is returned with its
-    violations, so the caller still sees what breaks.
+    violations, so the caller still sees what breaks. Each stop carries its lesson note.
     """
     stops = curated_stops(session, route, visible=visible)
     name = route.name
 
     def run(day: dt.date) -> CuratedSchedule:
         return schedule_curated(
-            stops, date=day, calendar=calendar, mode=str(route.mode), travel=travel, name=name
+            stops,
+            date=day,
+            calendar=calendar,
+            mode=str(route.mode),
+            travel=travel,
+            name=name,
+            window=window,
+            lunch=lunch,
         )
 
     if date is not None:
@@ -302,9 +310,9 @@ def route_itinerary(
     calendar: HolidayLookup | None = None,
     date: dt.date | None = None,
     visible: Collection[Status] = PUBLIC,
-) -> dict[str, Any]:
-    """A stored route timed for `date` (or the next day it runs), as the itinerary JSON that
-    maps draw, with each stop's lesson note.
+) -> Itinerary:
+    """A stored route timed for `date` (or the next day it runs), named as the route, each stop
+    with its lesson note: what the maps draw.
 
     Raises
     ------
@@ -315,9 +323,4 @@ def route_itinerary(
     done = schedule_stored_route(
         session, route, date=date, calendar=calendar or default_calendar(), visible=visible
     )
-    notes = {r.site.slug: r.stop.note for r in route_stops(session, route, visible=visible)}
-    itinerary = done.itinerary.to_dict()
-    for day in itinerary["days"]:
-        for stop in day["stops"]:
-            stop["note"] = notes.get(stop["slug"])
-    return {"slug": route.slug, **itinerary, "name": route.name}
+    return done.itinerary

@@ -5,7 +5,8 @@ A demonstration route is an ordered list of stops; whether it works depends on t
 reports each violation (closed that day, arriving after last entry, a visit running past
 closing, the day running over its window, a stop without a location) rather than refusing; with
 ``reorder=True`` each day's stops are re-ordered for the feasible schedule that ends earliest.
-Lunch follows the planner's rule: the group eats where it is (`redres.routes.timeline`).
+The day is timed on the planner's own clock (`redres.routes.timeline.step_day`, lenient), so
+the same stops get the same times here as in a plan, lunch break included.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from redres.routes.model import (
     Stop,
     hhmm,
 )
+from redres.routes.timeline import DayClock, Stay, step_day
 from redres.routes.travel import StraightLineTravel, TravelModel
-from redres.routes.windows import ASSUMED_HOURS
+from redres.routes.windows import ASSUMED_HOURS, start_windows
 
 MAX_REORDER = 7
 """Days with more stops keep their order: 7! orders is the most we try exhaustively."""
@@ -106,7 +108,12 @@ def schedule_curated(
         plans.append(best[0])
         violations += best[1]
     itinerary = Itinerary(
-        tuple(plans), (), mode=mode, name=name, warnings=tuple(v.detail for v in violations)
+        tuple(plans),
+        (),
+        mode=mode,
+        name=name,
+        warnings=tuple(v.detail for v in violations),
+        start=start,
     )
     return CuratedSchedule(itinerary, tuple(violations))
 
@@ -122,132 +129,129 @@ def _time_day(
     lunch: Interval | None,
     start: Place | None,
 ) -> tuple[DayPlan, list[Violation], float]:
-    points = [start.point if start else None] + [s.candidate.point for s in stops]
-    located = [p for p in points if p is not None]
-    matrix = model.matrix(located, mode)
-    index = {i: located.index(p) for i, p in enumerate(points) if p is not None}
+    """One day on the shared clock (lenient), its violations and its minutes of travel."""
+    legs, travel = _legs(stops, model, mode, start)
+    hours = [_hours(s.candidate, date, calendar) for s in stops]
+    stays = [_stay(s, h, lunch) for s, h in zip(stops, hours, strict=True)]
+    clock = step_day(
+        stays, [*travel, 0.0], window=(window.start, window.end), lunch=lunch, strict=False
+    )
     found: list[Violation] = []
-    out: list[Stop] = []
-    legs: list[Leg] = []
-    t = float(window.start)
-    here = 0 if start else None
-    lunch_at: str | None = None
-    total = 0.0
-    for pos, stop in enumerate(stops, 1):
+    for i, stop in enumerate(stops):
         c = stop.candidate
-        visit = float(stop.minutes or c.visit_minutes)
-        tau = metres = 0.0
-        geometry: tuple[tuple[float, float], ...] = ()
         if c.point is None:
             found.append(
                 Violation(c.slug, day, "no_location", Message("v_no_location", name=c.name))
             )
-        elif here is not None and here in index:
-            a, b = index[here], index[pos]
-            tau, metres, geometry = (
-                float(matrix.minutes[a, b]),
-                float(matrix.metres[a, b]),
-                matrix.geometry(a, b),
-            )
-        if (
-            lunch is not None
-            and lunch_at is None
-            and tau > 0
-            and t < lunch.end
-            and t + tau > lunch.start
-        ):
-            lunch_at, t = _label(stops, here, start), max(t, float(lunch.end))
-        if here is not None and (here in index and pos in index):
-            legs.append(Leg(_label(stops, here, start), c.slug, tau, metres, geometry))
-        total += tau
-        arrive = t + tau
-        begin = _visit_start(c, date, arrive, visit, day, calendar, found)
-        if (
-            lunch is not None
-            and lunch_at is None
-            and begin < lunch.end
-            and begin + visit > lunch.start
-        ):
-            lunch_at, begin = c.slug, max(begin, float(lunch.end))
-        t = begin + visit
-        warnings = () if c.hours else (Message("hours_assumed", hours=str(ASSUMED_HOURS), note=""),)
-        out.append(
-            Stop(
-                c.id,
-                c.slug,
-                c.name,
-                float(c.lon or 0.0),
-                float(c.lat or 0.0),
-                arrive,
-                begin,
-                t,
-                c.score,
-                c.address,
-                c.name_en,
-                warnings,
-                c.stories,
-            )
-        )
-        here = pos
-    if t > window.end:
+        if i in clock.misses:
+            found.append(_violation(stop, hours[i], clock.visits[i].arrive, date, day))
+    if clock.over:
         last = stops[-1].candidate.slug if stops else "end"
-        found.append(
-            Violation(
-                last,
-                day,
-                "over_window",
-                Message("v_over_window", day=day, end=hhmm(t), window_end=hhmm(window.end)),
-            )
-        )
-    meal = (
-        None
-        if lunch is None
-        else Lunch(
-            float(lunch.start),
-            float(lunch.end),
-            lunch_at or (stops[-1].candidate.slug if stops else "start"),
-        )
+        late = Message("v_over_window", day=day, end=hhmm(clock.back), window_end=hhmm(window.end))
+        found.append(Violation(last, day, "over_window", late))
+    out = tuple(
+        _stop(s, v.arrive, v.start, v.leave) for s, v in zip(stops, clock.visits, strict=True)
     )
-    return DayPlan(date, tuple(out), tuple(legs), float(window.start), t, meal), found, total
+    meal = None
+    if lunch is not None and clock.lunch_at is not None:
+        meal = Lunch(float(lunch.start), float(lunch.end), _lunch_at(stops, clock, start))
+    return DayPlan(date, out, tuple(legs), clock.depart, clock.back, meal), found, sum(travel)
 
 
-def _visit_start(
-    c: Candidate,
-    date: dt.date,
-    arrive: float,
-    visit: float,
-    day: int,
-    calendar: HolidayLookup,
-    found: list[Violation],
-) -> float:
-    hours = c.hours.intervals(date, calendar) if c.hours else [ASSUMED_HOURS]
-    if not hours:
-        found.append(Violation(c.slug, day, "closed", Message("v_closed", name=c.name, date=date)))
-        return arrive
-    for opening, closing in hours:
-        last_entry = closing - c.last_entry_minutes
-        if arrive <= last_entry:
-            begin = max(arrive, float(opening))
-            if begin + visit > closing:
-                found.append(
-                    Violation(
-                        c.slug,
-                        day,
-                        "past_closing",
-                        Message("v_past_closing", name=c.name, closing=hhmm(closing)),
-                    )
+def _legs(
+    stops: Sequence[CuratedStop], model: TravelModel, mode: str, start: Place | None
+) -> tuple[list[Leg], list[float]]:
+    """The legs between located places in order, and the minutes into each stop (0 from or to
+    a stop without a location, which has no leg)."""
+    points = [start.point if start else None] + [s.candidate.point for s in stops]
+    located = [p for p in points if p is not None]
+    matrix = model.matrix(located, mode)
+    index = {i: located.index(p) for i, p in enumerate(points) if p is not None}
+    legs: list[Leg] = []
+    travel: list[float] = []
+    here = 0 if start else None
+    for pos, stop in enumerate(stops, 1):
+        tau = 0.0
+        if here is not None and here in index and pos in index:
+            a, b = index[here], index[pos]
+            tau = float(matrix.minutes[a, b])
+            origin = _label(stops, here, start)
+            legs.append(
+                Leg(
+                    origin,
+                    stop.candidate.slug,
+                    tau,
+                    float(matrix.metres[a, b]),
+                    matrix.geometry(a, b),
                 )
-            return begin
+            )
+        travel.append(tau)
+        here = pos
+    return legs, travel
+
+
+def _hours(c: Candidate, date: dt.date, calendar: HolidayLookup) -> list[Interval]:
+    return c.hours.intervals(date, calendar) if c.hours else [ASSUMED_HOURS]
+
+
+def _minutes(stop: CuratedStop) -> float:
+    return float(stop.minutes or stop.candidate.visit_minutes)
+
+
+def _stay(stop: CuratedStop, hours: list[Interval], lunch: Interval | None) -> Stay:
+    """The stop on the clock: the planner's start windows; when it misses them all, the visit
+    still starts at the first opening whose last entry it makes (else on arrival)."""
+    last_entry = stop.candidate.last_entry_minutes
+    visit = _minutes(stop)
+    windows = start_windows(hours, visit=visit, last_entry=last_entry, lunch=lunch)
+    return Stay(visit, windows, [(float(a), float(b - last_entry)) for a, b in hours])
+
+
+def _violation(
+    stop: CuratedStop, hours: list[Interval], arrive: float, date: dt.date, day: int
+) -> Violation:
+    """Why a visit fits no start window: closed that day, past last entry, or past closing."""
+    c = stop.candidate
+    if not hours:
+        return Violation(c.slug, day, "closed", Message("v_closed", name=c.name, date=date))
+    for _opening, closing in hours:
+        if arrive <= closing - c.last_entry_minutes:
+            late = Message("v_past_closing", name=c.name, closing=hhmm(closing))
+            return Violation(c.slug, day, "past_closing", late)
     last = hours[-1].end - c.last_entry_minutes
-    found.append(
-        Violation(
-            c.slug,
-            day,
-            "after_last_entry",
-            Message("v_after_last_entry", name=c.name, arrive=hhmm(arrive), last_entry=hhmm(last)),
-        )
+    too_late = Message(
+        "v_after_last_entry", name=c.name, arrive=hhmm(arrive), last_entry=hhmm(last)
     )
-    return arrive
+    return Violation(c.slug, day, "after_last_entry", too_late)
+
+
+def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
+    c = stop.candidate
+    warnings = () if c.hours else (Message("hours_assumed", hours=str(ASSUMED_HOURS), note=""),)
+    return Stop(
+        site_id=c.id,
+        slug=c.slug,
+        name=c.name,
+        lon=float(c.lon or 0.0),
+        lat=float(c.lat or 0.0),
+        arrive=arrive,
+        start=start,
+        leave=leave,
+        score=c.score,
+        address=c.address,
+        name_en=c.name_en,
+        warnings=warnings,
+        stories=c.stories,
+        note=stop.note,
+    )
+
+
+def _lunch_at(stops: Sequence[CuratedStop], clock: DayClock, start: Place | None) -> str:
+    """The lunch place as the planner names it: a stop's slug, the start's, or ``end``."""
+    at = clock.lunch_at
+    if at is None or at >= len(stops):
+        return "end"
+    return _label(stops, at + 1, start)
 
 
 def _label(stops: Sequence[CuratedStop], here: int | None, start: Place | None) -> str:

@@ -1,4 +1,4 @@
-"""A printable HTML handout of an itinerary: the day's schedule and the stories to tell.
+"""A printable HTML handout of an itinerary: the day's schedule, lesson notes and stories to tell.
 
 Rendered with Jinja2 and autoescape, because site names and stories are user text. The map is
 a slot: the maps room renders it and passes its URL (``map_url``) or leaves it empty, so this
@@ -46,8 +46,9 @@ TEMPLATE = """<!doctype html>
 <td>{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
 </table>
-{% for stop in day.stops %}{% if stop.stories or lessons.get(stop.slug) %}
+{% for stop in day.stops %}{% if stop.note or stop.stories or lessons.get(stop.slug) %}
 <h3>{{ loop.index }}. {{ stop.name }}</h3>
+{% if stop.note %}<p class="lesson note">{{ stop.note }}</p>{% endif %}
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">现场教学：{{ lesson }}</p>{% endfor %}
 {% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary }}{% endif %}</p>{% endfor %}
 {% endif %}{% endfor %}

@@ -20,6 +20,7 @@ from redres.routes.model import (
     Leg,
     Lunch,
     Omission,
+    Prepared,
     Stop,
     hhmm,
 )
@@ -27,7 +28,6 @@ from redres.routes.problem import schedule
 from redres.routes.windows import ASSUMED_HOURS
 
 if TYPE_CHECKING:
-    from redres.routes.planner import Prepared
     from redres.routes.timeline import DayClock
 
 
@@ -93,6 +93,8 @@ def build_itinerary(
         omitted=tuple(sorted(omitted, key=lambda o: (o.reason, o.slug))),
         mode=request.mode,
         warnings=tuple(dict.fromkeys(warnings)),
+        start=prepared.start,
+        end=prepared.end,
     )
 
 

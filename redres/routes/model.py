@@ -1,7 +1,9 @@
-"""Plain data crossing the route room: candidates, plan requests and itineraries.
+"""Plain data crossing the route room: candidates, plan requests, the prepared problem, itineraries.
 
 Sites reach the planner only as `Candidate` values (see `redres.routes.candidates` for the
-catalogue conversion), so the planner and its tests need no database.
+catalogue conversion), so the planner and its tests need no database. An `Itinerary` stays typed
+until it is drawn or printed (`redres.maps.route_map`, `redres.routes.handout`); `to_dict` is the
+JSON of DESIGN.md, for the API and the CLI only.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any, Literal
 from redres.catalog.hours import Interval, OpeningHours, format_minutes
 from redres.geo import LonLat
 from redres.routes.errors import InvalidPlanRequest
+from redres.routes.problem import ProblemData
+from redres.routes.travel import TravelMatrix
 
 MODES = ("walk", "bike", "bus", "coach", "drive")
 REASONS = (
@@ -90,6 +94,14 @@ class Place:
     def point(self) -> LonLat:
         """The place as a lon/lat pair."""
         return LonLat(self.lon, self.lat)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The itinerary's ``start``/``end`` JSON: the point itself (not a road snap), its name,
+        and the site's slug when the place is a site."""
+        out: dict[str, Any] = {"lon": self.lon, "lat": self.lat, "name": self.name}
+        if self.slug is not None:
+            out["slug"] = self.slug
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +190,11 @@ class Leg:
 
 @dataclass(frozen=True, slots=True)
 class Stop:
-    """One visit: arrival, start and end of the visit, in minutes since midnight."""
+    """One visit: arrival, start and end of the visit, in minutes since midnight.
+
+    `note` is the lesson note an editor wrote for this stop of a curated route (None for the
+    planner's stops).
+    """
 
     site_id: int
     slug: str
@@ -193,6 +209,12 @@ class Stop:
     name_en: str | None = None
     warnings: tuple[str, ...] = ()
     stories: tuple[Story, ...] = ()
+    note: str | None = None
+
+    @property
+    def minutes(self) -> int:
+        """How long the visit lasts, in whole minutes."""
+        return round(self.leave - self.start)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's stop JSON (times as ``HH:MM``)."""
@@ -206,10 +228,11 @@ class Stop:
             "arrive": hhmm(self.arrive),
             "start": hhmm(self.start),
             "leave": hhmm(self.leave),
-            "visit_minutes": round(self.leave - self.start),
+            "visit_minutes": self.minutes,
             "score": round(self.score, 4),
             "address": self.address,
             "warnings": list(self.warnings),
+            "note": self.note,
         }
 
 
@@ -285,14 +308,37 @@ class Omission:
 
 
 @dataclass(frozen=True, slots=True)
+class Prepared:
+    """The filtered problem: kept candidates, the arrays, start and end, the omissions so far.
+
+    What `redres.routes.planner.prepare` makes and `redres.routes.itinerary` reads back; it lives
+    here, beside the other plain data, so neither of those modules imports the other.
+    """
+
+    request: PlanRequest
+    kept: tuple[Candidate, ...]
+    data: ProblemData
+    matrix: TravelMatrix
+    start: Place | None
+    end: Place | None
+    omitted: tuple[Omission, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Itinerary:
-    """The planner's answer: days, what was left out and why, and warnings for the teacher."""
+    """The planner's answer: days, what was left out and why, and warnings for the teacher.
+
+    `start` and `end` are where every day leaves from and returns to (None: the day begins at
+    its first stop, or ends at its last); each day's legs run start, stops, end in order.
+    """
 
     days: tuple[DayPlan, ...]
     omitted: tuple[Omission, ...]
     mode: str = "walk"
     warnings: tuple[str, ...] = ()
     name: str = ""
+    start: Place | None = None
+    end: Place | None = None
 
     @property
     def score(self) -> float:
@@ -313,6 +359,8 @@ class Itinerary:
             "days": [d.to_dict() for d in self.days],
             "omitted": [o.to_dict() for o in self.omitted],
             "warnings": list(self.warnings),
+            "start": None if self.start is None else self.start.to_dict(),
+            "end": None if self.end is None else self.end.to_dict(),
         }
 
 

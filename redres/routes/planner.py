@@ -14,7 +14,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
@@ -22,8 +21,8 @@ from redres.catalog.hours import HolidayLookup
 from redres.geo import LonLat
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.graph import site_graph
-from redres.routes.model import Candidate, Itinerary, Omission, Place, PlanRequest
+from redres.routes.itinerary import build_itinerary
+from redres.routes.model import Candidate, Itinerary, Omission, Place, PlanRequest, Prepared
 from redres.routes.problem import ProblemData, Solution, schedule
 from redres.routes.solver import SolveParams, solve
 from redres.routes.timeline import DayClock, time_day
@@ -48,23 +47,6 @@ class PlannerParams:
             raise ValueError(msg)
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """The filtered problem: kept candidates, the arrays, and the omissions so far."""
-
-    request: PlanRequest
-    kept: tuple[Candidate, ...]
-    data: ProblemData
-    matrix: TravelMatrix
-    start: Place | None
-    end: Place | None
-    omitted: tuple[Omission, ...]
-
-    def graph(self) -> nx.DiGraph:
-        """The kept candidates, start and end as a networkx graph of travel legs."""
-        return site_graph(self.kept, self.matrix, start=self.start, end=self.end)
-
-
 def plan(
     request: PlanRequest,
     candidates: Sequence[Candidate],
@@ -82,8 +64,6 @@ def plan(
         When a must/exclude/start/end slug is unknown, a must-visit site cannot be visited
         (the message says why), or the must-visit sites do not fit together.
     """
-    from redres.routes.itinerary import build_itinerary
-
     params = params or PlannerParams()
     today = today or dt.datetime.now(CHINA).date()
     prepared = prepare(request, candidates, travel=travel, calendar=calendar, today=today)

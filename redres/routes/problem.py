@@ -134,7 +134,7 @@ def schedule(data: ProblemData, day: int, route: Sequence[int]) -> list[Visit] |
     visits = []
     for node in route:
         arrive = t + float(data.travel[here, node])
-        start = _first_start(data.windows[day][node], arrive)
+        start = first_start(data.windows[day][node], arrive)
         if start is None:
             return None
         t = start + float(data.service[node])
@@ -162,7 +162,14 @@ def is_feasible(data: ProblemData, solution: Solution) -> bool:
     return abs(sum(float(data.scores[n]) for n in seen) - solution.score) < 1e-6
 
 
-def _first_start(windows: Sequence[Window], arrive: float) -> float | None:
+def first_start(windows: Sequence[Window], arrive: float) -> float | None:
+    """The earliest service start at or after `arrive` in sorted `windows`; None when all closed.
+
+    Examples
+    --------
+    >>> first_start([(540.0, 660.0), (780.0, 900.0)], 700.0)
+    780.0
+    """
     for open_, latest in windows:
         if arrive <= latest + 1e-9:
             return max(arrive, open_)

@@ -15,16 +15,16 @@ Sites without recorded hours are not silently open: with ``unknown_hours="assume
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redres.catalog.hours import HolidayLookup, Interval
 from redres.messages import Message
 from redres.routes.model import Candidate, PlanRequest, Reason
+from redres.routes.problem import Window
 
 ASSUMED_HOURS = Interval(9 * 60, 17 * 60)
 """Hours assumed for a site whose opening hours are not recorded (with a warning)."""
-
-Window = tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,15 @@ def day_windows(
             unbookable.append(day)
             per_day.append(())
             continue
-        per_day.append(_starts(hours, candidate, request))
+        per_day.append(
+            start_windows(
+                hours,
+                visit=candidate.visit_minutes,
+                last_entry=candidate.last_entry_minutes,
+                day=request.window,
+                lunch=request.lunch,
+            )
+        )
     if any(per_day):
         return DayWindows(tuple(per_day))
     if unbookable:
@@ -103,15 +111,32 @@ def day_windows(
     )
 
 
-def _starts(hours: list[Interval], c: Candidate, request: PlanRequest) -> tuple[Window, ...]:
-    visit = c.visit_minutes
+def start_windows(
+    hours: Sequence[Interval],
+    *,
+    visit: float,
+    last_entry: float = 0,
+    day: Interval | None = None,
+    lunch: Interval | None = None,
+) -> tuple[Window, ...]:
+    """When a visit of `visit` minutes may start on a day with these opening `hours`.
+
+    The rule of the module docstring; without `day` the visit is not clipped to a day window
+    (a curated route reports running over its window once, for the whole day).
+
+    Examples
+    --------
+    >>> start_windows([Interval(540, 1020)], visit=60, last_entry=30, lunch=Interval(720, 780))
+    ((540.0, 660.0), (780.0, 960.0))
+    """
     found: list[Window] = []
     for opening, closing in hours:
-        latest = min(closing - visit, closing - c.last_entry_minutes, request.window.end - visit)
-        earliest = max(opening, request.window.start)
-        parts: list[Window] = [(earliest, latest)]
-        if request.lunch is not None:
-            lunch = request.lunch
+        latest = min(closing - visit, closing - last_entry)
+        earliest = opening
+        if day is not None:
+            latest, earliest = min(latest, day.end - visit), max(opening, day.start)
+        parts: list[tuple[float, float]] = [(earliest, latest)]
+        if lunch is not None:
             parts = [
                 (earliest, min(latest, lunch.start - visit)),
                 (max(earliest, lunch.end), latest),

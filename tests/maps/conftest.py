@@ -1,10 +1,21 @@
-"""Plain features and itineraries for map tests: no database, since maps render plain data."""
+"""Plain features, and itineraries made by the planner and the curated scheduler, for map
+tests: no database, since maps render what the route room hands them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
+
+from redres.catalog.holidays_cn import default_calendar
+from redres.catalog.hours import Interval, parse_opening_hours
+from redres.routes.curated import CuratedStop, schedule_curated
+from redres.routes.model import Candidate, Itinerary, Place, PlanRequest
+from redres.routes.network import NetworkTravel, network_from_lines
+from redres.routes.planner import PlannerParams, plan
+from redres.routes.solver import SolveParams
 
 HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`</script>"
 """A site name that would run script if any path pasted it into HTML or JavaScript."""
@@ -59,70 +70,54 @@ def themes() -> dict[str, str]:
     return {"great-revolution": "大革命", "martyrs": HOSTILE}
 
 
-@pytest.fixture
-def itinerary() -> dict[str, Any]:
-    """Two days in the DESIGN.md itinerary shape, day 1 with a road geometry and a start point."""
-    return {
-        "name": "武昌红巷",
-        "score": 3.0,
-        "start": {"lon": 114.3, "lat": 30.55, "name": "学校"},
-        "days": [
-            {
-                "date": "2026-05-01",
-                "stops": [
-                    {
-                        "site_id": 1,
-                        "slug": "aug7-site",
-                        "name": "八七会议会址",
-                        "arrive": "09:00",
-                        "start": "09:00",
-                        "leave": "10:00",
-                        "lon": 114.2944,
-                        "lat": 30.58899,
-                    },
-                    {
-                        "site_id": 2,
-                        "slug": "hostile",
-                        "name": HOSTILE,
-                        "arrive": "10:20",
-                        "start": "10:20",
-                        "leave": "11:00",
-                        "lon": 114.29302,
-                        "lat": 30.55339,
-                        "note": HOSTILE,
-                    },
-                ],
-                "legs": [
-                    {"minutes": 20, "metres": 4000, "geometry": None},
-                    {
-                        "minutes": 20,
-                        "metres": 4200,
-                        "geometry": {
-                            "type": "LineString",
-                            "coordinates": [
-                                [114.2944, 30.58899],
-                                [114.2990, 30.5700],
-                                [114.29302, 30.55339],
-                            ],
-                        },
-                    },
-                ],
-            },
-            {
-                "date": "2026-05-02",
-                "stops": [
-                    {
-                        "site_id": 3,
-                        "slug": "shi-yang",
-                        "name": "施洋烈士墓",
-                        "arrive": "09:30",
-                        "start": "09:30",
-                        "leave": "10:15",
-                        "lon": 114.33583,
-                        "lat": 30.53972,
-                    },
-                ],
-                "legs": [],
-            },
-        ],
-    }
+SCHOOL = Place(114.3, 30.55, "学校")
+"""Where the class leaves from and returns to each day."""
+
+ROAD = [(114.2944, 30.58899), (114.2990, 30.5700), (114.29302, 30.55339)]
+"""A street from 八七会议会址 south to the hall with the hostile name, bending east."""
+
+
+def sites() -> list[Candidate]:
+    """Three Wuhan sites (WGS-84 points from Wikidata) as the planner sees them, one hostile."""
+    hall = parse_opening_hours("Tu-Su 09:00-17:00")
+    return [
+        Candidate(1, "aug7-site", "八七会议会址", 114.2944, 30.58899, 3.0, 60, hours=hall),
+        Candidate(2, "hostile", HOSTILE, 114.29302, 30.55339, 2.0, 40, hours=hall),
+        Candidate(3, "shi-yang", "施洋烈士墓", 114.33583, 30.53972, 1.0, 45, hours=hall),
+    ]
+
+
+@pytest.fixture(scope="session")
+def itinerary() -> Itinerary:
+    """A two-day plan from the planner, from and back to the school, over a road network
+    that carries the legs between the first two sites (the others are straight lines)."""
+    request = PlanRequest(
+        {"great-revolution": 1.0},
+        dt.date(2026, 5, 12),
+        days=2,
+        start=SCHOOL,
+        max_stops=2,
+        lunch=Interval.parse("12:00-13:00"),
+    )
+    travel = NetworkTravel(network_from_lines([ROAD]), max_snap_m=300)
+    planned = plan(
+        request,
+        sites(),
+        travel=travel,
+        calendar=default_calendar(),
+        today=dt.date(2026, 4, 1),
+        params=PlannerParams(solve=SolveParams(time_limit=0.2)),
+    )
+    assert [len(d.stops) for d in planned.days] == [2, 1]
+    return replace(planned, name="武昌红巷")
+
+
+@pytest.fixture(scope="session")
+def curated() -> Itinerary:
+    """The same sites as an editor's route with lesson notes (one hostile), timed for a Tuesday."""
+    notes = ["1927年8月7日，中共中央在此召开紧急会议。", HOSTILE, None]
+    stops = [CuratedStop(c, note=n) for c, n in zip(sites(), notes, strict=True)]
+    done = schedule_curated(
+        stops, date=dt.date(2026, 5, 12), calendar=default_calendar(), name="武昌红巷"
+    )
+    return done.itinerary

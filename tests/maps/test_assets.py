@@ -12,6 +12,7 @@ from redres.maps.assets import LOCAL_PREFIX, VENDOR_DIR, inline_assets, local_pa
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, site_map, to_html
 from redres.maps.route_map import route_map
+from redres.routes.model import Itinerary
 
 ASSET_URL = re.compile(r'<(?:script[^>]+src|link rel="stylesheet"[^>]+href)="([^"]+)"')
 ANY_LINK = re.compile(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"')
@@ -23,7 +24,7 @@ def asset_urls(page: str) -> list[str]:
 
 
 def all_maps(
-    features: list[dict[str, Any]], itinerary: dict[str, Any], settings: MapSettings
+    features: list[dict[str, Any]], itinerary: Itinerary, settings: MapSettings
 ) -> list[str]:
     return [
         to_html(site_map(features, settings=settings), settings=settings),
@@ -34,7 +35,7 @@ def all_maps(
 
 
 def test_default_mode_links_only_local_vendored_files(
-    features: list[dict[str, Any]], itinerary: dict[str, Any]
+    features: list[dict[str, Any]], itinerary: Itinerary
 ) -> None:
     for page in all_maps(features, itinerary, MapSettings()):
         urls = asset_urls(page)
@@ -48,9 +49,7 @@ def test_default_mode_links_only_local_vendored_files(
         assert "bootstrap" not in page.lower()
 
 
-def test_inline_mode_needs_no_server(
-    features: list[dict[str, Any]], itinerary: dict[str, Any]
-) -> None:
+def test_inline_mode_needs_no_server(features: list[dict[str, Any]], itinerary: Itinerary) -> None:
     for page in all_maps(features, itinerary, MapSettings(assets="inline")):
         assert asset_urls(page) == []
         assert "redres.wire(" in page

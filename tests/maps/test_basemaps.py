@@ -13,6 +13,8 @@ from redres.maps.basemaps import amap, custom, osm, tencent, tianditu
 from redres.maps.options import MapSettings
 from redres.maps.render import site_map, to_html
 from redres.maps.route_map import route_map
+from redres.routes.model import Itinerary
+from tests.maps.conftest import ROAD
 
 
 def site_rows(page: str) -> list[list[Any]]:
@@ -35,19 +37,19 @@ def test_gcj02_basemap_shifts_site_markers(features: list[dict[str, Any]]) -> No
         assert abs(g[1] - lon) > 0.004  # about 500 m east in Wuhan: the shift is really there
 
 
-def test_gcj02_basemap_shifts_route_lines_and_stops(itinerary: dict[str, Any]) -> None:
+def test_gcj02_basemap_shifts_route_lines_and_stops(itinerary: Itinerary) -> None:
     settings = MapSettings(basemaps=("tencent",))
     page = to_html(route_map(itinerary, settings=settings), settings=settings)
-    stop = itinerary["days"][0]["stops"][0]
-    shifted = wgs84_to_gcj02(stop["lon"], stop["lat"])
+    stop = itinerary.days[0].stops[0]
+    shifted = wgs84_to_gcj02(stop.lon, stop.lat)
     assert f"[{shifted.lat}, {shifted.lon}]" in page
-    assert f"[{stop['lat']}, {stop['lon']}]" not in page
-    road = itinerary["days"][0]["legs"][1]["geometry"]["coordinates"][1]
-    bend = wgs84_to_gcj02(*road)
+    assert f"[{stop.lat}, {stop.lon}]" not in page
+    bend = wgs84_to_gcj02(*ROAD[1])
+    assert ROAD[1] in itinerary.days[0].legs[1].geometry
     assert f"[{bend.lat}, {bend.lon}]" in page  # the road geometry is drawn, and shifted
 
 
-def test_switching_crs_is_wired_for_every_overlay(itinerary: dict[str, Any]) -> None:
+def test_switching_crs_is_wired_for_every_overlay(itinerary: Itinerary) -> None:
     settings = MapSettings(basemaps=("osm", "amap"))
     page = to_html(route_map(itinerary, settings=settings), settings=settings)
     wiring = page.split("redres.wire(")[1]

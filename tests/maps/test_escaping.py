@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from redres.maps.options import MapSettings
 from redres.maps.popups import text
 from redres.maps.render import district_overview, site_map, to_html
 from redres.maps.route_map import route_map, stop_popup_html
+from redres.routes.model import Itinerary
 from tests.maps.conftest import HOSTILE
 
 SETTINGS = MapSettings()
@@ -24,7 +26,7 @@ def scripts(page: str) -> str:
 
 
 def test_hostile_name_never_appears_raw(
-    features: list[dict[str, Any]], themes: dict[str, str], itinerary: dict[str, Any]
+    features: list[dict[str, Any]], themes: dict[str, str], itinerary: Itinerary
 ) -> None:
     pages = [
         to_html(
@@ -51,11 +53,12 @@ def test_site_data_round_trips_the_name_as_text(features: list[dict[str, Any]]) 
     assert any(row[9].startswith("<img src=x onerror=alert(1)") for row in rows)
 
 
-def test_route_popup_and_tooltip_are_escaped(itinerary: dict[str, Any]) -> None:
-    stop = itinerary["days"][0]["stops"][1]
+def test_route_popup_and_tooltip_are_escaped(itinerary: Itinerary, curated: Itinerary) -> None:
+    stop = next(s for s in curated.stops if s.slug == "hostile")
+    assert stop.name == stop.note == HOSTILE
     html = stop_popup_html(stop, n=2, day_label="第1天", site_url="/sites/", leg=None)
     assert "<img" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{alert(2)}&#96;" in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{alert(2)}&#96;") == 2
     page = to_html(route_map(itinerary, settings=SETTINGS), settings=SETTINGS)
     payloads = re.findall(r'bind(?:Tooltip|Popup)\(("(?:[^"\\]|\\.)*")', page)
     assert len(payloads) >= 6  # a popup and a tooltip per stop, tooltips on the ends
@@ -66,15 +69,12 @@ def test_route_popup_and_tooltip_are_escaped(itinerary: dict[str, Any]) -> None:
 
 
 def test_legend_and_layer_names_are_escaped(
-    features: list[dict[str, Any]], itinerary: dict[str, Any]
+    features: list[dict[str, Any]], itinerary: Itinerary
 ) -> None:
     assert "&lt;img" in legend_html(HOSTILE, [("#c0392b", HOSTILE)])
     assert 'style="background:#888888"' in legend_html("t", [("red;background:url(x)", "x")])
     page = to_html(
-        route_map(
-            {**itinerary, "days": [{**itinerary["days"][0], "date": HOSTILE}]}, settings=SETTINGS
-        ),
-        settings=SETTINGS,
+        route_map(replace(itinerary, name=HOSTILE), settings=SETTINGS), settings=SETTINGS
     )
     assert "<img" not in page
 

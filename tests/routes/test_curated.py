@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import Interval, parse_opening_hours
-from redres.catalog.route_store import get_route
+from redres.catalog.route_store import get_route, route_stops
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedStop, schedule_curated
-from redres.routes.model import Candidate
+from redres.routes.model import Candidate, Place
 
 TUESDAY = dt.date(2025, 6, 3)
 
@@ -46,7 +46,9 @@ def test_violations_are_reported_not_raised() -> None:
     assert ("s4", "over_window") in kinds
     assert not done.feasible
     first = done.itinerary.days[0].stops[0]
-    assert (first.arrive, first.start) == (510, 540)  # waits for 09:00 opening
+    # the planner's clock: the day starts as the first stop opens at 09:00, no wait at its door
+    assert (first.arrive, first.start) == (540, 540)
+    assert done.itinerary.days[0].depart == 540
     assert "assumed" in done.itinerary.days[0].stops[3].warnings[0]
 
 
@@ -84,3 +86,28 @@ def test_stored_demo_route_skips_mondays(demo_engine: Engine) -> None:
     assert auto.itinerary.days[0].date == dt.date(2025, 6, 10)  # Tuesday, not Monday 9th
     assert next(s.slug for s in auto.itinerary.stops) == "wuhan-national-government-site"
     assert len(auto.itinerary.days[0].legs) == 4
+
+
+def test_a_stored_route_carries_its_lesson_notes(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        route = get_route(session, "hankou-1927-great-revolution-walk")
+        notes = [r.stop.note for r in route_stops(session, route)]
+        done = schedule_stored_route(session, route, date=TUESDAY, calendar=default_calendar())
+    assert all(notes)
+    assert [s.note for s in done.itinerary.stops] == notes
+    assert [s["note"] for s in done.itinerary.to_dict()["days"][0]["stops"]] == notes
+
+
+def test_a_curated_route_from_a_start_point_says_where_it_starts() -> None:
+    school = Place(114.29, 30.58, "学校")
+    done = schedule_curated(
+        [stop(1, "Tu-Su 09:00-17:00", dx=0)],
+        date=TUESDAY,
+        calendar=default_calendar(),
+        start=school,
+    )
+    assert done.itinerary.start == school
+    assert done.itinerary.to_dict()["start"] == {"lon": 114.29, "lat": 30.58, "name": "学校"}
+    assert [(leg.origin, leg.destination) for leg in done.itinerary.days[0].legs] == [
+        ("start", "s1")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -131,3 +132,11 @@ def test_handout_escapes_and_keeps_a_map_slot(itinerary: Itinerary) -> None:
     assert "09:05-10:05" in html
     assert "午餐 12:00-13:00" in html
     assert "C &amp; &lt;D&gt;" in html
+
+
+def test_handout_prints_each_stops_lesson_note_escaped(itinerary: Itinerary) -> None:
+    first, second = itinerary.days[0].stops
+    day = replace(itinerary.days[0], stops=(replace(first, note="讲述<八七会议>"), second))
+    html = render_handout(replace(itinerary, days=(day,)))
+    assert '<p class="lesson note">讲述&lt;八七会议&gt;</p>' in html
+    assert html.count('class="lesson note"') == 1

@@ -238,3 +238,19 @@ def test_unofficial_holiday_year_is_a_warning() -> None:
     it = run(PlanRequest({"t": 1.0}, dt.date(2027, 6, 8), start=HOTEL), [cand(1)])
     assert any("no official holiday schedule is loaded for 2027" in w for w in it.warnings)
     assert not run(PlanRequest({"t": 1.0}, TUESDAY, start=HOTEL), [cand(1)]).warnings
+
+
+def test_the_itinerary_says_where_the_days_start_and_end() -> None:
+    cands = [cand(1), cand(2, dx=1)]
+    it = run(PlanRequest({"t": 1.0}, TUESDAY, start="s2", end=HOTEL), cands)
+    site = cands[1]
+    assert it.start == Place(site.lon or 0.0, site.lat or 0.0, site.name, site.slug)
+    assert it.end == HOTEL
+    data = it.to_dict()
+    assert data["start"] == {"lon": site.lon, "lat": site.lat, "name": "Site 2", "slug": "s2"}
+    assert data["end"] == {"lon": HOTEL.lon, "lat": HOTEL.lat, "name": "hotel"}
+    legs = data["days"][0]["legs"]
+    assert (legs[0]["from"], legs[-1]["to"]) == ("s2", "end")
+    back = run(PlanRequest({"t": 1.0}, TUESDAY, start=HOTEL), cands)
+    assert back.start == back.end == HOTEL  # the end defaults to the start
+    assert run(PlanRequest({"t": 1.0}, TUESDAY), cands).to_dict()["start"] is None

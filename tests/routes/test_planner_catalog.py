@@ -94,7 +94,7 @@ def test_must_closed_and_unknown_theme_fail(demo_engine: Engine) -> None:
 
 
 def test_site_graph_and_story_links(demo_engine: Engine) -> None:
-    from redres.routes.graph import story_links
+    from redres.routes.graph import site_graph, story_links
     from redres.routes.planner import prepare
 
     with Session(demo_engine) as session:
@@ -103,7 +103,7 @@ def test_site_graph_and_story_links(demo_engine: Engine) -> None:
     prepared = prepare(
         request, candidates, travel=None, calendar=default_calendar(), today=dt.date(2025, 6, 1)
     )
-    graph = prepared.graph()
+    graph = site_graph(prepared.kept, prepared.matrix, start=prepared.start, end=prepared.end)
     assert graph.nodes["start"]["kind"] == "start"
     assert graph.number_of_nodes() == len(prepared.kept) + 2
     leg = graph.edges["start", "august-7-conference-site"]

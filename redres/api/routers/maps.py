@@ -38,6 +38,7 @@ from redres.maps.route_map import route_map
 from redres.maps.route_png import route_png
 from redres.maps.site_layer import compact_sites
 from redres.routes.candidates import route_itinerary
+from redres.routes.model import Itinerary
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 CACHE_ENTRIES = 16
@@ -155,7 +156,7 @@ def _route(
     slug: str,
     date: dt.date | None,
     share: str | None,
-) -> dict[str, Any]:
+) -> Itinerary:
     route = find_route(session, slug, reader, share=share)
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     return route_itinerary(session, route, calendar=calendar, date=date, visible=reader.statuses())

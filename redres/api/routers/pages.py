@@ -32,7 +32,7 @@ from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
-from redres.catalog.route_store import list_routes, route_stops, theme_counts
+from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
@@ -284,12 +284,7 @@ def _route_page(
     visible = reader.statuses()
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     done = schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)
-    plan = done.itinerary.to_dict()
-    notes = {
-        row.site.slug: row.stop.note
-        for row in route_stops(session, route, visible=visible)
-        if row.stop.note
-    }
+    plan = done.itinerary.to_dict()  # each stop carries its lesson note
     first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
     return render(
         request,
@@ -298,7 +293,6 @@ def _route_page(
             "route": route,
             "date": date or first,
             "days": plan["days"],
-            "notes": notes,
             "violations": [v.to_dict() for v in done.violations],
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",

@@ -109,7 +109,7 @@ def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Resp
             status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
         ) from exc
     settings = MapSettings.from_settings(request.app.state.settings)
-    m = route_map(itinerary.to_dict(), settings=settings)
+    m = route_map(itinerary, settings=settings)
     return HTMLResponse(to_html(m, settings=settings, nonce=script_nonce(request)))
 
 
