@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -103,6 +103,24 @@ class Settings(BaseSettings):
 
     imports_per_hour: int = 30
     """Import uploads allowed per client address and hour."""
+
+    plan_requests_per_minute: int = Field(default=20, ge=1)
+    """Plan requests (API, planner pages, plan maps and downloads, checks) allowed per anonymous
+    client address and minute; signed-in accounts are not limited."""
+
+    plan_time_limit_anonymous: float = Field(default=2.0, gt=0, allow_inf_nan=False)
+    """Most solver seconds an anonymous plan request gets; a larger `time_limit` is lowered."""
+
+    plan_time_limit_max: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    """Most solver seconds any plan request gets, signed-in staff included."""
+
+    plan_concurrency: int = Field(default=1, ge=1)
+    """Plans solved at once in one process. The solver's kernels hold Python's GIL, so a second
+    solve in the same process would only take turns with the first and with the pages; run more
+    processes (one per core) to solve more plans at once."""
+
+    plan_queue_seconds: float = Field(default=2.0, ge=0, allow_inf_nan=False)
+    """How long a plan request waits for a free solve before it is answered 503 (Retry-After)."""
 
 
 @lru_cache

@@ -69,6 +69,12 @@ ENGLISH: dict[str, str] = {
     "e_place_unlocated": "{role} site '{slug}' has no recorded location",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
     "e_must_lunch": "the must-visit sites do not fit around the lunch break",
+    "e_time_range": "{value!r} is not a time range HH:MM-HH:MM: {reason}",
+    "e_lunch_window": "lunch {lunch} must lie inside the window {window}",
+    "e_plan_dates": (
+        "the plan must fall between {first} and {last} (the years whose public holidays are "
+        "known); {date} with {days} day(s) does not"
+    ),
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",

@@ -86,12 +86,22 @@ def test_json_is_the_itinerary_contract(demo_db: str, tmp_path: Path) -> None:
         (["--date", "2025-06-09", "--must", "august-7-conference-site"], "must-visit site"),
         (["--date", "2025-06-09", "--out", "x.shp"], ".gpx"),
         (["--date", "2025-06-09", "--mode", "rocket"], "mode 'rocket'"),
+        (["--date", "9999-12-31", "--days", "2"], "9999-12-31 with 2 day(s) does not"),
+        (["--date", "9999-12-31"], "must fall between 1950-01-01 and 2100-12-31"),
+        (["--date", "2025-06-09", "--seed", str(2**63)], "seed 9223372036854775808"),
+        (["--date", "2025-06-09", "--days", "323"], "days 323"),
+        (["--date", "2025-06-09", "--group", str(10**30)], "group_size"),
+        (["--date", "2025-06-09", "--max-stops", str(10**20)], "max_stops"),
+        (["--date", "2025-06-09", "--time-limit", "inf"], "time_limit inf"),
+        (["--date", "2025-06-09", "--start", "999,30"], "start.lon 999.0"),
+        (["--date", "2025-06-09", "--window", "08:00-99:00"], "is not a time range"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(demo_db: str, args: list[str], message: str) -> None:
     result = runner.invoke(app, [*BASE, *args, "--db", demo_db])
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_save_stores_a_draft_and_network_is_used(demo_db: str, tmp_path: Path) -> None:

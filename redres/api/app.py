@@ -45,6 +45,7 @@ from redres.api.routers import (
     story_pages,
     themes,
 )
+from redres.api.solving import PlanGate
 from redres.config import Settings, get_settings
 from redres.db import make_engine
 from redres.secrets_file import load_or_create_secret
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
     app.state.import_limiter = RateLimiter(settings.imports_per_hour, 3600.0)
+    app.state.plan_gate = PlanGate.from_settings(settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(NoNulMiddleware)
     app.add_middleware(

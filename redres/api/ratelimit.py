@@ -6,6 +6,7 @@ workers the effective limit is the per-worker limit times the number of workers.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict, deque
@@ -46,11 +47,20 @@ class RateLimiter:
 
     def __call__(self, request: Request) -> None:
         """A FastAPI dependency: 429 with Retry-After when the client is over its limit."""
-        client = request.client.host if request.client else "unknown"
-        wait = self.check(f"{request.url.path}|{client}")
+        wait = self.check(f"{request.url.path}|{client_address(request)}")
         if wait is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 "too many requests; try again later",
-                headers={"Retry-After": str(max(1, round(wait)))},
+                headers={"Retry-After": str(retry_after(wait))},
             )
+
+
+def client_address(request: Request) -> str:
+    """Who a limit counts for: the client's network address."""
+    return request.client.host if request.client else "unknown"
+
+
+def retry_after(seconds: float) -> int:
+    """A Retry-After value: whole seconds, at least one."""
+    return max(1, math.ceil(seconds))

@@ -10,15 +10,17 @@ from typing import Annotated
 from unicodedata import east_asian_width
 
 import typer
+from pydantic import ValidationError
 
 from redres.catalog.enums import TravelMode
 from redres.catalog.errors import Conflict
 from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.hours import Interval
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import session_scope
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import MODES, Itinerary, Place, PlanRequest, hhmm
+from redres.routes.model import MODES, Itinerary, PlanRequest, hhmm
+from redres.routes.plan_schemas import PlanIn, place_from_text
+from redres.routes.solver import SolveParams
 
 
 def register(app: typer.Typer) -> None:
@@ -74,10 +76,9 @@ def plan_command(
     from redres.routes.handout import render_handout
     from redres.routes.network import NetworkTravel, load_network
     from redres.routes.planner import PlannerParams
-    from redres.routes.solver import SolveParams
 
     try:
-        request = _request(
+        request, solve_params = _request(
             theme,
             date,
             days,
@@ -91,9 +92,11 @@ def plan_command(
             exclude,
             max_stops,
             unknown_hours,
+            seed,
+            time_limit,
         )
         fmt = _format(out)
-        params = PlannerParams(solve=SolveParams(time_limit=time_limit, seed=seed))
+        params = PlannerParams(solve=solve_params)
         travel = NetworkTravel(load_network(network)) if network is not None else None
     except (ValueError, OSError) as exc:
         _fail(exc)
@@ -153,7 +156,10 @@ def _request(
     exclude: list[str] | None,
     max_stops: int | None,
     unknown_hours: str,
-) -> PlanRequest:
+    seed: int,
+    time_limit: float,
+) -> tuple[PlanRequest, SolveParams]:
+    """The options validated as the API validates a plan request (`PlanIn`), then the domain's."""
     weights: dict[str, float] = {}
     for item in themes:
         slug, _, weight = item.partition("=")
@@ -163,42 +169,46 @@ def _request(
             msg = f"theme weight in {item!r} is not a number"
             raise InvalidPlanRequest(msg) from None
     try:
-        day = dt.date.fromisoformat(date)
+        dt.date.fromisoformat(date)
     except ValueError:
         msg = f"date {date!r} is not YYYY-MM-DD"
         raise InvalidPlanRequest(msg) from None
-    return PlanRequest(
-        themes=weights,
-        date=day,
-        days=days,
-        start=_place(start),
-        end=_place(end),
-        mode=mode,
-        group_size=group,
-        window=Interval.parse(window),
-        lunch=Interval.parse(lunch) if lunch else None,
-        must=tuple(must or ()),
-        exclude=tuple(exclude or ()),
-        max_stops=max_stops,
-        unknown_hours=unknown_hours,  # type: ignore[arg-type]  # validated by PlanRequest
-    )
+    body = {
+        "themes": weights,
+        "date": date,
+        "days": days,
+        "start": place_from_text(start),
+        "end": place_from_text(end),
+        "mode": mode,
+        "group_size": group,
+        "window": window,
+        "lunch": lunch or None,
+        "must": must or [],
+        "exclude": exclude or [],
+        "max_stops": max_stops,
+        "unknown_hours": unknown_hours,
+        "seed": seed,
+        "time_limit": time_limit,
+    }
+    try:
+        checked = PlanIn.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidPlanRequest("; ".join(_problems(exc))) from None
+    params = SolveParams(time_limit=checked.time_limit, seed=checked.seed)
+    return checked.to_request(), params
 
 
-def _place(raw: str | None) -> Place | str | None:
-    if raw is None:
-        return None
-    parts = raw.split(",")
-    if len(parts) == 2:
-        try:
-            lon, lat = float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
+def _problems(exc: ValidationError) -> list[str]:
+    """One line per refused option, naming it and quoting what was given."""
+    out = []
+    for error in exc.errors():
+        text = str(error["msg"]).removeprefix("Value error, ")
+        loc = [str(p) for p in error["loc"] if p not in ("point", "site")]
+        if not loc:
+            out.append(text)
         else:
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                msg = f"point {raw!r} is not lon,lat"
-                raise InvalidPlanRequest(msg)
-            return Place(lon, lat)
-    return raw.strip()
+            out.append(f"{'.'.join(loc)} {error['input']!r}: {text}")
+    return list(dict.fromkeys(out))
 
 
 def _format(out: Path | None) -> str:

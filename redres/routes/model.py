@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from redres.catalog.hours import Interval, OpeningHours, format_minutes
 from redres.geo import LonLat
+from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.problem import ProblemData
 from redres.routes.travel import TravelMatrix
@@ -36,6 +37,13 @@ Reason = Literal[
 UnknownHours = Literal["assume", "omit"]
 DEFAULT_WINDOW = Interval(8 * 60 + 30, 17 * 60 + 30)
 """08:30-17:30, a school day in the field."""
+MAX_DAYS = 7
+"""Longest plan: a week-long field course."""
+FIRST_DATE = dt.date(1950, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+"""The days a plan may fall on: the years whose public holidays the calendar can compute
+(`redres.catalog.holidays_cn`); outside them a plan could not know which days are holidays,
+and near the ends of `datetime.date` the dates of later days would not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +148,12 @@ class PlanRequest:
         for slug, weight in self.themes.items():
             if not (isinstance(weight, int | float) and math.isfinite(weight) and weight > 0):
                 problems.append(f"theme weight {slug}={weight!r} must be a positive number")
-        if not 1 <= self.days <= 7:
-            problems.append(f"days {self.days!r} must be between 1 and 7")
+        if not 1 <= self.days <= MAX_DAYS:
+            problems.append(f"days {self.days!r} must be between 1 and {MAX_DAYS}")
+        else:
+            outside = dates_problem(self.date, self.days)
+            if outside is not None:
+                problems.append(outside)
         if self.mode not in MODES:
             problems.append(f"mode {self.mode!r} must be one of {', '.join(MODES)}")
         if self.group_size < 1:
@@ -151,7 +163,9 @@ class PlanRequest:
         if self.lunch is not None and not (
             self.window.start <= self.lunch.start < self.lunch.end <= self.window.end
         ):
-            problems.append(f"lunch {self.lunch!s} must lie inside the window {self.window!s}")
+            problems.append(
+                Message("e_lunch_window", lunch=str(self.lunch), window=str(self.window))
+            )
         both = sorted(set(self.must) & set(self.exclude))
         if both:
             problems.append(f"site {both[0]!r} is both a must-visit and excluded")
@@ -160,11 +174,33 @@ class PlanRequest:
         if self.unknown_hours not in ("assume", "omit"):
             problems.append(f"unknown_hours {self.unknown_hours!r} must be assume or omit")
         if problems:
-            raise InvalidPlanRequest("; ".join(problems))
+            # one problem keeps its `Message`, so a page can show it in the reader's language
+            raise InvalidPlanRequest(problems[0] if len(problems) == 1 else "; ".join(problems))
 
     def dates(self) -> list[dt.date]:
         """The dates of the plan, one per day."""
         return [self.date + dt.timedelta(days=i) for i in range(self.days)]
+
+
+def dates_problem(first: dt.date, days: int) -> Message | None:
+    """Why `days` days from `first` cannot be planned, or None when they lie in the planned years.
+
+    Examples
+    --------
+    >>> dates_problem(dt.date(2025, 6, 9), 3) is None
+    True
+    >>> print(dates_problem(dt.date(2100, 12, 31), 2).fields["date"])
+    2100-12-31
+    """
+    if days >= 1 and FIRST_DATE <= first <= LAST_DATE - dt.timedelta(days=days - 1):
+        return None
+    return Message(
+        "e_plan_dates",
+        date=first.isoformat(),
+        days=days,
+        first=FIRST_DATE.isoformat(),
+        last=LAST_DATE.isoformat(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

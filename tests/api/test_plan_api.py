@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,8 @@ from redres.routes.model import REASONS
 @pytest.fixture(scope="module")
 def client(demo_engine: Engine) -> Iterator[TestClient]:
     """An app on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
+    settings = Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
+    with TestClient(create_app(settings, engine=demo_engine)) as c:
         yield c
 
 
@@ -102,6 +104,64 @@ def test_bad_requests_are_422_with_a_reason(
     assert r.status_code == 422, r.text
     assert needle in r.text
     assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"date": "9999-12-31", "days": 2}, "9999-12-31 with 2 day(s) does not"),
+        ({"date": "9999-12-31"}, "must fall between 1950-01-01 and 2100-12-31"),
+        ({"date": "0001-01-01"}, "must fall between"),
+        ({"date": "2100-12-30", "days": 3}, "2100-12-30 with 3 day(s)"),
+        ({"seed": 2**63}, "seed"),
+        ({"seed": 2**64 + 1}, "seed"),
+        ({"seed": -1}, "seed"),
+        ({"days": 323}, "days"),
+        ({"days": 10**30}, "days"),
+        ({"group_size": 10**20}, "group_size"),
+        ({"max_stops": 10**20}, "max_stops"),
+        ({"window": "00:00-99:00"}, "is not a time range"),
+        ({"window": "x" * 10_000}, "window"),
+        ({"time_limit": float("inf")}, "time_limit"),
+        ({"themes": {f"t{i}": 1 for i in range(101)}}, "themes"),
+        ({"themes": {"great-revolution": 1e308 * 10}}, "themes"),
+        ({"start": {"lon": 114.3, "lat": 30.5, "name": "a\x00b"}}, "control characters"),
+        ({"start": {"site": "x", "lon": 1}}, "lon"),
+    ],
+)
+def test_edge_inputs_are_422_not_500(
+    client: TestClient, changes: dict[str, Any], needle: str
+) -> None:
+    raw = json.dumps(body(**changes))  # as a client would send it, Infinity included
+    r = client.post("/api/plan", content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert needle in r.text
+    assert "Traceback" not in r.text
+
+
+def test_the_last_plannable_days_still_plan(client: TestClient) -> None:
+    r = client.post("/api/plan", json=body(date="2100-12-29", days=3, lunch=None))
+    assert r.status_code == 200, r.text
+    assert [d["date"] for d in r.json()["days"]] == ["2100-12-29", "2100-12-30", "2100-12-31"]
+
+
+@pytest.mark.parametrize(
+    ("check", "needle"),
+    [
+        ({"date": "9999-12-31", "stops": [["qiyi-gate"], ["qiyi-gate"]]}, "must fall between"),
+        ({"date": "2025-06-10", "stops": [["qiyi-gate"]] * 8}, "stops"),
+        ({"date": "2025-06-10", "stops": [["qiyi-gate"] * 31]}, "stops"),
+        (
+            {"date": "2025-06-10", "stops": [["qiyi-gate"]], "window": "09:00-12:00",
+             "lunch": "12:00-13:00"},
+            "must lie inside the window",
+        ),
+    ],
+)  # fmt: skip
+def test_check_edge_inputs_are_422(client: TestClient, check: dict[str, Any], needle: str) -> None:
+    r = client.post("/api/plan/check", json=check)
+    assert r.status_code == 422, r.text
+    assert needle in r.text
 
 
 @pytest.mark.parametrize(

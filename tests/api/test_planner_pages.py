@@ -24,7 +24,8 @@ PLAN = f"/plan?theme=great-revolution&date={MONDAY}&lunch=12:00-13:00&start=114.
 @pytest.fixture(scope="module")
 def demo(demo_engine: Engine) -> Iterator[TestClient]:
     """Pages on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
+    settings = Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
+    with TestClient(create_app(settings, engine=demo_engine)) as c:
         yield c
 
 
@@ -67,6 +68,76 @@ def test_bad_requests_say_why(demo: TestClient) -> None:
     r = demo.get(f"/plan?theme=no-such-theme&date={MONDAY}")
     assert r.status_code == 422
     assert "no-such-theme" in r.text
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "message"),
+    [
+        (
+            "date=9999-12-31&days=2",
+            'value="9999-12-31"',
+            "规划日期须在 1950-01-01 至 2100-12-31 之间",
+        ),
+        ("date=2025-06-09&days=323", 'value="323"', "天数：不能大于 7"),
+        ("date=2025-06-09&days=many", 'value="many"', "天数：须为数字"),
+        ("date=2025-06-09&group=0", 'value="0"', "人数：不能小于 1"),
+        ("date=2025-06-09&group=99999999", 'value="99999999"', "人数：不能大于 10000"),
+        ("date=2025-13-09", 'value="2025-13-09"', "日期：须为 YYYY-MM-DD 格式的日期"),
+        ("date=2025-06-09&window=25:00-26:00", 'value="25:00-26:00"', "不是结束晚于开始的"),
+        (
+            "date=2025-06-09&lunch=07:00-08:00",
+            'value="07:00-08:00"',
+            "须在每日时间 08:30-17:30 之内",
+        ),
+        ("date=2025-06-09&mode=rocket", 'name="mode"', "交通方式：请从给出的选项中选择"),
+    ],
+)
+def test_bad_plans_come_back_on_the_form_in_the_readers_language(
+    demo: TestClient, query: str, kept: str, message: str
+) -> None:
+    r = demo.get(f"/plan?theme=great-revolution&{query}&lang=zh")
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    alert = r.text.split('role="alert"')[1].split("</div>")[0]
+    assert message in alert
+    assert kept in r.text
+    assert 'value="great-revolution" checked' in r.text  # the themes stay ticked too
+
+
+def test_bad_plans_in_english(demo: TestClient) -> None:
+    r = demo.get("/plan?theme=great-revolution=heavy&date=2025-06-09&days=323&lang=en")
+    assert r.status_code == 422
+    assert "Days: must be at most 7" in r.text
+    assert "Themes (great-revolution): must be a number" in r.text
+    demo.cookies.clear()
+
+
+def test_the_map_and_downloads_refuse_what_the_form_refuses(demo: TestClient) -> None:
+    query = "theme=great-revolution&date=9999-12-31&days=2"
+    for path in ("/maps/plan.html", "/plan/export.gpx", "/plan/export.html"):
+        r = demo.get(f"{path}?{query}")
+        assert r.status_code == 422
+        assert "1950-01-01" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date": MONDAY, "stops": "\n\n".join(["qiyi-gate"] * 8)}, "站点：最多 7 项"),
+        ({"date": MONDAY, "stops": "\n".join(["qiyi-gate"] * 31)}, "站点：最多 30 项"),
+        ({"date": "9999-12-31", "stops": "qiyi-gate\n\nqiyi-gate"}, "规划日期须在"),
+        ({"date": "someday", "stops": "qiyi-gate"}, "日期：须为 YYYY-MM-DD 格式的日期"),
+        ({"date": MONDAY, "stops": " \n "}, "站点：必填"),
+        ({"date": MONDAY, "stops": "qiyi-gate", "mode": "rocket"}, "交通方式"),
+    ],
+)
+def test_hand_checks_validate_like_the_api(
+    demo: TestClient, params: dict[str, str], message: str
+) -> None:
+    r = demo.get("/plan/check", params=params | {"lang": "zh"})
+    assert r.status_code == 422
+    assert message in r.text.split('role="alert"')[1]
+    assert f">{params['stops']}</textarea>" in r.text  # the stops come back as typed
 
 
 def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
@@ -135,6 +206,27 @@ def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:
     assert teacher.get(f"/api/routes/{slug}").status_code == 200  # the owner sees their draft
     teacher.cookies.clear()
     assert teacher.get(f"/api/routes/{slug}").status_code == 404  # nobody else does
+
+
+def test_saving_validates_the_route_like_the_api(teacher: TestClient) -> None:
+    check = teacher.get("/plan/check", params={"date": "2025-06-10", "stops": "qiyi-gate"})
+    token = re.search(r'name="csrf" value="([^"]+)"', check.text)
+    assert token
+    too_long = "\n\n".join(["qiyi-gate"] * 15)  # POST /api/routes takes at most 14 days
+    r = teacher.post("/plan/save", data={"name": "两周", "stops": too_long, "csrf": token.group(1)})
+    assert r.status_code == 422
+    assert "天数：最多 14 项" in r.text
+    assert f">{too_long}</textarea>" in r.text
+    blank = teacher.post(
+        "/plan/save", data={"name": "  ", "stops": "qiyi-gate", "csrf": token.group(1)}
+    )
+    assert blank.status_code == 422
+    assert "线路名称：必填" in blank.text
+    unknown = teacher.post(
+        "/plan/save", data={"name": "x", "stops": "no-such-site", "csrf": token.group(1)}
+    )
+    assert unknown.status_code == 422
+    assert "no-such-site" in unknown.text
 
 
 def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:

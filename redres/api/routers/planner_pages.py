@@ -4,24 +4,27 @@ hand adjustments re-checked for the date, downloads, and saving as a draft route
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, status
+from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
-from redres.api.i18n import translator
+from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
-from redres.api.routers.pages import error_messages, render
-from redres.api.routers.plan import PlanIn
+from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
+from redres.api.routers.pages import render
 from redres.api.session import check_csrf, csrf_token, session_user
+from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.catalog import route_access
-from redres.catalog.enums import Status, TravelMode
-from redres.catalog.holidays_cn import calendar_with_dir
+from redres.catalog.enums import Status
+from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.hours import Interval
+from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
     StopInput,
     get_route,
@@ -36,94 +39,71 @@ from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
 from redres.routes.candidates import plan_catalog, stops_from_slugs
-from redres.routes.curated import schedule_curated
+from redres.routes.curated import CuratedSchedule, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
-from redres.routes.model import Itinerary
+from redres.routes.model import MODES, Itinerary
+from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.solver import SolveParams
 
 router = APIRouter(include_in_schema=False)
 
-Multi = Annotated[list[str] | None, Query(max_length=50)]
-MODES = ("walk", "bike", "bus", "coach", "drive")
-
 
 @router.get("/plan", response_class=HTMLResponse)
-def plan_page(
-    request: Request,
-    session: SessionDep,
-    visible: VisibleDep,
-    theme: Multi = None,
-    date: dt.date | None = None,
-    days: Annotated[int, Query(ge=1, le=7)] = 1,
-    start: Annotated[str, Query(max_length=120)] = "",
-    mode: Annotated[str, Query(max_length=10)] = "walk",
-    group: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    window: Annotated[str, Query(max_length=11)] = "08:30-17:30",
-    lunch: Annotated[str, Query(max_length=11)] = "",
-    must: Multi = None,
-    exclude: Multi = None,
-    max_stops: Annotated[int | None, Query(ge=1, le=50)] = None,
+async def plan_page(
+    request: Request, session: SessionDep, visible: VisibleDep, gate: GateDep, staff: SignedInDep
 ) -> HTMLResponse:
-    """The form; with themes and a date, the itinerary below it."""
-    form = {
-        "theme": theme or [],
-        "date": date,
-        "days": days,
-        "start": start,
-        "mode": mode,
-        "group": group,
-        "window": window,
-        "lunch": lunch,
-        "must": must or [],
-        "exclude": exclude or [],
-        "max_stops": max_stops,
-    }
-    context: dict[str, Any] = {
-        "form": form,
-        "modes": MODES,
-        "query": request.url.query,
-        "themes": theme_counts(session, visible=visible),
-        "errors": [],
-    }
-    if theme and date:
+    """The form; with themes and a date, the itinerary below it (or what to fix, input kept)."""
+    form = PlanForm.from_query(request.query_params)
+    _ = translator(pick_language(request))
+    context: dict[str, Any] = {"form": form, "modes": MODES, "query": request.url.query}
+    refused: PlanRefused | None = None
+    errors: list[str] = []
+    if form.asks_for_plan:
         try:
-            itinerary = _plan(request, session, visible, form)
-        except (ValidationError, InvalidPlanRequest, ValueError) as exc:
-            context["errors"] = error_messages(exc)
-            return render(request, "plan.html", context, 422)
-        context["plan"] = itinerary.to_dict()
-        context["stops_text"] = _stops_text(context["plan"])
-    return render(request, "plan.html", context)
+            itinerary = await _solve(request, session, visible, gate, staff, form)
+        except (ValidationError, InvalidPlanRequest) as exc:
+            errors = form_errors(exc, _)
+        except PlanRefused as exc:
+            refused, errors = exc, [exc.sentence(_)]
+        else:
+            context["plan"] = itinerary.to_dict()
+            context["stops_text"] = stops_text(context["plan"])
+    context["errors"] = errors
+    context["themes"] = await run_in_threadpool(theme_counts, session, visible=visible)
+    if refused is not None:
+        page = render(request, "plan.html", context, refused.status_code)
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
+    return render(request, "plan.html", context, 422 if errors else 200)
 
 
 @router.get("/maps/plan.html", response_class=HTMLResponse)
-def plan_map(request: Request, session: SessionDep, visible: VisibleDep) -> Response:
+async def plan_map(
+    request: Request, session: SessionDep, visible: VisibleDep, gate: GateDep, staff: SignedInDep
+) -> Response:
     """The map of the plan that `/plan` shows for the same query (numbered stops, legs)."""
-    try:
-        itinerary = _plan(request, session, visible, _form_from_query(request))
-    except (ValidationError, InvalidPlanRequest, ValueError) as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
-        ) from exc
+    itinerary = await _solve_or_refuse(request, session, visible, gate, staff)
     settings = MapSettings.from_settings(request.app.state.settings)
     m = route_map(itinerary, settings=settings)
     return HTMLResponse(to_html(m, settings=settings, nonce=script_nonce(request)))
 
 
 @router.get("/plan/export.{fmt}")
-def plan_export(request: Request, fmt: str, session: SessionDep, visible: VisibleDep) -> Response:
+async def plan_export(
+    request: Request,
+    fmt: str,
+    session: SessionDep,
+    visible: VisibleDep,
+    gate: GateDep,
+    staff: SignedInDep,
+) -> Response:
     """The same plan as a file: GPX, KML, GeoJSON, iCalendar or the printable handout."""
     if fmt not in MEDIA_TYPES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no export format {fmt!r}")
-    try:
-        itinerary = _plan(request, session, visible, _form_from_query(request))
-    except (ValidationError, InvalidPlanRequest, ValueError) as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(error_messages(exc))
-        ) from exc
+    itinerary = await _solve_or_refuse(request, session, visible, gate, staff)
     body = (
         render_handout(itinerary, translate=translator("zh"))
         if fmt == "html"
@@ -137,48 +117,38 @@ def plan_export(request: Request, fmt: str, session: SessionDep, visible: Visibl
 
 
 @router.get("/plan/check", response_class=HTMLResponse)
-def check_page(
-    request: Request,
-    session: SessionDep,
-    visible: VisibleDep,
-    date: dt.date,
-    stops: Annotated[str, Query(max_length=5000)],
-    mode: Annotated[str, Query(max_length=10)] = "walk",
-    window: Annotated[str, Query(max_length=11)] = "08:30-17:30",
-    lunch: Annotated[str, Query(max_length=11)] = "",
-    reorder: bool = False,
+async def check_page(
+    request: Request, session: SessionDep, visible: VisibleDep, gate: GateDep, staff: SignedInDep
 ) -> HTMLResponse:
     """Stops arranged by hand (one slug a line, a blank line between days), timed and checked."""
-    days = _parse_stops(stops)
+    form = CheckForm.from_query(request.query_params)
+    _ = translator(pick_language(request))
     context: dict[str, Any] = {
-        "date": date,
-        "stops_text": stops,
-        "mode": mode,
-        "window": window,
-        "lunch": lunch,
+        "date": form.date,
+        "stops_text": form.stops,
+        "mode": form.mode,
+        "window": form.window,
+        "lunch": form.lunch,
         "errors": [],
         "csrf": csrf_token(request),
-        "signed_in": session_user(request, session) is not None,
+        "signed_in": staff,
     }
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     try:
-        if mode not in MODES:
-            msg = f"unknown travel mode {mode!r}"
-            raise InvalidPlanRequest(msg)
-        done = schedule_curated(
-            stops_from_slugs(session, days, visible=visible),
-            date=date,
-            calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
-            mode=mode,
-            window=Interval.parse(window),
-            lunch=Interval.parse(lunch) if lunch else None,
-            reorder=reorder,
-        )
-    except (InvalidPlanRequest, ValueError) as exc:
-        context["errors"] = error_messages(exc)
+        body = CheckIn.model_validate(form.request_json())
+        gate.admit(request, signed_in=staff)
+        done = await gate.run(lambda: _check(session, visible, body, calendar))
+    except (ValidationError, InvalidPlanRequest) as exc:
+        context["errors"] = form_errors(exc, _)
         return render(request, "plan_check.html", context, 422)
+    except PlanRefused as exc:
+        context["errors"] = [exc.sentence(_)]
+        page = render(request, "plan_check.html", context, exc.status_code)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     context["plan"] = done.itinerary.to_dict()
     context["violations"] = [v.to_dict() for v in done.violations]
-    context["stops_text"] = _stops_text(context["plan"]) if reorder else stops
+    context["stops_text"] = stops_text(context["plan"]) if body.reorder else form.stops
     return render(request, "plan_check.html", context)
 
 
@@ -186,37 +156,54 @@ def check_page(
 def save_plan(
     request: Request,
     session: SessionDep,
-    name: Annotated[str, Form(min_length=1, max_length=200)],
-    stops: Annotated[str, Form(max_length=5000)],
-    mode: Annotated[str, Form(max_length=10)] = "walk",
+    name: Annotated[str, Form()] = "",
+    stops: Annotated[str, Form()] = "",
+    mode: Annotated[str, Form()] = "walk",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Keep an arranged plan as a draft route of the signed-in teacher or editor."""
+    """Keep an arranged plan as a draft route of the signed-in teacher or editor.
+
+    The stops are validated as `POST /api/routes` validates a route (`RouteIn`); what is wrong
+    comes back on the check page with the stops kept.
+    """
     user = session_user(request, session)
     if user is None:
         return RedirectResponse("/login?next=/plan", status_code=303)
     check_csrf(request, csrf)
-    if mode not in MODES:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown travel mode {mode!r}")
-    days = _parse_stops(stops)
-    sites = {
-        c.candidate.slug: c.candidate.id for c in stops_from_slugs(session, days, visible=PUBLIC)
-    }
+    try:
+        route = RouteIn.model_validate(
+            {
+                "name": name,
+                "mode": mode,
+                "days": [[{"site": slug} for slug in day] for day in stops_from_text(stops)],
+            }
+        )
+        days = [[stop.site for stop in day] for day in route.days]
+        found = stops_from_slugs(session, days, visible=PUBLIC)
+    except (ValidationError, InvalidPlanRequest) as exc:
+        context = {
+            "stops_text": stops,
+            "mode": mode,
+            "errors": form_errors(exc, translator(pick_language(request))),
+            "csrf": csrf_token(request),
+            "signed_in": True,
+        }
+        return render(request, "plan_check.html", context, 422)
+    sites = {c.candidate.slug: c.candidate.id for c in found}
     inputs = [
         StopInput(site_id=sites[slug], day=d, position=i)
         for d, day in enumerate(days, 1)
         for i, slug in enumerate(day, 1)
     ]
-    base = slugify(name)
-    route = save_planned_route(
+    saved = save_planned_route(
         session,
-        slug=f"{base}-{dt.datetime.now().strftime('%Y%m%d%H%M%S')}",
-        name=name,
+        slug=f"{slugify(route.name)}-{dt.datetime.now().strftime('%Y%m%d%H%M%S')}",
+        name=route.name,
         stops=inputs,
-        mode=TravelMode(mode),
+        mode=route.mode,
         owner_id=user.id,
     )
-    return RedirectResponse(f"/plan/saved/{route.slug}", status_code=303)
+    return RedirectResponse(f"/plan/saved/{saved.slug}", status_code=303)
 
 
 @router.get("/plan/saved/{slug}", response_class=HTMLResponse)
@@ -262,72 +249,54 @@ def my_route_action(
     return RedirectResponse("/plan/mine", status_code=303)
 
 
-def _plan(
-    request: Request, session: SessionDep, visible: VisibleDep, form: dict[str, Any]
+async def _solve(
+    request: Request,
+    session: Session,
+    visible: frozenset[Status],
+    gate: PlanGate,
+    staff: bool,
+    form: PlanForm,
 ) -> Itinerary:
-    body = PlanIn(
-        themes={
-            t.split("=")[0]: float(t.split("=")[1]) if "=" in t else 1.0 for t in form["theme"]
-        },
-        date=form["date"],
-        days=form["days"],
-        start=_start(form["start"]),
-        mode=form["mode"],
-        group_size=form["group"],
-        window=form["window"],
-        lunch=form["lunch"] or None,
-        must=form["must"],
-        exclude=form["exclude"],
-        max_stops=form["max_stops"],
-    )
-    params = PlannerParams(solve=SolveParams(time_limit=body.time_limit, seed=body.seed))
-    return plan_catalog(
-        session,
-        body.to_request(),
-        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
-        params=params,
-        visible=visible,
+    """Validate the form as the API validates a plan request, then solve it through the gate."""
+    body = PlanIn.model_validate(form.request_json())
+    plan_request = body.to_request()
+    seconds = gate.time_limit(body.time_limit, signed_in=staff)
+    params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    gate.admit(request, signed_in=staff)
+    return await gate.run(
+        lambda: plan_catalog(
+            session, plan_request, calendar=calendar, params=params, visible=visible
+        )
     )
 
 
-def _form_from_query(request: Request) -> dict[str, Any]:
-    """The plan form's values from a query string (for the map and the downloads)."""
-    params = request.query_params
-    return {
-        "theme": params.getlist("theme"),
-        "date": params.get("date"),
-        "days": params.get("days", 1),
-        "start": params.get("start", ""),
-        "mode": params.get("mode", "walk"),
-        "group": params.get("group", 1),
-        "window": params.get("window", "08:30-17:30"),
-        "lunch": params.get("lunch", ""),
-        "must": params.getlist("must"),
-        "exclude": params.getlist("exclude"),
-        "max_stops": params.get("max_stops") or None,
-    }
+async def _solve_or_refuse(
+    request: Request, session: Session, visible: frozenset[Status], gate: PlanGate, staff: bool
+) -> Itinerary:
+    """`_solve` for the map and the downloads, which answer errors as JSON."""
+    try:
+        return await _solve(
+            request, session, visible, gate, staff, PlanForm.from_query(request.query_params)
+        )
+    except (ValidationError, InvalidPlanRequest) as exc:
+        _ = translator(pick_language(request))
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(form_errors(exc, _))
+        ) from exc
+    except PlanRefused as exc:
+        raise exc.http() from exc
 
 
-def _start(raw: str) -> dict[str, Any] | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if re.fullmatch(r"-?\d+(\.\d+)?,\s*-?\d+(\.\d+)?", raw):
-        lon, lat = (float(x) for x in raw.split(","))
-        return {"lon": lon, "lat": lat}
-    return {"site": raw}
-
-
-def _parse_stops(text: str) -> list[list[str]]:
-    days = [
-        [line.strip() for line in block.splitlines() if line.strip()]
-        for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
-    ]
-    days = [d for d in days if d]
-    if not days:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no stops given")
-    return days
-
-
-def _stops_text(plan: dict[str, Any]) -> str:
-    return "\n\n".join("\n".join(s["slug"] for s in day["stops"]) for day in plan["days"])
+def _check(
+    session: Session, visible: frozenset[Status], body: CheckIn, calendar: HolidayCalendar
+) -> CuratedSchedule:
+    return schedule_curated(
+        stops_from_slugs(session, body.stops, visible=visible),
+        date=body.date,
+        calendar=calendar,
+        mode=body.mode,
+        window=Interval.parse(body.window),
+        lunch=Interval.parse(body.lunch) if body.lunch else None,
+        reorder=body.reorder,
+    )

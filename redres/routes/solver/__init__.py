@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from redres.routes.solver.api import SolveParams, solve, warm_up
+from redres.routes.solver.api import MAX_SEED, SolveParams, solve, warm_up
 
-__all__ = ["SolveParams", "solve", "warm_up"]
+__all__ = ["MAX_SEED", "SolveParams", "solve", "warm_up"]

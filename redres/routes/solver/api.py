@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -14,6 +15,9 @@ from redres.routes.solver.construct import greedy_insertion
 from redres.routes.solver.search import run
 
 logger = logging.getLogger(__name__)
+
+MAX_SEED = 2**32 - 1
+"""Largest seed: the kernels seed numpy's generator, which takes 32-bit seeds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,11 @@ class SolveParams:
         return cls(**values)
 
     def __post_init__(self) -> None:
-        if not self.time_limit > 0:
-            msg = f"time_limit {self.time_limit!r} must be positive"
+        if not (self.time_limit > 0 and math.isfinite(self.time_limit)):
+            msg = f"time_limit {self.time_limit!r} must be a positive number of seconds"
+            raise ValueError(msg)
+        if not 0 <= self.seed <= MAX_SEED:
+            msg = f"seed {self.seed!r} must be between 0 and {MAX_SEED}"
             raise ValueError(msg)
         for name in ("max_iterations", "max_no_improve"):
             value = getattr(self, name)

@@ -1,0 +1,208 @@
+"""The planner pages' forms, validated by the API's own request models, errors in the reader's words.
+
+A form is kept as the text the reader typed (so it comes back filled in when something is
+wrong) and turned into the JSON of a plan request; `PlanIn`, `CheckIn` and `RouteIn` then
+decide exactly as they do for the API. `form_errors` says what failed in the page's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
+
+from redres.api.i18n import Translate
+from redres.messages import Message
+from redres.routes.plan_schemas import place_from_text
+
+LABELS: Mapping[str, str] = {
+    "themes": "themes",
+    "date": "date",
+    "days": "days_count",
+    "start": "start_point",
+    "mode": "mode",
+    "group_size": "group_size",
+    "window": "window",
+    "lunch": "lunch",
+    "must": "form_field_must",
+    "exclude": "form_field_exclude",
+    "max_stops": "form_field_max_stops",
+    "stops": "form_field_stops",
+    "name": "route_name",
+}
+"""Each request field and the page label (a locale key) it is shown under."""
+
+
+@dataclass(slots=True)
+class PlanForm:
+    """The plan form as typed: `/plan`, and its map and downloads, which carry the same query."""
+
+    theme: list[str] = field(default_factory=list)
+    date: str = ""
+    days: str = "1"
+    start: str = ""
+    mode: str = "walk"
+    group: str = "1"
+    window: str = "08:30-17:30"
+    lunch: str = ""
+    must: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    max_stops: str = ""
+
+    @classmethod
+    def from_query(cls, params: QueryParams) -> PlanForm:
+        """The form from a query string; missing values keep the form's defaults."""
+        return cls(
+            theme=_many(params, "theme"),
+            date=_one(params, "date", ""),
+            days=_one(params, "days", "1"),
+            start=_one(params, "start", ""),
+            mode=_one(params, "mode", "walk"),
+            group=_one(params, "group", "1"),
+            window=_one(params, "window", "08:30-17:30"),
+            lunch=_one(params, "lunch", ""),
+            must=_many(params, "must"),
+            exclude=_many(params, "exclude"),
+            max_stops=_one(params, "max_stops", ""),
+        )
+
+    @property
+    def asks_for_plan(self) -> bool:
+        """Whether the reader submitted the form (themes and a date), not just opened it."""
+        return bool(self.theme) and bool(self.date)
+
+    def request_json(self) -> dict[str, Any]:
+        """The plan request JSON this form stands for, for `PlanIn` to validate."""
+        themes: dict[str, str | float] = {}
+        for item in self.theme:
+            slug, has_weight, weight = item.partition("=")
+            themes[slug.strip()] = weight.strip() if has_weight else 1.0
+        body: dict[str, Any] = {
+            "themes": themes,
+            "date": self.date,
+            "days": self.days or 1,
+            "mode": self.mode,
+            "group_size": self.group or 1,
+            "window": self.window,
+            "must": self.must,
+            "exclude": self.exclude,
+        }
+        start = place_from_text(self.start)
+        optional = {"start": start, "lunch": self.lunch, "max_stops": self.max_stops}
+        return body | {k: v for k, v in optional.items() if v}
+
+
+@dataclass(slots=True)
+class CheckForm:
+    """The hand-check form: stops one slug a line, a blank line between days."""
+
+    date: str = ""
+    stops: str = ""
+    mode: str = "walk"
+    window: str = "08:30-17:30"
+    lunch: str = ""
+    reorder: bool = False
+
+    @classmethod
+    def from_query(cls, params: QueryParams) -> CheckForm:
+        """The form from a query string."""
+        return cls(
+            date=_one(params, "date", ""),
+            stops=_one(params, "stops", ""),
+            mode=_one(params, "mode", "walk"),
+            window=_one(params, "window", "08:30-17:30"),
+            lunch=_one(params, "lunch", ""),
+            reorder=_one(params, "reorder", "").lower() in ("1", "true", "on", "yes"),
+        )
+
+    def request_json(self) -> dict[str, Any]:
+        """The check request JSON this form stands for, for `CheckIn` to validate."""
+        body: dict[str, Any] = {
+            "date": self.date,
+            "stops": stops_from_text(self.stops),
+            "mode": self.mode,
+            "window": self.window,
+            "reorder": self.reorder,
+        }
+        return body | ({"lunch": self.lunch} if self.lunch else {})
+
+
+def stops_from_text(text: str) -> list[list[str]]:
+    """Site slugs per day from the stops text: one a line, a blank line between days.
+
+    Examples
+    --------
+    >>> stops_from_text("a\\nb\\n\\n  \\nc\\n")
+    [['a', 'b'], ['c']]
+    """
+    days = [
+        [line.strip() for line in block.splitlines() if line.strip()]
+        for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    ]
+    return [d for d in days if d]
+
+
+def stops_text(plan: Mapping[str, Any]) -> str:
+    """An itinerary's stops written back as the stops text."""
+    return "\n\n".join("\n".join(s["slug"] for s in day["stops"]) for day in plan["days"])
+
+
+def form_errors(exc: Exception, _: Translate) -> list[str]:
+    """What the form shows for a refused request: one sentence per problem, in `_`'s language.
+
+    Field problems name the form's label; the domain's own sentences (`Message`) are
+    translated by their key; any other error shows its text.
+    """
+    if not isinstance(exc, ValidationError):
+        return [_(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)]
+    out = []
+    for error in exc.errors():
+        problem = _problem(error, _)
+        loc = [str(p) for p in error["loc"]]
+        if not loc:
+            out.append(problem)
+            continue
+        label = _(LABELS[loc[0]]) if loc[0] in LABELS else loc[0]
+        if loc[0] in ("themes", "must", "exclude", "stops") and len(loc) > 1:
+            label = f"{label} ({loc[1]})" if not loc[1].isdigit() else label
+        out.append(_("form_error", field=label, problem=problem))
+    return list(dict.fromkeys(out))
+
+
+def _problem(error: Mapping[str, Any], _: Translate) -> str:
+    kind: str = error["type"]
+    ctx: Mapping[str, Any] = error.get("ctx") or {}
+    if kind == "value_error":
+        reason = ctx.get("error")
+        if isinstance(reason, ValueError) and reason.args and isinstance(reason.args[0], Message):
+            return _(reason.args[0])
+        return str(reason) if reason is not None else str(error["msg"])
+    if kind in ("less_than_equal", "less_than"):
+        return _("form_at_most", limit=ctx.get("le", ctx.get("lt")))
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("form_at_least", limit=ctx.get("ge", ctx.get("gt")))
+    if kind == "too_long":
+        return _("form_too_long", limit=ctx.get("max_length"))
+    if kind == "string_too_long":
+        return _("form_text_too_long", limit=ctx.get("max_length"))
+    if kind in ("too_short", "string_too_short", "missing"):
+        return _("form_required")
+    if kind.startswith("date"):
+        return _("form_not_date")
+    if kind.startswith(("int", "float")):
+        return _("form_not_number")
+    if kind in ("literal_error", "enum"):
+        return _("form_choice")
+    return _("form_invalid")
+
+
+def _one(params: QueryParams, name: str, default: str) -> str:
+    return params.get(name, default)
+
+
+def _many(params: QueryParams, name: str) -> list[str]:
+    return params.getlist(name)

@@ -1,0 +1,192 @@
+"""A plan request as clients send it (API JSON, the planner pages' forms), validated in one place.
+
+The API and the pages build these same models, so a value the API refuses is refused on the
+page too, with the same reason. The rules that hold between fields (dates, lunch inside the
+window, must versus exclude) are the domain's: `PlanRequest` and `dates_problem`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from redres.catalog.hours import Interval
+from redres.catalog.plain_text import PlainTextModel, reject_control_characters
+from redres.messages import Message
+from redres.routes.model import MAX_DAYS, Place, PlanRequest, dates_problem
+from redres.routes.solver import MAX_SEED
+
+Slug = Annotated[str, Field(min_length=1, max_length=120)]
+Mode = Literal["walk", "bike", "bus", "coach", "drive"]
+"""`redres.routes.model.MODES` as a type (tests/routes/test_plan_schemas.py keeps them equal)."""
+TimeRange = Annotated[str, Field(max_length=20)]
+MAX_THEMES = 100
+MAX_STOPS_PER_DAY = 30
+_LON_LAT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
+
+
+class PointIn(PlainTextModel):
+    """A start or end point in WGS-84."""
+
+    model_config = ConfigDict(extra="forbid")
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    name: str = Field(default="", max_length=200)
+
+
+class SiteRefIn(PlainTextModel):
+    """A start or end given as a site slug."""
+
+    model_config = ConfigDict(extra="forbid")
+    site: Slug
+
+
+def _place_kind(value: Any) -> str:
+    """Which shape a start or end has, so a bad one is reported against that shape only."""
+    if isinstance(value, dict):
+        return "site" if "site" in value else "point"
+    return "site" if isinstance(value, SiteRefIn) else "point"
+
+
+PlaceIn = Annotated[
+    Annotated[PointIn, Tag("point")] | Annotated[SiteRefIn, Tag("site")],
+    Discriminator(_place_kind),
+]
+
+
+class PlanIn(PlainTextModel):
+    """The plan request of DESIGN.md; `end` defaults to `start`.
+
+    `time_limit` is what the caller asks for; the web app lowers it to what the caller may
+    have (anonymous visitors get less than signed-in staff).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    themes: dict[Slug, Annotated[float, Field(gt=0, le=1000)]] = Field(
+        min_length=1, max_length=MAX_THEMES
+    )
+    date: dt.date
+    days: int = Field(default=1, ge=1, le=MAX_DAYS)
+    start: PlaceIn | None = None
+    end: PlaceIn | None = None
+    mode: Mode = "walk"
+    group_size: int = Field(default=1, ge=1, le=10_000)
+    window: TimeRange = "08:30-17:30"
+    lunch: TimeRange | None = None
+    must: list[Slug] = Field(default_factory=list, max_length=50)
+    exclude: list[Slug] = Field(default_factory=list, max_length=500)
+    max_stops: int | None = Field(default=None, ge=1, le=50)
+    unknown_hours: Literal["assume", "omit"] = "assume"
+    time_limit: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+
+    @field_validator("themes")
+    @classmethod
+    def _plain_slugs(cls, value: dict[str, float]) -> dict[str, float]:
+        reject_control_characters(list(value))
+        return value
+
+    @field_validator("window", "lunch")
+    @classmethod
+    def _time_range(cls, value: str | None) -> str | None:
+        return None if value is None else _checked_range(value)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        outside = dates_problem(self.date, self.days)
+        if outside is not None:
+            raise ValueError(outside)
+        return self
+
+    def to_request(self) -> PlanRequest:
+        """The domain request (which validates the cross-field rules)."""
+        return PlanRequest(
+            themes=dict(self.themes),
+            date=self.date,
+            days=self.days,
+            start=_place(self.start),
+            end=_place(self.end),
+            mode=self.mode,
+            group_size=self.group_size,
+            window=Interval.parse(self.window),
+            lunch=Interval.parse(self.lunch) if self.lunch else None,
+            must=tuple(self.must),
+            exclude=tuple(self.exclude),
+            max_stops=self.max_stops,
+            unknown_hours=self.unknown_hours,
+        )
+
+
+class CheckIn(PlainTextModel):
+    """Stops arranged by hand (site slugs per day) to be timed and checked for a date."""
+
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    stops: list[Annotated[list[Slug], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]] = Field(
+        min_length=1, max_length=MAX_DAYS
+    )
+    start: PointIn | None = None
+    mode: Mode = "walk"
+    window: TimeRange = "08:30-17:30"
+    lunch: TimeRange | None = None
+    reorder: bool = False
+
+    @field_validator("stops")
+    @classmethod
+    def _plain_slugs(cls, value: list[list[str]]) -> list[list[str]]:
+        reject_control_characters([slug for day in value for slug in day])
+        return value
+
+    @field_validator("window", "lunch")
+    @classmethod
+    def _time_range(cls, value: str | None) -> str | None:
+        return None if value is None else _checked_range(value)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        outside = dates_problem(self.date, len(self.stops))
+        if outside is not None:
+            raise ValueError(outside)
+        window = Interval.parse(self.window)
+        lunch = Interval.parse(self.lunch) if self.lunch else None
+        if lunch is not None and not window.start <= lunch.start < lunch.end <= window.end:
+            raise ValueError(Message("e_lunch_window", lunch=str(lunch), window=str(window)))
+        return self
+
+
+def place_from_text(raw: str | None) -> dict[str, Any] | None:
+    """A start or end typed as text ("LON,LAT" or a site slug) as the request JSON has it.
+
+    Examples
+    --------
+    >>> place_from_text("114.2944, 30.589")
+    {'lon': 114.2944, 'lat': 30.589}
+    >>> place_from_text(" august-7-conference-site ")
+    {'site': 'august-7-conference-site'}
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    found = _LON_LAT.fullmatch(raw)
+    if found:
+        return {"lon": float(found.group(1)), "lat": float(found.group(2))}
+    return {"site": raw}
+
+
+def _checked_range(value: str) -> str:
+    try:
+        Interval.parse(value)
+    except ValueError as exc:
+        raise ValueError(Message("e_time_range", value=value, reason=str(exc))) from None
+    return value
+
+
+def _place(ref: PointIn | SiteRefIn | None) -> Place | str | None:
+    if ref is None:
+        return None
+    if isinstance(ref, SiteRefIn):
+        return ref.site
+    return Place(ref.lon, ref.lat, ref.name)
