@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, event, inspect
+from sqlalchemy.orm import object_session
 from sqlmodel import Field, SQLModel
 
 from redres.catalog.enums import (
@@ -48,6 +49,12 @@ def _json_list() -> Any:
 
 def _enum(length: int = 32, **kw: Any) -> Any:
     return Field(sa_type=String(length), **kw)
+
+
+def _version() -> Any:
+    """A counter that moves on with every change of the row (`_next_version`): ETags and
+    If-Match compare it, so two editors cannot silently overwrite each other."""
+    return Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Site(SQLModel, table=True):
@@ -92,6 +99,7 @@ class Site(SQLModel, table=True):
     status: Status = _enum(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class Source(SQLModel, table=True):
@@ -128,6 +136,7 @@ class Theme(SQLModel, table=True):
     name: str = Field(max_length=100)
     name_en: str | None = Field(default=None, max_length=200)
     description: str | None = None
+    version: int = _version()
 
 
 class SiteTheme(SQLModel, table=True):
@@ -152,6 +161,7 @@ class Story(SQLModel, table=True):
     status: Status = _enum(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class Person(SQLModel, table=True):
@@ -164,6 +174,7 @@ class Person(SQLModel, table=True):
     born: str | None = Field(default=None, max_length=10)
     died: str | None = Field(default=None, max_length=10)
     summary: str | None = None
+    version: int = _version()
 
 
 class Event(SQLModel, table=True):
@@ -176,6 +187,7 @@ class Event(SQLModel, table=True):
     date: str | None = Field(default=None, max_length=10)
     end_date: str | None = Field(default=None, max_length=10)
     summary: str | None = None
+    version: int = _version()
 
 
 class StorySite(SQLModel, table=True):
@@ -231,6 +243,7 @@ class Route(SQLModel, table=True):
     """Anyone holding this unguessable token may read the route (a link a teacher sends)."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class RouteStop(SQLModel, table=True):
@@ -334,3 +347,24 @@ class SearchTerm(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)
     kind: str = Field(max_length=4)
     term: str = Field(sa_type=String(200).with_variant(String(200, collation="C"), "postgresql"))
+
+
+VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Route)
+"""The records editors change through the API and the forms; each carries a `version`."""
+
+
+def _next_version(_mapper: Any, _connection: Any, target: Any) -> None:
+    """Move a versioned row's counter on with every UPDATE the ORM writes for it.
+
+    Listening at flush catches every write path (API, forms, imports, restores) without each
+    remembering to count; a write that already set the version (`versions.bump`) is left as is.
+    """
+    session = object_session(target)
+    if session is None or not session.is_modified(target, include_collections=False):
+        return
+    if not inspect(target).attrs.version.history.has_changes():
+        target.version = (target.version or 0) + 1
+
+
+for _model in VERSIONED:
+    event.listen(_model, "before_update", _next_version)
