@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, model_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit
+from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
@@ -217,9 +217,12 @@ def update_event(session: Session, event: Event, patch: EventPatch, *, actor: st
         msg = "end_date must not be before date"
         raise Conflict(msg)
     _check_slug(session, event)
+    links = patch.sites is not None or patch.people is not None
+    if links:
+        versions.bump(event)  # the links are part of the event, though not of its row
     session.add(event)
     session.flush()
-    if patch.sites is not None or patch.people is not None:
+    if links:
         _set_links(session, event, patch.sites, patch.people)
     after = _state(session, event)
     if after != before:
