@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from redres import __version__
-from redres.api import errors
+from redres.api import cache_headers, errors
 from redres.api.middleware import (
     BodyLimitMiddleware,
     BodyLimits,
@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         BodyLimitMiddleware,
         limits=BodyLimits(default=settings.max_body_bytes, upload=settings.max_upload_bytes),
     )
+    app.add_middleware(cache_headers.CacheHeadersMiddleware)  # outermost: sees every answer
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     errors.install(app)
 
