@@ -217,15 +217,13 @@ def update_event(session: Session, event: Event, patch: EventPatch, *, actor: st
         msg = "end_date must not be before date"
         raise Conflict(msg)
     _check_slug(session, event)
-    links = patch.sites is not None or patch.people is not None
-    if links:
-        versions.bump(event)  # the links are part of the event, though not of its row
     session.add(event)
     session.flush()
-    if links:
+    if patch.sites is not None or patch.people is not None:
         _set_links(session, event, patch.sites, patch.people)
     after = _state(session, event)
     if after != before:
+        versions.bump(event)  # its links are part of the event, though not of its row
         audit.record(
             session,
             entity="event",

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, event, inspect
-from sqlalchemy.orm import object_session
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from redres.catalog import versions
 from redres.catalog.enums import (
     Category,
     Condition,
@@ -52,7 +52,7 @@ def _enum(length: int = 32, **kw: Any) -> Any:
 
 
 def _version() -> Any:
-    """A counter that moves on with every change of the row (`_next_version`): ETags and
+    """A counter that moves on with every change of the record (`catalog.versions`): ETags and
     If-Match compare it, so two editors cannot silently overwrite each other."""
     return Field(default=1, sa_column_kwargs={"server_default": "1"})
 
@@ -352,19 +352,4 @@ class SearchTerm(SQLModel, table=True):
 VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Route)
 """The records editors change through the API and the forms; each carries a `version`."""
 
-
-def _next_version(_mapper: Any, _connection: Any, target: Any) -> None:
-    """Move a versioned row's counter on with every UPDATE the ORM writes for it.
-
-    Listening at flush catches every write path (API, forms, imports, restores) without each
-    remembering to count; a write that already set the version (`versions.bump`) is left as is.
-    """
-    session = object_session(target)
-    if session is None or not session.is_modified(target, include_collections=False):
-        return
-    if not inspect(target).attrs.version.history.has_changes():
-        target.version = (target.version or 0) + 1
-
-
-for _model in VERSIONED:
-    event.listen(_model, "before_update", _next_version)
+versions.count_changes(VERSIONED)
