@@ -231,7 +231,7 @@ def test_two_saves_from_the_same_version_one_wins(client: TestClient, engine: En
     editor = _auth(client, "editor")
     path = f"/api/sites/{CONGRESS}"
     tag = client.get(path, headers=editor).headers["etag"]
-    gate = threading.Barrier(2, timeout=20)
+    gate = threading.Barrier(2, timeout=60)
     arrived: set[int] = set()
     lock = threading.Lock()
 
@@ -257,7 +257,7 @@ def test_two_saves_from_the_same_version_one_wins(client: TestClient, engine: En
         for t in threads:
             t.start()
         for t in threads:
-            t.join(timeout=60)
+            t.join(timeout=120)
     finally:
         event.remove(engine, "before_cursor_execute", hold_first_site_update)
     assert sorted(results.values()) == [200, 412], results
