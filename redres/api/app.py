@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from redres import __version__
-from redres.api import errors
+from redres.api import cache_headers, errors
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
 from redres.api.links import DEFAULT_PUBLIC_URL
 from redres.api.middleware import (
@@ -82,6 +82,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         BodyLimitMiddleware,
         limits=BodyLimits(default=settings.max_body_bytes, upload=settings.max_upload_bytes),
     )
+    app.add_middleware(cache_headers.CacheHeadersMiddleware)  # sees every answer of the app
     app.add_middleware(  # outermost of ours: it must see the client's own pace
         ClientTimeoutMiddleware,
         timeouts=ClientTimeouts(

@@ -15,6 +15,7 @@ from redres.api.deps import SignInRequired
 from redres.api.routers import pages
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.versions import StaleVersion
 from redres.errors import RedresError
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 _STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Conflict, 409),
+    (StaleVersion, 412),
     (InvalidQuery, 422),
     (AuthenticationError, 401),
     (RedresError, 400),

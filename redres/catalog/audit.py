@@ -15,10 +15,14 @@ from redres.catalog.models import AuditLog
 
 SYSTEM_ACTOR = "system"
 
+BOOKKEEPING = frozenset({"version"})
+"""Columns that count changes rather than hold data: never audited, never restored."""
+
 
 def snapshot(record: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A JSON-safe copy of a record's columns, for the before/after of an audit entry."""
-    names = [attr.key for attr in inspect(type(record)).column_attrs if attr.key not in exclude]
+    skip = exclude | BOOKKEEPING
+    names = [attr.key for attr in inspect(type(record)).column_attrs if attr.key not in skip]
     return {name: _jsonable(getattr(record, name)) for name in names}
 
 

@@ -33,7 +33,7 @@ BATCH = 2000
 _SITE = Site.__table__  # type: ignore[attr-defined]
 _THEME = SiteTheme.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditLog.__table__  # type: ignore[attr-defined]
-_SITE_COLUMNS = [c.name for c in _SITE.columns if c.name != "id"]
+_SITE_COLUMNS = [c.name for c in _SITE.columns if c.name not in ("id", "version")]
 _AUDITED = [c for c in _SITE_COLUMNS if c not in ("created_at", "updated_at")]
 _COPIED = tuple(c for c in SiteCreate.model_fields if c in _SITE_COLUMNS and c != "footprint")
 _copied_values = itemgetter(*_COPIED)

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, model_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit
+from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
@@ -223,6 +223,7 @@ def update_event(session: Session, event: Event, patch: EventPatch, *, actor: st
         _set_links(session, event, patch.sites, patch.people)
     after = _state(session, event)
     if after != before:
+        versions.bump(event)  # its links are part of the event, though not of its row
         audit.record(
             session,
             entity="event",

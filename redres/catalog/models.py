@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from redres.catalog import versions
 from redres.catalog.enums import (
     Category,
     Condition,
@@ -48,6 +49,12 @@ def _json_list() -> Any:
 
 def _enum(length: int = 32, **kw: Any) -> Any:
     return Field(sa_type=String(length), **kw)
+
+
+def _version() -> Any:
+    """A counter that moves on with every change of the record (`catalog.versions`): ETags and
+    If-Match compare it, so two editors cannot silently overwrite each other."""
+    return Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Site(SQLModel, table=True):
@@ -92,6 +99,7 @@ class Site(SQLModel, table=True):
     status: Status = _enum(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class Source(SQLModel, table=True):
@@ -128,6 +136,7 @@ class Theme(SQLModel, table=True):
     name: str = Field(max_length=100)
     name_en: str | None = Field(default=None, max_length=200)
     description: str | None = None
+    version: int = _version()
 
 
 class SiteTheme(SQLModel, table=True):
@@ -152,6 +161,7 @@ class Story(SQLModel, table=True):
     status: Status = _enum(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class Person(SQLModel, table=True):
@@ -164,6 +174,7 @@ class Person(SQLModel, table=True):
     born: str | None = Field(default=None, max_length=10)
     died: str | None = Field(default=None, max_length=10)
     summary: str | None = None
+    version: int = _version()
 
 
 class Event(SQLModel, table=True):
@@ -176,6 +187,7 @@ class Event(SQLModel, table=True):
     date: str | None = Field(default=None, max_length=10)
     end_date: str | None = Field(default=None, max_length=10)
     summary: str | None = None
+    version: int = _version()
 
 
 class StorySite(SQLModel, table=True):
@@ -231,6 +243,7 @@ class Route(SQLModel, table=True):
     """Anyone holding this unguessable token may read the route (a link a teacher sends)."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class RouteStop(SQLModel, table=True):
@@ -334,3 +347,9 @@ class SearchTerm(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)
     kind: str = Field(max_length=4)
     term: str = Field(sa_type=String(200).with_variant(String(200, collation="C"), "postgresql"))
+
+
+VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Route)
+"""The records editors change through the API and the forms; each carries a `version`."""
+
+versions.count_changes(VERSIONED)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
-from redres.catalog import audit
+from redres.catalog import audit, versions
 from redres.catalog.enums import RouteKind, Status, TravelMode
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
@@ -275,6 +275,8 @@ def update_route(
     session.add(route)
     session.flush()
     after = _route_state(session, route)
+    if after != before and action != "create":
+        versions.bump(route)  # its stops are part of the route, though not of its row
     if after != before or action == "create":
         audit.record(
             session,

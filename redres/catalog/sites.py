@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit, search_index
+from redres.catalog import audit, search_index, versions
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import (
@@ -119,6 +119,7 @@ def update_site(
     reindex_site(session, site)
     after = _site_state(session, site)
     if after != before:
+        versions.bump(site)  # its themes are part of the site, though not of its row
         audit.record(
             session,
             entity="site",

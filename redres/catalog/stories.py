@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit
+from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
@@ -270,6 +270,8 @@ def save_story(
         reindex_site(session, site)  # story titles are searchable
     after = _state(session, story)
     if after != before:
+        if before is not None:
+            versions.bump(story)  # its links are part of the story, though not of its row
         audit.record(
             session,
             entity="story",

@@ -56,6 +56,6 @@ def test_staff_reads_are_private(engine: Engine, session: Session) -> None:
         for path in ["/api/sites", "/api/themes", "/api/routes", "/api/courses"]:
             staff = client.get(path, headers=auth)
             assert staff.status_code == 200
-            assert staff.headers["cache-control"] == "private, no-cache", path
+            assert staff.headers["cache-control"] == "private, no-store", path
             assert "Authorization" in staff.headers["vary"]
             assert client.get(path).headers["cache-control"].startswith("public")

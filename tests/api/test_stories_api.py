@@ -165,7 +165,7 @@ def test_published_reads_carry_an_etag(client: TestClient) -> None:
         == 304
     )
     staff = client.get("/api/stories", headers=_auth(client, "editor"))
-    assert staff.headers["cache-control"] == "private, no-cache"
+    assert staff.headers["cache-control"] == "private, no-store"
 
 
 # --- writes --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
+from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
 from redres.api.routers.pages import error_messages, render
@@ -185,24 +186,27 @@ def edit_site_form(
     """The form of an existing site."""
     site = get_site(session, slug, visible=STAFF)
     values = {name: getattr(site, name) for name in FORM_ORDER}
-    return _form(request, site, values, [])
+    return _form(request, site, values, [], version=site.version)
 
 
 @router.post("/editor/sites/{slug}")
 def edit_site(
     request: Request, form: FormDep, slug: str, session: SessionDep, user: PageEditorDep
 ) -> Response:
-    """Save the form; only changed fields are audited."""
+    """Save the form; only changed fields are audited. A site changed since the form was
+    opened is not overwritten: the form comes back with a conflict and the input kept."""
     site = get_site(session, slug, visible=STAFF)
     check_csrf(request, str(form.get("csrf", "")))
     values = _values(form)
+    if conflict := save_conflict(request, session, site, form):
+        return _form(request, site, values, [], 409, version=site.version, conflict=conflict)
     try:
         update_site(session, site, SiteUpdate(**_clean(values, partial=True)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(
-            request, get_site(session, slug, visible=STAFF), values, error_messages(exc), 422
-        )
+        site = get_site(session, slug, visible=STAFF)
+        opened = form.get(VERSION_FIELD)
+        return _form(request, site, values, error_messages(exc), 422, version=opened)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -271,7 +275,14 @@ def history_page(
 
 
 def _form(
-    request: Request, site: Site | None, values: dict[str, Any], errors: list[str], code: int = 200
+    request: Request,
+    site: Site | None,
+    values: dict[str, Any],
+    errors: list[str],
+    code: int = 200,
+    *,
+    version: object = None,
+    conflict: str | None = None,
 ) -> HTMLResponse:
     lang = pick_language(request)
     fields = []
@@ -291,6 +302,8 @@ def _form(
             "values": values,
             "fields": fields,
             "errors": errors,
+            "version": version,
+            "conflict": conflict,
             "csrf": csrf_token(request),
         },
         code,
@@ -401,7 +414,8 @@ def story_form(request: Request, slug: str, session: SessionDep, user: PageEdito
         values["sites"] = "\n".join(story_sites(session, story))
         values["people"] = "\n".join(p.slug for p in detail.people)
         values["events"] = "\n".join(e.slug for e in detail.events)
-    return _story_page(request, story, values, [], preview=None)
+    version = None if story is None else story.version
+    return _story_page(request, story, values, [], preview=None, version=version)
 
 
 @router.post("/editor/stories/{slug}", response_class=HTMLResponse)
@@ -412,8 +426,20 @@ def story_save(
     check_csrf(request, str(form.get("csrf", "")))
     story = None if slug == "new" else get_story(session, slug)
     values = {name: str(form.get(name, "")).strip() for name in STORY_FORM}
+    opened = form.get(VERSION_FIELD)
     if form.get("action") == "preview":
-        return _story_page(request, story, values, [], preview=values["body"])
+        return _story_page(request, story, values, [], preview=values["body"], version=opened)
+    if story is not None and (conflict := save_conflict(request, session, story, form)):
+        return _story_page(
+            request,
+            story,
+            values,
+            [],
+            preview=None,
+            code=409,
+            version=story.version,
+            conflict=conflict,
+        )
     try:
         data = StoryWrite(
             **{k: v or None for k, v in values.items() if k in ("title_en", "summary")},
@@ -427,7 +453,9 @@ def story_save(
         saved = save_story(session, data, actor=user.username, story=story)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _story_page(request, story, values, error_messages(exc), preview=None, code=422)
+        return _story_page(
+            request, story, values, error_messages(exc), preview=None, code=422, version=opened
+        )
     return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
 
 
@@ -450,6 +478,8 @@ def _story_page(
     *,
     preview: str | None,
     code: int = 200,
+    version: object = None,
+    conflict: str | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -459,6 +489,8 @@ def _story_page(
             "values": values,
             "errors": errors,
             "preview": preview,
+            "version": version,
+            "conflict": conflict,
             "csrf": csrf_token(request),
         },
         code,
@@ -488,7 +520,7 @@ def route_form(request: Request, slug: str, session: SessionDep, user: PageEdito
         "status": str(route.status),
         "stops": "\n\n".join("\n".join(lines) for _d, lines in sorted(days.items())),
     }
-    return _route_page(request, session, route, values, [])
+    return _route_page(request, session, route, values, [], version=route.version)
 
 
 @router.post("/editor/routes/{slug}", response_class=HTMLResponse)
@@ -502,6 +534,10 @@ def route_save(
         k: str(form.get(k, "")).strip()
         for k in ("name", "description", "mode", "theme", "status", "stops")
     }
+    if conflict := save_conflict(request, session, route, form):
+        return _route_page(
+            request, session, route, values, [], 409, version=route.version, conflict=conflict
+        )
     try:
         days = [
             [
@@ -537,6 +573,7 @@ def route_save(
             values,
             error_messages(exc),
             code=422,
+            version=form.get(VERSION_FIELD),
         )
     return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)
 
@@ -573,6 +610,9 @@ def _route_page(
     values: dict[str, Any],
     errors: list[str],
     code: int = 200,
+    *,
+    version: object = None,
+    conflict: str | None = None,
 ) -> HTMLResponse:
     themes = [(c.theme.slug, c.theme.name) for c in theme_counts(session, visible=STAFF)]
     return render(
@@ -584,6 +624,8 @@ def _route_page(
             "errors": errors,
             "themes": themes,
             "modes": [m.value for m in TravelMode],
+            "version": version,
+            "conflict": conflict,
             "csrf": csrf_token(request),
         },
         code,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from redres.api.caching import cached_json
+from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.routers.stories import (
     event_link,
@@ -31,6 +31,7 @@ from redres.catalog.features import source_dict
 from redres.catalog.models import Event, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.sites import PUBLIC, STAFF
+from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
@@ -67,7 +68,8 @@ def read_events(
 def read_event(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
     """An event with its people, and the stories and sites the caller may see."""
     event = get_event(session, slug)
-    return cached_json(request, _detail(session, event, visible), public=visible == PUBLIC)
+    body = _detail(session, event, visible)
+    return cached_json(request, body, public=visible == PUBLIC, version=event.version)
 
 
 @router.post("", status_code=201, summary="Add an event (editors)")
@@ -98,7 +100,11 @@ def create(
     return _detail(session, event, STAFF)
 
 
-@router.patch("/{slug}", summary="Change an event (editors)")
+@router.patch(
+    "/{slug}",
+    summary="Change an event (editors)",
+    responses={412: {"description": "changed since If-Match"}},
+)
 def patch(
     slug: str,
     body: Annotated[
@@ -107,11 +113,16 @@ def patch(
     ],
     session: SessionDep,
     editor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> dict[str, Any]:
     """Change some fields or links of an event, audited."""
     event = get_event(session, slug)
+    claim(session, event, expected)
     update_event(session, event, body, actor=editor.username)
-    return _detail(session, event, STAFF)
+    written = _detail(session, event, STAFF)
+    tag_write(response, written, event.version)
+    return written
 
 
 @router.get("/{slug}/history", summary="The event's audit history (editors)")

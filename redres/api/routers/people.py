@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from redres.api.caching import cached_json
+from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.routers.stories import (
     event_link,
@@ -31,6 +31,7 @@ from redres.catalog.people import (
     update_person,
 )
 from redres.catalog.sites import PUBLIC, STAFF
+from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/people", tags=["people"])
 
@@ -61,7 +62,8 @@ def read_people(
 def read_person(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
     """A person with their events, and the stories and sites the caller may see."""
     person = get_person(session, slug)
-    return cached_json(request, _detail(session, person, visible), public=visible == PUBLIC)
+    body = _detail(session, person, visible)
+    return cached_json(request, body, public=visible == PUBLIC, version=person.version)
 
 
 @router.post("", status_code=201, summary="Add a person (editors)")
@@ -91,7 +93,11 @@ def create(
     return _detail(session, person, STAFF)
 
 
-@router.patch("/{slug}", summary="Change a person (editors)")
+@router.patch(
+    "/{slug}",
+    summary="Change a person (editors)",
+    responses={412: {"description": "changed since If-Match"}},
+)
 def patch(
     slug: str,
     body: Annotated[
@@ -100,11 +106,16 @@ def patch(
     ],
     session: SessionDep,
     editor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> dict[str, Any]:
     """Change some fields of a person, audited."""
     person = get_person(session, slug)
+    claim(session, person, expected)
     update_person(session, person, body, actor=editor.username)
-    return _detail(session, person, STAFF)
+    written = _detail(session, person, STAFF)
+    tag_write(response, written, person.version)
+    return written
 
 
 @router.get("/{slug}/history", summary="The person's audit history (editors)")

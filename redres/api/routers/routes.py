@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from redres.api.caching import cached_json
+from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
 from redres.api.i18n import translator
 from redres.api.links import absolute
@@ -41,6 +41,7 @@ from redres.catalog.route_store import (
     update_route,
 )
 from redres.catalog.sites import PUBLIC
+from redres.catalog.versions import claim
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
@@ -139,7 +140,8 @@ def route_schedule(
 def read_shared_route(token: str, request: Request, session: SessionDep) -> Response:
     """A route by its share link: readable by whoever holds the link, never listed or indexed."""
     route = route_access.shared_route(session, token)
-    response = cached_json(request, route_body(session, route), public=False)
+    body = route_body(session, route)
+    response = cached_json(request, body, public=False, version=route.version)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -152,7 +154,7 @@ def read_route(
     route = _readable(session, id_or_slug, reader)
     body = route_body(session, route, visible=reader.statuses())
     public = reader == Reader() and route.status == Status.published
-    return cached_json(request, body, public=public)
+    return cached_json(request, body, public=public, version=route.version)
 
 
 @router.post("", status_code=201)
@@ -171,12 +173,21 @@ def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, 
     return route_body(session, route, visible=Reader.of(user).statuses())
 
 
-@router.patch("/{id_or_slug}")
+@router.patch("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
 def change_route(
-    id_or_slug: str, body: RouteUpdate, session: SessionDep, user: MemberDep
+    id_or_slug: str,
+    body: RouteUpdate,
+    session: SessionDep,
+    user: MemberDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Change a route: its owner while it is not published, editors always. Audited."""
+    """Change a route: its owner while it is not published, editors always. Audited.
+
+    With `If-Match` (an ETag of a read), nothing is written if the route changed since: 412.
+    """
     route = _editable(session, id_or_slug, user)
+    claim(session, route, expected)
     given = body.model_fields_set
     theme = route_theme(session, route)
     current = [
@@ -197,15 +208,25 @@ def change_route(
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
     )
-    return route_body(session, route, visible=Reader.of(user).statuses())
+    return _tagged(session, route, user, response)
 
 
-@router.delete("/{id_or_slug}")
-def archive_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
-    """Archive a route (its owner or an editor); it keeps its history and can come back."""
+@router.delete("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+def archive_route(
+    id_or_slug: str,
+    session: SessionDep,
+    user: MemberDep,
+    expected: IfMatchDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Archive a route (its owner or an editor); it keeps its history and can come back.
+
+    `If-Match` as for PATCH.
+    """
     route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    claim(session, route, expected)
     set_route_status(session, route, Status.archived, actor=user.username)
-    return route_body(session, route, visible=Reader.of(user).statuses())
+    return _tagged(session, route, user, response)
 
 
 @router.post("/{id_or_slug}/publish")
@@ -297,6 +318,14 @@ def route_body(
         },
         "features": features,
     }
+
+
+def _tagged(session: Session, route: Route, user: User, response: Response) -> dict[str, Any]:
+    """A written route as its writer reads it, with the ETag such a read would carry."""
+    session.flush()
+    body = route_body(session, route, visible=Reader.of(user).statuses())
+    tag_write(response, body, route.version)
+    return body
 
 
 def _readable(session: Session, key: str, reader: Reader, share: str | None = None) -> Route:

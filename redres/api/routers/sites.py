@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from redres.api.caching import cached_json
+from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog import audit
 from redres.catalog.audit import history
@@ -30,6 +30,7 @@ from redres.catalog.sites import (
     set_status,
     update_site,
 )
+from redres.catalog.versions import claim
 from redres.geo import parse_bbox, parse_lon_lat
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
@@ -92,14 +93,16 @@ def read_site(
     site = get_site(session, id_or_slug, visible=visible)
     detail = site_detail(session, site, visible=visible)
     body = site_detail_feature(detail, staff=visible == STAFF)
-    return cached_json(request, body, public=visible == PUBLIC)
+    return cached_json(request, body, public=visible == PUBLIC, version=site.version)
 
 
 @router.post("", status_code=201)
-def create(body: SiteCreate, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+def create(
+    body: SiteCreate, session: SessionDep, editor: EditorDep, response: Response
+) -> dict[str, Any]:
     """Add a site (a draft unless `status` says otherwise); editors only."""
     site = create_site(session, body, actor=editor.username)
-    return _staff_feature(session, site)
+    return _staff_feature(session, site, response)
 
 
 class SitePatch(SiteUpdate):
@@ -108,12 +111,21 @@ class SitePatch(SiteUpdate):
     status: Literal[Status.draft, Status.published] | None = None
 
 
-@router.patch("/{id_or_slug}")
+@router.patch("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
 def patch(
-    id_or_slug: str, body: SitePatch, session: SessionDep, editor: EditorDep
+    id_or_slug: str,
+    body: SitePatch,
+    session: SessionDep,
+    editor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Change some fields of a site; an archived site comes back with `status`."""
+    """Change some fields of a site; an archived site comes back with `status`.
+
+    With `If-Match` (an ETag of a read), nothing is written if the site changed since: 412.
+    """
     site = get_site(session, id_or_slug, visible=STAFF)
+    claim(session, site, expected)
     fields = body.model_dump(exclude_unset=True, exclude={"status"})
     if fields:
         if site.status == Status.archived:
@@ -125,15 +137,22 @@ def patch(
             restore_site(session, site, actor=editor.username, status=body.status)
         else:
             set_status(session, site, body.status, actor=editor.username)
-    return _staff_feature(session, site)
+    return _staff_feature(session, site, response)
 
 
-@router.delete("/{id_or_slug}")
-def archive(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
-    """Archive a site (a soft delete: its data and history stay)."""
+@router.delete("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+def archive(
+    id_or_slug: str,
+    session: SessionDep,
+    editor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Archive a site (a soft delete: its data and history stay); `If-Match` as for PATCH."""
     site = get_site(session, id_or_slug, visible=STAFF)
+    claim(session, site, expected)
     archive_site(session, site, actor=editor.username)
-    return _staff_feature(session, site)
+    return _staff_feature(session, site, response)
 
 
 @router.get("/{id_or_slug}/history")
@@ -154,6 +173,12 @@ def restore_entry(
     return _staff_feature(session, site)
 
 
-def _staff_feature(session: Session, site: Site) -> dict[str, Any]:
+def _staff_feature(
+    session: Session, site: Site, response: Response | None = None
+) -> dict[str, Any]:
+    """The site as staff read it, with the ETag such a read would carry."""
     session.flush()
-    return site_detail_feature(site_detail(session, site, visible=STAFF), staff=True)
+    body = site_detail_feature(site_detail(session, site, visible=STAFF), staff=True)
+    if response is not None:
+        tag_write(response, body, site.version)
+    return body

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from redres.api.caching import cached_json
+from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
@@ -28,6 +28,7 @@ from redres.catalog.stories import (
     story_detail,
     update_story,
 )
+from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 
@@ -92,7 +93,7 @@ def read_story(request: Request, slug: str, session: SessionDep, visible: Visibl
     """A story with its sources, visible sites, people and events; 404 if the caller may not see it."""
     story = get_story(session, slug, visible=visible)
     body = _detail(session, story, visible=visible)
-    return cached_json(request, body, public=visible == PUBLIC)
+    return cached_json(request, body, public=visible == PUBLIC, version=story.version)
 
 
 @router.post("", status_code=201, summary="Write a new story (editors)")
@@ -106,7 +107,11 @@ def create(
     return _detail(session, story, visible=STAFF)
 
 
-@router.patch("/{slug}", summary="Change a story (editors)")
+@router.patch(
+    "/{slug}",
+    summary="Change a story (editors)",
+    responses={412: {"description": "changed since If-Match"}},
+)
 def patch(
     slug: str,
     body: Annotated[
@@ -120,19 +125,32 @@ def patch(
     ],
     session: SessionDep,
     editor: EditorDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Change some fields or links; an archived story comes back only with `status`."""
+    """Change some fields or links; an archived story comes back only with `status`.
+
+    With `If-Match` (an ETag of a read), nothing is written if the story changed since: 412.
+    """
     story = get_story(session, slug, visible=STAFF)
+    claim(session, story, expected)
     update_story(session, story, body, actor=editor.username)
-    return _detail(session, story, visible=STAFF)
+    return _tagged(session, story, response)
 
 
-@router.delete("/{slug}", summary="Archive a story (editors)")
-def archive(slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
-    """Archive a story (a soft delete: its text, links and history stay)."""
+@router.delete(
+    "/{slug}",
+    summary="Archive a story (editors)",
+    responses={412: {"description": "changed since If-Match"}},
+)
+def archive(
+    slug: str, session: SessionDep, editor: EditorDep, expected: IfMatchDep, response: Response
+) -> dict[str, Any]:
+    """Archive a story (a soft delete: its text, links and history stay); `If-Match` as PATCH."""
     story = get_story(session, slug, visible=STAFF)
+    claim(session, story, expected)
     set_story_status(session, story, Status.archived, actor=editor.username)
-    return _detail(session, story, visible=STAFF)
+    return _tagged(session, story, response)
 
 
 @router.get("/{slug}/history", summary="A story's audit history (editors)")
@@ -192,6 +210,13 @@ def event_link(event: Event) -> dict[str, Any]:
         "date": event.date,
         "end_date": event.end_date,
     }
+
+
+def _tagged(session: Session, story: Story, response: Response) -> dict[str, Any]:
+    """A written story as staff read it, with the ETag such a read would carry."""
+    body = _detail(session, story, visible=STAFF)
+    tag_write(response, body, story.version)
+    return body
 
 
 def _detail(session: Session, story: Story, *, visible: frozenset[Status]) -> dict[str, Any]:
