@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import threading
 import uuid
 import zipfile
@@ -151,4 +152,135 @@ def foreign_files() -> dict[str, tuple[str, bytes]]:
         "geojson-as-shp": ("sites.zip", zipped({"sites.shp": geojson})),
         "kml-as-shp-set": ("sites.zip", zipped(dict.fromkeys(["a.shp", "a.shx", "a.dbf"], kml))),
         "csv-as-gpkg": ("x.gpkg", "name,category\n外来,旧址\n".encode()),
+    }
+
+
+def lying_zip(member: str, data: bytes, declared: int) -> bytes:
+    """A zip of one member whose headers (local and central) declare `declared` bytes."""
+    raw = bytearray(zipped({member: data}))
+    struct.pack_into("<I", raw, raw.find(b"PK\x03\x04") + 22, declared)
+    struct.pack_into("<I", raw, raw.find(b"PK\x01\x02") + 24, declared)
+    return bytes(raw)
+
+
+def _feature(geometry: object, properties: object = None) -> dict[str, object]:
+    props = {"name": "起义门", "category": "旧址"} if properties is None else properties
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def _geojson(*features: object) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+
+
+KML_PLACEMARK = (
+    "<Placemark><name>{name}</name><ExtendedData><Data name='category'><value>旧址</value></Data>"
+    "</ExtendedData><Point><coordinates>114.3004,30.5336</coordinates></Point></Placemark>"
+)
+
+
+def _kml(name: str = "起义门", pad: int = 0) -> bytes:
+    placemark = KML_PLACEMARK.format(name=name)
+    body = f"<kml xmlns='http://www.opengis.net/kml/2.2'><Document>{placemark}"
+    return (body + "<!--" + " " * pad + "--></Document></kml>").encode()
+
+
+def _xlsx_with_dtd(secret: Path) -> bytes:
+    """A real workbook whose sheet declares an external entity naming `secret` and uses it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["名称", "类别"])
+    sheet.append(["ENTITY_HERE", "旧址"])
+    buf = io.BytesIO()
+    book.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index("<worksheet")
+                doctype = f'<!DOCTYPE worksheet [<!ENTITY s SYSTEM "file://{secret}">]>'
+                text = text[:start] + doctype + text[start:]
+                data = text.replace("ENTITY_HERE", "&s;").encode()
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"ENTITY_HERE", b"&amp;s;")
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def bad_inputs(secret: Path) -> dict[str, tuple[str, bytes, str]]:
+    """Broken files that once gave a 500 or a traceback: id -> (name, bytes, message regex)."""
+    deep = "[" * 100_000 + "]" * 100_000
+    nested: object = "起义门"
+    for _ in range(200):
+        nested = [nested]
+    utf16_dtd = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<!DOCTYPE kml [<!ENTITY n "起义门">]>' + _kml("&n;").decode()
+    ).encode("utf-16")
+    return {
+        "csv-long-cell": (
+            "a.csv",
+            ('名称,类别\n"' + "长" * 140_000 + '",旧址\n').encode(),
+            r"'a.csv' line \d+: a cell is longer than 131072 characters",
+        ),
+        "geojson-deep": (
+            "a.geojson",
+            ('{"type": "FeatureCollection", "features": [' + deep + "]}").encode(),
+            r"'a.geojson' is nested more than 32 levels deep",
+        ),
+        "geojson-deep-property": (
+            "a.geojson",
+            _geojson(_feature(None, {"name": nested, "category": "旧址"})),
+            r"'a.geojson' is nested more than 32 levels deep",
+        ),
+        "geojson-null-coordinates": (
+            "a.geojson",
+            _geojson(_feature({"type": "Point", "coordinates": [None, None]})),
+            r"'a.geojson' feature 1: a Point's coordinates must be arrays of numbers",
+        ),
+        "geojson-coordinates-null": (
+            "a.geojson",
+            _geojson(_feature({"type": "Polygon", "coordinates": None})),
+            r"'a.geojson' feature 1: a Polygon's coordinates must be arrays of numbers",
+        ),
+        "geojson-string-feature": (
+            "a.geojson",
+            _geojson(_feature(None), "Feature"),
+            r"'a.geojson' feature 2: is a string, not a GeoJSON Feature object",
+        ),
+        "geojson-string-geometry": (
+            "a.geojson",
+            _geojson(_feature("POINT (114.3 30.5)")),
+            r"'a.geojson' feature 1: geometry must be a GeoJSON geometry object or null, "
+            "not a string",
+        ),
+        "kmz-declares-less": (
+            "a.kmz",
+            lying_zip("doc.kml", _kml(pad=4 << 20), 1000),
+            r"'a.kmz' member 'doc.kml' does not match its declared size of 1000 bytes",
+        ),
+        "kmz-declares-more": (
+            "a.kmz",
+            lying_zip("doc.kml", _kml(), 100_000),
+            r"'a.kmz' member 'doc.kml' does not match its declared size of 100000 bytes",
+        ),
+        "kmz-bomb": (
+            "a.kmz",
+            lying_zip("doc.kml", _kml(pad=4 << 20), 64 << 20),
+            r"'a.kmz' member 'doc.kml' expands \d+x .*\(a zip bomb\?\)",
+        ),
+        "xlsx-dtd": (
+            "a.xlsx",
+            _xlsx_with_dtd(secret),
+            r"'a.xlsx: xl/worksheets/sheet1.xml' declares a DOCTYPE or entities",
+        ),
+        "kml-utf16-dtd": (
+            "a.kml",
+            utf16_dtd,
+            r"'a.kml' declares a DOCTYPE or entities",
+        ),
     }

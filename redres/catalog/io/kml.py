@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from redres.catalog.io import xml_safe
 from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, is_junk, read_member
@@ -103,12 +104,8 @@ def _placemark(
         values["name"] = name
     footprint = None
     if rings and rings[0]:
-        footprint = {"type": "Polygon", "coordinates": rings}
-        if point is None:
-            from shapely.geometry import shape
-
-            rep = shape(footprint).representative_point()
-            point = (rep.x, rep.y)
+        rep, footprint = geometry_parts({"type": "Polygon", "coordinates": rings})
+        point = point or rep  # a degenerate ring has none: its footprint is a row error
     return values, point, footprint
 
 

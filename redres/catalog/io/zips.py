@@ -102,10 +102,10 @@ def open_member(path: Path, m: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
         raise _damaged(path, m, exc) from exc
 
 
-def _damaged(path: Path, m: zipfile.ZipInfo, exc: BaseException) -> InterchangeError:
+def _damaged(path: Path, m: zipfile.ZipInfo, why: object) -> InterchangeError:
     msg = (
         f"{path.name!r} member {m.filename!r} does not match its declared size of "
-        f"{m.file_size} bytes or is damaged ({exc}); refused"
+        f"{m.file_size} bytes or is damaged ({why}); refused"
     )
     return InterchangeError(msg)
 
@@ -125,6 +125,8 @@ def read_member(path: Path, m: zipfile.ZipInfo, limits: ImportLimits) -> bytes:
     if len(data) > limits.max_expanded_bytes:
         msg = f"{path.name!r} member {m.filename!r} expands past {limits.max_expanded_bytes} bytes"
         raise LimitExceeded(msg)
+    if len(data) != m.file_size:
+        raise _damaged(path, m, f"it holds {len(data)}")
     return data
 
 
@@ -144,6 +146,7 @@ def extract(
     """
     budget = limits.max_expanded_bytes
     for name, m in members.items():
+        written = 0
         with open_member(path, m) as src, (target / name).open("xb") as dst:
             while chunk := src.read(min(MiB, budget + 1)):
                 budget -= len(chunk)
@@ -151,3 +154,6 @@ def extract(
                     msg = f"{path.name!r} expands past {limits.max_expanded_bytes} bytes"
                     raise LimitExceeded(msg)
                 dst.write(chunk)
+                written += len(chunk)
+        if written != m.file_size:
+            raise _damaged(path, m, f"it holds {written}")
