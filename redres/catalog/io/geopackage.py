@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +26,7 @@ from urllib.parse import quote
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import decode_list
 from redres.catalog.io.geojson import geometry_parts
-from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.limits import ImportLimits, remove_tree
 from redres.catalog.io.ogr import LAYER
 from redres.catalog.io.related import LINK_FIELDS, PARTS, Related
 from redres.catalog.io.table import SourceTable, count_guard
@@ -54,17 +56,35 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     spatial = [name for name, kind in layers if kind == "features"]
     names = [name for name, _ in layers]
     layer = LAYER if LAYER in names else (spatial or names)[0]
-    source = gdal_name(path)
-    table = _read_layer(source, path, layer, limits)
-    if layer == LAYER:
-        tables = [name for name, kind in layers if kind == "attributes" and name in PARTS]
-        table.related = _read_related(source, path, tables, limits) if tables else None
+    tables = [name for name, kind in layers if kind == "attributes" and name in PARTS]
+    with gdal_name(path) as source:
+        table = _read_layer(source, path, layer, limits)
+        if layer == LAYER and tables:
+            table.related = _read_related(source, path, tables, limits)
     return table
 
 
-def gdal_name(path: Path) -> str:
-    """How GDAL is told to open `path` with the GeoPackage driver only."""
-    return f"GPKG:{path.resolve()}"
+@contextmanager
+def gdal_name(path: Path) -> Iterator[str]:
+    """How GDAL is told to open `path` with the GeoPackage driver only: `GPKG:<path>`.
+
+    The driver reads `GPKG:file:table`, so a path with a colon is reached through a link in a
+    private temporary directory.
+    """
+    target = path.resolve()
+    if ":" not in str(target):
+        yield f"GPKG:{target}"
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="redres-gpkg-"))
+    try:
+        link = tmp / "upload.gpkg"
+        link.symlink_to(target)
+        if ":" in str(link):
+            msg = f"{path.name!r} cannot be opened from a folder whose name has a ':'"
+            raise InterchangeError(msg)
+        yield f"GPKG:{link}"
+    finally:
+        remove_tree(tmp)
 
 
 def check(path: Path) -> list[tuple[str, str]]:
