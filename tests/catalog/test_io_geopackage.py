@@ -65,6 +65,10 @@ def test_a_real_geopackage_imports_even_from_a_folder_with_a_colon(
             r"'sites.gpkg' holds SQL views \(names\), which redres does not read",
         ),
         (
+            ["CREATE TABLE t (a TEXT, b TEXT AS (upper(a)))"],
+            r"'sites.gpkg' table 't' has generated columns, which redres does not read",
+        ),
+        (
             ["CREATE VIRTUAL TABLE notes USING fts5(body)"],
             r"'sites.gpkg' holds the virtual table 'notes', which redres does not read",
         ),

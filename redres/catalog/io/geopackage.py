@@ -4,7 +4,7 @@ GDAL picks a driver by looking at a file, so a GDAL "VRT" document named `x.gpkg
 followed to whatever files or URLs it names. Before GDAL sees an upload, redres checks that it is
 a GeoPackage: the SQLite header, a GeoPackage `application_id`, the `gpkg_contents` and
 `gpkg_spatial_ref_sys` tables, and nothing in it that runs SQL on reading (no views, no virtual
-tables but the R*Tree spatial index). The check opens the file read-only and immutable with
+tables but the R*Tree spatial index, no generated columns). The check opens the file read-only and immutable with
 Python's own `sqlite3`. GDAL then opens it as `GPKG:<path>`, the GeoPackage driver's own syntax,
 so no other driver is tried.
 
@@ -89,12 +89,13 @@ def gdal_name(path: Path) -> Iterator[str]:
 
 def check(path: Path) -> list[tuple[str, str]]:
     """The (table, data type) layers a file lists in `gpkg_contents`, once it passed as a
-    GeoPackage that runs no SQL on reading.
+    GeoPackage that runs no SQL of its own on reading.
 
     Raises
     ------
     InterchangeError
-        Naming what is wrong: not SQLite, not a GeoPackage, a view, a virtual table.
+        Naming what is wrong: not SQLite, not a GeoPackage, a view, a virtual table, a
+        generated column.
     """
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -110,6 +111,7 @@ def check(path: Path) -> list[tuple[str, str]]:
         try:
             schema = con.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
             _check_schema(path, schema)
+            _check_columns(path, con, schema)
             contents = con.execute(
                 "SELECT table_name, data_type FROM gpkg_contents ORDER BY rowid"
             ).fetchall()
@@ -150,6 +152,18 @@ def _check_schema(path: Path, schema: list[tuple[Any, Any, Any]]) -> None:
                 f"{path.name!r} holds the virtual table {name!r}, which redres does not read "
                 "(only R*Tree spatial indexes are allowed)"
             )
+            raise InterchangeError(msg)
+
+
+def _check_columns(path: Path, con: sqlite3.Connection, schema: list[tuple[Any, Any, Any]]) -> None:
+    """Refuse generated columns: SQLite computes a virtual one with its SQL on every read."""
+    for kind, name, sql in schema:
+        if kind != "table" or str(sql or "").upper().startswith("CREATE VIRTUAL"):
+            continue
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        hidden = [row[6] for row in con.execute(f"PRAGMA table_xinfo({quoted})")]
+        if any(h in (2, 3) for h in hidden):
+            msg = f"{path.name!r} table {name!r} has generated columns, which redres does not read"
             raise InterchangeError(msg)
 
 
