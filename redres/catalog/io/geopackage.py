@@ -4,9 +4,9 @@ GDAL picks a driver by looking at a file, so a GDAL "VRT" document named `x.gpkg
 followed to whatever files or URLs it names. Before GDAL sees an upload, redres checks that it is
 a GeoPackage: the SQLite header, a GeoPackage `application_id`, the `gpkg_contents` and
 `gpkg_spatial_ref_sys` tables, and nothing in it that runs SQL on reading (no views, no virtual
-tables but the R*Tree spatial index, no generated columns). The check opens the file read-only and immutable with
-Python's own `sqlite3`. GDAL then opens it as `GPKG:<path>`, the GeoPackage driver's own syntax,
-so no other driver is tried.
+tables but the R*Tree spatial index, no generated columns). The check opens the file read-only
+and immutable with Python's own `sqlite3`. GDAL then opens it as `GPKG:<path>`, the GeoPackage
+driver's own syntax, so no other driver is tried.
 
 The first spatial layer is read (or the one called `sites`); a full export's attribute tables
 (`stories`, `people`, ...) come along as `related`.
