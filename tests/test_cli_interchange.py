@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from redres.catalog.models import Site
 from redres.cli import app
+from tests.catalog.hostile import AIMS, DISGUISES, SECRET, bad_inputs, disguise, trap
 from tests.catalog.test_io_helpers import write_csv
 
 runner = CliRunner()
@@ -119,3 +124,58 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     assert piped.returncode == 0, piped.stderr
     assert "writing sites" not in piped.stderr + piped.stdout
     assert "2 new" in piped.stdout
+
+
+def _sites(engine: Engine) -> int:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(Site)).one()
+
+
+@pytest.mark.parametrize("aim", AIMS)
+@pytest.mark.parametrize("layout", DISGUISES)
+def test_import_refuses_a_vrt_unread(
+    engine: Engine, db_url: str, tmp_path: Path, layout: str, aim: str
+) -> None:
+    """`redres import` of a GDAL VRT under any accepted name and zip layout, on both engines:
+    exit 2 with one error line, the secret file unread, the URL never requested, no site."""
+    before = _sites(engine)
+    with trap(tmp_path) as t:
+        name, data = disguise(layout, t.vrt(aim))
+        path = tmp_path / "upload" / name
+        path.parent.mkdir()
+        path.write_bytes(data)
+        result = runner.invoke(app, ["import", str(path), "--db", db_url])
+        assert t.requests == []
+    assert result.exit_code == 2, result.output
+    assert re.fullmatch(r"error: [^\n]+\n", result.output), result.output
+    assert SECRET not in result.output
+    assert _sites(engine) == before
+
+
+@pytest.mark.parametrize("case", bad_inputs(Path("/nonexistent")))
+def test_import_of_a_broken_file_exits_2_with_the_reason(
+    engine: Engine, db_url: str, tmp_path: Path, case: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    name, data, message = bad_inputs(secret)[case]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = _sites(engine)
+    result = runner.invoke(app, ["import", str(path), "--db", db_url])
+    assert result.exit_code == 2, result.output
+    assert re.match("error: " + message, result.output), result.output
+    assert SECRET not in result.output
+    assert _sites(engine) == before
+
+
+def test_import_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    folder = tmp_path / "sites.csv"
+    folder.mkdir()
+    result = runner.invoke(app, ["import", str(folder), "--db", db])
+    assert result.exit_code == 2
+    assert "not a regular file" in result.output
+    remote = runner.invoke(app, ["import", "/vsicurl/http://127.0.0.1:9/x.gpkg", "--db", db])
+    assert remote.exit_code == 2
+    assert "cannot read" in remote.output

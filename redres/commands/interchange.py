@@ -59,8 +59,8 @@ def import_command(
 ) -> None:
     """Import sites from a file, all or nothing unless --skip-invalid; exit code 2 on bad rows."""
     engine = engine_for(db)
-    init_db(engine)
     try:
+        init_db(engine)
         options = ImportOptions(
             crs=crs,
             dry_run=dry_run,
@@ -75,6 +75,8 @@ def import_command(
     except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
+    finally:
+        engine.dispose()  # no pooled connection outlives the command
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

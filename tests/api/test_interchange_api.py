@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
+from redres.catalog.models import Site
 from redres.config import Settings
+from tests.catalog.hostile import (
+    AIMS,
+    DISGUISES,
+    SECRET,
+    bad_inputs,
+    disguise,
+    foreign_files,
+    trap,
+)
 from tests.factories import add_toy_sites
 
 GOOD = "名称,类别,经度,纬度,区\n起义门,纪念碑,114.3004,30.5336,武昌区\n"
@@ -85,3 +97,64 @@ def test_export_published_only_for_the_public(client: TestClient) -> None:
     assert "八七会议会址" not in csv
     assert client.get("/api/export.csv", params={"status": "draft"}).status_code == 422
     assert client.get("/api/export.exe").status_code == 400
+
+
+def _post(client: TestClient, name: str, data: bytes, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    files = {"file": (name, io.BytesIO(data), "application/octet-stream")}
+    return client.post("/api/import", files=files, headers=headers)
+
+
+def _sites(session: Session) -> int:
+    session.rollback()  # a fresh snapshot of what the app committed
+    return session.exec(select(func.count()).select_from(Site)).one()
+
+
+@pytest.mark.parametrize("aim", AIMS)
+@pytest.mark.parametrize("layout", DISGUISES)
+def test_a_vrt_upload_is_refused_unread(
+    client: TestClient, session: Session, tmp_path: Path, layout: str, aim: str
+) -> None:
+    """A GDAL VRT under any accepted name and zip layout: 4xx with a reason, the secret file it
+    names unread, the URL it names never requested, no site written."""
+    editor = _editor(client)
+    before = _sites(session)
+    with trap(tmp_path) as t:
+        name, data = disguise(layout, t.vrt(aim))
+        r = _post(client, name, data, editor)
+        assert t.requests == []
+    assert r.status_code == 400, r.text
+    assert isinstance(r.json()["detail"], str)
+    assert SECRET not in r.text
+    assert _sites(session) == before
+
+
+@pytest.mark.parametrize("kind", foreign_files())
+def test_other_formats_under_a_false_name_are_refused(
+    client: TestClient, session: Session, kind: str
+) -> None:
+    before = _sites(session)
+    name, data = foreign_files()[kind]
+    r = _post(client, name, data, _editor(client))
+    assert r.status_code == 400, r.text
+    assert _sites(session) == before
+
+
+@pytest.mark.parametrize("case", bad_inputs(Path("/nonexistent")))
+def test_broken_uploads_get_a_400_that_names_the_problem(
+    client: TestClient, session: Session, tmp_path: Path, case: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    name, data, message = bad_inputs(secret)[case]
+    before = _sites(session)
+    r = _post(client, name, data, _editor(client))
+    assert r.status_code == 400, r.text
+    assert re.search(message, r.json()["detail"])
+    assert SECRET not in r.text
+    assert _sites(session) == before
+
+
+def test_errors_name_the_upload_by_a_safe_form_of_its_name(client: TestClient) -> None:
+    r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", _editor(client))
+    assert r.status_code == 400
+    assert r.json()["detail"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"

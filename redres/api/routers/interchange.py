@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -71,14 +72,15 @@ def upload(
 def run_import(session: Session, file: UploadFile, options: ImportOptions) -> ImportReport:
     """Import an upload: written and committed only when the report allows it.
 
-    The user's file name gives only the extension; the upload is read from a private
-    temporary file, never from a path the user chose.
+    The upload is read from a private temporary file, never from a path the user chose: the
+    user's file name gives its extension and, reduced to letters, digits, `-` and `_`, the name
+    that error messages show.
     """
     suffix = Path(file.filename or "").suffix.lower()
     if suffix not in FORMATS:
         format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
     with tempfile.TemporaryDirectory(prefix="redres-import-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = Path(tmp) / _safe_name(file.filename or "", suffix)
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1 << 20)
         report = import_file(session, path, options)
@@ -88,6 +90,12 @@ def run_import(session: Session, file: UploadFile, options: ImportOptions) -> Im
     session.commit()
     analyze(session.get_bind())  # type: ignore[arg-type]
     return report
+
+
+def _safe_name(filename: str, suffix: str) -> str:
+    """`调查 (2).csv` -> `调查_2_.csv`: no separators, dots or control characters; short."""
+    stem = re.sub(r"[^\w\-]+", "_", Path(filename.replace("\\", "/")).stem)[:80]
+    return (stem or "upload") + suffix
 
 
 @router.get("/export.{fmt}")

@@ -1,8 +1,10 @@
 """Interchange: import sites from, and export them to, the files tourism offices and GIS use.
 
-One module per format (`csv`, `xlsx`, `geojson`, `ogr` for GeoPackage and Shapefile, `kml`),
-one row pipeline (`table` -> `validate` -> `duplicates` -> `bulk`), one export record shape
-(`records`). The entry points are `import_file` and `export_file`.
+One reader module per format (`csv`, `xlsx`, `geojson`, `geopackage`, `shp` for zipped
+Shapefiles, `kml`), each opening an upload only with that format's parser after checking its
+bytes (docs/dev/import-formats.md, "What an upload must be"); `ogr` writes GeoPackage and
+Shapefile through GDAL; one row pipeline (`table` -> `validate` -> `duplicates` -> `bulk`), one
+export record shape (`records`). The entry points are `import_file` and `export_file`.
 """
 
 from __future__ import annotations

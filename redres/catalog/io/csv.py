@@ -2,6 +2,8 @@
 
 Exports carry a BOM so Excel opens Chinese text correctly, and cells that Excel would run as a
 formula (starting with = + - @) get a leading apostrophe (CSV injection); import strips it again.
+On the way in, a document that starts with markup (XML, HTML, a GDAL VRT) is refused, and so is
+a cell longer than the `csv` module's field limit (128 KiB; usually a quote never closed).
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     Raises
     ------
     InterchangeError
-        When the bytes are neither UTF-8 nor GB18030.
+        When the bytes are neither UTF-8 nor GB18030, the text is markup, or a line is not CSV.
     """
     text = decode(path.read_bytes(), path)
+    if text.lstrip().startswith("<"):
+        msg = f"{path.name!r} is an XML or HTML document, not CSV"
+        raise InterchangeError(msg)
     sample = text[:4096]
     first_line = sample.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), path)
     head = []
     for row in reader:
         head.append(row)
@@ -54,6 +59,21 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
             yield RawRow(number, values)
 
     return SourceTable(headers, count_guard(rows(), limits, path))
+
+
+def _records(reader: Any, path: Path) -> Iterator[list[str]]:
+    """The reader's records; its errors (an endless cell, a NUL byte) become a file error."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = (
+                f"a cell is longer than {csv.field_size_limit()} characters "
+                "(is a quote left open?)"
+            )
+        msg = f"{path.name!r} line {reader.line_num}: {reason}"
+        raise InterchangeError(msg) from None
 
 
 def decode(data: bytes, path: Path) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redres.catalog.io import csv, geojson, kml, ogr, xlsx
+from redres.catalog.io import csv, geojson, geopackage, kml, ogr, shp, xlsx
 from redres.catalog.io.errors import UnsupportedFormat
 from redres.catalog.io.related import Related
 from redres.catalog.io.table import Reader
@@ -44,10 +44,10 @@ FORMATS: dict[str, Format] = {
     ".xlsx": Format("xlsx", xlsx.read, xlsx.write),
     ".geojson": Format("geojson", geojson.read, geojson.write, geojson.write),
     ".json": Format("geojson", geojson.read, geojson.write, geojson.write),
-    ".gpkg": Format("gpkg", ogr.read_gpkg, ogr.write_gpkg, ogr.write_gpkg),
+    ".gpkg": Format("gpkg", geopackage.read, ogr.write_gpkg, ogr.write_gpkg),
     ".kml": Format("kml", kml.read, kml.write),
     ".kmz": Format("kmz", kml.read, _write_kmz),
-    ".zip": Format("shapefile", ogr.read_shapefile_zip, ogr.write_shapefile_zip),
+    ".zip": Format("shapefile", shp.read_zip, ogr.write_shapefile_zip),
 }
 """Extension -> format; `.zip` (and `.shp.zip`) is a zipped Shapefile."""
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import decode_list, decode_themes
+from redres.catalog.io.geojson_check import check_depth, check_features, too_deep
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.related import PARTS, Related
 from redres.catalog.io.table import SourceTable, count_guard
@@ -33,24 +34,27 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     Raises
     ------
     InterchangeError
-        When the file is not GeoJSON.
+        When the file is not GeoJSON, or its structure is broken (`geojson_check`).
     """
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         msg = f"{path.name!r} is not GeoJSON: {exc}"
         raise InterchangeError(msg) from exc
+    except RecursionError:
+        raise too_deep(path) from None
+    check_depth(doc, path)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
         msg = f"{path.name!r} is not a GeoJSON FeatureCollection"
         raise InterchangeError(msg)
     features: list[Any] = doc["features"]
+    check_features(features, path)
     headers: list[str] = []
     seen: set[str] = set()
     for f in features:
-        props = f.get("properties") if isinstance(f, dict) else None
-        for key in props or {}:
+        for key in f.get("properties") or {}:
             if key not in seen:
                 seen.add(key)
                 headers.append(key)
@@ -82,11 +86,8 @@ def _related(doc: Mapping[str, Any], path: Path, limits: ImportLimits) -> Relate
     return related
 
 
-def _rows(features: list[Any]) -> Iterator[RawRow]:
+def _rows(features: list[dict[str, Any]]) -> Iterator[RawRow]:
     for number, f in enumerate(features, start=1):
-        if not isinstance(f, dict):
-            yield RawRow(number, {})
-            continue
         props = f.get("properties") or {}
         point, footprint = geometry_parts(f.get("geometry"))
         yield RawRow(number, props, point=point, footprint=footprint)
@@ -116,7 +117,8 @@ def geometry_parts(
 def _declared_crs(doc: Mapping[str, Any]) -> str | None:
     """The EPSG code of an old-style `crs` member (RFC 7946 files are always WGS-84)."""
     crs = doc.get("crs")
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
     if not isinstance(name, str):
         return None
     code = name.rsplit(":", 1)[-1]

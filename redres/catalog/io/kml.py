@@ -1,9 +1,10 @@
 """KML and KMZ in and out: one Placemark per site, every field as ExtendedData.
 
 KML is markup, so every string is escaped on the way out (a `<script>` in a name stays text).
-On the way in, documents with a DOCTYPE are refused (entity expansion), KMZ archives are checked
-for a zip bomb, and both `<Data>` and `<SchemaData>` fields are read, so files from Google Earth,
-ArcGIS and GDAL work as well as our own.
+On the way in, documents with a DOCTYPE or entities are refused (`xml_safe`), the root element must
+be `<kml>`, KMZ archives are checked for a zip bomb and lying sizes and must hold one main
+document, links (`<NetworkLink>`, `<href>`) are never followed, and both `<Data>` and
+`<SchemaData>` fields are read, so files from Google Earth, ArcGIS and GDAL work as well as ours.
 """
 
 from __future__ import annotations
@@ -15,42 +16,35 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
+from redres.catalog.io import xml_safe
 from redres.catalog.io.errors import InterchangeError
-from redres.catalog.io.limits import ImportLimits, check_zip, read_member
+from redres.catalog.io.geojson import geometry_parts
+from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.table import SourceTable, count_guard
+from redres.catalog.io.zips import check_zip, is_junk, read_member
 from redres.catalog.validate import RawRow
 
-_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+MAIN_DOCUMENT = "doc.kml"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read(path: Path, limits: ImportLimits) -> SourceTable:
-    """Open a .kml file, or the first .kml inside a .kmz archive.
+    """Open a .kml file, or the main document of a .kmz archive.
 
     Raises
     ------
     InterchangeError
-        When the document is not well-formed KML or declares a DOCTYPE.
+        When the document is not well-formed KML or declares a DOCTYPE or entities, or a KMZ
+        holds no main document.
     LimitExceeded
         For a zip bomb.
     """
-    if path.suffix.lower() == ".kmz":
-        members = check_zip(path, limits)
-        kmls = [m.filename for m in members if m.filename.lower().endswith(".kml")]
-        if not kmls:
-            msg = f"{path.name!r} holds no .kml document"
-            raise InterchangeError(msg)
-        data = read_member(path, "doc.kml" if "doc.kml" in kmls else kmls[0], limits)
-    else:
-        data = path.read_bytes()
-    if _DOCTYPE.search(data[:4096]) or _DOCTYPE.search(data):
-        msg = f"{path.name!r} declares a DOCTYPE or entities, which redres does not read"
+    kmz = path.suffix.lower() == ".kmz"
+    data = _main_document(path, limits) if kmz else path.read_bytes()
+    root = xml_safe.parse(data, path.name)
+    if _local(root.tag) != "kml":
+        msg = f"{path.name!r} is not a KML document (its root element is not <kml>)"
         raise InterchangeError(msg)
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        msg = f"{path.name!r} is not well-formed KML: {exc}"
-        raise InterchangeError(msg) from exc
     placemarks = [el for el in root.iter() if _local(el.tag) == "Placemark"]
     parsed = [_placemark(el) for el in placemarks]
     headers: list[str] = []
@@ -64,6 +58,24 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
         RawRow(i, values, point=pt, footprint=fp) for i, (values, pt, fp) in enumerate(parsed, 1)
     )
     return SourceTable(headers, count_guard(rows, limits, path), crs="wgs84")
+
+
+def _main_document(path: Path, limits: ImportLimits) -> bytes:
+    """The bytes of a KMZ's `doc.kml`, or of its only .kml document (images are never read)."""
+    kmls = [
+        m
+        for m in check_zip(path, limits)
+        if not is_junk(m) and m.filename.lower().endswith(".kml")
+    ]
+    main = [m for m in kmls if m.filename == MAIN_DOCUMENT] or kmls
+    if not main:
+        msg = f"{path.name!r} holds no .kml document"
+        raise InterchangeError(msg)
+    if len(main) > 1:
+        names = ", ".join(repr(m.filename) for m in main[:5])
+        msg = f"{path.name!r} holds several .kml documents ({names}) and no {MAIN_DOCUMENT}"
+        raise InterchangeError(msg)
+    return read_member(path, main[0], limits)
 
 
 def _placemark(
@@ -92,12 +104,8 @@ def _placemark(
         values["name"] = name
     footprint = None
     if rings and rings[0]:
-        footprint = {"type": "Polygon", "coordinates": rings}
-        if point is None:
-            from shapely.geometry import shape
-
-            rep = shape(footprint).representative_point()
-            point = (rep.x, rep.y)
+        rep, footprint = geometry_parts({"type": "Polygon", "coordinates": rings})
+        point = point or rep  # a degenerate ring has none: its footprint is a row error
     return values, point, footprint
 
 

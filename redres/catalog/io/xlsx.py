@@ -1,6 +1,8 @@
 """Excel workbooks in and out (openpyxl, streaming in both directions).
 
-The archive is checked for a zip bomb before openpyxl touches it. The sheet read is the first
+The archive is checked before openpyxl touches it: a zip bomb, lying sizes, the parts every
+workbook has, and no DOCTYPE or entity declaration in any XML part (`xml_safe`). The sheet read is
+the first
 whose top rows name at least two registry fields, so a workbook with a cover sheet still works,
 and row numbers are the ones Excel shows (the header is row 1 when it is the first row).
 """
@@ -15,7 +17,7 @@ from typing import Any
 from redres.catalog.io.csv import cell
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.fields import map_headers
-from redres.catalog.io.limits import ImportLimits, check_zip
+from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.table import (
     HEADER_SEARCH_ROWS,
     SourceTable,
@@ -24,9 +26,13 @@ from redres.catalog.io.table import (
     count_guard,
     find_header,
 )
+from redres.catalog.io.xml_safe import refuse_dtd
+from redres.catalog.io.zips import check_zip, open_member
 from redres.catalog.validate import RawRow
 
 SHEET_TITLE = "sites"
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+XML_PARTS = (".xml", ".rels", ".vml")
 
 
 def read(path: Path, limits: ImportLimits) -> SourceTable:
@@ -39,7 +45,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     LimitExceeded
         For a zip bomb or a sheet over the row limit.
     """
-    check_zip(path, limits)
+    _check_parts(path, limits)
     from openpyxl import load_workbook
 
     try:
@@ -50,25 +56,53 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
         msg = f"{path.name!r} is not a readable XLSX workbook: {exc}"
         raise InterchangeError(msg) from exc
     for sheet in book.worksheets:
-        head = [tuple(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        try:
+            head = [
+                tuple(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            ]
+        except Exception as exc:  # openpyxl raises many types for a damaged sheet
+            book.close()
+            raise _damaged(path, sheet, 0, exc) from exc
         h = find_header(head)
         if not head or len(map_headers(str(c) for c in head[h] if c is not None)) < 2:
             continue
         headers = clean_headers(head[h], path)
-        return SourceTable(headers, count_guard(_rows(book, sheet, headers, h), limits, path))
+        rows = _rows(path, book, sheet, headers, h)
+        return SourceTable(headers, count_guard(rows, limits, path))
     book.close()
     msg = f"{path.name!r} has no sheet with a header row naming registry fields (名称, 类别, ...)"
     raise InterchangeError(msg)
 
 
-def _rows(book: Any, sheet: Any, headers: list[str], h: int) -> Iterator[RawRow]:
+def _check_parts(path: Path, limits: ImportLimits) -> None:
+    """Refuse an archive that is no workbook, or whose XML declares a DOCTYPE or entities."""
+    members = check_zip(path, limits)
+    names = {m.filename for m in members}
+    if not all(part in names for part in REQUIRED_PARTS):
+        msg = f"{path.name!r} is not an XLSX workbook (it lacks {' and '.join(REQUIRED_PARTS)})"
+        raise InterchangeError(msg)
+    for m in members:
+        if m.filename.lower().endswith(XML_PARTS):
+            with open_member(path, m) as fh:
+                refuse_dtd(fh, f"{path.name}: {m.filename}")
+
+
+def _rows(path: Path, book: Any, sheet: Any, headers: list[str], h: int) -> Iterator[RawRow]:
+    number = h + 1
     try:
         for number, row in enumerate(sheet.iter_rows(min_row=h + 2, values_only=True), h + 2):
             if blank(row):
                 continue
             yield RawRow(number, dict(zip(headers, row, strict=False)))
+    except Exception as exc:  # openpyxl raises many types for a damaged sheet
+        raise _damaged(path, sheet, number, exc) from exc
     finally:
         book.close()
+
+
+def _damaged(path: Path, sheet: Any, row: int, exc: Exception) -> InterchangeError:
+    where = f"after row {row}" if row else "in its first rows"
+    return InterchangeError(f"{path.name!r}: sheet {sheet.title!r} is damaged {where}: {exc}")
 
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
