@@ -172,6 +172,19 @@ def test_import_upload_page_shows_the_row_report(client: TestClient) -> None:
     assert forged.status_code == 403
 
 
+def test_a_refused_file_is_explained_on_the_import_page(client: TestClient) -> None:
+    sign_in(client, "editor")
+    page = client.get("/editor/import").text
+    vrt = b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>'
+    files = {"file": ("调查.gpkg", vrt + b"</OGRVRTLayer></OGRVRTDataSource>", "application/x")}
+    r = client.post("/editor/import", data={"csrf": csrf(page)}, files=files)
+    assert r.status_code == 400
+    assert "这个文件不能导入" in r.text
+    assert "GeoPackage" in r.text
+    assert "<form" in r.text  # the form is there to try another file
+    assert "root:" not in r.text
+
+
 def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestClient) -> None:
     sign_in(client, "editor")
     form = client.get("/editor/stories/new").text

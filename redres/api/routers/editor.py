@@ -29,6 +29,7 @@ from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
+from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
 from redres.catalog.models import Route, Site, Story, pk
@@ -385,14 +386,15 @@ def import_upload(
         on_duplicate=on_duplicate,
         actor=user.username,
     )
-    report = run_import(session, file, options)
+    page = {"csrf": csrf_token(request), "name": file.filename, "report": None}
+    try:
+        report = run_import(session, file, options)
+    except InterchangeError as exc:  # the whole file is refused: say why, on the form
+        session.rollback()
+        code = 413 if isinstance(exc, LimitExceeded) else 400
+        return render(request, "editor_import.html", page | {"refused": str(exc)}, code)
     code = 422 if report.errors and not skip_invalid else 200
-    return render(
-        request,
-        "editor_import.html",
-        {"csrf": csrf_token(request), "report": report, "name": file.filename},
-        code,
-    )
+    return render(request, "editor_import.html", page | {"report": report}, code)
 
 
 @router.get("/editor/stories", response_class=HTMLResponse)
