@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -13,6 +14,7 @@ from redres.catalog import audit
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
+from redres.catalog.sites import PUBLIC
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 
@@ -98,9 +100,14 @@ def list_feedback(
     status: FeedbackStatus,
     target: str | None = None,
     slug: str | None = None,
+    visible: Collection[Status] = PUBLIC,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Feedback in one moderation state, newest first, optionally for one site or route."""
+    """Feedback in one moderation state, newest first, optionally for one site or route.
+
+    Only feedback on sites and routes whose status is in `visible` is listed: a record
+    withdrawn after it was rated must not be named to those who may not see it.
+    """
     rows: list[dict[str, Any]] = []
     for kind, model in (("site", Site), ("route", Route)):
         if target is not None and target != kind:
@@ -109,6 +116,7 @@ def list_feedback(
             select(Feedback, model.slug)
             .join(model, col(Feedback.target_id) == model.id)
             .where(Feedback.target == kind, Feedback.status == status)
+            .where(col(model.status).in_(list(visible)))
         )
         if slug is not None:
             stmt = stmt.where(model.slug == slug)

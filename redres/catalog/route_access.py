@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from redres.catalog.enums import STAFF_ROLES, Status
@@ -60,8 +61,8 @@ def can_edit(route: Route, reader: Reader) -> bool:
     )
 
 
-def readable(reader: Reader) -> object:
-    """A SQL condition selecting the routes `reader` may read (for lists)."""
+def readable(reader: Reader) -> ColumnElement[bool]:
+    """A SQL condition selecting the routes `reader` may read (for lists and joins)."""
     published = col(Route.status).in_(list(reader.statuses()))
     if reader.user_id is None:
         return published

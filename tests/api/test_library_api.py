@@ -52,6 +52,11 @@ def test_instructor_contact_is_for_staff_only(client: TestClient) -> None:
     r = client.post("/api/instructors", json=body, headers=editor)
     assert r.status_code == 201
     assert r.json()["contact"] == "138-0000"
+    assert client.get("/api/instructors").json()["total"] == 0  # teaches nothing public yet
+    assert client.get("/api/instructors", headers=editor).json()["total"] == 1
+    lesson = {"title": "八七会议", "site": "site-of-the-august-7-conference"}
+    lesson["instructor"] = r.json()["id"]
+    assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
     public = client.get("/api/instructors").json()["data"][0]
     assert public["name"] == "王老师"
     assert "contact" not in public

@@ -323,7 +323,7 @@ def _safe_next(target: str) -> str:
 @router.get("/editor/feedback", response_class=HTMLResponse)
 def feedback_queue(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Ratings and comments waiting for a decision, newest first."""
-    pending = list_feedback(session, status=FeedbackStatus.pending, limit=500)
+    pending = list_feedback(session, status=FeedbackStatus.pending, visible=STAFF, limit=500)
     return render(
         request, "editor_feedback.html", {"pending": pending, "csrf": csrf_token(request)}
     )

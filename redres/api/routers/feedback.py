@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from redres.api.deps import EditorDep, SessionDep, UserDep
+from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
 from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
 from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
 
@@ -28,6 +28,7 @@ def send(body: FeedbackCreate, session: SessionDep) -> dict[str, Any]:
 def read(
     session: SessionDep,
     user: UserDep,
+    visible: VisibleDep,
     target: Literal["site", "route"] | None = None,
     slug: Annotated[str | None, Query(max_length=120)] = None,
     status_: Annotated[FeedbackStatus, Query(alias="status")] = FeedbackStatus.approved,
@@ -35,7 +36,7 @@ def read(
     """Approved feedback for everyone; pending and rejected for editors only."""
     if status_ != FeedbackStatus.approved and (user is None or user.role not in STAFF_ROLES):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
-    data = list_feedback(session, status=status_, target=target, slug=slug)
+    data = list_feedback(session, status=status_, target=target, slug=slug, visible=visible)
     return {"data": data, "total": len(data)}
 
 

@@ -168,7 +168,12 @@ def site_page(
             "today": today,
             "nearby": nearby,
             "feedback": list_feedback(
-                session, status=FeedbackStatus.approved, target="site", slug=site.slug, limit=20
+                session,
+                status=FeedbackStatus.approved,
+                target="site",
+                slug=site.slug,
+                visible=visible,
+                limit=20,
             ),
             "feedback_csrf": token,
             "feedback_sent": request.query_params.get("sent") == "1",
