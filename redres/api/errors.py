@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redres.api.deps import SignInRequired
 from redres.api.routers import pages
 from redres.catalog.accounts import AuthenticationError
-from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.errors import Conflict, Forbidden, InvalidQuery, NotFound
 from redres.errors import RedresError
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (Conflict, 409),
     (InvalidQuery, 422),
     (AuthenticationError, 401),
+    (Forbidden, 403),
     (RedresError, 400),
 ]
 

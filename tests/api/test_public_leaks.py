@@ -42,7 +42,7 @@ from redres.catalog.library import (
 from redres.catalog.models import Event, EventSite, Feedback, Person, Site, pk
 from redres.catalog.route_store import create_route, set_route_status
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.sites import create_site
+from redres.catalog.sites import STAFF, create_site
 from redres.catalog.stories import StoryWrite, save_story
 from redres.config import Settings
 from tests.factories import add_toy_sites
@@ -138,6 +138,7 @@ def world(engine: Engine, session: Session) -> Iterator[World]:
         stops=[[(first, "讲会议经过"), ("qzx-draft-site", "qzx站点备注"), (second, None)]],
         owner_id=editor.id,
         theme="great-revolution",
+        visible=STAFF,
     )
     set_route_status(session, walk, Status.published, actor="ed")
     lecturer = create_instructor(session, InstructorCreate(name="qzx讲师"), actor="ed")

@@ -529,6 +529,7 @@ async def route_save(
             theme=values["theme"] or None,
             status=Status(values["status"]) if values["status"] else None,
             stops=days,
+            visible=STAFF,
         )
     except (CatalogError, ValueError) as exc:
         session.rollback()
@@ -564,7 +565,7 @@ def route_restore(
     """Restore the route's details and stops as they were after a history entry."""
     check_csrf(request, csrf)
     route = get_route(session, slug, visible=STAFF)
-    restore_route_version(session, route, entry_id, actor=user.username)
+    restore_route_version(session, route, entry_id, actor=user.username, visible=STAFF)
     return RedirectResponse(f"/editor/routes/{route.slug}/history", status_code=303)
 
 

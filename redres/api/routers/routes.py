@@ -26,8 +26,8 @@ from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
-from redres.catalog.models import Route, User
-from redres.catalog.route_access import Reader, can_edit
+from redres.catalog.models import Route
+from redres.catalog.route_access import Reader
 from redres.catalog.route_schemas import RouteIn, RouteUpdate
 from redres.catalog.route_store import (
     create_route,
@@ -166,6 +166,7 @@ def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, 
         mode=body.mode,
         theme=body.theme,
         owner_id=user.id,
+        visible=Reader.of(user).statuses(),
     )
     return route_body(session, route, visible=Reader.of(user).statuses())
 
@@ -175,7 +176,8 @@ def change_route(
     id_or_slug: str, body: RouteUpdate, session: SessionDep, user: MemberDep
 ) -> dict[str, Any]:
     """Change a route: its owner while it is not published, editors always. Audited."""
-    route = _editable(session, id_or_slug, user)
+    reader = Reader.of(user)
+    route = route_access.route_to_change(session, id_or_slug, reader)
     given = body.model_fields_set
     theme = route_theme(session, route)
     current = [
@@ -195,14 +197,15 @@ def change_route(
         description=body.description if "description" in given else route.description,
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
+        visible=reader.statuses(),
     )
-    return route_body(session, route, visible=Reader.of(user).statuses())
+    return route_body(session, route, visible=reader.statuses())
 
 
 @router.delete("/{id_or_slug}")
 def archive_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
-    """Archive a route (its owner or an editor); it keeps its history and can come back."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    """Archive a route (its owner until it is published, or an editor); it keeps its history."""
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     set_route_status(session, route, Status.archived, actor=user.username)
     return route_body(session, route, visible=Reader.of(user).statuses())
 
@@ -225,8 +228,8 @@ def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> 
 
 @router.post("/{id_or_slug}/share")
 def share_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, str]:
-    """Make (or repeat) a share link for a route; its owner or an editor."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    """Make (or repeat) a share link for a route; its owner until it is published, or an editor."""
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     token = route_access.share(session, route, actor=user.username)
     return {"token": token, "url": f"/routes/shared/{token}", "api": f"/api/routes/shared/{token}"}
 
@@ -234,7 +237,7 @@ def share_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[s
 @router.delete("/{id_or_slug}/share", status_code=204)
 def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Response:
     """Revoke a route's share link: whoever has the old link gets 404 from now on."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     route_access.unshare(session, route, actor=user.username)
     return Response(status_code=204)
 
@@ -242,7 +245,10 @@ def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Resp
 @router.get("/{id_or_slug}/history")
 def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
     """The route's audit entries, oldest first; its owner and editors."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    reader = Reader.of(user)
+    route = _readable(session, id_or_slug, reader)
+    if not route_access.can_see_history(route, reader):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
     entries = history(session, entity="route", entity_id=route.id or 0)
     return {"route": route.slug, "entries": as_json(entries)}
 
@@ -252,9 +258,12 @@ def restore_route(
     id_or_slug: str, entry_id: int, session: SessionDep, user: MemberDep
 ) -> dict[str, Any]:
     """Bring the route's details and stops back to how they were after `entry_id`."""
-    route = _editable(session, id_or_slug, user)
-    restore_route_version(session, route, entry_id, actor=user.username)
-    return route_body(session, route, visible=Reader.of(user).statuses())
+    reader = Reader.of(user)
+    route = route_access.route_to_change(session, id_or_slug, reader)
+    restore_route_version(
+        session, route, entry_id, actor=user.username, visible=reader.statuses()
+    )
+    return route_body(session, route, visible=reader.statuses())
 
 
 def route_body(
@@ -294,18 +303,6 @@ def route_body(
 
 def _readable(session: Session, key: str, reader: Reader, share: str | None = None) -> Route:
     return route_access.find_route(session, key, reader, share=share)
-
-
-def _editable(
-    session: Session, key: str, user: User, *, allow_published_owner: bool = False
-) -> Route:
-    """The route if `user` may change it; 404 if they may not even read it, else 403."""
-    reader = Reader.of(user)
-    route = _readable(session, key, reader)
-    owner = route.owner_id is not None and route.owner_id == user.id
-    if can_edit(route, reader) or (allow_published_owner and owner):
-        return route
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
 
 
 def _schedule(
