@@ -135,6 +135,11 @@ def test_a_renamed_theme_shows_at_once_in_the_map_data(toy: TestClient, session:
     editor = {"Authorization": f"Bearer {token.json()['access_token']}"}
     before = toy.get("/maps/sites.json")
     assert ["great-revolution", "大革命"] in before.json()["themes"]
+    assert before.headers["cache-control"] == "public, no-cache"  # browsers revalidate each time
+    staff = toy.get("/maps/sites.json", headers=editor)
+    assert staff.headers["cache-control"] == "private, no-cache"  # drafts stay out of proxies
+    assert "草稿站点" in staff.text
+    assert "草稿站点" not in before.text
     r = toy.patch("/api/themes/great-revolution", json={"name": "大革命时期"}, headers=editor)
     assert r.status_code == 200
     after = toy.get("/maps/sites.json", headers={"If-None-Match": before.headers["etag"]})

@@ -28,6 +28,7 @@ from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.map_feed import map_features, map_state, theme_names
 from redres.catalog.models import Theme
 from redres.catalog.route_access import Reader, find_route
+from redres.catalog.sites import PUBLIC
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
@@ -75,10 +76,12 @@ def sites_data(
             cache.popitem(last=False)
     etag, body, packed = cache[key]
     cache.move_to_end(key)
+    # Revalidated on every load (a 304 costs a few counts), so an edit shows at once; staff
+    # data (drafts included) is never stored by shared caches.
     headers = {
         "ETag": f'"{etag}"',
-        "Cache-Control": "public, max-age=300",
-        "Vary": "Accept-Encoding",
+        "Cache-Control": "public, no-cache" if visible == PUBLIC else "private, no-cache",
+        "Vary": "Accept-Encoding, Authorization, Cookie",
     }
     if request.headers.get("if-none-match") == f'"{etag}"':
         return Response(status_code=304, headers=headers)
