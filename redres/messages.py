@@ -69,6 +69,12 @@ ENGLISH: dict[str, str] = {
     "e_place_unlocated": "{role} site '{slug}' has no recorded location",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
     "e_must_lunch": "the must-visit sites do not fit around the lunch break",
+    # input the shared validation refuses (forms and the API word it the same)
+    "e_control_characters": "text must not contain control characters",
+    "e_no_links": "comments may not contain links",
+    "e_route_site": "unknown site '{slug}'",
+    "e_route_theme": "unknown theme '{slug}'",
+    "e_route_empty": "a route needs at least one stop",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",

@@ -15,6 +15,7 @@ from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
 from redres.catalog.sites import PUBLIC
+from redres.messages import Message
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 
@@ -33,8 +34,7 @@ class FeedbackCreate(BaseModel):
     @classmethod
     def _no_links(cls, value: str | None) -> str | None:
         if value and _LINK.search(value):
-            msg = "comments may not contain links"
-            raise ValueError(msg)
+            raise ValueError(Message("e_no_links"))
         return value or None
 
 

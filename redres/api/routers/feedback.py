@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -13,8 +14,25 @@ from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, sub
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
 
+def feedback_wait(request: Request) -> int | None:
+    """Count one submission from the caller's address; the seconds to wait when over the limit.
+
+    One count per client address over the API and every site page's form together, so
+    spreading submissions over many sites or both doors gains nothing.
+    """
+    client = request.client.host if request.client else "unknown"
+    wait = request.app.state.feedback_limiter.check(f"feedback|{client}")
+    return None if wait is None else max(1, math.ceil(wait))
+
+
 def _limit(request: Request) -> None:
-    request.app.state.feedback_limiter(request)
+    wait = feedback_wait(request)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "too much feedback from your address; try again later",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @router.post("", status_code=202, dependencies=[Depends(_limit)])
