@@ -75,6 +75,9 @@ ENGLISH: dict[str, str] = {
     "e_route_site": "unknown site '{slug}'",
     "e_route_theme": "unknown theme '{slug}'",
     "e_route_empty": "a route needs at least one stop",
+    "e_lon_lat_together": "lon and lat must be given together",
+    "e_lon_range": "lon {lon} is outside -180..180",
+    "e_lat_range": "lat {lat} is outside -90..90",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",

@@ -74,7 +74,7 @@ def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) 
 
 def _field(loc: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str | None:
     """The label of the field an error is about, with the day and stop for nested lists."""
-    names = [p for p in loc if isinstance(p, str) and p != "body"]
+    names = [p for p in loc if isinstance(p, str)]
     if not names:
         return None
     key = labels.get(names[0], f"field_{names[0]}")

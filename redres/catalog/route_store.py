@@ -20,6 +20,7 @@ from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
+from redres.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +241,7 @@ def update_route(
     """
     days = [list(day) for day in stops if day]
     if not days:
-        msg = "a route needs at least one stop"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_empty"))
     slugs = {slug for day in days for slug, _note in day}
     usable = or_(
         col(Site.status).in_(list(visible)),
@@ -252,14 +252,12 @@ def update_route(
     }
     missing = sorted(slugs - set(sites))
     if missing:
-        msg = f"unknown site {missing[0]!r}"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_site", slug=missing[0]))
     theme_id = None
     if theme:
         found = session.exec(select(Theme).where(Theme.slug == theme)).first()
         if found is None:
-            msg = f"unknown theme {theme!r}"
-            raise Conflict(msg)
+            raise Conflict(Message("e_route_theme", slug=theme))
         theme_id = found.id
     before = _route_state(session, route)
     route.name, route.description, route.theme_id = name, description, theme_id

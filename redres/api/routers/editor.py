@@ -11,9 +11,11 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, STORY_LABELS, read_route_form
+from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
-from redres.api.routers.pages import error_messages, render
+from redres.api.routers.pages import render
 from redres.api.session import (
     check_csrf,
     csrf_token,
@@ -173,7 +175,7 @@ async def new_site(request: Request, session: SessionDep, user: PageEditorDep) -
         site = create_site(session, SiteCreate(**_clean(values)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(request, None, values, error_messages(exc), 422)
+        return _form(request, None, values, form_errors(exc, pick_language(request)), 422)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -200,9 +202,8 @@ async def edit_site(
         update_site(session, site, SiteUpdate(**_clean(values, partial=True)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(
-            request, get_site(session, slug, visible=STAFF), values, error_messages(exc), 422
-        )
+        errors = form_errors(exc, pick_language(request))
+        return _form(request, get_site(session, slug, visible=STAFF), values, errors, 422)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -428,7 +429,8 @@ async def story_save(
         saved = save_story(session, data, actor=user.username, story=story)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _story_page(request, story, values, error_messages(exc), preview=None, code=422)
+        errors = form_errors(exc, pick_language(request), labels=STORY_LABELS)
+        return _story_page(request, story, values, errors, preview=None, code=422)
     return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
 
 
@@ -500,47 +502,26 @@ async def route_save(
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     route = get_route(session, slug, visible=STAFF)
-    values = {
-        k: str(form.get(k, "")).strip()
-        for k in ("name", "description", "mode", "theme", "status", "stops")
-    }
+    values = {k: str(form.get(k, "")).strip() for k in ROUTE_FORM}
     try:
-        days = [
-            [
-                (
-                    line.split("|", 1)[0].strip(),
-                    line.split("|", 1)[1].strip() if "|" in line else None,
-                )
-                for line in block.splitlines()
-                if line.strip()
-            ]
-            for block in values["stops"].replace("\r\n", "\n").split("\n\n")
-        ]
-        if not values["name"]:
-            msg = "a route needs a name"
-            raise ValueError(msg)
+        data = read_route_form(values)
         update_route(
             session,
             route,
             actor=user.username,
-            name=values["name"][:200],
-            description=values["description"] or None,
-            mode=TravelMode(values["mode"]) if values["mode"] else None,
-            theme=values["theme"] or None,
-            status=Status(values["status"]) if values["status"] else None,
-            stops=days,
+            name=data.name or route.name,
+            description=data.description,
+            mode=data.mode,
+            theme=data.theme,
+            status=data.status,
+            stops=data.stops(),
             visible=STAFF,
         )
-    except (CatalogError, ValueError) as exc:
+    except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _route_page(
-            request,
-            session,
-            get_route(session, slug, visible=STAFF),
-            values,
-            error_messages(exc),
-            code=422,
-        )
+        errors = form_errors(exc, pick_language(request), labels=ROUTE_LABELS)
+        route = get_route(session, slug, visible=STAFF)
+        return _route_page(request, session, route, values, errors, code=422)
     return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)
 
 
