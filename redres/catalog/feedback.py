@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -14,14 +14,15 @@ from redres.catalog import audit
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
+from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.sites import PUBLIC
 from redres.messages import Message
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 
 
-class FeedbackCreate(BaseModel):
-    """What a visitor sends; links are refused, the commonest spam."""
+class FeedbackCreate(PlainTextModel):
+    """What a visitor sends: plain text; links are refused, the commonest spam."""
 
     model_config = ConfigDict(extra="forbid")
 

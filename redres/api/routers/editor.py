@@ -33,6 +33,7 @@ from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
 from redres.catalog.models import Route, Site, Story, pk
+from redres.catalog.plain_text import reject_control_characters
 from redres.catalog.route_store import (
     get_route,
     list_routes,
@@ -103,15 +104,21 @@ def login_form(request: Request, next: str = "/editor") -> Response:
 def login(
     request: Request,
     session: SessionDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=256)],
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/editor",
 ) -> Response:
-    """Check the name and password, then start a session and go on."""
+    """Check the name and password, then start a session and go on.
+
+    Input no account can have (empty, too long, control characters) is a wrong sign-in like
+    any other, answered on the form.
+    """
     check_csrf(request, csrf)
     request.app.state.login_limiter(request)
     try:
+        if not _plausible_login(username, password):
+            raise AuthenticationError("bad login")  # noqa: EM101 (never shown: the page words it)
         user = authenticate(session, username, password)
     except AuthenticationError:
         _ = translator(pick_language(request))
@@ -312,6 +319,15 @@ def _clean(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
             continue
         out[name] = raw
     return out
+
+
+def _plausible_login(username: str, password: str) -> bool:
+    """Whether a name and password could belong to an account (sized, plain text)."""
+    try:
+        reject_control_characters([username, password])
+    except ValueError:
+        return False
+    return 0 < len(username) <= 64 and 0 < len(password) <= 256
 
 
 def _safe_next(target: str) -> str:
