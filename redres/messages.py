@@ -75,6 +75,15 @@ ENGLISH: dict[str, str] = {
         "the plan must fall between {first} and {last} (the years whose public holidays are "
         "known); {date} with {days} day(s) does not"
     ),
+    # input the shared validation refuses (forms and the API word it the same)
+    "e_control_characters": "text must not contain control characters",
+    "e_no_links": "comments may not contain links",
+    "e_route_site": "unknown site '{slug}'",
+    "e_route_theme": "unknown theme '{slug}'",
+    "e_route_empty": "a route needs at least one stop",
+    "e_lon_lat_together": "lon and lat must be given together",
+    "e_lon_range": "lon {lon} is outside -180..180",
+    "e_lat_range": "lat {lat} is outside -90..90",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redres.api.deps import SignInRequired
 from redres.api.routers import pages
 from redres.catalog.accounts import AuthenticationError
-from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.errors import Conflict, Forbidden, InvalidQuery, NotFound
 from redres.catalog.versions import StaleVersion
 from redres.errors import RedresError
 
@@ -26,6 +26,7 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (StaleVersion, 412),
     (InvalidQuery, 422),
     (AuthenticationError, 401),
+    (Forbidden, 403),
     (RedresError, 400),
 ]
 

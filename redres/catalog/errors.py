@@ -24,3 +24,7 @@ class Conflict(CatalogError, ValueError):
 
 class InvalidQuery(CatalogError, ValueError):
     """A list or search request whose parameters cannot be honoured."""
+
+
+class Forbidden(CatalogError, PermissionError):
+    """The caller may read the record but not make this change to it (e.g. a published route)."""

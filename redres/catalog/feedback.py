@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -13,12 +14,15 @@ from redres.catalog import audit
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
+from redres.catalog.plain_text import PlainTextModel
+from redres.catalog.sites import PUBLIC
+from redres.messages import Message
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 
 
-class FeedbackCreate(BaseModel):
-    """What a visitor sends; links are refused, the commonest spam."""
+class FeedbackCreate(PlainTextModel):
+    """What a visitor sends: plain text; links are refused, the commonest spam."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -31,8 +35,7 @@ class FeedbackCreate(BaseModel):
     @classmethod
     def _no_links(cls, value: str | None) -> str | None:
         if value and _LINK.search(value):
-            msg = "comments may not contain links"
-            raise ValueError(msg)
+            raise ValueError(Message("e_no_links"))
         return value or None
 
 
@@ -98,9 +101,14 @@ def list_feedback(
     status: FeedbackStatus,
     target: str | None = None,
     slug: str | None = None,
+    visible: Collection[Status] = PUBLIC,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Feedback in one moderation state, newest first, optionally for one site or route."""
+    """Feedback in one moderation state, newest first, optionally for one site or route.
+
+    Only feedback on sites and routes whose status is in `visible` is listed: a record
+    withdrawn after it was rated must not be named to those who may not see it.
+    """
     rows: list[dict[str, Any]] = []
     for kind, model in (("site", Site), ("route", Route)):
         if target is not None and target != kind:
@@ -109,6 +117,7 @@ def list_feedback(
             select(Feedback, model.slug)
             .join(model, col(Feedback.target_id) == model.id)
             .where(Feedback.target == kind, Feedback.status == status)
+            .where(col(model.status).in_(list(visible)))
         )
         if slug is not None:
             stmt = stmt.where(model.slug == slug)

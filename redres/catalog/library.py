@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from redres.catalog import audit
 from redres.catalog.enums import CourseFormat, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Course, Instructor, Route, RouteStop, Site, pk
+from redres.catalog.route_access import Reader, readable
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -73,9 +74,17 @@ def create_instructor(session: Session, data: InstructorCreate, *, actor: str) -
     return instructor
 
 
-def list_instructors(session: Session) -> list[Instructor]:
-    """Every instructor, by name."""
-    return list(session.exec(select(Instructor).order_by(col(Instructor.name), col(Instructor.id))))
+def list_instructors(session: Session, reader: Reader) -> list[Instructor]:
+    """Instructors by name: staff see all, others those who teach a course they may see.
+
+    An instructor has no publishing state of their own; they are public through the published
+    lessons they give, so one booked only for a draft never shows (nor hints at the draft).
+    """
+    stmt = select(Instructor).order_by(col(Instructor.name), col(Instructor.id))
+    if not reader.staff:
+        teaching = select(Course.instructor_id).where(*_seen_courses(reader))
+        stmt = stmt.where(col(Instructor.id).in_(teaching))
+    return list(session.exec(stmt))
 
 
 def create_course(session: Session, data: CourseCreate, *, actor: str) -> Course:
@@ -131,17 +140,21 @@ def create_course(session: Session, data: CourseCreate, *, actor: str) -> Course
 
 def list_courses(
     session: Session,
+    reader: Reader,
     *,
-    visible: frozenset[Status],
     site: str | None = None,
     route: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Courses the caller may see, optionally for one site or route, as plain dicts."""
+    """Courses `reader` may see, optionally for one site or route, as plain dicts.
+
+    A course shows only when the course, its site and its route are all readable by the
+    caller; a filter on a hidden site or route finds nothing, as for one that does not exist.
+    """
     stmt = (
         select(Course, Site.slug, Route.slug)
         .join(Site, col(Course.site_id) == Site.id, isouter=True)
         .join(Route, col(Course.route_id) == Route.id, isouter=True)
-        .where(col(Course.status).in_(list(visible)))
+        .where(*_seen_courses(reader))
         .order_by(col(Course.id))
     )
     if site is not None:
@@ -151,6 +164,13 @@ def list_courses(
     return [
         course_dict(c, site_slug, route_slug) for c, site_slug, route_slug in session.exec(stmt)
     ]
+
+
+def course_view(session: Session, course: Course) -> dict[str, Any]:
+    """One course with the slugs of its site and route (for the answer to a write)."""
+    site = session.get(Site, course.site_id) if course.site_id else None
+    route = session.get(Route, course.route_id) if course.route_id else None
+    return course_dict(course, site.slug if site else None, route.slug if route else None)
 
 
 def course_dict(course: Course, site_slug: str | None, route_slug: str | None) -> dict[str, Any]:
@@ -182,6 +202,18 @@ def instructor_dict(instructor: Instructor, *, staff: bool) -> dict[str, Any]:
     return out
 
 
+def _seen_courses(reader: Reader) -> list[Any]:
+    """Conditions for the courses `reader` may see: the course, its site and its route."""
+    statuses = list(reader.statuses())
+    site_ids = select(Site.id).where(col(Site.status).in_(statuses))
+    route_ids = select(Route.id).where(readable(reader))
+    return [
+        col(Course.status).in_(statuses),
+        or_(col(Course.site_id).is_(None), col(Course.site_id).in_(site_ids)),
+        or_(col(Course.route_id).is_(None), col(Course.route_id).in_(route_ids)),
+    ]
+
+
 def _stop_count(session: Session, route_id: int) -> int:
     return len(session.exec(select(RouteStop.id).where(RouteStop.route_id == route_id)).all())
 
@@ -204,13 +236,17 @@ def course_plan(
     site both belong to that stop.
     """
     rows = session.exec(
-        select(RouteStop.position, RouteStop.day, Site.id, Site.slug)
+        select(Site.id, Site.slug, Site.status)
+        .select_from(RouteStop)
         .join(Site, col(Site.id) == RouteStop.site_id)
         .where(RouteStop.route_id == route.id)
         .order_by(col(RouteStop.day), col(RouteStop.position))
     ).all()
-    by_number = {n: slug for n, (_pos, _day, _id, slug) in enumerate(rows, start=1)}
-    by_site = {site_id: slug for _pos, _day, site_id, slug in rows}
+    # Stops are numbered as the editor sees the route; stops at hidden sites get no lessons.
+    by_number = {
+        n: slug for n, (_id, slug, status) in enumerate(rows, start=1) if status in visible
+    }
+    by_site = {site_id: slug for site_id, slug, status in rows if status in visible}
     courses = session.exec(
         select(Course, Instructor.name)
         .join(Instructor, col(Instructor.id) == Course.instructor_id, isouter=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Status
@@ -71,3 +72,20 @@ def map_features(
 def theme_names(session: Session) -> dict[str, str]:
     """Every theme's slug and name, in slug order (one filter each on the site map)."""
     return {t.slug: t.name for t in session.exec(select(Theme).order_by(col(Theme.slug)))}
+
+
+def map_state(session: Session) -> tuple[Any, ...]:
+    """What the map data depends on, cheaply, for caching it: a new value after any change.
+
+    Counts and last changes of sites and stories, the theme links, and every theme's names
+    (themes carry no timestamp, and a rename changes no count, so the names themselves count).
+    """
+    sites = session.exec(select(func.count(), func.max(Site.updated_at)).select_from(Site)).one()
+    stories = session.exec(
+        select(func.count(), func.max(Story.updated_at)).select_from(Story)
+    ).one()
+    links = session.exec(select(func.count()).select_from(SiteTheme)).one()
+    themes = session.exec(
+        select(Theme.slug, Theme.name, Theme.name_en).order_by(col(Theme.slug))
+    ).all()
+    return (*sites, *stories, links, tuple(tuple(t) for t in themes))

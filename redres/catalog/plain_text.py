@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator
 
+from redres.messages import Message
+
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -24,13 +26,11 @@ def reject_control_characters(value: Any) -> Any:
     if type(value) is str:  # the common case, checked without the loop (imports call this a lot)
         if value.isprintable() or not _CONTROL.search(value):
             return value
-        msg = "text must not contain control characters"
-        raise ValueError(msg)
+        raise ValueError(Message("e_control_characters"))
     texts = value if isinstance(value, list | tuple) else [value]
     for text in texts:
         if isinstance(text, str) and _CONTROL.search(text):
-            msg = "text must not contain control characters"
-            raise ValueError(msg)
+            raise ValueError(Message("e_control_characters"))
     return value
 
 

@@ -2,8 +2,8 @@
 
 Routes differ from sites in one way: teachers own the routes they save. A route is readable
 by everyone once published, by staff always, and by its owner always; editors change any route
-and alone publish, while an owner changes their own route as long as it is not published (a
-published route is the tourism office's word). A share link carries an unguessable token, so
+and alone publish, while an owner changes their own route (details, stops, status, share link)
+as long as it is not published (a published route is the tourism office's word). A share link carries an unguessable token, so
 whoever the teacher sends it to (colleagues, students) can read that one route, nothing more;
 revoking it makes the old link answer 404.
 """
@@ -13,10 +13,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from redres.catalog.enums import STAFF_ROLES, Status
-from redres.catalog.errors import NotFound
+from redres.catalog.errors import Forbidden, NotFound
 from redres.catalog.models import Route, User
 from redres.catalog.route_store import get_route, record_change
 
@@ -50,7 +51,11 @@ def can_read(route: Route, reader: Reader) -> bool:
 
 
 def can_edit(route: Route, reader: Reader) -> bool:
-    """Staff edit every route; an owner edits their own until it is published."""
+    """Staff change every route; an owner changes their own until it is published.
+
+    A change is anything that writes to the route: its details and stops, its status (archiving
+    included), its share link, a restored version.
+    """
     if reader.staff:
         return True
     return (
@@ -60,8 +65,33 @@ def can_edit(route: Route, reader: Reader) -> bool:
     )
 
 
-def readable(reader: Reader) -> object:
-    """A SQL condition selecting the routes `reader` may read (for lists)."""
+def can_see_history(route: Route, reader: Reader) -> bool:
+    """Staff and the route's owner read its audit history, whatever its status."""
+    return reader.staff or (reader.user_id is not None and route.owner_id == reader.user_id)
+
+
+def route_to_change(session: Session, key: int | str, reader: Reader) -> Route:
+    """The route `reader` is about to change, once the rules above allow it.
+
+    Raises
+    ------
+    NotFound
+        When the reader may not even read the route (never said apart from a missing one).
+    Forbidden
+        When they may read it but not change it: another's route, or their own once an editor
+        has published it (a published route is the tourism office's word).
+    """
+    route = find_route(session, key, reader)
+    if not can_edit(route, reader):
+        msg = f"route {route.slug!r} may be changed only by an editor" + (
+            ", now that it is published" if route.status == Status.published else ""
+        )
+        raise Forbidden(msg)
+    return route
+
+
+def readable(reader: Reader) -> ColumnElement[bool]:
+    """A SQL condition selecting the routes `reader` may read (for lists and joins)."""
     published = col(Route.status).in_(list(reader.statuses()))
     if reader.user_id is None:
         return published

@@ -20,6 +20,7 @@ from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
+from redres.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +226,13 @@ def update_route(
     theme: str | None = None,
     status: Status | None = None,
     action: str = "update",
+    visible: Collection[Status] = PUBLIC,
 ) -> Route:
     """Replace a route's details and stops (site slug and lesson note per stop, per day); audited.
+
+    A stop may be at a site whose status is in `visible` (what the caller may read) or at a
+    site the route already stops at; any other site is refused exactly like one that does not
+    exist, so saving a route cannot tell a teacher which draft sites there are.
 
     Raises
     ------
@@ -235,20 +241,23 @@ def update_route(
     """
     days = [list(day) for day in stops if day]
     if not days:
-        msg = "a route needs at least one stop"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_empty"))
     slugs = {slug for day in days for slug, _note in day}
-    sites = {s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(slugs)))}
+    usable = or_(
+        col(Site.status).in_(list(visible)),
+        col(Site.id).in_(select(RouteStop.site_id).where(RouteStop.route_id == route.id)),
+    )
+    sites = {
+        s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(slugs), usable))
+    }
     missing = sorted(slugs - set(sites))
     if missing:
-        msg = f"unknown site {missing[0]!r}"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_site", slug=missing[0]))
     theme_id = None
     if theme:
         found = session.exec(select(Theme).where(Theme.slug == theme)).first()
         if found is None:
-            msg = f"unknown theme {theme!r}"
-            raise Conflict(msg)
+            raise Conflict(Message("e_route_theme", slug=theme))
         theme_id = found.id
     before = _route_state(session, route)
     route.name, route.description, route.theme_id = name, description, theme_id
@@ -301,8 +310,11 @@ def create_route(
     theme: str | None = None,
     owner_id: int | None = None,
     kind: RouteKind = RouteKind.curated,
+    visible: Collection[Status] = PUBLIC,
 ) -> Route:
     """A new draft route with a slug from its name, owned by `owner_id`; audited as `create`.
+
+    Stops may be at sites whose status is in `visible` only (see `update_route`).
 
     Raises
     ------
@@ -329,6 +341,7 @@ def create_route(
             mode=mode,
             theme=theme,
             action="create",
+            visible=visible,
         )
 
 
@@ -367,11 +380,19 @@ def record_change(
     )
 
 
-def restore_route_version(session: Session, route: Route, entry_id: int, *, actor: str) -> Route:
+def restore_route_version(
+    session: Session,
+    route: Route,
+    entry_id: int,
+    *,
+    actor: str,
+    visible: Collection[Status] = PUBLIC,
+) -> Route:
     """Bring a route's details and stops back to an earlier version; its status stays.
 
-    Audited as `revert`, so a restore can itself be undone. Stops at sites deleted since are
-    refused (Conflict) rather than silently dropped.
+    Audited as `revert`, so a restore can itself be undone. Stops at sites deleted since, or
+    no longer in `visible` (and not on the route now), are refused (Conflict) rather than
+    silently dropped.
     """
     state = audit.state_after(session, entity="route", entity_id=pk(route), entry_id=entry_id)
     current = _route_state(session, route)
@@ -393,6 +414,7 @@ def restore_route_version(session: Session, route: Route, entry_id: int, *, acto
         mode=TravelMode(merged["mode"]) if merged.get("mode") else None,
         theme=theme,
         action="revert",
+        visible=visible,
     )
 
 

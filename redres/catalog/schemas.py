@@ -18,6 +18,7 @@ from pydantic import (
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
 from redres.catalog.hours import parse_opening_hours
 from redres.catalog.plain_text import PlainTextModel
+from redres.messages import Message
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -95,15 +96,12 @@ class SiteFields(PlainTextModel):
 
 def _check_lon_lat(lon: float | None, lat: float | None) -> None:
     if (lon is None) != (lat is None):
-        msg = "lon and lat must be given together"
-        raise ValueError(msg)
+        raise ValueError(Message("e_lon_lat_together"))
     if lon is not None and lat is not None:
         if not (math.isfinite(lon) and -180 <= lon <= 180):
-            msg = f"lon {lon!r} is outside -180..180"
-            raise ValueError(msg)
+            raise ValueError(Message("e_lon_range", lon=lon))
         if not (math.isfinite(lat) and -90 <= lat <= 90):
-            msg = f"lat {lat!r} is outside -90..90"
-            raise ValueError(msg)
+            raise ValueError(Message("e_lat_range", lat=lat))
 
 
 class SiteCreate(SiteFields):
@@ -136,8 +134,7 @@ class SiteUpdate(SiteFields):
         sent = self.model_fields_set
         if "lon" in sent or "lat" in sent:
             if not ("lon" in sent and "lat" in sent):
-                msg = "lon and lat must be changed together"
-                raise ValueError(msg)
+                raise ValueError(Message("e_lon_lat_together"))
             _check_lon_lat(self.lon, self.lat)
         for required in ("name", "category"):
             if required in sent and getattr(self, required) is None:

@@ -52,6 +52,11 @@ def test_instructor_contact_is_for_staff_only(client: TestClient) -> None:
     r = client.post("/api/instructors", json=body, headers=editor)
     assert r.status_code == 201
     assert r.json()["contact"] == "138-0000"
+    assert client.get("/api/instructors").json()["total"] == 0  # teaches nothing public yet
+    assert client.get("/api/instructors", headers=editor).json()["total"] == 1
+    lesson = {"title": "八七会议", "site": "site-of-the-august-7-conference"}
+    lesson["instructor"] = r.json()["id"]
+    assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
     public = client.get("/api/instructors").json()["data"][0]
     assert public["name"] == "王老师"
     assert "contact" not in public
@@ -204,3 +209,22 @@ def test_course_plan_appears_in_the_printed_handout(client: TestClient) -> None:
     section = html.split("现场教学：")[0].rsplit("<h3>", 1)[1]
     assert "中央农民运动讲习所旧址" in section  # the second stop of the route
     assert "/maps/routes/wuchang-walk.png?date=2025-06-10" in html
+
+
+def test_a_course_on_a_teachers_own_route_shows_to_that_teacher_only(
+    client: TestClient, session: Session
+) -> None:
+    create_user(session, "colleague", PASSWORD, Role.teacher)
+    session.commit()
+    editor, teacher = _auth(client, "editor"), _auth(client, "teacher")
+    body = {"name": "我的线路", "days": [[{"site": "tomb-of-martyr-shi-yang"}]]}
+    slug = client.post("/api/routes", json=body, headers=teacher).json()["properties"]["slug"]
+    lecturer = client.post("/api/instructors", json={"name": "赵老师"}, headers=editor).json()
+    lesson = {"title": "烈士墓前的课", "route": slug, "instructor": lecturer["id"]}
+    assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
+    colleague = _auth(client, "colleague")
+    for headers, shown in (({}, 0), (colleague, 0), (teacher, 1), (editor, 1)):
+        assert client.get("/api/courses", headers=headers).json()["total"] == shown
+        assert client.get("/api/instructors", headers=headers).json()["total"] == shown
+        by_route = client.get("/api/courses", params={"route": slug}, headers=headers).json()
+        assert by_route["total"] == shown

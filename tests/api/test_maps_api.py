@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
-from redres.catalog.enums import Status
+from redres.catalog.accounts import create_user
+from redres.catalog.enums import Role, Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.config import Settings
@@ -125,3 +126,23 @@ def test_anonymous_readers_get_published_sites_with_names_as_data(toy: TestClien
     names = [row[4] for row in toy.get("/maps/sites.json").json()["sites"]]
     assert HOSTILE in names  # as JSON text; the page writes it with textContent
     assert "<img" not in toy.get("/maps/sites.html").text
+
+
+def test_a_renamed_theme_shows_at_once_in_the_map_data(toy: TestClient, session: Session) -> None:
+    create_user(session, "ed", "correct horse battery", Role.editor)
+    session.commit()
+    token = toy.post("/api/auth/token", data={"username": "ed", "password": "correct horse battery"})
+    editor = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    before = toy.get("/maps/sites.json")
+    assert ["great-revolution", "大革命"] in before.json()["themes"]
+    assert before.headers["cache-control"] == "public, no-cache"  # browsers revalidate each time
+    staff = toy.get("/maps/sites.json", headers=editor)
+    assert staff.headers["cache-control"] == "private, no-cache"  # drafts stay out of proxies
+    assert "草稿站点" in staff.text
+    assert "草稿站点" not in before.text
+    r = toy.patch("/api/themes/great-revolution", json={"name": "大革命时期"}, headers=editor)
+    assert r.status_code == 200
+    after = toy.get("/maps/sites.json", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200  # not 304: the browser's copy is stale
+    assert after.headers["etag"] != before.headers["etag"]
+    assert ["great-revolution", "大革命时期"] in after.json()["themes"]

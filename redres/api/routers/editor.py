@@ -12,9 +12,11 @@ from sqlmodel import col, select
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
+from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, STORY_LABELS, read_route_form
+from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
-from redres.api.routers.pages import error_messages, render
+from redres.api.routers.pages import render
 from redres.api.session import (
     check_csrf,
     csrf_token,
@@ -33,6 +35,7 @@ from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
 from redres.catalog.models import Route, Site, Story, pk
+from redres.catalog.plain_text import reject_control_characters
 from redres.catalog.route_store import (
     get_route,
     list_routes,
@@ -103,15 +106,21 @@ def login_form(request: Request, next: str = "/editor") -> Response:
 def login(
     request: Request,
     session: SessionDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=256)],
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/editor",
 ) -> Response:
-    """Check the name and password, then start a session and go on."""
+    """Check the name and password, then start a session and go on.
+
+    Input no account can have (empty, too long, control characters) is a wrong sign-in like
+    any other, answered on the form.
+    """
     check_csrf(request, csrf)
     request.app.state.login_limiter(request)
     try:
+        if not _plausible_login(username, password):
+            raise AuthenticationError("bad login")  # noqa: EM101 (never shown: the page words it)
         user = authenticate(session, username, password)
     except AuthenticationError:
         _ = translator(pick_language(request))
@@ -176,7 +185,7 @@ def new_site(
         site = create_site(session, SiteCreate(**_clean(values)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _form(request, None, values, error_messages(exc), 422)
+        return _form(request, None, values, form_errors(exc, pick_language(request)), 422)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -205,9 +214,9 @@ def edit_site(
         update_site(session, site, SiteUpdate(**_clean(values, partial=True)), actor=user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
+        errors = form_errors(exc, pick_language(request))
         site = get_site(session, slug, visible=STAFF)
-        opened = form.get(VERSION_FIELD)
-        return _form(request, site, values, error_messages(exc), 422, version=opened)
+        return _form(request, site, values, errors, 422, version=form.get(VERSION_FIELD))
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -327,6 +336,15 @@ def _clean(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     return out
 
 
+def _plausible_login(username: str, password: str) -> bool:
+    """Whether a name and password could belong to an account (sized, plain text)."""
+    try:
+        reject_control_characters([username, password])
+    except ValueError:
+        return False
+    return 0 < len(username) <= 64 and 0 < len(password) <= 256
+
+
 def _safe_next(target: str) -> str:
     """Only same-site paths, so the login form cannot bounce a user to another site."""
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -337,7 +355,7 @@ def _safe_next(target: str) -> str:
 @router.get("/editor/feedback", response_class=HTMLResponse)
 def feedback_queue(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
     """Ratings and comments waiting for a decision, newest first."""
-    pending = list_feedback(session, status=FeedbackStatus.pending, limit=500)
+    pending = list_feedback(session, status=FeedbackStatus.pending, visible=STAFF, limit=500)
     return render(
         request, "editor_feedback.html", {"pending": pending, "csrf": csrf_token(request)}
     )
@@ -455,9 +473,8 @@ def story_save(
         saved = save_story(session, data, actor=user.username, story=story)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
-        return _story_page(
-            request, story, values, error_messages(exc), preview=None, code=422, version=opened
-        )
+        errors = form_errors(exc, pick_language(request), labels=STORY_LABELS)
+        return _story_page(request, story, values, errors, preview=None, code=422, version=opened)
     return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
 
 
@@ -532,50 +549,31 @@ def route_save(
     """Save the route; every stop is re-checked for the next day the route runs on its page."""
     check_csrf(request, str(form.get("csrf", "")))
     route = get_route(session, slug, visible=STAFF)
-    values = {
-        k: str(form.get(k, "")).strip()
-        for k in ("name", "description", "mode", "theme", "status", "stops")
-    }
+    values = {k: str(form.get(k, "")).strip() for k in ROUTE_FORM}
     if conflict := save_conflict(request, session, route, form):
         return _route_page(
             request, session, route, values, [], 409, version=route.version, conflict=conflict
         )
     try:
-        days = [
-            [
-                (
-                    line.split("|", 1)[0].strip(),
-                    line.split("|", 1)[1].strip() if "|" in line else None,
-                )
-                for line in block.splitlines()
-                if line.strip()
-            ]
-            for block in values["stops"].replace("\r\n", "\n").split("\n\n")
-        ]
-        if not values["name"]:
-            msg = "a route needs a name"
-            raise ValueError(msg)
+        data = read_route_form(values)
         update_route(
             session,
             route,
             actor=user.username,
-            name=values["name"][:200],
-            description=values["description"] or None,
-            mode=TravelMode(values["mode"]) if values["mode"] else None,
-            theme=values["theme"] or None,
-            status=Status(values["status"]) if values["status"] else None,
-            stops=days,
+            name=data.name or route.name,
+            description=data.description,
+            mode=data.mode,
+            theme=data.theme,
+            status=data.status,
+            stops=data.stops(),
+            visible=STAFF,
         )
-    except (CatalogError, ValueError) as exc:
+    except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
+        errors = form_errors(exc, pick_language(request), labels=ROUTE_LABELS)
+        route = get_route(session, slug, visible=STAFF)
         return _route_page(
-            request,
-            session,
-            get_route(session, slug, visible=STAFF),
-            values,
-            error_messages(exc),
-            code=422,
-            version=form.get(VERSION_FIELD),
+            request, session, route, values, errors, code=422, version=form.get(VERSION_FIELD)
         )
     return RedirectResponse(f"/editor/routes/{route.slug}", status_code=303)
 
@@ -601,7 +599,7 @@ def route_restore(
     """Restore the route's details and stops as they were after a history entry."""
     check_csrf(request, csrf)
     route = get_route(session, slug, visible=STAFF)
-    restore_route_version(session, route, entry_id, actor=user.username)
+    restore_route_version(session, route, entry_id, actor=user.username, visible=STAFF)
     return RedirectResponse(f"/editor/routes/{route.slug}/history", status_code=303)
 
 

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from redres.api.deps import EditorDep, SessionDep, UserDep
+from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
 from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
 from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
 
+def feedback_wait(request: Request) -> int | None:
+    """Count one submission from the caller's address; the seconds to wait when over the limit.
+
+    One count per client address over the API and every site page's form together, so
+    spreading submissions over many sites or both doors gains nothing.
+    """
+    client = request.client.host if request.client else "unknown"
+    wait = request.app.state.feedback_limiter.check(f"feedback|{client}")
+    return None if wait is None else max(1, math.ceil(wait))
+
+
 def _limit(request: Request) -> None:
-    request.app.state.feedback_limiter(request)
+    wait = feedback_wait(request)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "too much feedback from your address; try again later",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @router.post("", status_code=202, dependencies=[Depends(_limit)])
@@ -28,6 +46,7 @@ def send(body: FeedbackCreate, session: SessionDep) -> dict[str, Any]:
 def read(
     session: SessionDep,
     user: UserDep,
+    visible: VisibleDep,
     target: Literal["site", "route"] | None = None,
     slug: Annotated[str | None, Query(max_length=120)] = None,
     status_: Annotated[FeedbackStatus, Query(alias="status")] = FeedbackStatus.approved,
@@ -35,7 +54,7 @@ def read(
     """Approved feedback for everyone; pending and rejected for editors only."""
     if status_ != FeedbackStatus.approved and (user is None or user.role not in STAFF_ROLES):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
-    data = list_feedback(session, status=status_, target=target, slug=slug)
+    data = list_feedback(session, status=status_, target=target, slug=slug, visible=visible)
     return {"data": data, "total": len(data)}
 
 

@@ -6,23 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlmodel import select
 
 from redres.api.caching import cached_json
-from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
-from redres.catalog.enums import STAFF_ROLES
+from redres.api.deps import EditorDep, ReaderDep, SessionDep
 from redres.catalog.library import (
     CourseCreate,
     InstructorCreate,
-    course_dict,
+    course_view,
     create_course,
     create_instructor,
     instructor_dict,
     list_courses,
     list_instructors,
 )
-from redres.catalog.models import Route, Site
-from redres.catalog.sites import PUBLIC
+from redres.catalog.route_access import Reader
 
 router = APIRouter(prefix="/api", tags=["library"])
 
@@ -31,29 +28,28 @@ router = APIRouter(prefix="/api", tags=["library"])
 def read_courses(
     request: Request,
     session: SessionDep,
-    visible: VisibleDep,
+    reader: ReaderDep,
     site: Annotated[str | None, Query(max_length=120)] = None,
     route: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
-    """Lessons, optionally for one site or route."""
-    data = list_courses(session, visible=visible, site=site, route=route)
-    return cached_json(request, {"data": data, "total": len(data)}, public=visible == PUBLIC)
+    """Lessons the caller may see (published ones on published sites and routes for visitors),
+    optionally for one site or route."""
+    data = list_courses(session, reader, site=site, route=route)
+    return cached_json(request, {"data": data, "total": len(data)}, public=reader == Reader())
 
 
 @router.post("/courses", status_code=201)
 def add_course(body: CourseCreate, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     """Add a lesson on a site or route; editors only."""
-    course = create_course(session, body, actor=editor.username)
-    site = session.get(Site, course.site_id) if course.site_id else None
-    route = session.exec(select(Route).where(Route.id == course.route_id)).first()
-    return course_dict(course, site.slug if site else None, route.slug if route else None)
+    return course_view(session, create_course(session, body, actor=editor.username))
 
 
 @router.get("/instructors")
-def read_instructors(session: SessionDep, user: UserDep) -> dict[str, Any]:
-    """Instructors; their contacts only for staff."""
-    staff = user is not None and user.role in STAFF_ROLES
-    data = [instructor_dict(i, staff=staff) for i in list_instructors(session)]
+def read_instructors(session: SessionDep, reader: ReaderDep) -> dict[str, Any]:
+    """Instructors who teach a lesson the caller may see (all for staff); contacts for staff."""
+    data = [
+        instructor_dict(i, staff=reader.staff) for i in list_instructors(session, reader)
+    ]
     return {"data": data, "total": len(data)}
 
 

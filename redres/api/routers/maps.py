@@ -2,9 +2,9 @@
 
 Pages are small and fetch the site tables from `/maps/sites.json` (compact, gzipped, cached
 per catalogue state, answered with 304 when unchanged), so the national catalogue loads in one
-cacheable request instead of one giant page. The functions that read the registry for maps
-(`map_features`, `theme_names`, `route_itinerary`) are shared with `redres map`; they are plain
-queries over the catalogue tables that belong in `catalog/` once that room takes them.
+cacheable request instead of one giant page. The registry is read through `catalog.map_feed`
+(features, theme names, and `map_state`, what the cached data depends on), shared with
+`redres map`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from urllib.parse import quote
 import folium
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from redres.api.csp import script_nonce
@@ -29,9 +28,10 @@ from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.links import absolute
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.map_feed import map_features, theme_names
-from redres.catalog.models import Site, SiteTheme, Story, Theme
+from redres.catalog.map_feed import map_features, map_state, theme_names
+from redres.catalog.models import Theme
 from redres.catalog.route_access import Reader, find_route
+from redres.catalog.sites import PUBLIC
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
@@ -65,7 +65,7 @@ def sites_data(
 ) -> Response:
     """The compact site tables the map pages read (WGS-84), gzipped and cached."""
     day = date or today()
-    key = (_state(session), theme, day.isoformat(), tuple(sorted(visible)))
+    key = (map_state(session), theme, day.isoformat(), tuple(sorted(visible)))
     cache: OrderedDict[Any, tuple[str, bytes, bytes]] = _cache(request)
     if key not in cache:
         calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
@@ -78,10 +78,12 @@ def sites_data(
             cache.popitem(last=False)
     etag, body, packed = cache[key]
     cache.move_to_end(key)
+    # Revalidated on every load (a 304 costs a few counts), so an edit shows at once; staff
+    # data (drafts included) is never stored by shared caches.
     headers = {
         "ETag": f'"{etag}"',
-        "Cache-Control": "public, max-age=300",
-        "Vary": "Accept-Encoding",
+        "Cache-Control": "public, no-cache" if visible == PUBLIC else "private, no-cache",
+        "Vary": "Accept-Encoding, Authorization, Cookie",
     }
     if request.headers.get("if-none-match") == f'"{etag}"':
         return Response(status_code=304, headers=headers)
@@ -194,17 +196,6 @@ def _map_settings(request: Request, basemap: str | None) -> MapSettings:
         )
         raise InvalidQuery(msg)
     return settings.with_default(basemap)
-
-
-def _state(session: Session) -> tuple[Any, ...]:
-    """What the site tables depend on, cheaply: counts and last changes of sites and stories."""
-    sites = session.exec(select(func.count(), func.max(Site.updated_at)).select_from(Site)).one()
-    stories = session.exec(
-        select(func.count(), func.max(Story.updated_at)).select_from(Story)
-    ).one()
-    links = session.exec(select(func.count()).select_from(SiteTheme)).one()
-    themes = session.exec(select(func.count()).select_from(Theme)).one()
-    return (*sites, *stories, links, themes)
 
 
 def _cache(request: Request) -> OrderedDict[Any, tuple[str, bytes, bytes]]:

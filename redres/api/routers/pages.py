@@ -11,19 +11,21 @@ from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import col, select
 
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
+from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
-from redres.api.session import check_csrf, prelogin_token, remember_prelogin
+from redres.api.routers.feedback import feedback_wait
+from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
-from redres.catalog.enums import Category, FeedbackStatus, Period, Protection
+from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.holidays_cn import calendar_with_dir
@@ -146,6 +148,64 @@ def site_page(
 ) -> HTMLResponse:
     """Everything about one site: visiting information today, stories, people, nearby sites."""
     site = get_site(session, slug, visible=visible)
+    return _site_page(request, session, site, visible)
+
+
+@router.post("/sites/{slug}/feedback")
+def site_feedback(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    visible: VisibleDep,
+    rating: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """A reader's rating from the site page (anyone, signed in or not), held for moderation.
+
+    Validated by the API's own model; whatever goes wrong (an expired form, too many
+    submissions, bad input) comes back on the page, in the reader's language, input kept.
+    """
+    site = get_site(session, slug, visible=visible)
+    form = {"rating": rating, "comment": comment}
+    lang = pick_language(request)
+    try:
+        check_csrf(request, csrf)
+    except HTTPException:
+        errors = [translator(lang)("err.form_expired")]
+        return _site_page(request, session, site, visible, form=form, errors=errors, status=403)
+    wait = feedback_wait(request)
+    if wait is not None:
+        errors = [translator(lang)("err.too_many", minutes=max(1, round(wait / 60)))]
+        page = _site_page(request, session, site, visible, form=form, errors=errors, status=429)
+        page.headers["Retry-After"] = str(wait)
+        return page
+    try:
+        data = FeedbackCreate(
+            target="site", slug=site.slug, rating=rating, comment=comment or None
+        )  # the form's text, parsed (and refused) by the model
+    except ValidationError as exc:
+        errors = form_errors(exc, lang, labels=FEEDBACK_LABELS)
+        return _site_page(request, session, site, visible, form=form, errors=errors, status=422)
+    submit(session, data)
+    return RedirectResponse(f"/sites/{site.slug}?sent=1#feedback", status_code=303)
+
+
+FEEDBACK_LABELS = {"rating": "rating", "comment": "comment"}
+"""The labels of the feedback form's boxes, for its error lines."""
+
+
+def _site_page(
+    request: Request,
+    session: SessionDep,
+    site: Site,
+    visible: frozenset[Status],
+    *,
+    form: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The site page; `form` and `errors` put a refused feedback form back as it was sent."""
     detail = site_detail(session, site, visible=visible)
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     today = visiting_today(
@@ -159,7 +219,9 @@ def site_page(
             visible=visible,
         )
         nearby = [h for h in around.items if h.site.id != site.id][:5]
-    token = prelogin_token(request)
+    # A signed-in reader's forms carry the session's token, anyone else's the double-submit
+    # cookie's: the one `check_csrf` will expect.
+    token = csrf_token(request) or prelogin_token(request)
     page = render(
         request,
         "site.html",
@@ -169,34 +231,23 @@ def site_page(
             "today": today,
             "nearby": nearby,
             "feedback": list_feedback(
-                session, status=FeedbackStatus.approved, target="site", slug=site.slug, limit=20
+                session,
+                status=FeedbackStatus.approved,
+                target="site",
+                slug=site.slug,
+                visible=visible,
+                limit=20,
             ),
             "feedback_csrf": token,
-            "feedback_sent": request.query_params.get("sent") == "1",
+            "feedback_sent": request.query_params.get("sent") == "1" and not errors,
+            "feedback_form": form or {"rating": "5", "comment": ""},
+            "feedback_errors": errors or [],
         },
+        status,
     )
-    remember_prelogin(request, page, token)
+    if not csrf_token(request):
+        remember_prelogin(request, page, token)
     return page
-
-
-@router.post("/sites/{slug}/feedback")
-def site_feedback(
-    request: Request,
-    slug: str,
-    session: SessionDep,
-    rating: Annotated[int, Form(ge=1, le=5)],
-    comment: Annotated[str, Form(max_length=2000)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
-) -> Response:
-    """A visitor's rating from the site page, held for moderation like the API's."""
-    check_csrf(request, csrf)
-    request.app.state.feedback_limiter(request)
-    try:
-        data = FeedbackCreate(target="site", slug=slug, rating=rating, comment=comment or None)
-    except ValidationError as exc:
-        raise InvalidQuery("; ".join(e["msg"] for e in exc.errors())) from exc
-    submit(session, data)
-    return RedirectResponse(f"/sites/{slug}?sent=1#feedback", status_code=303)
 
 
 @router.get("/sites/{slug}/qr.svg")

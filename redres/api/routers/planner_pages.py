@@ -24,6 +24,7 @@ from redres.catalog import route_access
 from redres.catalog.enums import Status
 from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.hours import Interval
+from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
     StopInput,
@@ -240,6 +241,7 @@ def my_route_action(
         return RedirectResponse("/login?next=/plan/mine", status_code=303)
     check_csrf(request, csrf)
     route = get_route(session, slug, visible=frozenset(), owner_id=user.id)
+    route = route_access.route_to_change(session, pk(route), route_access.Reader.of(user))
     if action == "share":
         route_access.share(session, route, actor=user.username)
     elif action == "unshare":

@@ -28,7 +28,7 @@ from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
 from redres.catalog.models import Route, User
-from redres.catalog.route_access import Reader, can_edit
+from redres.catalog.route_access import Reader
 from redres.catalog.route_schemas import RouteIn, RouteUpdate
 from redres.catalog.route_store import (
     create_route,
@@ -169,6 +169,7 @@ def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, 
         mode=body.mode,
         theme=body.theme,
         owner_id=user.id,
+        visible=Reader.of(user).statuses(),
     )
     return route_body(session, route, visible=Reader.of(user).statuses())
 
@@ -186,7 +187,8 @@ def change_route(
 
     With `If-Match` (an ETag of a read), nothing is written if the route changed since: 412.
     """
-    route = _editable(session, id_or_slug, user)
+    reader = Reader.of(user)
+    route = route_access.route_to_change(session, id_or_slug, reader)
     claim(session, route, expected)
     given = body.model_fields_set
     theme = route_theme(session, route)
@@ -207,6 +209,7 @@ def change_route(
         description=body.description if "description" in given else route.description,
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
+        visible=reader.statuses(),
     )
     return _tagged(session, route, user, response)
 
@@ -219,11 +222,11 @@ def archive_route(
     expected: IfMatchDep,
     response: Response,
 ) -> dict[str, Any]:
-    """Archive a route (its owner or an editor); it keeps its history and can come back.
+    """Archive a route (its owner until it is published, or an editor); it keeps its history.
 
     `If-Match` as for PATCH.
     """
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     claim(session, route, expected)
     set_route_status(session, route, Status.archived, actor=user.username)
     return _tagged(session, route, user, response)
@@ -249,11 +252,11 @@ def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> 
 def share_route(
     id_or_slug: str, request: Request, session: SessionDep, user: MemberDep
 ) -> dict[str, str]:
-    """Make (or repeat) a share link for a route; its owner or an editor.
+    """Make (or repeat) a share link for a route; its owner until it is published, or an editor.
 
     `url` is the absolute link to hand out (from REDRES_PUBLIC_URL), `api` the JSON path.
     """
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     token = route_access.share(session, route, actor=user.username)
     url = absolute(request, f"/routes/shared/{token}")
     return {"token": token, "url": url, "api": f"/api/routes/shared/{token}"}
@@ -262,7 +265,7 @@ def share_route(
 @router.delete("/{id_or_slug}/share", status_code=204)
 def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Response:
     """Revoke a route's share link: whoever has the old link gets 404 from now on."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     route_access.unshare(session, route, actor=user.username)
     return Response(status_code=204)
 
@@ -270,7 +273,10 @@ def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Resp
 @router.get("/{id_or_slug}/history")
 def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
     """The route's audit entries, oldest first; its owner and editors."""
-    route = _editable(session, id_or_slug, user, allow_published_owner=True)
+    reader = Reader.of(user)
+    route = _readable(session, id_or_slug, reader)
+    if not route_access.can_see_history(route, reader):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
     entries = history(session, entity="route", entity_id=route.id or 0)
     return {"route": route.slug, "entries": as_json(entries)}
 
@@ -280,9 +286,12 @@ def restore_route(
     id_or_slug: str, entry_id: int, session: SessionDep, user: MemberDep
 ) -> dict[str, Any]:
     """Bring the route's details and stops back to how they were after `entry_id`."""
-    route = _editable(session, id_or_slug, user)
-    restore_route_version(session, route, entry_id, actor=user.username)
-    return route_body(session, route, visible=Reader.of(user).statuses())
+    reader = Reader.of(user)
+    route = route_access.route_to_change(session, id_or_slug, reader)
+    restore_route_version(
+        session, route, entry_id, actor=user.username, visible=reader.statuses()
+    )
+    return route_body(session, route, visible=reader.statuses())
 
 
 def route_body(
@@ -330,18 +339,6 @@ def _tagged(session: Session, route: Route, user: User, response: Response) -> d
 
 def _readable(session: Session, key: str, reader: Reader, share: str | None = None) -> Route:
     return route_access.find_route(session, key, reader, share=share)
-
-
-def _editable(
-    session: Session, key: str, user: User, *, allow_published_owner: bool = False
-) -> Route:
-    """The route if `user` may change it; 404 if they may not even read it, else 403."""
-    reader = Reader.of(user)
-    route = _readable(session, key, reader)
-    owner = route.owner_id is not None and route.owner_id == user.id
-    if can_edit(route, reader) or (allow_published_owner and owner):
-        return route
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
 
 
 def _schedule(

@@ -36,7 +36,10 @@ def site_records(
     while True:
         stmt = (
             select(Site, parent.slug)
-            .outerjoin(parent, col(parent.id) == Site.parent_id)
+            .outerjoin(  # a parent left out of the export is not named either
+                parent,
+                (col(parent.id) == Site.parent_id) & col(parent.status).in_(list(statuses)),
+            )
             .where(col(Site.status).in_(list(statuses)), col(Site.id) > last)
             .order_by(col(Site.id))
             .limit(PAGE)

@@ -1,0 +1,70 @@
+"""The editor's page forms read into the API's own input models, so a form accepts exactly what
+the API accepts (lengths, plain text, slugs, choices) and refuses the rest the same way.
+
+A form sends text boxes; these functions only turn that text into the shape the models take
+(a route's stops are `slug | note` lines with a blank line between days). Validation is the
+models' alone: `RouteUpdate` here, `SiteCreate`/`SiteUpdate` and `StoryWrite` in their rooms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from redres.catalog.enums import Status
+from redres.catalog.route_schemas import RouteUpdate
+
+ROUTE_FORM = ("name", "description", "mode", "theme", "status", "stops")
+"""Every box of the route form."""
+ROUTE_LABELS = {
+    "name": "route_name",
+    "description": "description",
+    "mode": "mode",
+    "theme": "theme",
+    "status": "status",
+    "days": "form_stops",
+}
+"""The page-text key of each route field's label, for error lines."""
+STORY_LABELS = {
+    name: f"story_{name}"
+    for name in ("title", "title_en", "summary", "body", "sites", "audience", "language")
+} | {"people": "story_people", "events": "story_events", "status": "status"}
+"""The page-text key of each story field's label, for error lines."""
+
+
+class RouteForm(RouteUpdate):
+    """What the editor's route form changes: the API's `RouteUpdate`, and the status too."""
+
+    status: Status | None = None
+
+
+def read_route_form(values: Mapping[str, str]) -> RouteForm:
+    """The route form's boxes as the API's model; raises pydantic's ValidationError as it does.
+
+    Empty optional boxes mean "none"; the name is always sent, so an empty one is refused.
+    """
+    return RouteForm.model_validate(
+        {
+            "name": values.get("name", ""),
+            "description": values.get("description") or None,
+            "mode": values.get("mode") or None,
+            "theme": values.get("theme") or None,
+            "status": values.get("status") or None,
+            "days": stop_days(values.get("stops", "")),
+        }
+    )
+
+
+def stop_days(text: str) -> list[list[dict[str, str | None]]]:
+    """`slug | note` lines, days split by a blank line, as the API's `days` list."""
+    days = []
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        stops = []
+        for line in block.splitlines():
+            if not line.strip():
+                continue
+            site, _bar, note = line.partition("|")
+            stops.append({"site": site.strip(), "note": note.strip() or None})
+        if stops:
+            days.append(stops)
+    return days
