@@ -61,7 +61,7 @@ def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) 
     field = _field(error.get("loc", ()), _, lang, labels)
     ctx = error.get("ctx") or {}
     key = _BY_TYPE.get(error.get("type", ""), "err.invalid")
-    if key == "err.too_short" and ctx.get("min_length") == 1:
+    if key in ("err.too_short", "err.items_min") and ctx.get("min_length") == 1:
         key = "err.missing"
     limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), "")
     size = ctx.get("max_length", ctx.get("min_length", ""))
@@ -79,6 +79,8 @@ def _field(loc: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str 
         return None
     key = labels.get(names[0], f"field_{names[0]}")
     label = _(key) if key in MESSAGES[lang] or key in MESSAGES["zh"] else names[0]
+    if len(loc) == 2 and isinstance(loc[1], str):  # a mapping's key, e.g. a theme's slug
+        label = f"{label} ({loc[1]})"
     places = [p + 1 for p in loc if isinstance(p, int)]
     if len(places) >= 2:
         label = _("err.at_stop", field=label, day=places[0], n=places[1])

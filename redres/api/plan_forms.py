@@ -12,11 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
-from redres.api.i18n import Translate
-from redres.messages import Message
+from redres.api.form_errors import form_errors as shared_form_errors
 from redres.routes.plan_schemas import place_from_text
 
 LABELS: Mapping[str, str] = {
@@ -151,53 +149,9 @@ def stops_text(plan: Mapping[str, Any]) -> str:
     return "\n\n".join("\n".join(s["slug"] for s in day["stops"]) for day in plan["days"])
 
 
-def form_errors(exc: Exception, _: Translate) -> list[str]:
-    """What the form shows for a refused request: one sentence per problem, in `_`'s language.
-
-    Field problems name the form's label; the domain's own sentences (`Message`) are
-    translated by their key; any other error shows its text.
-    """
-    if not isinstance(exc, ValidationError):
-        return [_(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)]
-    out = []
-    for error in exc.errors():
-        problem = _problem(error, _)
-        loc = [str(p) for p in error["loc"]]
-        if not loc:
-            out.append(problem)
-            continue
-        label = _(LABELS[loc[0]]) if loc[0] in LABELS else loc[0]
-        if loc[0] in ("themes", "must", "exclude", "stops") and len(loc) > 1:
-            label = f"{label} ({loc[1]})" if not loc[1].isdigit() else label
-        out.append(_("form_error", field=label, problem=problem))
-    return list(dict.fromkeys(out))
-
-
-def _problem(error: Mapping[str, Any], _: Translate) -> str:
-    kind: str = error["type"]
-    ctx: Mapping[str, Any] = error.get("ctx") or {}
-    if kind == "value_error":
-        reason = ctx.get("error")
-        if isinstance(reason, ValueError) and reason.args and isinstance(reason.args[0], Message):
-            return _(reason.args[0])
-        return str(reason) if reason is not None else str(error["msg"])
-    if kind in ("less_than_equal", "less_than"):
-        return _("form_at_most", limit=ctx.get("le", ctx.get("lt")))
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("form_at_least", limit=ctx.get("ge", ctx.get("gt")))
-    if kind == "too_long":
-        return _("form_too_long", limit=ctx.get("max_length"))
-    if kind == "string_too_long":
-        return _("form_text_too_long", limit=ctx.get("max_length"))
-    if kind in ("too_short", "string_too_short", "missing"):
-        return _("form_required")
-    if kind.startswith("date"):
-        return _("form_not_date")
-    if kind.startswith(("int", "float")):
-        return _("form_not_number")
-    if kind in ("literal_error", "enum"):
-        return _("form_choice")
-    return _("form_invalid")
+def form_errors(exc: Exception, lang: str) -> list[str]:
+    """What the plan forms show for a refused request, each field named by its label."""
+    return list(dict.fromkeys(shared_form_errors(exc, lang, labels=LABELS)))
 
 
 def _one(params: QueryParams, name: str, default: str) -> str:

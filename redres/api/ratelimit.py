@@ -64,3 +64,13 @@ def client_address(request: Request) -> str:
 def retry_after(seconds: float) -> int:
     """A Retry-After value: whole seconds, at least one."""
     return max(1, math.ceil(seconds))
+
+
+def feedback_wait(request: Request) -> int | None:
+    """Count one submission from the caller's address; the seconds to wait when over the limit.
+
+    One count per client address over the API and every site page's form together, so
+    spreading submissions over many sites or both doors gains nothing.
+    """
+    wait = request.app.state.feedback_limiter.check(f"feedback|{client_address(request)}")
+    return None if wait is None else retry_after(wait)

@@ -79,17 +79,17 @@ def test_bad_requests_say_why(demo: TestClient) -> None:
             "规划日期须在 1950-01-01 至 2100-12-31 之间",
         ),
         ("date=2025-06-09&days=323", 'value="323"', "天数：不能大于 7"),
-        ("date=2025-06-09&days=many", 'value="many"', "天数：须为数字"),
+        ("date=2025-06-09&days=many", 'value="many"', "天数：须为整数"),
         ("date=2025-06-09&group=0", 'value="0"', "人数：不能小于 1"),
         ("date=2025-06-09&group=99999999", 'value="99999999"', "人数：不能大于 10000"),
-        ("date=2025-13-09", 'value="2025-13-09"', "日期：须为 YYYY-MM-DD 格式的日期"),
+        ("date=2025-13-09", 'value="2025-13-09"', "日期：须为日期（YYYY-MM-DD）"),
         ("date=2025-06-09&window=25:00-26:00", 'value="25:00-26:00"', "不是结束晚于开始的"),
         (
             "date=2025-06-09&lunch=07:00-08:00",
             'value="07:00-08:00"',
             "须在每日时间 08:30-17:30 之内",
         ),
-        ("date=2025-06-09&mode=rocket", 'name="mode"', "交通方式：请从给出的选项中选择"),
+        ("date=2025-06-09&mode=rocket", 'name="mode"', "交通方式：请从列出的选项中选择"),
     ],
 )
 def test_bad_plans_come_back_on_the_form_in_the_readers_language(
@@ -124,9 +124,9 @@ def test_the_map_and_downloads_refuse_what_the_form_refuses(demo: TestClient) ->
     ("params", "message"),
     [
         ({"date": MONDAY, "stops": "\n\n".join(["qiyi-gate"] * 8)}, "站点：最多 7 项"),
-        ({"date": MONDAY, "stops": "\n".join(["qiyi-gate"] * 31)}, "站点：最多 30 项"),
+        ({"date": MONDAY, "stops": "\n".join(["qiyi-gate"] * 31)}, "站点（第 1 项）：最多 30 项"),
         ({"date": "9999-12-31", "stops": "qiyi-gate\n\nqiyi-gate"}, "规划日期须在"),
-        ({"date": "someday", "stops": "qiyi-gate"}, "日期：须为 YYYY-MM-DD 格式的日期"),
+        ({"date": "someday", "stops": "qiyi-gate"}, "日期：须为日期（YYYY-MM-DD）"),
         ({"date": MONDAY, "stops": " \n "}, "站点：必填"),
         ({"date": MONDAY, "stops": "qiyi-gate", "mode": "rocket"}, "交通方式"),
     ],

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
+from redres.api.ratelimit import feedback_wait
 from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
 from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
-
-
-def feedback_wait(request: Request) -> int | None:
-    """Count one submission from the caller's address; the seconds to wait when over the limit.
-
-    One count per client address over the API and every site page's form together, so
-    spreading submissions over many sites or both doors gains nothing.
-    """
-    client = request.client.host if request.client else "unknown"
-    wait = request.app.state.feedback_limiter.check(f"feedback|{client}")
-    return None if wait is None else max(1, math.ceil(wait))
 
 
 def _limit(request: Request) -> None:

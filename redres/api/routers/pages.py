@@ -21,7 +21,7 @@ from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
-from redres.api.routers.feedback import feedback_wait
+from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail

@@ -66,7 +66,7 @@ async def plan_page(
         try:
             itinerary = await _solve(request, session, visible, gate, staff, form)
         except (ValidationError, InvalidPlanRequest) as exc:
-            errors = form_errors(exc, _)
+            errors = form_errors(exc, pick_language(request))
         except PlanRefused as exc:
             refused, errors = exc, [exc.sentence(_)]
         else:
@@ -140,7 +140,7 @@ async def check_page(
         gate.admit(request, signed_in=staff)
         done = await gate.run(lambda: _check(session, visible, body, calendar))
     except (ValidationError, InvalidPlanRequest) as exc:
-        context["errors"] = form_errors(exc, _)
+        context["errors"] = form_errors(exc, pick_language(request))
         return render(request, "plan_check.html", context, 422)
     except PlanRefused as exc:
         context["errors"] = [exc.sentence(_)]
@@ -185,7 +185,7 @@ def save_plan(
         context = {
             "stops_text": stops,
             "mode": mode,
-            "errors": form_errors(exc, translator(pick_language(request))),
+            "errors": form_errors(exc, pick_language(request)),
             "csrf": csrf_token(request),
             "signed_in": True,
         }
@@ -284,7 +284,7 @@ async def _solve_or_refuse(
     except (ValidationError, InvalidPlanRequest) as exc:
         _ = translator(pick_language(request))
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(form_errors(exc, _))
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(form_errors(exc, pick_language(request)))
         ) from exc
     except PlanRefused as exc:
         raise exc.http() from exc
