@@ -81,7 +81,9 @@ ENGLISH: dict[str, str] = {
     "hours_empty_range": "'{part}' does not end after it starts",
     "hours_bad_time": "'{part}' is not a time of day",
     "hours_no_days": "{part}: the closed days leave no day open at these hours",
-    "hours_last_entry_late": "last entry {last_entry} is not within 10 hours before closing at {closing}",
+    "hours_last_entry_late": (
+        "last entry {last_entry} must come before closing at {closing} (and at most 10 hours before)"
+    ),
     "hours_last_entry_differs": (
         "last entry is {minutes} minutes before closing in different parts, which one number "
         "cannot hold; give it in last_entry_minutes and the rest in the hours note"

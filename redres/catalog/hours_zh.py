@@ -50,6 +50,11 @@ ALL_DAYS = frozenset(range(7))
 _WEEKDAY_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "〜": "-", "~": "-", "－": "-"})
+_SIMPLIFIED = str.maketrans(
+    "開閉館場節週時點後檢進園內國門從營業禮號雙間個鐘領換驗關維護養來當發費參觀閱黃無為",
+    "开闭馆场节周时点后检进园内国门从营业礼号双间个钟领换验关维护养来当发费参观阅黄无为",
+)
+"""Traditional characters of hours notices (Hong Kong, Taiwan, old pages) read as simplified."""
 _ROUTES = "入馆|入场|进馆|进场|入园|进园|入内|进入|检票|售票|领票|取票|换票|验票|入景区"
 _LEXICON = [
     ("allday", r"全天候开放|全天开放|24小时(?:开放|营业)?|全天候"),
@@ -59,23 +64,23 @@ _LEXICON = [
     ("last", r"止票(?:时间)?|最[晚迟后](?:入馆|入场|入园|进馆|进入|检票)(?:时间)?(?:为)?"),
     ("close_label", r"(?:闭馆|闭园|清场|关门)时间(?:为|是)?"),
     ("label", r"(?:开放|开馆|开园|参观|营业|开门|接待)(?:入馆)?时间(?:为|是)?"),
-    ("time", r"(上午|下午|中午|晚上|早上)?\s*(\d{1,2})(?::(\d{2})|点半|[点时](?:(\d{1,2})分?)?)点?"),
+    ("time", r"(?:(上午|下午|中午|晚上|早上)\s*:?\s*)?(\d{1,2})(?::(\d{2})|点半|[点时](?:(\d{1,2})分?)?)点?"),
     ("date", r"(\d{1,2})月份?(?:(\d{1,2})[日号])?"),
     ("weekend", r"周六日|周末|双休日|周六、周日|星期六、星期日"),
     ("workdays", r"工作日"),
     ("weekday", r"每?(?:周|星期|礼拜)([一二三四五六日天1-7])"),
     ("daily", r"全年无休|每天|每日|天天|全年|常年|全周"),
     ("holiday", r"(?:国家)?法定(?:节)?假日|(?:国家)?法定节日|节假日|国定假日|公众假期|黄金周|假日"),
-    ("except", r"除外|例外"),
+    ("except", r"除外|例外|除(?:国家)?(?:法定节假日|法定假日|节假日|国定假日)外"),
     ("season", r"(?:夏季|冬季|春季|秋季|旺季|淡季|夏秋季|冬春季|春夏季|秋冬季)(?:开放)?(?:时间)?"),
-    ("closed", r"(?:例行|全天|正常|照常)?(?:闭馆|闭园|休馆|休息|不开放|不对外开放|关闭|清场)"
+    ("closed", r"(?:例行|全天|正常|照常)?(?:闭馆|闭园|休馆|休息|不开放|不对外开放|关闭|关门|清场)"
      r"(?:整理|维护|维修|检修|保养)?"),
-    ("open", r"(?:照常|正常|均|仍)?(?:开放|开馆|开园|营业|接待)|开始(?:入馆|入场|售票)|不休息|不闭馆"),
+    ("open", r"(?:照常|正常|均|仍)?(?:开放|开馆|开园|营业|接待)|开门|开始(?:入馆|入场|售票)|不休息|不闭馆"),
     ("next_year", r"次年|来年|翌年|第二年"),
     ("dash", r"-+|至|到"),
     ("list", r"[、和及与/]"),
-    ("sep", r"[,;。.!\n()\[\]【】:]"),
-    ("filler", r"每周|每年|均|都|为|是|从|自|遇|逢|的|时段|期间"),
+    ("sep", r"[,;。.!\n()\[\]【】:•·*》《「」『』“”]"),
+    ("filler", r"每周|每年|均|都|为|是|从|自|遇|逢|的|时段|期间|注"),
 ]
 _TOKEN = re.compile("|".join(f"(?P<{kind}{i}>{rx})" for i, (kind, rx) in enumerate(_LEXICON)))
 _PATTERNS = [re.compile(rx) for _, rx in _LEXICON]
@@ -189,7 +194,7 @@ class _Reader:
         """Read one word, with what follows it when it needs that."""
         kind = token.kind
         if kind in ("sep", "filler", "label", "open", "next_year"):
-            if kind == "label" and self.peek("time") and not self.followed_by_range():
+            if kind == "label" and self.skip_to("time") and not self.followed_by_range():
                 self.pending_start = _minute(self, self.take())
         elif kind in ("weekday", "weekend", "workdays", "holiday"):
             self.day_list(token)
@@ -205,25 +210,30 @@ class _Reader:
             self.time(token)
         elif kind == "allday":
             self.current().intervals.append(FULL_DAY)
-        elif kind == "last" and self.peek("time"):
+        elif kind == "last" and self.skip_to("time"):
             self.last_entry(_minute(self, self.take()))
         elif kind == "lead" and self.peek("last"):
             self.take()
             minutes, half = token.groups[0], token.groups[1]
             self.lead = int(minutes) if minutes else 30 if half == "半" else 60
-        elif kind == "close_label" and self.peek("time") and not self.followed_by_range():
+        elif kind == "close_label" and self.skip_to("time") and not self.followed_by_range():
             self.close_at(token, _minute(self, self.take()))
-        elif kind == "close_label" and self.peek(("weekday", "weekend", "workdays")):
+        elif kind == "close_label" and self.skip_to(("weekday", "weekend", "workdays")):
             pass  # 闭馆时间：周一至周二 — the days that follow are closed
+        elif kind == "except" and token.text.startswith("除"):
+            self.holidays = "open"  # 除国定假日外
+        elif kind == "dash" and (self.pos == 1 or self.tokens[self.pos - 2].kind == "sep"):
+            pass  # a list bullet (- 开馆时间：8:30)
         elif kind == "break" and self.peek("time"):
             self.current().breaks.append(self.interval(self.take()))
         else:
             self.unreadable(token)
 
     def followed_by_range(self) -> bool:
-        return self.pos + 1 < len(self.tokens) and self.tokens[self.pos + 1].kind == "dash"
+        kinds = [t.kind for t in self.tokens[self.pos + 1 : self.pos + 3]]
+        return kinds == ["dash", "time"]
 
-    def skip_to(self, kind: str) -> bool:
+    def skip_to(self, kind: str | tuple[str, ...]) -> bool:
         while self.peek("sep"):
             self.take()
         return self.peek(kind)
@@ -261,7 +271,7 @@ class _Reader:
                 break
             self.take()
             if not self.peek(("weekday", "weekend", "workdays", "holiday")):
-                self.unreadable(self.tokens[self.pos - 1])
+                self.unreadable(self.tokens[min(self.pos, len(self.tokens) - 1)])
             token = self.take()
         self.after_days(first, frozenset(days), holiday)
 
@@ -326,7 +336,12 @@ class _Reader:
             self.take()
             self.pending_start = minute
         elif self.peek("closed"):
-            self.close_at(self.take(), minute)
+            word = self.take()
+            if self.pending_start is None and self.group and minute <= _cut(self.group)[-1].end:
+                return  # 17:00闭馆 / 17:00清场 after the hours said it already
+            self.close_at(word, minute)
+        elif self.peek("unknown"):
+            self.unreadable(self.take())
         else:
             self.fail("hours_no_end", part=token.text)
 
@@ -338,7 +353,7 @@ class _Reader:
         if not self.peek("time"):
             self.fail("hours_no_end", part=first.text)
         last = self.take()
-        end = _minute(self, last, end=True)
+        end = _minute(self, last, end=True, noon=first.groups[0] if first.groups else None)
         if end <= start:
             part = self.text[first.start : last.end]
             self.fail("hours_empty_range", part=part)
@@ -455,7 +470,7 @@ def _tokenize(text: str) -> list[_Token]:
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        for out in unicodedata.normalize("NFKC", ch).translate(_DASHES):
+        for out in unicodedata.normalize("NFKC", ch).translate(_DASHES).translate(_SIMPLIFIED):
             chars.append(out)
             origin.append(i)
     plain = "".join(chars)
@@ -465,7 +480,7 @@ def _tokenize(text: str) -> list[_Token]:
     unknown = -1
     while pos < len(plain):
         match = _TOKEN.match(plain, pos)
-        if match is None or plain[pos].isspace():
+        if match is None or (plain[pos].isspace() and plain[pos] != "\n"):
             if not plain[pos].isspace() and unknown < 0:
                 unknown = pos
             if plain[pos].isspace() and unknown >= 0:
@@ -496,11 +511,13 @@ def _days_of(token: _Token) -> frozenset[int]:
     return frozenset({_WEEKDAY_DIGITS[digit] if digit in _WEEKDAY_DIGITS else int(digit) - 1})
 
 
-def _minute(reader: _Reader, token: _Token, *, end: bool = False) -> int:
-    """Minutes since midnight of a time token; 下午/晚上 move hours before 12 to the afternoon."""
+def _minute(reader: _Reader, token: _Token, *, end: bool = False, noon: str | None = None) -> int:
+    """Minutes since midnight of a time token; 下午/晚上 move hours before 12 to the afternoon
+    (`noon`: that of the start, for the end of ``下午1:00-5:00``)."""
     if token.kind != "time":
         reader.unreadable(token)
-    noon, hour_text, minute_text, minute_text2 = token.groups
+    said, hour_text, minute_text, minute_text2 = token.groups
+    noon = said or noon
     hour = int(hour_text or 0)
     minute = 30 if "点半" in token.text else int(minute_text or minute_text2 or 0)
     if noon in ("下午", "晚上") and hour < 12:
