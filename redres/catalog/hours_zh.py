@@ -27,7 +27,6 @@ naming the part that could not be read, so nothing is stored on a guess.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
@@ -42,6 +41,7 @@ from redres.catalog.hours import (
     month_length,
     parse_opening_hours,
 )
+from redres.catalog.hours_zh_tokens import Token, tokenize
 from redres.messages import Message
 
 __all__ = ["ReadHours", "read_opening_hours"]
@@ -49,41 +49,6 @@ __all__ = ["ReadHours", "read_opening_hours"]
 ALL_DAYS = frozenset(range(7))
 _WEEKDAY_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-_DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "〜": "-", "~": "-", "－": "-"})
-_SIMPLIFIED = str.maketrans(
-    "開閉館場節週時點後檢進園內國門從營業禮號雙間個鐘領換驗關維護養來當發費參觀閱黃無為",
-    "开闭馆场节周时点后检进园内国门从营业礼号双间个钟领换验关维护养来当发费参观阅黄无为",
-)
-"""Traditional characters of hours notices (Hong Kong, Taiwan, old pages) read as simplified."""
-_ROUTES = "入馆|入场|进馆|进场|入园|进园|入内|进入|检票|售票|领票|取票|换票|验票|入景区"
-_LEXICON = [
-    ("allday", r"全天候开放|全天开放|24小时(?:开放|营业)?|全天候"),
-    ("break", r"午休|午间(?:休息|闭馆)|中午(?:休息|闭馆)|消毒时[段间]|闭馆消毒"),
-    ("lead", r"(?:闭馆|闭园|关门|清场)前\s*(?:(\d+)\s*分钟|(半|一|1)\s*(?:个)?小时)"),
-    ("last", rf"(?:以后|之后|后)?(?:停止|截止)(?:{_ROUTES})(?:及(?:{_ROUTES}))?(?:时间)?(?:为)?"),
-    ("last", r"止票(?:时间)?|最[晚迟后](?:入馆|入场|入园|进馆|进入|检票)(?:时间)?(?:为)?"),
-    ("close_label", r"(?:闭馆|闭园|清场|关门)时间(?:为|是)?"),
-    ("label", r"(?:开放|开馆|开园|参观|营业|开门|接待)(?:入馆)?时间(?:为|是)?"),
-    ("time", r"(?:(上午|下午|中午|晚上|早上)\s*:?\s*)?(\d{1,2})(?::(\d{2})|点半|[点时](?:(\d{1,2})分?)?)点?"),
-    ("date", r"(\d{1,2})月份?(?:(\d{1,2})[日号])?"),
-    ("weekend", r"周六日|周末|双休日|周六、周日|星期六、星期日"),
-    ("workdays", r"工作日"),
-    ("weekday", r"每?(?:周|星期|礼拜)([一二三四五六日天1-7])"),
-    ("daily", r"全年无休|每天|每日|天天|全年|常年|全周"),
-    ("holiday", r"(?:国家)?法定(?:节)?假日|(?:国家)?法定节日|节假日|国定假日|公众假期|黄金周|假日"),
-    ("except", r"除外|例外|除(?:国家)?(?:法定节假日|法定假日|节假日|国定假日)外"),
-    ("season", r"(?:夏季|冬季|春季|秋季|旺季|淡季|夏秋季|冬春季|春夏季|秋冬季)(?:开放)?(?:时间)?"),
-    ("closed", r"(?:例行|全天|正常|照常)?(?:闭馆|闭园|休馆|休息|不开放|不对外开放|关闭|关门|清场)"
-     r"(?:整理|维护|维修|检修|保养)?"),
-    ("open", r"(?:照常|正常|均|仍)?(?:开放|开馆|开园|营业|接待)|开门|开始(?:入馆|入场|售票)|不休息|不闭馆"),
-    ("next_year", r"次年|来年|翌年|第二年"),
-    ("dash", r"-+|至|到"),
-    ("list", r"[、和及与/]"),
-    ("sep", r"[,;。.!\n()\[\]【】:•·*》《「」『』“”]"),
-    ("filler", r"每周|每年|均|都|为|是|从|自|遇|逢|的|时段|期间|注"),
-]
-_TOKEN = re.compile("|".join(f"(?P<{kind}{i}>{rx})" for i, (kind, rx) in enumerate(_LEXICON)))
-_PATTERNS = [re.compile(rx) for _, rx in _LEXICON]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +85,6 @@ def read_opening_hours(text: str) -> ReadHours:
     return ReadHours(text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-    groups: tuple[str | None, ...] = ()
-
-
 @dataclass(slots=True)
 class _Group:
     """Hours read for some days of a season, with the last entry said next to them."""
@@ -153,7 +109,7 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokenize(text)
+        self.tokens = tokenize(text)
         self.pos = 0
         self.season = ""
         self.days: frozenset[int] | None = None
@@ -177,7 +133,7 @@ class _Reader:
         kinds = (kind,) if isinstance(kind, str) else kind
         return self.pos < len(self.tokens) and self.tokens[self.pos].kind in kinds
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         if self.pos >= len(self.tokens):
             self.unreadable(self.tokens[-1])  # the text stops half-way (周一至)
         token = self.tokens[self.pos]
@@ -187,10 +143,10 @@ class _Reader:
     def fail(self, key: str, **fields: object) -> NoReturn:
         raise OpeningHoursError(Message(key, **fields))
 
-    def unreadable(self, token: _Token) -> NoReturn:
+    def unreadable(self, token: Token) -> NoReturn:
         self.fail("hours_unreadable", part=token.text, text=self.text)
 
-    def step(self, token: _Token) -> None:
+    def step(self, token: Token) -> None:
         """Read one word, with what follows it when it needs that."""
         kind = token.kind
         if kind in ("sep", "filler", "label", "open", "next_year"):
@@ -249,7 +205,7 @@ class _Reader:
     def set_days(self, days: frozenset[int] | None, *, holiday: bool) -> None:
         self.days, self.holiday_days, self.group = days, holiday, None
 
-    def day_list(self, first: _Token) -> None:
+    def day_list(self, first: Token) -> None:
         """``周二至周日``, ``周六、周日及法定节假日``; then closed days, holiday words or hours."""
         days: set[int] = set()
         holiday = False
@@ -275,7 +231,7 @@ class _Reader:
             token = self.take()
         self.after_days(first, frozenset(days), holiday)
 
-    def after_days(self, first: _Token, days: frozenset[int], holiday: bool) -> None:
+    def after_days(self, first: Token, days: frozenset[int], holiday: bool) -> None:
         closing = self.peek("closed")
         if holiday and not days and self.peek(("except", "open", "closed")):
             word = self.take()
@@ -292,13 +248,13 @@ class _Reader:
         else:
             self.set_days(days, holiday=holiday)
 
-    def before_is(self, kind: str, token: _Token) -> bool:
+    def before_is(self, kind: str, token: Token) -> bool:
         index = self.tokens.index(token)
         while index > 0 and self.tokens[index - 1].kind == "sep":
             index -= 1
         return index > 0 and self.tokens[index - 1].kind == kind
 
-    def season_from(self, first: _Token) -> str:
+    def season_from(self, first: Token) -> str:
         month, day = int(first.groups[0] or 0), _int(first.groups[1])
         if self.peek("next_year"):
             self.take()
@@ -319,7 +275,7 @@ class _Reader:
         end_day = last_day if last_day is not None else month_length(last)
         return f"{MONTHS[month - 1]} {day or 1:02d}-{MONTHS[last - 1]} {end_day:02d}"
 
-    def time(self, token: _Token) -> None:
+    def time(self, token: Token) -> None:
         if self.peek("dash"):
             interval = self.interval(token)
             if self.peek("break"):
@@ -345,7 +301,7 @@ class _Reader:
         else:
             self.fail("hours_no_end", part=token.text)
 
-    def interval(self, first: _Token) -> Interval:
+    def interval(self, first: Token) -> Interval:
         start = _minute(self, first)
         if not self.peek("dash"):
             self.fail("hours_no_end", part=first.text)
@@ -359,7 +315,7 @@ class _Reader:
             self.fail("hours_empty_range", part=part)
         return Interval(start, end)
 
-    def close_at(self, token: _Token, minute: int) -> None:
+    def close_at(self, token: Token, minute: int) -> None:
         if self.pending_start is None or minute <= self.pending_start:
             self.fail("hours_no_start", part=token.text)
         self.current().intervals.append(Interval(self.pending_start, minute))
@@ -465,44 +421,7 @@ def _describe_days(days: frozenset[int] | None) -> str:
     return "、".join(f"周{names[d]}" for d in sorted(days or ALL_DAYS))
 
 
-def _tokenize(text: str) -> list[_Token]:
-    """Tokens over a normalised copy (NFKC, one dash), positions kept in the original text."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for out in unicodedata.normalize("NFKC", ch).translate(_DASHES).translate(_SIMPLIFIED):
-            chars.append(out)
-            origin.append(i)
-    plain = "".join(chars)
-    origin.append(len(text))
-    tokens: list[_Token] = []
-    pos = 0
-    unknown = -1
-    while pos < len(plain):
-        match = _TOKEN.match(plain, pos)
-        if match is None or (plain[pos].isspace() and plain[pos] != "\n"):
-            if not plain[pos].isspace() and unknown < 0:
-                unknown = pos
-            if plain[pos].isspace() and unknown >= 0:
-                tokens.append(_Token("unknown", text[origin[unknown] : origin[pos]], unknown, pos))
-                unknown = -1
-            pos += 1
-            continue
-        if unknown >= 0:
-            tokens.append(_Token("unknown", text[origin[unknown] : origin[pos]], unknown, pos))
-            unknown = -1
-        name = match.lastgroup or ""
-        kind = name.rstrip("0123456789")
-        inner = _PATTERNS[int(name[len(kind) :])].fullmatch(match.group())
-        start, end = origin[match.start()], origin[match.end()]
-        tokens.append(_Token(kind, text[start:end], start, end, inner.groups() if inner else ()))
-        pos = match.end()
-    if unknown >= 0:
-        tokens.append(_Token("unknown", text[origin[unknown] :], unknown, len(plain)))
-    return tokens
-
-
-def _days_of(token: _Token) -> frozenset[int]:
+def _days_of(token: Token) -> frozenset[int]:
     if token.kind == "weekend":
         return frozenset({5, 6})
     if token.kind == "workdays":
@@ -511,7 +430,7 @@ def _days_of(token: _Token) -> frozenset[int]:
     return frozenset({_WEEKDAY_DIGITS[digit] if digit in _WEEKDAY_DIGITS else int(digit) - 1})
 
 
-def _minute(reader: _Reader, token: _Token, *, end: bool = False, noon: str | None = None) -> int:
+def _minute(reader: _Reader, token: Token, *, end: bool = False, noon: str | None = None) -> int:
     """Minutes since midnight of a time token; 下午/晚上 move hours before 12 to the afternoon
     (`noon`: that of the start, for the end of ``下午1:00-5:00``)."""
     if token.kind != "time":
