@@ -84,6 +84,34 @@ ENGLISH: dict[str, str] = {
     "e_lon_lat_together": "lon and lat must be given together",
     "e_lon_range": "lon {lon} is outside -180..180",
     "e_lat_range": "lat {lat} is outside -90..90",
+    # opening hours and years as survey sheets write them (catalog/hours_zh.py, partial_dates.py)
+    "hours_unreadable": (
+        "cannot read '{part}' in the opening hours '{text}' (write e.g. "
+        "周二至周日 9:00-17:00，周一闭馆 or OSM syntax Tu-Su 09:00-17:00)"
+    ),
+    "hours_no_times": "no opening times in '{text}' (write e.g. 周二至周日 9:00-17:00)",
+    "hours_season_dates": "the season '{part}' needs its dates, e.g. 夏季（5月1日至10月31日）",
+    "hours_no_end": "the time '{part}' has no end (write e.g. 9:00-17:00)",
+    "hours_no_start": "'{part}' closes a day that has no opening time before it",
+    "hours_empty_range": "'{part}' does not end after it starts",
+    "hours_bad_time": "'{part}' is not a time of day",
+    "hours_no_days": "{part}: the closed days leave no day open at these hours",
+    "hours_last_entry_late": (
+        "last entry {last_entry} must come before closing at {closing} (and at most 10 hours before)"
+    ),
+    "hours_last_entry_differs": (
+        "last entry is {minutes} minutes before closing in different parts, which one number "
+        "cannot hold; give it in last_entry_minutes and the rest in the hours note"
+    ),
+    "hours_last_entry_conflict": (
+        "the opening hours say last entry {said} minutes before closing, but last_entry_minutes "
+        "is {given}"
+    ),
+    "years_unreadable": (
+        "cannot read '{part}' in the years '{text}' (write e.g. 1927, 1945-1949, 1920年代, "
+        "民国十六年 or a dynasty such as 元、明)"
+    ),
+    "years_backwards": "the years '{text}' end before they start",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",

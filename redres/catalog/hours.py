@@ -6,7 +6,8 @@ a site on a date. The supported subset is what heritage sites need:
 - rules separated by ``;``, a later rule replacing earlier ones on the days it names, as in OSM;
   an *additional* rule after ``,`` (``Mo-Fr 09:00-12:00, We 14:00-17:00``) adds its hours
   instead of replacing them;
-- selectors: months (``Apr-Oct``, wrapping ``Nov-Mar``), weekdays and ranges (``Mo-Fr``,
+- selectors: months (``Apr-Oct``, wrapping ``Nov-Mar``) and date ranges (``Mar 16-Nov 14``,
+  ``Apr 10-20``, wrapping ``Nov 15-Mar 15``), weekdays and ranges (``Mo-Fr``,
   ``Tu,Th``, wrapping ``Sa-Mo``) and ``PH`` (public holiday), joined by commas as a union
   (``Sa,Su,PH``); a rule without selectors applies every day; ``24/7`` is open always;
 - times ``HH:MM-HH:MM``, several a day, ``9:00`` tolerated, ``24:00`` as an end; then ``open``,
@@ -32,10 +33,8 @@ Monday, the usual "closed on Mondays except public holidays" of memorial halls. 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal, NamedTuple, NoReturn, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from redres.errors import RedresError
 
@@ -53,16 +52,6 @@ __all__ = [
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
-
-_FULL_WIDTH = str.maketrans(
-    {"；": ";", "，": ",", "：": ":", "－": "-", "–": "-", "—": "-", "~": "-", "～": "-", "　": " "}
-)
-_TOKEN = re.compile(r"\s*(?:(24/7)|(\d+(?::\d*)?)|([A-Za-z]+)|([-,])|(\S))")
-_STATES = {"open": "open", "off": "closed", "closed": "closed"}
-_KINDS = (
-    {"ph": "PH"} | {w.lower(): "weekday" for w in WEEKDAYS} | {m.lower(): "month" for m in MONTHS}
-)
-
 
 class OpeningHoursError(RedresError, ValueError):
     """An `opening_hours` value outside the supported syntax; the message names the bad part."""
@@ -94,12 +83,9 @@ class Interval(NamedTuple):
         OpeningHoursError
             If `text` is not one time range within a day.
         """
-        tokens = _tokenize(text.translate(_FULL_WIDTH), text)
-        parser = _Parser(tokens, text)
-        interval = parser.interval()
-        if parser.peek() is not None:
-            parser.fail(f"unexpected {parser.peek()!r} after the time range")
-        return interval
+        from redres.catalog.hours_syntax import parse_interval  # the grammar builds on this module
+
+        return parse_interval(text)
 
     def contains(self, minute: int) -> bool:
         """Tell whether `minute` falls inside, the end being excluded."""
@@ -122,8 +108,9 @@ FULL_DAY = Interval(0, 24 * 60)
 class Rule:
     """One rule: on the days its selectors name, the site keeps these hours (or is closed).
 
-    Empty `months` means every month; empty `weekdays` without `public_holiday` means every
-    day. `state` ``open`` without `intervals` means all day, or regular hours when the rule
+    Empty `months` and `dates` mean all year; `dates` are day-precise spans of the year, each
+    ``(start, end)`` as ``month * 100 + day``, both ends included (a start after the end wraps
+    round the new year). Empty `weekdays` without `public_holiday` means every day. `state` ``open`` without `intervals` means all day, or regular hours when the rule
     matched only as a public holiday (see the module docstring).
     """
 
@@ -133,10 +120,18 @@ class Rule:
     intervals: tuple[Interval, ...] = ()
     state: Literal["open", "closed"] = "open"
     additional: bool = False
+    dates: tuple[tuple[int, int], ...] = ()
+
+    def in_season(self, day: dt.date) -> bool:
+        """Tell whether `day` falls in the rule's months or date spans (always, without any)."""
+        if not (self.months or self.dates):
+            return True
+        key = day.month * 100 + day.day
+        return day.month in self.months or any(_in_span(key, span) for span in self.dates)
 
     def match(self, day: dt.date, *, holiday: bool) -> Literal["day", "holiday"] | None:
         """Say whether the rule applies to `day`, and whether by its weekday or as a holiday."""
-        if self.months and day.month not in self.months:
+        if not self.in_season(day):
             return None
         if day.weekday() in self.weekdays or not (self.weekdays or self.public_holiday):
             return "day"
@@ -148,7 +143,8 @@ class Rule:
         """Render the rule in canonical OSM syntax."""
         if self == Rule(intervals=(FULL_DAY,), additional=self.additional):
             return "24/7"
-        selectors = [_format_set(self.months, MONTHS, base=1), _format_set(self.weekdays, WEEKDAYS)]
+        season = [_format_set(self.months, MONTHS, base=1), *map(_format_span, self.dates)]
+        selectors = [",".join(filter(None, season)), _format_set(self.weekdays, WEEKDAYS)]
         if self.public_holiday:
             selectors[1] = ",".join(filter(None, [selectors[1], "PH"]))
         parts = [*filter(None, selectors), ",".join(map(str, self.intervals))]
@@ -241,181 +237,14 @@ def parse_opening_hours(text: str) -> OpeningHours:
     if not isinstance(text, str) or not text.strip():
         msg = f"empty opening_hours {text!r}"
         raise OpeningHoursError(msg)
-    return _parse(text)
+    from redres.catalog.hours_syntax import parse_rules  # the grammar builds on this module
 
-
-@lru_cache(maxsize=4096)
-def _parse(text: str) -> OpeningHours:
-    """Parsing is pure and registries repeat a few dozen values, so each is parsed once."""
-    rules: list[Rule] = []
-    plain = text.translate(_FULL_WIDTH)  # one character for one, so positions still match
-    start = 0
-    for end in [*(i for i, c in enumerate(plain) if c == ";"), len(plain)]:
-        chunk, original = plain[start:end], text[start:end].strip()
-        start = end + 1
-        if chunk.strip():
-            rules += _Parser(_tokenize(chunk, original), original).rules()
-    if not rules:
-        msg = f"no rule in opening_hours {text!r}"
-        raise OpeningHoursError(msg)
-    return OpeningHours(tuple(rules))
+    return OpeningHours(parse_rules(text))
 
 
 def format_minutes(minute: int) -> str:
     """Render minutes since midnight as ``HH:MM`` (1440 as ``24:00``)."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def _tokenize(chunk: str, rule: str) -> list[str]:
-    tokens = []
-    for match in _TOKEN.finditer(chunk):
-        if match.group(5) is not None:
-            msg = f"unexpected character {match.group(5)!r} in rule {rule!r}"
-            raise OpeningHoursError(msg)
-        tokens += [group for group in match.groups() if group]
-    return tokens
-
-
-class _Parser:
-    """Recursive descent over the tokens of one ``;`` rule (with its ``,`` additional rules)."""
-
-    def __init__(self, tokens: list[str], rule: str) -> None:
-        self.tokens = tokens
-        self.pos = 0
-        self.rule = rule
-
-    def peek(self, ahead: int = 0) -> str | None:
-        pos = self.pos + ahead
-        return self.tokens[pos] if pos < len(self.tokens) else None
-
-    def take(self) -> str:
-        token = self.peek()
-        if token is None:
-            self.fail("it ends too early")
-        self.pos += 1
-        return token
-
-    def fail(self, what: str) -> NoReturn:
-        msg = f"{what} in rule {self.rule!r}"
-        raise OpeningHoursError(msg)
-
-    def rules(self) -> list[Rule]:
-        found = [self.one_rule(additional=False)]
-        while self.peek() == ",":
-            self.take()
-            found.append(self.one_rule(additional=True))
-        if self.peek() is not None:
-            self.fail(f"unexpected {self.peek()!r}")
-        return found
-
-    def one_rule(self, *, additional: bool) -> Rule:
-        if self.peek() == "24/7":
-            self.take()
-            return Rule(intervals=(FULL_DAY,), additional=additional)
-        months = self.selector(MONTHS, "month") if _kind(self.peek()) == "month" else ()
-        months = () if len(months) == len(MONTHS) else months  # every month: say nothing
-        weekdays: tuple[int, ...] = ()
-        holiday = False
-        if _kind(self.peek()) in ("weekday", "PH"):
-            weekdays, holiday = self.days()
-        intervals: list[Interval] = []
-        if _kind(self.peek()) == "time":
-            intervals.append(self.interval())
-            while self.peek() == "," and _kind(self.peek(1)) == "time":
-                self.take()
-                intervals.append(self.interval())
-        state = _STATES.get((self.peek() or "").lower())
-        if state is not None:
-            self.take()
-        elif not intervals:
-            token = self.peek()
-            if token is None and additional and not (months or weekdays or holiday):
-                self.fail("nothing after ','")
-            if token is None or token == ",":
-                self.fail("no times and no open/off")
-            self.fail(_unknown(token))
-        if state == "closed" and intervals:
-            self.fail("times with 'off' (write the open times instead)")
-        final: Literal["open", "closed"] = "closed" if state == "closed" else "open"
-        return Rule(months, weekdays, holiday, tuple(intervals), final, additional)
-
-    def days(self) -> tuple[tuple[int, ...], bool]:
-        weekdays: set[int] = set()
-        holiday = False
-        while True:
-            if _kind(self.peek()) == "PH":
-                self.take()
-                holiday = True
-            else:
-                weekdays.update(self.selector(WEEKDAYS, "weekday", single=True))
-            after = self.peek(1) or ""
-            if self.peek() == "," and after.isalpha() and _kind(after) != "month":
-                self.take()  # a comma then a word continues the list; a bad name fails there
-                continue
-            return tuple(sorted(weekdays)), holiday
-
-    def selector(
-        self, names: tuple[str, ...], kind: str, *, single: bool = False
-    ) -> tuple[int, ...]:
-        """Read ``A``, ``A-B`` (wrapping round) or, unless `single`, a comma list of those."""
-        chosen: set[int] = set()
-        while True:
-            first = self.name(names, kind)
-            last = first
-            if self.peek() == "-":
-                self.take()
-                last = self.name(names, kind)
-            count = (last - first) % len(names) + 1
-            chosen.update((first + i) % len(names) for i in range(count))
-            if single or not (self.peek() == "," and _kind(self.peek(1)) == kind):
-                base = 1 if kind == "month" else 0  # months count from 1, like datetime
-                return tuple(sorted(i + base for i in chosen))
-            self.take()
-
-    def name(self, names: tuple[str, ...], kind: str) -> int:
-        token = self.take()
-        for i, name in enumerate(names):
-            if token.lower() == name.lower():
-                return i
-        self.fail(f"unknown {kind} {token!r}")
-
-    def interval(self) -> Interval:
-        start_token = self.take()
-        start = self.time(start_token, end=False)
-        if self.peek() != "-":
-            self.fail(f"time {start_token!r} has no end (write HH:MM-HH:MM)")
-        self.take()
-        end_token = self.take()
-        end = self.time(end_token, end=True)
-        if end <= start:
-            self.fail(
-                f"time range '{start_token}-{end_token}' does not end after it starts "
-                "(overnight ranges are not supported)"
-            )
-        return Interval(start, end)
-
-    def time(self, token: str, *, end: bool) -> int:
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", token)
-        if match is None:
-            self.fail(f"bad time {token!r} (write HH:MM)")
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if minute > 59 or hour > 24 or (hour == 24 and (minute or not end)):
-            self.fail(f"bad time {token!r}" + (" (24:00 only ends a range)" if hour == 24 else ""))
-        return hour * 60 + minute
-
-
-def _kind(token: str | None) -> str | None:
-    if token is not None and token[0].isdigit():
-        return "time"
-    return _KINDS.get((token or "").lower())
-
-
-def _unknown(token: str) -> str:
-    if token.upper() in ("SH", "EASTER", "SUNRISE", "SUNSET", "DAWN", "DUSK"):
-        return f"unsupported selector {token!r}"
-    if token.isalpha() and len(token) == 2:
-        return f"unknown weekday {token!r}"
-    return f"unexpected {token!r}"
 
 
 def _format_set(values: tuple[int, ...], names: tuple[str, ...], *, base: int = 0) -> str:
@@ -437,6 +266,25 @@ def _format_set(values: tuple[int, ...], names: tuple[str, ...], *, base: int = 
         else:
             runs.append(",".join(names[(first + i) % size] for i in range(length)))
     return ",".join(runs)
+
+
+def month_length(month: int) -> int:
+    """Days in `month`, February counted with its leap day (a span ending on 28 Feb or later
+    reads as all of February)."""
+    return 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+
+
+def _in_span(key: int, span: tuple[int, int]) -> bool:
+    start, end = span
+    return start <= key <= end if start <= end else key >= start or key <= end
+
+
+def _format_span(span: tuple[int, int]) -> str:
+    (m1, d1), (m2, d2) = divmod(span[0], 100), divmod(span[1], 100)
+    start = f"{MONTHS[m1 - 1]} {d1:02d}"
+    if (m1, d1) == (m2, d2):
+        return start
+    return f"{start}-{d2:02d}" if m1 == m2 and d1 <= d2 else f"{start}-{MONTHS[m2 - 1]} {d2:02d}"
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:

@@ -11,12 +11,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
-from redres.catalog.hours import parse_opening_hours
+from redres.catalog.hours_zh import read_opening_hours
+from redres.catalog.partial_dates import read_years
 from redres.catalog.plain_text import PlainTextModel
 from redres.messages import Message
 
@@ -44,7 +46,8 @@ class SiteFields(PlainTextModel):
     name_en: ShortText | None = None
     aliases: list[Name] | None = Field(default=None, max_length=50)
     period: Period | None = None
-    years: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{4})?$")] | None = None
+    years: Annotated[str, StringConstraints(max_length=100)] | None = None
+    """Years of significance: ``1927``, ``1945-1949``, ``1920s`` or era words (``元、明``)."""
     protection: Protection | None = None
     designations: list[ShortText] | None = Field(default=None, max_length=50)
     district: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
@@ -71,10 +74,37 @@ class SiteFields(PlainTextModel):
     @field_validator("opening_hours")
     @classmethod
     def _hours_parse(cls, value: str | None) -> str | None:
+        """OSM syntax or the Chinese of notices, stored as the OSM rule (`hours_zh`)."""
         if value is None or not value.strip():
             return None
-        parse_opening_hours(value)  # raises OpeningHoursError (a ValueError) naming the bad part
-        return value.strip()
+        read = read_opening_hours(value)  # an OpeningHoursError (a ValueError) names the bad part
+        return _HoursText(read.rule, read.last_entry_minutes)
+
+    @field_validator("last_entry_minutes")
+    @classmethod
+    def _last_entry_agrees(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """A last entry given beside hours that state another one is a contradiction."""
+        said = getattr(info.data.get("opening_hours"), "last_entry", None)
+        if value is not None and said is not None and value != said:
+            raise ValueError(Message("hours_last_entry_conflict", said=said, given=value))
+        return value
+
+    @model_validator(mode="after")
+    def _last_entry_from_hours(self) -> Self:
+        """The last entry the hours state fills an empty last_entry_minutes (counted as sent)."""
+        hours = self.opening_hours
+        if isinstance(hours, _HoursText):
+            self.opening_hours = str(hours)
+            if hours.last_entry is not None and self.last_entry_minutes is None:
+                self.last_entry_minutes = hours.last_entry
+        return self
+
+    @field_validator("years")
+    @classmethod
+    def _years_read(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return read_years(value)
 
     @field_validator("footprint")
     @classmethod
@@ -92,6 +122,17 @@ class SiteFields(PlainTextModel):
             msg = "footprint must be a valid Polygon or MultiPolygon"
             raise ValueError(msg)
         return value
+
+
+class _HoursText(str):
+    """The OSM rule read from the opening hours, carrying the last entry the text stated."""
+
+    last_entry: int | None
+
+    def __new__(cls, rule: str, last_entry: int | None) -> _HoursText:
+        self = super().__new__(cls, rule)
+        self.last_entry = last_entry
+        return self
 
 
 def _check_lon_lat(lon: float | None, lat: float | None) -> None:

@@ -29,6 +29,7 @@ from redres.catalog.io.fields import (
 from redres.catalog.io.vocab import lookup, normalise_term
 from redres.catalog.schemas import SiteCreate
 from redres.geo import out_of_china, parse_angle, to_wgs84
+from redres.messages import Message
 
 _ENUMS: dict[str, type[Any]] = {
     "category": Category,
@@ -164,6 +165,9 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
                 else data.get(name)
             )
             reason = str(err["msg"]).removeprefix("Value error, ")
+            cause = (err.get("ctx") or {}).get("error")
+            if cause is not None and cause.args and isinstance(cause.args[0], Message):
+                reason = cause.args[0]  # the same sentence, which pages can translate
             if name in ("name", "category") and err["type"] == "missing":
                 reason = f"{name} is required"
             errors.append(RowError(raw.number, column, shown, reason))

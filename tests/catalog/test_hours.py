@@ -134,6 +134,20 @@ def test_seasonal_months(calendar: HolidayCalendar) -> None:
     assert hours_on(text, D(2025, 10, 6), calendar) == ["08:30-17:30"]  # National Day Monday
 
 
+def test_seasons_to_the_day(calendar: HolidayCalendar) -> None:
+    """Date spans (庐山会议旧址: summer 3月16日至11月14日), wrapping over the new year."""
+    text = "Mar 16-Nov 14 08:10-17:30; Nov 15-Mar 15 08:00-17:00"
+    assert hours_on(text, D(2025, 3, 15), calendar) == ["08:00-17:00"]
+    assert hours_on(text, D(2025, 3, 16), calendar) == ["08:10-17:30"]
+    assert hours_on(text, D(2025, 11, 14), calendar) == ["08:10-17:30"]
+    assert hours_on(text, D(2025, 11, 15), calendar) == ["08:00-17:00"]
+    assert hours_on(text, D(2026, 1, 5), calendar) == ["08:00-17:00"]
+    assert hours_on("Apr 10-20 off; Apr 09:00-17:00", D(2025, 4, 21), calendar) == ["09:00-17:00"]
+    assert hours_on("Apr 10-20 off, Apr 09:00-17:00", D(2025, 4, 21), calendar) == ["09:00-17:00"]
+    assert hours_on("Apr 09:00-17:00; Apr 10-20 off", D(2025, 4, 20), calendar) == []
+    assert hours_on("Feb 29 10:00-11:00", D(2028, 2, 29), calendar) == ["10:00-11:00"]
+
+
 def test_future_year_uses_computed_holidays(calendar: HolidayCalendar) -> None:
     spring_festival = D(2028, 1, 26)  # a Wednesday
     assert hours_on("Mo-Fr 09:00-17:00; PH off", spring_festival, calendar) == []
@@ -155,6 +169,12 @@ def test_future_year_uses_computed_holidays(calendar: HolidayCalendar) -> None:
         ("Jan-Dec Sa open", "Sa open"),
         ("PH,Su 10:00-16:00", "Su,PH 10:00-16:00"),
         ("Mo-Fr 09:00-12:00 , We 14:00-17:00;", "Mo-Fr 09:00-12:00, We 14:00-17:00"),
+        ("Apr 1-Oct 31 Tu-Su 09:00-17:00", "Apr-Oct Tu-Su 09:00-17:00"),
+        ("Nov 01-Feb 28 10:00-16:00", "Nov-Feb 10:00-16:00"),
+        ("Apr 10-Oct 9 Tu-Su 08:30-17:30", "Apr 10-Oct 09 Tu-Su 08:30-17:30"),
+        ("apr 10-20 off", "Apr 10-20 off"),
+        ("Oct 10 off", "Oct 10 off"),
+        ("Jan,Mar 5-Apr 2 PH off", "Jan,Mar 05-Apr 02 PH off"),
     ],
 )
 def test_normalise(text: str, canonical: str) -> None:
@@ -182,6 +202,9 @@ def test_normalise(text: str, canonical: str) -> None:
         ("周一闭馆", "unexpected character '周' in rule '周一闭馆'"),
         ("Mo-Fr 09:00-17:00 Apr", "unexpected 'Apr' in rule 'Mo-Fr 09:00-17:00 Apr'"),
         ("Mo-Fr 09:00-17:00,", "nothing after ','"),
+        ("Apr 31 off", "no day 31 in Apr"),
+        ("Apr 10- 09:00-10:00", "a date range needs a day after '-'"),
+        ("Apr - 09:00-10:00", "unexpected '09:00' after '-'"),
         ("", "empty opening_hours ''"),
         (" ; ", "no rule in opening_hours ' ; '"),
     ],

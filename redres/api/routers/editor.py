@@ -31,6 +31,8 @@ from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
+from redres.catalog.hours_words import hours_in_words
+from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
@@ -315,9 +317,22 @@ def _form(
             "version": version,
             "conflict": conflict,
             "csrf": csrf_token(request),
+            "hours_reading": _hours_reading(values, lang),
         },
         code,
     )
+
+
+def _hours_reading(values: dict[str, str | None], lang: str) -> str | None:
+    """The hours box read back in words, so an editor sees what was understood."""
+    try:
+        read = read_opening_hours(values.get("opening_hours") or "")
+    except ValueError:
+        return None
+    last = read.last_entry_minutes
+    if last is None and (values.get("last_entry_minutes") or "").isdigit():
+        last = int(values["last_entry_minutes"] or 0)
+    return hours_in_words(read.rule, last, lang)
 
 
 def _values(form: Any) -> dict[str, Any]:

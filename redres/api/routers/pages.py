@@ -30,6 +30,7 @@ from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
+from redres.catalog.hours_words import hours_in_words
 from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
@@ -43,6 +44,7 @@ from redres.routes.candidates import schedule_stored_route
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.globals["label"] = label
+TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 
 router = APIRouter(include_in_schema=False)
 
@@ -368,10 +370,18 @@ def is_page_request(request: Request) -> bool:
     return not (path.startswith(("/api/", "/maps/", "/static/")) or path in ("/healthz", "/docs"))
 
 
+def _field_error(error: Any) -> str:
+    """A domain `Message` a validator raised (translated by the page), else `field: reason`."""
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Message):
+        return cause.args[0]
+    return f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+
+
 def error_messages(exc: Exception) -> list[str]:
     """What a form shows for a failed write: one line per invalid field, or the error itself."""
     if isinstance(exc, ValidationError):
-        return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return [_field_error(e) for e in exc.errors()]
     if exc.args and isinstance(exc.args[0], Message):
         return [exc.args[0]]  # translated by the page
     return [str(exc)]
