@@ -1,6 +1,7 @@
 """A printable HTML handout of an itinerary: the day's schedule and the stories to tell.
 
-Rendered with Jinja2 and autoescape, because site names and stories are user text. The map is
+Rendered with Jinja2 and autoescape, because site names and stories are user text; a story's
+summary is Markdown, rendered and sanitised by `redres.catalog.markdown`. The map is
 a slot: the maps room renders it and passes its URL (``map_url``) or leaves it empty, so this
 room never imports `redres.maps`.
 """
@@ -11,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import Environment, select_autoescape
 
+from redres.catalog.markdown import render_inline
 from redres.routes.model import Itinerary, hhmm
 
 TEMPLATE = """<!doctype html>
@@ -49,7 +51,7 @@ TEMPLATE = """<!doctype html>
 {% for stop in day.stops %}{% if stop.stories or lessons.get(stop.slug) %}
 <h3>{{ loop.index }}. {{ stop.name }}</h3>
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">现场教学：{{ lesson }}</p>{% endfor %}
-{% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary }}{% endif %}</p>{% endfor %}
+{% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary|markdown_inline }}{% endif %}</p>{% endfor %}
 {% endif %}{% endfor %}
 </section>
 {% endfor %}
@@ -62,6 +64,7 @@ TEMPLATE = """<!doctype html>
 """
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+_ENV.filters["markdown_inline"] = render_inline
 
 
 def render_handout(

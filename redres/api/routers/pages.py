@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -30,6 +29,7 @@ from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
 from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.markdown import render_inline, render_markdown
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, route_stops, theme_counts
@@ -41,10 +41,10 @@ from redres.routes.candidates import schedule_stored_route
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.globals["label"] = label
+TEMPLATES.env.filters["markdown"] = render_markdown
+TEMPLATES.env.filters["markdown_inline"] = render_inline
 
 router = APIRouter(include_in_schema=False)
-
-_MARKDOWN_MARKS = re.compile(r"(\*\*|__|^#+\s*|^>\s*)", re.MULTILINE)
 
 
 def render(
@@ -59,7 +59,6 @@ def render(
             "lang": lang,
             "_": translator(lang),
             "lang_suffix": "?lang=en" if lang == "en" else "",
-            "paragraphs": paragraphs,
             **context,
         },
         status_code=status_code,
@@ -67,13 +66,6 @@ def render(
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
-
-
-def paragraphs(markdown: str | None) -> list[str]:
-    """A story body as plain paragraphs: Markdown marks dropped, text escaped by the template."""
-    if not markdown:
-        return []
-    return [_MARKDOWN_MARKS.sub("", p).strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
 
 
 @router.get("/", response_class=HTMLResponse)
