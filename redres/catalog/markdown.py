@@ -108,10 +108,14 @@ def is_external(href: str) -> bool:
 
 
 def _mark_tokens(tokens: Sequence[Token]) -> None:
-    """Shift heading levels under the story title and mark external links."""
+    """Shift headings under the story title, mark external links, and turn an image we will
+    not show into its words (rather than a broken-image box)."""
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + HEADING_SHIFT)}"
+        if token.type == "image" and not _image_allowed(str(token.attrGet("src") or "")):
+            token.type, token.tag, token.attrs, token.children = "text", "", {}, None
+            continue
         if token.children:
             _mark_tokens(token.children)
         if token.type == "link_open" and is_external(str(token.attrGet("href") or "")):
@@ -126,11 +130,15 @@ def _inline_text(token: Token) -> str:
     return ""
 
 
-def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+def _image_allowed(src: str) -> bool:
     """Images only from this host or over https: anything else would leak or be blocked."""
+    same_host = src.startswith("/") and not src.startswith(("//", "/\\"))
+    return same_host or src.lower().startswith("https://")
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
-        same_host = value.startswith("/") and not value.startswith(("//", "/\\"))
-        return value if same_host or value.lower().startswith("https://") else None
+        return value if _image_allowed(value) else None
     return value
 
 
