@@ -36,6 +36,9 @@ from redres.catalog.route_store import list_routes, route_stops, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.maps.minimap import mini_map
+from redres.maps.navigation import navigation_links
+from redres.maps.options import MapSettings
 from redres.messages import Message
 from redres.routes.candidates import schedule_stored_route
 
@@ -144,7 +147,10 @@ def site_page(
         site.opening_hours, site.last_entry_minutes, dt.datetime.now(CHINA_TIME), calendar
     )
     nearby = []
+    minimap, navigation = None, []
     if site.lon is not None and site.lat is not None:
+        minimap = mini_map(site.lon, site.lat, MapSettings.from_settings(request.app.state.settings))
+        navigation = navigation_links(site.lon, site.lat, name=site.name, address=site.address or "")
         around = list_sites(
             session,
             SiteQuery(near=LonLat(site.lon, site.lat), radius_m=3000, limit=6),
@@ -160,6 +166,8 @@ def site_page(
             "detail": detail,
             "today": today,
             "nearby": nearby,
+            "minimap": minimap,
+            "navigation": navigation,
             "feedback": list_feedback(
                 session, status=FeedbackStatus.approved, target="site", slug=site.slug, limit=20
             ),
