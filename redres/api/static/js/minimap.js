@@ -13,8 +13,7 @@
     center: [lat, lon],
     zoom: zoom,
     scrollWheelZoom: false,      // the page scrolls past the map, not into it
-    dragging: !L.Browser.mobile, // one finger scrolls the page on a phone; zoom buttons still work
-    tap: false
+    dragging: !L.Browser.mobile // one finger scrolls the page on a phone; zoom buttons still work
   });
   // A plain credit for Leaflet, as a link (the default prefix adds a national flag).
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
