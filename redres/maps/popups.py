@@ -19,6 +19,7 @@ from folium.template import Template
 
 from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
 from redres.catalog.labels import LABELS, label
+from redres.catalog.markdown import plain_text
 
 _CATEGORY_LOOK: dict[str, tuple[str, str]] = {
     # key: (colour, glyph); one glyph and colour per category, read off the legend
@@ -50,7 +51,6 @@ _ENTITIES = {
     "\\": "&#92;",
 }
 _ENTITY_RE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
-_MARKDOWN_RE = re.compile(r"[#*_>`\[\]]|\(https?://[^)]*\)")
 
 
 def text(value: object) -> str:
@@ -92,11 +92,12 @@ def hours_today(opening_hours: str | None, day: dt.date, calendar: HolidayLookup
 def story_excerpt(props: Mapping[str, Any], *, limit: int = EXCERPT_CHARS) -> str:
     """A short plain-text excerpt: the feature's `excerpt`, else its first story's summary or body.
 
-    Markdown marks are dropped and the text is cut at `limit` characters with an ellipsis.
+    The Markdown is read as Markdown (marks gone, a link's text kept, its address dropped) and
+    the text is cut at `limit` characters with an ellipsis.
 
     Examples
     --------
-    >>> story_excerpt({"stories": [{"summary": "", "body": "**八七会议**在汉口召开。"}]})
+    >>> story_excerpt({"stories": [{"summary": "", "body": "**八七会议**在[汉口](https://a.cn)召开。"}]})
     '八七会议在汉口召开。'
     """
     raw = props.get("excerpt")
@@ -107,7 +108,10 @@ def story_excerpt(props: Mapping[str, Any], *, limit: int = EXCERPT_CHARS) -> st
                 break
     if not raw:
         return ""
-    plain = " ".join(_MARKDOWN_RE.sub("", str(raw)).split())
+    raw = str(raw)
+    # read whole paragraphs only as far as the excerpt needs: a body may run to 50,000 chars
+    cut = raw.find("\n\n", limit * 2)
+    plain = plain_text(raw if cut < 0 else raw[:cut])
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 
 

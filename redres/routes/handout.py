@@ -1,6 +1,7 @@
 """A printable HTML handout of an itinerary: the day's schedule, lesson notes and stories to tell.
 
-Rendered with Jinja2 and autoescape, because site names and stories are user text. The map is
+Rendered with Jinja2 and autoescape, because site names and stories are user text; a story's
+summary is Markdown, rendered and sanitised by `redres.catalog.markdown`. The map is
 a slot: the maps room renders it and passes its URL (``map_url``) or leaves it empty, so this
 room never imports `redres.maps`.
 """
@@ -11,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import Environment, select_autoescape
 
+from redres.catalog.markdown import render_inline
 from redres.routes.model import Itinerary, hhmm
 
 TEMPLATE = """<!doctype html>
@@ -50,7 +52,7 @@ TEMPLATE = """<!doctype html>
 <h3>{{ loop.index }}. {{ stop.name }}</h3>
 {% if stop.note %}<p class="lesson note">{{ stop.note }}</p>{% endif %}
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">现场教学：{{ lesson }}</p>{% endfor %}
-{% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary }}{% endif %}</p>{% endfor %}
+{% for story in stop.stories %}<p><strong>{{ story.title }}</strong>{% if story.summary %}：{{ story.summary|markdown_inline }}{% endif %}</p>{% endfor %}
 {% endif %}{% endfor %}
 </section>
 {% endfor %}
@@ -63,6 +65,7 @@ TEMPLATE = """<!doctype html>
 """
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+_ENV.filters["markdown_inline"] = render_inline
 
 
 def render_handout(

@@ -198,7 +198,7 @@ def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestCli
     }
     preview = client.post("/editor/stories/new", data={**story, "action": "preview"})
     assert preview.status_code == 200
-    assert "<p>第一段</p>" in preview.text
+    assert "<p><strong>第一段</strong></p>" in preview.text  # Markdown, rendered
     assert "&lt;script&gt;" in preview.text
     assert client.get("/api/sites", params={"q": "紧急会议"}).json()["total"] == 0  # not saved
     saved = client.post("/editor/stories/new", data={**story, "action": "save"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -33,22 +32,26 @@ from redres.catalog.hours import CHINA_TIME
 from redres.catalog.hours_words import hours_in_words
 from redres.catalog.labels import choices, label
 from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.markdown import render_inline, render_markdown
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.maps.minimap import mini_map
+from redres.maps.navigation import navigation_links
+from redres.maps.options import MapSettings
 from redres.messages import Message
 from redres.routes.candidates import schedule_stored_route
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.globals["label"] = label
 TEMPLATES.env.globals["hours_in_words"] = hours_in_words
+TEMPLATES.env.filters["markdown"] = render_markdown
+TEMPLATES.env.filters["markdown_inline"] = render_inline
 
 router = APIRouter(include_in_schema=False)
-
-_MARKDOWN_MARKS = re.compile(r"(\*\*|__|^#+\s*|^>\s*)", re.MULTILINE)
 
 
 def render(
@@ -63,7 +66,6 @@ def render(
             "lang": lang,
             "_": translator(lang),
             "lang_suffix": "?lang=en" if lang == "en" else "",
-            "paragraphs": paragraphs,
             **context,
         },
         status_code=status_code,
@@ -71,13 +73,6 @@ def render(
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
-
-
-def paragraphs(markdown: str | None) -> list[str]:
-    """A story body as plain paragraphs: Markdown marks dropped, text escaped by the template."""
-    if not markdown:
-        return []
-    return [_MARKDOWN_MARKS.sub("", p).strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -214,7 +209,10 @@ def _site_page(
         site.opening_hours, site.last_entry_minutes, dt.datetime.now(CHINA_TIME), calendar
     )
     nearby = []
+    minimap, navigation = None, []
     if site.lon is not None and site.lat is not None:
+        minimap = mini_map(site.lon, site.lat, MapSettings.from_settings(request.app.state.settings))
+        navigation = navigation_links(site.lon, site.lat, name=site.name, address=site.address or "")
         around = list_sites(
             session,
             SiteQuery(near=LonLat(site.lon, site.lat), radius_m=3000, limit=6),
@@ -232,6 +230,8 @@ def _site_page(
             "detail": detail,
             "today": today,
             "nearby": nearby,
+            "minimap": minimap,
+            "navigation": navigation,
             "feedback": list_feedback(
                 session,
                 status=FeedbackStatus.approved,
