@@ -1,0 +1,25 @@
+"""Public pages fit a phone: no sideways scroll at 360 and 414 px, in Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PAGES = ["/", "/themes", "/routes", "/routes/red-walk", "/calendar", "/plan", "/login"]
+
+
+@pytest.mark.parametrize("width", [360, 414])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_pages_do_not_scroll_sideways(
+    server: str, open_page: Any, width: int, lang: str
+) -> None:
+    phone = {"viewport": {"width": width, "height": 800}, "is_mobile": True}
+    page, _traffic = open_page(f"{server}/?lang={lang}", **phone)
+    wide = []
+    for path in PAGES:
+        page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:  # a phone widens innerWidth to fit, so compare with the screen
+            wide.append((path, scroll))
+    assert wide == []
