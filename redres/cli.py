@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from redres.backup import backup, restore
 from redres.catalog import accounts
+from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
 from redres.catalog.enums import Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
@@ -87,6 +88,7 @@ def demo(
             typer.echo("registry not empty; demo data not loaded")
             return
         counts = load_demo(session, settings.data_dir / "wuhan")
+        mark_demo_loaded(session, str(settings.data_dir / "wuhan"))
     analyze(engine)
     typer.echo(
         f"demo loaded: {counts.sites} sites, {counts.stories} stories, {counts.themes} themes, "
