@@ -181,7 +181,7 @@ class NetworkTravel:
         snaps = [index.snap(p, self.max_snap_m) for p in points]
         for p, snap in zip(points, snaps, strict=True):
             if snap is None:
-                log.warning("point %s is off the road network; using straight lines", p)
+                log.info("point %s is off the road network; using straight lines", p)
         rows = index.rows(sorted({n for s in snaps if s for n, _ in s.ends()}))
         routes: dict[tuple[int, int], _Route] = {}
         for i, j in itertools.permutations(range(len(points)), 2):
@@ -196,7 +196,7 @@ class NetworkTravel:
                 continue
             road, route = _on_road(sa, sb, rows)
             if route is None:
-                log.warning("points %d and %d are not connected; using a straight line", i, j)
+                log.info("points %d and %d are not connected; using a straight line", i, j)
                 continue
             walk = sa.walk_m + sb.walk_m
             metres[i, j] = walk + road

@@ -14,6 +14,7 @@ import logging
 import threading
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.catalog.app_state import demo_loaded
@@ -86,3 +87,19 @@ def travel_model(
             raise
         log.exception("road network %s unusable; planning with straight lines", path)
         return None
+
+
+def warm_up(settings: Settings, engine: Engine) -> None:
+    """Read the network a server's plans will use and build its indexes, before the first plan.
+
+    Run in a background thread at start; a failure is logged (plans then say the same).
+    """
+    try:
+        with Session(engine) as session:
+            path = network_path(settings, session)
+        if path is not None:
+            network = cached_network(path)
+            for walkable_only in (False, True):
+                network.index(walkable_only=walkable_only)
+    except Exception:  # a warm-up never stops a server; the first plan reports the problem
+        log.exception("road network warm-up failed")

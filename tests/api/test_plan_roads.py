@@ -131,3 +131,17 @@ def test_the_planner_page_downloads_follow_the_roads(demo_cli_engine: Engine) ->
     assert gpx.status_code == 200, gpx.text
     assert plain.status_code == 200, plain.text
     assert gpx.text.count("<trkpt") > 20 + plain.text.count("<trkpt")
+
+
+def test_a_stored_route_is_timed_on_the_same_roads(demo_cli_engine: Engine) -> None:
+    path = "/api/routes/hankou-1927-great-revolution-walk/schedule?date=2025-06-10"
+    with client_for(demo_cli_engine) as client:
+        roads = client.get(path)
+    with client_for(demo_cli_engine, road_network="none") as client:
+        plain = client.get(path)
+    assert roads.status_code == plain.status_code == 200, roads.text
+    road_legs = [leg for day in roads.json()["days"] for leg in day["legs"]]
+    plain_legs = [leg for day in plain.json()["days"] for leg in day["legs"]]
+    assert road_legs
+    assert all(len(leg["geometry"]) == 2 for leg in plain_legs)
+    assert any(len(leg["geometry"]) > 2 for leg in road_legs)

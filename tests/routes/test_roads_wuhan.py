@@ -3,6 +3,7 @@ tunnels, points snap to the nearest edge, and a network is read once per process
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -38,13 +39,13 @@ def crossings() -> dict[str, set[Pair]]:
             continue
         kind = "tunnel" if "tunnel" in crossing else "bridge"
         coords = [(round(x, 7), round(y, 7)) for x, y, *_ in geom.coords]
-        found[kind] |= {frozenset(p) for p in zip(coords, coords[1:], strict=False)}
+        found[kind] |= {frozenset(p) for p in itertools.pairwise(coords)}
     return found
 
 
 def segments(line: tuple[tuple[float, float], ...]) -> set[Pair]:
     coords = [(round(x, 7), round(y, 7)) for x, y in line]
-    return {frozenset(p) for p in zip(coords, coords[1:], strict=False)}
+    return {frozenset(p) for p in itertools.pairwise(coords)}
 
 
 def test_the_bundled_network_ships_with_its_odbl_attribution() -> None:
@@ -69,7 +70,7 @@ def test_a_bus_leg_across_the_yangtze_follows_the_roads_over_a_crossing(
     assert len(line) > 10
     used = segments(line)
     assert used & (crossings["bridge"] | crossings["tunnel"])  # on the river, a real crossing
-    length = sum(distance_m(*a, *b) for a, b in zip(line, line[1:], strict=False))
+    length = sum(distance_m(*a, *b) for a, b in itertools.pairwise(line))
     assert length == pytest.approx(float(m.metres[0, 1]), rel=1e-4)  # the drawn line is the leg
 
 
@@ -157,3 +158,17 @@ def test_an_unreadable_network_is_an_error_only_when_strict(tmp_path: Path) -> N
     assert travel_model(settings, None) is None  # the web app plans with straight lines
     with pytest.raises(ValueError, match="cannot be read"):
         travel_model(settings, None, strict=True)
+
+
+def test_warm_up_reads_the_network_and_builds_both_indexes(tmp_path: Path) -> None:
+    from redres.db import make_engine
+    from redres.routes.road_source import warm_up
+
+    copy = tmp_path / "warm.gpkg"
+    shutil.copy(ROADS, copy)
+    engine = make_engine("sqlite://")
+    warm_up(Settings(road_network=str(copy)), engine)
+    engine.dispose()
+    network = cached_network(copy)
+    assert set(network._indexes) == {False, True}  # built by the warm-up, before any plan
+    assert network.index(walkable_only=True) is network.index(walkable_only=True)
