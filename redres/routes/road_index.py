@@ -25,8 +25,8 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from redres.geo import LonLat, distance_m
 
-ROW_CACHE = 512
-"""Shortest-path rows kept per index (about 120 kB each for a 10,000-node city network)."""
+ROW_CACHE = 256
+"""Shortest-path rows kept per index (about 125 kB each for the 10,379-node Wuhan network)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,3 +145,21 @@ def test_a_stored_route_is_timed_on_the_same_roads(demo_cli_engine: Engine) -> N
     assert road_legs
     assert all(len(leg["geometry"]) == 2 for leg in plain_legs)
     assert any(len(leg["geometry"]) > 2 for leg in road_legs)
+
+
+def test_hand_checked_stops_are_timed_on_the_roads(demo_cli_engine: Engine) -> None:
+    body = {
+        "date": "2025-06-10",
+        "mode": "walk",
+        "stops": [["august-7-conference-site", "cpc-5th-congress-site"]],
+    }
+    with client_for(demo_cli_engine) as client:
+        roads = client.post("/api/plan/check", json=body)
+    with client_for(demo_cli_engine, road_network="none") as client:
+        plain = client.post("/api/plan/check", json=body)
+    assert roads.status_code == plain.status_code == 200, roads.text + plain.text
+    (road_leg,) = roads.json()["days"][0]["legs"]
+    (plain_leg,) = plain.json()["days"][0]["legs"]
+    assert len(plain_leg["geometry"]) == 2
+    assert len(road_leg["geometry"]) > 10
+    assert road_leg["metres"] > plain_leg["metres"]  # round by a bridge, not across the water
