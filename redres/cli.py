@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from redres.backup import backup, restore
 from redres.catalog import accounts
+from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
 from redres.catalog.enums import Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
@@ -81,13 +82,18 @@ def demo(
     """Load the bundled Wuhan demo catalogue as published records (idempotent)."""
     settings = settings_for(db)
     engine = engine_for(db)
-    init_db(engine)
-    with session_scope(engine) as session:
-        if if_empty and session.exec(select(Site.id).limit(1)).first() is not None:
-            typer.echo("registry not empty; demo data not loaded")
-            return
-        counts = load_demo(session, settings.data_dir / "wuhan")
-    analyze(engine)
+    try:
+        init_db(engine)
+        with session_scope(engine) as session:
+            if if_empty and session.exec(select(Site.id).limit(1)).first() is not None:
+                typer.echo("registry not empty; demo data not loaded")
+                return
+            counts = load_demo(session, settings.data_dir / "wuhan")
+            # the bundled road network applies to this catalogue (`redres.routes.road_source`)
+            mark_demo_loaded(session, str(settings.data_dir / "wuhan"))
+        analyze(engine)
+    finally:
+        engine.dispose()
     typer.echo(
         f"demo loaded: {counts.sites} sites, {counts.stories} stories, {counts.themes} themes, "
         f"{counts.people} people, {counts.events} events, {counts.routes} routes"

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value.strip().rstrip("/")
 
+    road_network: str | None = None
+    """The road network plans travel on: a line layer (.gpkg/.geojson/.shp) or an .osm extract,
+    or ``none`` for straight lines. Unset: the bundled Wuhan network when `redres demo` loaded
+    the demo, straight lines otherwise."""
+
     solver_warm_up: bool = True
     """Compile (first start) or load the planner's kernels in the background when serving."""
 

@@ -133,3 +133,15 @@ def test_save_stores_a_draft_and_network_is_used(demo_db: str, tmp_path: Path) -
     assert "already used" in again.stderr
     missing = runner.invoke(app, [*args, "--network", str(tmp_path / "nope.gpkg"), "--db", demo_db])
     assert missing.exit_code == 2
+
+
+def test_plans_on_the_demo_travel_the_bundled_roads_unless_none(demo_db: str) -> None:
+    args = [*BASE, "--date", "2025-06-10", "--start", "114.2944,30.58899", "--mode", "bus"]
+    args += ["--must", "cpc-5th-congress-site", "--json", "--db", demo_db]
+    roads = runner.invoke(app, args)
+    plain = runner.invoke(app, [*args, "--network", "none"])
+    assert roads.exit_code == plain.exit_code == 0, roads.output + plain.output
+    road_legs = [leg for d in json.loads(roads.stdout)["days"] for leg in d["legs"]]
+    plain_legs = [leg for d in json.loads(plain.stdout)["days"] for leg in d["legs"]]
+    assert all(len(leg["geometry"]) == 2 for leg in plain_legs)
+    assert any(len(leg["geometry"]) > 10 for leg in road_legs)  # along the roads, over a river

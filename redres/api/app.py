@@ -125,14 +125,20 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """The app of one worker of `redres serve --workers N`: settings from REDRES_*.
 
-    Each worker loads (or, on a first install, compiles) the planner's kernels in the
-    background, so its first plan is not late.
+    Each worker loads (or, on a first install, compiles) the planner's kernels and reads its
+    road network in the background, so its first plan is not late.
     """
     import threading
 
+    from redres.routes import road_source
     from redres.routes.solver import warm_up
 
     settings = get_settings()
+    app = create_app(settings)
     if settings.solver_warm_up:
         threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
-    return create_app(settings)
+        roads = (settings, app.state.engine)
+        threading.Thread(
+            target=road_source.warm_up, args=roads, name="roads-warm-up", daemon=True
+        ).start()
+    return app

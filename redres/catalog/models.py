@@ -334,6 +334,14 @@ class AuditLog(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
+class AppState(SQLModel, table=True):
+    """Facts about this installation as key/value pairs, e.g. that `redres demo` loaded the demo."""
+
+    key: str = Field(max_length=64, primary_key=True)
+    value: str = Field(max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class SearchTerm(SQLModel, table=True):
     """Search index on PostgreSQL: Chinese n-grams and pinyin/English prefixes of a site's text.
 

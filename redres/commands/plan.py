@@ -54,9 +54,11 @@ def plan_command(
         Path | None, typer.Option(help="Write .gpx, .kml, .geojson, .ics or .html too.")
     ] = None,
     network: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="Road network: a GIS line layer (.gpkg/.geojson/.shp) or an .osm extract."
+            help="Road network: a GIS line layer (.gpkg/.geojson/.shp), an .osm extract, or "
+            "none for straight lines (default: REDRES_ROAD_NETWORK, else the bundled one "
+            "when the demo is loaded)."
         ),
     ] = None,
     save: Annotated[
@@ -74,8 +76,9 @@ def plan_command(
     from redres.routes.candidates import plan_catalog
     from redres.routes.export import export
     from redres.routes.handout import render_handout
-    from redres.routes.network import NetworkTravel, load_network
+    from redres.routes.network import NetworkError
     from redres.routes.planner import PlannerParams
+    from redres.routes.road_source import travel_model
 
     try:
         request, solve_params = _request(
@@ -97,14 +100,16 @@ def plan_command(
         )
         fmt = _format(out)
         params = PlannerParams(solve=solve_params)
-        travel = NetworkTravel(load_network(network)) if network is not None else None
     except (ValueError, OSError) as exc:
         _fail(exc)
     settings = settings_for(db)
+    if network is not None:
+        settings = settings.model_copy(update={"road_network": network})
     engine = engine_for(db)
     require_schema(engine)
     try:
         with session_scope(engine) as session:
+            travel = travel_model(settings, session, strict=True)
             itinerary = plan_catalog(
                 session,
                 request,
@@ -126,7 +131,7 @@ def plan_command(
                     theme=max(request.themes, key=lambda t: request.themes[t]),
                 )
                 typer.echo(f"saved draft route {route.slug!r} (id {route.id})", err=True)
-    except (InvalidPlanRequest, Conflict) as exc:
+    except (InvalidPlanRequest, Conflict, NetworkError) as exc:
         _fail(exc)
     if as_json:
         typer.echo(json.dumps(itinerary.to_dict(), ensure_ascii=False, indent=2))

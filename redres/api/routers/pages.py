@@ -44,6 +44,7 @@ from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
 from redres.messages import Message
 from redres.routes.candidates import schedule_stored_route
+from redres.routes.road_source import travel_model
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.globals["label"] = label
@@ -336,7 +337,10 @@ def _route_page(
 ) -> HTMLResponse:
     visible = reader.statuses()
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-    done = schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)
+    travel = travel_model(request.app.state.settings, session)
+    done = schedule_stored_route(
+        session, route, date=date, calendar=calendar, visible=visible, travel=travel
+    )
     plan = done.itinerary.to_dict()  # each stop carries its lesson note
     first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
     return render(

@@ -24,6 +24,7 @@ from redres.routes.handout import render_handout
 from redres.routes.model import Itinerary, Place
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
+from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
 
 router = APIRouter(prefix="/api/plan", tags=["plan"])
@@ -65,7 +66,12 @@ async def post_plan(
         gate.admit(request, signed_in=staff)
         itinerary = await gate.run(
             lambda: plan_catalog(
-                session, plan_request, calendar=calendar, params=params, visible=visible
+                session,
+                plan_request,
+                calendar=calendar,
+                params=params,
+                visible=visible,
+                travel=travel_model(request.app.state.settings, session),
             )
         )
     except PlanRefused as exc:
@@ -97,6 +103,7 @@ async def check_stops(
             lunch=Interval.parse(body.lunch) if body.lunch else None,
             start=None if body.start is None else Place(body.start.lon, body.start.lat, "start"),
             reorder=body.reorder,
+            travel=travel_model(request.app.state.settings, session),
         )
 
     try:

@@ -36,6 +36,7 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import slugify
+from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
@@ -47,6 +48,7 @@ from redres.routes.handout import render_handout
 from redres.routes.model import MODES, Itinerary
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
+from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
 
 router = APIRouter(include_in_schema=False)
@@ -138,7 +140,9 @@ async def check_page(
     try:
         body = CheckIn.model_validate(form.request_json())
         gate.admit(request, signed_in=staff)
-        done = await gate.run(lambda: _check(session, visible, body, calendar))
+        done = await gate.run(
+            lambda: _check(session, visible, body, calendar, request.app.state.settings)
+        )
     except (ValidationError, InvalidPlanRequest) as exc:
         context["errors"] = form_errors(exc, pick_language(request))
         return render(request, "plan_check.html", context, 422)
@@ -266,9 +270,15 @@ async def _solve(
     params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     gate.admit(request, signed_in=staff)
+    settings = request.app.state.settings
     return await gate.run(
         lambda: plan_catalog(
-            session, plan_request, calendar=calendar, params=params, visible=visible
+            session,
+            plan_request,
+            calendar=calendar,
+            params=params,
+            visible=visible,
+            travel=travel_model(settings, session),
         )
     )
 
@@ -291,7 +301,11 @@ async def _solve_or_refuse(
 
 
 def _check(
-    session: Session, visible: frozenset[Status], body: CheckIn, calendar: HolidayCalendar
+    session: Session,
+    visible: frozenset[Status],
+    body: CheckIn,
+    calendar: HolidayCalendar,
+    settings: Settings,
 ) -> CuratedSchedule:
     return schedule_curated(
         stops_from_slugs(session, body.stops, visible=visible),
@@ -301,4 +315,5 @@ def _check(
         window=Interval.parse(body.window),
         lunch=Interval.parse(body.lunch) if body.lunch else None,
         reorder=body.reorder,
+        travel=travel_model(settings, session),
     )

@@ -46,6 +46,7 @@ from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
+from redres.routes.road_source import travel_model
 
 router = APIRouter(prefix="/api/routes", tags=["routes"])
 
@@ -346,4 +347,7 @@ def _schedule(
 ) -> CuratedSchedule:
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     visible = reader.statuses()
-    return schedule_stored_route(session, route, date=date, calendar=calendar, visible=visible)
+    travel = travel_model(request.app.state.settings, session)
+    return schedule_stored_route(
+        session, route, date=date, calendar=calendar, visible=visible, travel=travel
+    )
