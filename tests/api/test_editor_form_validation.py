@@ -62,7 +62,7 @@ ROUTE_CASES = [
     ({"stops": "Not A Slug"}, "站点（第 1 天第 1 站）：格式不对", "not in the expected form"),
     ({"stops": "no-such-site"}, "站点“no-such-site”不存在", "unknown site &#39;no-such-site"),
     ({"mode": "rocket"}, "请从列出的选项中选择", "choose one of the listed values"),
-    ({"stops": ""}, "站点：至少 1 项", "at least 1 entries"),
+    ({"stops": ""}, "站点：必填", "Stops: required"),
 ]
 
 
