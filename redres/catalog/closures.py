@@ -142,7 +142,7 @@ def _day(parts: Sequence[str | None], text: str) -> dt.date:
         raise ValueError(Message("closure_bad_date", part=text)) from None
 
 
-def closures_of(stored: Iterable[Mapping[str, Any]] | None) -> tuple[Closure, ...]:
+def closures_of(stored: Iterable[Mapping[str, Any] | Closure] | None) -> tuple[Closure, ...]:
     """A site's stored closures as `Closure`s, by start date."""
     found = [Closure.model_validate(item) for item in stored or ()]
     return tuple(sorted(found, key=lambda c: (c.start, c.end or dt.date.max)))

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from redres.catalog.closures import MAX_CLOSURES, Closure, read_closures
+from redres.catalog.closures import MAX_CLOSURES, Closure, closures_of, read_closures
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
 from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.partial_dates import read_years
@@ -111,12 +111,16 @@ class SiteFields(PlainTextModel):
             return read_closures(value)
         return value
 
+    @field_validator("closures")
+    @classmethod
+    def _closures_in_order(cls, value: list[Closure] | None) -> list[Closure] | None:
+        """Kept by start date, so the same closures always store (and export) the same."""
+        return None if value is None else list(closures_of(value))
+
     @field_serializer("closures")
     def _closures_json(self, value: list[Closure] | None) -> list[dict[str, Any]] | None:
-        """Stored as JSON: ISO dates, ordered by start."""
-        if value is None:
-            return None
-        return [c.as_json() for c in sorted(value, key=lambda c: (c.start, c.end or date.max))]
+        """Stored as JSON: ISO dates, the end null when open."""
+        return None if value is None else [c.as_json() for c in value]
 
     @field_validator("years")
     @classmethod
