@@ -124,6 +124,10 @@ ENGLISH: dict[str, str] = {
     "closure_span": "temporarily closed {start} to {end}{note}",
     "closure_open": "temporarily closed from {start} until further notice{note}",
     "closure_note": ": {note}",
+    "closure_now_until": "Temporarily closed until {end}{note}",
+    "closure_now_open": "Temporarily closed until further notice{note}",
+    "closure_soon_span": "Temporarily closed from {start} to {end}{note}",
+    "closure_soon_open": "Temporarily closed from {start} until further notice{note}",
     "closed_closure": "closed on {dates}; {closure}",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",

@@ -94,6 +94,18 @@ class Closure(PlainTextModel):
         )
 
 
+    def notice(self, current: bool) -> Message:
+        """What a site page says of it: in force now (until when), or coming (from when)."""
+        note = Message("closure_note", note=self.note) if self.note else ""
+        if current:
+            if self.end is None:
+                return Message("closure_now_open", note=note)
+            return Message("closure_now_until", end=self.end, note=note)
+        if self.end is None:
+            return Message("closure_soon_open", start=self.start, note=note)
+        return Message("closure_soon_span", start=self.start, end=self.end, note=note)
+
+
 def read_closures(text: str) -> list[dict[str, Any]]:
     """The text form (one closure a line or ``；``-separated) as closure dicts to validate.
 
