@@ -197,3 +197,24 @@ def test_the_editor_form_refuses_bad_closures_in_the_readers_language(
     session.expire_all()
     assert session.exec(select(AuditLog)).all() == before
     assert session.exec(select(Site).where(Site.slug == SITE)).one().closures == []
+
+
+def test_a_plan_inside_a_closure_omits_the_site_with_its_note_over_http(
+    client: TestClient,
+) -> None:
+    _set(client, [FEB_MAR])
+    plan = {
+        "themes": {"great-revolution": 1.0},
+        "date": "2027-02-09",
+        "start": {"lon": 114.2944, "lat": 30.58899},
+        "time_limit": 0.2,
+    }
+    r = client.post("/api/plan", json=plan)
+    assert r.status_code == 200, r.text
+    [omitted] = [o for o in r.json()["omitted"] if o["slug"] == SITE]
+    assert (omitted["reason"], omitted["cause"]) == ("closed", "closure")
+    assert omitted["detail"].endswith("temporarily closed 2027-02-01 to 2027-03-31: 闭馆维修")
+    check = client.get(
+        "/plan/check", params={"date": "2027-02-09", "stops": SITE, "lang": "zh"}
+    ).text
+    assert "八七会议会址 在 2027-02-09（周二） 闭馆；2027-02-01 至 2027-03-31 临时闭馆：闭馆维修" in check
