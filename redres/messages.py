@@ -112,9 +112,27 @@ ENGLISH: dict[str, str] = {
         "民国十六年 or a dynasty such as 元、明)"
     ),
     "years_backwards": "the years '{text}' end before they start",
+    # temporary closures (catalog/closures.py)
+    "closure_unreadable": (
+        "cannot read the closure '{part}' (write e.g. 2027-02-01至2027-03-31 闭馆维修, one a line "
+        "or separated by ；)"
+    ),
+    "closure_bad_date": "the closure '{part}' has a date that does not exist",
+    "closure_backwards": "the closure ends ({end}) before it starts ({start})",
+    "closure_note_separator": "a closure's note must not contain ';' or a line break",
+    "closure_too_many": "at most {limit} closures",
+    "closure_span": "temporarily closed {start} to {end}{note}",
+    "closure_open": "temporarily closed from {start} until further notice{note}",
+    "closure_note": ": {note}",
+    "closure_now_until": "Temporarily closed until {end}{note}",
+    "closure_now_open": "Temporarily closed until further notice{note}",
+    "closure_soon_span": "Temporarily closed from {start} to {end}{note}",
+    "closure_soon_open": "Temporarily closed from {start} until further notice{note}",
+    "closed_closure": "closed on {dates}; {closure}",
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
     "v_closed": "{name} is closed on {date}",
+    "v_closure": "{name} is closed on {date}; {closure}",
     "v_past_closing": "{name}: the visit would run past closing at {closing}",
     "v_after_last_entry": "{name}: arrives {arrive}, after last entry at {last_entry}",
     "v_over_window": "day {day} ends at {end}, after the window's {window_end}",

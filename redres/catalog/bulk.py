@@ -188,6 +188,7 @@ def _site_row(item: NewSite, now: datetime) -> dict[str, Any]:
     row["slug"] = item.slug
     row["aliases"] = row["aliases"] or _NONE
     row["designations"] = row["designations"] or _NONE
+    row["closures"] = [c.as_json() for c in row["closures"]] if row["closures"] else _NONE
     row["footprint"] = (
         None if item.data.footprint is None else json.dumps(item.data.footprint, ensure_ascii=False)
     )

@@ -29,6 +29,7 @@ DETAIL_FIELDS = (
     "address",
     "opening_hours",
     "hours_note",
+    "closures",
     "last_entry_minutes",
     "reservation",
     "reservation_days",

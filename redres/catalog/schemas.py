@@ -12,10 +12,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
 
+from redres.catalog.closures import MAX_CLOSURES, Closure, closures_of, read_closures
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
 from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.partial_dates import read_years
@@ -57,6 +59,8 @@ class SiteFields(PlainTextModel):
     footprint: dict[str, Any] | None = None
     opening_hours: Annotated[str, StringConstraints(max_length=500)] | None = None
     hours_note: LongText | None = None
+    closures: list[Closure] | None = Field(default=None, max_length=MAX_CLOSURES)
+    """Temporary closures: a list of ``{start, end, note}`` or the text form (`catalog.closures`)."""
     last_entry_minutes: Annotated[int, Field(ge=0, le=600)] | None = None
     reservation: Reservation | None = None
     reservation_days: Annotated[int, Field(ge=0, le=365)] | None = None
@@ -98,6 +102,25 @@ class SiteFields(PlainTextModel):
             if hours.last_entry is not None and self.last_entry_minutes is None:
                 self.last_entry_minutes = hours.last_entry
         return self
+
+    @field_validator("closures", mode="before")
+    @classmethod
+    def _closures_text(cls, value: Any) -> Any:
+        """The text form (a survey cell, the editor's box) is read into closures first."""
+        if isinstance(value, str):
+            return read_closures(value)
+        return value
+
+    @field_validator("closures")
+    @classmethod
+    def _closures_in_order(cls, value: list[Closure] | None) -> list[Closure] | None:
+        """Kept by start date, so the same closures always store (and export) the same."""
+        return None if value is None else list(closures_of(value))
+
+    @field_serializer("closures")
+    def _closures_json(self, value: list[Closure] | None) -> list[dict[str, Any]] | None:
+        """Stored as JSON: ISO dates, the end null when open."""
+        return None if value is None else [c.as_json() for c in value]
 
     @field_validator("years")
     @classmethod

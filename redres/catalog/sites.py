@@ -61,6 +61,7 @@ def create_site(session: Session, data: SiteCreate, *, actor: str = audit.SYSTEM
     fields = data.model_dump(exclude={"themes", "footprint"}, exclude_none=True)
     fields["aliases"] = fields.get("aliases") or []
     fields["designations"] = fields.get("designations") or []
+    fields["closures"] = fields.get("closures") or []
     if not fields.get("slug"):
         fields["slug"] = free_slug(session, Site.slug, slugify(data.name_en or data.name))
     site = Site(**fields, footprint=_footprint_text(data.footprint))
@@ -102,7 +103,7 @@ def update_site(
     assert site.id is not None
     before = _site_state(session, site)
     fields = changes.model_dump(exclude_unset=True, exclude={"themes", "footprint"})
-    for key in ("aliases", "designations"):
+    for key in ("aliases", "designations", "closures"):
         if key in fields and fields[key] is None:
             fields[key] = []
     for key, value in fields.items():

@@ -275,6 +275,8 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
         if isinstance(value, dict):
             value = ";".join(f"{k}={v}" for k, v in value.items())
         return _themes(_text(value), ctx)
+    if name == "closures" and isinstance(value, list | tuple):
+        return list(value)  # GeoJSON may carry them structured; text is read by the schema
     if name == "footprint":
         if isinstance(value, dict):
             return value

@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
+from redres.catalog.closures import Closure, closures_of
 from redres.catalog.enums import Category, Status
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
@@ -256,11 +257,22 @@ def _candidate(
         name_en=site.name_en,
         address=site.address,
         hours_note=site.hours_note,
+        closures=_closures(site),
         themes=dict(site_weights),
         people=frozenset(people.get(sid, set())),
         events=frozenset(events.get(sid, set())),
         stories=tuple(stories.get(sid, [])),
     )
+
+
+def _closures(site: Site) -> tuple[Closure, ...]:
+    """The site's stored closures; an unreadable entry (written around the API) is logged and
+    skipped rather than failing the whole plan."""
+    try:
+        return closures_of(site.closures)
+    except ValueError:
+        log.warning("site %s has unreadable closures %r", site.slug, site.closures)
+        return ()
 
 
 def _stories(

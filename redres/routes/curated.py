@@ -191,6 +191,8 @@ def _legs(
 
 
 def _hours(c: Candidate, date: dt.date, calendar: HolidayLookup) -> list[Interval]:
+    if c.closure_on(date) is not None:  # a temporary closure: no hours that day
+        return []
     return c.hours.intervals(date, calendar) if c.hours else [ASSUMED_HOURS]
 
 
@@ -213,6 +215,10 @@ def _violation(
     """Why a visit fits no start window: closed that day, past last entry, or past closing."""
     c = stop.candidate
     if not hours:
+        closure = c.closure_on(date)
+        if closure is not None:
+            why = Message("v_closure", name=c.name, date=date, closure=closure.message())
+            return Violation(c.slug, day, "closed", why)
         return Violation(c.slug, day, "closed", Message("v_closed", name=c.name, date=date))
     for _opening, closing in hours:
         if arrive <= closing - c.last_entry_minutes:

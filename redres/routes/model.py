@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from redres.catalog.closures import Closure, closure_on
 from redres.catalog.hours import Interval, OpeningHours, format_minutes
 from redres.geo import LonLat
 from redres.messages import Message
@@ -69,11 +70,17 @@ class Candidate:
     name_en: str | None = None
     address: str | None = None
     hours_note: str | None = None
+    closures: tuple[Closure, ...] = ()
+    """Temporary closures: the site is shut on their days whatever its weekly hours say."""
     visit_minutes_assumed: bool = False
     themes: Mapping[str, float] = field(default_factory=dict)
     people: frozenset[str] = frozenset()
     events: frozenset[str] = frozenset()
     stories: tuple[Story, ...] = ()
+
+    def closure_on(self, day: dt.date) -> Closure | None:
+        """The temporary closure that shuts the site on `day`, if any."""
+        return closure_on(self.closures, day)
 
     @property
     def point(self) -> LonLat | None:

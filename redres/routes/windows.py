@@ -7,6 +7,9 @@ So the latest start in an open interval ``[open, close)`` is
 ``min(close - visit, close - last_entry)``, then clipped to the day window (the visit must end
 inside it) and split around the lunch break (no visit overlaps lunch).
 
+A temporary closure (`Candidate.closures`) shuts a site on its days whatever the weekly hours
+say; a site shut on every plan day is left out as ``closed`` with the closure and its note.
+
 Sites without recorded hours are not silently open: with ``unknown_hours="assume"`` they get
 `ASSUMED_HOURS` (the usual 09:00-17:00 of Chinese halls) and a warning on the stop; with
 ``omit`` they are left out as ``closed`` (cause ``unknown_hours``).
@@ -18,6 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from redres.catalog.closures import Closure
 from redres.catalog.hours import HolidayLookup, Interval
 from redres.messages import Message
 from redres.routes.model import Candidate, PlanRequest, Reason
@@ -59,7 +63,14 @@ def day_windows(
     per_day: list[tuple[Window, ...]] = []
     closed_days: list[dt.date] = []
     unbookable: list[dt.date] = []
+    shut: list[Closure] = []
     for day in request.dates():
+        closure = candidate.closure_on(day)
+        if closure is not None:  # a temporary closure overrides the weekly hours
+            closed_days.append(day)
+            shut.append(closure)
+            per_day.append(())
+            continue
         if candidate.hours is None:
             if request.unknown_hours == "omit":
                 return _none(request, "closed", Message("unknown_hours"), "unknown_hours")
@@ -89,6 +100,9 @@ def day_windows(
         need = candidate.reservation_days
         return _none(request, "reservation", Message("book_ahead", days=need, date=unbookable[0]))
     if len(closed_days) == request.days:
+        if shut:
+            why = Message("closed_closure", dates=tuple(closed_days), closure=shut[0].message())
+            return _none(request, "closed", why, "closure")
         return _none(request, "closed", Message("closed_on", dates=tuple(closed_days)))
     open_text = _describe(candidate, request, calendar)
     lunch = Message("outside_window.lunch", lunch=str(request.lunch)) if request.lunch else ""

@@ -27,6 +27,7 @@ from redres.api.session import (
 )
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
+from redres.catalog.closures import closures_text
 from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
@@ -68,7 +69,7 @@ from redres.catalog.stories import (
 
 router = APIRouter(include_in_schema=False)
 
-LONG_TEXT_FIELDS = ("summary", "summary_en", "hours_note")
+LONG_TEXT_FIELDS = ("summary", "summary_en", "hours_note", "closures")
 NUMBER_FIELDS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes")
 SELECT_FIELDS = ("category", "period", "protection", "reservation")
 FORM_ORDER = (
@@ -87,6 +88,7 @@ FORM_ORDER = (
     "opening_hours",
     "last_entry_minutes",
     "hours_note",
+    "closures",
     "reservation",
     "capacity",
     "visit_minutes",
@@ -198,6 +200,7 @@ def edit_site_form(
     """The form of an existing site."""
     site = get_site(session, slug, visible=STAFF)
     values = {name: getattr(site, name) for name in FORM_ORDER}
+    values["closures"] = closures_text(site.closures, "\n")  # one a line, as the box takes them
     return _form(request, site, values, [], version=site.version)
 
 

@@ -22,6 +22,7 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
+from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
@@ -206,9 +207,9 @@ def _site_page(
     """The site page; `form` and `errors` put a refused feedback form back as it was sent."""
     detail = site_detail(session, site, visible=visible)
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-    today = visiting_today(
-        site.opening_hours, site.last_entry_minutes, dt.datetime.now(CHINA_TIME), calendar
-    )
+    now = dt.datetime.now(CHINA_TIME)
+    today = visiting_today(site.opening_hours, site.last_entry_minutes, now, calendar)
+    closure = closure_notice(closures_of(site.closures), now.date())
     nearby = []
     minimap, navigation = None, []
     if site.lon is not None and site.lat is not None:
@@ -230,6 +231,7 @@ def _site_page(
             "site": site,
             "detail": detail,
             "today": today,
+            "closure": closure,
             "nearby": nearby,
             "minimap": minimap,
             "navigation": navigation,

@@ -3,7 +3,8 @@
 Export writes `EXPORT_FIELDS` under their English names; import recognises those, the Chinese
 headers survey sheets use, and the 10-character names a Shapefile forces, case- and
 whitespace-insensitively. Lists travel as `a;b;c` with `\\;` escaping a literal semicolon, and
-themes as `slug=weight;...`, so every tabular format round-trips them.
+themes as `slug=weight;...`, so every tabular format round-trips them. Closures travel in their
+text form (`2027-02-01至2027-03-31 闭馆维修；...`, see `catalog.closures`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "lat",
     "opening_hours",
     "hours_note",
+    "closures",
     "last_entry_minutes",
     "reservation",
     "reservation_days",
@@ -82,6 +84,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("纬度", "latitude", "y"),
     "opening_hours": ("开放时间", "open hours"),
     "hours_note": ("开放说明", "开放时间说明"),
+    "closures": ("临时闭馆", "闭馆安排", "临时闭馆时间", "temporary closures"),
     "last_entry_minutes": ("停止入场", "停止入场时间"),
     "reservation": ("预约", "是否预约", "预约要求", "预约方式"),
     "reservation_days": ("提前预约天数", "预约天数"),

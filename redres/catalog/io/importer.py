@@ -327,6 +327,8 @@ def _differs(
             old = json.loads(old) if old else None
         if name in ("aliases", "designations"):
             old, new = old or [], new or []
+        if name == "closures":
+            old, new = old or [], [c.as_json() for c in new or []]
         if old != new:
             return True
     return False

@@ -140,7 +140,10 @@ def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) 
 
 
 def _placemark_xml(columns: list[str], record: Mapping[str, Any]) -> Iterator[str]:
-    yield f"<Placemark><name>{_text(record.get('name'))}</name><ExtendedData>"
+    yield f"<Placemark><name>{_text(record.get('name'))}</name>"
+    if record.get("closures"):  # shown by viewers that read no ExtendedData (临时闭馆)
+        yield f"<description>临时闭馆 Temporary closures: {_text(record['closures'])}</description>"
+    yield "<ExtendedData>"
     for c in columns:
         value = record.get(c)
         if value is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from redres.catalog.closures import closures_text
 from redres.catalog.enums import Status
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs, format_sources
 from redres.catalog.io.fields import EXPORT_FIELDS, encode_list, encode_themes
@@ -82,6 +83,8 @@ def record(
             out[name] = format_sources(sources or [])
         elif name == "parent":
             out[name] = parent_slug
+        elif name == "closures":
+            out[name] = closures_text(site.closures)
         elif name in ("aliases", "designations"):
             out[name] = encode_list(getattr(site, name) or [])
         else:
