@@ -55,9 +55,11 @@ def site_by_name(
         As `resolve_place_names`.
     """
     query = parse_query(name)
-    hits = [] if query is None else list_sites(
-        session, SiteQuery(q=name, limit=50), visible=visible
-    ).items
+    hits = (
+        []
+        if query is None
+        else list_sites(session, SiteQuery(q=name, limit=50), visible=visible).items
+    )
     sites = [h.site for h in hits]
     if query is not None:
         exact = [s for s in sites if rank(query, _text(s)) == RANK_EXACT]

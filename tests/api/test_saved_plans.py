@@ -108,7 +108,8 @@ def test_a_saved_holiday_plan_keeps_its_date_lunch_window_and_clock(
     for stop in mine[0]["stops"]:  # no visit runs through the lunch break
         assert stop[3] <= "12:00" or stop[2] >= "13:00", stop
     notes = [w for w in itinerary["warnings"] if "public holiday" in w]
-    assert notes and set(notes) <= set(schedule["warnings"])  # the holiday note stays
+    assert notes
+    assert set(notes) <= set(schedule["warnings"])  # the holiday note stays
     assert schedule["start"] == itinerary["start"]
     if with_itinerary:
         assert mine == timetable(itinerary)  # the same stops at the same times, lunch included
@@ -205,7 +206,7 @@ def test_start_and_end_by_site_name_alias_or_pinyin(demo: Demo, name: str) -> No
 
 @pytest.mark.parametrize(
     ("name", "listed"),
-    [("纪念馆", "memorial"), ("没有这个地方", None)],
+    [("纪念馆", "several"), ("没有这个地方", None)],
 )
 def test_an_ambiguous_or_unknown_start_name_is_422_with_candidates(
     demo: Demo, name: str, listed: str | None
@@ -218,7 +219,7 @@ def test_an_ambiguous_or_unknown_start_name_is_422_with_candidates(
         assert name in detail
         if listed:
             assert "sites match" in detail
-            assert detail.count("(") >= 2  # each candidate with its slug
+            assert "八七会议会址 (august-7-conference-site)" in detail  # each with its slug
         else:
             assert "no site is called" in detail
 
@@ -235,3 +236,26 @@ def test_sites_without_a_location_are_omitted_as_no_location(demo: Demo) -> None
     assert "no_location" not in {
         reason for slug, reason in reasons.items() if slug not in demo.unlocated
     }
+
+
+def test_the_plan_page_takes_a_start_by_name(demo: Demo) -> None:
+    asked = {"theme": "great-revolution", "date": TUESDAY, "max_stops": "2"}
+    page = demo.client.get("/plan", params=asked | {"start": "八七会议会址"})
+    assert page.status_code == 200, page.text
+    assert 'class="error"' not in page.text
+    vague = demo.client.get("/plan", params=asked | {"start": "纪念馆"})
+    assert vague.status_code == 422
+    assert "请从中选定一处" in vague.text  # in the reader's language, with the candidates
+    assert "八七会议会址 (august-7-conference-site)" in vague.text
+
+
+def test_a_saved_plans_history_records_its_creation(demo: Demo) -> None:
+    plan = {"themes": {"great-revolution": 1.0}, "date": TUESDAY, "max_stops": 2}
+    saved = demo.client.post(
+        "/api/routes", json={"name": "史", "plan": plan | {"time_limit": 0.2}}, headers=demo.teacher
+    )
+    assert saved.status_code == 201, saved.text
+    slug = saved.json()["properties"]["slug"]
+    history = demo.client.get(f"/api/routes/{slug}/history", headers=demo.teacher).json()
+    assert [e["action"] for e in history["entries"]] == ["create"]
+    assert history["entries"][0]["after"]["plan"]["date"] == TUESDAY
