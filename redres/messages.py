@@ -73,6 +73,7 @@ ENGLISH: dict[str, str] = {
     ),
     "e_itinerary_infeasible": "the itinerary does not hold for the plan: {reasons}",
     "e_itinerary_days": "the itinerary has {count} day(s) but the plan {days}",
+    "e_itinerary_empty": "the itinerary has no stops to save",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
     "e_must_lunch": "the must-visit sites do not fit around the lunch break",
     "e_time_range": "{value!r} is not a time range HH:MM-HH:MM: {reason}",

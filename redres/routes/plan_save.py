@@ -27,7 +27,7 @@ from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import Itinerary, Place, PlanRequest, SiteName
 from redres.routes.place_names import resolve_place_names
-from redres.routes.plan_schemas import PlanIn
+from redres.routes.plan_schemas import MAX_STOPS_PER_DAY, PlanIn
 from redres.routes.planner import PlannerParams
 
 KEPT_FIELDS = frozenset(
@@ -145,17 +145,22 @@ def _days_of(itinerary: Mapping[str, Any], days: int) -> list[list[str]]:
     raw = itinerary.get("days")
     out: list[list[str]] = []
     if not isinstance(raw, list) or not raw:
-        raise InvalidPlanRequest(Message("e_itinerary_days", count=0, days=days))
+        raise InvalidPlanRequest(Message("e_itinerary_empty"))
     for day in raw:
         stops = day.get("stops") if isinstance(day, dict) else None
-        if not isinstance(stops, list) or not all(
+        if not isinstance(stops, list) or len(stops) > MAX_STOPS_PER_DAY or not all(
             isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops
         ):
-            msg = "each itinerary day needs 'stops', each with the site's 'slug'"
+            msg = (
+                "each itinerary day needs 'stops' (at most "
+                f"{MAX_STOPS_PER_DAY}), each with the site's 'slug'"
+            )
             raise InvalidPlanRequest(msg)
         out.append([s["slug"] for s in stops])
-    if len(out) > days or not any(out):
+    if len(out) > days:
         raise InvalidPlanRequest(Message("e_itinerary_days", count=len(out), days=days))
+    if not any(out):
+        raise InvalidPlanRequest(Message("e_itinerary_empty"))
     return out
 
 

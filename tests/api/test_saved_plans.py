@@ -182,6 +182,18 @@ def test_an_itinerary_that_does_not_hold_for_its_plan_is_refused(demo: Demo) -> 
     )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"][:3] == ["body", "plan", "window"]
+    for broken, says in [
+        ({"days": [{"stops": []}]}, "no stops"),
+        ({"days": [{"stops": [{"slug": "no-such-site"}]}]}, "no-such-site"),
+        ({"days": [{"stops": [{"slug": BAQI}]}] * 2}, "2 day(s)"),
+    ]:
+        r = demo.client.post(
+            "/api/routes",
+            json={"name": "x", "plan": plan, "itinerary": broken},
+            headers=demo.teacher,
+        )
+        assert r.status_code == 422, r.text
+        assert says in r.json()["detail"]
     anonymous = demo.client.post("/api/routes", json={"name": "x", "plan": plan})
     assert anonymous.status_code == 401
 
