@@ -67,6 +67,13 @@ ENGLISH: dict[str, str] = {
     "e_must_unplaceable": "must-visit site '{slug}' cannot be visited: {detail}",
     "e_unknown_place": "unknown {role} site '{slug}'",
     "e_place_unlocated": "{role} site '{slug}' has no recorded location",
+    "e_place_name_unknown": "no site is called '{name}' (the {role}); give its name, alias or slug",
+    "e_place_name_ambiguous": (
+        "{count} sites match '{name}' (the {role}): {sites}; give one as {{\"site\": slug}}"
+    ),
+    "e_itinerary_infeasible": "the itinerary does not hold for the plan: {reasons}",
+    "e_itinerary_days": "the itinerary has {count} day(s) but the plan {days}",
+    "e_itinerary_empty": "the itinerary has no stops to save",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
     "e_must_lunch": "the must-visit sites do not fit around the lunch break",
     "e_time_range": "{value!r} is not a time range HH:MM-HH:MM: {reason}",

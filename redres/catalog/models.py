@@ -244,6 +244,9 @@ class Route(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     share_token: str | None = Field(default=None, max_length=64, unique=True)
     """Anyone holding this unguessable token may read the route (a link a teacher sends)."""
+    plan: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """The plan request a saved plan came from (themes, date, days, window, lunch, group size,
+    mode, start, end, ...), so the route is timed as that plan was; None for curated routes."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = _version()

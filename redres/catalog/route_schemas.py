@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from redres.catalog.enums import TravelMode
 from redres.catalog.plain_text import PlainTextModel
@@ -71,3 +71,46 @@ class RouteUpdate(PlainTextModel):
     def stops(self) -> list[list[tuple[str, str | None]]]:
         """The new stops as the route store takes them (only when `days` is given)."""
         return [[(s.site, s.note) for s in day] for day in self.days or []]
+
+
+class PlannedRouteIn(PlainTextModel):
+    """A plan to save as a draft route: the plan request, and the itinerary it gave (optional;
+    without one the plan is solved when saving). The route room validates both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "国庆大革命现场教学",
+                    "plan": {
+                        "themes": {"great-revolution": 1},
+                        "date": "2027-10-01",
+                        "lunch": "12:00-13:00",
+                        "start": {"name": "八七会议会址"},
+                        "group_size": 30,
+                    },
+                }
+            ]
+        },
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    theme: Slug | None = None
+    plan: dict[str, Any]
+    itinerary: dict[str, Any] | None = None
+
+
+def _route_kind(value: Any) -> str:
+    """A body with a `plan` saves a plan; any other is a route given stop by stop."""
+    if isinstance(value, dict):
+        return "plan" if "plan" in value else "stops"
+    return "plan" if isinstance(value, PlannedRouteIn) else "stops"
+
+
+NewRoute = Annotated[
+    Annotated[RouteIn, Tag("stops")] | Annotated[PlannedRouteIn, Tag("plan")],
+    Discriminator(_route_kind),
+]
+"""What `POST /api/routes` takes: stops day by day, or a plan (and its itinerary) to save."""

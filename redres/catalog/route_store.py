@@ -136,15 +136,22 @@ def route_stops(
 def save_planned_route(
     session: Session,
     *,
-    slug: str,
+    slug: str | None,
     name: str,
     stops: Sequence[StopInput],
     mode: TravelMode = TravelMode.walk,
     theme: str | None = None,
     description: str | None = None,
     owner_id: int | None = None,
+    plan: dict[str, Any] | None = None,
+    days: int | None = None,
+    actor: str | None = None,
 ) -> Route:
     """Store a planned route as a draft, so an editor can review and publish it.
+
+    `slug` None takes a free one from the name. `plan` is the plan request the stops came
+    from, kept so the route is timed as the plan was; `days` the plan's days (a day may be
+    empty). With an `actor`, the creation is audited like any other route's.
 
     Raises
     ------
@@ -152,6 +159,8 @@ def save_planned_route(
         When the slug is taken, the theme is unknown, a site does not exist, or two stops
         share a day and position.
     """
+    if slug is None:
+        slug = free_slug(session, Route.slug, slugify(name) or "route")
     if session.exec(select(Route.id).where(Route.slug == slug)).first() is not None:
         msg = f"route slug {slug!r} is already used"
         raise Conflict(msg)
@@ -177,10 +186,11 @@ def save_planned_route(
         description=description,
         kind=RouteKind.planned,
         theme_id=theme_id,
-        days=max((s.day for s in stops), default=1),
+        days=max([*(s.day for s in stops), days or 1]),
         mode=mode,
         status=Status.draft,
         owner_id=owner_id,
+        plan=plan,
         updated_at=utcnow(),
     )
     session.add(route)
@@ -197,6 +207,17 @@ def save_planned_route(
         for s in stops
     )
     session.flush()
+    if actor is not None:
+        after = _route_state(session, route)
+        audit.record(
+            session,
+            entity="route",
+            entity_id=pk(route),
+            action="create",
+            actor=actor,
+            before=None,
+            after=after,
+        )
     return route
 
 

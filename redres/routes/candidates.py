@@ -9,11 +9,13 @@ Unreadable opening hours are logged and treated as unknown (never as open).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from redres.catalog.closures import Closure, closures_of
@@ -36,8 +38,10 @@ from redres.catalog.route_store import get_route, route_stops
 from redres.catalog.sites import PUBLIC
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, PlanRequest
+from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, Place, PlanRequest, SiteName
 from redres.routes.model import Story as StoryNote
+from redres.routes.place_names import resolve_place_names
+from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import CHINA, PlannerParams, plan
 from redres.routes.travel import TravelModel
 
@@ -110,8 +114,10 @@ def plan_catalog(
     Raises
     ------
     InvalidPlanRequest
-        As `load_candidates` and `redres.routes.planner.plan` do.
+        As `load_candidates` and `redres.routes.planner.plan` do, and when a start or end
+        given by name matches no site or several (`redres.routes.place_names`).
     """
+    request = resolve_place_names(session, request, visible=visible)
     candidates = load_candidates(session, request.themes, visible=visible)
     return plan(request, candidates, travel=travel, calendar=calendar, today=today, params=params)
 
@@ -178,17 +184,28 @@ def schedule_stored_route(
     today: dt.date | None = None,
     visible: Collection[Status] = PUBLIC,
     horizon_days: int = 14,
-    window: Interval = DEFAULT_WINDOW,
+    window: Interval | None = None,
     lunch: Interval | None = None,
 ) -> CuratedSchedule:
     """Schedule a stored route for `date`, or for the next day it runs without violations.
 
-    Without a date, the days from tomorrow (China time) over `horizon_days` are tried in turn
-    and the first feasible one is used; if none is, tomorrow's schedule is returned with its
-    violations, so the caller still sees what breaks. Each stop carries its lesson note.
+    A route saved from a plan is timed with that plan's day window, lunch break, start and
+    end, and without a date on the plan's own date, so it shows the stops at the times the
+    plan gave. Other routes: without a date, the days from tomorrow (China time) over
+    `horizon_days` are tried in turn and the first feasible one is used; if none is,
+    tomorrow's schedule is returned with its violations, so the caller still sees what
+    breaks. `window`/`lunch` given here win over the plan's. Each stop carries its lesson note.
     """
     stops = curated_stops(session, route, visible=visible)
     name = route.name
+    planned = route_plan(session, route, visible=visible)
+    start = end = None
+    if planned is not None:
+        window = window or planned.window
+        lunch = lunch or planned.lunch
+        start, end = _as_place(planned.start), _as_place(planned.end)
+        date = date or planned.date
+    window = window or DEFAULT_WINDOW
 
     def run(day: dt.date) -> CuratedSchedule:
         return schedule_curated(
@@ -200,6 +217,8 @@ def schedule_stored_route(
             name=name,
             window=window,
             lunch=lunch,
+            start=start,
+            end=end,
         )
 
     if date is not None:
@@ -211,6 +230,27 @@ def schedule_stored_route(
         if found.feasible:
             return found
     return tried
+
+
+def route_plan(
+    session: Session, route: Route, *, visible: Collection[Status] = PUBLIC
+) -> PlanRequest | None:
+    """The plan request a saved route came from, its start and end as the sites' points
+    (`end` None is back to the start, as the planner reads it); None for other routes.
+
+    A stored plan that no longer validates is logged and read as no plan, never an error; a
+    start or end site since deleted or hidden is read as none.
+    """
+    if not route.plan:
+        return None
+    try:
+        request = PlanIn.model_validate(route.plan).to_request()
+    except (ValidationError, ValueError):
+        log.warning("route %s has an unreadable stored plan", route.slug)
+        return None
+    start = _site_place(session, request.start, visible)
+    end = start if request.end is None else _site_place(session, request.end, visible)
+    return dataclasses.replace(request, start=start, end=end)
 
 
 def score(site_weights: Mapping[str, float], request_weights: Mapping[str, float]) -> float:
@@ -273,6 +313,31 @@ def _closures(site: Site) -> tuple[Closure, ...]:
     except ValueError:
         log.warning("site %s has unreadable closures %r", site.slug, site.closures)
         return ()
+
+
+def site_place(
+    session: Session, slug: str, visible: Collection[Status] = PUBLIC
+) -> Place | None:
+    """A site as a start or end: its own point, as the planner takes it (None when the site
+    is unknown, hidden from the caller, or has no location)."""
+    site = session.exec(
+        select(Site).where(Site.slug == slug, col(Site.status).in_(list(visible)))
+    ).first()
+    if site is None or site.lon is None or site.lat is None:
+        return None
+    return Place(site.lon, site.lat, site.name, site.slug)
+
+
+def _site_place(
+    session: Session, ref: Place | str | SiteName | None, visible: Collection[Status]
+) -> Place | None:
+    if ref is None or isinstance(ref, Place):
+        return ref
+    return site_place(session, ref.name if isinstance(ref, SiteName) else ref, visible)
+
+
+def _as_place(ref: Place | str | SiteName | None) -> Place | None:
+    return ref if isinstance(ref, Place) else None
 
 
 def _stories(

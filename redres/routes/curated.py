@@ -19,6 +19,7 @@ from typing import Literal
 
 from redres.catalog.hours import HolidayLookup, Interval
 from redres.messages import Message
+from redres.routes.itinerary import calendar_warnings
 from redres.routes.model import (
     DEFAULT_WINDOW,
     Candidate,
@@ -86,11 +87,17 @@ def schedule_curated(
     window: Interval = DEFAULT_WINDOW,
     lunch: Interval | None = None,
     start: Place | None = None,
+    end: Place | None = None,
     travel: TravelModel | None = None,
     reorder: bool = False,
     name: str = "",
 ) -> CuratedSchedule:
-    """Time `stops` day by day from `date` (see the module docstring)."""
+    """Time `stops` day by day from `date` (see the module docstring).
+
+    Each day leaves from `start` (None: it begins at its first stop) and returns to `end`
+    (None: it ends at its last stop), as the planner's days do.
+    """
+    ends = (start, end)
     model = travel or StraightLineTravel()
     days = sorted({s.day for s in stops}) or [1]
     plans: list[DayPlan] = []
@@ -102,7 +109,7 @@ def schedule_curated(
         if reorder and len(todays) <= MAX_REORDER:
             orders = list(itertools.permutations(todays))
         best = min(
-            (_time_day(o, when, day, calendar, model, mode, window, lunch, start) for o in orders),
+            (_time_day(o, when, day, calendar, model, mode, window, lunch, ends) for o in orders),
             key=lambda found: (len(found[1]), found[0].back, found[2]),
         )
         plans.append(best[0])
@@ -112,8 +119,12 @@ def schedule_curated(
         (),
         mode=mode,
         name=name,
-        warnings=tuple(v.detail for v in violations),
+        warnings=tuple(
+            calendar_warnings(calendar, [date + dt.timedelta(days=d - 1) for d in days])
+            + [v.detail for v in violations]
+        ),
         start=start,
+        end=end,
     )
     return CuratedSchedule(itinerary, tuple(violations))
 
@@ -127,15 +138,14 @@ def _time_day(
     mode: str,
     window: Interval,
     lunch: Interval | None,
-    start: Place | None,
+    ends: tuple[Place | None, Place | None],
 ) -> tuple[DayPlan, list[Violation], float]:
     """One day on the shared clock (lenient), its violations and its minutes of travel."""
-    legs, travel = _legs(stops, model, mode, start)
+    start, end = ends
+    legs, travel = _legs(stops, model, mode, start, end)
     hours = [_hours(s.candidate, date, calendar) for s in stops]
     stays = [_stay(s, h, lunch) for s, h in zip(stops, hours, strict=True)]
-    clock = step_day(
-        stays, [*travel, 0.0], window=(window.start, window.end), lunch=lunch, strict=False
-    )
+    clock = step_day(stays, travel, window=(window.start, window.end), lunch=lunch, strict=False)
     found: list[Violation] = []
     for i, stop in enumerate(stops):
         c = stop.candidate
@@ -154,37 +164,38 @@ def _time_day(
     )
     meal = None
     if lunch is not None and clock.lunch_at is not None:
-        meal = Lunch(float(lunch.start), float(lunch.end), _lunch_at(stops, clock, start))
+        meal = Lunch(float(lunch.start), float(lunch.end), _lunch_at(stops, clock, ends))
     return DayPlan(date, out, tuple(legs), clock.depart, clock.back, meal), found, sum(travel)
 
 
 def _legs(
-    stops: Sequence[CuratedStop], model: TravelModel, mode: str, start: Place | None
+    stops: Sequence[CuratedStop],
+    model: TravelModel,
+    mode: str,
+    start: Place | None,
+    end: Place | None,
 ) -> tuple[list[Leg], list[float]]:
-    """The legs between located places in order, and the minutes into each stop (0 from or to
-    a stop without a location, which has no leg)."""
-    points = [start.point if start else None] + [s.candidate.point for s in stops]
+    """The legs between located places in order (start, stops, end), and the minutes into
+    each stop and then to the end (0 from or to a place without a location, which has no leg)."""
+    points = [
+        start.point if start else None,
+        *(s.candidate.point for s in stops),
+        end.point if end else None,
+    ]
     located = [p for p in points if p is not None]
     matrix = model.matrix(located, mode)
     index = {i: located.index(p) for i, p in enumerate(points) if p is not None}
     legs: list[Leg] = []
     travel: list[float] = []
     here = 0 if start else None
-    for pos, stop in enumerate(stops, 1):
+    for pos in range(1, len(points)):
         tau = 0.0
         if here is not None and here in index and pos in index:
             a, b = index[here], index[pos]
             tau = float(matrix.minutes[a, b])
             origin = _label(stops, here, start)
-            legs.append(
-                Leg(
-                    origin,
-                    stop.candidate.slug,
-                    tau,
-                    float(matrix.metres[a, b]),
-                    matrix.geometry(a, b),
-                )
-            )
+            to = stops[pos - 1].candidate.slug if pos <= len(stops) else _end_label(end)
+            legs.append(Leg(origin, to, tau, float(matrix.metres[a, b]), matrix.geometry(a, b)))
         travel.append(tau)
         here = pos
     return legs, travel
@@ -252,12 +263,18 @@ def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
     )
 
 
-def _lunch_at(stops: Sequence[CuratedStop], clock: DayClock, start: Place | None) -> str:
-    """The lunch place as the planner names it: a stop's slug, the start's, or ``end``."""
+def _lunch_at(
+    stops: Sequence[CuratedStop], clock: DayClock, ends: tuple[Place | None, Place | None]
+) -> str:
+    """The lunch place as the planner names it: a stop's slug, the start's or the end's."""
     at = clock.lunch_at
     if at is None or at >= len(stops):
-        return "end"
-    return _label(stops, at + 1, start)
+        return _end_label(ends[1])
+    return _label(stops, at + 1, ends[0])
+
+
+def _end_label(end: Place | None) -> str:
+    return (end.slug or "end") if end else "end"
 
 
 def _label(stops: Sequence[CuratedStop], here: int | None, start: Place | None) -> str:

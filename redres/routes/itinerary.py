@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from redres.catalog.hours import HolidayLookup
@@ -82,20 +83,26 @@ def build_itinerary(
     for i in range(n):
         if i not in visited:
             omitted.append(_not_chosen(prepared, i, dropped.get(i), clocks))
-    warnings: list[str] = []
-    for date in request.dates():
-        warnings += getattr(calendar, "warnings_for", lambda _d: [])(date)
-        name = getattr(calendar, "holiday_name", lambda _d: None)(date)
-        if name:
-            warnings.append(Message("public_holiday", date=date, name=name))
     return Itinerary(
         days=tuple(days),
         omitted=tuple(sorted(omitted, key=lambda o: (o.reason, o.slug))),
         mode=request.mode,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=tuple(calendar_warnings(calendar, request.dates())),
         start=prepared.start,
         end=prepared.end,
     )
+
+
+def calendar_warnings(calendar: HolidayLookup, dates: Iterable[dt.date]) -> list[str]:
+    """What the calendar says about the days (public holidays, schedules not yet published),
+    each once: a plan and a route timed for the same days carry the same notes."""
+    warnings: list[str] = []
+    for date in dates:
+        warnings += getattr(calendar, "warnings_for", lambda _d: [])(date)
+        name = getattr(calendar, "holiday_name", lambda _d: None)(date)
+        if name:
+            warnings.append(Message("public_holiday", date=date, name=name))
+    return list(dict.fromkeys(warnings))
 
 
 def _stop_warnings(

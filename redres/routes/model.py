@@ -31,9 +31,17 @@ REASONS = (
     "low_relevance",
     "excluded",
     "reservation",
+    "no_location",
 )
 Reason = Literal[
-    "closed", "capacity", "outside_window", "no_time", "low_relevance", "excluded", "reservation"
+    "closed",
+    "capacity",
+    "outside_window",
+    "no_time",
+    "low_relevance",
+    "excluded",
+    "reservation",
+    "no_location",
 ]
 UnknownHours = Literal["assume", "omit"]
 DEFAULT_WINDOW = Interval(8 * 60 + 30, 17 * 60 + 30)
@@ -120,6 +128,14 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteName:
+    """A start or end given by a site's name, alias or pinyin, for the catalogue to resolve
+    (`redres.routes.place_names`) before planning."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlanRequest:
     """What a teacher asks for (DESIGN.md "Route planning"), validated on creation.
 
@@ -137,8 +153,8 @@ class PlanRequest:
     themes: Mapping[str, float]
     date: dt.date
     days: int = 1
-    start: Place | str | None = None
-    end: Place | str | None = None
+    start: Place | str | SiteName | None = None
+    end: Place | str | SiteName | None = None
     mode: str = "walk"
     group_size: int = 1
     window: Interval = DEFAULT_WINDOW

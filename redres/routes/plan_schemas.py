@@ -11,12 +11,20 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from redres.catalog.hours import Interval
 from redres.catalog.plain_text import PlainTextModel, reject_control_characters
 from redres.messages import Message
-from redres.routes.model import MAX_DAYS, Place, PlanRequest, dates_problem
+from redres.routes.model import MAX_DAYS, Place, PlanRequest, SiteName, dates_problem
 from redres.routes.solver import MAX_SEED
 
 Slug = Annotated[str, Field(min_length=1, max_length=120)]
@@ -25,6 +33,7 @@ Mode = Literal["walk", "bike", "bus", "coach", "drive"]
 TimeRange = Annotated[str, Field(max_length=20)]
 MAX_THEMES = 100
 MAX_STOPS_PER_DAY = 30
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LON_LAT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
 
 
@@ -44,15 +53,28 @@ class SiteRefIn(PlainTextModel):
     site: Slug
 
 
+class SiteNameIn(PlainTextModel):
+    """A start or end given as a site's name, alias or pinyin (resolved against the catalogue)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 def _place_kind(value: Any) -> str:
     """Which shape a start or end has, so a bad one is reported against that shape only."""
     if isinstance(value, dict):
-        return "site" if "site" in value else "point"
-    return "site" if isinstance(value, SiteRefIn) else "point"
+        if "site" in value:
+            return "site"
+        return "name" if "lon" not in value and "lat" not in value and "name" in value else "point"
+    if isinstance(value, SiteRefIn):
+        return "site"
+    return "name" if isinstance(value, SiteNameIn) else "point"
 
 
 PlaceIn = Annotated[
-    Annotated[PointIn, Tag("point")] | Annotated[SiteRefIn, Tag("site")],
+    Annotated[PointIn, Tag("point")]
+    | Annotated[SiteRefIn, Tag("site")]
+    | Annotated[SiteNameIn, Tag("name")],
     Discriminator(_place_kind),
 ]
 
@@ -166,6 +188,8 @@ def place_from_text(raw: str | None) -> dict[str, Any] | None:
     {'lon': 114.2944, 'lat': 30.589}
     >>> place_from_text(" august-7-conference-site ")
     {'site': 'august-7-conference-site'}
+    >>> place_from_text("八七会议会址")
+    {'name': '八七会议会址'}
     """
     raw = (raw or "").strip()
     if not raw:
@@ -173,7 +197,7 @@ def place_from_text(raw: str | None) -> dict[str, Any] | None:
     found = _LON_LAT.fullmatch(raw)
     if found:
         return {"lon": float(found.group(1)), "lat": float(found.group(2))}
-    return {"site": raw}
+    return {"site": raw} if _SLUG.fullmatch(raw) else {"name": raw}
 
 
 def _checked_range(value: str) -> str:
@@ -184,9 +208,11 @@ def _checked_range(value: str) -> str:
     return value
 
 
-def _place(ref: PointIn | SiteRefIn | None) -> Place | str | None:
+def _place(ref: PointIn | SiteRefIn | SiteNameIn | None) -> Place | str | SiteName | None:
     if ref is None:
         return None
     if isinstance(ref, SiteRefIn):
         return ref.site
+    if isinstance(ref, SiteNameIn):
+        return SiteName(ref.name)
     return Place(ref.lon, ref.lat, ref.name)

@@ -22,7 +22,15 @@ from redres.geo import LonLat
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.itinerary import build_itinerary
-from redres.routes.model import Candidate, Itinerary, Omission, Place, PlanRequest, Prepared
+from redres.routes.model import (
+    Candidate,
+    Itinerary,
+    Omission,
+    Place,
+    PlanRequest,
+    Prepared,
+    SiteName,
+)
 from redres.routes.problem import ProblemData, Solution, schedule
 from redres.routes.solver import SolveParams, solve
 from redres.routes.timeline import DayClock, time_day
@@ -125,7 +133,7 @@ def _filter(
     if c.slug in request.exclude:
         return out("excluded", Message("excluded"))
     if c.point is None:
-        return out("no_time", Message("no_location"), "no_location")
+        return out("no_location", Message("no_location"), "no_location")
     if c.score <= 0 and c.slug not in request.must:
         themes = ", ".join(sorted(request.themes))
         return out("low_relevance", Message("low_relevance", themes=themes))
@@ -137,9 +145,14 @@ def _filter(
     return found
 
 
-def _place(ref: Place | str | None, by_slug: dict[str, Candidate], role: str) -> Place | None:
+def _place(
+    ref: Place | str | SiteName | None, by_slug: dict[str, Candidate], role: str
+) -> Place | None:
     if ref is None or isinstance(ref, Place):
         return ref
+    if isinstance(ref, SiteName):  # resolved against the catalogue's search before planning
+        msg = Message("e_unknown_place", role=Message(f"role_{role}"), slug=ref.name)
+        raise InvalidPlanRequest(msg)
     site = by_slug.get(ref)
     if site is None:
         msg = Message("e_unknown_place", role=Message(f"role_{role}"), slug=ref)

@@ -3,6 +3,7 @@ and a stored route's lesson notes reach its page and map without reading its sto
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -70,8 +71,16 @@ def test_a_plan_its_hand_check_and_the_saved_route_show_one_schedule(teacher: Te
     plan = schedule(planned.text)
     assert len(plan) >= 3
     lunch = re.search(r"(?:午餐|Lunch) (\d\d:\d\d–\d\d:\d\d)", planned.text)
+    asked = re.search(r'<input type="hidden" name="plan" value="([^"]*)"', planned.text)
+    assert asked  # the plan page's check form carries the plan request on
     checked = teacher.get(
-        "/plan/check", params={"date": TUESDAY, "stops": slugs(plan), "lunch": LUNCH}
+        "/plan/check",
+        params={
+            "date": TUESDAY,
+            "stops": slugs(plan),
+            "lunch": LUNCH,
+            "plan": html.unescape(asked.group(1)),
+        },
     )
     assert checked.status_code == 200
     assert schedule(checked.text) == plan  # the same stops, the same clock, lunch included
@@ -80,18 +89,46 @@ def test_a_plan_its_hand_check_and_the_saved_route_show_one_schedule(teacher: Te
     assert day.findall(checked.text) == day.findall(planned.text)  # departure and return
     assert lunch is None or lunch.group(0) in checked.text
 
-    csrf = re.search(r'name="csrf" value="([^"]+)"', checked.text)
-    assert csrf
-    saved = teacher.post(
-        "/plan/save", data={"name": "一日", "stops": slugs(plan), "csrf": csrf.group(1)}
-    )
+    # the check page reached from the plan carries the plan on to saving
+    assert 'name="plan" value="theme=great-revolution&amp;date=' in checked.text
+    save_form = checked.text[checked.text.index('action="/plan/save"') :]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', save_form))
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    saved = teacher.post("/plan/save", data=fields | {"name": "一日"})
+    assert saved.status_code == 303, saved.text
     slug = saved.headers["location"].rsplit("/", 1)[1]
-    route = teacher.get(f"/routes/{slug}", params={"date": TUESDAY})
+    confirm = teacher.get(saved.headers["location"])
+    assert f'<a href="/routes/{slug}">一日</a>' in confirm.text  # a link, not a code to copy
+    # the saved route keeps the plan's date and lunch: the same clock, without giving a date
+    route = teacher.get(f"/routes/{slug}")
     assert route.status_code == 200
-    # a route keeps no lunch break, so its hand check without one is what it must match
-    plain = teacher.get("/plan/check", params={"date": TUESDAY, "stops": slugs(plan)})
-    assert schedule(route.text) == schedule(plain.text)
-    assert [row[0] for row in schedule(route.text)] == [row[0] for row in plan]
+    assert schedule(route.text) == plan
+    assert lunch is None or lunch.group(0) in route.text
+    kept = teacher.get(f"/api/routes/{slug}").json()["plan"]
+    assert (kept["date"], kept["lunch"], kept["themes"]) == (
+        TUESDAY,
+        LUNCH,
+        {"great-revolution": 1.0},
+    )
+
+
+def test_saving_hand_arranged_stops_that_break_the_plan_is_refused_on_the_page(
+    teacher: TestClient,
+) -> None:
+    monday = "2025-06-09"  # the halls are closed
+    checked = teacher.get(
+        "/plan/check", params={"date": monday, "stops": "august-7-conference-site"}
+    )
+    fields = {
+        "csrf": re.search(r'name="csrf" value="([^"]+)"', checked.text).group(1),  # type: ignore[union-attr]
+        "date": monday,
+        "stops": "august-7-conference-site",
+        "name": "周一",
+    }
+    refused = teacher.post("/plan/save", data=fields)
+    assert refused.status_code == 422
+    assert "august-7-conference-site" in refused.text  # the stops are kept to fix
+    assert teacher.get("/api/routes", params={"mine": True}).json()["total"] == 0
 
 
 def test_the_api_plan_and_its_check_agree_to_the_minute(teacher: TestClient) -> None:

@@ -199,11 +199,14 @@ def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:
     forged = teacher.post("/plan/save", data={"name": "两天", "stops": stops, "csrf": "x"})
     assert forged.status_code == 403
     saved = teacher.post(
-        "/plan/save", data={"name": "两天", "stops": stops, "csrf": token.group(1)}
+        "/plan/save",
+        data={"name": "两天", "stops": stops, "date": "2025-06-10", "csrf": token.group(1)},
     )
     assert saved.status_code == 303
     slug = saved.headers["location"].rsplit("/", 1)[1]
-    assert teacher.get(f"/api/routes/{slug}").status_code == 200  # the owner sees their draft
+    mine = teacher.get(f"/api/routes/{slug}")
+    assert mine.status_code == 200  # the owner sees their draft
+    assert (mine.json()["plan"]["date"], mine.json()["plan"]["days"]) == ("2025-06-10", 2)
     teacher.cookies.clear()
     assert teacher.get(f"/api/routes/{slug}").status_code == 404  # nobody else does
 

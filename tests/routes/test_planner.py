@@ -171,7 +171,7 @@ def test_no_location_and_max_stops() -> None:
     request = PlanRequest({"t": 1.0}, TUESDAY, start=HOTEL, max_stops=2)
     it = run(request, cands)
     by = {o.slug: o for o in it.omitted}
-    assert (by["s1"].reason, by["s1"].cause) == ("no_time", "no_location")
+    assert (by["s1"].reason, by["s1"].cause) == ("no_location", "no_location")
     assert len(it.stops) == 2
     assert {by[s].cause for s in ("s2", "s3", "s4", "s5") if s in by} == {"max_stops"}
     check_honest(it, cands, request)

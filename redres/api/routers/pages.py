@@ -353,6 +353,7 @@ def _route_page(
             "date": date or first,
             "days": plan["days"],
             "violations": [v.to_dict() for v in done.violations],
+            "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
         },

@@ -3,7 +3,6 @@ hand adjustments re-checked for the date, downloads, and saving as a draft route
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
@@ -27,7 +27,6 @@ from redres.catalog.hours import Interval
 from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
-    StopInput,
     get_route,
     list_routes,
     save_planned_route,
@@ -35,7 +34,6 @@ from redres.catalog.route_store import (
     theme_counts,
 )
 from redres.catalog.sites import PUBLIC
-from redres.catalog.slugs import slugify
 from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
@@ -46,6 +44,7 @@ from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
 from redres.routes.model import MODES, Itinerary
+from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -135,6 +134,7 @@ async def check_page(
         "errors": [],
         "csrf": csrf_token(request),
         "signed_in": staff,
+        "plan_query": request.query_params.get("plan", "")[:4000],
     }
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     try:
@@ -164,29 +164,39 @@ def save_plan(
     name: Annotated[str, Form()] = "",
     stops: Annotated[str, Form()] = "",
     mode: Annotated[str, Form()] = "walk",
+    date: Annotated[str, Form(max_length=20)] = "",
+    window: Annotated[str, Form(max_length=20)] = "08:30-17:30",
+    lunch: Annotated[str, Form(max_length=20)] = "",
+    plan: Annotated[str, Form(max_length=4000)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Keep an arranged plan as a draft route of the signed-in teacher or editor.
+    """Keep an arranged plan as a draft route of the signed-in teacher or editor, with the
+    plan request it came from (`plan`: the `/plan` query; date, window and lunch as checked).
 
-    The stops are validated as `POST /api/routes` validates a route (`RouteIn`); what is wrong
-    comes back on the check page with the stops kept.
+    The stops are re-checked for that plan exactly as `POST /api/routes` re-checks a saved
+    itinerary; what is wrong comes back on the check page with the stops kept.
     """
     user = session_user(request, session)
     if user is None:
         return RedirectResponse("/login?next=/plan", status_code=303)
     check_csrf(request, csrf)
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    days = stops_from_text(stops)
     try:
         route = RouteIn.model_validate(
-            {
-                "name": name,
-                "mode": mode,
-                "days": [[{"site": slug} for slug in day] for day in stops_from_text(stops)],
-            }
+            {"name": name, "mode": mode, "days": [[{"site": s} for s in day] for day in days]}
         )
-        days = [[stop.site for stop in day] for day in route.days]
-        found = stops_from_slugs(session, days, visible=PUBLIC)
+        asked = PlanIn.model_validate(
+            _plan_json(session, plan, date=date, window=window, lunch=lunch, mode=mode, days=days)
+        )
+        itinerary = {"days": [{"stops": [{"slug": s} for s in day]} for day in days]}
+        saved = plan_to_save(session, asked, itinerary, calendar=calendar, visible=PUBLIC)
     except (ValidationError, InvalidPlanRequest) as exc:
         context = {
+            "date": date,
+            "window": window,
+            "lunch": lunch,
+            "plan_query": plan,
             "stops_text": stops,
             "mode": mode,
             "errors": form_errors(exc, pick_language(request)),
@@ -194,27 +204,29 @@ def save_plan(
             "signed_in": True,
         }
         return render(request, "plan_check.html", context, 422)
-    sites = {c.candidate.slug: c.candidate.id for c in found}
-    inputs = [
-        StopInput(site_id=sites[slug], day=d, position=i)
-        for d, day in enumerate(days, 1)
-        for i, slug in enumerate(day, 1)
-    ]
-    saved = save_planned_route(
+    kept = save_planned_route(
         session,
-        slug=f"{slugify(route.name)}-{dt.datetime.now().strftime('%Y%m%d%H%M%S')}",
+        slug=None,
         name=route.name,
-        stops=inputs,
+        stops=saved.stops,
         mode=route.mode,
+        theme=saved.theme,
         owner_id=user.id,
+        plan=saved.plan,
+        days=saved.days,
+        actor=user.username,
     )
-    return RedirectResponse(f"/plan/saved/{saved.slug}", status_code=303)
+    return RedirectResponse(f"/plan/saved/{kept.slug}", status_code=303)
 
 
 @router.get("/plan/saved/{slug}", response_class=HTMLResponse)
-def saved_page(request: Request, slug: str) -> HTMLResponse:
-    """Confirmation that a draft route was saved."""
-    return render(request, "plan_saved.html", {"slug": slug})
+def saved_page(request: Request, session: SessionDep, slug: str) -> Response:
+    """Confirmation that a draft route was saved, with a link to it."""
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/plan/mine", status_code=303)
+    route = get_route(session, slug, visible=frozenset(), owner_id=user.id)
+    return render(request, "plan_saved.html", {"slug": route.slug, "name": route.name})
 
 
 @router.get("/plan/mine", response_class=HTMLResponse)
@@ -317,3 +329,26 @@ def _check(
         reorder=body.reorder,
         travel=travel_model(settings, session),
     )
+
+
+def _plan_json(
+    session: Session,
+    query: str,
+    *,
+    date: str,
+    window: str,
+    lunch: str,
+    mode: str,
+    days: list[list[str]],
+) -> dict[str, Any]:
+    """The plan request a saved page plan keeps: the `/plan` form it came from, with the
+    date, window, lunch and mode it was checked for; straight from the check page (no plan
+    form), the themes of its stops' sites stand in for the themes asked."""
+    body = PlanForm.from_query(QueryParams(query)).request_json() if query else {}
+    if not body.get("themes"):
+        body["themes"] = themes_of_sites(session, [s for day in days for s in day])
+    body |= {"date": date, "window": window, "mode": mode}
+    asked = str(body.get("days") or "1")
+    body["days"] = max(int(asked) if asked.isdigit() and len(asked) < 4 else 1, len(days))
+    body.pop("lunch", None)
+    return body | ({"lunch": lunch} if lunch else {})

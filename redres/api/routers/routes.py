@@ -1,7 +1,8 @@
 """Study routes: lists, one route with its stops, its exports, and writes by owners and editors.
 
 `GET /api/routes/{id_or_slug}.gpx|.kml|.geojson|.ics|.html` schedules the route for `?date=`
-(default: the next day it runs without violations) and returns the file. Who may read or change
+(default: a saved plan's own date, else the next day it runs without violations) and returns
+the file; a saved plan is timed with its own window, lunch, start and end. Who may read or change
 a route is `redres.catalog.route_access`: teachers own the routes they save and share them by
 link; editors change any route and alone publish.
 """
@@ -13,23 +14,26 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
 from redres.api.i18n import translator
 from redres.api.links import absolute
+from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status
+from redres.catalog.enums import Status, TravelMode
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
 from redres.catalog.models import Route, User
 from redres.catalog.route_access import Reader
-from redres.catalog.route_schemas import RouteIn, RouteUpdate
+from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
 from redres.catalog.route_store import (
     create_route,
     get_route,
@@ -37,6 +41,7 @@ from redres.catalog.route_store import (
     restore_route_version,
     route_stops,
     route_theme,
+    save_planned_route,
     set_route_status,
     update_route,
 )
@@ -46,7 +51,11 @@ from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
+from redres.routes.plan_save import plan_to_save
+from redres.routes.plan_schemas import PlanIn
+from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
+from redres.routes.solver import SolveParams
 
 router = APIRouter(prefix="/api/routes", tags=["routes"])
 
@@ -158,9 +167,23 @@ def read_route(
     return cached_json(request, body, public=public, version=route.version)
 
 
-@router.post("", status_code=201)
-def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, Any]:
-    """Save a new route as a draft owned by the caller (teachers and editors)."""
+@router.post(
+    "",
+    status_code=201,
+    responses={422: {"description": "malformed, or the plan's itinerary does not hold"}},
+)
+def add_route(
+    body: NewRoute, request: Request, session: SessionDep, user: MemberDep, gate: GateDep
+) -> dict[str, Any]:
+    """Save a new route as a draft owned by the caller (teachers and editors).
+
+    Either stops day by day, or `{"name", "plan", "itinerary"?}`: a plan request and the
+    itinerary it gave, re-checked for that plan (422 with the reasons when it does not hold),
+    or solved here when no itinerary is given. The route keeps the plan: its schedule without
+    a date is the plan's, stop for stop and minute for minute.
+    """
+    if isinstance(body, PlannedRouteIn):
+        return _save_plan(body, request, session, user, gate)
     route = create_route(
         session,
         actor=user.username,
@@ -173,6 +196,42 @@ def add_route(body: RouteIn, session: SessionDep, user: MemberDep) -> dict[str, 
         visible=Reader.of(user).statuses(),
     )
     return route_body(session, route, visible=Reader.of(user).statuses())
+
+
+def _save_plan(
+    body: PlannedRouteIn, request: Request, session: Session, user: User, gate: PlanGate
+) -> dict[str, Any]:
+    try:
+        plan = PlanIn.model_validate(body.plan)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [e | {"loc": ("body", "plan", *e["loc"])} for e in errors]
+        ) from exc
+    visible = Reader.of(user).statuses()
+    seconds = gate.time_limit(plan.time_limit, signed_in=True)
+    saved = plan_to_save(
+        session,
+        plan,
+        body.itinerary,
+        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
+        params=PlannerParams(solve=SolveParams(time_limit=seconds, seed=plan.seed)),
+        visible=visible,
+    )
+    route = save_planned_route(
+        session,
+        slug=None,
+        name=body.name,
+        description=body.description,
+        stops=saved.stops,
+        mode=TravelMode(plan.mode),
+        theme=body.theme or saved.theme,
+        owner_id=user.id,
+        plan=saved.plan,
+        days=saved.days,
+        actor=user.username,
+    )
+    return route_body(session, route, visible=visible)
 
 
 @router.patch("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
@@ -325,7 +384,9 @@ def route_body(
             "days": route.days,
             "status": route.status,
             "theme": None if theme is None else {"slug": theme.slug, "name": theme.name},
+            "plan": route.plan,
         },
+        "plan": route.plan,
         "features": features,
     }
 

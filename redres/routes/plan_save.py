@@ -1,0 +1,206 @@
+"""Saving a plan as a route: the stops to store and the plan request to keep with them.
+
+A teacher saves either the itinerary a plan request gave (which is re-checked for that request's
+date, window, lunch, start, end and group before anything is written: a client may have changed
+it) or, with no itinerary, the plan is solved here. The route keeps the request (start and end
+resolved to sites or points), so `redres.routes.candidates.schedule_stored_route` times it
+exactly as the plan was timed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from redres.catalog.enums import Status
+from redres.catalog.hours import HolidayLookup
+from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.route_store import StopInput
+from redres.catalog.sites import PUBLIC
+from redres.messages import Message
+from redres.routes.candidates import plan_catalog, site_place, stops_from_slugs
+from redres.routes.curated import CuratedStop, schedule_curated
+from redres.routes.errors import InvalidPlanRequest
+from redres.routes.model import Itinerary, Place, PlanRequest, SiteName
+from redres.routes.place_names import resolve_place_names
+from redres.routes.plan_schemas import MAX_STOPS_PER_DAY, PlanIn
+from redres.routes.planner import PlannerParams
+
+KEPT_FIELDS = frozenset(
+    {
+        "themes",
+        "date",
+        "days",
+        "start",
+        "end",
+        "mode",
+        "group_size",
+        "window",
+        "lunch",
+        "must",
+        "exclude",
+        "max_stops",
+        "unknown_hours",
+    }
+)
+"""What a route keeps of its plan request (not the solver's seconds or seed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanToSave:
+    """The stops to store (day and order kept, empty days too) and the plan to keep."""
+
+    stops: tuple[StopInput, ...]
+    plan: dict[str, Any]
+    days: int
+    itinerary: Itinerary
+
+    @property
+    def theme(self) -> str:
+        """The plan's main theme (the heaviest; ties by slug), as the route's theme."""
+        themes: dict[str, float] = self.plan["themes"]
+        return min(themes, key=lambda slug: (-themes[slug], slug))
+
+
+def plan_to_save(
+    session: Session,
+    body: PlanIn,
+    itinerary: Mapping[str, Any] | None,
+    *,
+    calendar: HolidayLookup,
+    params: PlannerParams | None = None,
+    today: dt.date | None = None,
+    visible: Collection[Status] = PUBLIC,
+) -> PlanToSave:
+    """The route a plan request (and optionally the itinerary it gave) saves as.
+
+    Raises
+    ------
+    InvalidPlanRequest
+        When the request cannot be planned, the itinerary is malformed, or it does not hold
+        for the request (a site closed that day, over the window, too small for the group,
+        excluded): the message lists every reason.
+    """
+    request = resolve_place_names(session, body.to_request(), visible=visible)
+    if itinerary is None:
+        solved = plan_catalog(
+            session, request, calendar=calendar, params=params, today=today, visible=visible
+        )
+        days = [[s.slug for s in day.stops] for day in solved.days]
+    else:
+        _known_themes(session, request)
+        days = _days_of(itinerary, request.days)
+    found = stops_from_slugs(session, days, visible=visible)
+    start = _point(session, request.start, visible, role="start")
+    end = start if request.end is None else _point(session, request.end, visible, role="end")
+    done = schedule_curated(
+        found,
+        date=request.date,
+        calendar=calendar,
+        mode=request.mode,
+        window=request.window,
+        lunch=request.lunch,
+        start=start,
+        end=end,
+    )
+    reasons = [v.detail for v in done.violations] + _unfit(found, request)
+    if reasons:
+        msg = Message("e_itinerary_infeasible", reasons="; ".join(reasons))
+        raise InvalidPlanRequest(msg)
+    order: dict[int, int] = {}
+    stops = []
+    for stop in found:
+        order[stop.day] = order.get(stop.day, 0) + 1
+        stops.append(StopInput(stop.day, order[stop.day], stop.candidate.id))
+    return PlanToSave(tuple(stops), _kept(body, request), request.days, done.itinerary)
+
+
+def themes_of_sites(session: Session, slugs: Collection[str]) -> dict[str, float]:
+    """The themes the given sites are tagged with (weight 1 each): what a hand-arranged
+    route stands for when no plan form says which themes were asked."""
+    rows = session.exec(
+        select(Theme.slug)
+        .join(SiteTheme, col(SiteTheme.theme_id) == Theme.id)
+        .join(Site, col(Site.id) == SiteTheme.site_id)
+        .where(col(Site.slug).in_(list(slugs)))
+    )
+    return dict.fromkeys(sorted(set(rows)), 1.0)
+
+
+def _known_themes(session: Session, request: PlanRequest) -> None:
+    """Refuse unknown themes as the planner does (it is not run for a saved itinerary)."""
+    known = set(session.exec(select(Theme.slug)))
+    unknown = sorted(set(request.themes) - known)
+    if unknown:
+        msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
+        raise InvalidPlanRequest(msg)
+
+
+def _days_of(itinerary: Mapping[str, Any], days: int) -> list[list[str]]:
+    """The site slugs per day of an itinerary JSON (the shape `POST /api/plan` answers)."""
+    raw = itinerary.get("days")
+    out: list[list[str]] = []
+    if not isinstance(raw, list) or not raw:
+        raise InvalidPlanRequest(Message("e_itinerary_empty"))
+    for day in raw:
+        stops = day.get("stops") if isinstance(day, dict) else None
+        if not isinstance(stops, list) or len(stops) > MAX_STOPS_PER_DAY or not all(
+            isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops
+        ):
+            msg = (
+                "each itinerary day needs 'stops' (at most "
+                f"{MAX_STOPS_PER_DAY}), each with the site's 'slug'"
+            )
+            raise InvalidPlanRequest(msg)
+        out.append([s["slug"] for s in stops])
+    if len(out) > days:
+        raise InvalidPlanRequest(Message("e_itinerary_days", count=len(out), days=days))
+    if not any(out):
+        raise InvalidPlanRequest(Message("e_itinerary_empty"))
+    return out
+
+
+def _unfit(stops: Sequence[CuratedStop], request: PlanRequest) -> list[str]:
+    """What the planner would not have planned whatever the clock: the group or the request."""
+    out: list[str] = []
+    for stop in stops:
+        c = stop.candidate
+        if c.slug in request.exclude:
+            out.append(f"{c.name}: {Message('excluded')}")
+        if c.capacity is not None and c.capacity < request.group_size:
+            out.append(
+                f"{c.name}: {Message('capacity', capacity=c.capacity, group=request.group_size)}"
+            )
+    return out
+
+
+def _point(
+    session: Session,
+    ref: Place | str | SiteName | None,
+    visible: Collection[Status],
+    *,
+    role: str,
+) -> Place | None:
+    """A start or end as the planner takes it: a site's own point (`prepare` refused the
+    unknown and unlocated ones when it solved; a saved itinerary is checked here)."""
+    if not isinstance(ref, str):
+        return ref if isinstance(ref, Place) else None
+    found = site_place(session, ref, visible)
+    if found is None:
+        msg = Message("e_unknown_place", role=Message(f"role_{role}"), slug=ref)
+        raise InvalidPlanRequest(msg)
+    return found
+
+
+def _kept(body: PlanIn, request: PlanRequest) -> dict[str, Any]:
+    """The request as the route keeps it: names resolved to the sites' slugs."""
+    kept = body.model_dump(mode="json", include=set(KEPT_FIELDS), exclude_none=False)
+    for role in ("start", "end"):
+        ref = getattr(request, role)
+        if isinstance(ref, str):
+            kept[role] = {"site": ref}
+    return kept
