@@ -113,6 +113,11 @@ def add_media(
         setattr(media, f"{name}_key", key)
         setattr(media, f"{name}_width", derivative.width)
     media.display_mime = found.display.mime if found.display else None
+    if found.public_audio is not None:
+        suffix = FILE_SUFFIX[found.mime]
+        media.display_key = content_key("derivatives", found.public_audio, suffix)
+        media.display_mime = found.mime
+        store.put(media.display_key, found.public_audio)
     session.add(media)
     session.flush()
     audit.record(

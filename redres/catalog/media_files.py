@@ -83,6 +83,8 @@ class Inspected:
     duration_seconds: float | None = None
     display: Derivative | None = None
     thumb: Derivative | None = None
+    public_audio: bytes | None = None
+    """A recording's bytes with every tag removed (titles, comments, cover art): what is served."""
 
 
 def inspect(data: bytes) -> Inspected:
@@ -227,11 +229,17 @@ def _audio(data: bytes, kind: str) -> Inspected:
     readers, mime = _AUDIO[kind]
     for reader in readers:
         try:
-            audio = reader(io.BytesIO(data))
-        except (MutagenError, ValueError, EOFError, OSError):
+            buf = io.BytesIO(data)
+            audio = reader(buf)
+            length = float(getattr(audio.info, "length", 0.0) or 0.0)
+            if audio.tags is not None:
+                audio.delete(buf)  # in place: the public copy carries no tags
+            untagged = buf.getvalue()
+            reader(io.BytesIO(untagged))  # still a sound file once untagged
+        except (MutagenError, ValueError, EOFError, OSError, IndexError, KeyError):
             continue
-        length = float(getattr(audio.info, "length", 0.0) or 0.0)
         if length > 0:
-            return Inspected("audio", mime, duration_seconds=round(length, 3))
+            seconds = round(length, 3)
+            return Inspected("audio", mime, duration_seconds=seconds, public_audio=untagged)
     msg = f"the {kind.upper()} audio cannot be read"
     raise InvalidMedia(msg)

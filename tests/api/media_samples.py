@@ -98,3 +98,15 @@ def heic() -> bytes:
     buf = io.BytesIO()
     im.save(buf, "HEIF")
     return buf.getvalue()
+
+
+def tagged_mp3() -> bytes:
+    """An MP3 whose ID3 tags hold a title and a comment with a position."""
+    from mutagen.id3 import COMM, ID3, TIT2
+
+    buf = io.BytesIO(mp3())
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text="secret title"))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text="GPS 30.5,114.3"))
+    tags.save(buf)
+    return buf.getvalue()

@@ -271,10 +271,14 @@ def test_pdf_downloads_and_audio_has_a_duration(
     assert r.headers["content-type"] == "application/pdf"
     assert r.headers["content-disposition"].startswith("attachment")
     assert _upload(client, url, samples.PDF[:-7], editor).status_code == 422  # truncated
-    audio = _upload(client, url, samples.mp3(), editor, name="talk.pdf").json()
+    tagged = samples.tagged_mp3()
+    assert b"secret title" in tagged
+    audio = _upload(client, url, tagged, editor, name="talk.pdf").json()
     assert audio["kind"] == "audio"
     assert audio["duration_seconds"] == pytest.approx(2.09, abs=0.05)
-    assert client.get(audio["url"]).headers["content-type"] == "audio/mpeg"
+    served = client.get(audio["url"])
+    assert served.headers["content-type"] == "audio/mpeg"
+    assert served.content == samples.mp3()  # the frames, without the tags
 
 
 def test_people_stories_and_events_take_media(

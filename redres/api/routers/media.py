@@ -172,14 +172,17 @@ def read_file(
 
 
 def _served(media: Media, name: str) -> tuple[str, str]:
-    """The store key and type behind a public file name; an image's original has none."""
+    """The store key and type behind a public file name; an image's or a recording's
+    original has none (PDFs are served as checked)."""
     if media.kind == "image":
         key = {"display.webp": media.display_key, "thumb.webp": media.thumb_key}.get(name)
-        if key is None:
-            msg = "media file"
-            raise NotFound(msg, name)
-        return key, media.display_mime or "image/webp"
-    if name != f"file{FILE_SUFFIX.get(media.mime, '')}":
+        mime = media.display_mime or "image/webp"
+    elif name == f"file{FILE_SUFFIX.get(media.mime, '')}":
+        key = media.original_key if media.kind == "pdf" else media.display_key
+        mime = media.mime
+    else:
+        key = None
+    if key is None:
         msg = "media file"
         raise NotFound(msg, name)
-    return media.original_key, media.mime
+    return key, mime
