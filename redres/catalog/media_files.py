@@ -161,7 +161,8 @@ def _image(data: bytes) -> Inspected:
     except UnidentifiedImageError as exc:
         msg = "the image cannot be decoded"
         raise InvalidMedia(msg) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, Warning) as exc:
+        # Pillow also warns of corrupt metadata; where warnings are errors that is the raise
         msg = f"the image is truncated or damaged: {exc}"
         raise InvalidMedia(msg) from exc
     mime = Image.MIME.get(im.format or "", "application/octet-stream")
