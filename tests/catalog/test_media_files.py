@@ -21,18 +21,22 @@ SIGNATURES = [
     b"OggS\x00\x02",
     b"",
 ]
+def _judge(data: bytes) -> str | int:
+    """"accepted", or the status of the refusal; anything else raised fails the test."""
+    try:
+        found = inspect(data)
+    except MediaRefused as exc:
+        return exc.status
+    return "accepted" if isinstance(found, Inspected) else "?"
+
+
 VALID = [samples.jpeg_with_gps(), samples.png_with_alpha(), samples.mp3(4), samples.PDF]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(head=st.sampled_from(SIGNATURES), tail=st.binary(max_size=2048))
 def test_random_bytes_behind_a_signature_are_judged(head: bytes, tail: bytes) -> None:
-    try:
-        found = inspect(head + tail)
-    except MediaRefused as exc:
-        assert exc.status in (415, 422)
-    else:
-        assert isinstance(found, Inspected)
+    assert _judge(head + tail) in ("accepted", 415, 422)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
@@ -46,7 +50,4 @@ def test_damaged_real_files_are_judged(which: bytes, cut: int, noise: bytes, at:
     damaged = which[: max(1, len(which) - cut)]
     at = min(at, len(damaged))
     damaged = damaged[:at] + noise + damaged[at + len(noise) :]
-    try:
-        inspect(damaged)
-    except MediaRefused as exc:
-        assert exc.status in (415, 422)
+    assert _judge(damaged) in ("accepted", 415, 422)
