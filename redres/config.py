@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
 
+    media_dir: Path = Path("media")
+    """Where uploaded media files live (originals privately, and their public derivatives)."""
+
     public_url: str | None = None
     """The deployment's address (https://red.example.cn): the base of every absolute link the
     app makes (QR codes, share links, embed snippets). Unset, `redres serve` uses the address it

@@ -35,6 +35,7 @@ from redres.api.routers import (
     interchange,
     library,
     maps,
+    media,
     pages,
     people,
     plan,
@@ -104,6 +105,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
     routers += (feedback, dashboard, calendar, interchange, editor, dashboard_pages)
     routers += (stories, people, events, story_pages)
+    routers += (media,)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

@@ -13,7 +13,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from redres.api.middleware import ASGIApp, Message, Receive, Scope, Send
+from redres.api.middleware import ASGIApp, Message, Receive, Scope, Send, is_upload_path
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class ClientTimeouts:
     body_total: float = 60.0
     """The whole body of an ordinary request (JSON, a form)."""
     upload_total: float = 900.0
-    """The whole body of a file upload (paths under `upload_prefix`)."""
+    """The whole body of a file upload (imports under `upload_prefix`, media uploads)."""
     send_idle: float = 30.0
     """The longest a client may leave a piece of the response unread."""
     upload_prefix: str = "/api/import"
@@ -50,7 +50,8 @@ class ClientTimeoutMiddleware:
             await self.app(scope, receive, send)
             return
         t = self.timeouts
-        total = t.upload_total if scope.get("path", "").startswith(t.upload_prefix) else t.body_total
+        upload = is_upload_path(scope.get("path", ""), t.upload_prefix)
+        total = t.upload_total if upload else t.body_total
         deadline = time.monotonic() + total
         body_done = started = timed_out = False
 

@@ -8,6 +8,7 @@ the whole of it is read into memory.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,9 +22,19 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+MEDIA_UPLOAD = re.compile(r"/api/(?:sites|stories|people|events)/[^/]+/media/?")
+"""Media upload paths (`POST /api/sites/{slug}/media` and the like): file uploads too."""
+
+
+def is_upload_path(path: str, prefix: str = "/api/import") -> bool:
+    """Whether a request path takes file uploads (imports under `prefix`, and media)."""
+    return path.startswith(prefix) or MEDIA_UPLOAD.fullmatch(path) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class BodyLimits:
-    """The largest request body accepted: JSON and forms, and file uploads under `upload_prefix`."""
+    """The largest request body accepted: JSON and forms, and file uploads (imports under
+    `upload_prefix`, media uploads)."""
 
     default: int = 1 << 20
     upload: int = 50 << 20
@@ -31,7 +42,7 @@ class BodyLimits:
 
     def for_path(self, path: str) -> int:
         """The limit for a request path."""
-        return self.upload if path.startswith(self.upload_prefix) else self.default
+        return self.upload if is_upload_path(path, self.upload_prefix) else self.default
 
 
 class BodyLimitMiddleware:

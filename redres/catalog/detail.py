@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import Status
+from redres.catalog.media import media_of
 from redres.catalog.models import (
     Citation,
     Event,
     EventPerson,
     EventSite,
+    Media,
     Person,
     Site,
     SiteTheme,
@@ -56,6 +58,7 @@ class SiteDetail:
     themes: list[ThemeWeight]
     people: list[Person]
     events: list[Event]
+    media: list[Media] = field(default_factory=list)
 
 
 def site_detail(
@@ -109,6 +112,7 @@ def site_detail(
         themes=themes,
         people=people,
         events=events,
+        media=media_of(session, "site", site.id, visible=visible),
     )
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from redres.catalog.detail import SiteDetail
+from redres.catalog.media import media_list
 from redres.catalog.models import Site, Source
 
 SUMMARY_FIELDS = (
@@ -98,6 +99,7 @@ def site_detail_feature(detail: SiteDetail, *, staff: bool = False) -> dict[str,
         }
         for e in detail.events
     ]
+    props["media"] = media_list(detail.media)
     return feature
 
 

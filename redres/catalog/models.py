@@ -367,3 +367,42 @@ VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Rout
 """The records editors change through the API and the forms; each carries a `version`."""
 
 versions.count_changes(VERSIONED)
+
+
+class Media(SQLModel, table=True):
+    """A photo, recording or document attached to a site, story, person or event.
+
+    Files are content-addressed in the media store (`redres.media_store`): `original_key` is
+    kept privately and never served to the public; images are served only as the re-encoded,
+    metadata-free `display_key` and `thumb_key` derivatives. Deleting archives the row.
+    """
+
+    __table_args__ = (Index("ix_media_owner", "owner_kind", "owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_kind: str = Field(max_length=8)
+    """site, story, person or event."""
+    owner_id: int
+    kind: str = Field(max_length=8)
+    """image, audio or pdf."""
+    mime: str = Field(max_length=64)
+    caption: str = Field(max_length=500)
+    caption_en: str | None = Field(default=None, max_length=500)
+    alt: str | None = Field(default=None, max_length=500)
+    credit: str = Field(max_length=300)
+    licence: str = Field(max_length=40)
+    source: str | None = Field(default=None, max_length=500)
+    date: str | None = Field(default=None, max_length=32)
+    original_key: str = Field(max_length=100)
+    size_bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    display_key: str | None = Field(default=None, max_length=100)
+    display_mime: str | None = Field(default=None, max_length=32)
+    display_width: int | None = None
+    thumb_key: str | None = Field(default=None, max_length=100)
+    thumb_width: int | None = None
+    status: Status = _enum(default=Status.published, index=True)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -73,6 +73,11 @@ def _examples(session: Session, *, draft: str, token: str) -> dict[str, list[str
         "/api/people/{slug}/history": [f"/api/people/{person}/history"],
         "/api/events/{slug}": [f"/api/events/{event}"],
         "/api/events/{slug}/history": [f"/api/events/{event}/history"],
+        "/api/sites/{slug}/media": [f"/api/sites/{site}/media"],
+        "/api/stories/{slug}/media": [f"/api/stories/{story}/media"],
+        "/api/people/{slug}/media": [f"/api/people/{person}/media"],
+        "/api/events/{slug}/media": [f"/api/events/{event}/media"],
+        "/media/{media_id}/{name}": ["/media/1/thumb.webp"],
         "/plan/export.{fmt}": [f"/plan/export.gpx?{plan}"],  # one real plan (the pages
         # without a query answer at once; each solve takes about a second)
         "/plan/check": [f"/plan/check?stops={site}&date={DATE}"],

@@ -1,0 +1,188 @@
+"""Media: editors upload photos, recordings and PDFs to records; everyone reads the public files.
+
+Uploads are multipart (`file`, `caption`, `credit`, `licence`, optional `caption_en`, `alt`,
+`source`, `date`) on `/api/{sites|stories|people|events}/{slug}/media`. Only derivatives of
+images are ever served; an image's original stays in the store.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.routers import pages
+from redres.catalog.errors import NotFound
+from redres.catalog.events import get_event
+from redres.catalog.media import (
+    FILE_SUFFIX,
+    OWNERS,
+    add_media,
+    archive_media,
+    get_media,
+    media_json,
+    media_of,
+    read_fields,
+)
+from redres.catalog.media_files import MediaRefused
+from redres.catalog.models import Event, Media, Person, Site, Story, pk
+from redres.catalog.people import get_person
+from redres.catalog.sites import PUBLIC, STAFF, get_site
+from redres.catalog.stories import get_story
+from redres.media_store import DirectoryStore, MediaStore
+
+router = APIRouter(tags=["media"])
+pages.TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
+
+DERIVATIVE_CACHE = "public, max-age=31536000, immutable"
+"""A derivative never changes at its address (a new upload gets a new id)."""
+_REFUSED = {
+    413: {"description": "larger than the upload limit"},
+    415: {"description": "not an accepted file type (SVG, HTML, archives...)"},
+    422: {"description": "a broken, truncated, polyglot or bomb file, or bad fields"},
+}
+
+
+def media_store(request: Request) -> MediaStore:
+    """The app's store: the configured directory (`REDRES_MEDIA_DIR`)."""
+    store = getattr(request.app.state, "media_store", None)
+    if store is None:
+        store = DirectoryStore(request.app.state.settings.media_dir)
+        request.app.state.media_store = store
+    return store
+
+
+def _owner(session: Session, collection: str, slug: str) -> Site | Story | Person | Event:
+    if collection == "sites":
+        return get_site(session, slug, visible=STAFF)
+    if collection == "stories":
+        return get_story(session, slug, visible=STAFF)
+    if collection == "people":
+        return get_person(session, slug)
+    return get_event(session, slug)
+
+
+def media_form(
+    caption: Annotated[str, Form(max_length=2000)] = "",
+    credit: Annotated[str, Form(max_length=2000)] = "",
+    licence: Annotated[str, Form(max_length=100)] = "",
+    caption_en: Annotated[str, Form(max_length=2000)] = "",
+    alt: Annotated[str, Form(max_length=2000)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+    date: Annotated[str, Form(max_length=100)] = "",
+) -> dict[str, str]:
+    """The text fields of an upload, checked by `catalog.media.read_fields`."""
+    return {
+        "caption": caption,
+        "credit": credit,
+        "licence": licence,
+        "caption_en": caption_en,
+        "alt": alt,
+        "source": source,
+        "date": date,
+    }
+
+
+def _upload(collection: str) -> Any:
+    def upload(
+        request: Request,
+        slug: str,
+        raw: Annotated[dict[str, str], Depends(media_form)],
+        session: SessionDep,
+        editor: EditorDep,
+        file: Annotated[UploadFile | None, File(description="the image, audio or PDF")] = None,
+    ) -> dict[str, Any]:
+        """Attach a file (image, MP3/M4A/Ogg audio or PDF) with its caption, credit and licence."""
+        if file is None:
+            raise HTTPException(422, "file: a file upload is required")
+        owner = _owner(session, collection, slug)
+        try:
+            fields = read_fields(raw)
+            data = file.file.read()
+            media = add_media(
+                session, media_store(request), owner, data, fields, actor=editor.username
+            )
+        except MediaRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from exc
+        return media_json(media)
+
+    upload.__name__ = f"upload_{collection}_media"
+    return upload
+
+
+def _listing(collection: str) -> Any:
+    def listing(slug: str, session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
+        """A record's media (the public ones, or all for staff)."""
+        kind, _table = OWNERS[collection]
+        owner = _owner(session, collection, slug)
+        if getattr(owner, "status", None) not in (None, *visible):
+            raise NotFound(kind, slug)
+        return {"media": [media_json(m) for m in media_of(session, kind, pk(owner), visible=visible)]}
+
+    listing.__name__ = f"list_{collection}_media"
+    return listing
+
+
+for _collection in OWNERS:
+    router.add_api_route(
+        f"/api/{_collection}/{{slug}}/media",
+        _upload(_collection),
+        methods=["POST"],
+        status_code=status.HTTP_201_CREATED,
+        responses=_REFUSED,  # type: ignore[arg-type]
+    )
+    router.add_api_route(f"/api/{_collection}/{{slug}}/media", _listing(_collection), methods=["GET"])
+
+
+@router.delete("/api/media/{media_id}")
+def delete_media(media_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+    """Archive a media item: out of public view; its row and files stay."""
+    media = get_media(session, media_id, visible=STAFF)
+    return media_json(archive_media(session, media, actor=editor.username))
+
+
+@router.get("/media/{media_id}/{name}", response_model=None)
+def read_file(
+    request: Request, media_id: int, name: str, session: SessionDep, visible: VisibleDep
+) -> Response:
+    """A public file: an image's display or thumbnail derivative, or a checked audio or PDF.
+
+    Derivatives carry an ETag and a year's cache lifetime; PDFs come as downloads.
+    """
+    media = get_media(session, media_id, visible=visible)
+    key, mime = _served(media, name)
+    tag = f'"{key.rsplit("/", 1)[-1].split(".", 1)[0][:32]}"'
+    headers = {
+        "ETag": tag,
+        "Cache-Control": DERIVATIVE_CACHE if visible == PUBLIC else "private, no-store",
+    }
+    if media.kind == "pdf":
+        headers["Content-Disposition"] = f'attachment; filename="media-{pk(media)}.pdf"'
+    if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=headers)
+    try:
+        data = media_store(request).get(key)
+    except KeyError as exc:
+        msg = "media file"
+        raise NotFound(msg, name) from exc
+    return Response(data, media_type=mime, headers=headers)
+
+
+def _served(media: Media, name: str) -> tuple[str, str]:
+    """The store key and type behind a public file name; an image's or a recording's
+    original has none (PDFs are served as checked)."""
+    if media.kind == "image":
+        key = {"display.webp": media.display_key, "thumb.webp": media.thumb_key}.get(name)
+        mime = media.display_mime or "image/webp"
+    elif name == f"file{FILE_SUFFIX.get(media.mime, '')}":
+        key = media.original_key if media.kind == "pdf" else media.display_key
+        mime = media.mime
+    else:
+        key = None
+    if key is None:
+        msg = "media file"
+        raise NotFound(msg, name)
+    return key, mime
