@@ -353,3 +353,5 @@ VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Rout
 """The records editors change through the API and the forms; each carries a `version`."""
 
 versions.count_changes(VERSIONED)
+
+from redres.catalog import class_tables  # noqa: E402, F401  (field classes: their own module)
