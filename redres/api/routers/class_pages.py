@@ -24,7 +24,7 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.routers.classes import PRIVATE, form_json, learner_class
 from redres.api.routers.pages import render
-from redres.api.session import session_user
+from redres.api.session import csrf_token, session_user
 from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_by_token, class_for, stops
@@ -67,6 +67,7 @@ def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse
             "summary": ev.summary(session, fc),
             "criteria": ev.CRITERIA,
             "roles": [r.value for r in ev.RaterRole],
+            "csrf": csrf_token(request),
         },
     )
     page.headers.update(PRIVATE)
