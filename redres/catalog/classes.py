@@ -186,6 +186,14 @@ def class_for(session: Session, slug: str, reader: Reader) -> FieldClass:
     return fc
 
 
+def list_classes(session: Session, reader: Reader) -> list[FieldClass]:
+    """The classes a reader manages: their own, or every class for staff; newest dates first."""
+    stmt = select(FieldClass).order_by(col(FieldClass.start_date).desc(), col(FieldClass.id))
+    if not reader.staff:
+        stmt = stmt.where(FieldClass.owner_id == reader.user_id)
+    return list(session.exec(stmt).all())
+
+
 def class_by_token(session: Session, slug: str, token: str) -> FieldClass:
     """The class a learner's token opens; a wrong or revoked token is not told apart from no
     class at all."""
@@ -213,6 +221,19 @@ def stops(session: Session, fc: FieldClass) -> list[Stop]:
         Stop(stop.day, fc.start_date + dt.timedelta(days=stop.day - 1), site, booked.get(pk(site)))
         for stop, site in session.exec(stmt).all()
     ]
+
+
+def class_brief(session: Session, fc: FieldClass) -> dict[str, Any]:
+    """A class in a list: what it is, where and when."""
+    route = session.get(Route, fc.route_id)
+    return {
+        "slug": fc.slug,
+        "name": fc.name,
+        "route": route.slug if route else None,
+        "start_date": fc.start_date.isoformat(),
+        "end_date": fc.end_date.isoformat(),
+        "group_size": fc.group_size,
+    }
 
 
 def class_dict(session: Session, fc: FieldClass) -> dict[str, Any]:

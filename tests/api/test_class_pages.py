@@ -137,3 +137,24 @@ def test_the_staff_rate_through_the_api_with_the_page_session_and_its_csrf_heade
     assert w.client.post(url, json=body).status_code == 401  # the cookie alone does not rate
     r = w.client.post(url, json=body, headers={"X-CSRF-Token": token.group(1)})
     assert r.status_code == 201
+
+
+def test_staff_rate_a_stop_from_the_class_page_form(world: World, session: Session) -> None:
+    w = world
+    fc = w.new_class()
+    page = f"/classes/{fc['slug']}"
+    sign_in(w.client, "t1", to="/")
+    html = w.client.get(page).text
+    token = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert token is not None
+    data = {"rater_role": "class_manager", "site": w.sites[1], "score_organisation": "4"}
+    assert w.client.post(f"{page}/rate", data=data).status_code == 403  # no CSRF token
+    r = w.client.post(f"{page}/rate", data={**data, "csrf": token.group(1)})
+    assert r.status_code == 303
+    assert session.exec(select(ClassEvaluation)).one().rater_role == "class_manager"
+    again = w.client.post(f"{page}/rate", data={**data, "csrf": token.group(1)})
+    assert again.status_code == 409
+    learner = w.client.post(f"{page}/rate", data={**data, "rater_role": "learner", "csrf": token.group(1)})
+    assert learner.status_code == 422
+    summary = w.client.get(page).text
+    assert "4.0（1 份）" in summary

@@ -346,3 +346,16 @@ def test_names_and_comments_go_once_the_retention_has_passed(world: World, sessi
     rows = {r.comment for r in session.exec(select(ClassEvaluation)).all()}
     assert rows == {None, "保留"}
     assert dt.date(2020, 3, 3) + dt.timedelta(days=30) < dt.date.today()
+
+
+def test_a_teacher_lists_their_classes_and_editors_list_all(world: World) -> None:
+    w = world
+    mine = w.new_class(name="一班", instructors=[])
+    body = {"name": "二班", "route": "red-walk", "start_date": day(1), "group_size": 20}
+    theirs = w.client.post("/api/classes", json=body, headers=w.other).json()
+    listed = w.client.get("/api/classes", headers=w.teacher).json()
+    assert [c["slug"] for c in listed["data"]] == [mine["slug"]]
+    assert "checkin_token" not in listed["data"][0]
+    everyone = w.client.get("/api/classes", headers=w.editor).json()
+    assert {c["slug"] for c in everyone["data"]} == {mine["slug"], theirs["slug"]}
+    assert w.client.get("/api/classes").status_code == 401

@@ -24,11 +24,11 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.routers.classes import PRIVATE, form_json, learner_class
 from redres.api.routers.pages import render
-from redres.api.session import csrf_token, session_user
+from redres.api.session import check_csrf, csrf_token, session_user
 from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_by_token, class_for, stops
-from redres.catalog.errors import CatalogError, Conflict, NotFound
+from redres.catalog.errors import CatalogError, Conflict, Forbidden, NotFound
 from redres.catalog.route_access import Reader
 
 router = APIRouter(include_in_schema=False)
@@ -55,8 +55,61 @@ def _owned(request: Request, session: Session, slug: str) -> FieldClass:
 
 @router.get("/classes/{slug}", response_class=HTMLResponse)
 def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse:
-    """The teacher's page: dates, stops with instructors, the QR sheet, the evaluation summary."""
+    """The teacher's page: dates, stops with instructors, the QR sheet, the evaluation summary,
+    and a form for staff to rate a stop."""
     fc = _owned(request, session, slug)
+    return _class_page(request, session, fc, rated=request.query_params.get("rated") == "1")
+
+
+@router.post("/classes/{slug}/rate", response_model=None)
+def class_rate(request: Request, slug: str, form: FormDep, session: SessionDep) -> Response:
+    """A staff rating from the class page (signed in, with the form's CSRF token)."""
+    user = session_user(request, session)
+    if user is None:
+        msg = f"/classes/{slug}"
+        raise SignInRequired(msg)
+    fc = class_for(session, slug, Reader.of(user))
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    lang = pick_language(request)
+    try:
+        check_csrf(request, values.get("csrf"))
+    except HTTPException:
+        errors = [translator(lang)("err.form_expired")]
+        return _class_page(request, session, fc, form=values, errors=errors, status=403)
+    try:
+        data = ev.EvaluationCreate.model_validate(
+            {
+                "rater_role": values.get("rater_role", ""),
+                "site": values.get("site", ""),
+                "scores": _scores(values),
+                "comment": values.get("comment") or None,
+            }
+        )
+        if data.rater_role not in ev.STAFF_RATERS:
+            raise Forbidden("learners rate with the class token")  # noqa: EM101
+        ev.evaluate(session, fc, data, user=user)
+    except ValidationError as exc:
+        errors = form_errors(exc, lang, labels=LABELS)
+        return _class_page(request, session, fc, form=values, errors=errors, status=422)
+    except Conflict:
+        errors = [translator(lang)("err.class_repeat")]
+        return _class_page(request, session, fc, form=values, errors=errors, status=409)
+    except CatalogError as exc:
+        errors = form_errors(exc, lang)
+        return _class_page(request, session, fc, form=values, errors=errors, status=422)
+    return RedirectResponse(f"/classes/{quote(fc.slug)}?rated=1#staff-rating", status_code=303)
+
+
+def _class_page(
+    request: Request,
+    session: Session,
+    fc: FieldClass,
+    *,
+    rated: bool = False,
+    form: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     page = render(
         request,
         "class.html",
@@ -68,10 +121,20 @@ def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse
             "criteria": ev.CRITERIA,
             "roles": [r.value for r in ev.RaterRole],
             "csrf": csrf_token(request),
+            "form_spec": form_json(session, fc, pick_language(request)),
+            "form": form or {},
+            "errors": errors or [],
+            "rated": rated,
         },
+        status,
     )
     page.headers.update(PRIVATE)
     return page
+
+
+def _scores(values: dict[str, str]) -> dict[str, str]:
+    """The scores a form sent: `score_<criterion>` boxes that were ticked."""
+    return {k: values[f"score_{k}"] for k in ev.CRITERIA if values.get(f"score_{k}")}
 
 
 @router.get("/classes/{slug}/qr.svg")
@@ -119,9 +182,7 @@ def learner_submit(
         if action == "checkin":
             ev.check_in(session, fc, ev.CheckinCreate(name=values.get("name") or None, site=values.get("site", "")))
         else:
-            scores = {
-                k: values[f"score_{k}"] for k in ev.CRITERIA if values.get(f"score_{k}")
-            }
+            scores = _scores(values)
             data = ev.EvaluationCreate.model_validate(
                 {
                     "site": values.get("site", ""),

@@ -22,11 +22,13 @@ from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import (
     ClassCreate,
+    class_brief,
     class_by_token,
     class_dict,
     class_for,
     create_class,
     delete_class,
+    list_classes,
     set_token,
     stops,
 )
@@ -64,6 +66,14 @@ def add_class(
         session, body, user, retention_days=request.app.state.settings.class_retention_days
     )
     return class_dict(session, fc)
+
+
+@router.get("")
+def read_classes(session: SessionDep, user: MemberDep, response: Response) -> dict[str, Any]:
+    """The caller's classes (every class for editors), without their tokens."""
+    response.headers.update(PRIVATE)
+    data = [class_brief(session, fc) for fc in list_classes(session, Reader.of(user))]
+    return {"data": data, "total": len(data)}
 
 
 @router.get("/{slug}")
