@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from redres.catalog import audit
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, ClassInstructor, FieldClass
@@ -148,10 +148,13 @@ def _instructor(session: Session, key: int | str) -> Instructor:
 def _check_free(session: Session, instructor: Instructor, start: dt.date, end: dt.date) -> None:
     """Conflict when `instructor` teaches a class whose dates overlap `start`..`end`.
 
-    The instructor's row is locked first (PostgreSQL), so two classes booking the same person
-    at once are checked one after the other.
+    The instructor's row is written first (to itself), which takes its row lock on PostgreSQL
+    and the database's write lock on SQLite before the check reads anything: two workers booking
+    the same person at once are checked one after the other, never both let through.
     """
-    session.exec(select(Instructor.id).where(Instructor.id == pk(instructor)).with_for_update())
+    session.exec(
+        update(Instructor).where(col(Instructor.id) == pk(instructor)).values(id=Instructor.id)
+    )
     stmt = (
         select(FieldClass)
         .join(ClassInstructor, col(ClassInstructor.class_id) == FieldClass.id)
