@@ -150,6 +150,10 @@ def test_an_instructor_booked_twice_on_overlapping_dates_is_409_naming_the_other
     assert w.client.post("/api/classes", json=later, headers=w.other).status_code == 201
     other = {**body, "instructors": [{"site": w.sites[2], "instructor": w.instructors[1]}]}
     assert w.client.post("/api/classes", json=other, headers=w.other).status_code == 201
+    # The instructor named by the slug of their name, or by id as text, is the same person.
+    for key in ("zhang-lao-shi", str(w.instructors[0])):
+        again = {**body, "instructors": [{"site": w.sites[2], "instructor": key}]}
+        assert w.client.post("/api/classes", json=again, headers=w.other).status_code == 409
 
 
 def test_the_evaluation_form_wants_the_class_token(world: World) -> None:
