@@ -158,3 +158,15 @@ def test_staff_rate_a_stop_from_the_class_page_form(world: World, session: Sessi
     assert learner.status_code == 422
     summary = w.client.get(page).text
     assert "4.0（1 份）" in summary
+
+
+def test_a_teacher_finds_their_classes_on_one_page(world: World) -> None:
+    w = world
+    mine = w.new_class(name="我的班")
+    body = {"name": "别人的班", "route": "red-walk", "start_date": mine["start_date"], "group_size": 9}
+    assert w.client.post("/api/classes", json=body, headers=w.other).status_code == 201
+    assert w.client.get("/classes").status_code == 303
+    sign_in(w.client, "t1", to="/")
+    page = w.client.get("/classes")
+    assert f'href="/classes/{mine["slug"]}"' in page.text
+    assert "别人的班" not in page.text

@@ -27,7 +27,7 @@ from redres.api.routers.pages import render
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
-from redres.catalog.classes import class_by_token, class_for, stops
+from redres.catalog.classes import class_by_token, class_for, list_classes, stops
 from redres.catalog.errors import CatalogError, Conflict, Forbidden, NotFound
 from redres.catalog.route_access import Reader
 
@@ -51,6 +51,18 @@ def _owned(request: Request, session: Session, slug: str) -> FieldClass:
     if user is None:
         raise SignInRequired(request.url.path)
     return class_for(session, slug, Reader.of(user))
+
+
+@router.get("/classes", response_class=HTMLResponse)
+def classes_page(request: Request, session: SessionDep) -> HTMLResponse:
+    """The signed-in reader's classes (every class for editors), each linking to its page."""
+    user = session_user(request, session)
+    if user is None:
+        raise SignInRequired(request.url.path)
+    found = list_classes(session, Reader.of(user))
+    page = render(request, "classes.html", {"classes": found})
+    page.headers.update(PRIVATE)
+    return page
 
 
 @router.get("/classes/{slug}", response_class=HTMLResponse)
