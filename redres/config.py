@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     feedback_per_hour: int = 20
     """Feedback submissions allowed per client address and hour."""
 
+    class_retention_days: int = Field(default=30, ge=0, le=3650)
+    """Days after a field class ends that its learners' names and comments are kept."""
+
+    class_submissions_per_hour: int = Field(default=2000, ge=1)
+    """Check-ins and evaluations allowed per class token and hour (all learners together)."""
+
     imports_per_hour: int = 30
     """Import uploads allowed per client address and hour."""
 

@@ -27,6 +27,8 @@ from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
     auth,
     calendar,
+    class_pages,
+    classes,
     dashboard,
     dashboard_pages,
     editor,
@@ -106,6 +108,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (feedback, dashboard, calendar, interchange, editor, dashboard_pages)
     routers += (stories, people, events, story_pages)
     routers += (media,)
+    routers += (classes, class_pages)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

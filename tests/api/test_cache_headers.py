@@ -130,6 +130,20 @@ def test_every_get_route_varies_by_audience(engine: Engine, session: Session) ->
         draft = made.json()["properties"]["slug"]
         shared = anonymous.post(f"/api/routes/{draft}/share", headers=bearer["teacher"])
         examples = _examples(session, draft=draft, token=shared.json()["token"])
+        fc = anonymous.post(
+            "/api/classes",
+            json={"name": "班", "route": draft, "start_date": DATE, "group_size": 30},
+            headers=bearer["teacher"],
+        ).json()
+        slug, learn = fc["slug"], f"token={fc['checkin_token']}"
+        examples |= {
+            "/api/classes/{slug}": [f"/api/classes/{slug}"],
+            "/api/classes/{slug}/evaluation": [f"/api/classes/{slug}/evaluation?{learn}"],
+            "/api/classes/{slug}/evaluations/summary": [f"/api/classes/{slug}/evaluations/summary"],
+            "/classes/{slug}": [f"/classes/{slug}"],
+            "/classes/{slug}/qr.svg": [f"/classes/{slug}/qr.svg"],
+            "/classes/{slug}/learn": [f"/classes/{slug}/learn?{learn}"],
+        }
 
         problems: list[str] = []
         seen = 0

@@ -1,0 +1,222 @@
+"""Field classes over HTTP: teachers make them, learners check in and rate with the class token.
+
+Learners hold no account: the token from the class's QR code lets them read the evaluation form,
+check in and rate as `learner`, nothing more. Staff rate signed in (bearer token, or the page
+session with its CSRF token in `X-CSRF-Token`). Submissions with a token are limited per class
+(counted in the database), never per network address: a class of sixty shares one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
+from redres.api.i18n import pick_language, translator
+from redres.api.session import csrf_token, session_user
+from redres.catalog import class_evaluations as ev
+from redres.catalog.class_tables import FieldClass
+from redres.catalog.classes import (
+    ClassCreate,
+    class_brief,
+    class_by_token,
+    class_dict,
+    class_for,
+    create_class,
+    delete_class,
+    list_classes,
+    set_token,
+    stops,
+)
+from redres.catalog.models import User
+from redres.catalog.route_access import Reader
+
+router = APIRouter(prefix="/api/classes", tags=["classes"])
+
+TokenQuery = Annotated[str | None, Query(max_length=64, description="the class's check-in token")]
+PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization, Cookie"}
+
+
+def rater(request: Request, session: SessionDep, user: UserDep) -> User | None:
+    """The signed-in caller of a write: a bearer token, or the page session when the request
+    also carries its CSRF token in `X-CSRF-Token` (so a cross-site form cannot rate)."""
+    if user is not None:
+        return user
+    sent = request.headers.get("x-csrf-token", "")
+    if sent and sent == csrf_token(request):
+        return session_user(request, session)
+    return None
+
+
+RaterDep = Annotated[User | None, Depends(rater)]
+
+
+@router.post("", status_code=201)
+def add_class(
+    request: Request, body: ClassCreate, session: SessionDep, user: MemberDep
+) -> dict[str, Any]:
+    """Make a class on a route the caller may read; 409 names a class an instructor is
+    already booked at on overlapping dates."""
+    ev.purge_expired(session, dt.date.today())
+    fc = create_class(
+        session, body, user, retention_days=request.app.state.settings.class_retention_days
+    )
+    return class_dict(session, fc)
+
+
+@router.get("")
+def read_classes(session: SessionDep, user: MemberDep, response: Response) -> dict[str, Any]:
+    """The caller's classes (every class for editors), without their tokens."""
+    response.headers.update(PRIVATE)
+    data = [class_brief(session, fc) for fc in list_classes(session, Reader.of(user))]
+    return {"data": data, "total": len(data)}
+
+
+@router.get("/{slug}")
+def read_class(slug: str, session: SessionDep, reader: ReaderDep, response: Response) -> dict[str, Any]:
+    """A class, for its owner and staff (404 for anyone else)."""
+    response.headers.update(PRIVATE)
+    return class_dict(session, class_for(session, slug, reader))
+
+
+@router.delete("/{slug}", status_code=204)
+def remove_class(slug: str, session: SessionDep, user: MemberDep) -> Response:
+    """Delete a class with the names, comments and check-ins learners left in it."""
+    delete_class(session, class_for(session, slug, Reader.of(user)), actor=user.username)
+    return Response(status_code=204)
+
+
+@router.post("/{slug}/token", status_code=201)
+def renew_token(slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+    """A new check-in token (the old one stops working); the QR sheet must be printed again."""
+    fc = class_for(session, slug, Reader.of(user))
+    return {"checkin_token": set_token(session, fc, revoke=False, actor=user.username)}
+
+
+@router.delete("/{slug}/token", status_code=204)
+def revoke_token(slug: str, session: SessionDep, user: MemberDep) -> Response:
+    """Revoke the check-in token: learners' links stop working at once."""
+    fc = class_for(session, slug, Reader.of(user))
+    set_token(session, fc, revoke=True, actor=user.username)
+    return Response(status_code=204)
+
+
+@router.get("/{slug}/evaluation")
+def evaluation_form(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    user: UserDep,
+    response: Response,
+    token: TokenQuery = None,
+) -> dict[str, Any]:
+    """The evaluation form: criteria (labels in the reader's language, both given), the roles
+    and the stops. For holders of the class token, or its owner and staff."""
+    fc = _class_for_token_or_staff(session, slug, token, user)
+    response.headers.update(PRIVATE)
+    return form_json(session, fc, pick_language(request))
+
+
+def form_json(session: Session, fc: FieldClass, lang: str) -> dict[str, Any]:
+    """What the API and the learner page both show: criteria, roles, stops."""
+    zh, en, here = translator("zh"), translator("en"), translator(lang)
+    return {
+        "class": {"slug": fc.slug, "name": fc.name},
+        "criteria": [
+            {
+                "key": k,
+                "label": here(f"class.criterion.{k}"),
+                "label_zh": zh(f"class.criterion.{k}"),
+                "label_en": en(f"class.criterion.{k}"),
+            }
+            for k in ev.CRITERIA
+        ],
+        "roles": [r.value for r in ev.RaterRole],
+        "scale": {"min": 1, "max": 5},
+        "sites": [
+            {"slug": s.site.slug, "name": s.site.name, "date": s.date.isoformat()}
+            for s in stops(session, fc)
+        ],
+    }
+
+
+@router.post("/{slug}/evaluations", status_code=201)
+def add_evaluation(
+    request: Request,
+    slug: str,
+    body: ev.EvaluationCreate,
+    session: SessionDep,
+    user: RaterDep,
+    token: TokenQuery = None,
+) -> dict[str, Any]:
+    """One evaluation of a stop: `learner` with the class token, a staff role signed in."""
+    if body.rater_role in ev.STAFF_RATERS:
+        if user is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                f"rating as {body.rater_role} needs signing in; the class token rates as learner",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        fc = class_for(session, slug, Reader.of(user))
+    else:
+        fc = learner_class(request, session, slug, token)
+    row = ev.evaluate(session, fc, body, user=user if body.rater_role in ev.STAFF_RATERS else None)
+    return {"id": row.id, "site": body.site, "rater_role": row.rater_role, "scores": row.scores}
+
+
+@router.post("/{slug}/checkins", status_code=201)
+def add_checkin(
+    request: Request,
+    slug: str,
+    body: ev.CheckinCreate,
+    session: SessionDep,
+    token: TokenQuery = None,
+) -> dict[str, Any]:
+    """A learner checks in at a stop with the class token."""
+    fc = learner_class(request, session, slug, token)
+    row = ev.check_in(session, fc, body)
+    return {"id": row.id, "site": body.site, "name": row.name}
+
+
+@router.get("/{slug}/evaluations/summary")
+def evaluation_summary(
+    slug: str, session: SessionDep, reader: ReaderDep, response: Response
+) -> dict[str, Any]:
+    """Per stop and criterion, the mean and count by rater role, and the comments; for the
+    class's owner and staff only."""
+    ev.purge_expired(session, dt.date.today())
+    response.headers.update(PRIVATE)
+    return ev.summary(session, class_for(session, slug, reader))
+
+
+def learner_class(request: Request, session: Session, slug: str, token: str | None) -> FieldClass:
+    """The class a learner's token opens, within the class's hourly allowance.
+
+    401 without a token, 404 for a wrong or revoked one (not told apart from no class), 429
+    once the whole class has sent more than the setting allows in an hour.
+    """
+    if not token:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "the class token is required")
+    fc = class_by_token(session, slug, token)
+    limit = request.app.state.settings.class_submissions_per_hour
+    if ev.recent_submissions(session, fc, within=dt.timedelta(hours=1)) >= limit:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "this class has sent too many answers this hour; try again later",
+            headers={"Retry-After": "60"},
+        )
+    return fc
+
+
+def _class_for_token_or_staff(
+    session: Session, slug: str, token: str | None, user: User | None
+) -> FieldClass:
+    if token:
+        return class_by_token(session, slug, token)
+    if user is not None:
+        return class_for(session, slug, Reader.of(user))
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "the class token is required")
