@@ -87,7 +87,7 @@ start_postgres() {
 check_postgis() {
   command -v psql >/dev/null || return 0  # no client to ask with; the tests will tell
   local found
-  found=$(psql "$PG_URL" -XAtq -c \
+  found=$(psql "$PG_URL" -XAtqw -c \
     "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'" 2>&1) ||
     die "cannot log in to PostgreSQL at $PG_URL (trust for postgres is expected):" "$found"
   [[ $found == 1 ]] || die "PostgreSQL at $PG_URL has no PostGIS" \
