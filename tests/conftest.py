@@ -61,6 +61,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _secret_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps made without a secret key keep the generated one in this run's temp directory, not
+    in the checkout, where parallel workers would race to write the same file."""
+    path = tmp_path_factory.mktemp("secret") / "redres-secret"
+    before = os.environ.get("REDRES_SECRET_FILE")
+    os.environ["REDRES_SECRET_FILE"] = str(path)
+    yield
+    if before is None:
+        del os.environ["REDRES_SECRET_FILE"]
+    else:
+        os.environ["REDRES_SECRET_FILE"] = before
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def db_kind(request: pytest.FixtureRequest) -> str:
     """Which engine the catalogue tests run on; every such test runs on both."""
