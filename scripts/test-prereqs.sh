@@ -12,10 +12,12 @@
 #   (for trying this script itself with a package that is not installed).
 set -euo pipefail
 
-PACKAGES=(${REDRES_TEST_DEBS:-postgresql-15-postgis-3 chromium fonts-noto-cjk})
+read -r -a PACKAGES <<<"${REDRES_TEST_DEBS:-postgresql-15-postgis-3 chromium fonts-noto-cjk}"
 CLUSTER=(15 main)
 PG_URL=${REDRES_TEST_PG_ADMIN_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
-PG_URL=${PG_URL/+psycopg/}  # libpq spells the scheme without the driver
+if [[ $PG_URL =~ ^([a-z]+)\+[a-z0-9_]+(://.*)$ ]]; then  # libpq's scheme has no +driver
+  PG_URL=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
+fi
 LOOK_ONLY=false
 [[ ${1:-} == --check ]] && LOOK_ONLY=true
 
