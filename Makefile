@@ -3,8 +3,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite in JOBS processes (pytest-xdist; `auto` is one a core, 0 is one
+# process in all). PYTEST_ARGS adds pytest options: --runslow (CI), -k WORDS, a test path.
+JOBS ?= auto
+PYTEST_ARGS ?=
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test prereqs lint bench clean
 
 install: $(VENV)/.installed
 
@@ -18,11 +22,17 @@ run: install
 	$(VENV)/bin/redres demo --if-empty
 	$(VENV)/bin/redres serve --host $(HOST) --port $(PORT)
 
-test: install
-	$(PY) -m pytest
+# Debian packages and a running PostgreSQL with PostGIS: installed or started when it can,
+# else it stops at once with the command to run (scripts/test-prereqs.sh).
+prereqs:
+	@bash scripts/test-prereqs.sh
+
+test: prereqs install
+	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check redres tests bench
+	$(VENV)/bin/ruff format --check redres tests bench
 	$(VENV)/bin/mypy redres
 
 bench: install

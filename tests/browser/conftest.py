@@ -181,19 +181,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(session, EDITOR, PASSWORD, Role.editor)
         session.commit()
     app = create_app(Settings(database_url=url, secret_key="b" * 40), engine=engine)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
-    )
+    sock = socket.socket()  # bound here and handed over: no other process can take the port
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="off")
     uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
+    if not uv.started:
+        pytest.fail("the app did not start serving on 127.0.0.1 within 30 s", pytrace=False)
     yield f"http://127.0.0.1:{port}"
     uv.should_exit = True
     thread.join(timeout=5)
+    sock.close()
     engine.dispose()
