@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -33,6 +33,9 @@ from redres.catalog.people import get_person
 from redres.catalog.sites import PUBLIC, STAFF, get_site
 from redres.catalog.stories import get_story
 from redres.media_store import DirectoryStore, MediaStore
+
+MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id")]
+"""An id the databases can hold (a larger one is a 422, not a 500)."""
 
 router = APIRouter(tags=["media"])
 pages.TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
@@ -138,7 +141,7 @@ for _collection in OWNERS:
 
 
 @router.delete("/api/media/{media_id}")
-def delete_media(media_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+def delete_media(media_id: MediaId, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     """Archive a media item: out of public view; its row and files stay."""
     media = get_media(session, media_id, visible=STAFF)
     return media_json(archive_media(session, media, actor=editor.username))
@@ -146,7 +149,7 @@ def delete_media(media_id: int, session: SessionDep, editor: EditorDep) -> dict[
 
 @router.get("/media/{media_id}/{name}", response_model=None)
 def read_file(
-    request: Request, media_id: int, name: str, session: SessionDep, visible: VisibleDep
+    request: Request, media_id: MediaId, name: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
     """A public file: an image's display or thumbnail derivative, or a checked audio or PDF.
 
