@@ -51,18 +51,41 @@ from redres.geo import BBox, LonLat
 
 # Cluster centres: provincial capitals plus a few revolutionary base areas (name, lon, lat).
 CITIES: tuple[tuple[str, float, float], ...] = (
-    ("北京", 116.40, 39.90), ("天津", 117.20, 39.13), ("石家庄", 114.51, 38.04),
-    ("太原", 112.55, 37.87), ("呼和浩特", 111.75, 40.84), ("沈阳", 123.43, 41.80),
-    ("长春", 125.32, 43.82), ("哈尔滨", 126.53, 45.80), ("上海", 121.47, 31.23),
-    ("南京", 118.80, 32.06), ("杭州", 120.16, 30.27), ("合肥", 117.23, 31.82),
-    ("福州", 119.30, 26.08), ("南昌", 115.86, 28.68), ("济南", 117.00, 36.65),
-    ("郑州", 113.63, 34.75), ("武汉", 114.31, 30.59), ("长沙", 112.94, 28.23),
-    ("广州", 113.26, 23.13), ("南宁", 108.37, 22.82), ("海口", 110.35, 20.02),
-    ("重庆", 106.55, 29.56), ("成都", 104.07, 30.57), ("贵阳", 106.63, 26.65),
-    ("昆明", 102.83, 24.88), ("拉萨", 91.11, 29.65), ("西安", 108.94, 34.34),
-    ("兰州", 103.83, 36.06), ("西宁", 101.78, 36.62), ("银川", 106.23, 38.49),
-    ("乌鲁木齐", 87.62, 43.83), ("延安", 109.49, 36.59), ("瑞金", 116.03, 25.89),
-    ("井冈山", 114.17, 26.57), ("遵义", 106.93, 27.73),
+    ("北京", 116.40, 39.90),
+    ("天津", 117.20, 39.13),
+    ("石家庄", 114.51, 38.04),
+    ("太原", 112.55, 37.87),
+    ("呼和浩特", 111.75, 40.84),
+    ("沈阳", 123.43, 41.80),
+    ("长春", 125.32, 43.82),
+    ("哈尔滨", 126.53, 45.80),
+    ("上海", 121.47, 31.23),
+    ("南京", 118.80, 32.06),
+    ("杭州", 120.16, 30.27),
+    ("合肥", 117.23, 31.82),
+    ("福州", 119.30, 26.08),
+    ("南昌", 115.86, 28.68),
+    ("济南", 117.00, 36.65),
+    ("郑州", 113.63, 34.75),
+    ("武汉", 114.31, 30.59),
+    ("长沙", 112.94, 28.23),
+    ("广州", 113.26, 23.13),
+    ("南宁", 108.37, 22.82),
+    ("海口", 110.35, 20.02),
+    ("重庆", 106.55, 29.56),
+    ("成都", 104.07, 30.57),
+    ("贵阳", 106.63, 26.65),
+    ("昆明", 102.83, 24.88),
+    ("拉萨", 91.11, 29.65),
+    ("西安", 108.94, 34.34),
+    ("兰州", 103.83, 36.06),
+    ("西宁", 101.78, 36.62),
+    ("银川", 106.23, 38.49),
+    ("乌鲁木齐", 87.62, 43.83),
+    ("延安", 109.49, 36.59),
+    ("瑞金", 116.03, 25.89),
+    ("井冈山", 114.17, 26.57),
+    ("遵义", 106.93, 27.73),
 )
 CHINA = BBox(73.0, 18.0, 135.0, 53.0)
 BACKGROUND_SHARE = 0.10
@@ -74,13 +97,29 @@ FIRST = "东西南北青白黄金石龙凤长安新平永兴太高清宁福嘉�
 SECOND = "山水田坪溪岭坝桥口村镇沟湾塘家庄岗洲港坡寨堡源冲垸铺店圩集场营关"
 PLACES = tuple(a + b for a in FIRST for b in SECOND)
 COMMON_WORDS = ("革命", "烈士", "红军", "纪念", "旧址")  # thousands to tens of thousands of hits
-THEMES = ("革命", "红军", "烈士", "农民运动", "苏维埃", "抗日", "新四军", "八路军",
-          "会议", "起义", "游击队", "工农")
+THEMES = (
+    "革命",
+    "红军",
+    "烈士",
+    "农民运动",
+    "苏维埃",
+    "抗日",
+    "新四军",
+    "八路军",
+    "会议",
+    "起义",
+    "游击队",
+    "工农",
+)
 KINDS: tuple[tuple[str, Category], ...] = (
-    ("旧址", Category.former_site), ("遗址", Category.former_site),
-    ("纪念馆", Category.memorial_hall), ("故居", Category.former_residence),
-    ("纪念碑", Category.monument), ("陵园", Category.martyrs_cemetery),
-    ("展览馆", Category.museum), ("教育基地", Category.education_base),
+    ("旧址", Category.former_site),
+    ("遗址", Category.former_site),
+    ("纪念馆", Category.memorial_hall),
+    ("故居", Category.former_residence),
+    ("纪念碑", Category.monument),
+    ("陵园", Category.martyrs_cemetery),
+    ("展览馆", Category.museum),
+    ("教育基地", Category.education_base),
 )
 STAMP = datetime(2025, 1, 1, tzinfo=UTC)
 BATCH = 2_000
@@ -173,8 +212,11 @@ def _site_row(site_id: int, rng: random.Random, spreads: Sequence[float]) -> dic
 def _position(rng: random.Random, spreads: Sequence[float]) -> tuple[float, float, str | None]:
     """A clustered point near a city, or (one in ten) a uniform point inside China's box."""
     if rng.random() < BACKGROUND_SHARE:
-        return rng.uniform(CHINA.min_lon, CHINA.max_lon), rng.uniform(CHINA.min_lat,
-                                                                       CHINA.max_lat), None
+        return (
+            rng.uniform(CHINA.min_lon, CHINA.max_lon),
+            rng.uniform(CHINA.min_lat, CHINA.max_lat),
+            None,
+        )
     k = rng.randrange(len(CITIES))
     name, lon, lat = CITIES[k]
     sigma = spreads[k]
@@ -219,10 +261,12 @@ def _settle_postgres(engine: Engine) -> None:
     """What autovacuum would soon do: sequences past the explicit ids, statistics, visibility."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("site", "searchterm"):
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 1) FROM {table}))"
-            ))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
+            )
         conn.execute(text("VACUUM ANALYZE site"))
         conn.execute(text("VACUUM ANALYZE searchterm"))
 
@@ -255,8 +299,7 @@ def _base_workload(
             for _ in range(count)
         ],
         "radius 5 km": [
-            SiteQuery(near=_near_city(rng, 0.2), radius_m=RADIUS_M, limit=500)
-            for _ in range(count)
+            SiteQuery(near=_near_city(rng, 0.2), radius_m=RADIUS_M, limit=500) for _ in range(count)
         ],
         "zh two-char search": [SiteQuery(q=p, limit=50) for p in places],
         "pinyin prefix search": [
@@ -295,7 +338,8 @@ def timed(engine: Engine, query: SiteQuery) -> tuple[float, SitePage]:
 
 
 def measure(
-    engines: Sequence[tuple[EngineRun, Engine]], workload: dict[str, list[SiteQuery]],
+    engines: Sequence[tuple[EngineRun, Engine]],
+    workload: dict[str, list[SiteQuery]],
     warmup: int,
 ) -> None:
     """Run every query on every engine in turn, so load on a shared machine hits all alike."""
@@ -315,8 +359,10 @@ def prepare(name: str, url: str, sites: Sequence[dict[str, Any]]) -> tuple[Engin
     engine = make_engine(url)
     init_db(engine)
     build_s, n_terms = load(engine, sites, analyze_sqlite=name != "sqlite-unanalyzed")
-    print(f"# {name}: built {len(sites)} sites, {n_terms} search terms in {build_s:.1f} s",
-          file=sys.stderr)
+    print(
+        f"# {name}: built {len(sites)} sites, {n_terms} search terms in {build_s:.1f} s",
+        file=sys.stderr,
+    )
     return EngineRun(name, build_s, len(sites), n_terms), engine
 
 
@@ -394,7 +440,9 @@ def markdown(runs: Sequence[EngineRun]) -> str:
         for s in sums:
             cells += [f"{s['median_ms']:.1f}", f"{s['p95_ms']:.1f}"]
         cells += [f"{s['median_ms'] / sums[0]['median_ms']:.2f}" for s in sums[1:]]
-        cells.append(" / ".join(f"{s['mean_returned']:.1f}" for s in _distinct(sums, "mean_returned")))
+        cells.append(
+            " / ".join(f"{s['mean_returned']:.1f}" for s in _distinct(sums, "mean_returned"))
+        )
         cells.append(" / ".join(f"{s['mean_total']:.1f}" for s in _distinct(sums, "mean_total")))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -427,21 +475,32 @@ def targets(runs: Sequence[EngineRun], limit_ms: float) -> list[str]:
         for kind in ("bbox ~200 sites", "radius 5 km", "zh two-char search"):
             median = run.results[kind].summary()["median_ms"]
             verdict = "met" if median < limit_ms else "MISSED"
-            out.append(f"- {kind}: {median:.1f} ms median on {label}, "
-                       f"target {limit_ms:g} ms: {verdict}")
+            out.append(
+                f"- {kind}: {median:.1f} ms median on {label}, target {limit_ms:g} ms: {verdict}"
+            )
     return out
 
 
-def write_json(path: Path, args: argparse.Namespace, env: dict[str, str],
-               runs: Sequence[EngineRun]) -> None:
+def write_json(
+    path: Path, args: argparse.Namespace, env: dict[str, str], runs: Sequence[EngineRun]
+) -> None:
     """The raw figures: every latency and count, per engine and query type."""
     doc = {
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "environment": env,
         "runs": [
-            {**{k: v for k, v in asdict(r).items() if k != "results"},
-             "results": {kind: {**m.summary(), "times_ms": m.times_ms, "returned": m.returned,
-                                "totals": m.totals} for kind, m in r.results.items()}}
+            {
+                **{k: v for k, v in asdict(r).items() if k != "results"},
+                "results": {
+                    kind: {
+                        **m.summary(),
+                        "times_ms": m.times_ms,
+                        "returned": m.returned,
+                        "totals": m.totals,
+                    }
+                    for kind, m in r.results.items()
+                },
+            }
             for r in runs
         ],
         "page_mismatches": mismatches(runs),
@@ -459,13 +518,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0, help="seed of catalogue and queries")
     p.add_argument("--queries", type=int, default=50, help="measured queries per type")
     p.add_argument("--warmup", type=int, default=5, help="unrecorded queries per type first")
-    p.add_argument("--engines", default="sqlite,postgres",
-                   help="comma-separated, first is the ratios' base: sqlite, sqlite-unanalyzed "
-                        "(SQLite without statistics), postgres (default sqlite,postgres)")
-    p.add_argument("--pg-url", default=DEFAULT_PG_URL,
-                   help="PostgreSQL database to use; created and dropped if it does not exist")
-    p.add_argument("--common-words", action="store_true",
-                   help="also time searches for common words (thousands of hits; slow)")
+    p.add_argument(
+        "--engines",
+        default="sqlite,postgres",
+        help="comma-separated, first is the ratios' base: sqlite, sqlite-unanalyzed "
+        "(SQLite without statistics), postgres (default sqlite,postgres)",
+    )
+    p.add_argument(
+        "--pg-url",
+        default=DEFAULT_PG_URL,
+        help="PostgreSQL database to use; created and dropped if it does not exist",
+    )
+    p.add_argument(
+        "--common-words",
+        action="store_true",
+        help="also time searches for common words (thousands of hits; slow)",
+    )
     p.add_argument("--target-ms", type=float, default=20.0, help="median target on SQLite")
     p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     p.add_argument("--out", type=Path, help="write the raw figures as JSON here")
@@ -473,8 +541,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(args.engines) - set(ENGINE_LABELS)
     if unknown or not args.engines or len(set(args.engines)) != len(args.engines):
-        p.error(f"--engines takes distinct names among {sorted(ENGINE_LABELS)}, "
-                f"not {args.engines}")
+        p.error(f"--engines takes distinct names among {sorted(ENGINE_LABELS)}, not {args.engines}")
     return args
 
 
@@ -483,10 +550,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     sites = make_sites(args.sites, args.seed)
-    workload = make_workload(sites, args.seed, args.warmup + args.queries,
-                             common_words=args.common_words)
-    print(f"# generated catalogue and workload in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    workload = make_workload(
+        sites, args.seed, args.warmup + args.queries, common_words=args.common_words
+    )
+    print(
+        f"# generated catalogue and workload in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     env = environment()
     with ExitStack() as stack:
         loaded = []
@@ -518,20 +588,26 @@ def report(args: argparse.Namespace, env: dict[str, str], runs: Sequence[EngineR
         f"Catalogue of {args.sites:,} sites (seed {args.seed}); {args.queries} queries per type "
         f"after {args.warmup} warm-up, engines interleaved query by query; "
         f"{env['cpus']} CPUs, Python {env['python']}, SQLite {env['sqlite']}"
-        + (f", PostgreSQL {env['postgresql']} / PostGIS {env['postgis']}" if "postgis" in env
-           else ""),
+        + (
+            f", PostgreSQL {env['postgresql']} / PostGIS {env['postgis']}"
+            if "postgis" in env
+            else ""
+        ),
         "",
         markdown(runs),
         "",
-        "Build (not the subject): " + "; ".join(
+        "Build (not the subject): "
+        + "; ".join(
             f"{ENGINE_LABELS[r.engine]} {r.build_s:.0f} s for {r.search_terms:,} search terms"
-            for r in runs),
+            for r in runs
+        ),
         *targets(runs, args.target_ms),
     ]
     bad = {k: v for k, v in mismatches(runs).items() if v}
     if bad:
-        lines.append(f"- pages differing from {ENGINE_LABELS[runs[0].engine]} "
-                     f"(of {args.queries}): {bad}")
+        lines.append(
+            f"- pages differing from {ENGINE_LABELS[runs[0].engine]} (of {args.queries}): {bad}"
+        )
     return "\n".join(lines)
 
 

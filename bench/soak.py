@@ -173,8 +173,13 @@ def _client(
             try:
                 if roll < 0.05 or (roll < 0.10 and not mine):
                     slug = f"soak-{who}-{n}"
-                    body = {"name": f"压测旧址{who}-{n}", "category": "other", "lon": 114.3,
-                            "lat": 30.55, "slug": slug}
+                    body = {
+                        "name": f"压测旧址{who}-{n}",
+                        "category": "other",
+                        "lon": 114.3,
+                        "lat": 30.55,
+                        "slug": slug,
+                    }
                     r = c.post("/api/sites", json=body, headers=auth)
                     ok = r.status_code == 201
                     if ok:
@@ -290,6 +295,7 @@ def _workers(master: int) -> set[int]:
 def _rss(master: int) -> dict[str, float]:
     """Resident memory (MiB) of the master and of each worker, by pid (a killed worker's
     replacement has a new pid, so a surviving worker is compared with itself)."""
+
     def one(pid: int) -> float:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):

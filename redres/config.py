@@ -49,7 +49,12 @@ class Settings(BaseSettings):
         if value is None:
             return None
         parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.query
+            or parts.fragment
+        ):
             msg = f"REDRES_PUBLIC_URL must be an http(s) address like https://red.example.cn, not {value!r}"
             raise ValueError(msg)
         return value.strip().rstrip("/")

@@ -76,7 +76,12 @@ def test_writes_acknowledged_before_a_kill_are_there_after_it(db_kind: str, tmp_
                 r = c.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
                 auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
                 for i in range(5):
-                    site = {"name": f"测试旧址{i}", "category": "former_site", "lon": 114.3, "lat": 30.5}
+                    site = {
+                        "name": f"测试旧址{i}",
+                        "category": "former_site",
+                        "lon": 114.3,
+                        "lat": 30.5,
+                    }
                     r = c.post("/api/sites", json=site | {"slug": f"site-{i}"}, headers=auth)
                     assert r.status_code == 201, r.text
                     acknowledged.append(f"site-{i}")

@@ -26,9 +26,7 @@ def _workers(master: int) -> set[int]:
     """The master's worker processes (not multiprocessing's resource tracker)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return {
-        int(pid)
-        for pid in children
-        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
     }
 
 

@@ -43,9 +43,7 @@ _BY_TYPE: dict[str, str] = {
 """Pydantic error types and the page text that words them (other types: `err.invalid`)."""
 
 
-def form_errors(
-    exc: Exception, lang: str, *, labels: Mapping[str, str] | None = None
-) -> list[str]:
+def form_errors(exc: Exception, lang: str, *, labels: Mapping[str, str] | None = None) -> list[str]:
     """The lines a form shows for `exc`, in `lang`.
 
     `labels` maps a field name to the page-text key of its label (default `field_<name>`), so

@@ -178,7 +178,9 @@ def summary(session: Session, fc: FieldClass) -> dict[str, Any]:
         for key in CRITERIA:
             criteria[key] = {}
             for role in RaterRole:
-                given = [int(r.scores[key]) for r in mine if r.rater_role == role and key in r.scores]
+                given = [
+                    int(r.scores[key]) for r in mine if r.rater_role == role and key in r.scores
+                ]
                 mean = round(sum(given) / len(given), 2) if given else None
                 criteria[key][role.value] = {"mean": mean, "count": len(given)}
         sites.append(

@@ -33,7 +33,9 @@ class Booking(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    instructor: int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    instructor: (
+        int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    )
 
 
 class ClassCreate(BaseModel):
@@ -102,7 +104,9 @@ def create_class(
     session.add(fc)
     session.flush()
     for site, instructor in bookings:
-        session.add(ClassInstructor(class_id=pk(fc), site_id=pk(site), instructor_id=pk(instructor)))
+        session.add(
+            ClassInstructor(class_id=pk(fc), site_id=pk(site), instructor_id=pk(instructor))
+        )
     _audit(session, fc, "create", user.username)
     session.flush()
     return fc
@@ -137,7 +141,9 @@ def _instructor(session: Session, key: int | str) -> Instructor:
             msg = f"no instructor with id {key}"
             raise InvalidQuery(msg)
         return found
-    matches = [i for i in session.exec(select(Instructor)).all() if key in (i.name, slugify(i.name))]
+    matches = [
+        i for i in session.exec(select(Instructor)).all() if key in (i.name, slugify(i.name))
+    ]
     if len(matches) != 1:
         what = "no instructor" if not matches else "several instructors"
         msg = f"{what} named {key!r}; give the instructor's id"
@@ -201,8 +207,10 @@ def class_by_token(session: Session, slug: str, token: str) -> FieldClass:
     """The class a learner's token opens; a wrong or revoked token is not told apart from no
     class at all."""
     fc = session.exec(select(FieldClass).where(FieldClass.slug == slug)).first()
-    if fc is None or fc.checkin_token is None or not secrets.compare_digest(
-        fc.checkin_token.encode(), token.encode()
+    if (
+        fc is None
+        or fc.checkin_token is None
+        or not secrets.compare_digest(fc.checkin_token.encode(), token.encode())
     ):
         raise NotFound("class", slug)  # noqa: EM101 (an entity name)
     return fc

@@ -93,7 +93,6 @@ class Closure(PlainTextModel):
             "closure_span", start=self.start.isoformat(), end=self.end.isoformat(), note=note
         )
 
-
     def notice(self, current: bool) -> Message:
         """What a site page says of it: in force now (until when), or coming (from when)."""
         note = Message("closure_note", note=self.note) if self.note else ""

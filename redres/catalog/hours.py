@@ -53,6 +53,7 @@ WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
+
 class OpeningHoursError(RedresError, ValueError):
     """An `opening_hours` value outside the supported syntax; the message names the bad part."""
 

@@ -59,7 +59,9 @@ class _Part:
     holiday_week: Week
 
 
-def hours_in_words(rule: str | None, last_entry_minutes: int | None, lang: str = "zh") -> str | None:
+def hours_in_words(
+    rule: str | None, last_entry_minutes: int | None, lang: str = "zh"
+) -> str | None:
     """Say a stored rule (and last entry) in `lang` ("zh" or "en"); None when none or unreadable.
 
     Examples
@@ -171,15 +173,15 @@ class _Words:
             text = self.holiday_sep.join(filter(None, [text, holiday]))
             said.append(self.season(part, text) if len(parts) > 1 else text)
         tail = self.comma.join(closed.pop()) if shared_closed else ""
-        tail = self.holiday_sep.join(filter(None, [tail, holidays.pop() if shared_holidays else ""]))
+        tail = self.holiday_sep.join(
+            filter(None, [tail, holidays.pop() if shared_holidays else ""])
+        )
         return self.part_sep.join([*said, tail] if tail else said)
 
     def week(self, week: Week, last_entry: int) -> list[str]:
         if not any(week):
             return [self.closed_all]
-        return [
-            self.hours_of(self.days(days), hours, last_entry) for days, hours in _groups(week)
-        ]
+        return [self.hours_of(self.days(days), hours, last_entry) for days, hours in _groups(week)]
 
     def closed_days(self, week: Week) -> list[str]:
         shut = [w for w in range(7) if not week[w]]
@@ -235,8 +237,18 @@ class _Words:
 class _Chinese(_Words):
     names, every_day, to, comma = _ZH_DAYS, "每日", "至", "，"
     always, closed_all, closed_on = "全天开放", "闭馆", "{days}闭馆"
-    holidays_open, holidays_closed, holidays_at = "法定节假日照常开放", "法定节假日闭馆", "法定节假日 {times}"
-    all_day, last_entry, list_sep, holiday_sep, part_sep = "全天", "（{at} 停止入馆）", "、", "，", "；"
+    holidays_open, holidays_closed, holidays_at = (
+        "法定节假日照常开放",
+        "法定节假日闭馆",
+        "法定节假日 {times}",
+    )
+    all_day, last_entry, list_sep, holiday_sep, part_sep = (
+        "全天",
+        "（{at} 停止入馆）",
+        "、",
+        "，",
+        "；",
+    )
 
     def season_text(self, first: dt.date, last: dt.date, *, whole: bool, text: str) -> str:
         """``5月至9月：…``, ``10月至次年4月：…``, ``4月10日至10月9日：…``."""
@@ -255,7 +267,13 @@ class _English(_Words):
     always, closed_all, closed_on = "Open 24 hours, every day", "closed", "closed {days}"
     holidays_open, holidays_closed = "open on public holidays", "closed on public holidays"
     holidays_at = "public holidays {times}"
-    all_day, last_entry, list_sep, holiday_sep, part_sep = "all day", " (last entry {at})", ", ", "; ", "; "
+    all_day, last_entry, list_sep, holiday_sep, part_sep = (
+        "all day",
+        " (last entry {at})",
+        ", ",
+        "; ",
+        "; ",
+    )
 
     def season_text(self, first: dt.date, last: dt.date, *, whole: bool, text: str) -> str:
         """``May–Sep: …``, ``Apr 10–Oct 9: …``."""

@@ -347,7 +347,9 @@ def _build(reader: _Reader) -> ReadHours:
     return ReadHours(hours.normalise(), next(iter(minutes), None))
 
 
-def _season_rules(reader: _Reader, season: str, groups: list[_Group], minutes: set[int]) -> list[str]:
+def _season_rules(
+    reader: _Reader, season: str, groups: list[_Group], minutes: set[int]
+) -> list[str]:
     plain: list[tuple[frozenset[int], tuple[Interval, ...]]] = []
     holiday_rules: list[str] = []
     for group in groups:
@@ -405,7 +407,11 @@ def _cut(group: _Group) -> tuple[Interval, ...]:
     for cut in group.breaks:
         kept: list[Interval] = []
         for start, end in hours:
-            kept += [Interval(a, b) for a, b in ((start, min(end, cut.start)), (max(start, cut.end), end)) if a < b]
+            kept += [
+                Interval(a, b)
+                for a, b in ((start, min(end, cut.start)), (max(start, cut.end), end))
+                if a < b
+            ]
         hours = kept
     merged: list[Interval] = []
     for start, end in hours:

@@ -29,7 +29,12 @@ OWNERS: dict[str, tuple[str, type[Site | Story | Person | Event]]] = {
 }
 """The API collection name -> (owner kind stored on the row, its table)."""
 
-FILE_SUFFIX = {"audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg", "application/pdf": ".pdf"}
+FILE_SUFFIX = {
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
+    "application/pdf": ".pdf",
+}
 
 Licence = Literal[
     "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "public-domain", "rights-reserved-with-permission"

@@ -74,14 +74,27 @@ _PERIOD_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_NUMERALS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+_NUMERALS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+}
 _NUMERALS |= {"九": 9, "元": 1}
 _YEAR_FORMS = (
     re.compile(r"(?P<y>\d{4})年?"),
     re.compile(r"(?P<y>\d{4})年?[-至到~](?P<z>\d{2}|\d{4})年?"),
     re.compile(r"(?P<d>\d{3}0)(?:年代|s)"),
     re.compile(r"(?P<c>\d{2}|[一二]十)世纪(?P<t>\d|[一二三四五六七八九])0?十?年代"),
-    re.compile(r"(?:清|中华)?(?P<era>民国|宣统|光绪|同治|咸丰|道光)(?P<n>[元〇零一二三四五六七八九十\d]+)年"),
+    re.compile(
+        r"(?:清|中华)?(?P<era>民国|宣统|光绪|同治|咸丰|道光)(?P<n>[元〇零一二三四五六七八九十\d]+)年"
+    ),
 )
 
 
@@ -116,7 +129,9 @@ def read_years(text: str) -> str:
         word = next((w for w in _PERIOD_WORDS if rest.startswith(w)), None)
         if word is None:
             part = re.match(r"\d+|\D", rest)
-            raise ValueError(Message("years_unreadable", part=part.group() if part else rest, text=text))
+            raise ValueError(
+                Message("years_unreadable", part=part.group() if part else rest, text=text)
+            )
         rest = rest[len(word) :]
     kept = text.strip()
     if len(kept) > 32 or not re.search(r"[^\W\d_]", kept):
@@ -154,11 +169,17 @@ def _number(digits: str, text: str) -> int:
         return int(digits)
     tens, _, units = digits.rpartition("十")
     if "十" in digits:
-        value = (_NUMERALS.get(tens, -100) if tens else 1) * 10 + (_NUMERALS.get(units, -100) if units else 0)
+        value = (_NUMERALS.get(tens, -100) if tens else 1) * 10 + (
+            _NUMERALS.get(units, -100) if units else 0
+        )
     elif len(digits) == 1:
         value = _NUMERALS.get(digits, -100)
     else:
-        value = int("".join(str(_NUMERALS.get(c, "x")) for c in digits)) if all(c in _NUMERALS for c in digits) else -1
+        value = (
+            int("".join(str(_NUMERALS.get(c, "x")) for c in digits))
+            if all(c in _NUMERALS for c in digits)
+            else -1
+        )
     if value <= 0:
         raise ValueError(Message("years_unreadable", part=digits, text=text))
     return value

@@ -268,9 +268,7 @@ def update_route(
         col(Site.status).in_(list(visible)),
         col(Site.id).in_(select(RouteStop.site_id).where(RouteStop.route_id == route.id)),
     )
-    sites = {
-        s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(slugs), usable))
-    }
+    sites = {s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(slugs), usable))}
     missing = sorted(slugs - set(sites))
     if missing:
         raise Conflict(Message("e_route_site", slug=missing[0]))

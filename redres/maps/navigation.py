@@ -61,7 +61,11 @@ def amap_link(lon: float, lat: float, *, name: str) -> NavLink:
         "coordinate": "gaode",
         "callnative": "1",
     }
-    return NavLink("amap", "https://uri.amap.com/marker?" + urlencode(query, safe=",", quote_via=quote), "gcj02")
+    return NavLink(
+        "amap",
+        "https://uri.amap.com/marker?" + urlencode(query, safe=",", quote_via=quote),
+        "gcj02",
+    )
 
 
 def baidu_link(lon: float, lat: float, *, name: str, address: str = "") -> NavLink:
@@ -75,7 +79,11 @@ def baidu_link(lon: float, lat: float, *, name: str, address: str = "") -> NavLi
         "output": "html",
         "src": f"webapp.{SOURCE}.site",
     }
-    return NavLink("baidu", "https://api.map.baidu.com/marker?" + urlencode(query, safe=",", quote_via=quote), "bd09")
+    return NavLink(
+        "baidu",
+        "https://api.map.baidu.com/marker?" + urlencode(query, safe=",", quote_via=quote),
+        "bd09",
+    )
 
 
 def tencent_link(lon: float, lat: float, *, name: str, address: str = "") -> NavLink:

@@ -315,9 +315,7 @@ def _closures(site: Site) -> tuple[Closure, ...]:
         return ()
 
 
-def site_place(
-    session: Session, slug: str, visible: Collection[Status] = PUBLIC
-) -> Place | None:
+def site_place(session: Session, slug: str, visible: Collection[Status] = PUBLIC) -> Place | None:
     """A site as a start or end: its own point, as the planner takes it (None when the site
     is unknown, hidden from the caller, or has no location)."""
     site = session.exec(

@@ -148,8 +148,10 @@ def _days_of(itinerary: Mapping[str, Any], days: int) -> list[list[str]]:
         raise InvalidPlanRequest(Message("e_itinerary_empty"))
     for day in raw:
         stops = day.get("stops") if isinstance(day, dict) else None
-        if not isinstance(stops, list) or len(stops) > MAX_STOPS_PER_DAY or not all(
-            isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops
+        if (
+            not isinstance(stops, list)
+            or len(stops) > MAX_STOPS_PER_DAY
+            or not all(isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops)
         ):
             msg = (
                 "each itinerary day needs 'stops' (at most "

@@ -70,7 +70,12 @@ def test_a_learner_checks_in_and_rates_with_plain_forms(world: World, session: S
     action = f"/classes/{fc['slug']}/learn"
     r = w.client.post(
         action,
-        data={"token": fc["checkin_token"], "action": "checkin", "site": w.sites[1], "name": "王小明"},
+        data={
+            "token": fc["checkin_token"],
+            "action": "checkin",
+            "site": w.sites[1],
+            "name": "王小明",
+        },
     )
     assert r.status_code == 303
     follow = w.client.get(r.headers["location"])
@@ -108,7 +113,9 @@ def test_refusals_come_back_in_the_readers_language(world: World) -> None:
     english = w.client.get(f"/classes/{fc['slug']}/learn?lang=en")
     assert english.status_code == 404
     assert "invalid or revoked" in english.text
-    assert w.client.post(action, data={**data, "token": "nope", "score_theme": "5"}).status_code == 404
+    assert (
+        w.client.post(action, data={**data, "token": "nope", "score_theme": "5"}).status_code == 404
+    )
 
 
 def test_the_learner_page_switches_language_keeping_the_token(world: World) -> None:
@@ -154,7 +161,9 @@ def test_staff_rate_a_stop_from_the_class_page_form(world: World, session: Sessi
     assert session.exec(select(ClassEvaluation)).one().rater_role == "class_manager"
     again = w.client.post(f"{page}/rate", data={**data, "csrf": token.group(1)})
     assert again.status_code == 409
-    learner = w.client.post(f"{page}/rate", data={**data, "rater_role": "learner", "csrf": token.group(1)})
+    learner = w.client.post(
+        f"{page}/rate", data={**data, "rater_role": "learner", "csrf": token.group(1)}
+    )
     assert learner.status_code == 422
     summary = w.client.get(page).text
     assert "4.0（1 份）" in summary
@@ -163,7 +172,12 @@ def test_staff_rate_a_stop_from_the_class_page_form(world: World, session: Sessi
 def test_a_teacher_finds_their_classes_on_one_page(world: World) -> None:
     w = world
     mine = w.new_class(name="我的班")
-    body = {"name": "别人的班", "route": "red-walk", "start_date": mine["start_date"], "group_size": 9}
+    body = {
+        "name": "别人的班",
+        "route": "red-walk",
+        "start_date": mine["start_date"],
+        "group_size": 9,
+    }
     assert w.client.post("/api/classes", json=body, headers=w.other).status_code == 201
     assert w.client.get("/classes").status_code == 303
     sign_in(w.client, "t1", to="/")

@@ -121,7 +121,9 @@ def test_bad_bookings_are_422_and_write_nothing(world: World) -> None:
         [{"site": w.sites[0], "instructor": 999999}],
         [{"site": w.sites[0], "instructor": "无此人"}],
     ):
-        r = w.client.post("/api/classes", json={**base, "instructors": instructors}, headers=w.teacher)
+        r = w.client.post(
+            "/api/classes", json={**base, "instructors": instructors}, headers=w.teacher
+        )
         assert r.status_code == 422, r.text
     r = w.client.post("/api/classes", json={**base, "group_size": 0}, headers=w.teacher)
     assert r.status_code == 422
@@ -164,10 +166,20 @@ def test_the_evaluation_form_wants_the_class_token(world: World) -> None:
     assert form.status_code == 200
     body = form.json()
     assert [c["key"] for c in body["criteria"]] == [
-        "theme", "accuracy", "appeal", "organisation", "conditions", "gains"
+        "theme",
+        "accuracy",
+        "appeal",
+        "organisation",
+        "conditions",
+        "gains",
     ]
     assert [c["label"] for c in body["criteria"]] == [
-        "主题鲜明", "内容准确", "讲解感染力", "组织有序", "现场条件", "收获"
+        "主题鲜明",
+        "内容准确",
+        "讲解感染力",
+        "组织有序",
+        "现场条件",
+        "收获",
     ]
     assert body["criteria"][0]["label_en"] == "Clear theme"
     assert set(body["roles"]) == {"learner", "teacher", "class_manager", "teaching_office"}
@@ -175,7 +187,12 @@ def test_the_evaluation_form_wants_the_class_token(world: World) -> None:
     assert english.json()["criteria"][2]["label"] == "Engaging delivery"
     assert w.client.get(url).status_code in (401, 403, 404, 422)
     assert w.client.get(url, params={"token": "x" * 24}).status_code in (401, 403, 404)
-    assert w.client.get("/api/classes/nope/evaluation", params={"token": fc["checkin_token"]}).status_code == 404
+    assert (
+        w.client.get(
+            "/api/classes/nope/evaluation", params={"token": fc["checkin_token"]}
+        ).status_code
+        == 404
+    )
 
 
 def _rate(w: World, fc: dict[str, Any], **body: Any) -> Any:
@@ -196,7 +213,10 @@ def test_the_token_rates_as_learner_only_and_staff_rate_signed_in(world: World) 
     for role in ("teacher", "class_manager", "teaching_office"):
         assert _rate(w, fc, rater_role=role).status_code in (401, 403)
     body = {"site": w.sites[0], "scores": {"theme": 4}}
-    assert w.client.post(url, json={**body, "rater_role": "teacher"}, headers=w.teacher).status_code == 201
+    assert (
+        w.client.post(url, json={**body, "rater_role": "teacher"}, headers=w.teacher).status_code
+        == 201
+    )
     ed = {**body, "rater_role": "teaching_office"}
     assert w.client.post(url, json=ed, headers=w.editor).status_code == 201
     # Another teacher's account is not staff of this class.
@@ -215,16 +235,18 @@ def test_missing_wrong_and_revoked_tokens_are_refused(world: World) -> None:
     body = {"site": w.sites[0], "scores": {"theme": 5}, "rater_role": "learner"}
     url = f"/api/classes/{slug}/evaluations"
     assert w.client.post(url, json=body).status_code in (401, 422)
-    assert w.client.post(url, params={"token": token[:-1] + "A"}, json=body).status_code in (403, 404)
+    assert w.client.post(url, params={"token": token[:-1] + "A"}, json=body).status_code in (
+        403,
+        404,
+    )
     checkin = f"/api/classes/{slug}/checkins"
     assert w.client.post(checkin, json={"name": "王", "site": w.sites[0]}).status_code in (401, 422)
     assert w.client.post(f"/api/classes/{slug}/token", headers=w.other).status_code == 404
     assert w.client.delete(f"/api/classes/{slug}/token", headers=w.teacher).status_code == 204
     assert w.client.post(url, params={"token": token}, json=body).status_code in (403, 404)
-    assert (
-        w.client.post(checkin, params={"token": token}, json={"name": "王", "site": w.sites[0]}).status_code
-        in (403, 404)
-    )
+    assert w.client.post(
+        checkin, params={"token": token}, json={"name": "王", "site": w.sites[0]}
+    ).status_code in (403, 404)
     assert w.client.get(f"/api/classes/{slug}", headers=w.teacher).json()["checkin_token"] is None
     fresh = w.client.post(f"/api/classes/{slug}/token", headers=w.teacher)
     assert fresh.status_code == 201
@@ -303,7 +325,7 @@ def test_sixty_learners_behind_one_address_check_in_and_rate(world: World) -> No
             f"/api/classes/{fc['slug']}/checkins",
             params=params,
             json={"name": name, "site": w.sites[0]},
-            )
+        )
         assert r.status_code == 201, (n, r.text)
         r = _rate(w, fc, learner=name, scores=dict.fromkeys(("theme", "accuracy", "gains"), 4))
         assert r.status_code == 201, (n, r.text)
@@ -314,9 +336,7 @@ def test_sixty_learners_behind_one_address_check_in_and_rate(world: World) -> No
 
 
 def test_the_limit_counts_per_class_token_not_per_address(engine: Engine, session: Session) -> None:
-    settings = Settings(
-        database_url="sqlite://", secret_key="s" * 40, class_submissions_per_hour=3
-    )
+    settings = Settings(database_url="sqlite://", secret_key="s" * 40, class_submissions_per_hour=3)
     for w in make_world(engine, session, settings):
         a, b = w.new_class(name="甲班"), w.new_class(name="乙班", instructors=[])
         assert [_rate(w, a, learner=f"L{i}").status_code for i in range(4)] == [201, 201, 201, 429]
@@ -329,7 +349,12 @@ def test_deleting_a_class_deletes_what_learners_left(world: World, session: Sess
     assert _rate(w, fc, learner="L1", comment="意见").status_code == 201
     params = {"token": fc["checkin_token"]}
     checkin = {"name": "王", "site": w.sites[0]}
-    assert w.client.post(f"/api/classes/{fc['slug']}/checkins", params=params, json=checkin).status_code == 201
+    assert (
+        w.client.post(
+            f"/api/classes/{fc['slug']}/checkins", params=params, json=checkin
+        ).status_code
+        == 201
+    )
     assert w.client.delete(f"/api/classes/{fc['slug']}", headers=w.other).status_code == 404
     assert w.client.delete(f"/api/classes/{fc['slug']}", headers=w.teacher).status_code == 204
     assert session.exec(select(ClassEvaluation)).all() == []
@@ -337,7 +362,9 @@ def test_deleting_a_class_deletes_what_learners_left(world: World, session: Sess
     assert w.client.get(f"/api/classes/{fc['slug']}", headers=w.teacher).status_code == 404
 
 
-def test_names_and_comments_go_once_the_retention_has_passed(world: World, session: Session) -> None:
+def test_names_and_comments_go_once_the_retention_has_passed(
+    world: World, session: Session
+) -> None:
     w = world
     past = w.new_class(name="旧班", start_date="2020-03-02", retention_days=30, instructors=[])
     assert _rate(w, past, learner="L1", comment="意见").status_code == 201

@@ -51,16 +51,19 @@ def _props(client: TestClient, slug: str) -> dict[str, Any]:
 def test_closures_round_trip_through_post_patch_and_get(client: TestClient) -> None:
     editor = _bearer(client)
     later = {"start": "2027-06-01", "end": None, "note": "闭馆改造"}
-    new = {"name": "新馆", "category": "museum", "status": "published", "closures": [later, FEB_MAR]}
+    new = {
+        "name": "新馆",
+        "category": "museum",
+        "status": "published",
+        "closures": [later, FEB_MAR],
+    }
     r = client.post("/api/sites", json=new, headers=editor)
     assert r.status_code == 201, r.text
     slug = r.json()["properties"]["slug"]
     assert r.json()["properties"]["closures"] == [FEB_MAR, later]
     assert _props(client, slug)["closures"] == [FEB_MAR, later]
 
-    r = client.patch(
-        f"/api/sites/{slug}", json={"closures": "2027-05-01 设备检修"}, headers=editor
-    )
+    r = client.patch(f"/api/sites/{slug}", json={"closures": "2027-05-01 设备检修"}, headers=editor)
     assert r.status_code == 200, r.text
     one_day = {"start": "2027-05-01", "end": "2027-05-01", "note": "设备检修"}
     assert _props(client, slug)["closures"] == [one_day]
@@ -217,4 +220,7 @@ def test_a_plan_inside_a_closure_omits_the_site_with_its_note_over_http(
     check = client.get(
         "/plan/check", params={"date": "2027-02-09", "stops": SITE, "lang": "zh"}
     ).text
-    assert "八七会议会址 在 2027-02-09（周二） 闭馆；2027-02-01 至 2027-03-31 临时闭馆：闭馆维修" in check
+    assert (
+        "八七会议会址 在 2027-02-09（周二） 闭馆；2027-02-01 至 2027-03-31 临时闭馆：闭馆维修"
+        in check
+    )

@@ -95,16 +95,52 @@ def test_every_write_is_committed_before_its_response_starts(
 
     steps = [
         ("api token", token),
-        ("create site", lambda: client.post("/api/sites", json=SITE | {"slug": "shi-yang"}, headers=editor)),
-        ("patch site", lambda: client.patch("/api/sites/shi-yang", json={"address": "洪山"}, headers=editor)),
-        ("publish site", lambda: client.patch("/api/sites/shi-yang", json={"status": "published"}, headers=editor)),
-        ("theme", lambda: client.post("/api/themes", json={"slug": "flood", "name": "抗洪"}, headers=editor)),
-        ("story", lambda: client.post("/api/stories", json={"title": "施洋", "body": "律师", "sites": ["shi-yang"]}, headers=editor)),
-        ("feedback", lambda: client.post("/api/feedback", json={"target": "site", "slug": "shi-yang", "rating": 5})),
+        (
+            "create site",
+            lambda: client.post("/api/sites", json=SITE | {"slug": "shi-yang"}, headers=editor),
+        ),
+        (
+            "patch site",
+            lambda: client.patch("/api/sites/shi-yang", json={"address": "洪山"}, headers=editor),
+        ),
+        (
+            "publish site",
+            lambda: client.patch(
+                "/api/sites/shi-yang", json={"status": "published"}, headers=editor
+            ),
+        ),
+        (
+            "theme",
+            lambda: client.post(
+                "/api/themes", json={"slug": "flood", "name": "抗洪"}, headers=editor
+            ),
+        ),
+        (
+            "story",
+            lambda: client.post(
+                "/api/stories",
+                json={"title": "施洋", "body": "律师", "sites": ["shi-yang"]},
+                headers=editor,
+            ),
+        ),
+        (
+            "feedback",
+            lambda: client.post(
+                "/api/feedback", json={"target": "site", "slug": "shi-yang", "rating": 5}
+            ),
+        ),
         ("teacher route", new_route),
         ("share route", lambda: client.post(f"/api/routes/{route['slug']}/share", headers=teacher)),
-        ("revoke share", lambda: client.delete(f"/api/routes/{route['slug']}/share", headers=teacher)),
-        ("import", lambda: client.post("/api/import", files={"file": ("s.csv", CSV.encode(), "text/csv")}, headers=editor)),
+        (
+            "revoke share",
+            lambda: client.delete(f"/api/routes/{route['slug']}/share", headers=teacher),
+        ),
+        (
+            "import",
+            lambda: client.post(
+                "/api/import", files={"file": ("s.csv", CSV.encode(), "text/csv")}, headers=editor
+            ),
+        ),
         ("archive site", lambda: client.delete("/api/sites/shi-yang", headers=editor)),
         ("sign out token", lambda: client.post("/api/auth/logout", headers=editor)),
     ]

@@ -31,9 +31,7 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     """The toy catalogue, a route and a story, and a signed-in editor."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
-    create_route(
-        session, actor="editor", name="武昌半日", stops=[[(SITE, None)]], visible=STAFF
-    )
+    create_route(session, actor="editor", name="武昌半日", stops=[[(SITE, None)]], visible=STAFF)
     session.add(Story(slug="a-story", title="一个故事", body="正文"))
     session.commit()
     settings = Settings(database_url="sqlite://", secret_key="x" * 40)
@@ -118,7 +116,11 @@ def test_the_site_forms_refuse_what_the_api_refuses(
     assert r.status_code == 422
     assert zh in r.text
     assert HOSTILE not in r.text
-    r = _post(client, f"/editor/sites/{SITE}", {"name": "八七会议会址", "category": "former_site"} | fields)
+    r = _post(
+        client,
+        f"/editor/sites/{SITE}",
+        {"name": "八七会议会址", "category": "former_site"} | fields,
+    )
     assert r.status_code == 422
     assert zh in r.text
     session.expire_all()

@@ -326,7 +326,9 @@ def test_the_story_form_never_fails_the_server(
     forms: Forms, fields: dict[str, str], action: str
 ) -> None:
     data = {"title": "故事", "status": "published"} | fields
-    r = forms.editor.post("/editor/stories/new", data=data | {"action": action, "csrf": forms.token})
+    r = forms.editor.post(
+        "/editor/stories/new", data=data | {"action": action, "csrf": forms.token}
+    )
     _clean_page(r)
     if r.status_code == 303:
         _shown(forms.editor, r.headers["location"], "/editor/stories")

@@ -166,7 +166,9 @@ def hostile_route(session: Session) -> str:
     toy = add_toy_sites(session)
     site = create_site(
         session,
-        SiteCreate(name=INJECTED, category="memorial_hall", lon=114.3, lat=30.6, status=Status.published),
+        SiteCreate(
+            name=INJECTED, category="memorial_hall", lon=114.3, lat=30.6, status=Status.published
+        ),
     )
     route = Route(slug="injected-walk", name=INJECTED, status=Status.published)
     session.add(route)

@@ -46,19 +46,31 @@ def test_editor_form_takes_the_notice_and_reads_it_back(client: TestClient) -> N
     token = csrf(client.get("/editor/sites/new").text)
     made = client.post(
         "/editor/sites/new",
-        data={"csrf": token, "name": "中共五大会址", "category": "memorial_hall", "opening_hours": NOTICE},
+        data={
+            "csrf": token,
+            "name": "中共五大会址",
+            "category": "memorial_hall",
+            "opening_hours": NOTICE,
+        },
     )
     assert made.status_code == 303
     page = client.get(made.headers["location"]).text
     assert 'value="Tu-Su,PH 09:00-17:00"' in page
     assert re.search(r'id="f-last_entry_minutes" name="last_entry_minutes" value="30"', page)
-    assert "系统理解为：周二至周日 09:00–17:00（16:30 停止入馆），周一闭馆，法定节假日照常开放" in page
+    assert (
+        "系统理解为：周二至周日 09:00–17:00（16:30 停止入馆），周一闭馆，法定节假日照常开放" in page
+    )
 
 
 def test_editor_form_error_names_the_part_in_the_readers_language(client: TestClient) -> None:
     sign_in(client, "editor")
     token = csrf(client.get("/editor/sites/new").text)
-    data = {"csrf": token, "name": "甲", "category": "museum", "opening_hours": "周二至周日 9:00-17:00 另有安排"}
+    data = {
+        "csrf": token,
+        "name": "甲",
+        "category": "museum",
+        "opening_hours": "周二至周日 9:00-17:00 另有安排",
+    }
     chinese = client.post("/editor/sites/new", data=data)
     assert chinese.status_code == 422
     assert "中的「另有安排」无法识别" in chinese.text
@@ -70,7 +82,12 @@ def test_editor_form_error_names_the_part_in_the_readers_language(client: TestCl
 def test_api_write_converts_once(client: TestClient) -> None:
     r = client.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
     auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    body = {"name": "中共五大会址", "category": "memorial_hall", "opening_hours": NOTICE, "years": "1927年"}
+    body = {
+        "name": "中共五大会址",
+        "category": "memorial_hall",
+        "opening_hours": NOTICE,
+        "years": "1927年",
+    }
     made = client.post("/api/sites", json=body, headers=auth)
     assert made.status_code == 201, made.text
     slug = made.json()["properties"]["slug"]

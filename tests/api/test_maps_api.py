@@ -114,7 +114,9 @@ def test_basemap_choice_and_refusal(demo: TestClient) -> None:
 
 def test_embed_snippet(demo: TestClient) -> None:
     r = demo.get("/maps/embed", params={"src": "/maps/themes/great-revolution.html", "height": 400})
-    assert r.text.startswith('<iframe src="http://127.0.0.1:8000/maps/themes/great-revolution.html"')
+    assert r.text.startswith(
+        '<iframe src="http://127.0.0.1:8000/maps/themes/great-revolution.html"'
+    )
     assert 'height="400"' in r.text
     for bad in ("//evil.example/x", "https://evil.example/", "/maps/../api/sites", "/api/sites"):
         assert demo.get("/maps/embed", params={"src": bad}).status_code == 422, bad
@@ -131,7 +133,9 @@ def test_anonymous_readers_get_published_sites_with_names_as_data(toy: TestClien
 def test_a_renamed_theme_shows_at_once_in_the_map_data(toy: TestClient, session: Session) -> None:
     create_user(session, "ed", "correct horse battery", Role.editor)
     session.commit()
-    token = toy.post("/api/auth/token", data={"username": "ed", "password": "correct horse battery"})
+    token = toy.post(
+        "/api/auth/token", data={"username": "ed", "password": "correct horse battery"}
+    )
     editor = {"Authorization": f"Bearer {token.json()['access_token']}"}
     before = toy.get("/maps/sites.json")
     assert ["great-revolution", "大革命"] in before.json()["themes"]

@@ -145,7 +145,9 @@ def test_derivatives_keep_their_size_limits(
     assert len(thumb_raw) <= 200 * 1024
 
 
-def test_alpha_png_and_cmyk_jpeg_work(client: TestClient, slug: str, editor: dict[str, str]) -> None:
+def test_alpha_png_and_cmyk_jpeg_work(
+    client: TestClient, slug: str, editor: dict[str, str]
+) -> None:
     r = _upload(client, f"/api/sites/{slug}/media", samples.png_with_alpha(), editor, name="a.png")
     assert r.status_code == 201, r.text
     im, _ = _image(client, r.json()["thumb_url"])
@@ -179,7 +181,17 @@ def test_phone_heic_photos_work(client: TestClient, slug: str, editor: dict[str,
         (b"", 422),
         (b"MZ\x90\x00 an executable", 415),
     ],
-    ids=["zip-polyglot", "html-polyglot", "html", "svg", "bomb", "bomb-1.1x", "truncated", "empty", "exe"],
+    ids=[
+        "zip-polyglot",
+        "html-polyglot",
+        "html",
+        "svg",
+        "bomb",
+        "bomb-1.1x",
+        "truncated",
+        "empty",
+        "exe",
+    ],
 )
 def test_bad_files_are_refused_and_nothing_is_kept(
     client: TestClient, slug: str, editor: dict[str, str], media_dir: Path, data: bytes, code: int
@@ -224,9 +236,15 @@ def test_fields_are_checked(client: TestClient, slug: str, editor: dict[str, str
     assert _upload(client, url, jpeg, editor, date="1927-13").status_code == 422
     r = client.post(url, data=FIELDS, headers=editor)
     assert r.status_code == 422
-    assert client.post(
-        "/api/sites/no-such-site/media", files={"file": ("a.jpg", jpeg)}, data=FIELDS, headers=editor
-    ).status_code == 404
+    assert (
+        client.post(
+            "/api/sites/no-such-site/media",
+            files={"file": ("a.jpg", jpeg)},
+            data=FIELDS,
+            headers=editor,
+        ).status_code
+        == 404
+    )
     for licence in ("CC0-1.0", "CC-BY-SA-4.0", "public-domain", "rights-reserved-with-permission"):
         assert _upload(client, url, jpeg, editor, licence=licence).status_code == 201
 
@@ -283,9 +301,7 @@ def test_pdf_downloads_and_audio_has_a_duration(
     assert served.content == samples.mp3()  # the frames, without the tags
 
 
-def test_people_stories_and_events_take_media(
-    client: TestClient, editor: dict[str, str]
-) -> None:
+def test_people_stories_and_events_take_media(client: TestClient, editor: dict[str, str]) -> None:
     person = client.post("/api/people", json={"name": "施洋"}, headers=editor)
     assert person.status_code == 201, person.text
     pslug = person.json()["slug"]

@@ -31,14 +31,16 @@ def test_a_hidden_site_is_answered_like_a_missing_one(
     missing = w.client.post("/api/routes", json=_body("no-such-hall"), headers=w.teacher)
     probed = w.client.post("/api/routes", json=_body("secret-hall"), headers=w.teacher)
     assert missing.status_code == probed.status_code == 409
-    assert probed.json()["detail"] == missing.json()["detail"].replace("no-such-hall", "secret-hall")
+    assert probed.json()["detail"] == missing.json()["detail"].replace(
+        "no-such-hall", "secret-hall"
+    )
     slug = _new_route(w)["properties"]["slug"]  # type: ignore[index]
     for body in (_body("secret-hall"), _body("no-such-hall")):
         r = w.client.patch(f"/api/routes/{slug}", json=body, headers=w.teacher)
         assert r.status_code == 409
-    assert w.client.get("/api/routes", params={"mine": True}, headers=w.teacher).json()[
-        "total"
-    ] == 1  # only the route made above; nothing was written by the refused ones
+    assert (
+        w.client.get("/api/routes", params={"mine": True}, headers=w.teacher).json()["total"] == 1
+    )  # only the route made above; nothing was written by the refused ones
     by_editor = w.client.post("/api/routes", json=_body("secret-hall"), headers=w.editor)
     assert by_editor.status_code == 201  # editors see drafts, so they may route through them
 
@@ -50,7 +52,9 @@ def test_a_stop_that_was_hidden_later_stays_on_the_owners_route(
     route = _new_route(w)
     slug = route["properties"]["slug"]  # type: ignore[index]
     first = route["features"][0]["properties"]["slug"]  # type: ignore[index]
-    assert w.client.patch(f"/api/sites/{first}", json={"status": "draft"}, headers=w.editor).is_success
+    assert w.client.patch(
+        f"/api/sites/{first}", json={"status": "draft"}, headers=w.editor
+    ).is_success
     renamed = w.client.patch(f"/api/routes/{slug}", json={"name": "改名"}, headers=w.teacher)
     assert renamed.status_code == 200, renamed.text
     staff_view = w.client.get(f"/api/routes/{slug}", headers=w.editor).json()

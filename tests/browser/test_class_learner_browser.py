@@ -10,7 +10,12 @@ from typing import Any
 
 from tests.browser.conftest import EDITOR, PASSWORD, assert_stayed_home
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= 390"
 """Nothing wider than the phone (compared with its width: a mobile browser may widen its
 layout viewport to fit content that overflows)."""

@@ -48,9 +48,17 @@ def gallery_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 status=Status.published,
             ),
         )
-        for data, alt in ((samples.jpeg_with_gps(orientation=6), "墓门石阶"), (samples.png_with_alpha(), "纪念碑剪影")):
+        for data, alt in (
+            (samples.jpeg_with_gps(orientation=6), "墓门石阶"),
+            (samples.png_with_alpha(), "纪念碑剪影"),
+        ):
             fields = read_fields(
-                {"caption": f"照片：{alt}", "credit": "武汉市文旅局", "licence": "CC-BY-4.0", "alt": alt}
+                {
+                    "caption": f"照片：{alt}",
+                    "credit": "武汉市文旅局",
+                    "licence": "CC-BY-4.0",
+                    "alt": alt,
+                }
             )
             add_media(session, store, site, data, fields, actor="editor")
         session.commit()

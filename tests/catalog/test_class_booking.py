@@ -53,7 +53,9 @@ def test_two_bookings_at_once_are_checked_one_after_the_other(
                 outcome.append(str(exc))
 
     with Session(engine) as first:
-        create_class(first, body("一班"), first.get(User, pk(teacher)) or teacher, retention_days=30)
+        create_class(
+            first, body("一班"), first.get(User, pk(teacher)) or teacher, retention_days=30
+        )
         thread = threading.Thread(target=second)
         thread.start()
         time.sleep(0.5)  # let the second booking reach its check while the first is open
@@ -64,4 +66,3 @@ def test_two_bookings_at_once_are_checked_one_after_the_other(
     assert "一班" in outcome[0]
     with Session(engine) as check:
         assert [c.name for c in check.exec(select(FieldClass)).all()] == ["一班"]
-

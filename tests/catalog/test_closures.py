@@ -73,7 +73,9 @@ def test_the_schema_checks_order_dates_note_and_control_characters() -> None:
     )
     assert "ends (2027-01-01) before it starts" in _errors(closures="2027-02-01至2027-01-01 x")
     assert "closures.0.start" in _errors(closures=[{"start": "2027-02-30"}])
-    assert "at most 200 characters" in _errors(closures=[{"start": "2027-02-01", "note": "长" * 201}])
+    assert "at most 200 characters" in _errors(
+        closures=[{"start": "2027-02-01", "note": "长" * 201}]
+    )
     assert "control characters" in _errors(closures="2027-02-01 a\x00b")
     assert "control characters" in _errors(closures=[{"start": "2027-02-01", "note": "a\x07"}])
     assert "must not contain ';'" in _errors(closures=[{"start": "2027-02-01", "note": "a;b"}])
@@ -100,9 +102,7 @@ def test_a_notice_is_the_current_closure_or_one_within_thirty_days() -> None:
 
 def test_a_site_stores_its_closures_by_start_and_clears_them(session: Session) -> None:
     later = {"start": "2027-06-01", "end": None, "note": "改造"}
-    site = create_site(
-        session, SiteCreate(name="馆", category="museum", closures=[later, FEB_MAR])
-    )
+    site = create_site(session, SiteCreate(name="馆", category="museum", closures=[later, FEB_MAR]))
     session.commit()
     session.expire_all()
     assert site.closures == [FEB_MAR, later]

@@ -107,8 +107,22 @@ def test_csv_with_chinese_hours_and_years_imports(session: Session, tmp_path: Pa
     rows = [
         HEADER,
         ["中共五大会址纪念馆", "纪念馆", 114.29302, 30.55339, NOTICE, "1927年"],
-        ["八七会议会址", "纪念馆", 114.2944, 30.58899, "09:00-17:00,16:30 停止入馆,消毒时段12:00-14:30", "1927"],
-        ["宋庆龄故居", "故居", 114.30, 30.59, "開放時間為周二至周日9:00-17:00(16:30停止入館)", "元、明"],
+        [
+            "八七会议会址",
+            "纪念馆",
+            114.2944,
+            30.58899,
+            "09:00-17:00,16:30 停止入馆,消毒时段12:00-14:30",
+            "1927",
+        ],
+        [
+            "宋庆龄故居",
+            "故居",
+            114.30,
+            30.59,
+            "開放時間為周二至周日9:00-17:00(16:30停止入館)",
+            "元、明",
+        ],
         ["中山舰旧址", "旧址", 114.31, 30.57, "", "1945—1949年"],
     ]
     report = import_file(session, write_csv(tmp_path / "名录.csv", rows), ImportOptions())
@@ -131,7 +145,9 @@ def test_csv_with_chinese_hours_and_years_imports(session: Session, tmp_path: Pa
     assert sites["中山舰旧址"].opening_hours is None
 
 
-def test_a_bad_cell_names_its_column_and_nothing_is_written(session: Session, tmp_path: Path) -> None:
+def test_a_bad_cell_names_its_column_and_nothing_is_written(
+    session: Session, tmp_path: Path
+) -> None:
     rows = [
         HEADER,
         ["甲", "纪念馆", 114.29, 30.55, NOTICE, "1927"],

@@ -24,7 +24,12 @@ from redres.catalog.hours_zh import read_opening_hours
             "周二至周日 09:00–17:00（16:30 停止入馆），周一闭馆，法定节假日照常开放",
             "Tue–Sun 09:00–17:00 (last entry 16:30), closed Mon; open on public holidays",
         ),
-        ("Tu-Su 09:00-17:00", None, "周二至周日 09:00–17:00，周一闭馆", "Tue–Sun 09:00–17:00, closed Mon"),
+        (
+            "Tu-Su 09:00-17:00",
+            None,
+            "周二至周日 09:00–17:00，周一闭馆",
+            "Tue–Sun 09:00–17:00, closed Mon",
+        ),
         ("24/7", None, "全天开放", "Open 24 hours, every day"),
         (
             "Mo-Fr 08:30-12:00,14:30-17:30; PH off",
@@ -52,8 +57,12 @@ from redres.catalog.hours_zh import read_opening_hours
             "周二至周五 09:30–16:30，周六、周日 09:30–17:00，周一闭馆，法定节假日 09:30–17:00",
             "Tue–Fri 09:30–16:30, Sat, Sun 09:30–17:00, closed Mon; public holidays 09:30–17:00",
         ),
-        ("Apr-Oct 09:00-17:00", None, "4月至10月：每日 09:00–17:00；11月至次年3月：闭馆",
-         "Apr–Oct: daily 09:00–17:00; Nov–Mar: closed"),
+        (
+            "Apr-Oct 09:00-17:00",
+            None,
+            "4月至10月：每日 09:00–17:00；11月至次年3月：闭馆",
+            "Apr–Oct: daily 09:00–17:00; Nov–Mar: closed",
+        ),
     ],
 )
 def test_rules_in_both_languages(rule: str, last: int | None, zh: str, en: str) -> None:
@@ -78,7 +87,10 @@ def test_rules_in_both_languages(rule: str, last: int | None, zh: str, en: str) 
             "开放时间为周二至周日(周一休息),节假日不休息。上午9:00 ~ 11:30,下午1:00 ~ 16:30(15:30停止入场)",
             "周二至周日 09:00–11:30、13:00–16:30（15:30 停止入馆），周一闭馆，法定节假日照常开放",
         ),
-        ("09:00-17:00,16:30 停止入馆,消毒时段12:00-14:30", "每日 09:00–12:00、14:30–17:00（16:30 停止入馆）"),
+        (
+            "09:00-17:00,16:30 停止入馆,消毒时段12:00-14:30",
+            "每日 09:00–12:00、14:30–17:00（16:30 停止入馆）",
+        ),
     ],
 )
 def test_round_trip_notice_to_rule_to_words(notice: str, zh: str) -> None:
@@ -92,4 +104,6 @@ def test_round_trip_notice_to_rule_to_words(notice: str, zh: str) -> None:
 def test_nothing_to_say_for_no_or_unreadable_hours() -> None:
     assert hours_in_words(None, 30) is None
     assert hours_in_words("", None, "en") is None
-    assert hours_in_words("周二至周日", None) is None  # stored text that is not a rule is never shown
+    assert (
+        hours_in_words("周二至周日", None) is None
+    )  # stored text that is not a rule is never shown

@@ -80,7 +80,11 @@ def test_unreadable_notices_are_refused_naming_the_part(row: dict[str, str]) -> 
     ("text", "rule", "last"),
     [
         # DESIGN.md's example: the holiday exception opens Mondays that are holidays, explicitly
-        ("周二至周日 9:00-17:00（16:30停止入馆），周一闭馆（法定节假日除外）", "Tu-Su,PH 09:00-17:00", 30),
+        (
+            "周二至周日 9:00-17:00（16:30停止入馆），周一闭馆（法定节假日除外）",
+            "Tu-Su,PH 09:00-17:00",
+            30,
+        ),
         ("周二至周日 ９：００－１７：００，周一闭馆", "Tu-Su 09:00-17:00", None),
         ("周二至周日 9:00～17:00，每周一闭馆，法定节假日闭馆", "Tu-Su 09:00-17:00; PH off", None),
         ("每日 9点30分到16点半，闭馆前1小时停止入馆", "Mo-Su 09:30-16:30", 60),
@@ -137,8 +141,11 @@ def test_ph_open_is_never_written_bare() -> None:
         ("周二至周日 9:00-25:00", "hours_bad_time", {"part": "25:00"}),
         ("周一 9:00-17:00，周一闭馆", "hours_no_days", {"part": "周一"}),
         ("9:00-17:00（17:30停止入馆）", "hours_last_entry_late", {"last_entry": "17:30"}),
-        ("5月至9月 9:00-18:00（17:30停止入馆）；10月至次年4月 9:00-17:00（16:00停止入馆）",
-         "hours_last_entry_differs", {"minutes": (30, 60)}),
+        (
+            "5月至9月 9:00-18:00（17:30停止入馆）；10月至次年4月 9:00-17:00（16:00停止入馆）",
+            "hours_last_entry_differs",
+            {"minutes": (30, 60)},
+        ),
         ("周二至", "hours_unreadable", {"part": "至"}),
         ("13月 9:00-17:00", "hours_unreadable", {"part": "13月"}),
     ],

@@ -21,8 +21,10 @@ SIGNATURES = [
     b"OggS\x00\x02",
     b"",
 ]
+
+
 def _judge(data: bytes) -> str | int:
-    """"accepted", or the status of the refusal; anything else raised fails the test."""
+    """ "accepted", or the status of the refusal; anything else raised fails the test."""
     try:
         found = inspect(data)
     except MediaRefused as exc:

@@ -49,7 +49,9 @@ def back_to_wgs84(app: str, url: str) -> LonLat:
 
 
 @pytest.mark.parametrize(("lon", "lat", "name"), POINTS)
-def test_every_link_is_within_a_metre_of_the_stored_point(lon: float, lat: float, name: str) -> None:
+def test_every_link_is_within_a_metre_of_the_stored_point(
+    lon: float, lat: float, name: str
+) -> None:
     links = navigation_links(lon, lat, name=name, address="汉口鄱阳街139号")
     assert [link.app for link in links] == ["amap", "baidu", "tencent", "geo"]
     for link in links:

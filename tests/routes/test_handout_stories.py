@@ -19,7 +19,9 @@ def _itinerary(*stories: Story) -> Itinerary:
 
 
 def test_summary_renders_emphasis_and_links() -> None:
-    html = render_handout(_itinerary(Story("八七会议", "**紧急会议**见[纪念馆](https://www.example.org)")))
+    html = render_handout(
+        _itinerary(Story("八七会议", "**紧急会议**见[纪念馆](https://www.example.org)"))
+    )
     assert (
         '<strong>紧急会议</strong>见<a href="https://www.example.org" rel="noopener nofollow">'
         "纪念馆</a>"

@@ -33,7 +33,12 @@ from redres.catalog.route_access import Reader
 
 router = APIRouter(include_in_schema=False)
 
-LABELS = {"name": "learn.name", "learner": "learn.name", "site": "learn.site", "comment": "learn.comment"}
+LABELS = {
+    "name": "learn.name",
+    "learner": "learn.name",
+    "site": "learn.site",
+    "comment": "learn.comment",
+}
 """The learner forms' labels, for their error lines."""
 
 
@@ -169,9 +174,7 @@ def learner_page(
 
 
 @router.post("/classes/{slug}/learn", response_model=None)
-def learner_submit(
-    request: Request, slug: str, form: FormDep, session: SessionDep
-) -> Response:
+def learner_submit(request: Request, slug: str, form: FormDep, session: SessionDep) -> Response:
     """A learner's check-in or rating from the page; problems come back on the page, in the
     reader's language, with what they typed kept."""
     token = str(form.get("token", ""))
@@ -192,7 +195,11 @@ def learner_submit(
         return _learner_page(request, session, slug, token)
     try:
         if action == "checkin":
-            ev.check_in(session, fc, ev.CheckinCreate(name=values.get("name") or None, site=values.get("site", "")))
+            ev.check_in(
+                session,
+                fc,
+                ev.CheckinCreate(name=values.get("name") or None, site=values.get("site", "")),
+            )
         else:
             scores = _scores(values)
             data = ev.EvaluationCreate.model_validate(

@@ -77,7 +77,9 @@ def read_classes(session: SessionDep, user: MemberDep, response: Response) -> di
 
 
 @router.get("/{slug}")
-def read_class(slug: str, session: SessionDep, reader: ReaderDep, response: Response) -> dict[str, Any]:
+def read_class(
+    slug: str, session: SessionDep, reader: ReaderDep, response: Response
+) -> dict[str, Any]:
     """A class, for its owner and staff (404 for anyone else)."""
     response.headers.update(PRIVATE)
     return class_dict(session, class_for(session, slug, reader))

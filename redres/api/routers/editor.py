@@ -179,9 +179,7 @@ def new_site_form(request: Request, session: SessionDep, user: PageEditorDep) ->
 
 
 @router.post("/editor/sites/new")
-def new_site(
-    request: Request, form: FormDep, session: SessionDep, user: PageEditorDep
-) -> Response:
+def new_site(request: Request, form: FormDep, session: SessionDep, user: PageEditorDep) -> Response:
     """Create a draft from the form; errors come back on the form, nothing is written."""
     check_csrf(request, str(form.get("csrf", "")))
     values = _values(form)

@@ -47,9 +47,7 @@ def add_course(body: CourseCreate, session: SessionDep, editor: EditorDep) -> di
 @router.get("/instructors")
 def read_instructors(session: SessionDep, reader: ReaderDep) -> dict[str, Any]:
     """Instructors who teach a lesson the caller may see (all for staff); contacts for staff."""
-    data = [
-        instructor_dict(i, staff=reader.staff) for i in list_instructors(session, reader)
-    ]
+    data = [instructor_dict(i, staff=reader.staff) for i in list_instructors(session, reader)]
     return {"data": data, "total": len(data)}
 
 

@@ -123,7 +123,9 @@ def _listing(collection: str) -> Any:
         owner = _owner(session, collection, slug)
         if getattr(owner, "status", None) not in (None, *visible):
             raise NotFound(kind, slug)
-        return {"media": [media_json(m) for m in media_of(session, kind, pk(owner), visible=visible)]}
+        return {
+            "media": [media_json(m) for m in media_of(session, kind, pk(owner), visible=visible)]
+        }
 
     listing.__name__ = f"list_{collection}_media"
     return listing
@@ -137,7 +139,9 @@ for _collection in OWNERS:
         status_code=status.HTTP_201_CREATED,
         responses=_REFUSED,  # type: ignore[arg-type]
     )
-    router.add_api_route(f"/api/{_collection}/{{slug}}/media", _listing(_collection), methods=["GET"])
+    router.add_api_route(
+        f"/api/{_collection}/{{slug}}/media", _listing(_collection), methods=["GET"]
+    )
 
 
 @router.delete("/api/media/{media_id}")

@@ -213,8 +213,12 @@ def _site_page(
     nearby = []
     minimap, navigation = None, []
     if site.lon is not None and site.lat is not None:
-        minimap = mini_map(site.lon, site.lat, MapSettings.from_settings(request.app.state.settings))
-        navigation = navigation_links(site.lon, site.lat, name=site.name, address=site.address or "")
+        minimap = mini_map(
+            site.lon, site.lat, MapSettings.from_settings(request.app.state.settings)
+        )
+        navigation = navigation_links(
+            site.lon, site.lat, name=site.name, address=site.address or ""
+        )
         around = list_sites(
             session,
             SiteQuery(near=LonLat(site.lon, site.lat), radius_m=3000, limit=6),

@@ -306,7 +306,8 @@ async def _solve_or_refuse(
     except (ValidationError, InvalidPlanRequest) as exc:
         _ = translator(pick_language(request))
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(form_errors(exc, pick_language(request)))
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "; ".join(form_errors(exc, pick_language(request))),
         ) from exc
     except PlanRefused as exc:
         raise exc.http() from exc

@@ -348,9 +348,7 @@ def restore_route(
     """Bring the route's details and stops back to how they were after `entry_id`."""
     reader = Reader.of(user)
     route = route_access.route_to_change(session, id_or_slug, reader)
-    restore_route_version(
-        session, route, entry_id, actor=user.username, visible=reader.statuses()
-    )
+    restore_route_version(session, route, entry_id, actor=user.username, visible=reader.statuses())
     return route_body(session, route, visible=reader.statuses())
 
 

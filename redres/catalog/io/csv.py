@@ -69,8 +69,7 @@ def _records(reader: Any, path: Path) -> Iterator[list[str]]:
         reason = str(exc)
         if "field larger than field limit" in reason:
             reason = (
-                f"a cell is longer than {csv.field_size_limit()} characters "
-                "(is a quote left open?)"
+                f"a cell is longer than {csv.field_size_limit()} characters (is a quote left open?)"
             )
         msg = f"{path.name!r} line {reader.line_num}: {reason}"
         raise InterchangeError(msg) from None

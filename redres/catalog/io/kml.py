@@ -63,9 +63,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
 def _main_document(path: Path, limits: ImportLimits) -> bytes:
     """The bytes of a KMZ's `doc.kml`, or of its only .kml document (images are never read)."""
     kmls = [
-        m
-        for m in check_zip(path, limits)
-        if not is_junk(m) and m.filename.lower().endswith(".kml")
+        m for m in check_zip(path, limits) if not is_junk(m) and m.filename.lower().endswith(".kml")
     ]
     main = [m for m in kmls if m.filename == MAIN_DOCUMENT] or kmls
     if not main:

@@ -57,9 +57,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
         raise InterchangeError(msg) from exc
     for sheet in book.worksheets:
         try:
-            head = [
-                tuple(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-            ]
+            head = [tuple(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
         except Exception as exc:  # openpyxl raises many types for a damaged sheet
             book.close()
             raise _damaged(path, sheet, 0, exc) from exc
