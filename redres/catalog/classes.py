@@ -249,14 +249,7 @@ def class_brief(session: Session, fc: FieldClass) -> dict[str, Any]:
 
 def class_dict(session: Session, fc: FieldClass) -> dict[str, Any]:
     """A class as its owner and staff read it (the token included)."""
-    route = session.get(Route, fc.route_id)
-    return {
-        "slug": fc.slug,
-        "name": fc.name,
-        "route": route.slug if route else None,
-        "start_date": fc.start_date.isoformat(),
-        "end_date": fc.end_date.isoformat(),
-        "group_size": fc.group_size,
+    return class_brief(session, fc) | {
         "checkin_token": fc.checkin_token,
         "retention_days": fc.retention_days,
         "stops": [
