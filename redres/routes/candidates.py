@@ -41,7 +41,7 @@ from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, Place, PlanRequest, SiteName
 from redres.routes.model import Story as StoryNote
 from redres.routes.place_names import resolve_place_names
-from redres.routes.plan_schemas import PlanIn
+from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import CHINA, PlannerParams, plan
 from redres.routes.travel import TravelModel
 
@@ -143,6 +143,29 @@ def curated_stops(
         )
         for r in rows
     ]
+
+
+def check_arranged_stops(
+    session: Session,
+    body: CheckIn,
+    *,
+    visible: Collection[Status],
+    calendar: HolidayLookup,
+    travel: TravelModel | None,
+) -> CuratedSchedule:
+    """Time stops arranged by hand and record what breaks: the one check behind the API's
+    `/api/plan/check` and the `/plan/check` page, so both give the same schedule."""
+    return schedule_curated(
+        stops_from_slugs(session, body.stops, visible=visible),
+        date=body.date,
+        calendar=calendar,
+        mode=body.mode,
+        window=Interval.parse(body.window),
+        lunch=Interval.parse(body.lunch) if body.lunch else None,
+        start=None if body.start is None else Place(body.start.lon, body.start.lat, "start"),
+        reorder=body.reorder,
+        travel=travel,
+    )
 
 
 def stops_from_slugs(

@@ -16,12 +16,11 @@ from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import translator
 from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
 from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.hours import Interval
-from redres.routes.candidates import plan_catalog, stops_from_slugs
-from redres.routes.curated import CuratedSchedule, schedule_curated
+from redres.routes.candidates import check_arranged_stops, plan_catalog
+from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
-from redres.routes.model import Itinerary, Place
+from redres.routes.model import Itinerary
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -94,16 +93,9 @@ async def check_stops(
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
 
     def check() -> CuratedSchedule:
-        return schedule_curated(
-            stops_from_slugs(session, body.stops, visible=visible),
-            date=body.date,
-            calendar=calendar,
-            mode=body.mode,
-            window=Interval.parse(body.window),
-            lunch=Interval.parse(body.lunch) if body.lunch else None,
-            start=None if body.start is None else Place(body.start.lon, body.start.lat, "start"),
-            reorder=body.reorder,
-            travel=travel_model(request.app.state.settings, session),
+        travel = travel_model(request.app.state.settings, session)
+        return check_arranged_stops(
+            session, body, visible=visible, calendar=calendar, travel=travel
         )
 
     try:

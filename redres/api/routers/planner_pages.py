@@ -23,7 +23,6 @@ from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.catalog import route_access
 from redres.catalog.enums import Status
 from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
-from redres.catalog.hours import Interval
 from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
@@ -38,8 +37,8 @@ from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
-from redres.routes.candidates import plan_catalog, stops_from_slugs
-from redres.routes.curated import CuratedSchedule, schedule_curated
+from redres.routes.candidates import check_arranged_stops, plan_catalog
+from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import render_handout
@@ -320,16 +319,8 @@ def _check(
     calendar: HolidayCalendar,
     settings: Settings,
 ) -> CuratedSchedule:
-    return schedule_curated(
-        stops_from_slugs(session, body.stops, visible=visible),
-        date=body.date,
-        calendar=calendar,
-        mode=body.mode,
-        window=Interval.parse(body.window),
-        lunch=Interval.parse(body.lunch) if body.lunch else None,
-        reorder=body.reorder,
-        travel=travel_model(settings, session),
-    )
+    travel = travel_model(settings, session)
+    return check_arranged_stops(session, body, visible=visible, calendar=calendar, travel=travel)
 
 
 def _plan_json(
