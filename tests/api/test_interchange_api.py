@@ -99,6 +99,13 @@ def test_export_published_only_for_the_public(client: TestClient) -> None:
     assert client.get("/api/export.exe").status_code == 400
 
 
+@pytest.mark.parametrize("crs", ["", "mars", "EPSG:999999"])
+def test_export_in_an_unknown_coordinate_system_is_a_422(client: TestClient, crs: str) -> None:
+    r = client.get("/api/export.geojson", params={"crs": crs})
+    assert r.status_code == 422
+    assert "coordinate system" in r.json()["detail"] or "EPSG" in r.json()["detail"]
+
+
 def _post(client: TestClient, name: str, data: bytes, headers: dict[str, str]):  # type: ignore[no-untyped-def]
     files = {"file": (name, io.BytesIO(data), "application/octet-stream")}
     return client.post("/api/import", files=files, headers=headers)

@@ -20,6 +20,7 @@ from redres.catalog.io.exporter import export_file
 from redres.catalog.io.formats import FORMATS, format_for
 from redres.catalog.io.importer import ImportOptions, ImportReport, OnDuplicate, import_file
 from redres.db import analyze
+from redres.geo import normalise_crs
 
 router = APIRouter(prefix="/api", tags=["interchange"])
 
@@ -115,6 +116,10 @@ def download(
     if not statuses:
         msg = f"status {status!r} is not visible to you"
         raise InvalidQuery(msg)
+    try:
+        normalise_crs(crs)
+    except ValueError as exc:  # an unknown coordinate system is the caller's mistake
+        raise InvalidQuery(str(exc)) from exc
     tmp = Path(tempfile.mkdtemp(prefix="redres-export-"))
     path = tmp / f"redres{suffix}"
     try:
