@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
@@ -17,7 +18,15 @@ from redres.catalog import search_index
 from redres.catalog.demo import load_demo
 from redres.db import init_db, make_engine
 
-os.environ.setdefault("REDRES_ARGON2_PROFILE", "fast")  # cheap hashes; production keeps the default
+os.environ.setdefault("REDRES_ARGON2_PROFILE", "fast")
+
+# Hypothesis draws the same examples on every run ("ci"), so a new find never fails an unrelated
+# change by chance; REDRES_HYPOTHESIS_PROFILE=hunt draws fresh ones to look for bugs.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("hunt", derandomize=False)
+hypothesis_settings.load_profile(
+    os.environ.get("REDRES_HYPOTHESIS_PROFILE", "ci")
+)  # cheap hashes; production keeps the default
 
 PG_ADMIN_URL = os.environ.get(
     "REDRES_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
