@@ -111,12 +111,10 @@ def serve(
 ) -> None:
     """Serve the web app and API."""
     import os
-    import threading
 
     import uvicorn
 
-    from redres.api.app import create_app
-    from redres.routes.solver import warm_up
+    from redres.api.app import create_app, start_warm_up
     from redres.secrets_file import load_or_create_secret
 
     settings = settings_for(db)
@@ -145,9 +143,9 @@ def serve(
             workers=workers,
         )
         return
-    if settings.solver_warm_up:  # kernels compile (first start) or load while serving
-        threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
-    uvicorn.run(create_app(settings, engine=engine), host=host, port=port)
+    app = create_app(settings, engine=engine)
+    start_warm_up(app)
+    uvicorn.run(app, host=host, port=port)
 
 
 @sites_app.command("list")

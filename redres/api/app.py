@@ -128,22 +128,26 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one worker of `redres serve --workers N`: settings from REDRES_*.
+    """The app of one worker of `redres serve --workers N`: settings from REDRES_*."""
+    app = create_app(get_settings())
+    start_warm_up(app)
+    return app
 
-    Each worker loads (or, on a first install, compiles) the planner's kernels and reads its
-    road network in the background, so its first plan is not late.
-    """
+
+def start_warm_up(app: FastAPI) -> None:
+    """Load (or, on a first install, compile) the planner's kernels and read the road network
+    in the background, so the first plan after a start is not late; off with
+    REDRES_SOLVER_WARM_UP=false."""
     import threading
 
     from redres.routes import road_source
     from redres.routes.solver import warm_up
 
-    settings = get_settings()
-    app = create_app(settings)
-    if settings.solver_warm_up:
-        threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
-        roads = (settings, app.state.engine)
-        threading.Thread(
-            target=road_source.warm_up, args=roads, name="roads-warm-up", daemon=True
-        ).start()
-    return app
+    settings: Settings = app.state.settings
+    if not settings.solver_warm_up:
+        return
+    threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
+    roads = (settings, app.state.engine)
+    threading.Thread(
+        target=road_source.warm_up, args=roads, name="roads-warm-up", daemon=True
+    ).start()
