@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from redres.api.class_access import PRIVATE, form_json, learner_class
 from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
-from redres.api.routers.classes import PRIVATE, form_json, learner_class
 from redres.api.routers.pages import render
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.catalog import class_evaluations as ev

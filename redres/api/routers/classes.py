@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from redres.api.class_access import PRIVATE, form_json, learner_class
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
-from redres.api.i18n import pick_language, translator
+from redres.api.i18n import pick_language
 from redres.api.session import csrf_token, session_user
 from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
@@ -30,7 +31,6 @@ from redres.catalog.classes import (
     delete_class,
     list_classes,
     set_token,
-    stops,
 )
 from redres.catalog.models import User
 from redres.catalog.route_access import Reader
@@ -38,7 +38,6 @@ from redres.catalog.route_access import Reader
 router = APIRouter(prefix="/api/classes", tags=["classes"])
 
 TokenQuery = Annotated[str | None, Query(max_length=64, description="the class's check-in token")]
-PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization, Cookie"}
 
 
 def rater(request: Request, session: SessionDep, user: UserDep) -> User | None:
@@ -123,29 +122,6 @@ def evaluation_form(
     return form_json(session, fc, pick_language(request))
 
 
-def form_json(session: Session, fc: FieldClass, lang: str) -> dict[str, Any]:
-    """What the API and the learner page both show: criteria, roles, stops."""
-    zh, en, here = translator("zh"), translator("en"), translator(lang)
-    return {
-        "class": {"slug": fc.slug, "name": fc.name},
-        "criteria": [
-            {
-                "key": k,
-                "label": here(f"class.criterion.{k}"),
-                "label_zh": zh(f"class.criterion.{k}"),
-                "label_en": en(f"class.criterion.{k}"),
-            }
-            for k in ev.CRITERIA
-        ],
-        "roles": [r.value for r in ev.RaterRole],
-        "scale": {"min": 1, "max": 5},
-        "sites": [
-            {"slug": s.site.slug, "name": s.site.name, "date": s.date.isoformat()}
-            for s in stops(session, fc)
-        ],
-    }
-
-
 @router.post("/{slug}/evaluations", status_code=201)
 def add_evaluation(
     request: Request,
@@ -193,25 +169,6 @@ def evaluation_summary(
     ev.purge_expired(session, dt.date.today())
     response.headers.update(PRIVATE)
     return ev.summary(session, class_for(session, slug, reader))
-
-
-def learner_class(request: Request, session: Session, slug: str, token: str | None) -> FieldClass:
-    """The class a learner's token opens, within the class's hourly allowance.
-
-    401 without a token, 404 for a wrong or revoked one (not told apart from no class), 429
-    once the whole class has sent more than the setting allows in an hour.
-    """
-    if not token:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "the class token is required")
-    fc = class_by_token(session, slug, token)
-    limit = request.app.state.settings.class_submissions_per_hour
-    if ev.recent_submissions(session, fc, within=dt.timedelta(hours=1)) >= limit:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            "this class has sent too many answers this hour; try again later",
-            headers={"Retry-After": "60"},
-        )
-    return fc
 
 
 def _class_for_token_or_staff(
