@@ -49,6 +49,7 @@ from redres.api.routers import (
     themes,
 )
 from redres.api.solving import PlanGate
+from redres.api.templating import TEMPLATES
 from redres.config import Settings, get_settings
 from redres.db import make_engine
 from redres.secrets_file import load_or_create_secret
@@ -118,7 +119,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         """Swagger UI served from our own host (works offline), started by a script file."""
-        return pages.TEMPLATES.TemplateResponse(
+        return TEMPLATES.TemplateResponse(
             request=request,
             name="docs.html",
             context={"title": "redres API", "openapi_url": app.openapi_url or "/openapi.json"},

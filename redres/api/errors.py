@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from redres.api import templating
 from redres.api.deps import SignInRequired
-from redres.api.routers import pages
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, Forbidden, InvalidQuery, NotFound
 from redres.catalog.versions import StaleVersion
@@ -37,8 +37,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RedresError)
     async def _domain(request: Request, exc: RedresError) -> Response:
         status = next(code for kind, code in _STATUS if isinstance(exc, kind))
-        if pages.is_page_request(request):
-            return pages.render(request, "error.html", {"status_code": status}, status)
+        if templating.is_page_request(request):
+            return templating.render(request, "error.html", {"status_code": status}, status)
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
@@ -51,8 +51,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 and pages.is_page_request(request):
-            return pages.render(request, "error.html", {"status_code": 404}, 404)
+        if exc.status_code == 404 and templating.is_page_request(request):
+            return templating.render(request, "error.html", {"status_code": 404}, 404)
         return JSONResponse(
             {"detail": exc.detail},
             status_code=exc.status_code,

@@ -23,8 +23,8 @@ from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
-from redres.api.routers.pages import render
 from redres.api.session import check_csrf, csrf_token, session_user
+from redres.api.templating import render
 from redres.catalog import class_evaluations as ev
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_by_token, class_for, list_classes, stops

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from redres.api.charts import bar_chart
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
-from redres.api.routers.pages import render
 from redres.api.tables import to_csv, to_xlsx
+from redres.api.templating import render
 from redres.catalog.dashboard import GROUPS, dashboard
 from redres.catalog.labels import label
 

@@ -16,7 +16,6 @@ from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, STORY_LABELS, read
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.routers.interchange import run_import
-from redres.api.routers.pages import render
 from redres.api.session import (
     check_csrf,
     csrf_token,
@@ -25,6 +24,7 @@ from redres.api.session import (
     remember_prelogin,
     start_session,
 )
+from redres.api.templating import render
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
 from redres.catalog.closures import closures_text

@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.api.routers import pages
 from redres.catalog.errors import NotFound
 from redres.catalog.events import get_event
 from redres.catalog.media import (
@@ -38,7 +37,6 @@ MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id
 """An id the databases can hold (a larger one is a 422, not a 500)."""
 
 router = APIRouter(tags=["media"])
-pages.TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
 
 DERIVATIVE_CACHE = "public, max-age=31536000, immutable"
 """A derivative never changes at its address (a new upload gets a new id)."""

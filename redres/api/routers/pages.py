@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -12,7 +11,6 @@ import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import col, select
 
@@ -22,6 +20,7 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
+from redres.api.templating import render
 from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
@@ -30,10 +29,8 @@ from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
-from redres.catalog.hours_words import hours_in_words
-from redres.catalog.labels import choices, label
+from redres.catalog.labels import choices
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.markdown import render_inline, render_markdown
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
@@ -47,34 +44,7 @@ from redres.messages import Message
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.road_source import travel_model
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-TEMPLATES.env.globals["label"] = label
-TEMPLATES.env.globals["hours_in_words"] = hours_in_words
-TEMPLATES.env.filters["markdown"] = render_markdown
-TEMPLATES.env.filters["markdown_inline"] = render_inline
-
 router = APIRouter(include_in_schema=False)
-
-
-def render(
-    request: Request, name: str, context: dict[str, Any], status_code: int = 200
-) -> HTMLResponse:
-    """A page in the caller's language; the language sticks in a cookie once chosen."""
-    lang = pick_language(request)
-    response = TEMPLATES.TemplateResponse(
-        request=request,
-        name=name,
-        context={
-            "lang": lang,
-            "_": translator(lang),
-            "lang_suffix": "?lang=en" if lang == "en" else "",
-            **context,
-        },
-        status_code=status_code,
-    )
-    if request.query_params.get("lang") == lang:
-        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
-    return response
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -373,12 +343,6 @@ def calendar_page(
     """The commemoration calendar of a year."""
     year = year or dt.date.today().year
     return render(request, "calendar.html", {"year": year, "entries": calendar_for(session, year)})
-
-
-def is_page_request(request: Request) -> bool:
-    """Whether an error should be answered with a page rather than JSON."""
-    path = request.url.path
-    return not (path.startswith(("/api/", "/maps/", "/static/")) or path in ("/healthz", "/docs"))
 
 
 def _field_error(error: Any) -> str:

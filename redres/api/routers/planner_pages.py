@@ -17,9 +17,9 @@ from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
-from redres.api.routers.pages import render
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
+from redres.api.templating import render
 from redres.catalog import route_access
 from redres.catalog.enums import Status
 from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir

@@ -1,0 +1,53 @@
+"""Pages in the reader's language: the one Jinja environment, its filters and `render`.
+
+Every router that answers with HTML renders through here, so no router imports another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from redres.api.i18n import pick_language, translator
+from redres.catalog.hours_words import hours_in_words
+from redres.catalog.labels import label
+from redres.catalog.markdown import render_inline, render_markdown
+from redres.catalog.media import media_json
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES.env.globals["label"] = label
+TEMPLATES.env.globals["hours_in_words"] = hours_in_words
+TEMPLATES.env.filters["markdown"] = render_markdown
+TEMPLATES.env.filters["markdown_inline"] = render_inline
+TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page in the caller's language; the language sticks in a cookie once chosen."""
+    lang = pick_language(request)
+    response = TEMPLATES.TemplateResponse(
+        request=request,
+        name=name,
+        context={
+            "lang": lang,
+            "_": translator(lang),
+            "lang_suffix": "?lang=en" if lang == "en" else "",
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == lang:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def is_page_request(request: Request) -> bool:
+    """Whether an error should be answered with a page rather than JSON."""
+    path = request.url.path
+    return not (path.startswith(("/api/", "/maps/", "/static/")) or path in ("/healthz", "/docs"))
