@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
+import redres.tables  # noqa: F401  (every table on SQLModel.metadata, for _empty)
 from redres.catalog import search_index
 from redres.catalog.demo import load_demo
 from redres.db import init_db, make_engine
@@ -125,6 +126,15 @@ def demo_engine(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             s.commit()
         yield eng
         eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _demo_rate_limits_fresh(request: pytest.FixtureRequest) -> None:
+    """Rate limits count calls in the database; on the shared demo database each test starts
+    with none counted, as it would on an app of its own."""
+    if "demo_engine" in request.fixturenames:
+        with request.getfixturevalue("demo_engine").begin() as conn:
+            conn.execute(text("DELETE FROM ratehit"))
 
 
 @contextmanager

@@ -76,6 +76,7 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    import redres.tables  # noqa: F401  (every table module, as the migrations see them)
     from redres.db import schema_filter
 
     with engine.connect() as conn, warnings.catch_warnings():

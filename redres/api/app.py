@@ -70,10 +70,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.public_url = settings.public_url or DEFAULT_PUBLIC_URL
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
-    app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
-    app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
-    app.state.import_limiter = RateLimiter(settings.imports_per_hour, 3600.0)
-    app.state.plan_gate = PlanGate.from_settings(settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(NoNulMiddleware)
     app.add_middleware(
@@ -96,6 +92,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         ),
     )
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.plan_gate = PlanGate.from_settings(settings, app.state.engine)
+    app.state.login_limiter = RateLimiter(app.state.engine, settings.login_attempts_per_minute, 60)
+    app.state.feedback_limiter = RateLimiter(app.state.engine, settings.feedback_per_hour, 3600)
+    app.state.import_limiter = RateLimiter(app.state.engine, settings.imports_per_hour, 3600)
     errors.install(app)
 
     @app.get("/healthz", tags=["meta"])

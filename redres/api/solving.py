@@ -23,6 +23,7 @@ from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from redres.api.deps import SessionDep, UserDep
@@ -128,10 +129,10 @@ class PlanGate:
     queue_seconds: float
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PlanGate:
-        """The gate the settings describe."""
+    def from_settings(cls, settings: Settings, engine: Engine) -> PlanGate:
+        """The gate the settings describe; plan requests are counted in `engine`'s database."""
         return cls(
-            limiter=RateLimiter(settings.plan_requests_per_minute, 60.0),
+            limiter=RateLimiter(engine, settings.plan_requests_per_minute, 60.0),
             slots=SolveSlots(settings.plan_concurrency),
             anonymous_seconds=settings.plan_time_limit_anonymous,
             max_seconds=settings.plan_time_limit_max,

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import redres.catalog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import redres.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from redres.db import schema_filter
 
 config = context.config

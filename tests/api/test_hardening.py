@@ -72,14 +72,14 @@ def test_login_is_rate_limited(client: TestClient) -> None:
     assert codes[3:] == [429, 429]
 
 
-def test_rate_limiter_window_slides() -> None:
-    now = [0.0]
-    limiter = RateLimiter(2, 10.0, clock=lambda: now[0])
+def test_rate_limiter_window_slides(engine: Engine) -> None:
+    now = [1000.0]
+    limiter = RateLimiter(engine, 2, 10.0, clock=lambda: now[0])
     assert limiter.check("a") is None
     assert limiter.check("a") is None
     assert limiter.check("a") == pytest.approx(10.0)
     assert limiter.check("b") is None  # other clients are not affected
-    now[0] = 10.5
+    now[0] = 1010.5
     assert limiter.check("a") is None
 
 

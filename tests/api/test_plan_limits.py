@@ -159,9 +159,9 @@ def test_a_request_waiting_for_a_slot_leaves_the_pages_free(demo_engine: Engine)
         assert answers == [200]  # the waiting request got the slot once it was free
 
 
-def test_settings_size_the_gate() -> None:
+def test_settings_size_the_gate(engine: Engine) -> None:
     settings = Settings(database_url="sqlite://", plan_concurrency=3, plan_requests_per_minute=5)
-    gate = PlanGate.from_settings(settings)
+    gate = PlanGate.from_settings(settings, engine)
     assert (gate.slots.size, gate.limiter.limit) == (3, 5)
     taken = [gate.slots.try_acquire() for _ in range(4)]
     assert taken == [True, True, True, False]
