@@ -93,7 +93,7 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
     }
     for p in data["people"]:
         _cite(session, "person", people[p["slug"]].id, p.get("sources", []), sources)
-    sites = {row["code"]: _load_site(session, row) for row in data["sites"]}
+    sites = {row["code"]: _load_site(session, row, sources) for row in data["sites"]}
     for row in data["sites"]:
         _cite(session, "site", sites[row["code"]].id, row.get("sources", []), sources)
     for e in data["events"]:
@@ -183,7 +183,7 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
     )
 
 
-def _load_site(session: Session, row: dict[str, Any]) -> Site:
+def _load_site(session: Session, row: dict[str, Any], sources: dict[str, Source]) -> Site:
     fields = {
         k: row.get(k)
         for k in (
@@ -209,9 +209,15 @@ def _load_site(session: Session, row: dict[str, Any]) -> Site:
     fields["themes"] = row.get("themes") or None
     loc = row.get("location")
     fields["lon"], fields["lat"] = (None, None)
+    fields["point_source"] = fields["point_crs"] = None
+    fields["point_note"] = row.get("location_note")
     if loc:
         point = to_wgs84(float(loc["lon"]), float(loc["lat"]), loc["crs"])
         fields["lon"], fields["lat"] = round(point.lon, 7), round(point.lat, 7)
+        source = sources.get(loc.get("source") or "")
+        fields["point_source"] = source.title[:300] if source else loc.get("source")
+        fields["point_crs"] = loc["crs"]
+        fields["point_note"] = loc.get("note") or row.get("location_note")
     existing = session.exec(select(Site).where(Site.code == row["code"])).first()
     if existing is None:
         return site_ops.create_site(

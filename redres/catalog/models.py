@@ -80,6 +80,16 @@ class Site(SQLModel, table=True):
     summary_en: str | None = Field(default=None, max_length=2000)
     lon: float | None = None
     lat: float | None = None
+    point_source: str | None = Field(default=None, max_length=300)
+    """Where the point came from (a survey, a map service, a third-party list): the truth of
+    the record travels with it."""
+    point_crs: str | None = Field(default=None, max_length=32)
+    """The coordinate system the point was given in (`wgs84`, `gcj02`, `bd09`, `EPSG:n`); it is
+    stored converted to WGS-84."""
+    point_note: str | None = Field(default=None, max_length=500)
+    point_approximate: bool = False
+    """A point known to be rough (a geocoder's fallback shared by several sites, a town
+    centre): shown as approximate, never as the exact place."""
     footprint: str | None = None  # GeoJSON geometry text (boundary or protection zone)
     opening_hours: str | None = Field(default=None, max_length=500)
     hours_note: str | None = Field(default=None, max_length=1000)

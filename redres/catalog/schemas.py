@@ -22,6 +22,7 @@ from redres.catalog.enums import Category, Condition, Period, Protection, Reserv
 from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.partial_dates import read_years
 from redres.catalog.plain_text import PlainTextModel
+from redres.geo import normalise_crs
 from redres.messages import Message
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -57,6 +58,12 @@ class SiteFields(PlainTextModel):
     summary: Summary | None = None
     summary_en: Summary | None = None
     footprint: dict[str, Any] | None = None
+    point_source: ShortText | None = None
+    point_crs: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    point_note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        None
+    )
+    point_approximate: bool | None = None
     opening_hours: Annotated[str, StringConstraints(max_length=500)] | None = None
     hours_note: LongText | None = None
     closures: list[Closure] | None = Field(default=None, max_length=MAX_CLOSURES)
@@ -129,6 +136,12 @@ class SiteFields(PlainTextModel):
             return None
         return read_years(value)
 
+    @field_validator("point_crs")
+    @classmethod
+    def _point_crs_known(cls, value: str | None) -> str | None:
+        """One spelling per system (`wgs84`, `gcj02`, `bd09`, `EPSG:n`), refused if unknown."""
+        return normalise_crs(value) if value else None
+
     @field_validator("footprint")
     @classmethod
     def _footprint_is_geojson(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -176,6 +189,7 @@ class SiteCreate(SiteFields):
     lon: float | None = None
     lat: float | None = None
     status: Status = Status.draft
+    point_approximate: bool = False
     themes: dict[Slug, Annotated[float, Field(gt=0, le=1)]] | None = None
 
     @model_validator(mode="after")
@@ -200,7 +214,7 @@ class SiteUpdate(SiteFields):
             if not ("lon" in sent and "lat" in sent):
                 raise ValueError(Message("e_lon_lat_together"))
             _check_lon_lat(self.lon, self.lat)
-        for required in ("name", "category"):
+        for required in ("name", "category", "point_approximate"):
             if required in sent and getattr(self, required) is None:
                 msg = f"{required} cannot be cleared"
                 raise ValueError(msg)

@@ -46,6 +46,22 @@ def test_locations_are_stored_in_wgs84(demo_engine: Engine, row: dict[str, objec
         assert 400 < distance_m(site.lon, site.lat, loc["lon"], loc["lat"]) < 800
 
 
+def test_each_point_keeps_its_source_system_and_note(demo_engine: Engine) -> None:
+    """The truth of the record: where a point came from travels with it (and a missing
+    point's reason too)."""
+    sources = {r["key"]: r["title"] for r in json.loads((DEMO_DIR / "sources.json").read_text())}
+    with Session(demo_engine) as s:
+        stored = {site.code: site for site in s.exec(select(Site))}
+    for row in SITES:
+        site, loc = stored[row["code"]], row["location"]
+        if loc:
+            assert site.point_crs == loc["crs"], row["code"]
+            assert site.point_source == sources[loc["source"]][:300], row["code"]
+            assert site.point_note == (loc.get("note") or row.get("location_note")), row["code"]
+        else:
+            assert site.point_crs is None and site.point_note == row.get("location_note")
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [
