@@ -96,7 +96,8 @@ def test_points_are_matched_converted_and_flagged(
     assert first.lat == pytest.approx(expected.lat, abs=1e-6)
     assert (first.point_crs, first.point_approximate) == ("gcj02", False)
     assert "relics.json" in (first.point_source or "")
-    assert by_name[b["名称"]].point_approximate and by_name[c["名称"]].point_approximate
+    assert by_name[b["名称"]].point_approximate
+    assert by_name[c["名称"]].point_approximate
     assert by_name[small_list[3]["名称"]].lon is None
 
 
@@ -136,7 +137,8 @@ def test_an_unknown_layout_needs_its_coordinate_system(tmp_path: Path) -> None:
     with pytest.raises(PointsFileError, match="--points-crs"):
         read_points(path)
     located = read_points(path, "WGS-84")
-    assert located.crs == "wgs84" and located.points[0].lon == pytest.approx(114.29)
+    assert located.crs == "wgs84"
+    assert located.points[0].lon == pytest.approx(114.29)
 
 
 def test_the_command_reports_and_refuses_clearly(tmp_path: Path) -> None:
@@ -144,8 +146,8 @@ def test_the_command_reports_and_refuses_clearly(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--db", url]).exit_code == 0
     listed = runner.invoke(app, ["datasets", "list"])
-    assert "national-key-units" in listed.output and "5066 rows" in listed.output
+    assert "national-key-units" in listed.output
+    assert "5066 rows" in listed.output
     missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url])
-    assert missing.exit_code != 0 and "national-key-units" in str(missing.exception or "") + (
-        missing.output
-    )
+    assert missing.exit_code != 0
+    assert "national-key-units" in str(missing.exception or "") + (missing.output)

@@ -59,7 +59,8 @@ def test_each_point_keeps_its_source_system_and_note(demo_engine: Engine) -> Non
             assert site.point_source == sources[loc["source"]][:300], row["code"]
             assert site.point_note == (loc.get("note") or row.get("location_note")), row["code"]
         else:
-            assert site.point_crs is None and site.point_note == row.get("location_note")
+            assert site.point_crs is None
+            assert site.point_note == row.get("location_note")
 
 
 @pytest.mark.parametrize(
