@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from redres.catalog.hours import HolidayLookup
 from redres.geo import LonLat
+from redres.hours.opening import HolidayLookup
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.itinerary import build_itinerary

@@ -21,22 +21,22 @@ from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.api.templating import render
-from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
-from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.hours import CHINA_TIME
-from redres.catalog.labels import choices
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
-from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.hours.closures import closure_notice, closures_of
+from redres.hours.holidays_cn import calendar_with_dir
+from redres.hours.opening import CHINA_TIME
+from redres.hours.visiting import visiting_today
+from redres.labels import choices
 from redres.maps.minimap import mini_map
 from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
