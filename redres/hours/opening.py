@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
 from redres.errors import RedresError
+from redres.hours.china_time import CHINA_TIME
 
 __all__ = [
     "FULL_DAY",
@@ -51,7 +52,6 @@ __all__ = [
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class OpeningHoursError(RedresError, ValueError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from redres.hours.china_time import CHINA_TIME
 from redres.hours.opening import (
-    CHINA_TIME,
     HolidayLookup,
     Interval,
     OpeningHoursError,

@@ -17,7 +17,7 @@ from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.models import AuditLog, Site
 from redres.config import Settings
-from redres.hours.opening import CHINA_TIME
+from redres.hours.china_time import CHINA_TIME
 from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites
 
