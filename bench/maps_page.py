@@ -42,10 +42,10 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.enums import Status
-from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.models import Site
 from redres.config import Settings
 from redres.db import init_db, make_engine
+from redres.hours.holidays_cn import default_calendar
 from redres.maps.options import MapSettings
 from redres.maps.render import site_map, to_html
 

@@ -31,11 +31,11 @@ from sqlmodel import Session, select
 
 from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
-from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.models import Site
 from redres.config import Settings
 from redres.db import init_db, make_engine
 from redres.geo import LonLat
+from redres.hours.holidays_cn import default_calendar
 from redres.routes.candidates import plan_catalog
 from redres.routes.model import Place, PlanRequest
 from redres.routes.planner import PlannerParams

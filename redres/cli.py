@@ -20,7 +20,6 @@ from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
 from redres.catalog.enums import Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
-from redres.catalog.holidays_cn import calendar_with_dir, load_schedule
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
 from redres.catalog.sites import STAFF
@@ -36,6 +35,7 @@ from redres.config import get_settings
 from redres.db import analyze, init_db, session_scope
 from redres.errors import RedresError
 from redres.geo import parse_bbox, parse_lon_lat
+from redres.hours.holidays_cn import calendar_with_dir, load_schedule
 
 app = typer.Typer(
     help="redres: a catalogue of red resources and a planner for study routes.",

@@ -9,3 +9,11 @@ class RedresError(Exception):
 
 class ConfigurationError(RedresError, ValueError):
     """A setting or database URL that redres cannot work with."""
+
+
+class InvalidRequest(RedresError, ValueError):
+    """A request whose parameters cannot be honoured as asked, in any room.
+
+    The API answers 422 and the CLI exits 2 (a `ValueError`); each room raises its own subclass
+    (`catalog.errors.InvalidQuery`, `routes.errors.InvalidPlanRequest`).
+    """

@@ -91,7 +91,7 @@ ENGLISH: dict[str, str] = {
     "e_lon_lat_together": "lon and lat must be given together",
     "e_lon_range": "lon {lon} is outside -180..180",
     "e_lat_range": "lat {lat} is outside -90..90",
-    # opening hours and years as survey sheets write them (catalog/hours_zh.py, partial_dates.py)
+    # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (
         "cannot read '{part}' in the opening hours '{text}' (write e.g. "
         "周二至周日 9:00-17:00，周一闭馆 or OSM syntax Tu-Su 09:00-17:00)"
@@ -119,7 +119,7 @@ ENGLISH: dict[str, str] = {
         "民国十六年 or a dynasty such as 元、明)"
     ),
     "years_backwards": "the years '{text}' end before they start",
-    # temporary closures (catalog/closures.py)
+    # temporary closures (hours/closures.py)
     "closure_unreadable": (
         "cannot read the closure '{part}' (write e.g. 2027-02-01至2027-03-31 闭馆维修, one a line "
         "or separated by ；)"

@@ -1,4 +1,5 @@
-"""The dependency direction of DESIGN.md: geo <- catalog <- routes <- maps <- api.
+"""The dependency direction of DESIGN.md: geo <- catalog <- routes <- maps <- api, with the
+`hours` room (time: opening hours, holidays, closures) on the bottom floor beside `geo`.
 
 `cli` and its sub-command modules in `commands/` compose the rooms; no room imports them.
 """
@@ -12,8 +13,24 @@ import networkx as nx
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "redres"
-LAYERS = ["geo", "catalog", "routes", "maps", "api"]
+LAYERS = ["geo", "hours", "catalog", "routes", "maps", "api"]
 FORBIDDEN = {room: set(LAYERS[i + 1 :]) | {"cli", "commands"} for i, room in enumerate(LAYERS)}
+
+FOUNDATIONS = {"errors", "messages", "labels", "markdown", "plain_text"}
+"""Modules of plain values and text under every room: they import nothing of redres but each
+other, so any room may use them."""
+
+ALLOWED = {"hours": {"hours", "geo", *FOUNDATIONS}, **dict.fromkeys(FOUNDATIONS, FOUNDATIONS)}
+"""The bottom floor imports only the floor: no settings, no database, no other room."""
+
+CATALOG_DOORS = {
+    "routes/candidates.py": "the adapter: sites, stories and stored routes as plain candidates",
+    "routes/place_names.py": "finds a plan's start, end and stops by the catalogue's site search",
+    "routes/plan_save.py": "checks a plan's themes and sites and makes the stops a route stores",
+    "routes/road_source.py": "asks whether the Wuhan demo is loaded, to use its road network",
+}
+"""The only modules of `routes` that read the catalogue, each with its reason; the rest of the
+planner sees sites as plain data (`routes.model`)."""
 
 
 def _room(path: Path) -> str:
@@ -27,10 +44,16 @@ def _imported_rooms(path: Path) -> set[str]:
         names = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "redres":
+            names = [f"redres.{a.name}" for a in node.names]  # from redres import catalog
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
         rooms |= {n.split(".")[1] for n in names if n.startswith("redres.") and n.count(".") >= 1}
     return rooms
+
+
+def _in(*rooms: str) -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if _room(p) in rooms)
 
 
 @pytest.mark.parametrize(
@@ -40,6 +63,32 @@ def test_imports_point_down_the_layers(path: Path) -> None:
     room = _room(path)
     bad = _imported_rooms(path) & FORBIDDEN.get(room, set())
     assert not bad, f"{path.relative_to(PACKAGE)} ({room}) imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _in(*ALLOWED), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_bottom_floor_imports_only_the_floor(path: Path) -> None:
+    room = _room(path)
+    bad = _imported_rooms(path) - ALLOWED[room]
+    assert not bad, f"{path.relative_to(PACKAGE)} ({room}) imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _in("maps"), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_maps_import_no_catalog(path: Path) -> None:
+    """Maps draw what they are given (features, itineraries); the api reads the catalogue."""
+    assert "catalog" not in _imported_rooms(path), f"{path.relative_to(PACKAGE)} imports catalog"
+
+
+@pytest.mark.parametrize("path", _in("routes"), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_routes_reach_the_catalog_only_through_its_doors(path: Path) -> None:
+    rel = path.relative_to(PACKAGE).as_posix()
+    if rel not in CATALOG_DOORS:
+        assert "catalog" not in _imported_rooms(path), f"{rel} imports catalog: go via candidates"
+
+
+@pytest.mark.parametrize("rel", sorted(CATALOG_DOORS))
+def test_every_catalog_door_is_still_needed(rel: str) -> None:
+    """A door that no longer reads the catalogue leaves the list, so the list stays the truth."""
+    assert "catalog" in _imported_rooms(PACKAGE / rel), f"{rel} no longer imports catalog"
 
 
 CYCLE_FREE = ["routes"]

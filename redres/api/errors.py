@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redres.api import templating
 from redres.api.deps import SignInRequired
 from redres.catalog.accounts import AuthenticationError
-from redres.catalog.errors import Conflict, Forbidden, InvalidQuery, NotFound
+from redres.catalog.errors import Conflict, Forbidden, NotFound
 from redres.catalog.versions import StaleVersion
-from redres.errors import RedresError
+from redres.errors import InvalidRequest, RedresError
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (StaleVersion, 412),
-    (InvalidQuery, 422),
+    (InvalidRequest, 422),
     (AuthenticationError, 401),
     (Forbidden, 403),
     (RedresError, 400),

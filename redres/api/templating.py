@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from redres.api.i18n import pick_language, translator
-from redres.catalog.hours_words import hours_in_words
-from redres.catalog.labels import label
-from redres.catalog.markdown import render_inline, render_markdown
 from redres.catalog.media import media_json
+from redres.hours.words import hours_in_words
+from redres.labels import label
+from redres.markdown import render_inline, render_markdown
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.globals["label"] = label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redres.errors import RedresError
+from redres.errors import InvalidRequest, RedresError
 
 
 class CatalogError(RedresError):
@@ -22,7 +22,7 @@ class Conflict(CatalogError, ValueError):
     """A write would break a uniqueness rule (slug, registry code) or an invalid transition."""
 
 
-class InvalidQuery(CatalogError, ValueError):
+class InvalidQuery(CatalogError, InvalidRequest):
     """A list or search request whose parameters cannot be honoured."""
 
 

@@ -32,10 +32,10 @@ from redres.catalog.models import (
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
-from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
+from redres.plain_text import PlainTextModel
 
 
 class EventPatch(PlainTextModel):

@@ -14,9 +14,9 @@ from redres.catalog import audit
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
-from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.sites import PUBLIC
 from redres.messages import Message
+from redres.plain_text import PlainTextModel
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 

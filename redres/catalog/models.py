@@ -95,7 +95,7 @@ class Site(SQLModel, table=True):
     hours_note: str | None = Field(default=None, max_length=1000)
     closures: list[dict[str, Any]] = _json_list()
     """Temporary closures ``{start, end, note}`` (ISO dates, end null = until further notice):
-    `catalog.closures` reads and checks them."""
+    `hours.closures` reads and checks them."""
     last_entry_minutes: int | None = None
     reservation: Reservation | None = _enum(default=None, nullable=True)
     reservation_days: int | None = None

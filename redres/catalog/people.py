@@ -31,10 +31,10 @@ from redres.catalog.models import (
 )
 from redres.catalog.paging import Page, is_slug, page_of, substring
 from redres.catalog.partial_dates import PartialDate, not_before
-from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
+from redres.plain_text import PlainTextModel
 
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from redres.catalog.enums import TravelMode
-from redres.catalog.plain_text import PlainTextModel
+from redres.plain_text import PlainTextModel
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
 MAX_DAYS = 14

@@ -17,13 +17,13 @@ from pydantic import (
     model_validator,
 )
 
-from redres.catalog.closures import MAX_CLOSURES, Closure, closures_of, read_closures
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
-from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.partial_dates import read_years
-from redres.catalog.plain_text import PlainTextModel
 from redres.geo import normalise_crs
+from redres.hours.closures import MAX_CLOSURES, Closure, closures_of, read_closures
+from redres.hours.zh import read_opening_hours
 from redres.messages import Message
+from redres.plain_text import PlainTextModel
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -67,7 +67,7 @@ class SiteFields(PlainTextModel):
     opening_hours: Annotated[str, StringConstraints(max_length=500)] | None = None
     hours_note: LongText | None = None
     closures: list[Closure] | None = Field(default=None, max_length=MAX_CLOSURES)
-    """Temporary closures: a list of ``{start, end, note}`` or the text form (`catalog.closures`)."""
+    """Temporary closures: a list of ``{start, end, note}`` or the text form (`hours.closures`)."""
     last_entry_minutes: Annotated[int, Field(ge=0, le=600)] | None = None
     reservation: Reservation | None = None
     reservation_days: Annotated[int, Field(ge=0, le=365)] | None = None
@@ -85,7 +85,7 @@ class SiteFields(PlainTextModel):
     @field_validator("opening_hours")
     @classmethod
     def _hours_parse(cls, value: str | None) -> str | None:
-        """OSM syntax or the Chinese of notices, stored as the OSM rule (`hours_zh`)."""
+        """OSM syntax or the Chinese of notices, stored as the OSM rule (`hours.zh`)."""
         if value is None or not value.strip():
             return None
         read = read_opening_hours(value)  # an OpeningHoursError (a ValueError) names the bad part

@@ -27,10 +27,10 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
-from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
 from redres.catalog.sites import STAFF, reindex_site
 from redres.catalog.slugs import free_slug, slugify
+from redres.plain_text import PlainTextModel
 
 Audience = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 """Who a story is written for (`general`, `students`, ...): a short lowercase word."""

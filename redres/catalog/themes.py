@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from redres.catalog import audit
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Theme, pk
-from redres.catalog.plain_text import PlainTextModel
+from redres.plain_text import PlainTextModel
 
 ThemeSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 ThemeName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

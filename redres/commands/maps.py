@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, select
 
-from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.map_feed import map_features, theme_names
 from redres.catalog.models import Theme
 from redres.commands._shared import DbOption, engine_for, require_schema, settings_for
 from redres.errors import RedresError
+from redres.hours.holidays_cn import calendar_with_dir
 
 # The map and route modules (folium, matplotlib, the planner) are imported inside the commands:
 # every `redres` invocation loads this module, and they take seconds to import.

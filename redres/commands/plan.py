@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from redres.catalog.enums import TravelMode
 from redres.catalog.errors import Conflict
-from redres.catalog.holidays_cn import calendar_with_dir
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import session_scope
+from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import MODES, Itinerary, PlanRequest, hhmm
 from redres.routes.plan_schemas import PlanIn, place_from_text

@@ -17,9 +17,9 @@ from typing import Any
 from branca.element import MacroElement
 from folium.template import Template
 
-from redres.catalog.hours import HolidayLookup, OpeningHoursError, parse_opening_hours
-from redres.catalog.labels import LABELS, label
-from redres.catalog.markdown import plain_text
+from redres.hours.opening import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.labels import LABELS, label
+from redres.markdown import plain_text
 
 _CATEGORY_LOOK: dict[str, tuple[str, str]] = {
     # key: (colour, glyph); one glyph and colour per category, read off the legend
@@ -35,7 +35,7 @@ _CATEGORY_LOOK: dict[str, tuple[str, str]] = {
 CATEGORY_STYLE: dict[str, tuple[str, str, str]] = {
     key: (label("category", key), colour, glyph) for key, (colour, glyph) in _CATEGORY_LOOK.items()
 }
-"""key: (label, colour, glyph); the labels come from `redres.catalog.labels`."""
+"""key: (label, colour, glyph); the labels come from `redres.labels`."""
 PERIOD_LABELS: dict[str, str] = {key: zh for key, (zh, _en) in LABELS["period"].items()}
 PROTECTION_LABELS: dict[str, str] = {key: zh for key, (zh, _en) in LABELS["protection"].items()}
 EXCERPT_CHARS = 80

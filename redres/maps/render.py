@@ -21,9 +21,10 @@ import folium
 from branca.element import Element
 from folium.template import Template
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import CHINA_TIME, HolidayLookup
 from redres.geo import LonLat, wgs84_to_gcj02
+from redres.hours.china_time import CHINA_TIME
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import HolidayLookup
 from redres.maps.assets import LEAFLET, inline_assets, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.controls import (

@@ -20,8 +20,8 @@ from typing import Any
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from redres.catalog.hours import HolidayLookup
 from redres.geo import wgs84_to_gcj02
+from redres.hours.opening import HolidayLookup
 from redres.maps.assets import REDRES, SUPERCLUSTER, AssetMode, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.popups import (

@@ -18,10 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from redres.catalog.closures import Closure, closures_of
 from redres.catalog.enums import Category, Status
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
 from redres.catalog.models import (
     Event,
     EventSite,
@@ -36,13 +33,17 @@ from redres.catalog.models import (
 )
 from redres.catalog.route_store import get_route, route_stops
 from redres.catalog.sites import PUBLIC
+from redres.hours.china_time import CHINA_TIME
+from redres.hours.closures import Closure, closures_of
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, Place, PlanRequest, SiteName
 from redres.routes.model import Story as StoryNote
 from redres.routes.place_names import resolve_place_names
 from redres.routes.plan_schemas import CheckIn, PlanIn
-from redres.routes.planner import CHINA, PlannerParams, plan
+from redres.routes.planner import PlannerParams, plan
 from redres.routes.travel import TravelModel
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def schedule_stored_route(
 
     if date is not None:
         return run(date)
-    first = (today or dt.datetime.now(CHINA).date()) + dt.timedelta(days=1)
+    first = (today or dt.datetime.now(CHINA_TIME).date()) + dt.timedelta(days=1)
     tried = run(first)
     for offset in range(horizon_days):
         found = tried if offset == 0 else run(first + dt.timedelta(days=offset))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from redres.catalog.hours import HolidayLookup, Interval
+from redres.hours.opening import HolidayLookup, Interval
 from redres.messages import Message
 from redres.routes.itinerary import calendar_warnings
 from redres.routes.model import (

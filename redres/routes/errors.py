@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from redres.catalog.errors import InvalidQuery
-from redres.errors import RedresError
+from redres.errors import InvalidRequest, RedresError
 
 
 class RoutesError(RedresError):
     """Base of the route room's errors."""
 
 
-class InvalidPlanRequest(RoutesError, InvalidQuery):
+class InvalidPlanRequest(RoutesError, InvalidRequest):
     """A plan request that cannot be honoured as asked (bad field, unknown theme, must-site closed).
 
-    It subclasses `InvalidQuery` (a `ValueError`) so the API answers 422 and the CLI exits 2.
+    It is an `InvalidRequest` (a `ValueError`) so the API answers 422 and the CLI exits 2.
     """

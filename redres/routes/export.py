@@ -17,7 +17,6 @@ from typing import Any
 from redres.routes.model import DayPlan, Itinerary, Stop, hhmm
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 FORMATS = ("gpx", "kml", "geojson", "ics")
 MEDIA_TYPES = {
     "gpx": "application/gpx+xml",

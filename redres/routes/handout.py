@@ -1,7 +1,7 @@
 """A printable HTML handout of an itinerary: the day's schedule, lesson notes and stories to tell.
 
 Rendered with Jinja2 and autoescape, because site names and stories are user text; a story's
-summary is Markdown, rendered and sanitised by `redres.catalog.markdown`. The map is
+summary is Markdown, rendered and sanitised by `redres.markdown`. The map is
 a slot: the maps room renders it and passes its URL (``map_url``) or leaves it empty, so this
 room never imports `redres.maps`.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import Environment, select_autoescape
 
-from redres.catalog.markdown import render_inline
+from redres.markdown import render_inline
 from redres.routes.model import Itinerary, hhmm
 
 TEMPLATE = """<!doctype html>

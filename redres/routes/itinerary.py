@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from redres.catalog.hours import HolidayLookup
+from redres.hours.opening import HolidayLookup
 from redres.messages import Message
 from redres.routes.model import (
     Candidate,

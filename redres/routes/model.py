@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from redres.catalog.closures import Closure, closure_on
-from redres.catalog.hours import Interval, OpeningHours, format_minutes
 from redres.geo import LonLat
+from redres.hours.closures import Closure, closure_on
+from redres.hours.opening import Interval, OpeningHours, format_minutes
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.problem import ProblemData
@@ -51,7 +51,7 @@ MAX_DAYS = 7
 FIRST_DATE = dt.date(1950, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)
 """The days a plan may fall on: the years whose public holidays the calendar can compute
-(`redres.catalog.holidays_cn`); outside them a plan could not know which days are holidays,
+(`redres.hours.holidays_cn`); outside them a plan could not know which days are holidays,
 and near the ends of `datetime.date` the dates of later days would not exist."""
 
 

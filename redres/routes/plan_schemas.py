@@ -21,9 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from redres.catalog.hours import Interval
-from redres.catalog.plain_text import PlainTextModel, reject_control_characters
+from redres.hours.opening import Interval
 from redres.messages import Message
+from redres.plain_text import PlainTextModel, reject_control_characters
 from redres.routes.model import MAX_DAYS, Place, PlanRequest, SiteName, dates_problem
 from redres.routes.solver import MAX_SEED
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from redres.catalog.hours import HolidayLookup
 from redres.geo import LonLat
+from redres.hours.china_time import CHINA_TIME
+from redres.hours.opening import HolidayLookup
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.itinerary import build_itinerary
@@ -38,8 +39,6 @@ from redres.routes.travel import StraightLineTravel, TravelMatrix, TravelModel
 from redres.routes.windows import DayWindows, day_windows
 
 log = logging.getLogger(__name__)
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,7 @@ def plan(
         (the message says why), or the must-visit sites do not fit together.
     """
     params = params or PlannerParams()
-    today = today or dt.datetime.now(CHINA).date()
+    today = today or dt.datetime.now(CHINA_TIME).date()
     prepared = prepare(request, candidates, travel=travel, calendar=calendar, today=today)
     solution = solve(prepared.data, params.solve)
     clocks, dropped = _honest_days(prepared, solution)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
-from redres.catalog.hours import Interval
+from redres.hours.opening import Interval
 from redres.routes.problem import ProblemData, Visit, Window, first_start
 
 

@@ -21,8 +21,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redres.catalog.closures import Closure
-from redres.catalog.hours import HolidayLookup, Interval
+from redres.hours.closures import Closure
+from redres.hours.opening import HolidayLookup, Interval
 from redres.messages import Message
 from redres.routes.model import Candidate, PlanRequest, Reason
 from redres.routes.problem import Window
@@ -52,8 +52,8 @@ def day_windows(
 
     Examples
     --------
-    >>> from redres.catalog.hours import parse_opening_hours
-    >>> from redres.catalog.holidays_cn import default_calendar
+    >>> from redres.hours.opening import parse_opening_hours
+    >>> from redres.hours.holidays_cn import default_calendar
     >>> c = Candidate(1, "hall", "Hall", 114.3, 30.5, 1.0, 45,
     ...               hours=parse_opening_hours("Tu-Su 09:00-17:00"), last_entry_minutes=60)
     >>> r = PlanRequest({"t": 1.0}, dt.date(2025, 6, 3), window=Interval(480, 1080))

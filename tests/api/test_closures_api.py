@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.catalog.hours import CHINA_TIME
 from redres.catalog.models import AuditLog, Site
 from redres.config import Settings
+from redres.hours.china_time import CHINA_TIME
 from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites
 

@@ -26,10 +26,10 @@ from redres.api.app import create_app
 from redres.api.routers.editor import FORM_ORDER as EDITOR_SITE_FIELDS
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.catalog.hours import OpeningHoursError, parse_opening_hours
 from redres.catalog.route_store import create_route
 from redres.config import Settings
 from redres.db import init_db, make_engine
+from redres.hours.opening import OpeningHoursError, parse_opening_hours
 from tests.api.forms import csrf, sign_in
 from tests.conftest import new_database
 from tests.factories import add_toy_sites

@@ -8,9 +8,9 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from redres.catalog.closures import Closure, closure_notice, closures_of, read_closures
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import create_site, update_site
+from redres.hours.closures import Closure, closure_notice, closures_of, read_closures
 from redres.messages import Message
 
 FEB_MAR = {"start": "2027-02-01", "end": "2027-03-31", "note": "闭馆维修"}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from redres.catalog.holidays_cn import (
+from redres.hours.holidays_cn import (
     HolidayCalendar,
     HolidaySchedule,
     ScheduleError,

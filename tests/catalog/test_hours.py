@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from redres.catalog.holidays_cn import HolidayCalendar, default_calendar
-from redres.catalog.hours import (
+from redres.hours.holidays_cn import HolidayCalendar, default_calendar
+from redres.hours.opening import (
     FULL_DAY,
     Interval,
     OpeningHours,

@@ -10,12 +10,12 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import parse_opening_hours
 from redres.catalog.io import ImportOptions, import_file
 from redres.catalog.models import Site
 from redres.catalog.partial_dates import read_years
 from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import parse_opening_hours
 from redres.messages import Message
 from tests.catalog.test_io_helpers import write_csv
 

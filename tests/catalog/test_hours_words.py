@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redres.catalog.hours_words import hours_in_words
-from redres.catalog.hours_zh import read_opening_hours
+from redres.hours.words import hours_in_words
+from redres.hours.zh import read_opening_hours
 
 
 @pytest.mark.parametrize(

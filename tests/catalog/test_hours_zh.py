@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from redres.catalog.holidays_cn import HolidayCalendar, default_calendar
-from redres.catalog.hours import OpeningHoursError, parse_opening_hours
-from redres.catalog.hours_words import hours_in_words
-from redres.catalog.hours_zh import read_opening_hours
+from redres.hours.holidays_cn import HolidayCalendar, default_calendar
+from redres.hours.opening import OpeningHoursError, parse_opening_hours
+from redres.hours.words import hours_in_words
+from redres.hours.zh import read_opening_hours
 from redres.messages import Message
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "hours_zh.csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redres.catalog.markdown import plain_text, render_inline, render_markdown
+from redres.markdown import plain_text, render_inline, render_markdown
 from tests.markup import XSS_PAYLOADS, inert_problems, tags_of
 
 STORY = """## 会议经过

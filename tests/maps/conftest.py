@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval, parse_opening_hours
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval, parse_opening_hours
 from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.model import Candidate, Itinerary, Place, PlanRequest
 from redres.routes.network import NetworkTravel, network_from_lines

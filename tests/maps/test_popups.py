@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from redres.catalog.holidays_cn import default_calendar
+from redres.hours.holidays_cn import default_calendar
 from redres.maps.popups import category_label, hours_today, story_excerpt
 from redres.maps.site_layer import ROW_FIELDS, compact_sites
 

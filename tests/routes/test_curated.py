@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval, parse_opening_hours
 from redres.catalog.route_store import get_route, route_stops
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval, parse_opening_hours
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.model import Candidate, Place

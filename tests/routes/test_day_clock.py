@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval, parse_opening_hours
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval, parse_opening_hours
 from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.model import Candidate, Itinerary, PlanRequest
 from redres.routes.planner import PlannerParams, plan

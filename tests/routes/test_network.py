@@ -9,8 +9,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString
 
-from redres.catalog.holidays_cn import default_calendar
 from redres.geo import LonLat, distance_m
+from redres.hours.holidays_cn import default_calendar
 from redres.routes.model import Candidate, Place, PlanRequest
 from redres.routes.network import NetworkError, NetworkTravel, load_network, network_from_lines
 from redres.routes.planner import PlannerParams, plan

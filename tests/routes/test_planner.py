@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval, parse_opening_hours
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval, parse_opening_hours
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import REASONS, Candidate, Itinerary, Place, PlanRequest
 from redres.routes.planner import PlannerParams, plan

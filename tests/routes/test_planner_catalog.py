@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval
 from redres.routes.candidates import load_candidates, plan_catalog
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import REASONS, Itinerary, Place, PlanRequest

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.hours import Interval, parse_opening_hours
+from redres.hours.holidays_cn import default_calendar
+from redres.hours.opening import Interval, parse_opening_hours
 from redres.routes.model import Candidate, Place, PlanRequest
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.solver import SolveParams

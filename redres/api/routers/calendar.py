@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from redres.api.deps import SessionDep
 from redres.catalog.commemorations import CalendarEntry, calendar_for
+from redres.hours.china_time import CHINA_TIME
 
 router = APIRouter(prefix="/api", tags=["calendar"])
 
@@ -19,7 +20,7 @@ YearQuery = Annotated[int | None, Query(ge=1950, le=2200, description="Default: 
 @router.get("/calendar")
 def read_calendar(session: SessionDep, year: YearQuery = None) -> dict[str, Any]:
     """Statutory commemorations and anniversaries of the registry's events and people."""
-    year = year or dt.date.today().year
+    year = year or dt.datetime.now(CHINA_TIME).date().year
     entries = calendar_for(session, year)
     return {"year": year, "entries": [_entry_dict(e) for e in entries]}
 
@@ -27,7 +28,7 @@ def read_calendar(session: SessionDep, year: YearQuery = None) -> dict[str, Any]
 @router.get("/calendar.ics")
 def read_calendar_ics(session: SessionDep, year: YearQuery = None) -> Response:
     """The dated entries as all-day events (RFC 5545)."""
-    year = year or dt.date.today().year
+    year = year or dt.datetime.now(CHINA_TIME).date().year
     entries = [e for e in calendar_for(session, year) if e.date is not None]
     return Response(_ics(entries, year), media_type="text/calendar; charset=utf-8")
 

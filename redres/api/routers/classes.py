@@ -34,6 +34,7 @@ from redres.catalog.classes import (
 )
 from redres.catalog.models import User
 from redres.catalog.route_access import Reader
+from redres.hours.china_time import CHINA_TIME
 
 router = APIRouter(prefix="/api/classes", tags=["classes"])
 
@@ -60,7 +61,7 @@ def add_class(
 ) -> dict[str, Any]:
     """Make a class on a route the caller may read; 409 names a class an instructor is
     already booked at on overlapping dates."""
-    ev.purge_expired(session, dt.date.today())
+    ev.purge_expired(session, dt.datetime.now(CHINA_TIME).date())
     fc = create_class(
         session, body, user, retention_days=request.app.state.settings.class_retention_days
     )
@@ -166,7 +167,7 @@ def evaluation_summary(
 ) -> dict[str, Any]:
     """Per stop and criterion, the mean and count by rater role, and the comments; for the
     class's owner and staff only."""
-    ev.purge_expired(session, dt.date.today())
+    ev.purge_expired(session, dt.datetime.now(CHINA_TIME).date())
     response.headers.update(PRIVATE)
     return ev.summary(session, class_for(session, slug, reader))
 

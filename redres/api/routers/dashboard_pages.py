@@ -13,7 +13,7 @@ from redres.api.i18n import pick_language, translator
 from redres.api.tables import to_csv, to_xlsx
 from redres.api.templating import render
 from redres.catalog.dashboard import GROUPS, dashboard
-from redres.catalog.labels import label
+from redres.labels import label
 
 router = APIRouter(include_in_schema=False)
 

@@ -27,18 +27,13 @@ from redres.api.session import (
 from redres.api.templating import render
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
-from redres.catalog.closures import closures_text
 from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
-from redres.catalog.hours_words import hours_in_words
-from redres.catalog.hours_zh import read_opening_hours
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
-from redres.catalog.labels import choices
 from redres.catalog.models import Route, Site, Story, pk
-from redres.catalog.plain_text import reject_control_characters
 from redres.catalog.route_store import (
     get_route,
     list_routes,
@@ -66,6 +61,11 @@ from redres.catalog.stories import (
     story_detail,
     story_sites,
 )
+from redres.hours.closures import closures_text
+from redres.hours.words import hours_in_words
+from redres.hours.zh import read_opening_hours
+from redres.labels import choices
+from redres.plain_text import reject_control_characters
 
 router = APIRouter(include_in_schema=False)
 

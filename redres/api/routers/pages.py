@@ -21,22 +21,22 @@ from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.api.templating import render
-from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
-from redres.catalog.holidays_cn import calendar_with_dir
-from redres.catalog.hours import CHINA_TIME
-from redres.catalog.labels import choices
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
-from redres.catalog.visiting import visiting_today
 from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.hours.china_time import CHINA_TIME
+from redres.hours.closures import closure_notice, closures_of
+from redres.hours.holidays_cn import calendar_with_dir
+from redres.hours.visiting import visiting_today
+from redres.labels import choices
 from redres.maps.minimap import mini_map
 from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
@@ -318,7 +318,11 @@ def _route_page(
         session, route, date=date, calendar=calendar, visible=visible, travel=travel
     )
     plan = done.itinerary.to_dict()  # each stop carries its lesson note
-    first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
+    first = (
+        dt.date.fromisoformat(plan["days"][0]["date"])
+        if plan["days"]
+        else dt.datetime.now(CHINA_TIME).date()
+    )
     return render(
         request,
         "route.html",
@@ -341,7 +345,7 @@ def calendar_page(
     year: Annotated[int | None, Query(ge=1950, le=2200)] = None,
 ) -> HTMLResponse:
     """The commemoration calendar of a year."""
-    year = year or dt.date.today().year
+    year = year or dt.datetime.now(CHINA_TIME).date().year
     return render(request, "calendar.html", {"year": year, "entries": calendar_for(session, year)})
 
 

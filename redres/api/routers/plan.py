@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import translator
 from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
-from redres.catalog.holidays_cn import calendar_with_dir
+from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export

@@ -22,7 +22,6 @@ from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.api.templating import render
 from redres.catalog import route_access
 from redres.catalog.enums import Status
-from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
@@ -34,6 +33,7 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.sites import PUBLIC
 from redres.config import Settings
+from redres.hours.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map

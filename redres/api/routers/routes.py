@@ -29,7 +29,6 @@ from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status, TravelMode
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
-from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.library import course_plan
 from redres.catalog.models import Route, User
 from redres.catalog.route_access import Reader
@@ -47,6 +46,7 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.sites import PUBLIC
 from redres.catalog.versions import claim
+from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export

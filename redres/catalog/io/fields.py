@@ -4,7 +4,7 @@ Export writes `EXPORT_FIELDS` under their English names; import recognises those
 headers survey sheets use, and the 10-character names a Shapefile forces, case- and
 whitespace-insensitively. Lists travel as `a;b;c` with `\\;` escaping a literal semicolon, and
 themes as `slug=weight;...`, so every tabular format round-trips them. Closures travel in their
-text form (`2027-02-01至2027-03-31 闭馆维修；...`, see `catalog.closures`).
+text form (`2027-02-01至2027-03-31 闭馆维修；...`, see `hours.closures`).
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from redres.catalog.closures import closures_text
 from redres.catalog.enums import Status
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs, format_sources
 from redres.catalog.io.fields import EXPORT_FIELDS, encode_list, encode_themes
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.geo import from_wgs84
+from redres.hours.closures import closures_text
 
 PAGE = 5000
 

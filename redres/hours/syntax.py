@@ -1,6 +1,6 @@
 """The text of OpenStreetMap `opening_hours`: tokens and a recursive-descent parser into rules.
 
-`redres.catalog.hours` holds what the rules mean (and documents the supported subset); this
+`redres.hours.opening` holds what the rules mean (and documents the supported subset); this
 module only reads the text, so the evaluation stays short enough to audit.
 """
 
@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Literal, NoReturn
 
-from redres.catalog.hours import (
+from redres.hours.opening import (
     FULL_DAY,
     MONTHS,
     WEEKDAYS,

@@ -1,5 +1,5 @@
 """The words of Chinese opening-hours notices: a lexicon and a tokenizer that keeps positions in
-the original text, so an error can quote exactly the part it could not read (`hours_zh`)."""
+the original text, so an error can quote exactly the part it could not read (`hours.zh`)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from redres.catalog.hours import (
-    CHINA_TIME,
+from redres.hours.china_time import CHINA_TIME
+from redres.hours.opening import (
     HolidayLookup,
     Interval,
     OpeningHoursError,
@@ -42,7 +42,7 @@ def visiting_today(
 
     Examples
     --------
-    >>> from redres.catalog.holidays_cn import default_calendar
+    >>> from redres.hours.holidays_cn import default_calendar
     >>> t = visiting_today("Tu-Su 09:00-17:00", 30, dt.datetime(2025, 10, 8, 16, 45), default_calendar())
     >>> t.open_now, t.hours_text, t.last_entry
     (False, '09:00-17:00', '16:30')

@@ -1,6 +1,6 @@
 """Opening hours in words, in Chinese or English, so visitors never read an OSM rule.
 
-The words describe what the rule *means* (`redres.catalog.hours` evaluates it), not how it is
+The words describe what the rule *means* (`redres.hours.opening` evaluates it), not how it is
 written: the year is cut where the rules' seasons change, each part is evaluated on every
 weekday with and without a public holiday, and the answer is phrased from that. So a stored
 ``Tu-Su 09:00-17:00; PH open`` and ``Tu-Su,PH 09:00-17:00`` both read
@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redres.catalog.hours import (
+from redres.hours.opening import (
     FULL_DAY,
     Interval,
     OpeningHours,

@@ -3,7 +3,7 @@
 Tourism offices copy hours from the notices at the door: ``周二至周日 9:00-17:00（16:30停止入馆），
 周一闭馆（法定节假日除外）``. `read_opening_hours` accepts that phrasing (and OSM syntax as before)
 and answers the canonical OSM rule plus the last entry in minutes before closing, which is how a
-site stores them (`redres.catalog.hours`). What it reads:
+site stores them (`redres.hours.opening`). What it reads:
 
 - days: ``周二至周日``, ``每周一``, ``星期六、星期日``, ``周末``/``双休日``, ``工作日``, ``每天``/
   ``每日``/``全年``; ``周一闭馆``/``每周一全天闭馆``/``周一休息`` close days;
@@ -20,7 +20,7 @@ site stores them (`redres.catalog.hours`). What it reads:
 A holiday that opens a closed day is written with explicit hours (``Tu-Su,PH 09:00-17:00``),
 never as a bare ``PH open``, which the OSM specification reads as open all day. When the open days
 keep different hours, the holiday takes those of the first open day after the closed one (the
-reading `redres.catalog.hours` gives ``PH open``). Anything else is refused with a `Message`
+reading `redres.hours.opening` gives ``PH open``). Anything else is refused with a `Message`
 naming the part that could not be read, so nothing is stored on a guess.
 """
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
 
-from redres.catalog.hours import (
+from redres.hours.opening import (
     FULL_DAY,
     MONTHS,
     Interval,
@@ -41,7 +41,7 @@ from redres.catalog.hours import (
     month_length,
     parse_opening_hours,
 )
-from redres.catalog.hours_zh_tokens import Token, tokenize
+from redres.hours.zh_tokens import Token, tokenize
 from redres.messages import Message
 
 __all__ = ["ReadHours", "read_opening_hours"]

@@ -16,7 +16,7 @@ a site on a date. The supported subset is what heritage sites need:
 Stricter than OSM where its reading surprises editors: days without times or ``open``
 (``Mo-Fr``), times with ``off``, and overnight ranges (``20:00-02:00``) are errors.
 
-Public holidays come from the calendar passed in (`redres.catalog.holidays_cn.HolidayCalendar`),
+Public holidays come from the calendar passed in (`redres.hours.holidays_cn.HolidayCalendar`),
 so a ``PH`` rule matches every day of an official rest period, weekend days inside included.
 Adjusted working days (调休上班) are not a notion of OSM syntax and change nothing here: a
 weekday rule applies by the day's name, so ``Tu-Su 09:00-17:00`` opens on a Sunday that is an
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
 from redres.errors import RedresError
+from redres.hours.china_time import CHINA_TIME
 
 __all__ = [
     "FULL_DAY",
@@ -51,7 +52,6 @@ __all__ = [
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class OpeningHoursError(RedresError, ValueError):
@@ -84,7 +84,7 @@ class Interval(NamedTuple):
         OpeningHoursError
             If `text` is not one time range within a day.
         """
-        from redres.catalog.hours_syntax import parse_interval  # the grammar builds on this module
+        from redres.hours.syntax import parse_interval  # the grammar builds on this module
 
         return parse_interval(text)
 
@@ -222,7 +222,7 @@ def parse_opening_hours(text: str) -> OpeningHours:
     Examples
     --------
     >>> import datetime as dt
-    >>> from redres.catalog.holidays_cn import default_calendar
+    >>> from redres.hours.holidays_cn import default_calendar
     >>> hours = parse_opening_hours("Tu-Su 9:00-12:00,13:30-17:00; PH open")
     >>> str(hours)
     'Tu-Su 09:00-12:00,13:30-17:00; PH open'
@@ -233,12 +233,12 @@ def parse_opening_hours(text: str) -> OpeningHours:
     >>> parse_opening_hours("Mx-Fr 09:00-17:00")
     Traceback (most recent call last):
     ...
-    redres.catalog.hours.OpeningHoursError: unknown weekday 'Mx' in rule 'Mx-Fr 09:00-17:00'
+    redres.hours.opening.OpeningHoursError: unknown weekday 'Mx' in rule 'Mx-Fr 09:00-17:00'
     """
     if not isinstance(text, str) or not text.strip():
         msg = f"empty opening_hours {text!r}"
         raise OpeningHoursError(msg)
-    from redres.catalog.hours_syntax import parse_rules  # the grammar builds on this module
+    from redres.hours.syntax import parse_rules  # the grammar builds on this module
 
     return OpeningHours(parse_rules(text))
 

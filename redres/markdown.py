@@ -6,7 +6,7 @@ through nh3 (the Ammonia sanitiser) with an allow-list of tags, attributes and U
 even a parser bug cannot let a script, an event handler or a ``javascript:`` link through.
 External links get ``rel="noopener nofollow"``; images may come only from this host or https.
 
-It lives in the catalogue because every room that shows a story uses it: the pages, the map
+It sits below the rooms because every room that shows a story uses it: the pages, the map
 popups (plain text) and the printed handout.
 """
 

@@ -25,8 +25,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
 
-from redres.catalog.plain_text import PlainTextModel, reject_control_characters
 from redres.messages import Message
+from redres.plain_text import PlainTextModel, reject_control_characters
 
 NOTE_MAX_LENGTH = 200
 MAX_CLOSURES = 50

@@ -30,7 +30,7 @@ Saturdays or Sundays outside every rest period. Dates are ISO ``YYYY-MM-DD`` and
 began on 2023-12-30). Unknown keys are rejected, so a misspelt key cannot silently drop data.
 
 Adjusted working days concern workers, not weekday names: opening hours written in
-OpenStreetMap syntax still apply by the day's name (see `redres.catalog.hours`).
+OpenStreetMap syntax still apply by the day's name (see `redres.hours.opening`).
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ class HolidayCalendar:
 @functools.cache
 def default_calendar() -> HolidayCalendar:
     """Return the calendar with the bundled official schedules, loaded once per process."""
-    folder = resources.files("redres.catalog").joinpath("data")
+    folder = resources.files("redres.hours").joinpath("data")
     schedules = [
         _schedule_from_text(entry.read_text(encoding="utf-8"), origin=entry.name)
         for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
