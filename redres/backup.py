@@ -7,8 +7,8 @@ its exported snapshot to `pg_dump --snapshot`, so the dump and the counts see th
 
 A backup is `FILE` (the database) plus `FILE.manifest.json`: the manifest format, the engine,
 the schema revision and the row count of every table. A restore is all or nothing: it
-commits only when every table holds exactly the manifest's count. Later parts of a backup (media
-files, say) get their own key in the manifest and their own check, next to `counts`.
+commits only when every table holds exactly the manifest's count. The media files go beside it
+in `FILE.media/` (`backup_media`), under the manifest's `media` key with their own check.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlite3
 import subprocess
 import tempfile
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -30,11 +30,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-import redres.catalog.models  # noqa: F401  (every table is on SQLModel.metadata to be counted)
+import redres.tables  # noqa: F401  (every table is on SQLModel.metadata to be counted)
+from redres.backup_media import (
+    MediaPart,
+    back_up_media,
+    check_media_backup,
+    media_dir,
+    media_keys,
+    restore_media,
+)
 from redres.errors import RedresError
+from redres.media_store import MediaStore
 
-FORMAT = 1
-"""The manifest layout this code writes and the newest it reads."""
+FORMAT = 2
+"""The manifest layout this code writes and the newest it reads (2 added `media`)."""
 
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -50,15 +59,18 @@ class Manifest:
     engine: str
     revision: str | None
     counts: dict[str, int]
+    media: MediaPart | None = None
 
     def write(self, path: Path) -> None:
         """Save next to the backup file, whole or not at all."""
-        data = {
-            "format": FORMAT,
+        data: dict[str, object] = {
+            "format": FORMAT if self.media else 1,
             "engine": self.engine,
             "revision": self.revision,
             "counts": self.counts,
         }
+        if self.media is not None:
+            data["media"] = self.media.as_json()
         tmp = path.with_name(path.name + ".partial")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
@@ -77,6 +89,7 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             version, engine = data.get("format", 1), data["engine"]
             revision, counts = data["revision"], data["counts"]
+            media = MediaPart.from_json(data["media"]) if "media" in data else None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             msg = f"cannot read the backup manifest {str(path)!r}: {exc}"
             raise BackupError(msg) from exc
@@ -93,7 +106,7 @@ class Manifest:
         ):
             msg = f"the backup manifest {str(path)!r} has malformed row counts"
             raise BackupError(msg)
-        return cls(engine=str(engine), revision=revision, counts=counts)
+        return cls(engine=str(engine), revision=revision, counts=counts, media=media)
 
 
 def manifest_path(file: Path) -> Path:
@@ -107,13 +120,16 @@ def table_counts(engine: Engine) -> dict[str, int]:
         return _counts(conn)
 
 
-def backup(engine: Engine, file: Path) -> Manifest:
-    """Write a consistent snapshot of the database to `file` and its manifest beside it.
+def backup(engine: Engine, file: Path, *, media: MediaStore | None = None) -> Manifest:
+    """Write a consistent snapshot of the database to `file` and its manifest beside it, and
+    with `media`, every media file the database refers to in `FILE.media/`.
 
     Raises
     ------
     BackupError
         When the database has no redres schema or a tool fails.
+    MediaBackupError
+        When a media file is missing from the store or damaged.
     """
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_name(file.name + ".partial")
@@ -125,18 +141,28 @@ def backup(engine: Engine, file: Path) -> Manifest:
         tmp.replace(file)
     finally:
         tmp.unlink(missing_ok=True)
+    if media is not None:  # after the snapshot: files are never deleted, so these cover it
+        part = back_up_media(media, media_keys(engine), media_dir(file))
+        manifest = replace(manifest, media=part)
     manifest.write(manifest_path(file))
     return manifest
 
 
-def restore(file: Path, engine: Engine, *, force: bool = False) -> Manifest:
+def restore(
+    file: Path, engine: Engine, *, force: bool = False, media: MediaStore | None = None
+) -> Manifest:
     """Load a backup into `engine`'s database; nothing stays unless every table came back whole.
+    A backup with media files puts them into `media`, each checked against its hash first.
 
     Raises
     ------
     BackupError
         When the target already holds data (unless `force`), the engines differ, a tool
-        fails, or the restored counts differ from the manifest.
+        fails, the restored counts differ from the manifest, or the backup has media files and
+        no `media` store is given.
+    MediaBackupError
+        When the backup's media files are not the manifest's, or one is damaged (checked
+        before the database is touched).
     """
     manifest = Manifest.read(manifest_path(file))
     if manifest.engine != engine.dialect.name:
@@ -148,11 +174,23 @@ def restore(file: Path, engine: Engine, *, force: bool = False) -> Manifest:
     if not force and any(table_counts(engine).values()):
         msg = "the target database is not empty; restore into a new database or use --force"
         raise BackupError(msg)
+    keys: list[str] = []
+    if manifest.media is not None:
+        if media is None:
+            msg = "this backup has media files; say where they go (REDRES_MEDIA_DIR)"
+            raise BackupError(msg)
+        keys = check_media_backup(media_dir(file), manifest.media)
     if engine.dialect.name == "sqlite":
         _sqlite_restore(file, engine, manifest)
     else:
         _pg_restore(file, engine, manifest)
     _check_counts(manifest.counts, table_counts(engine))
+    if media is not None and keys:
+        missing = set(media_keys(engine)) - set(keys)
+        if missing:
+            msg = f"the backup lacks {len(missing)} media files its database refers to"
+            raise BackupError(msg)
+        restore_media(media_dir(file), media, keys)
     return manifest
 
 

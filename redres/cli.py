@@ -36,6 +36,7 @@ from redres.db import analyze, init_db, session_scope
 from redres.errors import RedresError
 from redres.geo import parse_bbox, parse_lon_lat
 from redres.hours.holidays_cn import calendar_with_dir, load_schedule
+from redres.media_store import DirectoryStore
 
 app = typer.Typer(
     help="redres: a catalogue of red resources and a planner for study routes.",
@@ -196,9 +197,12 @@ def sites_search(
 def backup_cmd(
     file: Annotated[Path, typer.Argument(help="Where to write the backup.")], db: DbOption = None
 ) -> None:
-    """Back up the whole database as one snapshot (safe while the app runs), with row counts."""
-    manifest = backup(engine_for(db), file)
-    typer.echo(f"backed up {sum(manifest.counts.values())} rows to {file}")
+    """Back up the whole database as one snapshot (safe while the app runs), with row counts,
+    and the media files it refers to (REDRES_MEDIA_DIR) in FILE.media/, each checked."""
+    settings = settings_for(db)
+    manifest = backup(engine_for(db), file, media=DirectoryStore(settings.media_dir))
+    files = manifest.media.files if manifest.media else 0
+    typer.echo(f"backed up {sum(manifest.counts.values())} rows and {files} media files to {file}")
 
 
 @app.command("restore")
@@ -209,9 +213,15 @@ def restore_cmd(
         bool, typer.Option("--force", help="Replace the data of a non-empty database.")
     ] = False,
 ) -> None:
-    """Restore a backup; nothing is kept unless every table came back whole."""
-    manifest = restore(file, engine_for(db), force=force)
-    typer.echo(f"restored {sum(manifest.counts.values())} rows from {file}; counts verified")
+    """Restore a backup; nothing is kept unless every table came back whole and every media
+    file matches its hash (they go to REDRES_MEDIA_DIR)."""
+    settings = settings_for(db)
+    manifest = restore(file, engine_for(db), force=force, media=DirectoryStore(settings.media_dir))
+    files = manifest.media.files if manifest.media else 0
+    typer.echo(
+        f"restored {sum(manifest.counts.values())} rows and {files} media files from {file}; "
+        "counts and hashes verified"
+    )
 
 
 @user_app.command("add")
