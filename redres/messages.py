@@ -90,6 +90,7 @@ ENGLISH: dict[str, str] = {
     "e_route_empty": "a route needs at least one stop",
     "e_lon_lat_together": "lon and lat must be given together",
     "e_lon_range": "lon {lon} is outside -180..180",
+    "e_parent_cycle": "that parent would make a loop: {loop}",
     "e_lat_range": "lat {lat} is outside -90..90",
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (

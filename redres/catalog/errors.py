@@ -26,5 +26,9 @@ class InvalidQuery(CatalogError, InvalidRequest):
     """A list or search request whose parameters cannot be honoured."""
 
 
+class InvalidChange(CatalogError, InvalidRequest):
+    """A write whose content breaks a rule of the registry (e.g. a parent that makes a loop)."""
+
+
 class Forbidden(CatalogError, PermissionError):
     """The caller may read the record but not make this change to it (e.g. a published route)."""

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit, search_index, versions
 from redres.catalog.enums import Status
-from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.errors import Conflict, InvalidChange, NotFound
 from redres.catalog.models import (
     Site,
     SiteTheme,
@@ -24,6 +24,7 @@ from redres.catalog.models import (
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.search import SearchText
 from redres.catalog.slugs import free_slug, slugify
+from redres.messages import Message
 
 PUBLIC = frozenset({Status.published})
 """What anonymous readers may see."""
@@ -267,9 +268,23 @@ def _check_parent(session: Session, site: Site) -> None:
     if site.id is not None and site.parent_id == site.id:
         msg = "a site cannot be its own parent"
         raise Conflict(msg)
-    if session.get(Site, site.parent_id) is None:
+    parent = session.get(Site, site.parent_id)
+    if parent is None:
         msg = f"parent site {site.parent_id!r} does not exist"
         raise Conflict(msg)
+    if site.id is None:
+        return  # a new site has no members yet, so it cannot close a loop
+    chain = [site.name, parent.name]
+    seen = {site.id}
+    while parent.parent_id is not None and parent.id not in seen:
+        seen.add(pk(parent))
+        up = session.get(Site, parent.parent_id)
+        if up is None:
+            break
+        chain.append(up.name)
+        if up.id == site.id:
+            raise InvalidChange(Message("e_parent_cycle", loop=" → ".join(chain)))
+        parent = up
 
 
 def _footprint_text(footprint: dict[str, Any] | None) -> str | None:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from redres.catalog.audit import history
 from redres.catalog.enums import Status
-from redres.catalog.errors import Conflict, NotFound
+from redres.catalog.errors import Conflict, InvalidChange, NotFound
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
     PUBLIC,
@@ -155,3 +155,30 @@ def test_restore_an_earlier_version(session: Session) -> None:
     assert last.before["district"] == "武昌区"
     with pytest.raises(NotFound):
         restore_version(session, site, 10**9)
+
+
+def test_a_parent_that_closes_a_loop_is_refused_naming_it(session: Session) -> None:
+    """旧址群 → 会址 → 陈列馆: making 旧址群 a member of 陈列馆 would loop; the error names the
+    loop in order, and nothing changes."""
+
+    def new(name: str, parent: int | None = None) -> int:
+        site = create_site(session, SiteCreate(name=name, category="former_site", parent_id=parent))
+        assert site.id is not None
+        return site.id
+
+    group = new("旧址群")
+    hall = new("会址", group)
+    exhibit = new("陈列馆", hall)
+    session.commit()
+    with pytest.raises(InvalidChange) as refused:
+        update_site(session, get_site(session, group, visible=STAFF), SiteUpdate(parent_id=exhibit))
+    assert str(refused.value) == "that parent would make a loop: 旧址群 → 陈列馆 → 会址 → 旧址群"
+    session.rollback()
+    assert get_site(session, group, visible=STAFF).parent_id is None
+    with pytest.raises(Conflict, match="own parent"):
+        update_site(session, get_site(session, hall, visible=STAFF), SiteUpdate(parent_id=hall))
+    session.rollback()
+    moved = update_site(
+        session, get_site(session, exhibit, visible=STAFF), SiteUpdate(parent_id=group)
+    )
+    assert moved.parent_id == group  # a change that makes no loop is fine
