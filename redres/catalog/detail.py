@@ -59,6 +59,10 @@ class SiteDetail:
     people: list[Person]
     events: list[Event]
     media: list[Media] = field(default_factory=list)
+    parent: Site | None = None
+    """The ensemble this site belongs to (旧址群), when the reader may see it."""
+    members: list[Site] = field(default_factory=list)
+    """The sites that belong to this one, by name."""
 
 
 def site_detail(
@@ -113,7 +117,20 @@ def site_detail(
         people=people,
         events=events,
         media=media_of(session, "site", site.id, visible=visible),
+        parent=_visible_parent(session, site, visible),
+        members=list(
+            session.exec(
+                select(Site)
+                .where(Site.parent_id == site.id, col(Site.status).in_(list(visible)))
+                .order_by(col(Site.name))
+            )
+        ),
     )
+
+
+def _visible_parent(session: Session, site: Site, visible: Collection[Status]) -> Site | None:
+    parent = session.get(Site, site.parent_id) if site.parent_id is not None else None
+    return parent if parent is not None and parent.status in visible else None
 
 
 def sources_for(session: Session, entity: str, ids: Sequence[int]) -> dict[int, list[Source]]:

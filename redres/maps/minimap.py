@@ -29,6 +29,8 @@ class MiniMap:
     attribution: str
     approval_number: str | None = None
     zoom: int = ZOOM
+    members: tuple[tuple[float, float, str], ...] = ()
+    """Further points (lon, lat, name) in the basemap's CRS: an ensemble's member sites."""
 
     @property
     def leaflet(self) -> dict[str, str]:
@@ -43,11 +45,21 @@ class MiniMap:
             "data-zoom": str(self.zoom),
             "data-tiles": json.dumps(list(self.tiles), ensure_ascii=False),
             "data-attribution": self.attribution,
+            "data-members": json.dumps(
+                [[round(lat, 6), round(lon, 6), name] for lon, lat, name in self.members],
+                ensure_ascii=False,
+            ),
         }
 
 
-def mini_map(lon: float, lat: float, settings: MapSettings) -> MiniMap:
-    """The mini-map of a WGS-84 point on the deployment's default basemap.
+def mini_map(
+    lon: float,
+    lat: float,
+    settings: MapSettings,
+    members: tuple[tuple[float, float, str], ...] = (),
+) -> MiniMap:
+    """The mini-map of a WGS-84 point on the deployment's default basemap, with the WGS-84
+    points of an ensemble's `members` (lon, lat, name) when it has some.
 
     Examples
     --------
@@ -61,4 +73,7 @@ def mini_map(lon: float, lat: float, settings: MapSettings) -> MiniMap:
         {"url": t.url, "subdomains": t.subdomains or "abc", "maxZoom": t.max_zoom}
         for t in basemap.tiles
     )
-    return MiniMap(point.lon, point.lat, tiles, basemap.attribution, settings.approval_number)
+    shifted = tuple((*from_wgs84(x, y, basemap.crs), name) for x, y, name in members)
+    return MiniMap(
+        point.lon, point.lat, tiles, basemap.attribution, settings.approval_number, members=shifted
+    )

@@ -184,7 +184,14 @@ def _site_page(
     minimap, navigation = None, []
     if site.lon is not None and site.lat is not None:
         minimap = mini_map(
-            site.lon, site.lat, MapSettings.from_settings(request.app.state.settings)
+            site.lon,
+            site.lat,
+            MapSettings.from_settings(request.app.state.settings),
+            members=tuple(
+                (m.lon, m.lat, m.name)
+                for m in detail.members
+                if m.lon is not None and m.lat is not None
+            ),
         )
         navigation = navigation_links(
             site.lon, site.lat, name=site.name, address=site.address or ""

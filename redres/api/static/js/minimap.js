@@ -28,4 +28,18 @@
     icon: L.divIcon({ className: "rr-pin", html: "<span></span>", iconSize: [26, 26], iconAnchor: [13, 31] }),
     keyboard: false // the links below the map say where it is; the pin needs no focus stop
   }).addTo(map);
+  // An ensemble's members: small dots named in a tooltip (text, never HTML), all in view.
+  var members;
+  try { members = JSON.parse(el.dataset.members || "[]"); } catch (e) { members = []; }
+  var bounds = [[lat, lon]];
+  members.forEach(function (m) {
+    if (!isFinite(m[0]) || !isFinite(m[1])) { return; }
+    var label = document.createElement("span");
+    label.textContent = String(m[2] || "");
+    L.circleMarker([m[0], m[1]], { radius: 7, color: "#8b0000", weight: 2, fillColor: "#fff", fillOpacity: 1 })
+      .bindTooltip(label)
+      .addTo(map);
+    bounds.push([m[0], m[1]]);
+  });
+  if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: zoom }); }
 })();
