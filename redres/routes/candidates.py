@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from redres.catalog.enums import Category, Status
 from redres.catalog.models import (
@@ -62,13 +62,22 @@ DEFAULT_VISIT_MINUTES: Mapping[str, int] = {
 a monument a short ceremony; the stop carries a warning that the length was assumed."""
 
 
+LIST_ALL_UP_TO = 2000
+"""Catalogues up to this many visible sites are planned over whole, and every site outside the
+requested themes is listed in `omitted` (low_relevance). Beyond it only the sites that can
+score (or that the request names) are read and the rest are counted (`Itinerary.unlisted`), so
+a plan at a million sites reads and answers what matters, not a megabyte of non-matches."""
+
+
 def load_candidates(
     session: Session,
     themes: Mapping[str, float],
     *,
     visible: Collection[Status] = PUBLIC,
+    scoring_or: Collection[str] | None = None,
 ) -> list[Candidate]:
-    """Every site the caller may see, as a scored `Candidate`.
+    """Every site the caller may see, as a scored `Candidate`; with `scoring_or`, only those
+    tagged with a requested theme plus the slugs it names (must, exclude, start, end).
 
     Raises
     ------
@@ -80,16 +89,22 @@ def load_candidates(
     if unknown:
         msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
         raise InvalidPlanRequest(msg)
-    sites = list(
-        session.exec(select(Site).where(col(Site.status).in_(list(visible))).order_by(col(Site.id)))
-    )
+    query = select(Site).where(col(Site.status).in_(list(visible)))
+    if scoring_or is not None:
+        wanted = [known[slug].id for slug, weight in themes.items() if weight > 0]
+        tagged = select(SiteTheme.site_id).where(
+            col(SiteTheme.theme_id).in_(wanted), col(SiteTheme.weight) > 0
+        )
+        query = query.where(col(Site.id).in_(tagged) | col(Site.slug).in_(list(scoring_or)))
+    sites = list(session.exec(query.order_by(col(Site.id))))
     ids = [s.id for s in sites if s.id is not None]
     weights: dict[int, dict[str, float]] = defaultdict(dict)
-    for site_id, slug, weight in session.exec(
-        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight).join(
-            Theme, col(Theme.id) == SiteTheme.theme_id
-        )
-    ):
+    theme_rows = select(SiteTheme.site_id, Theme.slug, SiteTheme.weight).join(
+        Theme, col(Theme.id) == SiteTheme.theme_id
+    )
+    if scoring_or is not None:
+        theme_rows = theme_rows.where(col(SiteTheme.site_id).in_(ids))
+    for site_id, slug, weight in session.exec(theme_rows):
         weights[site_id][slug] = weight
     stories, people = _stories(session, ids)
     events = _events(session, ids)
@@ -119,8 +134,18 @@ def plan_catalog(
         given by name matches no site or several (`redres.routes.place_names`).
     """
     request = resolve_place_names(session, request, visible=visible)
-    candidates = load_candidates(session, request.themes, visible=visible)
-    return plan(request, candidates, travel=travel, calendar=calendar, today=today, params=params)
+    total = session.exec(
+        select(func.count()).select_from(Site).where(col(Site.status).in_(list(visible)))
+    ).one()
+    named = None
+    if total > LIST_ALL_UP_TO and any(w > 0 for w in request.themes.values()):
+        places = [p for p in (request.start, request.end) if isinstance(p, str)]
+        named = {*request.must, *request.exclude, *places}
+    candidates = load_candidates(session, request.themes, visible=visible, scoring_or=named)
+    itinerary = plan(
+        request, candidates, travel=travel, calendar=calendar, today=today, params=params
+    )
+    return dataclasses.replace(itinerary, unlisted=total - len(candidates))
 
 
 def candidate_from_site(site: Site, site_weights: Mapping[str, float] | None = None) -> Candidate:

@@ -398,6 +398,9 @@ class Itinerary:
     name: str = ""
     start: Place | None = None
     end: Place | None = None
+    unlisted: int = 0
+    """Sites outside every requested theme that were counted, not listed one by one in
+    `omitted` (a large catalogue: `routes.candidates.LIST_ALL_UP_TO`)."""
 
     @property
     def score(self) -> float:
@@ -420,7 +423,7 @@ class Itinerary:
             "warnings": list(self.warnings),
             "start": None if self.start is None else self.start.to_dict(),
             "end": None if self.end is None else self.end.to_dict(),
-        }
+        } | ({"omitted_unlisted": {"low_relevance": self.unlisted}} if self.unlisted else {})
 
 
 def hhmm(minute: float) -> str:

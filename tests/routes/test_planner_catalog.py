@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval
+from redres.routes import candidates
 from redres.routes.candidates import load_candidates, plan_catalog
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import REASONS, Itinerary, Place, PlanRequest
@@ -111,3 +112,28 @@ def test_site_graph_and_story_links(demo_engine: Engine) -> None:
     links = story_links(candidates)
     shared = links.edges["august-7-conference-site", "cpc-central-committee-organs-wuhan"]
     assert "great-revolution" in shared["themes"]
+
+
+def test_a_large_catalogue_lists_only_what_can_score(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `LIST_ALL_UP_TO` sites the sites outside the requested themes are counted, not
+    listed: the same plan, the same reasons for the rest, and a count instead of a long list."""
+    request = PlanRequest(
+        THEMES, dt.date(2025, 6, 10), start=HOTEL, exclude=("huoshenshan-hospital",)
+    )
+    whole = run(demo_engine, request)
+    monkeypatch.setattr(candidates, "LIST_ALL_UP_TO", 10)
+    bounded = run(demo_engine, request)
+    assert [s.slug for s in bounded.stops] == [s.slug for s in whole.stops]
+    with Session(demo_engine) as session:
+        scoring = {c.slug for c in load_candidates(session, THEMES) if c.score > 0}
+    unthemed = {o.slug for o in whole.omitted} - scoring - {"huoshenshan-hospital"}
+    assert {o.slug for o in whole.omitted if o.reason == "low_relevance"} <= unthemed
+    assert bounded.unlisted == len(unthemed) > 0
+    assert {o.slug for o in bounded.omitted} == {o.slug for o in whole.omitted} - unthemed
+    assert len(bounded.stops) + len(bounded.omitted) + bounded.unlisted == 45
+    excluded = {o.slug: o.reason for o in bounded.omitted}
+    assert excluded["huoshenshan-hospital"] == "excluded"  # named by the request: still listed
+    assert bounded.to_dict()["omitted_unlisted"] == {"low_relevance": len(unthemed)}
+    assert "omitted_unlisted" not in whole.to_dict()
