@@ -18,12 +18,11 @@ from redres.backup import backup, restore
 from redres.catalog import accounts
 from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
-from redres.catalog.enums import Category, Period, Protection, Role, Status
+from redres.catalog.enums import STAFF, Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir, load_schedule
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
-from redres.catalog.sites import STAFF
 from redres.commands import interchange, maps, plan
 from redres.commands._shared import (
     DbOption,

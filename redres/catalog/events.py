@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import (
     Event,
@@ -34,7 +34,6 @@ from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
 from redres.catalog.plain_text import PlainTextModel
 from redres.catalog.schemas import Slug
-from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
 
 

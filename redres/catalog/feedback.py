@@ -11,11 +11,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
-from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.enums import PUBLIC, FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
 from redres.catalog.plain_text import PlainTextModel
-from redres.catalog.sites import PUBLIC
 from redres.messages import Message
 
 _LINK = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)

@@ -15,10 +15,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
 from redres.catalog import audit, versions
-from redres.catalog.enums import RouteKind, Status, TravelMode
+from redres.catalog.enums import PUBLIC, RouteKind, Status, TravelMode
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Route, RouteStop, Site, SiteTheme, Theme, pk, utcnow
-from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
 from redres.messages import Message
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from redres.catalog.closures import Closure, closures_of
-from redres.catalog.enums import Category, Status
+from redres.catalog.enums import PUBLIC, Category, Status
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
 from redres.catalog.models import (
@@ -35,7 +35,6 @@ from redres.catalog.models import (
     Theme,
 )
 from redres.catalog.route_store import get_route, route_stops
-from redres.catalog.sites import PUBLIC
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, Place, PlanRequest, SiteName

@@ -16,11 +16,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.hours import HolidayLookup
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.route_store import StopInput
-from redres.catalog.sites import PUBLIC
 from redres.messages import Message
 from redres.routes.candidates import plan_catalog, site_place, stops_from_slugs
 from redres.routes.curated import CuratedStop, schedule_curated

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from redres.catalog import bulk, search_index
+from redres.catalog.enums import STAFF
 from redres.catalog.io import import_file
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
@@ -30,7 +31,6 @@ from redres.catalog.io.limits import ImportLimits
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import AuditLog, Site
 from redres.catalog.search import SearchText, index_terms, syllables
-from redres.catalog.sites import STAFF
 from redres.catalog.validate import RowContext, parse_row, theme_lookup
 from tests.catalog.test_io_helpers import write_csv
 from tests.conftest import DEMO_DIR

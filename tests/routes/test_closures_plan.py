@@ -7,10 +7,11 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from redres.catalog.enums import STAFF
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.route_store import create_route
 from redres.catalog.schemas import SiteUpdate
-from redres.catalog.sites import STAFF, get_site, update_site
+from redres.catalog.sites import get_site, update_site
 from redres.routes.candidates import plan_catalog, schedule_stored_route
 from redres.routes.model import Place, PlanRequest
 from redres.routes.planner import PlannerParams

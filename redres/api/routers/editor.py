@@ -29,7 +29,7 @@ from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
 from redres.catalog.closures import closures_text
 from redres.catalog.dashboard import quality_gaps
-from redres.catalog.enums import FeedbackStatus, Status, TravelMode
+from redres.catalog.enums import STAFF, FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.hours_words import hours_in_words
@@ -50,7 +50,6 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
-    STAFF,
     create_site,
     get_site,
     restore_site,

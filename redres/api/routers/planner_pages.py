@@ -21,7 +21,7 @@ from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.api.templating import render
 from redres.catalog import route_access
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
@@ -32,7 +32,6 @@ from redres.catalog.route_store import (
     set_route_status,
     theme_counts,
 )
-from redres.catalog.sites import PUBLIC
 from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html

@@ -26,7 +26,7 @@ from redres.api.links import absolute
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status, TravelMode
+from redres.catalog.enums import PUBLIC, Status, TravelMode
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.holidays_cn import calendar_with_dir
@@ -45,7 +45,6 @@ from redres.catalog.route_store import (
     set_route_status,
     update_route,
 )
-from redres.catalog.sites import PUBLIC
 from redres.catalog.versions import claim
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
