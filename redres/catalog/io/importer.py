@@ -24,16 +24,18 @@ from sqlmodel import Session, col, select
 from redres.catalog import bulk
 from redres.catalog.enums import Status
 from redres.catalog.io import citations, related_import
+from redres.catalog.io.cells import theme_lookup
 from redres.catalog.io.duplicates import DUPLICATE_RADIUS_M, DuplicateIndex, Match, SiteKey
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.limits import ImportLimits, check_file_size
+from redres.catalog.io.rows import ParsedRow, RowContext, RowError
+from redres.catalog.io.validate import parse_row
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import update_site
 from redres.catalog.slugs import slugify
-from redres.catalog.validate import ParsedRow, RowContext, RowError, parse_row, theme_lookup
 from redres.geo import normalise_crs
 
 log = logging.getLogger(__name__)
