@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.hours import HolidayLookup
 from redres.catalog.models import Site, SiteTheme, Theme
-from redres.catalog.route_store import StopInput
+from redres.catalog.route_edits import StopInput
 from redres.messages import Message
 from redres.routes.candidates import plan_catalog, site_place, stops_from_slugs
 from redres.routes.curated import CuratedStop, schedule_curated

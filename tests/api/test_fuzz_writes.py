@@ -28,7 +28,7 @@ from redres.catalog import site_fields
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.hours import OpeningHoursError, parse_opening_hours
-from redres.catalog.route_store import create_route
+from redres.catalog.route_edits import create_route
 from redres.config import Settings
 from redres.db import init_db, make_engine
 from tests.api.forms import csrf, sign_in

@@ -40,7 +40,7 @@ from redres.catalog.library import (
     create_instructor,
 )
 from redres.catalog.models import Event, EventSite, Feedback, Person, Site, pk
-from redres.catalog.route_store import create_route, set_route_status
+from redres.catalog.route_edits import create_route, set_route_status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.catalog.stories import StoryWrite, save_story

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from redres.catalog.enums import STAFF
 from redres.catalog.holidays_cn import default_calendar
-from redres.catalog.route_store import create_route
+from redres.catalog.route_edits import create_route
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import get_site, update_site
 from redres.routes.candidates import plan_catalog, schedule_stored_route

@@ -39,14 +39,13 @@ from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.labels import choices
 from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.plain_text import reject_control_characters
+from redres.catalog.route_edits import restore_route_version, update_route
 from redres.catalog.route_store import (
     get_route,
     list_routes,
-    restore_route_version,
     route_stops,
     route_theme,
     theme_counts,
-    update_route,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (

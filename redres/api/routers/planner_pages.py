@@ -24,14 +24,9 @@ from redres.catalog import route_access
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.models import pk
+from redres.catalog.route_edits import save_planned_route, set_route_status
 from redres.catalog.route_schemas import RouteIn
-from redres.catalog.route_store import (
-    get_route,
-    list_routes,
-    save_planned_route,
-    set_route_status,
-    theme_counts,
-)
+from redres.catalog.route_store import get_route, list_routes, theme_counts
 from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
