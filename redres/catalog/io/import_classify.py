@@ -41,7 +41,7 @@ class Classified:
     errors: list[RowError]
 
 
-def classify(opened: OpenedFile, registry: RegistryIndex, options: ImportOptions) -> Classified:
+def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOptions) -> Classified:
     """Check every row and match it against the registry and the rows before it.
 
     With `--on-duplicate update` the later of two duplicate rows wins; with `error` the later

@@ -86,6 +86,7 @@ class _Parents(NamedTuple):
 def plan_import(
     session: Session,
     rows: Classified,
+    *,
     registry: RegistryIndex,
     opened: OpenedFile,
     options: ImportOptions,

@@ -90,9 +90,9 @@ def import_file(
     options = options or ImportOptions()
     opened = open_file(path, options)
     registry = index_registry(session, opened.table.related, radius_m=options.duplicate_radius_m)
-    rows = classify(opened, registry, options)
-    plan = plan_import(session, rows, registry, opened, options)
-    report = _report(opened, rows, plan, options)
+    rows = classify(opened, registry, options=options)
+    plan = plan_import(session, rows, registry=registry, opened=opened, options=options)
+    report = _report(opened, rows, plan, dry_run=options.dry_run)
     if report.errors and not options.skip_invalid:
         return report
     report.created, report.updated = len(plan.creates), len(plan.updates)
@@ -104,7 +104,7 @@ def import_file(
 
 
 def _report(
-    opened: OpenedFile, rows: Classified, plan: ImportPlan, options: ImportOptions
+    opened: OpenedFile, rows: Classified, plan: ImportPlan, *, dry_run: bool
 ) -> ImportReport:
     """What was found: rows, bad rows, duplicates; what is created or updated is added later."""
     return ImportReport(
@@ -117,7 +117,7 @@ def _report(
         errors=plan.errors,
         warnings=list(opened.warnings),
         related={p: asdict(c) for p, c in plan.related.counts.items()} if plan.related else {},
-        dry_run=options.dry_run,
+        dry_run=dry_run,
     )
 
 
