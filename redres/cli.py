@@ -18,11 +18,10 @@ from redres.backup import backup, restore
 from redres.catalog import accounts
 from redres.catalog.app_state import mark_demo_loaded
 from redres.catalog.demo import load_demo
-from redres.catalog.enums import Category, Period, Protection, Role, Status
+from redres.catalog.enums import STAFF, Category, Period, Protection, Role, Status
 from redres.catalog.features import site_feature
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
-from redres.catalog.sites import STAFF
 from redres.commands import datasets, interchange, maps, plan
 from redres.commands._shared import (
     DbOption,

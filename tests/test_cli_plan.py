@@ -109,9 +109,8 @@ def test_save_stores_a_draft_and_network_is_used(demo_db: str, tmp_path: Path) -
     from shapely.geometry import LineString
     from sqlmodel import Session
 
-    from redres.catalog.enums import RouteKind, Status
+    from redres.catalog.enums import STAFF, RouteKind, Status
     from redres.catalog.route_store import get_route, route_stops
-    from redres.catalog.sites import STAFF
     from redres.db import make_engine
 
     roads = tmp_path / "roads.geojson"

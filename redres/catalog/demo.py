@@ -35,6 +35,7 @@ from redres.catalog.models import (
     pk,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
+from redres.catalog.site_fields import SITE_FIELDS
 from redres.geo import to_wgs84
 
 log = logging.getLogger(__name__)
@@ -184,25 +185,7 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
 
 
 def _load_site(session: Session, row: dict[str, Any], sources: dict[str, Source]) -> Site:
-    fields = {
-        k: row.get(k)
-        for k in (
-            "slug",
-            "name",
-            "name_en",
-            "category",
-            "period",
-            "years",
-            "protection",
-            "district",
-            "address",
-            "opening_hours",
-            "last_entry_minutes",
-            "reservation",
-            "hours_note",
-            "visit_minutes",
-        )
-    }
+    fields = {k: row[k] for k in ("slug", *SITE_FIELDS) if k in row}
     fields["code"] = row["code"]
     fields["aliases"] = row.get("aliases") or []
     fields["designations"] = row.get("designations") or []

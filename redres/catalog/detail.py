@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.media import media_of
 from redres.catalog.models import (
     Citation,
@@ -27,7 +27,6 @@ from redres.catalog.models import (
     StorySite,
     Theme,
 )
-from redres.catalog.sites import PUBLIC
 
 T = TypeVar("T", Event, Person)
 

@@ -51,6 +51,13 @@ class Status(StrEnum):
     archived = "archived"
 
 
+PUBLIC = frozenset({Status.published})
+"""The statuses anonymous readers may see."""
+
+STAFF = frozenset(Status)
+"""The statuses editors may see."""
+
+
 class Reservation(StrEnum):
     """Whether a group must book ahead."""
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import (
     Event,
@@ -33,7 +33,6 @@ from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substri
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.people import OptionalName, PersonName, Summary
 from redres.catalog.schemas import Slug
-from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
 from redres.plain_text import PlainTextModel
 

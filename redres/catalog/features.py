@@ -8,6 +8,12 @@ from typing import Any
 from redres.catalog.detail import SiteDetail
 from redres.catalog.media import media_list
 from redres.catalog.models import Site, Source
+from redres.catalog.site_fields import (
+    DESCRIPTION_FIELDS,
+    LOCATION_FIELDS,
+    SITE_FIELDS,
+    SURVEY_FIELDS,
+)
 
 SUMMARY_FIELDS = (
     "id",
@@ -21,27 +27,19 @@ SUMMARY_FIELDS = (
     "protection",
     "status",
 )
+"""What a list or a map shows of each site."""
 DETAIL_FIELDS = (
-    "summary",
-    "summary_en",
-    "aliases",
-    "years",
-    "designations",
-    "address",
-    "opening_hours",
-    "hours_note",
-    "closures",
-    "last_entry_minutes",
-    "reservation",
-    "reservation_days",
-    "capacity",
-    "visit_minutes",
-    "admission",
-    "accessibility",
-    "contact",
+    *DESCRIPTION_FIELDS,
+    *(
+        name
+        for name in SITE_FIELDS
+        if name not in (*SUMMARY_FIELDS, *DESCRIPTION_FIELDS, *LOCATION_FIELDS, *SURVEY_FIELDS)
+    ),
     "parent_id",
 )
-STAFF_FIELDS = ("condition", "survey_date", "surveyor", "ownership", "created_at", "updated_at")
+"""The rest of what anyone may read of one site (the location is the feature's geometry)."""
+STAFF_FIELDS = (*SURVEY_FIELDS, "created_at", "updated_at")
+"""What only staff read: the survey record and the record's own timestamps."""
 
 
 def site_feature(site: Site, *, distance_m: float | None = None) -> dict[str, Any]:

@@ -11,10 +11,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
-from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.enums import PUBLIC, FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
-from redres.catalog.sites import PUBLIC
 from redres.messages import Message
 from redres.plain_text import PlainTextModel
 

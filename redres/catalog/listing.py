@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
 from redres.catalog import search_index
-from redres.catalog.enums import Category, Period, Protection, Status
+from redres.catalog.enums import PUBLIC, Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
 from redres.catalog.search import (
@@ -27,7 +27,6 @@ from redres.catalog.search import (
     parse_query,
     rank,
 )
-from redres.catalog.sites import PUBLIC
 from redres.geo import BBox, LonLat, bbox_around, distance_m
 
 MAX_RADIUS_M = 2_000_000.0

@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.features import SUMMARY_FIELDS
 from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
-from redres.catalog.sites import PUBLIC
 
 
 def map_features(

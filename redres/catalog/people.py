@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit
 from redres.catalog.detail import sources_for
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import (
     Event,
@@ -32,7 +32,6 @@ from redres.catalog.models import (
 from redres.catalog.paging import Page, is_slug, page_of, substring
 from redres.catalog.partial_dates import PartialDate, not_before
 from redres.catalog.schemas import Slug
-from redres.catalog.sites import PUBLIC
 from redres.catalog.slugs import free_slug, slugify
 from redres.plain_text import PlainTextModel
 

@@ -19,7 +19,8 @@ from sqlmodel import Session, col, or_, select
 from redres.catalog.enums import STAFF_ROLES, Status
 from redres.catalog.errors import Forbidden, NotFound
 from redres.catalog.models import Route, User
-from redres.catalog.route_store import get_route, record_change
+from redres.catalog.route_edits import record_change
+from redres.catalog.route_store import get_route
 
 
 @dataclass(frozen=True, slots=True)

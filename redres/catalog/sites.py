@@ -10,7 +10,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit, search_index, versions
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import Conflict, InvalidChange, NotFound
 from redres.catalog.models import (
     Site,
@@ -25,12 +25,6 @@ from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.search import SearchText
 from redres.catalog.slugs import free_slug, slugify
 from redres.messages import Message
-
-PUBLIC = frozenset({Status.published})
-"""What anonymous readers may see."""
-
-STAFF = frozenset(Status)
-"""What editors may see."""
 
 
 def get_site(session: Session, key: int | str, *, visible: Collection[Status] = PUBLIC) -> Site:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
-from redres.catalog.enums import Status
+from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import (
     Event,
@@ -28,7 +28,7 @@ from redres.catalog.models import (
 )
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
 from redres.catalog.schemas import Slug
-from redres.catalog.sites import STAFF, reindex_site
+from redres.catalog.sites import reindex_site
 from redres.catalog.slugs import free_slug, slugify
 from redres.plain_text import PlainTextModel
 

@@ -72,7 +72,7 @@ def plan_command(
     """Plan a study route over the published sites: a table by default, JSON with --json."""
     # imported here, not at the top: every `redres` command loads this module
     from redres.api.i18n import translator
-    from redres.catalog.route_store import StopInput, save_planned_route
+    from redres.catalog.route_edits import StopInput, save_planned_route
     from redres.routes.candidates import plan_catalog
     from redres.routes.export import export
     from redres.routes.handout import render_handout

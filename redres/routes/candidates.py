@@ -18,21 +18,16 @@ from collections.abc import Collection, Mapping, Sequence
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from redres.catalog.enums import Category, Status
+from redres.catalog.enums import PUBLIC, Category, Status
 from redres.catalog.models import (
-    Event,
-    EventSite,
-    Person,
     Route,
     Site,
     SiteTheme,
     Story,
-    StoryPerson,
     StorySite,
     Theme,
 )
 from redres.catalog.route_store import get_route, route_stops
-from redres.catalog.sites import PUBLIC
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import Closure, closures_of
 from redres.hours.holidays_cn import default_calendar
@@ -106,13 +101,8 @@ def load_candidates(
         theme_rows = theme_rows.where(col(SiteTheme.site_id).in_(ids))
     for site_id, slug, weight in session.exec(theme_rows):
         weights[site_id][slug] = weight
-    stories, people = _stories(session, ids)
-    events = _events(session, ids)
-    return [
-        _candidate(s, weights[s.id or 0], themes, stories, people, events)
-        for s in sites
-        if s.id is not None
-    ]
+    stories = _stories(session, ids)
+    return [_candidate(s, weights[s.id or 0], themes, stories) for s in sites if s.id is not None]
 
 
 def plan_catalog(
@@ -150,7 +140,7 @@ def plan_catalog(
 
 def candidate_from_site(site: Site, site_weights: Mapping[str, float] | None = None) -> Candidate:
     """One site as a candidate with no request scoring (used for curated routes)."""
-    return _candidate(site, site_weights or {}, {}, {}, {}, {})
+    return _candidate(site, site_weights or {}, {}, {})
 
 
 def curated_stops(
@@ -159,10 +149,10 @@ def curated_stops(
     """A stored route's stops as plain `CuratedStop` values, with each site's stories."""
     rows = route_stops(session, route, visible=visible)
     ids = [r.site.id for r in rows if r.site.id is not None]
-    stories, _people = _stories(session, ids)
+    stories = _stories(session, ids)
     return [
         CuratedStop(
-            candidate=_candidate(r.site, {}, {}, stories, {}, {}),
+            candidate=_candidate(r.site, {}, {}, stories),
             day=r.stop.day,
             minutes=r.stop.minutes,
             note=r.stop.note,
@@ -215,9 +205,9 @@ def stops_from_slugs(
     if missing:
         msg = f"unknown site {missing[0]!r}"
         raise InvalidPlanRequest(msg)
-    stories, _people = _stories(session, [s.id for s in sites.values() if s.id is not None])
+    stories = _stories(session, [s.id for s in sites.values() if s.id is not None])
     return [
-        CuratedStop(_candidate(sites[slug], {}, {}, stories, {}, {}), day=d)
+        CuratedStop(_candidate(sites[slug], {}, {}, stories), day=d)
         for d, day in enumerate(days, 1)
         for slug in day
     ]
@@ -318,8 +308,6 @@ def _candidate(
     site_weights: Mapping[str, float],
     request_weights: Mapping[str, float],
     stories: Mapping[int, list[StoryNote]],
-    people: Mapping[int, set[str]],
-    events: Mapping[int, set[str]],
 ) -> Candidate:
     sid = site.id or 0
     hours = None
@@ -348,8 +336,6 @@ def _candidate(
         hours_note=site.hours_note,
         closures=_closures(site),
         themes=dict(site_weights),
-        people=frozenset(people.get(sid, set())),
-        events=frozenset(events.get(sid, set())),
         stories=tuple(stories.get(sid, [])),
     )
 
@@ -387,44 +373,20 @@ def _as_place(ref: Place | str | SiteName | None) -> Place | None:
     return ref if isinstance(ref, Place) else None
 
 
-def _stories(
-    session: Session, ids: Sequence[int]
-) -> tuple[dict[int, list[StoryNote]], dict[int, set[str]]]:
+def _stories(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]:
+    """Each site's published stories, the notes a stop shows."""
     stories: dict[int, list[StoryNote]] = defaultdict(list)
-    people: dict[int, set[str]] = defaultdict(set)
     if not ids:
-        return stories, people
+        return stories
     rows = session.exec(
         select(StorySite.site_id, Story)
         .join(Story, col(Story.id) == StorySite.story_id)
         .where(col(StorySite.site_id).in_(ids), Story.status == Status.published)
         .order_by(col(Story.id))
     )
-    by_story: dict[int, list[int]] = defaultdict(list)
     for site_id, story in rows:
         stories[site_id].append(StoryNote(story.title, story.summary))
-        by_story[story.id or 0].append(site_id)
-    if by_story:
-        for story_id, slug in session.exec(
-            select(StoryPerson.story_id, Person.slug)
-            .join(Person, col(Person.id) == StoryPerson.person_id)
-            .where(col(StoryPerson.story_id).in_(list(by_story)))
-        ):
-            for site_id in by_story[story_id]:
-                people[site_id].add(slug)
-    return stories, people
-
-
-def _events(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = defaultdict(set)
-    if ids:
-        for site_id, slug in session.exec(
-            select(EventSite.site_id, Event.slug)
-            .join(Event, col(Event.id) == EventSite.event_id)
-            .where(col(EventSite.site_id).in_(ids))
-        ):
-            out[site_id].add(slug)
-    return out
+    return stories
 
 
 def route_itinerary(

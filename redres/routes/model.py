@@ -82,8 +82,6 @@ class Candidate:
     """Temporary closures: the site is shut on their days whatever its weekly hours say."""
     visit_minutes_assumed: bool = False
     themes: Mapping[str, float] = field(default_factory=dict)
-    people: frozenset[str] = frozenset()
-    events: frozenset[str] = frozenset()
     stories: tuple[Story, ...] = ()
 
     def closure_on(self, day: dt.date) -> Closure | None:

@@ -13,11 +13,10 @@ from collections.abc import Collection
 
 from sqlmodel import Session
 
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
 from redres.catalog.search import RANK_EXACT, SearchText, parse_query, rank
-from redres.catalog.sites import PUBLIC
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import PlanRequest, SiteName

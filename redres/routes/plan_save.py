@@ -16,10 +16,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import Site, SiteTheme, Theme
-from redres.catalog.route_store import StopInput
-from redres.catalog.sites import PUBLIC
+from redres.catalog.route_edits import StopInput
 from redres.hours.opening import HolidayLookup
 from redres.messages import Message
 from redres.routes.candidates import plan_catalog, site_place, stops_from_slugs

@@ -13,10 +13,9 @@ from sqlmodel import Session, select
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.enums import Role, Status
+from redres.catalog.enums import STAFF, Role, Status
 from redres.catalog.models import AuditLog, Route, Site, Story
-from redres.catalog.route_store import create_route
-from redres.catalog.sites import STAFF
+from redres.catalog.route_edits import create_route
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites

@@ -12,9 +12,8 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.enums import FeedbackStatus, Role
+from redres.catalog.enums import STAFF, FeedbackStatus, Role
 from redres.catalog.feedback import list_feedback
-from redres.catalog.sites import STAFF
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites

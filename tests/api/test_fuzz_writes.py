@@ -24,9 +24,10 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.api.routers.editor import FORM_ORDER as EDITOR_SITE_FIELDS
+from redres.catalog import site_fields
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.catalog.route_store import create_route
+from redres.catalog.route_edits import create_route
 from redres.config import Settings
 from redres.db import init_db, make_engine
 from redres.hours.opening import OpeningHoursError, parse_opening_hours
@@ -79,12 +80,7 @@ value = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
     max_leaves=6,
 )
-SITE_FIELDS = [
-    "name", "name_en", "aliases", "code", "category", "period", "protection", "district",
-    "address", "lon", "lat", "opening_hours", "last_entry_minutes", "reservation",
-    "reservation_days", "capacity", "visit_minutes", "themes", "status", "slug", "parent",
-    "footprint", "years", "admission", "contact",
-]  # fmt: skip
+SITE_FIELDS = [*site_fields.SITE_FIELDS, "themes", "status", "slug", "parent", "footprint"]
 
 
 @st.composite

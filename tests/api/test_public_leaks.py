@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.enums import FeedbackStatus, Role, Status
+from redres.catalog.enums import STAFF, FeedbackStatus, Role, Status
 from redres.catalog.library import (
     CourseCreate,
     InstructorCreate,
@@ -40,9 +40,9 @@ from redres.catalog.library import (
     create_instructor,
 )
 from redres.catalog.models import Event, EventSite, Feedback, Person, Site, pk
-from redres.catalog.route_store import create_route, set_route_status
+from redres.catalog.route_edits import create_route, set_route_status
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.sites import STAFF, create_site
+from redres.catalog.sites import create_site
 from redres.catalog.stories import StoryWrite, save_story
 from redres.config import Settings
 from tests.factories import add_toy_sites

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
-from redres.catalog.route_store import StopInput, save_planned_route
+from redres.catalog.route_edits import StopInput, save_planned_route
 from redres.config import Settings
 from tests.factories import add_toy_sites
 

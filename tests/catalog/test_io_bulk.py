@@ -124,8 +124,8 @@ def test_large_sqlite_load_rebuilds_site_indexes(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from redres.catalog import bulk
+    from redres.catalog.enums import STAFF
     from redres.catalog.listing import SiteQuery, list_sites
-    from redres.catalog.sites import STAFF
 
     before = _indexes(session)
     assert {"ix_site_name", "ix_site_category"} <= before

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
 
 from redres.catalog import search_index
-from redres.catalog.enums import Status
+from redres.catalog.enums import STAFF, Status
 from redres.catalog.io import ImportOptions, OnDuplicate, export_file, import_file
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import (
@@ -38,7 +38,7 @@ from redres.catalog.models import (
     Theme,
 )
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.sites import STAFF, create_site
+from redres.catalog.sites import create_site
 from redres.db import init_db, make_engine
 from tests.conftest import new_database
 

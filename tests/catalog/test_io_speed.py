@@ -1,7 +1,7 @@
 """The faster import paths give exactly what the plain ones give.
 
 - `search.index_terms` (plain loops) equals the set-comprehension reference it replaced;
-- conversions remembered per file (`validate._convert_memo`) give the same rows and the same
+- conversions remembered per file (`cells.convert_cell`) give the same rows and the same
   errors as converting every cell afresh;
 - multi-row INSERTs on SQLite store the same sites, search terms and audit rows as one row per
   statement.
@@ -23,15 +23,17 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from redres.catalog import bulk, search_index
+from redres.catalog.enums import STAFF
 from redres.catalog.io import import_file
+from redres.catalog.io.cells import theme_lookup
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.rows import RowContext
+from redres.catalog.io.validate import parse_row
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import AuditLog, Site
 from redres.catalog.search import SearchText, index_terms, syllables
-from redres.catalog.sites import STAFF
-from redres.catalog.validate import RowContext, parse_row, theme_lookup
 from tests.catalog.test_io_helpers import write_csv
 from tests.conftest import DEMO_DIR
 from tests.factories import add_themes

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from redres.catalog.enums import Category, Status
+from redres.catalog.enums import STAFF, Category, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.schemas import SiteCreate
-from redres.catalog.sites import STAFF, create_site
+from redres.catalog.sites import create_site
 from redres.geo import BBox, LonLat, distance_m
 from tests.factories import add_toy_sites
 

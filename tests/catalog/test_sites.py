@@ -7,12 +7,10 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from redres.catalog.audit import history
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.errors import Conflict, InvalidChange, NotFound
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
-    PUBLIC,
-    STAFF,
     archive_site,
     create_site,
     get_site,

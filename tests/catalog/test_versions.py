@@ -11,7 +11,7 @@ from redres.catalog.enums import Status
 from redres.catalog.events import EventIn, EventPatch, create_event, update_event
 from redres.catalog.models import Person, Theme
 from redres.catalog.people import PersonPatch, update_person
-from redres.catalog.route_store import create_route, update_route
+from redres.catalog.route_edits import create_route, update_route
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import set_status, update_site
 from redres.catalog.stories import StoryPatch, StoryWrite, save_story, update_story

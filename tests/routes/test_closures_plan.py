@@ -7,9 +7,10 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from redres.catalog.route_store import create_route
+from redres.catalog.enums import STAFF
+from redres.catalog.route_edits import create_route
 from redres.catalog.schemas import SiteUpdate
-from redres.catalog.sites import STAFF, get_site, update_site
+from redres.catalog.sites import get_site, update_site
 from redres.hours.holidays_cn import default_calendar
 from redres.routes.candidates import plan_catalog, schedule_stored_route
 from redres.routes.model import Place, PlanRequest

@@ -94,26 +94,6 @@ def test_must_closed_and_unknown_theme_fail(demo_engine: Engine) -> None:
         run(demo_engine, PlanRequest({"nope": 1.0}, dt.date(2025, 6, 9)))
 
 
-def test_site_graph_and_story_links(demo_engine: Engine) -> None:
-    from redres.routes.graph import site_graph, story_links
-    from redres.routes.planner import prepare
-
-    with Session(demo_engine) as session:
-        candidates = load_candidates(session, THEMES)
-    request = PlanRequest(THEMES, dt.date(2025, 6, 10), start=HOTEL)
-    prepared = prepare(
-        request, candidates, travel=None, calendar=default_calendar(), today=dt.date(2025, 6, 1)
-    )
-    graph = site_graph(prepared.kept, prepared.matrix, start=prepared.start, end=prepared.end)
-    assert graph.nodes["start"]["kind"] == "start"
-    assert graph.number_of_nodes() == len(prepared.kept) + 2
-    leg = graph.edges["start", "august-7-conference-site"]
-    assert leg["metres"] < 50
-    links = story_links(candidates)
-    shared = links.edges["august-7-conference-site", "cpc-central-committee-organs-wuhan"]
-    assert "great-revolution" in shared["themes"]
-
-
 def test_a_large_catalogue_lists_only_what_can_score(
     demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,24 +28,22 @@ from redres.api.templating import render
 from redres.catalog.accounts import AuthenticationError, authenticate
 from redres.catalog.audit import history
 from redres.catalog.dashboard import quality_gaps
-from redres.catalog.enums import FeedbackStatus, Status, TravelMode
+from redres.catalog.enums import STAFF, FeedbackStatus, Status, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.feedback import list_feedback, moderate
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.catalog.models import Route, Site, Story, pk
+from redres.catalog.route_edits import restore_route_version, update_route
 from redres.catalog.route_store import (
     get_route,
     list_routes,
-    restore_route_version,
     route_stops,
     route_theme,
     theme_counts,
-    update_route,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
-    STAFF,
     create_site,
     get_site,
     restore_site,

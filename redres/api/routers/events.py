@@ -17,7 +17,7 @@ from redres.api.routers.stories import (
     story_summary,
 )
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.events import (
     EventIn,
     EventPatch,
@@ -30,7 +30,6 @@ from redres.catalog.events import (
 from redres.catalog.features import source_dict
 from redres.catalog.models import Event, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
-from redres.catalog.sites import PUBLIC, STAFF
 from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/events", tags=["events"])

@@ -26,11 +26,11 @@ from sqlmodel import Session, select
 from redres.api.csp import script_nonce
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.links import absolute
+from redres.catalog.enums import PUBLIC
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.map_feed import map_features, map_state, theme_names
 from redres.catalog.models import Theme
 from redres.catalog.route_access import Reader, find_route
-from redres.catalog.sites import PUBLIC
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today

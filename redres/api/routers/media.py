@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
 from redres.catalog.events import get_event
 from redres.catalog.media import (
@@ -29,7 +30,7 @@ from redres.catalog.media import (
 from redres.catalog.media_files import MediaRefused
 from redres.catalog.models import Event, Media, Person, Site, Story, pk
 from redres.catalog.people import get_person
-from redres.catalog.sites import PUBLIC, STAFF, get_site
+from redres.catalog.sites import get_site
 from redres.catalog.stories import get_story
 from redres.media_store import DirectoryStore, MediaStore
 

@@ -17,7 +17,7 @@ from redres.api.routers.stories import (
     story_summary,
 )
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.features import source_dict
 from redres.catalog.models import Person, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
@@ -30,7 +30,6 @@ from redres.catalog.people import (
     person_detail,
     update_person,
 )
-from redres.catalog.sites import PUBLIC, STAFF
 from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/people", tags=["people"])

@@ -21,17 +21,11 @@ from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.api.templating import render
 from redres.catalog import route_access
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import pk
+from redres.catalog.route_edits import save_planned_route, set_route_status
 from redres.catalog.route_schemas import RouteIn
-from redres.catalog.route_store import (
-    get_route,
-    list_routes,
-    save_planned_route,
-    set_route_status,
-    theme_counts,
-)
-from redres.catalog.sites import PUBLIC
+from redres.catalog.route_store import get_route, list_routes, theme_counts
 from redres.config import Settings
 from redres.hours.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.maps.options import MapSettings

@@ -26,25 +26,21 @@ from redres.api.links import absolute
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status, TravelMode
+from redres.catalog.enums import PUBLIC, Status, TravelMode
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
 from redres.catalog.library import course_plan
 from redres.catalog.models import Route, User
 from redres.catalog.route_access import Reader
-from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
-from redres.catalog.route_store import (
+from redres.catalog.route_edits import (
     create_route,
-    get_route,
-    list_routes,
     restore_route_version,
-    route_stops,
-    route_theme,
     save_planned_route,
     set_route_status,
     update_route,
 )
-from redres.catalog.sites import PUBLIC
+from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
+from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
 from redres.catalog.versions import claim
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import schedule_stored_route

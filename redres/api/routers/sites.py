@@ -13,15 +13,13 @@ from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog import audit
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
-from redres.catalog.enums import Category, Period, Protection, Status
+from redres.catalog.enums import PUBLIC, STAFF, Category, Period, Protection, Status
 from redres.catalog.errors import Conflict, InvalidQuery
 from redres.catalog.features import site_detail_feature, site_feature
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
-    PUBLIC,
-    STAFF,
     archive_site,
     create_site,
     get_site,

@@ -11,11 +11,10 @@ from sqlmodel import Session
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.features import source_dict
 from redres.catalog.models import Event, Person, Site, Story, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
-from redres.catalog.sites import PUBLIC, STAFF
 from redres.catalog.stories import (
     StoryFilter,
     StoryPatch,

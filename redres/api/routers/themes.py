@@ -11,10 +11,9 @@ from sqlmodel import Session
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.catalog.audit import as_json, history
-from redres.catalog.enums import Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.models import Theme, pk
 from redres.catalog.route_store import theme_counts
-from redres.catalog.sites import PUBLIC, STAFF
 from redres.catalog.themes import ThemeIn, ThemePatch, create_theme, get_theme, update_theme
 from redres.catalog.versions import claim
 

@@ -3,8 +3,8 @@
 One reader module per format (`csv`, `xlsx`, `geojson`, `geopackage`, `shp` for zipped
 Shapefiles, `kml`), each opening an upload only with that format's parser after checking its
 bytes (docs/dev/import-formats.md, "What an upload must be"); `ogr` writes GeoPackage and
-Shapefile through GDAL; one row pipeline (`table` -> `validate` -> `duplicates` -> `bulk`), one
-export record shape (`records`). The entry points are `import_file` and `export_file`.
+Shapefile through GDAL; one import pipeline (`importer`: `import_open` -> `import_index` ->
+`import_classify` -> `import_plan` -> `import_write`), one export record shape (`records`). The entry points are `import_file` and `export_file`.
 """
 
 from __future__ import annotations

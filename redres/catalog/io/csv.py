@@ -16,8 +16,8 @@ from typing import Any
 
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, blank, clean_headers, count_guard, find_header
-from redres.catalog.validate import RawRow
 
 FORMULA_START = ("=", "+", "-", "@")
 

@@ -1,4 +1,4 @@
-"""Errors of a whole interchange file (its rows' problems are `validate.RowError`s instead)."""
+"""Errors of a whole interchange file (its rows' problems are `rows.RowError`s instead)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The columns of an interchange file: their order, their Chinese and short names, list encoding.
 
-Export writes `EXPORT_FIELDS` under their English names; import recognises those, the Chinese
-headers survey sheets use, and the 10-character names a Shapefile forces, case- and
+Export writes `EXPORT_FIELDS` (the fields of `catalog.site_fields`, then themes, parent,
+footprint, sources, slug and status) under their English names; import recognises those, the
+Chinese headers survey sheets use, and the 10-character names a Shapefile forces, case- and
 whitespace-insensitively. Lists travel as `a;b;c` with `\\;` escaping a literal semicolon, and
 themes as `slug=weight;...`, so every tabular format round-trips them. Closures travel in their
 text form (`2027-02-01至2027-03-31 闭馆维修；...`, see `hours.closures`).
@@ -13,37 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from redres.catalog.site_fields import SITE_FIELDS
+
 EXPORT_FIELDS: tuple[str, ...] = (
-    "code",
-    "name",
-    "name_en",
-    "aliases",
-    "category",
-    "period",
-    "years",
-    "protection",
-    "designations",
-    "district",
-    "address",
-    "summary",
-    "summary_en",
-    "lon",
-    "lat",
-    "opening_hours",
-    "hours_note",
-    "closures",
-    "last_entry_minutes",
-    "reservation",
-    "reservation_days",
-    "capacity",
-    "visit_minutes",
-    "admission",
-    "accessibility",
-    "contact",
-    "condition",
-    "survey_date",
-    "surveyor",
-    "ownership",
+    *SITE_FIELDS,
     "themes",
     "parent",
     "footprint",

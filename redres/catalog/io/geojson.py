@@ -22,8 +22,8 @@ from redres.catalog.io.fields import decode_list, decode_themes
 from redres.catalog.io.geojson_check import check_depth, check_features, too_deep
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.related import PARTS, Related
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
-from redres.catalog.validate import RawRow
 
 NATIVE_LISTS = ("aliases", "designations", "sources")
 

@@ -29,8 +29,8 @@ from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits, remove_tree
 from redres.catalog.io.ogr import LAYER
 from redres.catalog.io.related import LINK_FIELDS, PARTS, Related
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
-from redres.catalog.validate import RawRow
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")

@@ -20,9 +20,9 @@ from redres.catalog.io import xml_safe
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, is_junk, read_member
-from redres.catalog.validate import RawRow
 
 MAIN_DOCUMENT = "doc.kml"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -33,6 +33,7 @@ from redres.catalog.io.related import (
     SCHEMAS,
     Related,
 )
+from redres.catalog.io.rows import RowError
 from redres.catalog.models import (
     Citation,
     EventPerson,
@@ -46,7 +47,6 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.sites import reindex_site
-from redres.catalog.validate import RowError
 
 LINK_TABLES: dict[tuple[str, str], tuple[type[SQLModel], str, str]] = {
     ("events", "sites"): (EventSite, "event_id", "site_id"),

@@ -25,9 +25,9 @@ from typing import Any
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits, remove_tree
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, extract, is_junk
-from redres.catalog.validate import RawRow
 
 REQUIRED = (".shp", ".shx", ".dbf")
 OPTIONAL = (".prj", ".cpg")

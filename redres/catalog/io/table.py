@@ -11,7 +11,7 @@ from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.related import Related
-from redres.catalog.validate import RawRow
+from redres.catalog.io.rows import RawRow
 
 HEADER_SEARCH_ROWS = 10
 """Survey sheets often put a title row or two above the header; look this far for it."""

@@ -18,6 +18,7 @@ from redres.catalog.io.csv import cell
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import (
     HEADER_SEARCH_ROWS,
     SourceTable,
@@ -28,7 +29,6 @@ from redres.catalog.io.table import (
 )
 from redres.catalog.io.xml_safe import refuse_dtd
 from redres.catalog.io.zips import check_zip, open_member
-from redres.catalog.validate import RawRow
 
 SHEET_TITLE = "sites"
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")

@@ -1,0 +1,214 @@
+"""One cell of an import row to its registry field's value: enums from Chinese or English words,
+durations with units, Chinese dates, lists, themes, sources and footprints.
+
+A conversion that fails raises `ValueError` with the reason the report shows. Values repeat down
+a registry, so conversions of the fields in `_MEMO_FIELDS` are remembered per file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from redres.catalog.enums import Category, Condition, Period, Protection, Reservation
+from redres.catalog.io.citations import parse_sources
+from redres.catalog.io.fields import (
+    INT_FIELDS,
+    LIST_FIELDS,
+    decode_list,
+    decode_themes,
+    encode_list,
+)
+from redres.catalog.io.rows import RowContext
+from redres.catalog.io.vocab import lookup, normalise_term
+
+_ENUMS: dict[str, type[Any]] = {
+    "category": Category,
+    "period": Period,
+    "protection": Protection,
+    "reservation": Reservation,
+    "condition": Condition,
+}
+_DURATION = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(分钟|分|min|mins|minutes|m|小时|h|hours?|天|days?|人|人次|人/次)?\s*$",
+    re.I,
+)
+_ZH_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+DAYS_AHEAD = re.compile(r"提前\s*(\d+)\s*(?:天|日)")
+"""A reservation cell that says how many days ahead to book (需提前3天预约)."""
+
+
+def theme_lookup(themes: Mapping[str, tuple[str | None, str | None]]) -> dict[str, str]:
+    """Theme slug -> (name, name_en) as a lookup from any of the three to the slug."""
+    out: dict[str, str] = {}
+    for slug, (name, name_en) in themes.items():
+        for key in (name_en, name, slug):
+            if key:
+                out[normalise_term(key)] = slug
+    return out
+
+
+_MEMO_FIELDS = frozenset(
+    {
+        *_ENUMS,
+        *INT_FIELDS,
+        "survey_date",
+        "district",
+        "years",
+        "opening_hours",
+        "hours_note",
+        "admission",
+        "accessibility",
+        "ownership",
+        "surveyor",
+        "contact",
+    }
+)
+"""Fields whose values repeat down a registry (categories, hours, units) and convert to
+immutable values: each distinct value is converted once per file."""
+MEMO_SIZE = 100_000
+
+
+class _Failed(str):
+    """A memoised conversion error (its message)."""
+
+
+def convert_cell(name: str, value: Any, ctx: RowContext) -> Any:
+    """`_convert`, remembered per file for the fields of `_MEMO_FIELDS` (a pure function of the
+    value there); a 100,000-row sheet repeats a few dozen categories, periods and durations."""
+    kind = type(value)
+    if name not in _MEMO_FIELDS or kind not in (str, int, float):
+        return _convert(name, value, ctx)
+    key = (name, kind, value)
+    hit = ctx.memo.get(key, ctx)
+    if hit is ctx:
+        try:
+            hit = _convert(name, value, ctx)
+        except ValueError as exc:
+            hit = _Failed(str(exc))
+        if len(ctx.memo) < MEMO_SIZE:
+            ctx.memo[key] = hit
+    if isinstance(hit, _Failed):
+        raise ValueError(str(hit))
+    return hit
+
+
+def _convert(name: str, value: Any, ctx: RowContext) -> Any:
+    if is_blank(value):
+        return None
+    if name in LIST_FIELDS:
+        if isinstance(value, list | tuple):
+            return [cell_text(v) for v in value if not is_blank(v)]
+        return decode_list(cell_text(value))
+    if name == "reservation" and DAYS_AHEAD.search(cell_text(value)):
+        # "需提前3天预约": required (or recommended), with the days taken in parse_row
+        return Reservation.recommended if "建议" in cell_text(value) else Reservation.required
+    if name in _ENUMS:
+        return lookup(_ENUMS[name], cell_text(value))
+    if name in INT_FIELDS:
+        return _integer(name, value)
+    if name in ("lon", "lat"):
+        return value if isinstance(value, int | float) else cell_text(value)
+    if name == "survey_date":
+        return _date(value)
+    if name == "sources":
+        if isinstance(value, list | tuple):
+            value = encode_list(cell_text(v) for v in value if not is_blank(v)) or ""
+        return parse_sources(cell_text(value))
+    if name == "themes":
+        if isinstance(value, dict):
+            value = ";".join(f"{k}={v}" for k, v in value.items())
+        return _themes(cell_text(value), ctx)
+    if name == "closures" and isinstance(value, list | tuple):
+        return list(value)  # GeoJSON may carry them structured; text is read by the schema
+    if name == "footprint":
+        if isinstance(value, dict):
+            return value
+        try:
+            parsed = json.loads(cell_text(value))
+        except json.JSONDecodeError:
+            msg = "footprint is not GeoJSON text"
+            raise ValueError(msg) from None
+        if not isinstance(parsed, dict):
+            msg = "footprint is not a GeoJSON geometry object"
+            raise ValueError(msg)
+        return parsed
+    return cell_text(value)
+
+
+def _integer(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        msg = f"{name} must be a whole number, not {value!r}"
+        raise ValueError(msg)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        msg = f"{name} must be a whole number, not {value!r}"
+        raise ValueError(msg)
+    m = _DURATION.match(str(value))
+    if m is None:
+        msg = f"{name} must be a whole number, not {value!r}"
+        raise ValueError(msg)
+    number = float(m.group(1))
+    unit = (m.group(2) or "").lower()
+    if unit in ("小时", "h", "hour", "hours"):
+        number *= 60
+    if not number.is_integer():
+        msg = f"{name} must be a whole number, not {value!r}"
+        raise ValueError(msg)
+    return int(number)
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    m = _ZH_DATE.match(text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    msg = f"survey_date {text!r} is not a date (YYYY-MM-DD)"
+    raise ValueError(msg)
+
+
+def _themes(text: str, ctx: RowContext) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, weight in decode_themes(text).items():
+        slug = ctx.themes.get(normalise_term(key))
+        if slug is None:
+            msg = f"unknown theme {key!r}"
+            raise ValueError(msg)
+        out[slug] = weight
+    return out
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        return value[1:].strip()  # the guard export puts on formula-like cells
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def shown_value(value: Any) -> Any:
+    return None if is_blank(value) else value

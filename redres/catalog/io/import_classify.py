@@ -1,0 +1,100 @@
+"""Import, step 3: each row checked, then sorted into a new site, a match of a registered site,
+a duplicate of an earlier row, or errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redres.catalog.io.duplicates import DuplicateIndex, Match, SiteKey
+from redres.catalog.io.import_index import RegistryIndex
+from redres.catalog.io.import_open import OpenedFile
+from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.rows import ParsedRow, RowContext, RowError
+from redres.catalog.io.validate import parse_row
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedRow:
+    """A valid row that names a registered site (same code, slug, or name close by)."""
+
+    row: ParsedRow
+    match: Match
+
+    @property
+    def site_id(self) -> int:
+        """The registered site the row matches."""
+        return int(self.match.ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """The file's rows sorted, each keyed by its row number, in file order."""
+
+    new: dict[int, ParsedRow]
+    """Rows that match no registered site nor an earlier row."""
+    matched: dict[int, MatchedRow]
+    rows: int
+    """How many rows the file had."""
+    skipped: int
+    """Rows left out as duplicates of an earlier row (`--on-duplicate skip` or `update`)."""
+    errors: list[RowError]
+
+
+def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOptions) -> Classified:
+    """Check every row and match it against the registry and the rows before it.
+
+    With `--on-duplicate update` the later of two duplicate rows wins; with `error` the later
+    one is an error, with `skip` it is left out.
+    """
+    ctx = RowContext(
+        columns=opened.columns, crs=opened.crs, themes=registry.themes, status=options.status
+    )
+    in_file = DuplicateIndex(options.duplicate_radius_m)
+    new: dict[int, ParsedRow] = {}
+    matched: dict[int, MatchedRow] = {}
+    errors: list[RowError] = []
+    rows = skipped = 0
+    for raw in opened.table.rows:
+        rows += 1
+        parsed = parse_row(raw, ctx)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+            continue
+        key = site_key(parsed)
+        dup = in_file.find(key)
+        if dup is not None:
+            if options.on_duplicate == OnDuplicate.error:
+                errors.append(duplicate_error(parsed, dup, opened.header_of, f"row {dup.ref}"))
+                continue
+            skipped += 1
+            if options.on_duplicate == OnDuplicate.update and dup.ref in new:
+                new[dup.ref] = parsed
+            elif options.on_duplicate == OnDuplicate.update and dup.ref in matched:
+                matched[dup.ref] = MatchedRow(parsed, matched[dup.ref].match)
+            continue
+        in_file.add(parsed.number, key)
+        hit = registry.sites.find(key)
+        if hit is None:
+            new[parsed.number] = parsed
+        else:
+            matched[parsed.number] = MatchedRow(parsed, hit)
+    return Classified(new=new, matched=matched, rows=rows, skipped=skipped, errors=errors)
+
+
+def site_key(parsed: ParsedRow) -> SiteKey:
+    """What a row is recognised by as a duplicate."""
+    s = parsed.site
+    return SiteKey(s.code, s.slug, s.name, s.lon, s.lat)
+
+
+def duplicate_error(
+    parsed: ParsedRow, match: Match, header_of: dict[str, str], what: str
+) -> RowError:
+    """A row duplicating `what` (an earlier row or a site), reported under the column matched."""
+    column = "code" if match.reason.startswith("same registry code") else "name"
+    if match.reason.startswith("same slug"):
+        column = "slug"
+    value = getattr(parsed.site, column)
+    reason = f"duplicate of {what} ({match.reason}); use --on-duplicate update or skip"
+    return RowError(parsed.number, header_of.get(column, column), value, reason)

@@ -1,0 +1,272 @@
+"""Import, step 4: decide every write before making one.
+
+Matched rows are compared with their sites (unchanged, updated, skipped or an error, per
+`--on-duplicate`); new sites get free slugs; parents are resolved to registered sites or sites
+of the same file; a full export's related records are checked against the sites' final slugs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlmodel import Session, col, select
+
+from redres.catalog import bulk
+from redres.catalog.io import citations, related_import
+from redres.catalog.io.import_classify import Classified, MatchedRow, duplicate_error
+from redres.catalog.io.import_index import RegistryIndex
+from redres.catalog.io.import_open import OpenedFile
+from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.rows import ParsedRow, RowError
+from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.slugs import slugify
+
+ParentRef = int | str
+"""A parent: the id of a registered site, or the slug of a site this import creates."""
+
+_ID_CHUNK = 5000
+"""Sites read per query when comparing (keeps `IN (...)` lists within every engine's limits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewSite:
+    """A row that creates a site, with the slug it gets and its parent."""
+
+    row: ParsedRow
+    slug: str
+    parent: ParentRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteChange:
+    """A row that changes a registered site, and the parent it names (None: parent untouched)."""
+
+    row: ParsedRow
+    site_id: int
+    parent: ParentRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """Everything the import would write, and what it found on the way there."""
+
+    creates: dict[int, NewSite]
+    updates: dict[int, SiteChange]
+    unchanged: int
+    skipped: int
+    """Rows left out as duplicates (of earlier rows, or of sites with `--on-duplicate skip`)."""
+    errors: list[RowError]
+    """Every bad row, sites' by row number, then the related records'."""
+    related: related_import.RelatedPlan | None = None
+    site_target: Mapping[str, str] | None = None
+    """Each site slug a related record may name -> the slug that site has after the import."""
+
+    @property
+    def writes_anything(self) -> bool:
+        """Whether writing would change the registry at all."""
+        related = self.related is not None and any(self.related.writes.values())
+        return bool(self.creates or self.updates or related)
+
+
+class _Compared(NamedTuple):
+    updates: dict[int, MatchedRow]
+    unchanged: int
+    skipped: int
+    errors: list[RowError]
+
+
+class _Parents(NamedTuple):
+    of_row: dict[int, ParentRef]
+    errors: list[RowError]
+
+
+def plan_import(
+    session: Session,
+    rows: Classified,
+    *,
+    registry: RegistryIndex,
+    opened: OpenedFile,
+    options: ImportOptions,
+) -> ImportPlan:
+    """The plan for `rows`; reads the matched sites, writes nothing."""
+    compared = _compare(session, rows.matched, options.on_duplicate, opened.header_of)
+    slugs = _allocate_slugs(rows.new, registry.slugs)
+    parents = _resolve_parents(
+        rows.new, compared.updates, slugs, registry.id_of_ref, opened.header_of
+    )
+    errors = [*rows.errors, *compared.errors, *parents.errors]
+    errors.sort(key=lambda e: e.row)
+    related = None
+    site_target = None
+    if opened.table.related:
+        site_target = _site_targets(rows, slugs, registry.slug_of_id)
+        related = related_import.check(
+            session,
+            opened.table.related,
+            site_target=site_target,
+            on_duplicate=options.on_duplicate,
+            errors=errors,
+        )
+    return ImportPlan(
+        creates={n: NewSite(row, slugs[n], parents.of_row.get(n)) for n, row in rows.new.items()},
+        updates={
+            n: SiteChange(m.row, m.site_id, parents.of_row.get(n))
+            for n, m in compared.updates.items()
+        },
+        unchanged=compared.unchanged,
+        skipped=rows.skipped + compared.skipped,
+        errors=errors,
+        related=related,
+        site_target=site_target,
+    )
+
+
+def update_fields(parsed: ParsedRow) -> list[str]:
+    """The fields an update from this row sets: those its file gave, but slug and status."""
+    return sorted(parsed.present - {"status", "slug", "parent", "sources"})
+
+
+def _compare(
+    session: Session,
+    matched: dict[int, MatchedRow],
+    on_duplicate: OnDuplicate,
+    header_of: dict[str, str],
+) -> _Compared:
+    """Sort rows that match registered sites into unchanged, skipped, updates and errors."""
+    ids = sorted({m.site_id for m in matched.values()})
+    with_sources = any("sources" in m.row.present for m in matched.values())
+    cited = citations.cited_refs(session, citations.SITE, ids) if with_sources else {}
+    sites: dict[int, Site] = {}
+    weights: dict[int, dict[str, float]] = {i: {} for i in ids}
+    for start in range(0, len(ids), _ID_CHUNK):
+        part = ids[start : start + _ID_CHUNK]
+        sites.update(
+            (s.id, s) for s in session.exec(select(Site).where(col(Site.id).in_(part))) if s.id
+        )
+        stmt = (
+            select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
+            .join(Theme, col(Theme.id) == SiteTheme.theme_id)
+            .where(col(SiteTheme.site_id).in_(part))
+        )
+        for sid, slug, w in session.exec(stmt):
+            weights[sid][slug] = w
+    updates: dict[int, MatchedRow] = {}
+    unchanged = skipped = 0
+    errors: list[RowError] = []
+    for number, m in matched.items():
+        site = sites[m.site_id]
+        if not _differs(m.row, site, weights[m.site_id], cited.get(m.site_id, [])):
+            unchanged += 1
+        elif on_duplicate == OnDuplicate.update:
+            updates[number] = m
+        elif on_duplicate == OnDuplicate.skip:
+            skipped += 1
+        else:
+            errors.append(duplicate_error(m.row, m.match, header_of, f"site {site.slug!r}"))
+    return _Compared(updates, unchanged, skipped, errors)
+
+
+def _differs(
+    parsed: ParsedRow,
+    site: Site,
+    weights: dict[str, float],
+    sources: list[citations.SourceRef],
+) -> bool:
+    """Whether the row would change the site in any field it gives (themes and sources too)."""
+    if "sources" in parsed.present and list(parsed.sources) != sources:
+        return True
+    for name in update_fields(parsed):
+        new = getattr(parsed.site, name)
+        if name == "themes":
+            if (new or {}) != weights:
+                return True
+            continue
+        old = getattr(site, name)
+        if name == "footprint":
+            old = json.loads(old) if old else None
+        if name in ("aliases", "designations"):
+            old, new = old or [], new or []
+        if name == "closures":
+            old, new = old or [], [c.as_json() for c in new or []]
+        if old != new:
+            return True
+    return False
+
+
+def _allocate_slugs(new: dict[int, ParsedRow], taken: frozenset[str]) -> dict[int, str]:
+    """A free slug for each new site: its own if given, else from its name, as create_site does."""
+    out: dict[int, str] = {}
+    used = set(taken)
+    for number, parsed in new.items():
+        if parsed.site.slug:
+            out[number] = parsed.site.slug
+            used.add(parsed.site.slug)
+    for number, parsed in new.items():
+        if number in out:
+            continue
+        text = parsed.site.name_en or parsed.site.name
+        base = bulk.pinyin_slug(text) or slugify(text)
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        out[number] = slug
+    return out
+
+
+def _resolve_parents(
+    new: dict[int, ParsedRow],
+    updates: dict[int, MatchedRow],
+    slugs: dict[int, str],
+    id_of_ref: dict[str, int],
+    header_of: dict[str, str],
+) -> _Parents:
+    """Row number -> parent (a registered site's id, or the slug of a site this import creates)."""
+    in_file: dict[str, str] = {}
+    for number, parsed in new.items():
+        in_file[slugs[number]] = slugs[number]
+        if parsed.site.code:
+            in_file.setdefault(parsed.site.code, slugs[number])
+    out: dict[int, ParentRef] = {}
+    errors: list[RowError] = []
+    rows = [*new.items(), *((n, m.row) for n, m in updates.items())]
+    for number, parsed in rows:
+        ref = parsed.parent
+        if not ref:
+            continue
+        target: ParentRef | None = in_file.get(ref, id_of_ref.get(ref))
+        if target is None or target == slugs.get(number):
+            reason = (
+                "is the site itself"
+                if target is not None
+                else "names no site in the registry or file"
+            )
+            column = header_of.get("parent", "parent")
+            errors.append(RowError(number, column, ref, f"parent {reason}"))
+            continue
+        out[number] = target
+    return _Parents(out, errors)
+
+
+def _site_targets(
+    rows: Classified, slugs: dict[int, str], slug_of_id: dict[int, str]
+) -> dict[str, str]:
+    """Each site slug a related record may name -> the slug that site has after the import.
+
+    The registry's slugs name themselves; a file's slug names the site its row creates, or
+    the registry site its row matched (which may have another slug).
+    """
+    out = {slug: slug for slug in slug_of_id.values()}
+    for number, slug in slugs.items():
+        out[slug] = slug
+        given = rows.new[number].site.slug
+        if given:
+            out[given] = slug
+    for m in rows.matched.values():
+        if m.row.site.slug:
+            out.setdefault(m.row.site.slug, slug_of_id[m.site_id])
+    return out

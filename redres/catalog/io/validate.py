@@ -1,0 +1,118 @@
+"""Bulk validation: one file row in, a `SiteCreate` or the list of everything wrong with it out.
+
+Rows are checked with the same `SiteCreate` schema the API uses, so an import can accept nothing
+the registry would refuse one by one. Errors are collected, not raised (a report lists every bad
+row), and each names the row as the user sees it, the column header they wrote, and the value.
+Cells are converted by `cells`, the location checked by `location`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from redres.catalog.io.cells import DAYS_AHEAD, convert_cell, is_blank, shown_value
+from redres.catalog.io.citations import SourceRef
+from redres.catalog.io.location import locate
+from redres.catalog.io.rows import ParsedRow, RawRow, RowContext, RowError
+from redres.catalog.schemas import SiteCreate
+from redres.messages import Message
+
+_PRESENT: dict[frozenset[str], frozenset[str]] = {}
+"""One shared set per distinct column layout, instead of one per row of a 100,000-row file."""
+
+
+def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
+    """Check one row completely; every problem is reported, not just the first."""
+    errors: list[RowError] = []
+    header_of: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    parent: str | None = None
+    sources: tuple[SourceRef, ...] = ()
+    filled: set[str] = set()
+    values = raw.values
+    for header, name in ctx.columns.items():
+        value = values.get(header)
+        blank = is_blank(value)
+        if name in filled or (blank and name in header_of):
+            continue  # two headers for one field (类别 and category): the first filled one wins
+        header_of[name] = header
+        if blank:
+            if name in ("lon", "lat"):
+                data[name] = None
+            continue
+        filled.add(name)
+        if name == "status":
+            continue
+        try:
+            converted = convert_cell(name, value, ctx)
+        except ValueError as exc:
+            errors.append(RowError(raw.number, header, shown_value(value), str(exc)))
+            continue
+        if name == "parent":
+            parent = converted
+        elif name == "sources":
+            sources = tuple(converted or ())
+        elif converted is not None or name in ("lon", "lat"):
+            data[name] = converted
+        if name == "reservation" and isinstance(value, str):
+            days = DAYS_AHEAD.search(value)
+            if days and "reservation_days" not in ctx.columns.values():
+                data["reservation_days"] = int(days.group(1))
+    present = _columns_present(ctx)
+    if raw.footprint is not None and data.get("footprint") is None:
+        data["footprint"] = raw.footprint
+        present |= {"footprint"}
+    errors.extend(locate(raw, data, header_of, ctx))
+    if "lon" in data or "lat" in data or raw.point is not None:
+        present |= {"lon", "lat"}
+    data["status"] = ctx.status
+    if errors:
+        # still run the schema so the report shows every problem of the row at once
+        data = {k: v for k, v in data.items() if k not in {e_field(e, ctx) for e in errors}}
+    try:
+        site = SiteCreate.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else ""
+            if (
+                name in ("name", "category")
+                and name not in data
+                and any(e_field(e, ctx) == name for e in errors)
+            ):
+                continue  # already reported with the value the user wrote
+            column: str | None = header_of.get(name, name or None)
+            shown = (
+                shown_value(raw.values.get(column))
+                if column and column in raw.values
+                else data.get(name)
+            )
+            reason = str(err["msg"]).removeprefix("Value error, ")
+            cause = (err.get("ctx") or {}).get("error")
+            if cause is not None and cause.args and isinstance(cause.args[0], Message):
+                reason = cause.args[0]  # the same sentence, which pages can translate
+            if name in ("name", "category") and err["type"] == "missing":
+                reason = f"{name} is required"
+            errors.append(RowError(raw.number, column, shown, reason))
+        return errors
+    if errors:
+        return errors
+    return ParsedRow(raw.number, site, parent, _PRESENT.setdefault(present, present), sources)
+
+
+_PRESENT_KEY = ("", type(None), None)
+"""The memo entry of the file's column fields (no cell conversion has an empty field name)."""
+
+
+def _columns_present(ctx: RowContext) -> frozenset[str]:
+    """The fields the file's columns name (made once per file, not once per row)."""
+    found = ctx.memo.get(_PRESENT_KEY)
+    if found is None:
+        found = ctx.memo[_PRESENT_KEY] = frozenset(ctx.columns.values())
+    return found
+
+
+def e_field(error: RowError, ctx: RowContext) -> str | None:
+    """The registry field of an error's column (None for row-level errors)."""
+    return ctx.columns.get(error.column or "")
