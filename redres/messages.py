@@ -91,6 +91,7 @@ ENGLISH: dict[str, str] = {
     "e_lon_lat_together": "lon and lat must be given together",
     "e_lon_range": "lon {lon} is outside -180..180",
     "e_parent_cycle": "that parent would make a loop: {loop}",
+    "e_yes_no": "{field} must be yes or no (是/否), not {value!r}",
     "e_lat_range": "lat {lat} is outside -90..90",
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (

@@ -17,6 +17,9 @@ PLACE_FIELDS = ("district", "address")
 DESCRIPTION_FIELDS = ("summary", "summary_en")
 LOCATION_FIELDS = ("lon", "lat")
 """WGS-84 coordinates."""
+POINT_SOURCE_FIELDS = ("point_source", "point_crs", "point_note", "point_approximate")
+"""Where the point came from, the system it was given in, a note, and whether it is only
+approximate: the truth of the record travels with the point."""
 VISIT_FIELDS = (
     "opening_hours",
     "hours_note",
@@ -41,6 +44,7 @@ SITE_FIELDS: tuple[str, ...] = (
     *PLACE_FIELDS,
     *DESCRIPTION_FIELDS,
     *LOCATION_FIELDS,
+    *POINT_SOURCE_FIELDS,
     *VISIT_FIELDS,
     *SURVEY_FIELDS,
 )

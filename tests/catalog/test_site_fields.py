@@ -8,14 +8,8 @@ from redres.catalog.models import Site
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.site_fields import LOCATION_FIELDS, SITE_FIELDS, SURVEY_FIELDS
 
-OWN_WAY = {"slug", "status", "themes", "parent_id", "footprint"} | {
-    "point_source",
-    "point_crs",
-    "point_note",
-    "point_approximate",
-}
-"""Site inputs that are not filled-in fields (see `site_fields`); the `point_*` ones record
-where a point came from (the datasets' provenance), beside the point rather than in the sheet."""
+OWN_WAY = {"slug", "status", "themes", "parent_id", "footprint"}
+"""Site inputs that are not filled-in fields (see `site_fields`)."""
 
 
 def test_the_list_is_what_the_schemas_validate() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation
 from redres.catalog.io.citations import parse_sources
 from redres.catalog.io.fields import (
+    BOOL_FIELDS,
     INT_FIELDS,
     LIST_FIELDS,
     decode_list,
@@ -25,6 +26,7 @@ from redres.catalog.io.fields import (
 )
 from redres.catalog.io.rows import RowContext
 from redres.catalog.io.vocab import lookup, normalise_term
+from redres.messages import Message
 
 _ENUMS: dict[str, type[Any]] = {
     "category": Category,
@@ -111,6 +113,8 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
         return lookup(_ENUMS[name], cell_text(value))
     if name in INT_FIELDS:
         return _integer(name, value)
+    if name in BOOL_FIELDS:
+        return _yes_no(name, value)
     if name in ("lon", "lat"):
         return value if isinstance(value, int | float) else cell_text(value)
     if name == "survey_date":
@@ -138,6 +142,22 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
             raise ValueError(msg)
         return parsed
     return cell_text(value)
+
+
+_YES = frozenset({"是", "有", "√", "✓", "y", "yes", "true", "1"})
+_NO = frozenset({"否", "无", "×", "✗", "n", "no", "false", "0"})
+
+
+def _yes_no(name: str, value: Any) -> bool:
+    """是/否 as sheets write them (and the true/false of our own exports)."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(Message("e_yes_no", field=name, value=cell_text(value)))
 
 
 def _integer(name: str, value: Any) -> int:

@@ -29,6 +29,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
 
 LIST_FIELDS = frozenset({"aliases", "designations"})
 INT_FIELDS = frozenset({"last_entry_minutes", "reservation_days", "capacity", "visit_minutes"})
+BOOL_FIELDS = frozenset({"point_approximate"})
 
 SHAPEFILE_NAMES: dict[str, str] = {
     "designations": "designat",
@@ -39,6 +40,10 @@ SHAPEFILE_NAMES: dict[str, str] = {
     "visit_minutes": "visit_min",
     "accessibility": "access",
     "survey_date": "survey_dt",
+    "point_source": "pt_source",
+    "point_crs": "pt_crs",
+    "point_note": "pt_note",
+    "point_approximate": "pt_approx",
 }
 """DBF field names are at most 10 characters; these are the ones that need shortening."""
 
@@ -56,6 +61,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "address": ("地址", "详细地址", "所在地址", "位置"),
     "lon": ("经度", "longitude", "lng", "long", "x"),
     "lat": ("纬度", "latitude", "y"),
+    "point_source": ("坐标来源", "位置来源"),
+    "point_note": ("坐标说明", "位置说明"),
+    "point_approximate": ("近似位置", "坐标为近似"),
     "opening_hours": ("开放时间", "open hours"),
     "hours_note": ("开放说明", "开放时间说明"),
     "closures": ("临时闭馆", "闭馆安排", "临时闭馆时间", "temporary closures"),

@@ -56,6 +56,8 @@ def locate(
     if out_of_china(wlon, wlat):
         return [RowError(raw.number, column, shown, "point is outside China")]
     data["lon"], data["lat"] = wlon, wlat
+    if ctx.crs != "wgs84" and "point_crs" not in header_of:
+        data["point_crs"] = ctx.crs  # converted: record the system the survey gave it in
     return []
 
 
