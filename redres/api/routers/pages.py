@@ -23,6 +23,7 @@ from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_
 from redres.api.templating import render
 from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
+from redres.catalog.course_places import route_courses, site_courses
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery, NotFound
@@ -217,6 +218,7 @@ def _site_page(
                 visible=visible,
                 limit=20,
             ),
+            "courses": site_courses(session, site, visible=visible),
             "feedback_csrf": token,
             "feedback_sent": request.query_params.get("sent") == "1" and not errors,
             "feedback_form": form or {"rating": "5", "comment": ""},
@@ -328,6 +330,7 @@ def _route_page(
             "days": plan["days"],
             "violations": [v.to_dict() for v in done.violations],
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
+            "route_courses": route_courses(session, route, visible=visible),
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
         },
