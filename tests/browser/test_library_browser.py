@@ -50,7 +50,12 @@ def test_editor_adds_a_course_that_visitors_see(server: str, open_page: Any) -> 
     assert page.input_value("#title") == "讲习所里的农民运动"
     assert page.locator("input[name=instructors]:checked").count() == 1
     page.goto(f"{server}/editor/courses")
-    assert "讲习所里的农民运动" in page.locator("table.grid").inner_text()
+    assert "讲习所里的农民运动" in page.locator(".library-list").inner_text()
+    for listing in ("courses", "instructors"):
+        page.goto(f"{server}/editor/{listing}")
+        page.set_viewport_size({"width": 390, "height": 700})
+        page.screenshot(path=str(SCREENSHOTS / f"editor-{listing}-390.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_stayed_home(traffic)
 
     visitor, seen = open_page(f"{server}/sites/{SITE}", locale="zh-CN")  # a fresh context
@@ -74,5 +79,6 @@ def test_editor_adds_a_course_that_visitors_see(server: str, open_page: Any) -> 
         visitor.set_viewport_size({"width": width, "height": 900})
         section.scroll_into_view_if_needed()
         section.screenshot(path=str(SCREENSHOTS / f"site-courses-{width}.png"))
+        visitor.screenshot(path=str(SCREENSHOTS / f"site-page-{width}.png"), full_page=True)
         assert visitor.evaluate("document.documentElement.scrollWidth") <= width
     assert_stayed_home(seen)
