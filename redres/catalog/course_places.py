@@ -8,7 +8,7 @@ route the reader may see are shown; the route pages' caller has already been all
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, or_, select
@@ -53,22 +53,25 @@ def site_courses(
     return course_views(session, list(courses))
 
 
-def route_courses(session: Session, route: Route, *, visible: Collection[Status]) -> RouteCourses:
-    """The courses of `route` (already readable by the caller) and of its stops' sites."""
-    stops = session.exec(
-        select(Site.id, Site.slug)
-        .select_from(RouteStop)
-        .join(Site, col(Site.id) == RouteStop.site_id)
-        .where(RouteStop.route_id == pk(route), col(Site.status).in_(list(visible)))
-    ).all()
-    slug_of = dict(stops)
+def route_courses(
+    session: Session,
+    route: Route,
+    *,
+    stops: Mapping[int, str],
+    visible: Collection[Status],
+) -> RouteCourses:
+    """The courses of `route` (already readable by the caller) and of its stops' sites.
+
+    `stops` maps the site id of each stop shown to its slug: the route page passes the stops
+    of the schedule it has already read, so the stops are read once per page.
+    """
     courses = session.exec(
         select(Course)
         .where(
             col(Course.status).in_(list(visible)),
             or_(
                 col(Course.route_id) == pk(route),
-                col(Course.route_id).is_(None) & col(Course.site_id).in_(list(slug_of)),
+                col(Course.route_id).is_(None) & col(Course.site_id).in_(list(stops)),
             ),
         )
         .order_by(col(Course.title), col(Course.id))
@@ -77,9 +80,20 @@ def route_courses(session: Session, route: Route, *, visible: Collection[Status]
     for course, view in zip(courses, course_views(session, list(courses)), strict=True):
         if course.site_id is None:
             found.whole.append(view)
-        elif course.site_id in slug_of:  # a stop at a hidden site shows no lessons
-            found.at.setdefault(slug_of[course.site_id], []).append(view)
+        elif course.site_id in stops:  # a stop at a hidden site shows no lessons
+            found.at.setdefault(stops[course.site_id], []).append(view)
     return found
+
+
+def stop_sites(session: Session, route: Route, *, visible: Collection[Status]) -> dict[int, str]:
+    """The site id and slug of each stop of `route` at a site with a `visible` status."""
+    rows = session.exec(
+        select(Site.id, Site.slug)
+        .select_from(RouteStop)
+        .join(Site, col(Site.id) == RouteStop.site_id)
+        .where(RouteStop.route_id == pk(route), col(Site.status).in_(list(visible)))
+    ).all()
+    return {site_id: slug for site_id, slug in rows if site_id is not None}
 
 
 def course_plan(
@@ -87,7 +101,8 @@ def course_plan(
 ) -> dict[str, list[str]]:
     """The lessons to give at each stop of a route (site slug -> lines), for the handout."""
     plan: dict[str, list[str]] = {}
-    for slug, views in route_courses(session, route, visible=visible).at.items():
+    stops = stop_sites(session, route, visible=visible)
+    for slug, views in route_courses(session, route, stops=stops, visible=visible).at.items():
         plan[slug] = [_line(view) for view in views]
     return plan
 

@@ -321,6 +321,7 @@ def _route_page(
     )
     plan = done.itinerary.to_dict()  # each stop carries its lesson note
     first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
+    shown = {s["site_id"]: s["slug"] for day in plan["days"] for s in day["stops"]}
     return render(
         request,
         "route.html",
@@ -330,7 +331,7 @@ def _route_page(
             "days": plan["days"],
             "violations": [v.to_dict() for v in done.violations],
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
-            "route_courses": route_courses(session, route, visible=visible),
+            "route_courses": route_courses(session, route, stops=shown, visible=visible),
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
         },
