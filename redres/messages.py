@@ -93,6 +93,18 @@ ENGLISH: dict[str, str] = {
     "e_parent_cycle": "that parent would make a loop: {loop}",
     "e_yes_no": "{field} must be yes or no (是/否), not {value!r}",
     "e_lat_range": "lat {lat} is outside -90..90",
+    # the resource library (catalog/library.py, library_schemas.py)
+    "e_course_place": (
+        "a course is taught at a site, on a route, or at a route's stop: give site, route or both"
+    ),
+    "e_course_stop": "stop (a stop number) needs route and cannot go with site",
+    "e_not_a_stop": "site '{site}' is not a stop of route '{route}'",
+    "e_no_stop": "route '{route}' has no stop {stop}",
+    "e_instructor_twice": "an instructor is listed twice",
+    "e_instructor_and_instructors": "give instructors (a list), not instructor as well",
+    "e_not_null": "cannot be cleared",
+    "e_phone": "'{value}' is not a phone number (digits, spaces, + - ( ), e.g. 027-8888 6666)",
+    "e_email": "'{value}' is not an email address",
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (
         "cannot read '{part}' in the opening hours '{text}' (write e.g. "

@@ -36,6 +36,7 @@ from redres.api.routers import (
     feedback,
     interchange,
     library,
+    library_pages,
     maps,
     media,
     pages,
@@ -110,6 +111,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (stories, people, events, story_pages)
     routers += (media,)
     routers += (classes, class_pages)
+    routers += (library_pages,)
     routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)

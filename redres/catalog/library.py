@@ -1,60 +1,65 @@
-"""The resource library: on-site lessons (现场教学) and the instructors who teach them."""
+"""The resource library: on-site lessons (现场教学) and the instructors who teach them.
+
+Who sees what. A course is public when it is published and so are its site and its route
+(whichever it has); staff see every course, a teacher also those on their own routes. An
+instructor has no publishing state of their own: anonymous readers see those who teach a course
+they may see, never phone or email; everyone signed in (teachers, editors, admins) sees every
+instructor with contacts, since teachers book instructors for their classes.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, delete, or_, select
 
-from redres.catalog import audit
-from redres.catalog.enums import CourseFormat, Status
-from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import Course, Instructor, Route, RouteStop, Site, pk
+from redres.catalog import audit, versions
+from redres.catalog.enums import Role
+from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.library_schemas import (
+    CourseCreate,
+    CoursePublic,
+    CourseUpdate,
+    InstructorBrief,
+    InstructorCreate,
+    InstructorPublic,
+    InstructorStaff,
+    InstructorUpdate,
+    check_place,
+)
+from redres.catalog.models import (
+    Course,
+    CourseInstructor,
+    Instructor,
+    Route,
+    RouteStop,
+    Site,
+    User,
+    pk,
+)
 from redres.catalog.route_access import Reader, readable
+from redres.messages import Message
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
-class InstructorCreate(BaseModel):
-    """A new instructor; `contact` is shown to staff only."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    organisation: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None
-    ) = None
-    expertise: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
-        None
-    )
-    contact: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+CONTACT_ROLES = frozenset({Role.admin, Role.editor, Role.teacher})
+"""Roles that see instructors' phone and email."""
 
 
-class CourseCreate(BaseModel):
-    """A lesson on a site, or on a route (optionally at one stop of it)."""
+@dataclass(frozen=True, slots=True)
+class LibraryReader:
+    """Who reads the library: as a route reader (which courses), and whether they see contacts."""
 
-    model_config = ConfigDict(extra="forbid")
+    reader: Reader
+    contacts: bool = False
 
-    title: Text200
-    site: Annotated[str, StringConstraints(max_length=120)] | None = None
-    route: Annotated[str, StringConstraints(max_length=120)] | None = None
-    stop: Annotated[int, Field(ge=1, le=200)] | None = None
-    format: CourseFormat = CourseFormat.on_site_lecture
-    duration_minutes: Annotated[int, Field(ge=5, le=600)] | None = None
-    instructor: int | None = None
-    outline: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    status: Status = Status.published
+    @classmethod
+    def of(cls, user: User | None) -> LibraryReader:
+        """The library reader for an account, or the anonymous one."""
+        return cls(Reader.of(user), user is not None and user.role in CONTACT_ROLES)
 
-    @model_validator(mode="after")
-    def _one_target(self) -> CourseCreate:
-        if (self.site is None) == (self.route is None):
-            msg = "a course is on exactly one of `site` or `route`"
-            raise ValueError(msg)
-        if self.stop is not None and self.route is None:
-            msg = "`stop` needs `route`"
-            raise ValueError(msg)
-        return self
+
+class InvalidCourse(InvalidQuery):
+    """A change that would leave a course taught nowhere (HTTP 422)."""
 
 
 def create_instructor(session: Session, data: InstructorCreate, *, actor: str) -> Instructor:
@@ -62,80 +67,136 @@ def create_instructor(session: Session, data: InstructorCreate, *, actor: str) -
     instructor = Instructor(**data.model_dump())
     session.add(instructor)
     session.flush()
-    audit.record(
-        session,
-        entity="instructor",
-        entity_id=pk(instructor),
-        action="create",
-        actor=actor,
-        before=None,
-        after=audit.snapshot(instructor),
-    )
+    _record(session, instructor, "create", None, actor)
     return instructor
 
 
-def list_instructors(session: Session, reader: Reader) -> list[Instructor]:
-    """Instructors by name: staff see all, others those who teach a course they may see.
+def update_instructor(
+    session: Session, instructor: Instructor, data: InstructorUpdate, *, actor: str
+) -> Instructor:
+    """Change the fields `data` sets (a null clears one); the version moves on if any changed."""
+    before = audit.snapshot(instructor)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        setattr(instructor, name, value)
+    session.add(instructor)
+    session.flush()
+    _record(session, instructor, "update", before, actor)
+    return instructor
 
-    An instructor has no publishing state of their own; they are public through the published
-    lessons they give, so one booked only for a draft never shows (nor hints at the draft).
-    """
-    stmt = select(Instructor).order_by(col(Instructor.name), col(Instructor.id))
-    if not reader.staff:
-        teaching = select(Course.instructor_id).where(*_seen_courses(reader))
-        stmt = stmt.where(col(Instructor.id).in_(teaching))
-    return list(session.exec(stmt))
 
-
-def create_course(session: Session, data: CourseCreate, *, actor: str) -> Course:
-    """Add a lesson; its site, route, stop and instructor must exist.
+def get_instructor(session: Session, instructor_id: int, who: LibraryReader) -> Instructor:
+    """One instructor `who` may see.
 
     Raises
     ------
     NotFound
-        When the site, route or instructor is unknown.
-    Conflict
-        When the route has no such stop.
+        When there is none, or `who` may not see them (never said apart).
     """
-    site_id = route_id = None
-    if data.site is not None:
-        site = session.exec(select(Site).where(Site.slug == data.site)).first()
-        if site is None:
-            raise NotFound("site", data.site)  # noqa: EM101 (an entity name)
-        site_id = pk(site)
-    if data.route is not None:
-        route = session.exec(select(Route).where(Route.slug == data.route)).first()
-        if route is None:
-            raise NotFound("route", data.route)  # noqa: EM101 (an entity name)
-        route_id = pk(route)
-        if data.stop is not None and _stop_count(session, route_id) < data.stop:
-            msg = f"route {data.route!r} has no stop {data.stop}"
-            raise Conflict(msg)
-    if data.instructor is not None and session.get(Instructor, data.instructor) is None:
-        raise NotFound("instructor", data.instructor)  # noqa: EM101 (an entity name)
+    instructor = session.get(Instructor, instructor_id)
+    if instructor is None or not (who.contacts or _teaches_seen(session, instructor_id, who)):
+        raise NotFound("instructor", instructor_id)  # noqa: EM101 (an entity name)
+    return instructor
+
+
+def list_instructors(session: Session, who: LibraryReader) -> list[Instructor]:
+    """Instructors by name: all for signed-in staff, else those who teach a course `who` sees."""
+    stmt = select(Instructor).order_by(col(Instructor.name), col(Instructor.id))
+    if not who.contacts:
+        stmt = stmt.where(col(Instructor.id).in_(_seen_teachers(who.reader)))
+    return list(session.exec(stmt))
+
+
+def instructor_view(instructor: Instructor, *, contacts: bool) -> InstructorPublic:
+    """An instructor in the reader's shape: with phone and email only when `contacts`."""
+    shape = InstructorStaff if contacts else InstructorPublic
+    return shape.model_validate(instructor, from_attributes=True)
+
+
+def create_course(session: Session, data: CourseCreate, *, actor: str) -> Course:
+    """Add a course; its site, route (with the site as a stop) and instructors must exist.
+
+    Raises
+    ------
+    NotFound
+        When the site, route or an instructor is unknown.
+    Conflict
+        When the site is not a stop of the route, or the route has no such stop.
+    """
+    site_id, route_id = _place(session, data.site, data.route, data.stop)
     course = Course(
         title=data.title,
+        outline=data.outline,
+        duration_minutes=data.duration_minutes,
+        audience=data.audience or None,
+        format=data.format,
+        status=data.status,
         site_id=site_id,
         route_id=route_id,
-        stop=data.stop,
-        format=data.format,
-        duration_minutes=data.duration_minutes,
-        instructor_id=data.instructor,
-        outline=data.outline,
-        status=data.status,
     )
     session.add(course)
     session.flush()
-    audit.record(
-        session,
-        entity="course",
-        entity_id=pk(course),
-        action="create",
-        actor=actor,
-        before=None,
-        after=audit.snapshot(course),
-    )
+    _link(session, course, data.instructors or [])
+    _record(session, course, "create", None, actor)
     return course
+
+
+def update_course(session: Session, course: Course, data: CourseUpdate, *, actor: str) -> Course:
+    """Change the fields `data` sets; a null clears one, but a course stays taught somewhere.
+
+    Raises
+    ------
+    InvalidCourse
+        When the change would leave it at neither a site nor a route.
+    NotFound, Conflict
+        As for `create_course`.
+    """
+    before = audit.snapshot(course) | {"instructors": _teacher_ids(session, course)}
+    fields = data.model_dump(exclude_unset=True)
+    if "site" in fields or "route" in fields:
+        site, route = _slugs(session, course)
+        site = fields.pop("site", site)
+        route = fields.pop("route", route)
+        try:
+            check_place(site, route, None)
+        except ValueError as exc:
+            raise InvalidCourse(*exc.args) from None
+        course.site_id, course.route_id = _place(session, site, route, None)
+    if "instructors" in fields:
+        _link(session, course, fields.pop("instructors") or [])
+    for name, value in fields.items():
+        setattr(course, name, value)
+    session.add(course)
+    session.flush()
+    after = audit.snapshot(course) | {"instructors": _teacher_ids(session, course)}
+    if after != before:
+        if after["instructors"] != before["instructors"]:
+            versions.bump(course)
+        audit.record(
+            session,
+            entity="course",
+            entity_id=pk(course),
+            action="update",
+            actor=actor,
+            before=before,
+            after=after,
+        )
+    return course
+
+
+def get_course(session: Session, course_id: int, reader: Reader) -> Course:
+    """One course `reader` may see.
+
+    Raises
+    ------
+    NotFound
+        When there is none, or `reader` may not see it (never said apart).
+    """
+    found = session.exec(
+        select(Course).where(Course.id == course_id, *_seen_courses(reader))
+    ).first()
+    if found is None:
+        raise NotFound("course", course_id)  # noqa: EM101 (an entity name)
+    return found
 
 
 def list_courses(
@@ -144,62 +205,121 @@ def list_courses(
     *,
     site: str | None = None,
     route: str | None = None,
-) -> list[dict[str, Any]]:
-    """Courses `reader` may see, optionally for one site or route, as plain dicts.
-
-    A course shows only when the course, its site and its route are all readable by the
-    caller; a filter on a hidden site or route finds nothing, as for one that does not exist.
+    instructor: int | None = None,
+) -> list[CoursePublic]:
+    """Courses `reader` may see by title, optionally at one site, on one route, or by one
+    instructor; a filter on a hidden site or route finds nothing, as for one that does not exist.
     """
-    stmt = (
-        select(Course, Site.slug, Route.slug)
-        .join(Site, col(Course.site_id) == Site.id, isouter=True)
-        .join(Route, col(Course.route_id) == Route.id, isouter=True)
-        .where(*_seen_courses(reader))
-        .order_by(col(Course.id))
-    )
+    stmt = select(Course).where(*_seen_courses(reader)).order_by(col(Course.title), col(Course.id))
     if site is not None:
-        stmt = stmt.where(Site.slug == site)
+        stmt = stmt.where(col(Course.site_id).in_(select(Site.id).where(Site.slug == site)))
     if route is not None:
-        stmt = stmt.where(Route.slug == route)
-    return [
-        course_dict(c, site_slug, route_slug) for c, site_slug, route_slug in session.exec(stmt)
-    ]
+        stmt = stmt.where(col(Course.route_id).in_(select(Route.id).where(Route.slug == route)))
+    if instructor is not None:
+        taught = select(CourseInstructor.course_id).where(
+            CourseInstructor.instructor_id == instructor
+        )
+        stmt = stmt.where(col(Course.id).in_(taught))
+    return course_views(session, list(session.exec(stmt)))
 
 
-def course_view(session: Session, course: Course) -> dict[str, Any]:
-    """One course with the slugs of its site and route (for the answer to a write)."""
+def course_views(session: Session, courses: list[Course]) -> list[CoursePublic]:
+    """Courses in the readers' shape, with their site, route and instructors (four queries)."""
+    site_ids = {c.site_id for c in courses if c.site_id}
+    route_ids = {c.route_id for c in courses if c.route_id}
+    sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_(site_ids)))}
+    routes = {r.id: r for r in session.exec(select(Route).where(col(Route.id).in_(route_ids)))}
+    teachers: dict[int, list[InstructorBrief]] = {}
+    rows = session.exec(
+        select(CourseInstructor.course_id, Instructor)
+        .join(Instructor, col(Instructor.id) == CourseInstructor.instructor_id)
+        .where(col(CourseInstructor.course_id).in_([pk(c) for c in courses]))
+        .order_by(col(CourseInstructor.position))
+    )
+    for course_id, teacher in rows:
+        brief = InstructorBrief.model_validate(teacher, from_attributes=True)
+        teachers.setdefault(course_id, []).append(brief)
+    views = []
+    for c in courses:
+        site = sites.get(c.site_id) if c.site_id else None
+        route = routes.get(c.route_id) if c.route_id else None
+        views.append(
+            CoursePublic(
+                id=pk(c),
+                title=c.title,
+                outline=c.outline,
+                duration_minutes=c.duration_minutes,
+                audience=c.audience,
+                format=c.format,
+                site=site.slug if site else None,
+                site_name=site.name if site else None,
+                route=route.slug if route else None,
+                route_name=route.name if route else None,
+                instructors=teachers.get(pk(c), []),
+                status=c.status,
+            )
+        )
+    return views
+
+
+def _place(
+    session: Session, site: str | None, route: str | None, stop: int | None
+) -> tuple[int | None, int | None]:
+    """The site and route ids of a course's place; a stop number becomes the stop's site."""
+    site_id = route_id = None
+    if site is not None:
+        found = session.exec(select(Site).where(Site.slug == site)).first()
+        if found is None:
+            raise NotFound("site", site)  # noqa: EM101 (an entity name)
+        site_id = pk(found)
+    if route is not None:
+        on = session.exec(select(Route).where(Route.slug == route)).first()
+        if on is None:
+            raise NotFound("route", route)  # noqa: EM101 (an entity name)
+        route_id = pk(on)
+        stops = list(
+            session.exec(
+                select(RouteStop.site_id)
+                .where(RouteStop.route_id == route_id)
+                .order_by(col(RouteStop.day), col(RouteStop.position))
+            )
+        )
+        if stop is not None:
+            if stop > len(stops):
+                raise Conflict(Message("e_no_stop", route=route, stop=stop))
+            site_id = stops[stop - 1]
+        elif site_id is not None and site_id not in stops:
+            raise Conflict(Message("e_not_a_stop", site=site, route=route))
+    return site_id, route_id
+
+
+def _link(session: Session, course: Course, instructor_ids: list[int]) -> None:
+    """Make `instructor_ids` (in order) the course's instructors."""
+    for instructor_id in instructor_ids:
+        if session.get(Instructor, instructor_id) is None:
+            raise NotFound("instructor", instructor_id)  # noqa: EM101 (an entity name)
+    session.exec(delete(CourseInstructor).where(col(CourseInstructor.course_id) == pk(course)))
+    for position, instructor_id in enumerate(instructor_ids, start=1):
+        session.add(
+            CourseInstructor(course_id=pk(course), instructor_id=instructor_id, position=position)
+        )
+    session.flush()
+
+
+def _teacher_ids(session: Session, course: Course) -> list[int]:
+    return list(
+        session.exec(
+            select(CourseInstructor.instructor_id)
+            .where(CourseInstructor.course_id == pk(course))
+            .order_by(col(CourseInstructor.position))
+        )
+    )
+
+
+def _slugs(session: Session, course: Course) -> tuple[str | None, str | None]:
     site = session.get(Site, course.site_id) if course.site_id else None
     route = session.get(Route, course.route_id) if course.route_id else None
-    return course_dict(course, site.slug if site else None, route.slug if route else None)
-
-
-def course_dict(course: Course, site_slug: str | None, route_slug: str | None) -> dict[str, Any]:
-    """A course in the JSON shape of DESIGN.md."""
-    return {
-        "id": course.id,
-        "title": course.title,
-        "site": site_slug,
-        "route": route_slug,
-        "stop": course.stop,
-        "format": str(course.format),
-        "duration_minutes": course.duration_minutes,
-        "instructor": course.instructor_id,
-        "outline": course.outline,
-        "status": str(course.status),
-    }
-
-
-def instructor_dict(instructor: Instructor, *, staff: bool) -> dict[str, Any]:
-    """An instructor; the contact only for staff."""
-    out = {
-        "id": instructor.id,
-        "name": instructor.name,
-        "organisation": instructor.organisation,
-        "expertise": instructor.expertise,
-    }
-    if staff:
-        out["contact"] = instructor.contact
-    return out
+    return (site.slug if site else None, route.slug if route else None)
 
 
 def _seen_courses(reader: Reader) -> list[Any]:
@@ -214,59 +334,34 @@ def _seen_courses(reader: Reader) -> list[Any]:
     ]
 
 
-def _stop_count(session: Session, route_id: int) -> int:
-    return len(session.exec(select(RouteStop.id).where(RouteStop.route_id == route_id)).all())
+def _seen_teachers(reader: Reader) -> Any:
+    """The ids of instructors who teach a course `reader` may see."""
+    seen = select(Course.id).where(*_seen_courses(reader))
+    return select(CourseInstructor.instructor_id).where(col(CourseInstructor.course_id).in_(seen))
 
 
-FORMAT_LABELS = {
-    CourseFormat.on_site_lecture: "现场讲解",
-    CourseFormat.situational: "情景教学",
-    CourseFormat.interview: "访谈教学",
-    CourseFormat.audio_visual: "音像教学",
-    CourseFormat.other: "其他",
-}
-
-
-def course_plan(
-    session: Session, route: Route, *, visible: frozenset[Status]
-) -> dict[str, list[str]]:
-    """The lessons to give at each stop of a route (site slug -> lines), for the handout.
-
-    A course on the route's n-th stop (counting through the days) and a course on the stop's
-    site both belong to that stop.
-    """
-    rows = session.exec(
-        select(Site.id, Site.slug, Site.status)
-        .select_from(RouteStop)
-        .join(Site, col(Site.id) == RouteStop.site_id)
-        .where(RouteStop.route_id == route.id)
-        .order_by(col(RouteStop.day), col(RouteStop.position))
-    ).all()
-    # Stops are numbered as the editor sees the route; stops at hidden sites get no lessons.
-    by_number = {
-        n: slug for n, (_id, slug, status) in enumerate(rows, start=1) if status in visible
-    }
-    by_site = {site_id: slug for site_id, slug, status in rows if status in visible}
-    courses = session.exec(
-        select(Course, Instructor.name)
-        .join(Instructor, col(Instructor.id) == Course.instructor_id, isouter=True)
-        .where(
-            col(Course.status).in_(list(visible)),
-            (col(Course.route_id) == route.id) | col(Course.site_id).in_(list(by_site)),
+def _teaches_seen(session: Session, instructor_id: int, who: LibraryReader) -> bool:
+    found = session.exec(
+        select(CourseInstructor.instructor_id).where(
+            CourseInstructor.instructor_id == instructor_id,
+            col(CourseInstructor.instructor_id).in_(_seen_teachers(who.reader)),
         )
-        .order_by(col(Course.id))
-    ).all()
-    plan: dict[str, list[str]] = {}
-    for course, teacher in courses:
-        slug = (
-            by_number.get(course.stop or 0) if course.route_id else by_site.get(course.site_id or 0)
-        )
-        if slug is None:
-            continue
-        details = [FORMAT_LABELS.get(CourseFormat(course.format), str(course.format))]
-        if course.duration_minutes:
-            details.append(f"{course.duration_minutes}分钟")
-        if teacher:
-            details.append(f"主讲 {teacher}")
-        plan.setdefault(slug, []).append(f"{course.title}（{'，'.join(details)}）")
-    return plan
+    ).first()
+    return found is not None
+
+
+def _record(
+    session: Session, record: Course | Instructor, action: str, before: Any, actor: str
+) -> None:
+    after = audit.snapshot(record)
+    if action == "update" and after == before:
+        return
+    audit.record(
+        session,
+        entity=type(record).__name__.lower(),
+        entity_id=pk(record),
+        action=action,
+        actor=actor,
+        before=before,
+        after=after,
+    )

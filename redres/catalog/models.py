@@ -277,28 +277,43 @@ class RouteStop(SQLModel, table=True):
 
 
 class Instructor(SQLModel, table=True):
-    """A teacher of on-site lessons (师资); contact is for staff only."""
+    """A teacher of on-site lessons (师资); phone and email are for signed-in staff only."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)
-    organisation: str | None = Field(default=None, max_length=200)
-    expertise: str | None = Field(default=None, max_length=500)
-    contact: str | None = Field(default=None, max_length=200)
+    unit: str | None = Field(default=None, max_length=200)
+    """The instructor's unit (工作单位), e.g. a party school or memorial hall."""
+    title: str | None = Field(default=None, max_length=100)
+    """Job or academic title (职称/职务)."""
+    topics: str | None = Field(default=None, max_length=500)
+    """What they teach (研究与授课方向)."""
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    version: int = _version()
 
 
 class Course(SQLModel, table=True):
-    """An on-site lesson (现场教学) on a site or on a stop of a route."""
+    """An on-site lesson (现场教学) at a site, on a route, or at a route's stop (both set)."""
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
-    site_id: int | None = Field(default=None, foreign_key="site.id")
-    route_id: int | None = Field(default=None, foreign_key="route.id")
-    stop: int | None = None
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    route_id: int | None = Field(default=None, foreign_key="route.id", index=True)
     format: CourseFormat = _enum(default=CourseFormat.on_site_lecture)
     duration_minutes: int | None = None
-    instructor_id: int | None = Field(default=None, foreign_key="instructor.id")
+    audience: str | None = Field(default=None, max_length=200)
     outline: str | None = None
+    """Markdown, rendered sanitised on pages."""
     status: Status = _enum(default=Status.draft)
+    version: int = _version()
+
+
+class CourseInstructor(SQLModel, table=True):
+    """Who teaches a course, in the order the editor listed them."""
+
+    course_id: int = Field(foreign_key="course.id", ondelete="CASCADE", primary_key=True)
+    instructor_id: int = Field(foreign_key="instructor.id", primary_key=True, index=True)
+    position: int = 1
 
 
 class Feedback(SQLModel, table=True):
@@ -373,7 +388,16 @@ class SearchTerm(SQLModel, table=True):
     term: str = Field(sa_type=String(200).with_variant(String(200, collation="C"), "postgresql"))
 
 
-VERSIONED: tuple[type[SQLModel], ...] = (Site, Story, Person, Event, Theme, Route)
+VERSIONED: tuple[type[SQLModel], ...] = (
+    Site,
+    Story,
+    Person,
+    Event,
+    Theme,
+    Route,
+    Course,
+    Instructor,
+)
 """The records editors change through the API and the forms; each carries a `version`."""
 
 versions.count_changes(VERSIONED)

@@ -144,6 +144,18 @@ def test_every_get_route_varies_by_audience(engine: Engine, session: Session) ->
             "/classes/{slug}/qr.svg": [f"/classes/{slug}/qr.svg"],
             "/classes/{slug}/learn": [f"/classes/{slug}/learn?{learn}"],
         }
+        site = examples["/sites/{slug}"][0].rsplit("/", 1)[1]
+        lecturer = anonymous.post(
+            "/api/instructors", json={"name": "王老师"}, headers=bearer["editor"]
+        ).json()["id"]
+        lesson = {"title": "课", "site": site, "instructors": [lecturer]}
+        course = anonymous.post("/api/courses", json=lesson, headers=bearer["editor"]).json()["id"]
+        examples |= {
+            "/api/courses/{course_id}": [f"/api/courses/{course}"],
+            "/api/instructors/{instructor_id}": [f"/api/instructors/{lecturer}"],
+            "/editor/courses/{key}": [f"/editor/courses/{course}", "/editor/courses/new"],
+            "/editor/instructors/{key}": [f"/editor/instructors/{lecturer}"],
+        }
 
         problems: list[str] = []
         seen = 0

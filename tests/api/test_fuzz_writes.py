@@ -353,3 +353,50 @@ def test_the_sign_in_form_never_fails_the_server(
     data = {"username": username, "password": password, "csrf": token}
     r = forms.visitor.post("/login", data=data)
     _clean_page(r)
+
+
+@FORM_FUZZ
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "title": form_text,
+            "outline": form_text,
+            "audience": form_text,
+            "duration_minutes": st.one_of(st.sampled_from(["45", "0", "-1", "1e9"]), form_text),
+            "format": st.one_of(st.sampled_from(["situational", ""]), form_text),
+            "status": st.one_of(st.sampled_from(["draft", "published"]), form_text),
+        },
+    ),
+    st.one_of(st.sampled_from(SLUGS), form_text),
+    st.one_of(st.just(""), form_text),
+    st.lists(st.one_of(st.sampled_from(["1", "2"]), form_text), max_size=3),
+)
+def test_the_course_form_never_fails_the_server(
+    forms: Forms, fields: dict[str, str], site: str, route: str, instructors: list[str]
+) -> None:
+    data: dict[str, Any] = {"site": site, "route": route} | fields | {"csrf": forms.token}
+    data["instructors"] = instructors
+    r = forms.editor.post("/editor/courses/new", data=data)
+    _clean_page(r)
+    if r.status_code == 303:
+        edit = r.headers["location"].split("?")[0]
+        _clean_page(forms.editor.post(edit, data=data))
+        _shown(forms.editor, edit, "/editor/courses")
+        _shown(forms.visitor, f"/sites/{site}")
+
+
+@FORM_FUZZ
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional=dict.fromkeys(("name", "unit", "title", "topics", "phone", "email"), form_text),
+    )
+)
+def test_the_instructor_form_never_fails_the_server(forms: Forms, fields: dict[str, str]) -> None:
+    r = forms.editor.post("/editor/instructors/new", data=fields | {"csrf": forms.token})
+    _clean_page(r)
+    if r.status_code == 303:
+        edit = r.headers["location"].split("?")[0]
+        _clean_page(forms.editor.post(edit, data=fields | {"csrf": forms.token}))
+        _shown(forms.editor, edit, "/editor/instructors")

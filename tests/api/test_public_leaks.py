@@ -142,7 +142,9 @@ def world(engine: Engine, session: Session) -> Iterator[World]:
     )
     set_route_status(session, walk, Status.published, actor="ed")
     lecturer = create_instructor(session, InstructorCreate(name="qzx讲师"), actor="ed")
-    teacher_of_all = create_instructor(session, InstructorCreate(name="公开讲师"), actor="ed")
+    # teaches a public course, so shows to visitors, but never with the marked contact
+    public_lecturer = InstructorCreate(name="公开讲师", email="qzx-contact@example.cn")
+    teacher_of_all = create_instructor(session, public_lecturer, actor="ed")
     for title, target in [
         ("qzx course on draft site", {"site": "qzx-draft-site"}),
         ("qzx course on archived site", {"site": "qzx-archived-site"}),

@@ -53,10 +53,12 @@ class Kind:
     second: dict[str, Any]
     field: str
     deletes: bool = True
+    key: str = "slug"
+    """What addresses a record: its slug, or its id (courses, instructors)."""
 
     def slug(self, created: dict[str, Any]) -> str:
         props = created.get("properties", created)
-        return str(props["slug"])
+        return str(props[self.key])
 
     def value(self, body: dict[str, Any]) -> Any:
         return body.get("properties", body)[self.field]
@@ -107,6 +109,24 @@ KINDS = {
         {"description": "第一次修改"},
         {"description": "第二次修改"},
         "description",
+    ),
+    "courses": Kind(
+        "/api/courses",
+        {"title": "八七会议的转折", "site": AUG7},
+        {"audience": "党员干部"},
+        {"audience": "青年学生"},
+        "audience",
+        deletes=False,
+        key="id",
+    ),
+    "instructors": Kind(
+        "/api/instructors",
+        {"name": "王老师"},
+        {"unit": "武汉市委党校"},
+        {"unit": "湖北省委党校"},
+        "unit",
+        deletes=False,
+        key="id",
     ),
 }
 

@@ -22,6 +22,7 @@ from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.api.templating import render
 from redres.catalog.commemorations import calendar_for
+from redres.catalog.course_places import route_courses, site_courses
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery, NotFound
@@ -224,6 +225,7 @@ def _site_page(
                 visible=visible,
                 limit=20,
             ),
+            "courses": site_courses(session, site, visible=visible),
             "feedback_csrf": token,
             "feedback_sent": request.query_params.get("sent") == "1" and not errors,
             "feedback_form": form or {"rating": "5", "comment": ""},
@@ -330,6 +332,7 @@ def _route_page(
         if plan["days"]
         else dt.datetime.now(CHINA_TIME).date()
     )
+    shown = {s["site_id"]: s["slug"] for day in plan["days"] for s in day["stops"]}
     return render(
         request,
         "route.html",
@@ -339,6 +342,7 @@ def _route_page(
             "days": plan["days"],
             "violations": [v.to_dict() for v in done.violations],
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
+            "route_courses": route_courses(session, route, stops=shown, visible=visible),
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
         },

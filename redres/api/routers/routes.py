@@ -26,10 +26,10 @@ from redres.api.links import absolute
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
+from redres.catalog.course_places import course_plan
 from redres.catalog.enums import PUBLIC, Status, TravelMode
 from redres.catalog.errors import NotFound
 from redres.catalog.features import site_feature
-from redres.catalog.library import course_plan
 from redres.catalog.models import Route, User
 from redres.catalog.route_access import Reader
 from redres.catalog.route_edits import (
