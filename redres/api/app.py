@@ -23,6 +23,7 @@ from redres.api.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
+from redres.api.plan_cache import ItineraryCache
 from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
     auth,
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_hour, 3600.0)
     app.state.import_limiter = RateLimiter(settings.imports_per_hour, 3600.0)
     app.state.plan_gate = PlanGate.from_settings(settings)
+    app.state.plan_cache = ItineraryCache.from_settings(settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(NoNulMiddleware)
     app.add_middleware(

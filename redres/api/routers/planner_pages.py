@@ -16,6 +16,7 @@ from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
+from redres.api.plan_cache import ItineraryCache, plan_key
 from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
@@ -121,8 +122,15 @@ async def plan_export(
 async def check_page(
     request: Request, session: SessionDep, visible: VisibleDep, gate: GateDep, staff: SignedInDep
 ) -> HTMLResponse:
-    """Stops arranged by hand (one slug a line, a blank line between days), timed and checked."""
+    """Stops arranged by hand (one slug a line, a blank line between days), timed and checked.
+
+    With ``part=result`` only the outcome (problems and the timed schedule) is rendered: the
+    planner page's re-order panel swaps it in after each move.
+    """
     form = CheckForm.from_query(request.query_params)
+    template = "plan_check.html"
+    if request.query_params.get("part") == "result":
+        template = "_check_result.html"
     _ = translator(pick_language(request))
     context: dict[str, Any] = {
         "date": form.date,
@@ -144,16 +152,16 @@ async def check_page(
         )
     except (ValidationError, InvalidPlanRequest) as exc:
         context["errors"] = form_errors(exc, pick_language(request))
-        return render(request, "plan_check.html", context, 422)
+        return render(request, template, context, 422)
     except PlanRefused as exc:
         context["errors"] = [exc.sentence(_)]
-        page = render(request, "plan_check.html", context, exc.status_code)
+        page = render(request, template, context, exc.status_code)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     context["plan"] = done.itinerary.to_dict()
     context["violations"] = [v.to_dict() for v in done.violations]
     context["stops_text"] = stops_text(context["plan"]) if body.reorder else form.stops
-    return render(request, "plan_check.html", context)
+    return render(request, template, context)
 
 
 @router.post("/plan/save")
@@ -274,15 +282,21 @@ async def _solve(
     staff: bool,
     form: PlanForm,
 ) -> Itinerary:
-    """Validate the form as the API validates a plan request, then solve it through the gate."""
+    """Validate the form as the API validates a plan request, then solve it through the gate,
+    or reuse the itinerary the same request gave a moment ago (`api.plan_cache`)."""
     body = PlanIn.model_validate(form.request_json())
-    plan_request = body.to_request()
     seconds = gate.time_limit(body.time_limit, signed_in=staff)
+    cache: ItineraryCache = request.app.state.plan_cache
+    key = plan_key(body.model_dump(mode="json"), visible=visible, seconds=seconds)
+    kept = cache.get(key)
+    if kept is not None:  # the page solved it a moment ago: its map and downloads reuse it
+        return kept
+    plan_request = body.to_request()
     params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     gate.admit(request, signed_in=staff)
     settings = request.app.state.settings
-    return await gate.run(
+    itinerary = await gate.run(
         lambda: plan_catalog(
             session,
             plan_request,
@@ -292,6 +306,8 @@ async def _solve(
             travel=travel_model(settings, session),
         )
     )
+    cache.put(key, itinerary)
+    return itinerary
 
 
 async def _solve_or_refuse(
