@@ -376,7 +376,9 @@ def _stories(
     )
     by_story: dict[int, list[int]] = defaultdict(list)
     for site_id, story in rows:
-        stories[site_id].append(StoryNote(story.title, story.summary))
+        stories[site_id].append(
+            StoryNote(story.title, story.summary, story.title_en, _excerpt(story.body))
+        )
         by_story[story.id or 0].append(site_id)
     if by_story:
         for story_id, slug in session.exec(
@@ -422,3 +424,11 @@ def route_itinerary(
         session, route, date=date, calendar=calendar or default_calendar(), visible=visible
     )
     return done.itinerary
+
+
+def _excerpt(body: str | None, limit: int = 160) -> str | None:
+    """The first paragraph of a story's body, cut at `limit` characters (for handouts)."""
+    first = next((p.strip() for p in (body or "").split("\n\n") if p.strip()), "")
+    if not first:
+        return None
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

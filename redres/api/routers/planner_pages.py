@@ -14,6 +14,7 @@ from starlette.datastructures import QueryParams
 
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
+from redres.api.handouts import handout_html
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.plan_cache import ItineraryCache, plan_key
@@ -42,7 +43,6 @@ from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.handout import render_handout
 from redres.routes.model import MODES, Itinerary
 from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
@@ -106,11 +106,7 @@ async def plan_export(
     if fmt not in MEDIA_TYPES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no export format {fmt!r}")
     itinerary = await _solve_or_refuse(request, session, visible, gate, staff)
-    body = (
-        render_handout(itinerary, translate=translator("zh"))
-        if fmt == "html"
-        else export(itinerary, fmt)
-    )
+    body = handout_html(request, itinerary) if fmt == "html" else export(itinerary, fmt)
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],
