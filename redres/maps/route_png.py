@@ -67,6 +67,7 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
     kx = math.cos(math.radians(mean_lat))
     family = cjk_family()
     fig, ax = plt.subplots(figsize=(8.3, 5.8), dpi=dpi)
+    labels: list[tuple[float, float, str]] = []
     try:
         for i, day, pts in per_day:
             colour = day_colour(i)
@@ -94,15 +95,8 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
                     fontweight="bold",
                     zorder=3,
                 )
-                ax.annotate(
-                    _plain(p.stop.name if p.stop is not None else ""),
-                    (p.lon * kx, p.lat),
-                    xytext=(9, 6),
-                    textcoords="offset points",
-                    fontsize=7.5,
-                    fontfamily=family,
-                    zorder=4,
-                )
+                name = p.stop.name if p.stop is not None else ""
+                labels.append((p.lon * kx, p.lat, f"{n} {name}"))
         ax.set_aspect("equal", adjustable="datalim")
         ax.margins(0.12)
         ax.set_xticks([])
@@ -116,6 +110,7 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
             ax.legend(loc="lower right", prop={"family": family, "size": 8}, frameon=True)
         fig.canvas.draw()  # settle the limits before measuring the scale bar against them
         ax.set_autoscale_on(False)
+        _place_labels(fig, ax, labels, family)
         _scale_bar(ax, kx, family)
         ax.annotate(
             "北 ↑",
@@ -192,6 +187,45 @@ def find_cjk_font(families: Sequence[str] = CJK_FAMILIES, *, fontconfig: bool = 
         + "); install one, e.g. `apt-get install fonts-noto-cjk` on Debian"
     )
     raise MissingCJKFont(msg)
+
+
+_OFFSETS = (
+    (9, 6, "left"),
+    (9, -14, "left"),
+    (-9, 6, "right"),
+    (-9, -14, "right"),
+    (0, 12, "center"),
+    (0, -20, "center"),
+)
+"""Where a stop's name may go around its marker (points), tried in this order."""
+
+
+def _place_labels(fig: Any, ax: Any, labels: list[tuple[float, float, str]], family: str) -> None:
+    """Each stop's name beside its marker, on the first side where it overlaps no name placed
+    before it (stops close together would otherwise print their names on top of each other)."""
+    renderer = fig.canvas.get_renderer()
+    taken: list[Any] = []
+    for x, y, name in labels:
+        text = None
+        for dx, dy, ha in _OFFSETS:
+            if text is not None:
+                text.remove()
+            text = ax.annotate(
+                _plain(name),
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                fontsize=7.5,
+                fontfamily=family,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            box = text.get_window_extent(renderer=renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+        if text is not None:
+            taken.append(text.get_window_extent(renderer=renderer))
 
 
 def _has_glyphs(path: str) -> bool:

@@ -153,13 +153,17 @@ TEMPLATE = """<!doctype html>
 <ul class="lines" aria-hidden="true">{% for _ in range(4) %}<li></li>{% endfor %}</ul>
 </section>
 {% endfor %}
-{% if itinerary.omitted %}
+{% if omitted %}
 <h2>{{ t('handout.omitted') }}</h2>
-<ul>{% for o in itinerary.omitted %}<li>{{ o.name or o.slug }}（{{ t('reason_' ~ o.reason) }}）{% set d = say(o.detail) %}{% if d %}：{{ d }}{% endif %}</li>{% endfor %}</ul>
+<ul>{% for o in omitted %}<li>{{ o.name or o.slug }}（{{ t('reason_' ~ o.reason) }}）{% set d = say(o.detail) %}{% if d %}：{{ d }}{% endif %}</li>{% endfor %}</ul>
 {% endif %}
 </body>
 </html>
 """
+
+QUIET_REASONS = frozenset({"low_relevance", "no_location", "excluded"})
+"""Omissions a class need not read about (off the theme, never plannable, left out on purpose);
+the planner page lists them for the teacher."""
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 _ENV.filters["markdown_inline"] = render_inline
@@ -203,7 +207,7 @@ def render_handout(
     return template.render(
         itinerary=itinerary,
         lang=lang,
-        title=title or itinerary.name or t("handout.title"),
+        title=title or itinerary.name or _dated_title(itinerary, t("handout.title")),
         map_url=map_url,
         map_error=map_error,
         hhmm=hhmm,
@@ -213,6 +217,7 @@ def render_handout(
         t=t,
         say=say,
         warnings=[w for w in (say(x) for x in itinerary.warnings) if w],
+        omitted=[o for o in itinerary.omitted if o.reason not in QUIET_REASONS],
         stop_warnings=lambda stop: [w for w in (say(x) for x in stop.warnings) if w],
         place_name=lambda stop: _place_name(stop, lang),
         readable=lambda text: _readable(text or "", lang),
@@ -235,6 +240,14 @@ def in_language(text: str, lang: str) -> bool:
     if lang == "zh":
         return _LATIN_WORDS.search(text) is None
     return bool(re.search(r"[A-Za-z]", text)) or not _CJK.search(text)
+
+
+def _dated_title(itinerary: Itinerary, words: str) -> str:
+    """A plan's title when it has no name: the words and its dates (first to last day)."""
+    dates = [d.date.isoformat() for d in itinerary.days]
+    if not dates:
+        return words
+    return f"{words} · {dates[0]}" + (f" – {dates[-1]}" if dates[-1] != dates[0] else "")
 
 
 def _readable(text: str, lang: str) -> str:

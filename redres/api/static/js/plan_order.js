@@ -17,6 +17,7 @@
   var names = document.getElementById("swap-names");
   var dragged = null;
   var before = "";
+  var lastMove = "";
   var pending = null;
   var timer = null;
 
@@ -64,7 +65,8 @@
         var doc = new DOMParser().parseFromString(answer.body, "text/html");
         result.replaceChildren.apply(result, Array.prototype.slice.call(doc.body.childNodes));
         var verdict = result.querySelector("[role=alert], [data-feasible]");
-        say(verdict ? verdict.textContent.trim() : "");
+        say([lastMove, verdict ? verdict.textContent.trim() : ""].filter(Boolean).join(" · "));
+        lastMove = "";
         panel.removeAttribute("aria-busy");
         panel.dataset.checked = String(Number(panel.dataset.checked || 0) + 1);
       })
@@ -80,7 +82,8 @@
       var position = 1 + lists.reduce(function (n, list) {
         return n + (list.contains(li) ? items(list).indexOf(li) : 0);
       }, 0);
-      say(panel.dataset.msgMoved.replace("{name}", li.dataset.name).replace("{n}", String(position)));
+      lastMove = panel.dataset.msgMoved.replace("{name}", li.dataset.name).replace("{n}", String(position));
+      say(lastMove);
     }
     clearTimeout(timer);
     timer = setTimeout(recheck, 150);
