@@ -30,27 +30,31 @@ def header_account(request: Request) -> Account | None:
     """The signed-in account the header greets, or None (signed out, or the cookie is stale)."""
     if not request.cookies.get(SESSION_COOKIE):
         return None
-    if hasattr(request.state, LOOKED_UP):
-        user = getattr(request.state, LOOKED_UP)
-    else:
+    if not hasattr(request.state, LOOKED_UP):
         engine = getattr(request.app.state, "engine", None)
         if engine is None:
             return None
         try:
             with Session(engine) as session:
-                user = session_user(request, session)
+                session_user(request, session)  # keeps the name and role on the request
         except SQLAlchemyError:  # an error page while the database is down: greet nobody
             return None
-    if user is None:
+    found: tuple[str, str] | None = getattr(request.state, LOOKED_UP, None)
+    if found is None:
         return None
-    return Account(name=user.username, role=str(user.role), csrf=csrf_token(request))
+    name, role = found
+    return Account(name=name, role=role, csrf=csrf_token(request))
 
 
 def sign_in_link(request: Request) -> str:
-    """The sign-in page, coming back to this page (its path and query) afterwards."""
+    """The sign-in page, coming back to this page (its path and query) afterwards.
+
+    The query is already percent-encoded as the browser sent it, so only ``?``, ``&`` and
+    ``=`` are encoded once more: decoding ``next`` once gives this page's URL back.
+    """
     here = request.url.path
     if here in ("/login", "/logout"):
         return "/login"
     if request.url.query:
         here = f"{here}?{request.url.query}"
-    return f"/login?next={quote(here, safe='')}"
+    return f"/login?next={quote(here, safe='/%')}"

@@ -20,7 +20,9 @@ from redres.catalog.models import User
 SESSION_COOKIE = "redres_session"
 PRELOGIN_COOKIE = "redres_csrf"
 LOOKED_UP = "page_user"
-"""Where `session_user` keeps its answer on the request, for the page header to reuse."""
+"""Where `session_user` keeps its answer on the request, for the page header to reuse: the
+user's name and role as plain strings (None when signed out), never the row itself, which
+goes stale once the handler's session ends."""
 
 
 def session_user(request: Request, session: Session) -> User | None:
@@ -32,7 +34,7 @@ def session_user(request: Request, session: Session) -> User | None:
         user: User | None = user_for_token(session, token)
     except AuthenticationError:
         user = None
-    setattr(request.state, LOOKED_UP, user)
+    setattr(request.state, LOOKED_UP, None if user is None else (user.username, str(user.role)))
     return user
 
 

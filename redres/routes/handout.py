@@ -55,6 +55,14 @@ FALLBACK_WORDS: Mapping[str, str] = {
     "handout.emergency": "紧急联系人",
     "handout.meeting_point": "集合地点",
     "handout.notes_lines": "笔记",
+    "reason_closed": "当日闭馆",
+    "reason_capacity": "接待量不足",
+    "reason_outside_window": "不在时间范围内",
+    "reason_no_time": "时间不够",
+    "reason_no_location": "位置未记录",
+    "reason_low_relevance": "主题关联度低",
+    "reason_excluded": "已排除",
+    "reason_reservation": "需提前预约",
 }
 """The handout's own words in Chinese, for callers without the pages' translator."""
 
@@ -113,8 +121,8 @@ TEMPLATE = """<!doctype html>
 <body>
 <h1>{{ title }}</h1>
 {% if warnings %}<ul class="warn">{% for w in warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
-{% if map_url %}<figure class="map"><img src="{{ map_url }}" alt="{{ t('handout.map') }}：{{ title }}"><figcaption>{{ t('handout.map') }}</figcaption></figure>
-{% elif map_error %}<p class="map-missing" role="alert">{{ t('handout.map_missing') }}：{{ map_error }}</p>{% endif %}
+{% if map_url %}<figure class="map" id="map"><img src="{{ map_url }}" alt="{{ t('handout.map') }}：{{ title }}"><figcaption>{{ t('handout.map') }}</figcaption></figure>
+{% elif map_error %}<p class="map-missing" id="map" role="alert">{{ t('handout.map_missing') }}：{{ map_error }}</p>{% endif %}
 <section class="contacts-block" aria-labelledby="contacts">
 <h2 id="contacts">{{ t('handout.contacts') }}</h2>
 <dl class="contacts">
@@ -128,13 +136,13 @@ TEMPLATE = """<!doctype html>
 {% for day in itinerary.days %}
 <section class="day">
 <h2>{{ t('day_n', n=loop.index) }} · {{ day.date.isoformat() }}</h2>
-<p class="meta">{{ t('handout.depart') }} {{ hhmm(day.depart) }} · {{ t('handout.back') }} {{ hhmm(day.back) }}{% if day.lunch %} · {{ t('lunch') }} {{ hhmm(day.lunch.start) }}–{{ hhmm(day.lunch.end) }}（{{ places.get(day.lunch.at, day.lunch.at) }}）{% endif %}</p>
+<p class="meta">{{ t('handout.depart') }} {{ hhmm(day.depart) }} · {{ t('handout.back') }} {{ hhmm(day.back) }}{% if day.lunch %} · {{ t('lunch') }} {{ hhmm(day.lunch.start) }}-{{ hhmm(day.lunch.end) }}（{{ places.get(day.lunch.at, day.lunch.at) }}）{% endif %}</p>
 <table class="stops">
 <thead><tr><th scope="col">{{ t('handout.no') }}</th><th scope="col">{{ t('handout.time') }}</th><th scope="col">{{ t('handout.place') }}</th><th scope="col">{{ t('handout.leg') }}</th></tr></thead>
 <tbody>
 {% for stop in day.stops %}
 <tr class="stop"><td class="no">{{ loop.index }}</td>
-<td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}–{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
+<td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
 <td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
@@ -144,8 +152,8 @@ TEMPLATE = """<!doctype html>
 {% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note) %}{% if note or told or lessons.get(stop.slug) %}
 <div class="stop-notes">
 <h3>{{ loop.index }}. {{ place_name(stop) }}</h3>
-{% for lesson in lessons.get(stop.slug, []) %}<p class="lesson"><strong>{{ t('handout.lesson') }}：</strong>{{ lesson }}</p>{% endfor %}
-{% if note %}<p class="lesson"><strong>{{ t('handout.note') }}：</strong>{{ note }}</p>{% endif %}
+{% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">{{ t('handout.lessons') }}：{{ lesson }}</p>{% endfor %}
+{% if note %}<p class="lesson note"><strong>{{ t('handout.note') }}：</strong>{{ note }}</p>{% endif %}
 {% for title_, text in told %}<p><strong>{{ title_ }}</strong>{% if text %}：{{ text|markdown_inline }}{% endif %}</p>{% endfor %}
 </div>
 {% endif %}{% endfor %}

@@ -87,7 +87,7 @@ def test_the_header_signs_in_greets_and_signs_out(teachers: Teachers) -> None:
         top = header(c.get(path).text)
         assert "/login?next=" in top, path
         assert "我的线路" not in top
-    assert 'href="/login?next=%2Fthemes"' in header(c.get("/themes").text)
+    assert 'href="/login?next=/themes"' in header(c.get("/themes").text)
     sign_in(c, "wang")
     top = header(c.get("/themes").text)
     assert "<strong>wang</strong>" in top
@@ -130,7 +130,7 @@ def test_the_plan_result_offers_saving_at_once(teachers: Teachers) -> None:
     anonymous = c.get(f"/plan?{QUERY}").text
     assert 'action="/plan/save"' not in anonymous
     save = anonymous.split('class="save-plan"', 1)[1].split("</section>", 1)[0]
-    assert 'href="/login?next=%2Fplan%3Ftheme%3Dgreat-revolution' in save
+    assert 'href="/login?next=/plan%3Ftheme%3Dgreat-revolution' in save
     sign_in(c, "wang")
     page = c.get(f"/plan?{QUERY}").text
     form = page.split('id="save-plan"', 1)[1].split("</form>", 1)[0]

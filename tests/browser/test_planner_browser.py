@@ -130,9 +130,7 @@ def test_the_handout_fits_a_phone_and_prints_on_a4(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.evaluate("document.querySelector('figure.map img').naturalWidth") > 100
     page.emulate_media(media="print")
-    avoid = page.evaluate(
-        "getComputedStyle(document.querySelector('tr.stop')).breakInside"
-    )
+    avoid = page.evaluate("getComputedStyle(document.querySelector('tr.stop')).breakInside")
     assert avoid == "avoid"
     pdf = page.pdf(prefer_css_page_size=True)
     assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 841\.\d+\]", pdf)  # A4 portrait, in points
