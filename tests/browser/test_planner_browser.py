@@ -77,7 +77,7 @@ def wait_checked(page: Any, times: int) -> None:
 
 
 def test_sign_in_reorder_by_keyboard_and_drag_then_save(demo_server: str, open_page: Any) -> None:
-    page, traffic = open_page(f"{demo_server}/plan?{QUERY}")
+    page, traffic = open_page(f"{demo_server}/plan?{QUERY}", locale="zh-CN")
     page.click("header .account a")  # the header's sign-in link comes back to this plan
     page.fill("#username", TEACHER)
     page.fill("#password", PASSWORD)
