@@ -238,3 +238,12 @@ def test_a_route_png_has_chinese_labels_without_missing_glyphs(teachers: Teacher
         png = route_png(itinerary, title="大革命时期武汉现场教学")
     assert png.startswith(b"\x89PNG")
     assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+
+
+def test_the_why_not_list_names_the_themes_asked(teachers: Teachers) -> None:
+    c = teachers.client
+    omitted = c.get(f"/plan?{QUERY}").text.split('id="omitted"', 1)[1]
+    assert "未标注所选主题（大革命）" in omitted
+    assert "great-revolution" not in omitted
+    english = c.get(f"/plan?{QUERY}&lang=en").text.split('id="omitted"', 1)[1]
+    assert "(The Great Revolution)" in english

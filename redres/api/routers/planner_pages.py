@@ -28,6 +28,7 @@ from redres.catalog.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.catalog.models import pk
 from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import (
+    ThemeCount,
     get_route,
     list_routes,
     save_planned_route,
@@ -39,6 +40,7 @@ from redres.config import Settings
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
+from redres.messages import Message
 from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
@@ -75,6 +77,8 @@ async def plan_page(
             context["stops_text"] = stops_text(context["plan"])
     context["errors"] = errors
     context["themes"] = await run_in_threadpool(theme_counts, session, visible=visible)
+    if "plan" in context:
+        _name_the_themes(context["plan"], context["themes"], pick_language(request))
     if refused is not None:
         page = render(request, "plan.html", context, refused.status_code)
         page.headers["Retry-After"] = str(refused.retry_after)
@@ -333,6 +337,20 @@ def _check(
 ) -> CuratedSchedule:
     travel = travel_model(settings, session)
     return check_arranged_stops(session, body, visible=visible, calendar=calendar, travel=travel)
+
+
+def _name_the_themes(plan: dict[str, Any], themes: list[ThemeCount], lang: str) -> None:
+    """Say the themes asked by name in the "low relevance" details, not by their slugs."""
+    names = {
+        t.theme.slug: (t.theme.name_en or t.theme.name) if lang == "en" else t.theme.name
+        for t in themes
+    }
+    for omitted in plan["omitted"]:
+        detail = omitted.get("detail")
+        if isinstance(detail, Message) and detail.key == "low_relevance":
+            slugs = str(detail.fields.get("themes", "")).split(", ")
+            said = ("、" if lang == "zh" else ", ").join(names.get(s, s) for s in slugs)
+            omitted["detail"] = Message("low_relevance", themes=said)
 
 
 def _plan_json(
