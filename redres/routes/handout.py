@@ -209,7 +209,7 @@ def render_handout(
 
     def say(item: object) -> str:
         """A warning or detail in `lang`; notes the catalogue has only in another are dropped."""
-        return t(_without_foreign_notes(item, lang))
+        return t(without_foreign_notes(item, lang))
 
     template = _ENV.from_string(TEMPLATE)
     return template.render(
@@ -250,6 +250,20 @@ def in_language(text: str, lang: str) -> bool:
     return bool(re.search(r"[A-Za-z]", text)) or not _CJK.search(text)
 
 
+def without_foreign_notes(item: object, lang: str) -> object:
+    """A warning whose nested note (catalogue text) is not in `lang`, without that note."""
+    if not isinstance(item, Message):
+        return item
+    fields: dict[str, Any] = dict(item.fields)
+    changed = False
+    for key, value in item.fields.items():
+        if isinstance(value, Message) and value.key.endswith(".note"):
+            inner = str(value.fields.get("note", ""))
+            if not in_language(inner, lang):
+                fields[key], changed = "", True
+    return Message(item.key, **fields) if changed else item
+
+
 def _dated_title(itinerary: Itinerary, words: str) -> str:
     """A plan's title when it has no name: the words and its dates (first to last day)."""
     dates = [d.date.isoformat() for d in itinerary.days]
@@ -277,20 +291,6 @@ def _stories(stories: Sequence[Story], lang: str) -> list[tuple[str, str]]:
         if title or text:
             told.append((title, text))
     return told
-
-
-def _without_foreign_notes(item: object, lang: str) -> object:
-    """A warning whose nested note (catalogue text) is not in `lang`, without that note."""
-    if not isinstance(item, Message):
-        return item
-    fields: dict[str, Any] = dict(item.fields)
-    changed = False
-    for key, value in item.fields.items():
-        if isinstance(value, Message) and value.key.endswith(".note"):
-            inner = str(value.fields.get("note", ""))
-            if not in_language(inner, lang):
-                fields[key], changed = "", True
-    return Message(item.key, **fields) if changed else item
 
 
 def _fallback(key: object, **fields: object) -> str:

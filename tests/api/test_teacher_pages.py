@@ -244,6 +244,10 @@ def test_the_why_not_list_names_the_themes_asked(teachers: Teachers) -> None:
     c = teachers.client
     omitted = c.get(f"/plan?{QUERY}").text.split('id="omitted"', 1)[1]
     assert "未标注所选主题（大革命）" in omitted
+    page = c.get(f"/plan?{QUERY}").text
+    assert "暂按 09:00-17:00 安排" in page  # the warning stays, in Chinese
+    assert "The hours found in the sources" not in page  # the English note of the data goes
+    assert "The hours found in the sources" in c.get(f"/plan?{QUERY}&lang=en").text
     assert "great-revolution" not in omitted
     english = c.get(f"/plan?{QUERY}&lang=en").text.split('id="omitted"', 1)[1]
     assert "(The Great Revolution)" in english

@@ -45,6 +45,7 @@ from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
+from redres.routes.handout import without_foreign_notes
 from redres.routes.model import MODES, Itinerary
 from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
@@ -79,6 +80,7 @@ async def plan_page(
     context["themes"] = await run_in_threadpool(theme_counts, session, visible=visible)
     if "plan" in context:
         _name_the_themes(context["plan"], context["themes"], pick_language(request))
+        _drop_foreign_notes(context["plan"], pick_language(request))
     if refused is not None:
         page = render(request, "plan.html", context, refused.status_code)
         page.headers["Retry-After"] = str(refused.retry_after)
@@ -337,6 +339,15 @@ def _check(
 ) -> CuratedSchedule:
     travel = travel_model(settings, session)
     return check_arranged_stops(session, body, visible=visible, calendar=calendar, travel=travel)
+
+
+def _drop_foreign_notes(plan: dict[str, Any], lang: str) -> None:
+    """Warnings without the catalogue's notes written in another language (an English hours
+    note on a Chinese page): the warning itself stays, in the page's words."""
+    plan["warnings"] = [without_foreign_notes(w, lang) for w in plan["warnings"]]
+    for day in plan["days"]:
+        for stop in day["stops"]:
+            stop["warnings"] = [without_foreign_notes(w, lang) for w in stop["warnings"]]
 
 
 def _name_the_themes(plan: dict[str, Any], themes: list[ThemeCount], lang: str) -> None:
