@@ -288,6 +288,7 @@ async def _solve(
     or reuse the itinerary the same request gave a moment ago (`api.plan_cache`)."""
     body = PlanIn.model_validate(form.request_json())
     seconds = gate.time_limit(body.time_limit, signed_in=staff)
+    gate.admit(request, signed_in=staff)  # counted as before, solved or not (settings docs)
     cache: ItineraryCache = request.app.state.plan_cache
     key = plan_key(body.model_dump(mode="json"), visible=visible, seconds=seconds)
     kept = cache.get(key)
@@ -296,7 +297,6 @@ async def _solve(
     plan_request = body.to_request()
     params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-    gate.admit(request, signed_in=staff)
     settings = request.app.state.settings
     itinerary = await gate.run(
         lambda: plan_catalog(
