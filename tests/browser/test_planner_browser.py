@@ -135,3 +135,18 @@ def test_the_handout_fits_a_phone_and_prints_on_a4(
     pdf = page.pdf(prefer_css_page_size=True)
     assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 841\.\d+\]", pdf)  # A4 portrait, in points
     assert_stayed_home(traffic)
+
+
+def test_the_signed_in_plan_result_fits_a_phone(demo_server: str, open_page: Any) -> None:
+    phone = {"viewport": {"width": 360, "height": 800}, "is_mobile": True, "locale": "zh-CN"}
+    page, traffic = open_page(
+        f"{demo_server}/login?next=/plan%3F{QUERY.replace('&', '%26')}", **phone
+    )
+    page.fill("#username", TEACHER)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_selector("#save-plan")
+    assert "我的线路" in page.inner_text("header")
+    assert page.is_visible("#reorder [data-act=up]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_stayed_home(traffic)
