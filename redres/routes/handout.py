@@ -87,7 +87,7 @@ TEMPLATE = """<!doctype html>
  .map-missing { border: 1px dashed #a00; color: #a00; padding: .6rem; }
  table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
  th, td { border: 1px solid #999; padding: .3rem .45rem; text-align: left; vertical-align: top; }
- th { background: #f3f3f3; }
+ th { background: #f3f3f3; white-space: nowrap; }
  td.no { width: 2.5em; text-align: center; font-weight: 700; }
  td.time, td.leg { white-space: nowrap; }
  .warn { color: #8a0000; font-size: .9em; }
