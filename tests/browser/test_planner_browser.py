@@ -150,3 +150,20 @@ def test_the_signed_in_plan_result_fits_a_phone(demo_server: str, open_page: Any
     assert page.is_visible("#reorder [data-act=up]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_stayed_home(traffic)
+
+
+def test_swap_and_remove_stops_by_name(demo_server: str, open_page: Any) -> None:
+    page, traffic = open_page(f"{demo_server}/plan?{QUERY}", locale="zh-CN")
+    before = panel_order(page)
+    page.select_option("#swap-which", before[0])
+    page.fill("#swap-name", "武汉二七纪念馆")
+    page.click("#swap-form button[type=submit]")
+    wait_checked(page, 1)
+    swapped = panel_order(page)
+    assert swapped == ["wuhan-february-7th-memorial-hall", *before[1:]]
+    assert schedule(page) == swapped  # timed in its place
+    page.click(f"#reorder li[data-slug='{before[1]}'] [data-act=remove]")
+    wait_checked(page, 2)
+    assert before[1] not in panel_order(page)
+    assert before[1] not in schedule(page)
+    assert_stayed_home(traffic)
