@@ -141,6 +141,14 @@ class Settings(BaseSettings):
     plan_queue_seconds: float = Field(default=2.0, ge=0, allow_inf_nan=False)
     """How long a plan request waits for a free solve before it is answered 503 (Retry-After)."""
 
+    plan_cache_entries: int = Field(default=64, ge=0)
+    """Solved plans the planner pages keep in process, so the page, its map frame and its
+    downloads share one solve (0 turns the cache off: each of them solves again)."""
+
+    plan_cache_seconds: float = Field(default=300.0, ge=0, allow_inf_nan=False)
+    """How long a kept plan is reused; after that (or when the cache is full) it is solved anew,
+    so catalogue edits show up in plans within this time."""
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -23,6 +23,7 @@ from redres.api.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
+from redres.api.plan_cache import ItineraryCache
 from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
     auth,
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.public_url = settings.public_url or DEFAULT_PUBLIC_URL
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
+    app.state.plan_cache = ItineraryCache.from_settings(settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(NoNulMiddleware)
     app.add_middleware(

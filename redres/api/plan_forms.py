@@ -96,7 +96,8 @@ class PlanForm:
 
 @dataclass(slots=True)
 class CheckForm:
-    """The hand-check form: stops one slug a line, a blank line between days."""
+    """The hand-check form: stops one slug a line, a blank line between days; `start` is
+    the plan's start point as "LON,LAT" (the planner page sends it when it re-checks)."""
 
     date: str = ""
     stops: str = ""
@@ -104,6 +105,7 @@ class CheckForm:
     window: str = "08:30-17:30"
     lunch: str = ""
     reorder: bool = False
+    start: str = ""
 
     @classmethod
     def from_query(cls, params: QueryParams) -> CheckForm:
@@ -115,6 +117,7 @@ class CheckForm:
             window=_one(params, "window", "08:30-17:30"),
             lunch=_one(params, "lunch", ""),
             reorder=_one(params, "reorder", "").lower() in ("1", "true", "on", "yes"),
+            start=_one(params, "start", ""),
         )
 
     def request_json(self) -> dict[str, Any]:
@@ -126,6 +129,9 @@ class CheckForm:
             "window": self.window,
             "reorder": self.reorder,
         }
+        start = place_from_text(self.start)
+        if start is not None:  # a check starts from a point: the plan's resolved start
+            body["start"] = start
         return body | ({"lunch": self.lunch} if self.lunch else {})
 
 

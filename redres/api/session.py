@@ -19,6 +19,10 @@ from redres.catalog.models import User
 
 SESSION_COOKIE = "redres_session"
 PRELOGIN_COOKIE = "redres_csrf"
+LOOKED_UP = "page_user"
+"""Where `session_user` keeps its answer on the request, for the page header to reuse: the
+user's name and role as plain strings (None when signed out), never the row itself, which
+goes stale once the handler's session ends."""
 
 
 def session_user(request: Request, session: Session) -> User | None:
@@ -27,9 +31,11 @@ def session_user(request: Request, session: Session) -> User | None:
     if not token:
         return None
     try:
-        return user_for_token(session, token)
+        user: User | None = user_for_token(session, token)
     except AuthenticationError:
-        return None
+        user = None
+    setattr(request.state, LOOKED_UP, None if user is None else (user.username, str(user.role)))
+    return user
 
 
 def start_session(request: Request, response: Response, session: Session, user: User) -> None:

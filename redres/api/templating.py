@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from redres.api.i18n import pick_language, translator
+from redres.api.page_account import header_account, sign_in_link
 from redres.catalog.media import media_json
 from redres.hours.words import hours_in_words
 from redres.labels import label
@@ -38,6 +39,8 @@ def render(
             "lang": lang,
             "_": translator(lang),
             "lang_suffix": "?lang=en" if lang == "en" else "",
+            "account": header_account(request),
+            "sign_in_href": sign_in_link(request),
             **context,
         },
         status_code=status_code,

@@ -73,6 +73,7 @@ def plan_command(
     # imported here, not at the top: every `redres` command loads this module
     from redres.api.i18n import translator
     from redres.catalog.route_edits import StopInput, save_planned_route
+    from redres.maps.route_png import route_png_data_url
     from redres.routes.candidates import plan_catalog
     from redres.routes.export import export
     from redres.routes.handout import render_handout
@@ -139,7 +140,9 @@ def plan_command(
         _print_table(itinerary)
     if out is not None:
         text = (
-            render_handout(itinerary, translate=translator("zh"))
+            render_handout(
+                itinerary, translate=translator("zh"), map_url=route_png_data_url(itinerary)
+            )
             if fmt == "html"
             else export(itinerary, fmt)
         )

@@ -8,8 +8,13 @@ scale bar and a north arrow.
 
 from __future__ import annotations
 
+import base64
 import io
+import logging
 import math
+import shutil
+import subprocess
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -19,11 +24,29 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.ft2font import FT2Font
 
 from redres.maps.route_map import day_colour, day_waypoints, leg_lines
 from redres.routes.model import Itinerary
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
+log = logging.getLogger(__name__)
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+)
+"""Font families with Chinese glyphs, best first (fonts-noto-cjk on Debian gives the first)."""
+
+PROBE = "中文路线图第天北公里米"
+"""Characters the route image prints; a font must have every one of them."""
+
+
+class MissingCJKFont(RuntimeError):
+    """No installed font has Chinese glyphs: the route image would print empty boxes."""
 
 
 def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150) -> bytes:
@@ -44,6 +67,7 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
     kx = math.cos(math.radians(mean_lat))
     family = cjk_family()
     fig, ax = plt.subplots(figsize=(8.3, 5.8), dpi=dpi)
+    labels: list[tuple[float, float, str]] = []
     try:
         for i, day, pts in per_day:
             colour = day_colour(i)
@@ -71,15 +95,8 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
                     fontweight="bold",
                     zorder=3,
                 )
-                ax.annotate(
-                    _plain(p.stop.name if p.stop is not None else ""),
-                    (p.lon * kx, p.lat),
-                    xytext=(9, 6),
-                    textcoords="offset points",
-                    fontsize=7.5,
-                    fontfamily=family,
-                    zorder=4,
-                )
+                name = p.stop.name if p.stop is not None else ""
+                labels.append((p.lon * kx, p.lat, f"{n} {name}"))
         ax.set_aspect("equal", adjustable="datalim")
         ax.margins(0.12)
         ax.set_xticks([])
@@ -93,6 +110,7 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
             ax.legend(loc="lower right", prop={"family": family, "size": 8}, frameon=True)
         fig.canvas.draw()  # settle the limits before measuring the scale bar against them
         ax.set_autoscale_on(False)
+        _place_labels(fig, ax, labels, family)
         _scale_bar(ax, kx, family)
         ax.annotate(
             "北 ↑",
@@ -110,14 +128,132 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
         plt.close(fig)
 
 
+def route_png_data_url(itinerary: Itinerary, *, title: str | None = None) -> str | None:
+    """The route image as a ``data:`` URL for a handout that travels as one file; None when
+    the itinerary has nothing to draw.
+
+    Raises
+    ------
+    MissingCJKFont
+        When no installed font can print the Chinese labels.
+    """
+    try:
+        png = route_png(itinerary, title=title, dpi=110)
+    except ValueError:
+        return None
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 @cache
 def cjk_family() -> str:
-    """An installed font family that has Chinese glyphs (fonts-noto-cjk on Debian), else sans-serif."""
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in names:
+    """The installed font family the route image prints Chinese with (found once, then kept).
+
+    Raises
+    ------
+    MissingCJKFont
+        When none is installed (not cached: installing fonts-noto-cjk and retrying works).
+    """
+    return find_cjk_font()
+
+
+def find_cjk_font(families: Sequence[str] = CJK_FAMILIES, *, fontconfig: bool = True) -> str:
+    """A font family with glyphs for every character of `PROBE`, looked for explicitly.
+
+    First among matplotlib's fonts by the family names in `families`, then by asking
+    fontconfig (``fc-match :lang=zh-cn``) for a file, which is added to matplotlib's fonts.
+    matplotlib itself would fall back silently to DejaVu Sans and draw empty boxes.
+
+    Raises
+    ------
+    MissingCJKFont
+        When no font with Chinese glyphs is found; the message says what to install.
+    """
+    files: dict[str, str] = {}
+    for entry in font_manager.fontManager.ttflist:
+        files.setdefault(entry.name, entry.fname)
+    for family in families:
+        if family in files and _has_glyphs(files[family]):
             return family
-    return "sans-serif"
+    found = _fontconfig_file() if fontconfig else None
+    if found is not None and _has_glyphs(found):
+        font_manager.fontManager.addfont(found)
+        name = str(font_manager.FontProperties(fname=found).get_name())
+        log.info("route images print Chinese with %s (%s, from fontconfig)", name, found)
+        return name
+    msg = (
+        "no font with Chinese glyphs is installed, so the route image cannot print its labels "
+        f"(looked for {', '.join(families)}"
+        + (" and asked fontconfig for :lang=zh-cn" if fontconfig else "")
+        + "); install one, e.g. `apt-get install fonts-noto-cjk` on Debian"
+    )
+    raise MissingCJKFont(msg)
+
+
+_OFFSETS = (
+    (9, 6, "left"),
+    (9, -14, "left"),
+    (-9, 6, "right"),
+    (-9, -14, "right"),
+    (0, 12, "center"),
+    (0, -20, "center"),
+)
+"""Where a stop's name may go around its marker (points), tried in this order."""
+
+
+def _place_labels(fig: Any, ax: Any, labels: list[tuple[float, float, str]], family: str) -> None:
+    """Each stop's name beside its marker, on the first side where it overlaps no name placed
+    before it (stops close together would otherwise print their names on top of each other)."""
+    renderer = fig.canvas.get_renderer()
+    taken: list[Any] = []
+    for x, y, name in labels:
+        text = None
+        for dx, dy, ha in _OFFSETS:
+            if text is not None:
+                text.remove()
+            text = ax.annotate(
+                _plain(name),
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                fontsize=7.5,
+                fontfamily=family,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            box = text.get_window_extent(renderer=renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+        if text is not None:
+            taken.append(text.get_window_extent(renderer=renderer))
+
+
+def _has_glyphs(path: str) -> bool:
+    """Whether the font file has a glyph for every character of `PROBE`."""
+    try:
+        font = FT2Font(path)
+    except (OSError, RuntimeError):
+        return False
+    return all(font.get_char_index(ord(ch)) != 0 for ch in PROBE)
+
+
+def _fontconfig_file() -> str | None:
+    """The font file fontconfig picks for Simplified Chinese, if fc-match is installed."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        done = subprocess.run(
+            [fc_match, "--format=%{file}", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path = done.stdout.strip()
+    return path or None
 
 
 def _plain(value: str) -> str:

@@ -385,7 +385,9 @@ def _stories(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]
         .order_by(col(Story.id))
     )
     for site_id, story in rows:
-        stories[site_id].append(StoryNote(story.title, story.summary))
+        stories[site_id].append(
+            StoryNote(story.title, story.summary, story.title_en, _excerpt(story.body))
+        )
     return stories
 
 
@@ -410,3 +412,11 @@ def route_itinerary(
         session, route, date=date, calendar=calendar or default_calendar(), visible=visible
     )
     return done.itinerary
+
+
+def _excerpt(body: str | None, limit: int = 160) -> str | None:
+    """The first paragraph of a story's body, cut at `limit` characters (for handouts)."""
+    first = next((p.strip() for p in (body or "").split("\n\n") if p.strip()), "")
+    if not first:
+        return None
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

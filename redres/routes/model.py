@@ -96,10 +96,16 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """A story to tell at a stop (title and summary; the handout prints them)."""
+    """A story to tell at a stop (title and summary; the handout prints them).
+
+    `title_en` and `excerpt` (the opening of the body) let a handout tell it in its reader's
+    language when the summary is written in the other one.
+    """
 
     title: str
     summary: str | None = None
+    title_en: str | None = None
+    excerpt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

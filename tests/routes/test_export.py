@@ -138,5 +138,5 @@ def test_handout_prints_each_stops_lesson_note_escaped(itinerary: Itinerary) -> 
     first, second = itinerary.days[0].stops
     day = replace(itinerary.days[0], stops=(replace(first, note="讲述<八七会议>"), second))
     html = render_handout(replace(itinerary, days=(day,)))
-    assert '<p class="lesson note">讲述&lt;八七会议&gt;</p>' in html
+    assert '<p class="lesson note"><strong>教学提示：</strong>讲述&lt;八七会议&gt;</p>' in html
     assert html.count('class="lesson note"') == 1

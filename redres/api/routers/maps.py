@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import folium
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlmodel import Session, select
 
@@ -35,7 +35,7 @@ from redres.hours.holidays_cn import calendar_with_dir
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
 from redres.maps.route_map import route_map
-from redres.maps.route_png import route_png
+from redres.maps.route_png import MissingCJKFont, route_png
 from redres.maps.site_layer import compact_sites
 from redres.routes.candidates import route_itinerary
 from redres.routes.model import Itinerary
@@ -148,7 +148,11 @@ def route_image(
 ) -> Response:
     """A route as a PNG for printed handouts (no tiles)."""
     itinerary = _route(request, session, reader, slug, date, share)
-    return Response(route_png(itinerary), media_type="image/png")
+    try:
+        png = route_png(itinerary)
+    except MissingCJKFont as exc:  # loud: an image of empty boxes helps nobody
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+    return Response(png, media_type="image/png")
 
 
 def _route(

@@ -13,13 +13,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from redres.api.deps import SessionDep, VisibleDep
-from redres.api.i18n import translator
+from redres.api.handouts import handout_html
 from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.handout import render_handout
 from redres.routes.model import Itinerary
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
@@ -76,7 +75,7 @@ async def post_plan(
     except PlanRefused as exc:
         raise exc.http() from exc
     response.headers.update(seconds_header(seconds))
-    return _answer(itinerary, format, extra={}, headers=seconds_header(seconds))
+    return _answer(request, itinerary, format, extra={}, headers=seconds_header(seconds))
 
 
 @router.post("/check", response_model=None, responses=REFUSALS)
@@ -104,17 +103,18 @@ async def check_stops(
     except PlanRefused as exc:
         raise exc.http() from exc
     extra = {"feasible": done.feasible, "violations": [v.to_dict() for v in done.violations]}
-    return _answer(done.itinerary, format, extra=extra)
+    return _answer(request, done.itinerary, format, extra=extra)
 
 
 def _answer(
-    itinerary: Itinerary, fmt: str, *, extra: dict[str, Any], headers: dict[str, str] | None = None
+    request: Request,
+    itinerary: Itinerary,
+    fmt: str,
+    *,
+    extra: dict[str, Any],
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any] | Response:
     if fmt == "json":
         return itinerary.to_dict() | extra
-    body = (
-        render_handout(itinerary, translate=translator("zh"))
-        if fmt == "html"
-        else export(itinerary, fmt)
-    )
+    body = handout_html(request, itinerary) if fmt == "html" else export(itinerary, fmt)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -14,8 +14,10 @@ from starlette.datastructures import QueryParams
 
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
+from redres.api.handouts import handout_html
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
+from redres.api.plan_cache import ItineraryCache, plan_key
 from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
@@ -25,17 +27,18 @@ from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import pk
 from redres.catalog.route_edits import save_planned_route, set_route_status
 from redres.catalog.route_schemas import RouteIn
-from redres.catalog.route_store import get_route, list_routes, theme_counts
+from redres.catalog.route_store import ThemeCount, get_route, list_routes, theme_counts
 from redres.config import Settings
 from redres.hours.holidays_cn import HolidayCalendar, calendar_with_dir
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
+from redres.messages import Message
 from redres.routes.candidates import check_arranged_stops, plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.handout import render_handout
+from redres.routes.handout import without_foreign_notes
 from redres.routes.model import MODES, Itinerary
 from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
@@ -68,6 +71,9 @@ async def plan_page(
             context["stops_text"] = stops_text(context["plan"])
     context["errors"] = errors
     context["themes"] = await run_in_threadpool(theme_counts, session, visible=visible)
+    if "plan" in context:
+        _name_the_themes(context["plan"], context["themes"], pick_language(request))
+        _drop_foreign_notes(context["plan"], pick_language(request))
     if refused is not None:
         page = render(request, "plan.html", context, refused.status_code)
         page.headers["Retry-After"] = str(refused.retry_after)
@@ -99,11 +105,7 @@ async def plan_export(
     if fmt not in MEDIA_TYPES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no export format {fmt!r}")
     itinerary = await _solve_or_refuse(request, session, visible, gate, staff)
-    body = (
-        render_handout(itinerary, translate=translator("zh"))
-        if fmt == "html"
-        else export(itinerary, fmt)
-    )
+    body = handout_html(request, itinerary) if fmt == "html" else export(itinerary, fmt)
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],
@@ -115,8 +117,15 @@ async def plan_export(
 async def check_page(
     request: Request, session: SessionDep, visible: VisibleDep, gate: GateDep, staff: SignedInDep
 ) -> HTMLResponse:
-    """Stops arranged by hand (one slug a line, a blank line between days), timed and checked."""
+    """Stops arranged by hand (one slug a line, a blank line between days), timed and checked.
+
+    With ``part=result`` only the outcome (problems and the timed schedule) is rendered: the
+    planner page's re-order panel swaps it in after each move.
+    """
     form = CheckForm.from_query(request.query_params)
+    template = "plan_check.html"
+    if request.query_params.get("part") == "result":
+        template = "_check_result.html"
     _ = translator(pick_language(request))
     context: dict[str, Any] = {
         "date": form.date,
@@ -138,16 +147,16 @@ async def check_page(
         )
     except (ValidationError, InvalidPlanRequest) as exc:
         context["errors"] = form_errors(exc, pick_language(request))
-        return render(request, "plan_check.html", context, 422)
+        return render(request, template, context, 422)
     except PlanRefused as exc:
         context["errors"] = [exc.sentence(_)]
-        page = render(request, "plan_check.html", context, exc.status_code)
+        page = render(request, template, context, exc.status_code)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     context["plan"] = done.itinerary.to_dict()
     context["violations"] = [v.to_dict() for v in done.violations]
     context["stops_text"] = stops_text(context["plan"]) if body.reorder else form.stops
-    return render(request, "plan_check.html", context)
+    return render(request, template, context)
 
 
 @router.post("/plan/save")
@@ -268,15 +277,21 @@ async def _solve(
     staff: bool,
     form: PlanForm,
 ) -> Itinerary:
-    """Validate the form as the API validates a plan request, then solve it through the gate."""
+    """Validate the form as the API validates a plan request, then solve it through the gate,
+    or reuse the itinerary the same request gave a moment ago (`api.plan_cache`)."""
     body = PlanIn.model_validate(form.request_json())
-    plan_request = body.to_request()
     seconds = gate.time_limit(body.time_limit, signed_in=staff)
+    gate.admit(request, signed_in=staff)  # counted as before, solved or not (settings docs)
+    cache: ItineraryCache = request.app.state.plan_cache
+    key = plan_key(body.model_dump(mode="json"), visible=visible, seconds=seconds)
+    kept = cache.get(key)
+    if kept is not None:  # the page solved it a moment ago: its map and downloads reuse it
+        return kept
+    plan_request = body.to_request()
     params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-    gate.admit(request, signed_in=staff)
     settings = request.app.state.settings
-    return await gate.run(
+    itinerary = await gate.run(
         lambda: plan_catalog(
             session,
             plan_request,
@@ -286,6 +301,8 @@ async def _solve(
             travel=travel_model(settings, session),
         )
     )
+    cache.put(key, itinerary)
+    return itinerary
 
 
 async def _solve_or_refuse(
@@ -315,6 +332,29 @@ def _check(
 ) -> CuratedSchedule:
     travel = travel_model(settings, session)
     return check_arranged_stops(session, body, visible=visible, calendar=calendar, travel=travel)
+
+
+def _drop_foreign_notes(plan: dict[str, Any], lang: str) -> None:
+    """Warnings without the catalogue's notes written in another language (an English hours
+    note on a Chinese page): the warning itself stays, in the page's words."""
+    plan["warnings"] = [without_foreign_notes(w, lang) for w in plan["warnings"]]
+    for day in plan["days"]:
+        for stop in day["stops"]:
+            stop["warnings"] = [without_foreign_notes(w, lang) for w in stop["warnings"]]
+
+
+def _name_the_themes(plan: dict[str, Any], themes: list[ThemeCount], lang: str) -> None:
+    """Say the themes asked by name in the "low relevance" details, not by their slugs."""
+    names = {
+        t.theme.slug: (t.theme.name_en or t.theme.name) if lang == "en" else t.theme.name
+        for t in themes
+    }
+    for omitted in plan["omitted"]:
+        detail = omitted.get("detail")
+        if isinstance(detail, Message) and detail.key == "low_relevance":
+            slugs = str(detail.fields.get("themes", "")).split(", ")
+            said = ("、" if lang == "zh" else ", ").join(names.get(s, s) for s in slugs)
+            omitted["detail"] = Message("low_relevance", themes=said)
 
 
 def _plan_json(

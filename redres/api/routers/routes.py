@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
-from redres.api.i18n import translator
+from redres.api.handouts import handout_html
 from redres.api.links import absolute
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
@@ -46,7 +46,6 @@ from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.handout import render_handout
 from redres.routes.plan_save import plan_to_save
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
@@ -110,13 +109,13 @@ def export_route(
     itinerary = done.itinerary
     if fmt == "html":
         day = itinerary.days[0].date.isoformat() if itinerary.days else ""
-        body = render_handout(
+        body = handout_html(
+            request,
             itinerary,
             title=route.name,
             map_url=f"/maps/routes/{route.slug}.png?date={day}"
             + (f"&share={quote(share)}" if share else ""),
             lessons=course_plan(session, route, visible=reader.statuses()),
-            translate=translator("zh"),
         )
     else:
         body = export(itinerary, fmt)

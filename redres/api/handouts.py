@@ -1,0 +1,51 @@
+"""The printable handout of a plan or a route, in the reader's language, with its route image.
+
+The planner's handout embeds the image of the very itinerary it prints (a ``data:`` URL, so
+no second solve and no blank map); a saved route's handout links its PNG. Without a Chinese
+font the image cannot be drawn, and the handout says so instead of printing empty boxes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from fastapi import Request
+
+from redres.api.i18n import pick_language, translator
+from redres.maps.route_png import MissingCJKFont, cjk_family, route_png_data_url
+from redres.routes.handout import render_handout
+from redres.routes.model import Itinerary
+
+log = logging.getLogger(__name__)
+
+
+def handout_html(
+    request: Request,
+    itinerary: Itinerary,
+    *,
+    title: str = "",
+    map_url: str | None = None,
+    lessons: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The handout page; without `map_url` the route image is drawn here and embedded."""
+    lang = pick_language(request)
+    _ = translator(lang)
+    map_error: str | None = None
+    try:
+        if map_url is None:
+            map_url = route_png_data_url(itinerary, title=title or None)
+        else:
+            cjk_family()  # the linked PNG needs the font too: say so here if it is missing
+    except MissingCJKFont as exc:
+        log.error("handout without its route image: %s", exc)
+        map_url, map_error = None, _("handout.map_no_font")
+    return render_handout(
+        itinerary,
+        title=title,
+        map_url=map_url,
+        map_error=map_error,
+        lessons=lessons,
+        translate=_,
+        lang=lang,
+    )
