@@ -20,9 +20,10 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
+from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.i18n import translator
 from redres.api.links import absolute
+from redres.api.restoring import add_restore_endpoint
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
 from redres.catalog.audit import as_json, history
@@ -341,15 +342,19 @@ def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict
     return {"route": route.slug, "entries": as_json(entries)}
 
 
-@router.post("/{id_or_slug}/history/{entry_id}/restore")
-def restore_route(
-    id_or_slug: str, entry_id: int, session: SessionDep, user: MemberDep
-) -> dict[str, Any]:
-    """Bring the route's details and stops back to how they were after `entry_id`."""
-    reader = Reader.of(user)
-    route = route_access.route_to_change(session, id_or_slug, reader)
-    restore_route_version(session, route, entry_id, actor=user.username, visible=reader.statuses())
-    return route_body(session, route, visible=reader.statuses())
+add_restore_endpoint(
+    router,
+    key="id_or_slug",
+    who=require_member,
+    find=lambda session, key, user: route_access.route_to_change(session, key, Reader.of(user)),
+    restore=lambda session, route, entry, user: restore_route_version(
+        session, route, entry, actor=user.username, visible=Reader.of(user).statuses()
+    ),
+    answer=lambda session, route, user: route_body(
+        session, route, visible=Reader.of(user).statuses()
+    ),
+    description="Bring the route's details and stops back to how they were after `entry_id`.",
+)
 
 
 def route_body(

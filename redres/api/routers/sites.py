@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.deps import EditorDep, SessionDep, VisibleDep, require_editor
+from redres.api.restoring import add_restore_endpoint
 from redres.catalog import audit
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
@@ -163,14 +164,17 @@ def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> di
     return {"site": site.slug, "entries": audit.as_json(entries)}
 
 
-@router.post("/{id_or_slug}/history/{entry_id}/restore")
-def restore_entry(
-    id_or_slug: str, entry_id: int, session: SessionDep, editor: EditorDep
-) -> dict[str, Any]:
-    """Bring the site back to the version recorded by a history entry; editors only."""
-    site = get_site(session, id_or_slug, visible=STAFF)
-    restore_version(session, site, entry_id, actor=editor.username)
-    return _staff_feature(session, site)
+add_restore_endpoint(
+    router,
+    key="id_or_slug",
+    who=require_editor,
+    find=lambda session, key, _editor: get_site(session, key, visible=STAFF),
+    restore=lambda session, site, entry, editor: restore_version(
+        session, site, entry, actor=editor.username
+    ),
+    answer=lambda session, site, _editor: _staff_feature(session, site),
+    description="Bring the site back to the version recorded by a history entry; editors only.",
+)
 
 
 def _staff_feature(

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.deps import EditorDep, SessionDep, VisibleDep, require_editor
+from redres.api.restoring import add_restore_endpoint
 from redres.catalog.audit import as_json, history
 from redres.catalog.enums import Status
 from redres.catalog.features import source_dict
@@ -161,14 +162,18 @@ def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str
     return {"story": story.slug, "entries": as_json(entries)}
 
 
-@router.post("/{slug}/history/{entry_id}/restore", summary="Restore an earlier version (editors)")
-def restore_entry(
-    slug: str, entry_id: int, session: SessionDep, editor: EditorDep
-) -> dict[str, Any]:
-    """Bring the story's fields and links back to the version after an entry; status unchanged."""
-    story = get_story(session, slug, visible=STAFF)
-    restore_story_version(session, story, entry_id, actor=editor.username)
-    return _detail(session, story, visible=STAFF)
+add_restore_endpoint(
+    router,
+    key="slug",
+    who=require_editor,
+    find=lambda session, slug, _editor: get_story(session, slug, visible=STAFF),
+    restore=lambda session, story, entry, editor: restore_story_version(
+        session, story, entry, actor=editor.username
+    ),
+    answer=lambda session, story, _editor: _detail(session, story, visible=STAFF),
+    summary="Restore an earlier version (editors)",
+    description="Bring the story's fields and links back to the version after an entry; status unchanged.",
+)
 
 
 def story_summary(story: Story) -> dict[str, Any]:
