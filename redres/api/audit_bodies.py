@@ -60,3 +60,10 @@ class EventHistory(BaseModel):
 
     event: str
     entries: list[HistoryEntry]
+
+
+class ThemeHistory(BaseModel):
+    """A theme's slug and its audit entries, oldest first."""
+
+    theme: str
+    entries: list[HistoryEntry]
