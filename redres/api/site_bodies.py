@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from redres.api.media_bodies import MediaBody
 from redres.api.record_bodies import SourceBody
-from redres.catalog.enums import Status
 from redres.catalog.features import DETAIL_FIELDS, STAFF_FIELDS, SUMMARY_FIELDS
 from redres.catalog.models import Site
 
@@ -74,28 +74,6 @@ class SiteEvent(BaseModel):
     date: str | None
     end_date: str | None
     summary: str | None
-
-
-class MediaBody(BaseModel):
-    """A photo, recording or document as readers see it (derivative URLs, never the original)."""
-
-    id: int | None
-    kind: str
-    caption: str
-    caption_en: str | None
-    alt: str | None
-    credit: str
-    licence: str
-    source: str | None
-    date: str | None
-    url: str
-    thumb_url: str | None
-    width: int | None
-    display_width: int | None
-    thumb_width: int | None
-    height: int | None
-    duration_seconds: float | None
-    status: Status
 
 
 def site_column(name: str, *, required: bool = True) -> Any:

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.class_access import PRIVATE, form_json, learner_class
+from redres.api.class_bodies import CheckinSaved, CheckinToken, EvaluationSaved
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
 from redres.api.i18n import pick_language
 from redres.api.session import csrf_token, session_user
@@ -92,10 +93,10 @@ def remove_class(slug: str, session: SessionDep, user: MemberDep) -> Response:
 
 
 @router.post("/{slug}/token", status_code=201)
-def renew_token(slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+def renew_token(slug: str, session: SessionDep, user: MemberDep) -> CheckinToken:
     """A new check-in token (the old one stops working); the QR sheet must be printed again."""
     fc = class_for(session, slug, Reader.of(user))
-    return {"checkin_token": set_token(session, fc, revoke=False, actor=user.username)}
+    return CheckinToken(checkin_token=set_token(session, fc, revoke=False, actor=user.username))
 
 
 @router.delete("/{slug}/token", status_code=204)
@@ -130,7 +131,7 @@ def add_evaluation(
     session: SessionDep,
     user: RaterDep,
     token: TokenQuery = None,
-) -> dict[str, Any]:
+) -> EvaluationSaved:
     """One evaluation of a stop: `learner` with the class token, a staff role signed in."""
     if body.rater_role in ev.STAFF_RATERS:
         if user is None:
@@ -143,7 +144,7 @@ def add_evaluation(
     else:
         fc = learner_class(request, session, slug, token)
     row = ev.evaluate(session, fc, body, user=user if body.rater_role in ev.STAFF_RATERS else None)
-    return {"id": row.id, "site": body.site, "rater_role": row.rater_role, "scores": row.scores}
+    return EvaluationSaved(id=row.id, site=body.site, rater_role=row.rater_role, scores=row.scores)
 
 
 @router.post("/{slug}/checkins", status_code=201)
@@ -153,11 +154,11 @@ def add_checkin(
     body: ev.CheckinCreate,
     session: SessionDep,
     token: TokenQuery = None,
-) -> dict[str, Any]:
+) -> CheckinSaved:
     """A learner checks in at a stop with the class token."""
     fc = learner_class(request, session, slug, token)
     row = ev.check_in(session, fc, body)
-    return {"id": row.id, "site": body.site, "name": row.name}
+    return CheckinSaved(id=row.id, site=body.site, name=row.name)
 
 
 @router.get("/{slug}/evaluations/summary")
