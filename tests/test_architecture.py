@@ -129,7 +129,7 @@ def test_routers_never_import_routers(path: Path) -> None:
 
 
 MAX_LINES = 400
-"""The size a module may grow to before a second concept shows up in it (STYLE.md)."""
+"""A module stays under this many lines: past it, a second concept has moved in (STYLE.md)."""
 
 TOO_LONG = {
     # to split: known modules over MAX_LINES outside redres/api, each being or to be split
@@ -141,6 +141,7 @@ TOO_LONG = {
     "catalog/io/importer.py",
     "routes/candidates.py",
     "routes/model.py",
+    "routes/solver/operators.py",
 }
 
 
@@ -156,7 +157,11 @@ def _source_modules() -> list[Path]:
 @pytest.mark.parametrize("path", _source_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_stay_small(path: Path) -> None:
     rel = str(path.relative_to(PACKAGE))
-    if rel in TOO_LONG and not rel.startswith("api/"):
+    if rel in TOO_LONG:
         return
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    assert lines <= MAX_LINES, f"redres/{rel} has {lines} lines (at most {MAX_LINES}): split it"
+    assert lines < MAX_LINES, f"redres/{rel} has {lines} lines, not under {MAX_LINES}: split it"
+
+
+def test_the_api_package_has_no_long_modules_allowed() -> None:
+    assert not sorted(p for p in TOO_LONG if p.startswith("api/"))
