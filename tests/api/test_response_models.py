@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from redres.api.app import create_app
+from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.library_bodies import CalendarBody, CourseList, FeedbackList, InstructorList
 from redres.api.record_bodies import (
     EventBody,
@@ -42,7 +43,7 @@ def _first(client: TestClient, url: str, key: str) -> str:
 
 def _exactly(model: type[BaseModel], data: Any) -> None:
     """`data` is `model`: validating and dumping it again gives the same JSON, key for key."""
-    again = model.model_validate(data).model_dump(mode="json", exclude_unset=True)
+    again = model.model_validate(data).model_dump(mode="json", exclude_unset=True, by_alias=True)
     assert again == data
 
 
@@ -71,6 +72,8 @@ def test_every_documented_read_is_exactly_its_model(client: TestClient) -> None:
         ("/api/instructors", InstructorList),
         ("/api/feedback", FeedbackList),
         ("/api/calendar?year=2027", CalendarBody),
+        (f"/api/routes/{route}/schedule", ScheduleBody),
+        (f"/api/routes/{route}/schedule?date=2027-03-01", ScheduleBody),
     ]
     for url, model in reads:
         answer = client.get(url)
@@ -101,6 +104,8 @@ def test_a_model_that_drops_a_key_is_caught() -> None:
         ("/api/themes", "get", "ThemeList"),
         ("/api/instructors", "get", "InstructorList"),
         ("/api/calendar", "get", "CalendarBody"),
+        ("/api/routes/{id_or_slug}/schedule", "get", "ScheduleBody"),
+        ("/api/plan", "post", "ItineraryBody"),
     ],
 )
 def test_openapi_names_the_model(client: TestClient, path: str, method: str, model: str) -> None:

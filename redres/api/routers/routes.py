@@ -23,6 +23,7 @@ from redres.api.audit_bodies import RouteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.i18n import translator
+from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.links import absolute
 from redres.api.responses import PRECONDITION, ok
 from redres.api.restoring import add_restore_endpoint
@@ -130,7 +131,7 @@ def export_route(
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.get("/{id_or_slug}/schedule")
+@router.get("/{id_or_slug}/schedule", response_model=None, responses=ok(ScheduleBody))
 def route_schedule(
     id_or_slug: str,
     request: Request,
