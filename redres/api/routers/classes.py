@@ -16,7 +16,14 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.class_access import PRIVATE, form_json, learner_class
-from redres.api.class_bodies import CheckinSaved, CheckinToken, EvaluationSaved
+from redres.api.class_bodies import (
+    CheckinSaved,
+    CheckinToken,
+    ClassBody,
+    ClassList,
+    EvaluationForm,
+    EvaluationSaved,
+)
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
 from redres.api.i18n import pick_language
 from redres.api.session import csrf_token, session_user
@@ -55,7 +62,7 @@ def rater(request: Request, session: SessionDep, user: UserDep) -> User | None:
 RaterDep = Annotated[User | None, Depends(rater)]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ClassBody)
 def add_class(
     request: Request, body: ClassCreate, session: SessionDep, user: MemberDep
 ) -> dict[str, Any]:
@@ -68,7 +75,7 @@ def add_class(
     return class_dict(session, fc)
 
 
-@router.get("")
+@router.get("", response_model=ClassList)
 def read_classes(session: SessionDep, user: MemberDep, response: Response) -> dict[str, Any]:
     """The caller's classes (every class for editors), without their tokens."""
     response.headers.update(PRIVATE)
@@ -76,7 +83,7 @@ def read_classes(session: SessionDep, user: MemberDep, response: Response) -> di
     return {"data": data, "total": len(data)}
 
 
-@router.get("/{slug}")
+@router.get("/{slug}", response_model=ClassBody)
 def read_class(
     slug: str, session: SessionDep, reader: ReaderDep, response: Response
 ) -> dict[str, Any]:
@@ -107,7 +114,7 @@ def revoke_token(slug: str, session: SessionDep, user: MemberDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/{slug}/evaluation")
+@router.get("/{slug}/evaluation", response_model=EvaluationForm)
 def evaluation_form(
     request: Request,
     slug: str,
