@@ -357,6 +357,7 @@ add_restore_endpoint(
         session, route, visible=Reader.of(user).statuses()
     ),
     description="Bring the route's details and stops back to how they were after `entry_id`.",
+    summary="Restore Route",
     response_model=RouteBody,
 )
 
