@@ -129,3 +129,95 @@ def test_import_graph_sees_imports_inside_functions_and_type_checking() -> None:
 def test_no_import_cycles(room: str) -> None:
     cycles = list(nx.simple_cycles(import_graph(room)))
     assert not cycles, f"import cycles in redres/{room}: {cycles}"
+
+
+ROUTERS = PACKAGE / "api" / "routers"
+
+
+def imports_of(source: str, package: str) -> set[str]:
+    """Every module a source imports, wherever the import is (functions and TYPE_CHECKING too),
+    and each imported name as a possible module; relative imports resolved against `package`."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module) if p)
+            found |= {module, *(f"{module}.{a.name}" for a in node.names)}
+    return found
+
+
+def test_imports_of_sees_imports_inside_functions_and_relative_ones() -> None:
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from redres.api.routers.sites import router\n"
+        "def handler():\n    from .stories import story_body\n    from . import pages\n"
+        "    from ..restoring import add_history_pages\n"
+    )
+    found = imports_of(source, "redres.api.routers")
+    assert {
+        "redres.api.routers.sites",
+        "redres.api.routers.stories",
+        "redres.api.routers.pages",
+        "redres.api.restoring",
+    } <= found
+
+
+@pytest.mark.parametrize(
+    "path", sorted(ROUTERS.glob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_routers_never_import_routers(path: Path) -> None:
+    """A router is one room of the app: what two routers share lives in a module of `api/`
+    (templating, restoring, record_bodies, ...), so routers can be read and moved alone."""
+    own = _module(path)
+    routers = {_module(p) for p in ROUTERS.glob("*.py")} | {"redres.api.routers"}
+    imported = imports_of(path.read_text(encoding="utf-8"), "redres.api.routers")
+    bad = sorted(m for m in imported if m in routers and m != own)
+    assert not bad, f"{path.relative_to(PACKAGE)} imports routers {bad}"
+
+
+MAX_LINES = 400
+"""A module stays under this many lines: past it, a second concept has moved in (STYLE.md)."""
+
+TOO_LONG = {
+    # to split: known modules over MAX_LINES outside redres/api
+    "catalog/models.py",
+    "catalog/stories.py",
+    "hours/zh.py",
+    "routes/candidates.py",
+    "routes/model.py",
+    "routes/solver/operators.py",
+}
+
+
+def _source_modules() -> list[Path]:
+    skip = ("migrations", "static")
+    return [
+        p
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if not any(part in skip for part in p.relative_to(PACKAGE).parts)
+    ]
+
+
+@pytest.mark.parametrize("path", _source_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_stay_small(path: Path) -> None:
+    rel = str(path.relative_to(PACKAGE))
+    if rel in TOO_LONG:
+        return
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines < MAX_LINES, f"redres/{rel} has {lines} lines, not under {MAX_LINES}: split it"
+
+
+def test_the_api_package_has_no_long_modules_allowed() -> None:
+    assert not sorted(p for p in TOO_LONG if p.startswith("api/"))
+
+
+@pytest.mark.parametrize("rel", sorted(TOO_LONG))
+def test_the_list_of_long_modules_only_shrinks(rel: str) -> None:
+    """An entry that was split (or moved) leaves the list, so it cannot grow back unnoticed."""
+    path = PACKAGE / rel
+    assert path.is_file(), f"redres/{rel} is gone: take it off TOO_LONG"
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines >= MAX_LINES, f"redres/{rel} has {lines} lines now: take it off TOO_LONG"
+

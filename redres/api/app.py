@@ -32,7 +32,12 @@ from redres.api.routers import (
     classes,
     dashboard,
     dashboard_pages,
-    editor,
+    editor_import,
+    editor_moderation,
+    editor_routes,
+    editor_signin,
+    editor_sites,
+    editor_stories,
     events,
     feedback,
     interchange,
@@ -47,7 +52,6 @@ from redres.api.routers import (
     routes,
     sites,
     stories,
-    story_pages,
     themes,
 )
 from redres.api.solving import PlanGate
@@ -109,8 +113,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
-    routers += (feedback, dashboard, calendar, interchange, editor, dashboard_pages)
-    routers += (stories, people, events, story_pages)
+    routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
+    routers += (editor_signin, editor_sites, editor_moderation, editor_import)
+    routers += (editor_stories, editor_routes)
+    routers += (stories, people, events)
     routers += (media,)
     routers += (classes, class_pages)
     routers += (library_pages,)

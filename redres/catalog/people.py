@@ -1,22 +1,20 @@
 """People of the registry: list, read with their visible stories, events and sites, write (audited).
 
 People have no workflow status: they are public, but what links to them is filtered by what
-the caller may see, so a person's page never reveals a draft story or site.
+the caller may see, so a person's page never reveals a draft story or site. What people share
+with events is `record_kinds`; this module declares what is theirs: life dates, name order, and
+which sites they are shown with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Annotated, Any, Self
 
-from pydantic import ConfigDict, StringConstraints, model_validator
 from sqlmodel import Session, col, select
 
-from redres.catalog import audit
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import PUBLIC, Status
-from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import (
     Event,
     EventPerson,
@@ -29,41 +27,47 @@ from redres.catalog.models import (
     StorySite,
     pk,
 )
-from redres.catalog.paging import Page, is_slug, page_of, substring
-from redres.catalog.partial_dates import PartialDate, not_before
+from redres.catalog.paging import Page
+from redres.catalog.partial_dates import PartialDate
+from redres.catalog.record_kinds import (
+    DatedPatch,
+    OptionalName,
+    RecordKind,
+    RecordName,
+    Summary,
+    create_record,
+    find_records,
+    get_record,
+    update_record,
+)
 from redres.catalog.schemas import Slug
-from redres.catalog.slugs import free_slug, slugify
-from redres.plain_text import PlainTextModel
 
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+PERSON = RecordKind(
+    entity="person",
+    model=Person,
+    dates=("born", "died"),
+    order=(col(Person.name), col(Person.id)),
+)
+"""People: life dates in order, listed by name, owning no links (events and stories link them)."""
 
 
-class PersonPatch(PlainTextModel):
+class PersonPatch(DatedPatch):
     """A partial change of a person; every field optional."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    DATES = PERSON.dates
 
     slug: Slug | None = None
-    name: PersonName | None = None
+    name: RecordName | None = None
     name_en: OptionalName | None = None
     born: PartialDate | None = None
     died: PartialDate | None = None
     summary: Summary | None = None
 
-    @model_validator(mode="after")
-    def _life_in_order(self) -> Self:
-        if not not_before(self.born, self.died):
-            msg = "died must not be before born"
-            raise ValueError(msg)
-        return self
-
 
 class PersonIn(PersonPatch):
     """A new person: a name is required; the slug is made from the name when left out."""
 
-    name: PersonName
+    name: RecordName
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,30 +91,12 @@ def find_people(
     InvalidQuery
         When `q` is too long or unusable.
     """
-    stmt = select(Person)
-    if q:
-        try:
-            stmt = stmt.where(substring(q, col(Person.name), col(Person.name_en)))
-        except ValueError as exc:
-            raise InvalidQuery(str(exc)) from exc
-    order = (col(Person.name), col(Person.id))
-    return page_of(session, stmt, order, limit=limit, offset=offset)
+    return find_records(session, PERSON, q=q, limit=limit, offset=offset)
 
 
 def get_person(session: Session, slug: str) -> Person:
-    """A person by slug.
-
-    Raises
-    ------
-    NotFound
-        For an unknown slug.
-    """
-    person = None
-    if is_slug(slug):
-        person = session.exec(select(Person).where(Person.slug == slug)).first()
-    if person is None:
-        raise NotFound("person", slug)  # noqa: EM101 (an entity name)
-    return person
+    """A person by slug; NotFound for an unknown one."""
+    return get_record(session, PERSON, slug)
 
 
 def person_detail(
@@ -160,76 +146,10 @@ def person_detail(
 
 
 def create_person(session: Session, data: PersonIn, *, actor: str) -> Person:
-    """Add a person, audited; the slug comes from the English or Chinese name if not given.
-
-    Raises
-    ------
-    Conflict
-        When the slug is taken.
-    """
-    fields = data.model_dump(exclude_none=True)
-    if not fields.get("slug"):
-        fields["slug"] = free_slug(session, Person.slug, slugify(data.name_en or data.name))
-    person = Person(**fields)
-    _check_slug(session, person)
-    session.add(person)
-    session.flush()
-    audit.record(
-        session,
-        entity="person",
-        entity_id=pk(person),
-        action="create",
-        actor=actor,
-        before=None,
-        after=_state(person),
-    )
-    return person
+    """Add a person, audited; Conflict when the slug is taken."""
+    return create_record(session, PERSON, data, actor=actor)
 
 
 def update_person(session: Session, person: Person, patch: PersonPatch, *, actor: str) -> Person:
-    """Change some fields of a person, audited with the values before and after.
-
-    Raises
-    ------
-    Conflict
-        When the new slug is taken, or the dates would be out of order.
-    """
-    before = _state(person)
-    fields = patch.model_dump(exclude_unset=True)
-    if fields.get("name") is None:
-        fields.pop("name", None)  # a name cannot be removed
-    if fields.get("slug") is None:
-        fields.pop("slug", None)
-    for key, value in fields.items():
-        setattr(person, key, value)
-    if not not_before(person.born, person.died):
-        msg = "died must not be before born"
-        raise Conflict(msg)
-    _check_slug(session, person)
-    session.add(person)
-    session.flush()
-    after = _state(person)
-    if after != before:
-        audit.record(
-            session,
-            entity="person",
-            entity_id=pk(person),
-            action="update",
-            actor=actor,
-            before=before,
-            after=after,
-        )
-    return person
-
-
-def _check_slug(session: Session, person: Person) -> None:
-    stmt = select(Person.id).where(Person.slug == person.slug)
-    if person.id is not None:
-        stmt = stmt.where(Person.id != person.id)
-    if session.exec(stmt).first() is not None:
-        msg = f"person slug {person.slug!r} is already used"
-        raise Conflict(msg)
-
-
-def _state(person: Person) -> dict[str, Any]:
-    return audit.snapshot(person)
+    """Change some fields of a person, audited; Conflict for a taken slug or dates out of order."""
+    return update_record(session, PERSON, person, patch, actor=actor)

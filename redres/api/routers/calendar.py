@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from redres.api.deps import SessionDep
+from redres.api.library_bodies import CalendarBody
 from redres.catalog.commemorations import CalendarEntry, calendar_for
 from redres.hours.china_time import CHINA_TIME
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["calendar"])
 YearQuery = Annotated[int | None, Query(ge=1950, le=2200, description="Default: this year")]
 
 
-@router.get("/calendar")
+@router.get("/calendar", response_model=CalendarBody, response_model_exclude_unset=True)
 def read_calendar(session: SessionDep, year: YearQuery = None) -> dict[str, Any]:
     """Statutory commemorations and anniversaries of the registry's events and people."""
     year = year or dt.datetime.now(CHINA_TIME).date().year

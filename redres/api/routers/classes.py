@@ -16,6 +16,14 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.class_access import PRIVATE, form_json, learner_class
+from redres.api.class_bodies import (
+    CheckinSaved,
+    CheckinToken,
+    ClassBody,
+    ClassList,
+    EvaluationForm,
+    EvaluationSaved,
+)
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
 from redres.api.i18n import pick_language
 from redres.api.session import csrf_token, session_user
@@ -55,7 +63,7 @@ def rater(request: Request, session: SessionDep, user: UserDep) -> User | None:
 RaterDep = Annotated[User | None, Depends(rater)]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ClassBody)
 def add_class(
     request: Request, body: ClassCreate, session: SessionDep, user: MemberDep
 ) -> dict[str, Any]:
@@ -68,7 +76,7 @@ def add_class(
     return class_dict(session, fc)
 
 
-@router.get("")
+@router.get("", response_model=ClassList)
 def read_classes(session: SessionDep, user: MemberDep, response: Response) -> dict[str, Any]:
     """The caller's classes (every class for editors), without their tokens."""
     response.headers.update(PRIVATE)
@@ -76,7 +84,7 @@ def read_classes(session: SessionDep, user: MemberDep, response: Response) -> di
     return {"data": data, "total": len(data)}
 
 
-@router.get("/{slug}")
+@router.get("/{slug}", response_model=ClassBody)
 def read_class(
     slug: str, session: SessionDep, reader: ReaderDep, response: Response
 ) -> dict[str, Any]:
@@ -93,10 +101,10 @@ def remove_class(slug: str, session: SessionDep, user: MemberDep) -> Response:
 
 
 @router.post("/{slug}/token", status_code=201)
-def renew_token(slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+def renew_token(slug: str, session: SessionDep, user: MemberDep) -> CheckinToken:
     """A new check-in token (the old one stops working); the QR sheet must be printed again."""
     fc = class_for(session, slug, Reader.of(user))
-    return {"checkin_token": set_token(session, fc, revoke=False, actor=user.username)}
+    return CheckinToken(checkin_token=set_token(session, fc, revoke=False, actor=user.username))
 
 
 @router.delete("/{slug}/token", status_code=204)
@@ -107,7 +115,7 @@ def revoke_token(slug: str, session: SessionDep, user: MemberDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/{slug}/evaluation")
+@router.get("/{slug}/evaluation", response_model=EvaluationForm)
 def evaluation_form(
     request: Request,
     slug: str,
@@ -131,7 +139,7 @@ def add_evaluation(
     session: SessionDep,
     user: RaterDep,
     token: TokenQuery = None,
-) -> dict[str, Any]:
+) -> EvaluationSaved:
     """One evaluation of a stop: `learner` with the class token, a staff role signed in."""
     if body.rater_role in ev.STAFF_RATERS:
         if user is None:
@@ -144,7 +152,7 @@ def add_evaluation(
     else:
         fc = learner_class(request, session, slug, token)
     row = ev.evaluate(session, fc, body, user=user if body.rater_role in ev.STAFF_RATERS else None)
-    return {"id": row.id, "site": body.site, "rater_role": row.rater_role, "scores": row.scores}
+    return EvaluationSaved(id=row.id, site=body.site, rater_role=row.rater_role, scores=row.scores)
 
 
 @router.post("/{slug}/checkins", status_code=201)
@@ -154,11 +162,11 @@ def add_checkin(
     body: ev.CheckinCreate,
     session: SessionDep,
     token: TokenQuery = None,
-) -> dict[str, Any]:
+) -> CheckinSaved:
     """A learner checks in at a stop with the class token."""
     fc = learner_class(request, session, slug, token)
     row = ev.check_in(session, fc, body)
-    return {"id": row.id, "site": body.site, "name": row.name}
+    return CheckinSaved(id=row.id, site=body.site, name=row.name)
 
 
 @router.get("/{slug}/evaluations/summary")

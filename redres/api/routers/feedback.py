@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
+from redres.api.library_bodies import FeedbackList, FeedbackState
 from redres.api.ratelimit import feedback_wait
 from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
 from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
@@ -25,13 +26,13 @@ def _limit(request: Request) -> None:
 
 
 @router.post("", status_code=202, dependencies=[Depends(_limit)])
-def send(body: FeedbackCreate, session: SessionDep) -> dict[str, Any]:
+def send(body: FeedbackCreate, session: SessionDep) -> FeedbackState:
     """Take a rating and comment; it shows only after an editor approves it."""
     item = submit(session, body)
-    return {"id": item.id, "status": str(item.status)}
+    return FeedbackState(id=item.id, status=item.status)
 
 
-@router.get("")
+@router.get("", response_model=FeedbackList)
 def read(
     session: SessionDep,
     user: UserDep,
@@ -48,14 +49,14 @@ def read(
 
 
 @router.post("/{feedback_id}/approve")
-def approve(feedback_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+def approve(feedback_id: int, session: SessionDep, editor: EditorDep) -> FeedbackState:
     """Let an item show."""
     item = moderate(session, feedback_id, FeedbackStatus.approved, actor=editor.username)
-    return {"id": item.id, "status": str(item.status)}
+    return FeedbackState(id=item.id, status=item.status)
 
 
 @router.post("/{feedback_id}/reject")
-def reject(feedback_id: int, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
+def reject(feedback_id: int, session: SessionDep, editor: EditorDep) -> FeedbackState:
     """Keep an item hidden."""
     item = moderate(session, feedback_id, FeedbackStatus.rejected, actor=editor.username)
-    return {"id": item.id, "status": str(item.status)}
+    return FeedbackState(id=item.id, status=item.status)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,16 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.survey_import import run_import
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.io.exporter import export_file
-from redres.catalog.io.formats import FORMATS, format_for
-from redres.catalog.io.importer import ImportOptions, ImportReport, OnDuplicate, import_file
-from redres.db import analyze
+from redres.catalog.io.formats import format_for
+from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.geo import normalise_crs
 
 router = APIRouter(prefix="/api", tags=["interchange"])
@@ -68,35 +66,6 @@ def upload(
     body: dict[str, Any] = report.to_dict() | {"file": file.filename}
     refused = bool(report.errors) and not skip_invalid
     return JSONResponse(body, status_code=422 if refused else 200)
-
-
-def run_import(session: Session, file: UploadFile, options: ImportOptions) -> ImportReport:
-    """Import an upload: written and committed only when the report allows it.
-
-    The upload is read from a private temporary file, never from a path the user chose: the
-    user's file name gives its extension and, reduced to letters, digits, `-` and `_`, the name
-    that error messages show.
-    """
-    suffix = Path(file.filename or "").suffix.lower()
-    if suffix not in FORMATS:
-        format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
-    with tempfile.TemporaryDirectory(prefix="redres-import-") as tmp:
-        path = Path(tmp) / _safe_name(file.filename or "", suffix)
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1 << 20)
-        report = import_file(session, path, options)
-    if (report.errors and not options.skip_invalid) or options.dry_run:
-        session.rollback()
-        return report
-    session.commit()
-    analyze(session.get_bind())  # type: ignore[arg-type]
-    return report
-
-
-def _safe_name(filename: str, suffix: str) -> str:
-    """`调查 (2).csv` -> `调查_2_.csv`: no separators, dots or control characters; short."""
-    stem = re.sub(r"[^\w\-]+", "_", Path(filename.replace("\\", "/")).stem)[:80]
-    return (stem or "upload") + suffix
 
 
 @router.get("/export.{fmt}")

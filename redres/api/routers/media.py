@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.media_bodies import MediaBody, MediaList
 from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
 from redres.catalog.events import get_event
@@ -136,14 +137,18 @@ for _collection in OWNERS:
         _upload(_collection),
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
+        response_model=MediaBody,
         responses=_REFUSED,  # type: ignore[arg-type]
     )
     router.add_api_route(
-        f"/api/{_collection}/{{slug}}/media", _listing(_collection), methods=["GET"]
+        f"/api/{_collection}/{{slug}}/media",
+        _listing(_collection),
+        methods=["GET"],
+        response_model=MediaList,
     )
 
 
-@router.delete("/api/media/{media_id}")
+@router.delete("/api/media/{media_id}", response_model=MediaBody)
 def delete_media(media_id: MediaId, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     """Archive a media item: out of public view; its row and files stay."""
     media = get_media(session, media_id, visible=STAFF)

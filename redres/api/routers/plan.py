@@ -14,6 +14,8 @@ from fastapi.responses import Response
 
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.handouts import handout_html
+from redres.api.itinerary_bodies import ItineraryBody, ScheduleBody
+from redres.api.responses import ok
 from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.candidates import check_arranged_stops, plan_catalog
@@ -39,7 +41,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", response_model=None, responses=REFUSALS)
+@router.post("", response_model=None, responses=ok(ItineraryBody) | REFUSALS)
 async def post_plan(
     body: PlanIn,
     request: Request,
@@ -78,7 +80,7 @@ async def post_plan(
     return _answer(request, itinerary, format, extra={}, headers=seconds_header(seconds))
 
 
-@router.post("/check", response_model=None, responses=REFUSALS)
+@router.post("/check", response_model=None, responses=ok(ScheduleBody) | REFUSALS)
 async def check_stops(
     body: CheckIn,
     request: Request,

@@ -19,17 +19,21 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from redres.api.audit_bodies import RouteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep
+from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.handouts import handout_html
+from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.links import absolute
+from redres.api.responses import PRECONDITION, ok
+from redres.api.restoring import add_restore_endpoint
+from redres.api.route_bodies import RouteBody, RouteList, ShareLink, route_body
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
-from redres.catalog.audit import as_json, history
+from redres.catalog.audit import history
 from redres.catalog.course_places import course_plan
-from redres.catalog.enums import PUBLIC, Status, TravelMode
+from redres.catalog.enums import Status, TravelMode
 from redres.catalog.errors import NotFound
-from redres.catalog.features import site_feature
 from redres.catalog.models import Route, User
 from redres.catalog.route_access import Reader
 from redres.catalog.route_edits import (
@@ -58,7 +62,7 @@ ShareQuery = Annotated[str | None, Query(max_length=64, description="a route's s
 DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD; default: next day it runs")]
 
 
-@router.get("", response_model=None)
+@router.get("", response_model=None, responses=ok(RouteList))
 def read_routes(
     request: Request,
     session: SessionDep,
@@ -123,7 +127,7 @@ def export_route(
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.get("/{id_or_slug}/schedule")
+@router.get("/{id_or_slug}/schedule", response_model=None, responses=ok(ScheduleBody))
 def route_schedule(
     id_or_slug: str,
     request: Request,
@@ -141,7 +145,7 @@ def route_schedule(
     }
 
 
-@router.get("/shared/{token}", response_model=None)
+@router.get("/shared/{token}", response_model=None, responses=ok(RouteBody))
 def read_shared_route(token: str, request: Request, session: SessionDep) -> Response:
     """A route by its share link: readable by whoever holds the link, never listed or indexed."""
     route = route_access.shared_route(session, token)
@@ -151,7 +155,7 @@ def read_shared_route(token: str, request: Request, session: SessionDep) -> Resp
     return response
 
 
-@router.get("/{id_or_slug}", response_model=None)
+@router.get("/{id_or_slug}", response_model=None, responses=ok(RouteBody))
 def read_route(
     id_or_slug: str, request: Request, session: SessionDep, reader: ReaderDep
 ) -> Response:
@@ -165,6 +169,7 @@ def read_route(
 @router.post(
     "",
     status_code=201,
+    response_model=RouteBody,
     responses={422: {"description": "malformed, or the plan's itinerary does not hold"}},
 )
 def add_route(
@@ -229,7 +234,7 @@ def _save_plan(
     return route_body(session, route, visible=visible)
 
 
-@router.patch("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+@router.patch("/{id_or_slug}", response_model=RouteBody, responses=PRECONDITION)
 def change_route(
     id_or_slug: str,
     body: RouteUpdate,
@@ -269,7 +274,7 @@ def change_route(
     return _tagged(session, route, user, response)
 
 
-@router.delete("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+@router.delete("/{id_or_slug}", response_model=RouteBody, responses=PRECONDITION)
 def archive_route(
     id_or_slug: str,
     session: SessionDep,
@@ -287,7 +292,7 @@ def archive_route(
     return _tagged(session, route, user, response)
 
 
-@router.post("/{id_or_slug}/publish")
+@router.post("/{id_or_slug}/publish", response_model=RouteBody)
 def publish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     """Publish a route for everyone to read; editors only."""
     route = get_route(session, id_or_slug, visible=frozenset(Status))
@@ -295,7 +300,7 @@ def publish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> di
     return route_body(session, route, visible=frozenset(Status))
 
 
-@router.post("/{id_or_slug}/unpublish")
+@router.post("/{id_or_slug}/unpublish", response_model=RouteBody)
 def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     """Take a route back to draft; editors only."""
     route = get_route(session, id_or_slug, visible=frozenset(Status))
@@ -306,7 +311,7 @@ def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> 
 @router.post("/{id_or_slug}/share")
 def share_route(
     id_or_slug: str, request: Request, session: SessionDep, user: MemberDep
-) -> dict[str, str]:
+) -> ShareLink:
     """Make (or repeat) a share link for a route; its owner until it is published, or an editor.
 
     `url` is the absolute link to hand out (from REDRES_PUBLIC_URL), `api` the JSON path.
@@ -314,7 +319,7 @@ def share_route(
     route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
     token = route_access.share(session, route, actor=user.username)
     url = absolute(request, f"/routes/shared/{token}")
-    return {"token": token, "url": url, "api": f"/api/routes/shared/{token}"}
+    return ShareLink(token=token, url=url, api=f"/api/routes/shared/{token}")
 
 
 @router.delete("/{id_or_slug}/share", status_code=204)
@@ -326,62 +331,31 @@ def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Resp
 
 
 @router.get("/{id_or_slug}/history")
-def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> dict[str, Any]:
+def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> RouteHistory:
     """The route's audit entries, oldest first; its owner and editors."""
     reader = Reader.of(user)
     route = _readable(session, id_or_slug, reader)
     if not route_access.can_see_history(route, reader):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
     entries = history(session, entity="route", entity_id=route.id or 0)
-    return {"route": route.slug, "entries": as_json(entries)}
+    return RouteHistory(route=route.slug, entries=history_entries(entries))
 
 
-@router.post("/{id_or_slug}/history/{entry_id}/restore")
-def restore_route(
-    id_or_slug: str, entry_id: int, session: SessionDep, user: MemberDep
-) -> dict[str, Any]:
-    """Bring the route's details and stops back to how they were after `entry_id`."""
-    reader = Reader.of(user)
-    route = route_access.route_to_change(session, id_or_slug, reader)
-    restore_route_version(session, route, entry_id, actor=user.username, visible=reader.statuses())
-    return route_body(session, route, visible=reader.statuses())
-
-
-def route_body(
-    session: Session, route: Route, *, visible: frozenset[Status] = PUBLIC
-) -> dict[str, Any]:
-    """A route as a GeoJSON-like FeatureCollection of its stops, each with its site."""
-    theme = route_theme(session, route)
-    features = []
-    for row in route_stops(session, route, visible=visible):
-        feature = site_feature(row.site)
-        feature["properties"] |= {
-            "day": row.stop.day,
-            "order": row.stop.position,
-            "minutes": row.stop.minutes,
-            "note": row.stop.note,
-            "site_id": row.site.id,
-        }
-        features.append(feature)
-    return {
-        "type": "FeatureCollection",
-        "id": route.id,
-        "properties": {
-            "id": route.id,
-            "slug": route.slug,
-            "name": route.name,
-            "name_en": route.name_en,
-            "description": route.description,
-            "kind": route.kind,
-            "mode": route.mode,
-            "days": route.days,
-            "status": route.status,
-            "theme": None if theme is None else {"slug": theme.slug, "name": theme.name},
-            "plan": route.plan,
-        },
-        "plan": route.plan,
-        "features": features,
-    }
+add_restore_endpoint(
+    router,
+    key="id_or_slug",
+    who=require_member,
+    find=lambda session, key, user: route_access.route_to_change(session, key, Reader.of(user)),
+    restore=lambda session, route, entry, user: restore_route_version(
+        session, route, entry, actor=user.username, visible=Reader.of(user).statuses()
+    ),
+    answer=lambda session, route, user: route_body(
+        session, route, visible=Reader.of(user).statuses()
+    ),
+    description="Bring the route's details and stops back to how they were after `entry_id`.",
+    summary="Restore Route",
+    response_model=RouteBody,
+)
 
 
 def _tagged(session: Session, route: Route, user: User, response: Response) -> dict[str, Any]:

@@ -8,9 +8,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from redres.api.audit_bodies import SiteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.catalog import audit
+from redres.api.deps import EditorDep, SessionDep, VisibleDep, require_editor
+from redres.api.responses import PRECONDITION, ok
+from redres.api.restoring import add_restore_endpoint
+from redres.api.site_bodies import SiteCollection, SiteDetailFeature, StaffSiteFeature
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import PUBLIC, STAFF, Category, Period, Protection, Status
@@ -34,7 +37,7 @@ from redres.geo import parse_bbox, parse_lon_lat
 router = APIRouter(prefix="/api/sites", tags=["sites"])
 
 
-@router.get("", response_model=None)
+@router.get("", response_model=None, responses=ok(SiteCollection))
 def read_sites(
     request: Request,
     session: SessionDep,
@@ -83,7 +86,7 @@ def read_sites(
     return cached_json(request, body, public=visible == PUBLIC)
 
 
-@router.get("/{id_or_slug}", response_model=None)
+@router.get("/{id_or_slug}", response_model=None, responses=ok(SiteDetailFeature))
 def read_site(
     request: Request, id_or_slug: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
@@ -94,7 +97,7 @@ def read_site(
     return cached_json(request, body, public=visible == PUBLIC, version=site.version)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=StaffSiteFeature)
 def create(
     body: SiteCreate, session: SessionDep, editor: EditorDep, response: Response
 ) -> dict[str, Any]:
@@ -109,7 +112,7 @@ class SitePatch(SiteUpdate):
     status: Literal[Status.draft, Status.published] | None = None
 
 
-@router.patch("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+@router.patch("/{id_or_slug}", response_model=StaffSiteFeature, responses=PRECONDITION)
 def patch(
     id_or_slug: str,
     body: SitePatch,
@@ -138,7 +141,7 @@ def patch(
     return _staff_feature(session, site, response)
 
 
-@router.delete("/{id_or_slug}", responses={412: {"description": "changed since If-Match"}})
+@router.delete("/{id_or_slug}", response_model=StaffSiteFeature, responses=PRECONDITION)
 def archive(
     id_or_slug: str,
     session: SessionDep,
@@ -154,21 +157,25 @@ def archive(
 
 
 @router.get("/{id_or_slug}/history")
-def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+def read_history(id_or_slug: str, session: SessionDep, _editor: EditorDep) -> SiteHistory:
     """Who changed the site, when, and the values before and after; editors only."""
     site = get_site(session, id_or_slug, visible=STAFF)
     entries = history(session, entity="site", entity_id=pk(site))
-    return {"site": site.slug, "entries": audit.as_json(entries)}
+    return SiteHistory(site=site.slug, entries=history_entries(entries))
 
 
-@router.post("/{id_or_slug}/history/{entry_id}/restore")
-def restore_entry(
-    id_or_slug: str, entry_id: int, session: SessionDep, editor: EditorDep
-) -> dict[str, Any]:
-    """Bring the site back to the version recorded by a history entry; editors only."""
-    site = get_site(session, id_or_slug, visible=STAFF)
-    restore_version(session, site, entry_id, actor=editor.username)
-    return _staff_feature(session, site)
+add_restore_endpoint(
+    router,
+    key="id_or_slug",
+    who=require_editor,
+    find=lambda session, key, _editor: get_site(session, key, visible=STAFF),
+    restore=lambda session, site, entry, editor: restore_version(
+        session, site, entry, actor=editor.username
+    ),
+    answer=lambda session, site, _editor: _staff_feature(session, site),
+    response_model=StaffSiteFeature,
+    description="Bring the site back to the version recorded by a history entry; editors only.",
+)
 
 
 def _staff_feature(

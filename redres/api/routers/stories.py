@@ -8,12 +8,15 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from redres.api.audit_bodies import StoryHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
-from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.catalog.audit import as_json, history
+from redres.api.deps import EditorDep, SessionDep, VisibleDep, require_editor
+from redres.api.record_bodies import StoryBody, StoryList, story_body, story_summary
+from redres.api.responses import PRECONDITION, ok
+from redres.api.restoring import add_restore_endpoint
+from redres.catalog.audit import history
 from redres.catalog.enums import PUBLIC, STAFF, Status
-from redres.catalog.features import source_dict
-from redres.catalog.models import Event, Person, Site, Story, pk
+from redres.catalog.models import Story, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.stories import (
     StoryFilter,
@@ -24,7 +27,6 @@ from redres.catalog.stories import (
     restore_story_version,
     save_story,
     set_story_status,
-    story_detail,
     update_story,
 )
 from redres.catalog.versions import claim
@@ -60,7 +62,7 @@ NEW_STORY_EXAMPLES: dict[str, Any] = {
 }
 
 
-@router.get("", response_model=None, summary="List stories")
+@router.get("", response_model=None, summary="List stories", responses=ok(StoryList))
 def read_stories(
     request: Request,
     session: SessionDep,
@@ -78,20 +80,22 @@ def read_stories(
     """Stories the caller may read (published only unless staff), filtered and paged, with `total`."""
     query = StoryFilter(site=site, person=person, event=event, q=q, limit=limit, offset=offset)
     page = find_stories(session, query, visible=visible)
-    body = {
-        "total": page.total,
-        "limit": limit,
-        "offset": offset,
-        "stories": [story_summary(s) for s in page.items],
-    }
-    return cached_json(request, body, public=visible == PUBLIC)
+    body = StoryList(
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        stories=[story_summary(s) for s in page.items],
+    )
+    return cached_json(request, body.model_dump(mode="json"), public=visible == PUBLIC)
 
 
-@router.get("/{slug}", response_model=None, summary="One story with its links")
+@router.get(
+    "/{slug}", response_model=None, summary="One story with its links", responses=ok(StoryBody)
+)
 def read_story(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
     """A story with its sources, visible sites, people and events; 404 if the caller may not see it."""
     story = get_story(session, slug, visible=visible)
-    body = _detail(session, story, visible=visible)
+    body = story_body(session, story, visible=visible).model_dump(mode="json")
     return cached_json(request, body, public=visible == PUBLIC, version=story.version)
 
 
@@ -100,16 +104,16 @@ def create(
     body: Annotated[StoryWrite, Body(openapi_examples=NEW_STORY_EXAMPLES)],
     session: SessionDep,
     editor: EditorDep,
-) -> dict[str, Any]:
+) -> StoryBody:
     """Add a story (a draft unless `status` says otherwise); unknown site slugs are a 409."""
     story = save_story(session, body, actor=editor.username)
-    return _detail(session, story, visible=STAFF)
+    return story_body(session, story, visible=STAFF)
 
 
 @router.patch(
     "/{slug}",
     summary="Change a story (editors)",
-    responses={412: {"description": "changed since If-Match"}},
+    responses=PRECONDITION,
 )
 def patch(
     slug: str,
@@ -126,7 +130,7 @@ def patch(
     editor: EditorDep,
     expected: IfMatchDep,
     response: Response,
-) -> dict[str, Any]:
+) -> StoryBody:
     """Change some fields or links; an archived story comes back only with `status`.
 
     With `If-Match` (an ETag of a read), nothing is written if the story changed since: 412.
@@ -140,11 +144,11 @@ def patch(
 @router.delete(
     "/{slug}",
     summary="Archive a story (editors)",
-    responses={412: {"description": "changed since If-Match"}},
+    responses=PRECONDITION,
 )
 def archive(
     slug: str, session: SessionDep, editor: EditorDep, expected: IfMatchDep, response: Response
-) -> dict[str, Any]:
+) -> StoryBody:
     """Archive a story (a soft delete: its text, links and history stay); `If-Match` as PATCH."""
     story = get_story(session, slug, visible=STAFF)
     claim(session, story, expected)
@@ -153,79 +157,30 @@ def archive(
 
 
 @router.get("/{slug}/history", summary="A story's audit history (editors)")
-def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> dict[str, Any]:
+def read_history(slug: str, session: SessionDep, _editor: EditorDep) -> StoryHistory:
     """Who changed the story, when, and the values before and after, oldest first."""
     story = get_story(session, slug, visible=STAFF)
     entries = history(session, entity="story", entity_id=pk(story))
-    return {"story": story.slug, "entries": as_json(entries)}
+    return StoryHistory(story=story.slug, entries=history_entries(entries))
 
 
-@router.post("/{slug}/history/{entry_id}/restore", summary="Restore an earlier version (editors)")
-def restore_entry(
-    slug: str, entry_id: int, session: SessionDep, editor: EditorDep
-) -> dict[str, Any]:
-    """Bring the story's fields and links back to the version after an entry; status unchanged."""
-    story = get_story(session, slug, visible=STAFF)
-    restore_story_version(session, story, entry_id, actor=editor.username)
-    return _detail(session, story, visible=STAFF)
+add_restore_endpoint(
+    router,
+    key="slug",
+    who=require_editor,
+    find=lambda session, slug, _editor: get_story(session, slug, visible=STAFF),
+    restore=lambda session, story, entry, editor: restore_story_version(
+        session, story, entry, actor=editor.username
+    ),
+    answer=lambda session, story, _editor: story_body(session, story, visible=STAFF),
+    response_model=StoryBody,
+    summary="Restore an earlier version (editors)",
+    description="Bring the story's fields and links back to the version after an entry; status unchanged.",
+)
 
 
-def story_summary(story: Story) -> dict[str, Any]:
-    """A story as list reads show it (no body)."""
-    return {
-        "slug": story.slug,
-        "title": story.title,
-        "title_en": story.title_en,
-        "summary": story.summary,
-        "audience": story.audience,
-        "language": story.language,
-        "status": str(story.status),
-        "updated_at": story.updated_at.isoformat(),
-    }
-
-
-def site_link(site: Site) -> dict[str, Any]:
-    """A linked site, enough to show and follow it."""
-    return {"slug": site.slug, "name": site.name, "name_en": site.name_en}
-
-
-def person_link(person: Person) -> dict[str, Any]:
-    """A linked person."""
-    return {
-        "slug": person.slug,
-        "name": person.name,
-        "name_en": person.name_en,
-        "born": person.born,
-        "died": person.died,
-    }
-
-
-def event_link(event: Event) -> dict[str, Any]:
-    """A linked event."""
-    return {
-        "slug": event.slug,
-        "name": event.name,
-        "name_en": event.name_en,
-        "date": event.date,
-        "end_date": event.end_date,
-    }
-
-
-def _tagged(session: Session, story: Story, response: Response) -> dict[str, Any]:
+def _tagged(session: Session, story: Story, response: Response) -> StoryBody:
     """A written story as staff read it, with the ETag such a read would carry."""
-    body = _detail(session, story, visible=STAFF)
-    tag_write(response, body, story.version)
+    body = story_body(session, story, visible=STAFF)
+    tag_write(response, body.model_dump(mode="json"), story.version)
     return body
-
-
-def _detail(session: Session, story: Story, *, visible: frozenset[Status]) -> dict[str, Any]:
-    session.flush()
-    detail = story_detail(session, story, visible=visible)
-    return {
-        **story_summary(story),
-        "body": story.body,
-        "sources": [source_dict(s) for s in detail.sources],
-        "sites": [site_link(s) for s in detail.sites],
-        "people": [person_link(p) for p in detail.people],
-        "events": [event_link(e) for e in detail.events],
-    }

@@ -1,0 +1,114 @@
+"""The itinerary JSON of DESIGN.md (`POST /api/plan`, `/api/plan/check`, a route's schedule) as
+pydantic models for /openapi.json.
+
+`routes.model.Itinerary.to_dict` builds the answer (the CLI prints the same); these models
+document it. The endpoints answer JSON or a file by `format`, so they name the model in their
+documented responses rather than filter through it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redres.routes.curated import ViolationKind
+from redres.routes.model import Reason
+
+
+class PlaceBody(BaseModel):
+    """Where the days start or end: the point itself, its name, and the site's slug if a site."""
+
+    lon: float
+    lat: float
+    name: str
+    slug: str | None = None
+
+
+class LegBody(BaseModel):
+    """One leg between two places of a day, with its line as `[lon, lat]` pairs."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    minutes: float
+    metres: int
+    geometry: list[list[float]]
+
+
+class StopBody(BaseModel):
+    """One visit, times as `HH:MM`; `note` is an editor's lesson note on a curated route."""
+
+    site_id: int
+    slug: str
+    name: str
+    name_en: str | None
+    lon: float
+    lat: float
+    arrive: str
+    start: str
+    leave: str
+    visit_minutes: int
+    score: float
+    address: str | None
+    warnings: list[str]
+    note: str | None
+
+
+class LunchBody(BaseModel):
+    """The lunch break of a day and where the group is (a site slug, start or end)."""
+
+    start: str
+    end: str
+    at: str
+
+
+class DayBody(BaseModel):
+    """One day: departure and return, its stops in order, the legs between, the lunch break."""
+
+    date: str
+    depart: str
+    back: str
+    score: float
+    stops: list[StopBody]
+    legs: list[LegBody]
+    lunch: LunchBody | None
+
+
+class OmissionBody(BaseModel):
+    """A site left out, with the contract's reason code, a sentence, and a finer cause."""
+
+    site_id: int
+    slug: str
+    name: str
+    reason: Reason
+    detail: str
+    cause: str | None = None
+
+
+class ItineraryBody(BaseModel):
+    """A planned or timed route: days, what was left out and why, warnings for the teacher."""
+
+    name: str
+    mode: str
+    score: float
+    days: list[DayBody]
+    omitted: list[OmissionBody]
+    warnings: list[str]
+    start: PlaceBody | None
+    end: PlaceBody | None
+
+
+class ViolationBody(BaseModel):
+    """What breaks at a stop of an arranged route (closed, after last entry, ...)."""
+
+    slug: str
+    day: int
+    kind: ViolationKind
+    detail: str
+
+
+class ScheduleBody(ItineraryBody):
+    """Stops as arranged, timed, with every violation; `feasible` when there are none."""
+
+    feasible: bool
+    violations: list[ViolationBody]

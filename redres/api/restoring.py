@@ -1,0 +1,121 @@
+"""One implementation of "bring back an earlier version" for every audited record.
+
+Sites, stories and routes each have a JSON endpoint
+(`POST /api/{kind}/{key}/history/{entry_id}/restore`) and editor pages (`{base}/{key}/history`
+with a restore button posting to `{base}/{key}/restore/{entry_id}`). The handlers are built
+here from what differs per kind (how to find the record, the catalogue's restore, the answer),
+so the checks (who may, CSRF) and the answers live once.
+
+No `from __future__ import annotations` here: FastAPI reads the built handlers' annotations,
+which name this factory's arguments, at run time.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.session import check_csrf, csrf_token
+from redres.api.templating import render
+from redres.catalog.audit import history
+from redres.catalog.models import Route, Site, Story, User, pk
+
+Record = TypeVar("Record", Site, Route, Story)
+
+
+def add_restore_endpoint(
+    router: APIRouter,
+    *,
+    key: str,
+    who: Callable[..., User],
+    find: Callable[[Session, str, User], Record],
+    restore: Callable[[Session, Record, int, User], object],
+    answer: Callable[[Session, Record, User], Any],
+    description: str,
+    response_model: Any = None,
+    summary: str | None = None,
+) -> None:
+    """Add `POST /{key}/history/{entry_id}/restore` to a JSON router.
+
+    `who` is the dependency that lets the caller in (editors, or route owners too), `find` the
+    record as that caller may change it, `answer` the record's body after the restore.
+    """
+
+    def restore_entry(
+        record_key: Annotated[str, Path(alias=key)],
+        entry_id: int,
+        session: SessionDep,
+        user: Annotated[User, Depends(who)],
+    ) -> Any:
+        record = find(session, record_key, user)
+        restore(session, record, entry_id, user)
+        return answer(session, record, user)
+
+    router.add_api_route(
+        f"/{{{key}}}/history/{{entry_id}}/restore",
+        restore_entry,
+        methods=["POST"],
+        summary=summary,
+        description=description,
+        response_model=response_model,
+    )
+
+
+def add_history_pages(
+    router: APIRouter,
+    *,
+    base: str,
+    find: Callable[[Session, str], Record],
+    restore: Callable[[Session, Record, int, str], object],
+    name: Callable[[Record], str],
+) -> None:
+    """Add an editor's `{base}/{slug}/history` page and its `{base}/{slug}/restore/{entry_id}`.
+
+    The page lists the record's audit entries, newest first, each earlier version with a restore
+    button; restoring (fields and links; status unchanged) goes back to the history page.
+    """
+
+    def history_page(
+        request: Request, slug: str, session: SessionDep, user: PageEditorDep
+    ) -> Response:
+        record = find(session, slug)
+        return record_history_page(request, session, record, name(record), f"{base}/{slug}")
+
+    def restore_page(
+        request: Request,
+        slug: str,
+        entry_id: int,
+        session: SessionDep,
+        user: PageEditorDep,
+        csrf: Annotated[str, Form(max_length=200)] = "",
+    ) -> Response:
+        check_csrf(request, csrf)
+        record = find(session, slug)
+        restore(session, record, entry_id, user.username)
+        return RedirectResponse(f"{base}/{record.slug}/history", status_code=303)
+
+    router.add_api_route(
+        f"{base}/{{slug}}/history", history_page, methods=["GET"], response_class=HTMLResponse
+    )
+    router.add_api_route(f"{base}/{{slug}}/restore/{{entry_id}}", restore_page, methods=["POST"])
+
+
+def record_history_page(
+    request: Request, session: Session, record: Site | Route | Story, name: str, base: str
+) -> HTMLResponse:
+    """A record's audit entries, newest first, each earlier version with a restore button
+    that posts to `{base}/restore/{entry}`."""
+    entity = type(record).__name__.lower()
+    entries = list(reversed(history(session, entity=entity, entity_id=pk(record))))
+    context = {
+        "status": str(record.status),
+        "name": name,
+        "back": base,
+        "restore": f"{base}/restore",
+        "entries": entries,
+        "csrf": csrf_token(request),
+    }
+    return render(request, "editor_history.html", context)

@@ -1,0 +1,56 @@
+"""The editor's import page: upload a survey file, see every bad row with its reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.session import check_csrf, csrf_token
+from redres.api.survey_import import run_import
+from redres.api.templating import render
+from redres.catalog.io.errors import InterchangeError, LimitExceeded
+from redres.catalog.io.importer import ImportOptions, OnDuplicate
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/editor/import", response_class=HTMLResponse)
+def import_form(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
+    """The upload form for survey files."""
+    return render(request, "editor_import.html", {"csrf": csrf_token(request), "report": None})
+
+
+@router.post("/editor/import", response_class=HTMLResponse)
+def import_upload(
+    request: Request,
+    session: SessionDep,
+    user: PageEditorDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    crs: Annotated[str, Form(max_length=20)] = "",
+    dry_run: Annotated[bool, Form()] = False,
+    skip_invalid: Annotated[bool, Form()] = False,
+    on_duplicate: Annotated[OnDuplicate, Form()] = OnDuplicate.error,
+) -> Response:
+    """Run an import and show its report: every bad row with its number, column and reason."""
+    check_csrf(request, csrf)
+    request.app.state.import_limiter(request)
+    options = ImportOptions(
+        crs=crs or None,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        on_duplicate=on_duplicate,
+        actor=user.username,
+    )
+    page = {"csrf": csrf_token(request), "name": file.filename, "report": None}
+    try:
+        report = run_import(session, file, options)
+    except InterchangeError as exc:  # the whole file is refused: say why, on the form
+        session.rollback()
+        code = 413 if isinstance(exc, LimitExceeded) else 400
+        return render(request, "editor_import.html", page | {"refused": str(exc)}, code)
+    code = 422 if report.errors and not skip_invalid else 200
+    return render(request, "editor_import.html", page | {"report": report}, code)

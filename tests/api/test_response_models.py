@@ -1,0 +1,114 @@
+"""The response models of /openapi.json say what the API answers: every documented read of the
+demo catalogue is exactly its model (no undeclared key, none missing), and the schema names it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from redres.api.app import create_app
+from redres.api.itinerary_bodies import ScheduleBody
+from redres.api.library_bodies import CalendarBody, CourseList, FeedbackList, InstructorList
+from redres.api.record_bodies import (
+    EventBody,
+    EventList,
+    PersonBody,
+    PersonList,
+    StoryBody,
+    StoryList,
+)
+from redres.api.route_bodies import RouteBody, RouteList
+from redres.api.site_bodies import SiteCollection, SiteDetailFeature
+from redres.api.theme_bodies import ThemeList, ThemeWithSites
+from redres.config import Settings
+
+
+@pytest.fixture(scope="module")
+def client(demo_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
+        yield c
+
+
+def _first(client: TestClient, url: str, key: str) -> str:
+    items = client.get(url).json()[key]
+    assert items, f"the demo has nothing at {url}"
+    slug: str = items[0]["slug"] if key != "features" else items[0]["properties"]["slug"]
+    return slug
+
+
+def _exactly(model: type[BaseModel], data: Any) -> None:
+    """`data` is `model`: validating and dumping it again gives the same JSON, key for key."""
+    again = model.model_validate(data).model_dump(mode="json", exclude_unset=True, by_alias=True)
+    assert again == data
+
+
+def test_every_documented_read_is_exactly_its_model(client: TestClient) -> None:
+    site = _first(client, "/api/sites", "features")
+    story = _first(client, "/api/stories", "stories")
+    person = _first(client, "/api/people", "people")
+    event = _first(client, "/api/events", "events")
+    theme = _first(client, "/api/themes", "data")
+    route = _first(client, "/api/routes", "data")
+    reads: list[tuple[str, type[BaseModel]]] = [
+        ("/api/sites?limit=20", SiteCollection),
+        ("/api/sites?near=114.3,30.55&radius_m=5000", SiteCollection),
+        (f"/api/sites/{site}", SiteDetailFeature),
+        ("/api/stories", StoryList),
+        (f"/api/stories/{story}", StoryBody),
+        ("/api/people", PersonList),
+        (f"/api/people/{person}", PersonBody),
+        ("/api/events", EventList),
+        (f"/api/events/{event}", EventBody),
+        ("/api/themes", ThemeList),
+        (f"/api/themes/{theme}", ThemeWithSites),
+        ("/api/routes", RouteList),
+        (f"/api/routes/{route}", RouteBody),
+        ("/api/courses", CourseList),
+        ("/api/instructors", InstructorList),
+        ("/api/feedback", FeedbackList),
+        ("/api/calendar?year=2027", CalendarBody),
+        (f"/api/routes/{route}/schedule", ScheduleBody),
+        (f"/api/routes/{route}/schedule?date=2027-03-01", ScheduleBody),
+    ]
+    for url, model in reads:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        _exactly(model, answer.json())
+
+
+def test_a_model_that_drops_a_key_is_caught() -> None:
+    class Narrow(BaseModel):
+        slug: str
+
+    with pytest.raises(AssertionError):
+        _exactly(Narrow, {"slug": "a", "name": "b"})
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "model"),
+    [
+        ("/api/sites", "get", "SiteCollection"),
+        ("/api/sites/{id_or_slug}", "get", "SiteDetailFeature"),
+        ("/api/sites/{id_or_slug}", "patch", "StaffSiteFeature"),
+        ("/api/sites/{id_or_slug}/history/{entry_id}/restore", "post", "StaffSiteFeature"),
+        ("/api/stories/{slug}", "get", "StoryBody"),
+        ("/api/people", "get", "PersonList"),
+        ("/api/people/{slug}", "patch", "PersonBody"),
+        ("/api/events/{slug}/history", "get", "EventHistory"),
+        ("/api/routes/{id_or_slug}", "get", "RouteBody"),
+        ("/api/themes", "get", "ThemeList"),
+        ("/api/instructors", "get", "InstructorList"),
+        ("/api/calendar", "get", "CalendarBody"),
+        ("/api/routes/{id_or_slug}/schedule", "get", "ScheduleBody"),
+        ("/api/plan", "post", "ItineraryBody"),
+    ],
+)
+def test_openapi_names_the_model(client: TestClient, path: str, method: str, model: str) -> None:
+    answers = client.get("/openapi.json").json()["paths"][path][method]["responses"]
+    ok = answers.get("200") or answers["201"]
+    assert ok["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
