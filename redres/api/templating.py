@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from redres.api.bilingual import localized, text_lang
 from redres.api.i18n import pick_language, translator
 from redres.catalog.hours_words import hours_in_words
 from redres.catalog.labels import label
@@ -21,6 +22,8 @@ from redres.catalog.media import media_json
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.globals["label"] = label
 TEMPLATES.env.globals["hours_in_words"] = hours_in_words
+TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
+TEMPLATES.env.filters["text_lang"] = text_lang
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)

@@ -136,6 +136,7 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
                 "title": s["title"],
                 "title_en": s.get("title_en"),
                 "summary": s.get("summary"),
+                "summary_en": s.get("summary_en"),
                 "body": s.get("body", ""),
                 "audience": s.get("audience", "general"),
                 "language": s.get("language", "zh"),
@@ -200,6 +201,7 @@ def _load_site(session: Session, row: dict[str, Any]) -> Site:
             "last_entry_minutes",
             "reservation",
             "hours_note",
+            "hours_note_en",
             "visit_minutes",
         )
     }

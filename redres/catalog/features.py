@@ -30,6 +30,7 @@ DETAIL_FIELDS = (
     "address",
     "opening_hours",
     "hours_note",
+    "hours_note_en",
     "closures",
     "last_entry_minutes",
     "reservation",

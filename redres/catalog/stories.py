@@ -48,6 +48,7 @@ class StoryIn(PlainTextModel):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     title_en: Annotated[str, StringConstraints(max_length=300)] | None = None
     summary: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    summary_en: Annotated[str, StringConstraints(max_length=1000)] | None = None
     body: Annotated[str, StringConstraints(max_length=50_000)] = ""
     status: Status = Status.draft
     sites: list[Slug] = Field(default_factory=list, max_length=100)
@@ -74,6 +75,7 @@ class StoryPatch(PlainTextModel):
     title: Title | None = None
     title_en: Annotated[str, StringConstraints(max_length=300)] | None = None
     summary: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    summary_en: Annotated[str, StringConstraints(max_length=1000)] | None = None
     body: Annotated[str, StringConstraints(max_length=50_000)] | None = None
     audience: Audience | None = None
     language: Language | None = None
@@ -249,7 +251,7 @@ def save_story(
             slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
             title=data.title,
         )
-    names = ["title", "title_en", "summary", "body", "status"]
+    names = ["title", "title_en", "summary", "summary_en", "body", "status"]
     names += [n for n in ("audience", "language") if n in type(data).model_fields]
     for name in names:
         setattr(story, name, getattr(data, name))
@@ -364,7 +366,7 @@ def restore_story_version(session: Session, story: Story, entry_id: int, *, acto
     return save_story(session, StoryWrite(**current), actor=actor, story=story, action="revert")
 
 
-_NULLABLE = frozenset({"title_en", "summary"})
+_NULLABLE = frozenset({"title_en", "summary", "summary_en"})
 
 
 def _current(session: Session, story: Story) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from folium.template import Template
 
 from redres.catalog.holidays_cn import default_calendar
 from redres.catalog.hours import CHINA_TIME, HolidayLookup
+from redres.catalog.labels import label
 from redres.geo import LonLat, wgs84_to_gcj02
 from redres.maps.assets import LEAFLET, inline_assets, use_assets
 from redres.maps.basemaps import Crs
@@ -37,6 +38,7 @@ from redres.maps.controls import (
 from redres.maps.options import MapSettings
 from redres.maps.popups import CATEGORY_STYLE, SafeTooltip, text
 from redres.maps.site_layer import SiteLayer, compact_sites
+from redres.maps.words import CHINESE, MapWords
 
 CHINA_CENTRE = (35.0, 105.0)
 
@@ -78,10 +80,14 @@ def new_frame(
     location: Sequence[float] = CHINA_CENTRE,
     zoom: int = 5,
     locate: bool = True,
+    words: MapWords = CHINESE,
 ) -> MapFrame:
-    """A map with its basemaps, scale, fullscreen, optional locate-me and approval number."""
+    """A map with its basemaps, scale, fullscreen, optional locate-me and approval number.
+
+    The scale is metric only; the wiring script adds it (folium's would show miles too).
+    """
     m = folium.Map(
-        location=list(location), zoom_start=zoom, tiles=None, control_scale=True, max_zoom=19
+        location=list(location), zoom_start=zoom, tiles=None, control_scale=False, max_zoom=19
     )
     use_assets(m, LEAFLET, mode=settings.assets)
     m.get_root().title = html.escape(title)  # type: ignore[attr-defined]
@@ -90,9 +96,11 @@ def new_frame(
     for i, basemap in enumerate(basemaps):
         layer = basemap.layer(show=i == 0).add_to(m)
         frame.bases.append((layer, basemap.crs))
-    FullscreenControl(assets=settings.assets).add_to(m)
+    FullscreenControl(assets=settings.assets, title=words.fullscreen).add_to(m)
     if locate:
-        LocateControl(assets=settings.assets).add_to(m)
+        LocateControl(
+            assets=settings.assets, title=words.locate, messages=words.geo_messages()
+        ).add_to(m)
     if settings.approval_number:
         ApprovalNumber(settings.approval_number, assets=settings.assets).add_to(m)
     return frame
@@ -105,8 +113,10 @@ def site_map(
     day: dt.date | None = None,
     calendar: HolidayLookup | None = None,
     themes: Mapping[str, str] | None = None,
-    title: str = "红色资源地图",
+    title: str | None = None,
     data_url: str | None = None,
+    words: MapWords = CHINESE,
+    unlocated_url: str | None = None,
 ) -> folium.Map:
     """The site map: category markers, clusters, theme filters, search, popups with today's hours.
 
@@ -120,11 +130,21 @@ def site_map(
         Theme slug to name, one filter each in the layer control.
     data_url
         Fetch the compact tables from here (the app's ``/maps/sites.json``) instead of inlining.
+    words
+        The language of the page (controls, legend, popups).
+    unlocated_url
+        The list of the sites the map cannot show (no known point), linked from its count.
     """
-    frame = new_frame(settings, title=title)
+    title = title or words.title
+    frame = new_frame(settings, title=title, words=words)
     if data_url is not None:
         layer = SiteLayer(
-            url=data_url, crs=frame.primary, site_url=settings.site_url, assets=settings.assets
+            url=data_url,
+            crs=frame.primary,
+            site_url=settings.site_url,
+            assets=settings.assets,
+            words=words,
+            unlocated_url=unlocated_url,
         )
         present = list(CATEGORY_STYLE)
     else:
@@ -134,17 +154,25 @@ def site_map(
             calendar=calendar or default_calendar(),
             crs=frame.primary,
             themes=themes,
+            words=words,
         )
         layer = SiteLayer(
-            data, crs=frame.primary, site_url=settings.site_url, assets=settings.assets
+            data,
+            crs=frame.primary,
+            site_url=settings.site_url,
+            assets=settings.assets,
+            words=words,
+            unlocated_url=unlocated_url,
         )
         used = {row[2] for row in data["sites"]}
         present = [key for i, key in enumerate(CATEGORY_STYLE) if i in used]
     layer.add_to(frame.map)
     frame.overlays.append(layer)
     frame.site_layers.append(layer)
-    entries = [(CATEGORY_STYLE[k][1], CATEGORY_STYLE[k][0]) for k in present]
-    Legend(legend_html(title, entries), assets=settings.assets).add_to(frame.map)
+    entries = [(CATEGORY_STYLE[k][1], label("category", k, words.lang)) for k in present]
+    Legend(legend_html(words.legend, entries), assets=settings.assets, toggle=words.legend).add_to(
+        frame.map
+    )
     return frame.finish()
 
 
@@ -156,6 +184,7 @@ def theme_map(
     day: dt.date | None = None,
     calendar: HolidayLookup | None = None,
     data_url: str | None = None,
+    words: MapWords = CHINESE,
 ) -> folium.Map:
     """The sites of one theme (a dict with ``slug`` and ``name``), titled with the theme's name."""
     name = str(theme.get("name") or theme.get("slug") or "")
@@ -164,8 +193,9 @@ def theme_map(
         settings=settings,
         day=day,
         calendar=calendar,
-        title=f"{name} · 红色资源",
+        title=f"{name} · {words.title}",
         data_url=data_url,
+        words=words,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -20,12 +20,13 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
+from redres.api.site_search import query_string, site_query
 from redres.api.templating import render
 from redres.catalog.closures import closure_notice, closures_of
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.detail import site_detail
-from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
-from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.errors import NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.holidays_cn import calendar_with_dir
 from redres.catalog.hours import CHINA_TIME
@@ -36,7 +37,7 @@ from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
 from redres.catalog.visiting import visiting_today
-from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.geo import LonLat
 from redres.maps.minimap import mini_map
 from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
@@ -61,24 +62,11 @@ def home(
     near: Annotated[str | None, Query(max_length=60)] = None,
     radius_m: Annotated[float | None, Query(gt=0, le=200_000)] = None,
     bbox: Annotated[str | None, Query(max_length=100)] = None,
+    located: Annotated[str | None, Query(pattern="^[01]?$")] = None,
 ) -> HTMLResponse:
-    """Search and filters over the registry, a map, and the plain list beside it."""
+    """Search and filters over the registry, a map of exactly those results, and their list."""
     lang = pick_language(request)
-    try:
-        query = SiteQuery(
-            q=q or None,
-            theme=theme or None,
-            category=Category(category) if category else None,
-            period=Period(period) if period else None,
-            district=district or None,
-            protection=Protection(protection) if protection else None,
-            near=parse_lon_lat(near) if near else None,
-            radius_m=(radius_m or 5000.0) if near else None,
-            bbox=parse_bbox(bbox) if bbox else None,
-            limit=200,
-        )
-    except ValueError as exc:
-        raise InvalidQuery(str(exc)) from exc
+    query = site_query(request.query_params, limit=200)
     page = list_sites(session, query, visible=visible)
     themes = [
         (c.theme.slug, c.theme.name_en if lang == "en" and c.theme.name_en else c.theme.name)
@@ -91,7 +79,7 @@ def home(
         ).all()
         if d
     )
-    map_params = {k: v for k, v in (("theme", theme), ("category", category)) if v}
+    lang_param = "en" if lang == "en" else ""
     return render(
         request,
         "home.html",
@@ -106,7 +94,9 @@ def home(
                 ("district", [(d, d) for d in districts], district),
                 ("protection", choices("protection", lang), protection),
             ],
-            "map_url": "/maps/sites.html" + (f"?{urlencode(map_params)}" if map_params else ""),
+            # the map shows what the list shows: the same search, handed on
+            "map_url": "/maps/sites.html" + query_string(request.query_params, lang=lang_param),
+            "located": located,
         },
     )
 
