@@ -5,6 +5,7 @@ Every router that answers with HTML renders through here, so no router imports a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ from fastapi.templating import Jinja2Templates
 
 from redres.api.bilingual import localized, text_lang
 from redres.api.i18n import pick_language, translator
+from redres.api.links import absolute
 from redres.catalog.hours_words import hours_in_words
 from redres.catalog.labels import label
 from redres.catalog.markdown import render_inline, render_markdown
 from redres.catalog.media import media_json
+from redres.config import Settings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.globals["label"] = label
@@ -41,6 +44,9 @@ def render(
             "lang": lang,
             "_": translator(lang),
             "lang_suffix": "?lang=en" if lang == "en" else "",
+            "page_url": absolute(request, request.url.path + ("?lang=en" if lang == "en" else "")),
+            "in_wechat": in_wechat(request),
+            "filing": filing_numbers(request.app.state.settings),
             **context,
         },
         status_code=status_code,
@@ -48,6 +54,41 @@ def render(
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
+
+
+def in_wechat(request: Request) -> bool:
+    """Whether the page is opened in WeChat's in-app browser, where most QR codes are scanned.
+
+    Links to map apps and downloads often do nothing there, so pages say how to open them in
+    the phone's own browser.
+    """
+    return "micromessenger" in request.headers.get("user-agent", "").lower()
+
+
+def filing_numbers(settings: Settings) -> dict[str, str]:
+    """The footer's filing numbers (ICP备案, 公安备案) and their links; empty when unset.
+
+    Examples
+    --------
+    >>> filing_numbers(Settings(psb_number="京公网安备 11010502030143号"))["psb_url"]
+    'https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143'
+    """
+    out: dict[str, str] = {}
+    if settings.icp_number and settings.icp_number.strip():
+        out["icp"] = settings.icp_number.strip()
+        out["icp_url"] = "https://beian.miit.gov.cn/"
+    if settings.psb_number and settings.psb_number.strip():
+        out["psb"] = settings.psb_number.strip()
+        code = "".join(_DIGITS.findall(out["psb"]))
+        out["psb_url"] = (
+            f"https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+            if code
+            else "https://beian.mps.gov.cn/"
+        )
+    return out
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def is_page_request(request: Request) -> bool:

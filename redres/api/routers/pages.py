@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -17,9 +14,9 @@ from sqlmodel import col, select
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
-from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
+from redres.api.share_preview import route_preview, site_preview, theme_preview
 from redres.api.site_search import query_string, site_query
 from redres.api.templating import render
 from redres.catalog.closures import closure_notice, closures_of
@@ -211,26 +208,13 @@ def _site_page(
             "feedback_sent": request.query_params.get("sent") == "1" and not errors,
             "feedback_form": form or {"rating": "5", "comment": ""},
             "feedback_errors": errors or [],
+            "og": site_preview(request, detail, pick_language(request)),
         },
         status,
     )
     if not csrf_token(request):
         remember_prelogin(request, page, token)
     return page
-
-
-@router.get("/sites/{slug}/qr.svg")
-def site_qr(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
-    """A QR code linking to the site page, for plaques and printed material."""
-    site = get_site(session, slug, visible=visible)
-    url = absolute(request, f"/sites/{quote(site.slug)}")
-    buffer = io.BytesIO()
-    qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(buffer)
-    return Response(
-        buffer.getvalue(),
-        media_type="image/svg+xml",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
 
 
 @router.get("/themes", response_class=HTMLResponse)
@@ -254,7 +238,8 @@ def theme_page(
         .where(SiteTheme.theme_id == theme.id, col(Site.status).in_(list(visible)))
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
-    return render(request, "theme.html", {"theme": theme, "hits": rows})
+    preview = theme_preview(theme, pick_language(request))
+    return render(request, "theme.html", {"theme": theme, "hits": rows, "og": preview})
 
 
 @router.get("/routes", response_class=HTMLResponse)
@@ -320,6 +305,7 @@ def _route_page(
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
+            "og": route_preview(route, pick_language(request)),
         },
     )
 
