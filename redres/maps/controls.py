@@ -110,15 +110,16 @@ class FullscreenControl(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            redres.fullscreen({{ this._parent.get_name() }}, {{ this.title|tojson }});
+            redres.fullscreen({{ this._parent.get_name() }}, {{ this.title|tojson }}, {{ this.glyph|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, assets: AssetMode, title: str = "全屏") -> None:
+    def __init__(self, *, assets: AssetMode, title: str = "全屏", glyph: str = "全") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FullscreenControl"
         self.title = title
+        self.glyph = glyph  # the button's one character: 全 on Chinese maps
         use_assets(self, REDRES, mode=assets)
 
 

@@ -14,7 +14,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import folium
@@ -94,9 +94,12 @@ def new_frame(
     basemaps = settings.basemap_list()
     frame = MapFrame(map=m, settings=settings, primary=basemaps[0].crs)
     for i, basemap in enumerate(basemaps):
-        layer = basemap.layer(show=i == 0).add_to(m)
+        named = replace(basemap, title=words.basemap_title(basemap.key, basemap.title))
+        layer = named.layer(show=i == 0).add_to(m)
         frame.bases.append((layer, basemap.crs))
-    FullscreenControl(assets=settings.assets, title=words.fullscreen).add_to(m)
+    FullscreenControl(
+        assets=settings.assets, title=words.fullscreen, glyph=words.fullscreen_glyph
+    ).add_to(m)
     if locate:
         LocateControl(
             assets=settings.assets, title=words.locate, messages=words.geo_messages()

@@ -22,6 +22,7 @@ class MapWords:
     legend: str = "图例"
     locate: str = "定位我的位置"
     fullscreen: str = "全屏"
+    fullscreen_glyph: str = "全"
     hours: str = "开放时间（{day}）"
     hours_unknown: str = "未知，请提前咨询"
     closed: str = "闭馆"
@@ -43,6 +44,10 @@ class MapWords:
         }
         return cls(lang=lang, **found)
 
+    def basemap_title(self, key: str, title: str) -> str:
+        """A basemap's name in the layer control: the product's English name on English maps."""
+        return BASEMAP_TITLES_EN.get(key, title) if self.lang == "en" else title
+
     def geo_messages(self) -> dict[str, str]:
         """What the locate button says when the browser gives no position, by reason."""
         return {
@@ -53,3 +58,6 @@ class MapWords:
 
 
 CHINESE = MapWords()
+
+BASEMAP_TITLES_EN = {"amap": "Amap", "tencent": "Tencent Maps", "tianditu": "Tianditu"}
+"""The map products' own English names, for the layer control of English pages."""

@@ -411,10 +411,10 @@
       map.locate({ setView: false, enableHighAccuracy: true, timeout: 15000 });
     });
   };
-  R.fullscreen = function (map, title) {
+  R.fullscreen = function (map, title, glyph) {
     var box = map.getContainer();
     document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
-    return button(map, "topleft", "全", title, function () {
+    return button(map, "topleft", glyph || "全", title, function () {
       if (document.fullscreenElement) { document.exitFullscreen(); return; }
       if (L.DomUtil.hasClass(box, "rr-full")) { pseudo(); return; }
       if (box.requestFullscreen) { box.requestFullscreen().catch(pseudo); } else pseudo();
