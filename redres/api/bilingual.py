@@ -77,3 +77,12 @@ def localized(
             tag, cls, escape(note)
         )
     return Markup("")
+
+
+@pass_context
+def name_in(context: Any, zh: str | None, en: str | None) -> Markup:
+    """A name in the reader's language where one exists (English pages prefer `en`), marked
+    with its own language, since a Chinese name stays Chinese on an English page."""
+    if str(context.get("lang")) == "en" and en:
+        return Markup('<span lang="en">{0}</span>').format(en)
+    return Markup('<span lang="zh-CN">{0}</span>').format(zh or "")

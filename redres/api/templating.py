@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from redres.api.bilingual import localized, text_lang
+from redres.api.bilingual import localized, name_in, text_lang
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.catalog.hours_words import hours_in_words
@@ -27,6 +27,7 @@ TEMPLATES.env.globals["label"] = label
 TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
 TEMPLATES.env.filters["text_lang"] = text_lang
+TEMPLATES.env.globals["name_in"] = name_in
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)

@@ -33,6 +33,22 @@ class MapWords:
     geo_denied: str = "无法定位：您没有允许本页使用位置。"
     geo_unavailable: str = "暂时无法获得您的位置，请稍后再试。"
     geo_unsupported: str = "这个浏览器不能提供位置。"
+    # route maps
+    route_title: str = "研学线路"
+    day: str = "第{n}天（{date}）"
+    stops_count: str = "{count} 站"
+    km: str = "{km} 公里"
+    stop_n: str = "第{n}站"
+    arrive: str = "到达"
+    start: str = "开始参观"
+    leave: str = "离开"
+    visit: str = "参观约 {minutes} 分钟"
+    next_leg: str = "前往下一站：{minutes} 分钟 · {km} 公里"
+    ends: str = "起点和终点"
+    start_point: str = "起点"
+    end_point: str = "终点"
+    colon: str = "："
+    no_translation: str = "暂无中文说明"
 
     @classmethod
     def from_table(cls, lang: str, table: dict[str, Any]) -> MapWords:

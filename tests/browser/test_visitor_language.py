@@ -113,8 +113,6 @@ def test_every_public_page_speaks_the_readers_language(
     page, _traffic = open_page(_with_lang(f"{demo}/", lang), **PHONE)
     found: dict[str, list[str]] = {}
     for path in _paths(demo):
-        if path.startswith("/maps/routes/") and lang == "en":
-            continue  # route maps are still drawn in Chinese (see docs/visitor-review.md)
         page.goto(_with_lang(demo + path, lang))
         if path.startswith("/maps/sites") or path.startswith("/maps/themes"):
             page.wait_for_function(READY)
@@ -171,3 +169,37 @@ def test_the_demo_notes_are_written_in_both_languages() -> None:
     assert all(bool(zh) == bool(en) for zh, en in pairs)
     assert not [zh for zh, _en in pairs if zh and ENGLISH_SENTENCE.search(zh)]
     assert all(CJK.search(zh) for zh, _en in pairs if zh)
+
+
+OPEN_ROUTE_POPUP = """
+(i) => {
+  const maps = Object.values(window).filter((v) => v instanceof L.Map);
+  const layers = [];
+  maps[0].eachLayer((l) => { if (l.getPopup && l.getPopup()) layers.push(l); });
+  if (i >= 0) layers[i].openPopup();
+  return layers.length;
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_route_stop_popup_speaks_the_readers_language(
+    demo: str, open_page: Any, lang: str
+) -> None:
+    slugs = [r["slug"] for r in json.load(urlopen(f"{demo}/api/routes"))["data"]]
+    page, _traffic = open_page(f"{demo}/", **PHONE)
+    found = {}
+    for slug in slugs:
+        page.goto(f"{demo}/maps/routes/{slug}.html?lang={lang}")
+        count = page.evaluate(OPEN_ROUTE_POPUP, -1)
+        assert count >= 3
+        for i in range(count):
+            page.evaluate(OPEN_ROUTE_POPUP, i)
+            name = page.inner_text(".leaflet-popup-content h3")
+            texts = page.evaluate(TEXTS, ".leaflet-popup-content")
+            for t in texts:
+                t["ui"] = t["text"] != name  # a stop's name is a name, whatever the page's language
+            bad = problems(texts, lang)
+            if bad:
+                found[f"{slug} {name}"] = bad
+    assert found == {}, "\n".join(f"{key}: {line}" for key, bad in found.items() for line in bad)

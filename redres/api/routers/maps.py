@@ -170,11 +170,18 @@ def route_page(
     basemap: BasemapParam = None,
     date: DateParam = None,
     share: ShareParam = None,
+    lang: LangParam = None,
 ) -> Response:
     """A route timed for `date` (default: the next day it runs), stops numbered."""
     settings = _map_settings(request, basemap)
     itinerary = _route(request, session, reader, slug, date, share)
-    return _page(request, route_map(itinerary, settings=settings), settings)
+    words = map_words(lang or "zh")
+    title = None
+    if lang == "en":
+        route = find_route(session, slug, reader, share=share)
+        title = route.name_en or None
+    m = route_map(itinerary, settings=settings, words=words, title=title)
+    return _page(request, m, settings)
 
 
 @router.get("/routes/{slug}.png", response_class=Response)

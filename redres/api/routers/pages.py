@@ -294,6 +294,10 @@ def _route_page(
     )
     plan = done.itinerary.to_dict()  # each stop carries its lesson note
     first = dt.date.fromisoformat(plan["days"][0]["date"]) if plan["days"] else dt.date.today()
+    slugs = [stop["slug"] for day in plan["days"] for stop in day["stops"] if stop.get("slug")]
+    names_en = dict(
+        session.exec(select(Site.slug, Site.name_en).where(col(Site.slug).in_(slugs))).all()
+    )
     return render(
         request,
         "route.html",
@@ -306,6 +310,7 @@ def _route_page(
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
             "og": route_preview(route, pick_language(request)),
+            "names_en": names_en,  # the stops' English names, for English pages
         },
     )
 
