@@ -121,10 +121,10 @@ def route_map(
         ends.add_to(frame.map)
         frame.overlays.append(ends)
     if bounds:
-        # Leave room for the zoom buttons (top left) and the legend of days (bottom right), so
-        # no stop hides under a control.
+        # Leave room for the zoom buttons (top left) and the legend's button (bottom right), so
+        # no stop hides under a control; the legend itself opens on demand on a phone.
         frame.map.fit_bounds(
-            _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(220, 110)
+            _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(90, 70)
         )
     Legend(
         legend_html(name, legend, line=True), assets=settings.assets, toggle=words.legend

@@ -34,8 +34,7 @@
       say("locating");
       navigator.geolocation.getCurrentPosition(function (pos) {
         var lon = pos.coords.longitude.toFixed(5), lat = pos.coords.latitude.toFixed(5);
-        var lang = near.dataset.lang ? "&lang=" + near.dataset.lang : "";
-        window.location.href = "/?near=" + lon + "," + lat + "&radius_m=5000" + lang;
+        window.location.href = "/?near=" + lon + "," + lat + "&radius_m=5000";
       }, function (err) {
         say(err && err.code === 1 ? "denied" : "unavailable");
       }, { timeout: 15000, maximumAge: 60000 });
