@@ -41,7 +41,7 @@ def text_lang(value: object) -> str:
 
     Examples
     --------
-    >>> text_lang("Wikidata Q55697226 (东湖宾馆), coordinate P625"), text_lang("湖北党史网")
+    >>> text_lang("湖北党史网 (hbdsw.org.cn) page on the CPC 5th Congress site"), text_lang("湖北党史网")
     ('en', 'zh-CN')
     """
     return "en" if _LATIN_PHRASE.search(str(value or "")) else "zh-CN"
