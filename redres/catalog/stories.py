@@ -254,6 +254,8 @@ def save_story(
     names = ["title", "title_en", "summary", "summary_en", "body", "status"]
     names += [n for n in ("audience", "language") if n in type(data).model_fields]
     for name in names:
+        if name == "summary_en" and story.id is not None and name not in data.model_fields_set:
+            continue  # a form that has no box for it (the editor's, for now) keeps it
         setattr(story, name, getattr(data, name))
     story.updated_at = utcnow()
     session.add(story)

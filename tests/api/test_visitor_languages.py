@@ -9,9 +9,12 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from redres.api.app import create_app
+from redres.catalog.stories import StoryWrite, save_story
 from redres.config import Settings
+from tests.factories import add_toy_sites
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SITE = "cpc-5th-congress-site"
@@ -82,3 +85,17 @@ def test_calendar_feed_in_english(client: TestClient) -> None:
     assert "SUMMARY:Wuhan Nationalist Government (100 years)" in ics
     zh = client.get("/api/calendar.ics", params={"year": 2027}).text
     assert "X-WR-CALNAME:纪念日 2027" in zh
+
+
+def test_saving_a_story_without_its_english_summary_keeps_it(
+    engine: Engine, session: Session
+) -> None:
+    """The editor's story form has no English summary box: saving it must not erase one."""
+    site = add_toy_sites(session)[0]
+    write = {"slug": "aug7", "title": "八七会议", "sites": [site.slug]}
+    story = save_story(session, StoryWrite(**write, summary_en="An emergency meeting."), actor="t")
+    save_story(session, StoryWrite(**write, summary="紧急会议"), actor="t", story=story)
+    assert story.summary == "紧急会议"
+    assert story.summary_en == "An emergency meeting."
+    save_story(session, StoryWrite(**write, summary_en=None), actor="t", story=story)
+    assert story.summary_en is None  # said outright, it is cleared
