@@ -31,6 +31,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "lat",
     "opening_hours",
     "hours_note",
+    "hours_note_en",
     "closures",
     "last_entry_minutes",
     "reservation",
@@ -65,6 +66,7 @@ SHAPEFILE_NAMES: dict[str, str] = {
     "visit_minutes": "visit_min",
     "accessibility": "access",
     "survey_date": "survey_dt",
+    "hours_note_en": "hours_en",
 }
 """DBF field names are at most 10 characters; these are the ones that need shortening."""
 
@@ -84,6 +86,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("纬度", "latitude", "y"),
     "opening_hours": ("开放时间", "open hours"),
     "hours_note": ("开放说明", "开放时间说明"),
+    "hours_note_en": ("英文开放说明", "english hours note"),
     "closures": ("临时闭馆", "闭馆安排", "临时闭馆时间", "temporary closures"),
     "last_entry_minutes": ("停止入场", "停止入场时间"),
     "reservation": ("预约", "是否预约", "预约要求", "预约方式"),
