@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     map_tiles_title: str = "本地地图"
     map_approval_number: str | None = None
     """The map approval number (审图号) shown in the lower left of published maps."""
+    icp_number: str | None = Field(default=None, max_length=100)
+    """The site's ICP filing number (ICP备案号, e.g. ``京ICP备12345678号-1``): every page's
+    footer shows it, linked to https://beian.miit.gov.cn/ as the rules ask; unset, nothing."""
+    psb_number: str | None = Field(default=None, max_length=100)
+    """The public security filing number (公安备案号, e.g. ``京公网安备 11010502030143号``),
+    shown in the footer beside the ICP number; unset, nothing."""
 
     map_assets: str = "local"
     """Where map pages get Leaflet from: local (served by the app) or inline."""

@@ -220,4 +220,3 @@ def test_the_list_of_long_modules_only_shrinks(rel: str) -> None:
     assert path.is_file(), f"redres/{rel} is gone: take it off TOO_LONG"
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines >= MAX_LINES, f"redres/{rel} has {lines} lines now: take it off TOO_LONG"
-

@@ -49,6 +49,7 @@ from redres.api.routers import (
     people,
     plan,
     planner_pages,
+    plaques,
     routes,
     sites,
     stories,
@@ -120,7 +121,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (media,)
     routers += (classes, class_pages)
     routers += (library_pages,)
-    routers += (planner_pages, pages)  # pages last: `/` and its catch-alls
+    routers += (planner_pages, plaques, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

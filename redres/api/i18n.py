@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 
+from redres.maps.words import MapWords
 from redres.messages import Message
 
 LANGUAGES = ("zh", "en")
@@ -61,3 +62,9 @@ def translator(lang: str) -> Translate:
         return text.format(**fields) if fields else text
 
     return _
+
+
+def map_words(lang: str) -> MapWords:
+    """What map pages say, in `lang`, from the locale files' ``map.*`` entries."""
+    lang = lang if lang in LANGUAGES else "zh"
+    return MapWords.from_table(lang, MESSAGES[lang])

@@ -95,6 +95,7 @@ class Feature:
     slug: str
     name: str
     site: str | None = None
+    name_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,8 @@ class CalendarEntry:
     round: bool = False
     major: bool = False
     features: list[Feature] = field(default_factory=list)
+    name_en: str | None = None
+    """The name in English, where the record has one (English pages say when it has not)."""
 
 
 def calendar_for(session: Session, year: int) -> list[CalendarEntry]:
@@ -123,6 +126,7 @@ def calendar_for(session: Session, year: int) -> list[CalendarEntry]:
                 "qingming",
                 "清明节",
                 features=_theme_features(session, QINGMING_THEMES),
+                name_en="Qingming Festival (Tomb-Sweeping Day)",
             )
         )
     entries.extend(_event_anniversaries(session, year))
@@ -137,6 +141,7 @@ def _statutory(session: Session, year: int, day: StatutoryDay) -> CalendarEntry:
         day.key,
         day.name,
         features=_theme_features(session, day.themes),
+        name_en=day.name_en,
     )
 
 
@@ -163,6 +168,7 @@ def _event_anniversaries(session: Session, year: int) -> list[CalendarEntry]:
                     *_event_sites(session, event),
                     *_stories(session, StoryEvent.story_id, StoryEvent.event_id == event.id),
                 ],
+                name_en=event.name_en,
             )
         )
     return out
@@ -177,6 +183,7 @@ def _person_anniversaries(session: Session, year: int) -> list[CalendarEntry]:
             years = year - int(value[:4])
             if years > 0 and years % 5 == 0:
                 label = "诞辰" if what == "birth" else "逝世"
+                label_en = "birth" if what == "birth" else "death"
                 out.append(
                     CalendarEntry(
                         _anniversary_date(value, year),
@@ -188,6 +195,11 @@ def _person_anniversaries(session: Session, year: int) -> list[CalendarEntry]:
                         major=years % 10 == 0,
                         features=_stories(
                             session, StoryPerson.story_id, StoryPerson.person_id == person.id
+                        ),
+                        name_en=(
+                            f"{person.name_en}: {years} years since {label_en}"
+                            if person.name_en
+                            else None
                         ),
                     )
                 )
@@ -205,12 +217,12 @@ def _anniversary_date(value: str, year: int) -> dt.date | None:
 
 def _event_sites(session: Session, event: Event) -> list[Feature]:
     rows = session.exec(
-        select(Site.slug, Site.name)
+        select(Site.slug, Site.name, Site.name_en)
         .join(EventSite, col(EventSite.site_id) == Site.id)
         .where(EventSite.event_id == event.id, Site.status == Status.published)
         .order_by(col(Site.name))
     ).all()
-    return [Feature("site", s, n) for s, n in rows]
+    return [Feature("site", s, n, name_en=e) for s, n, e in rows]
 
 
 def _stories(session: Session, story_id: Any, linked: Any, limit: int = 5) -> list[Feature]:
@@ -218,7 +230,7 @@ def _stories(session: Session, story_id: Any, linked: Any, limit: int = 5) -> li
     each with the first published site that tells it (stories without one are left out)."""
     ids = select(story_id).where(linked)
     rows = session.exec(
-        select(Story.slug, Story.title, Site.slug)
+        select(Story.slug, Story.title, Site.slug, Story.title_en)
         .join(StorySite, col(StorySite.story_id) == Story.id)
         .join(Site, col(Site.id) == StorySite.site_id)
         .where(col(Story.id).in_(ids), Story.status == Status.published)
@@ -226,28 +238,31 @@ def _stories(session: Session, story_id: Any, linked: Any, limit: int = 5) -> li
         .order_by(col(Story.title), col(Site.slug))
     ).all()
     seen: dict[str, Feature] = {}
-    for slug, title, site in rows:
-        seen.setdefault(slug, Feature("story", slug, title, site))
+    for slug, title, site, title_en in rows:
+        seen.setdefault(slug, Feature("story", slug, title, site, name_en=title_en))
     return list(seen.values())[:limit]
 
 
 def _theme_features(session: Session, themes: tuple[str, ...], limit: int = 8) -> list[Feature]:
     sites = session.exec(
-        select(Site.slug, Site.name)
+        select(Site.slug, Site.name, Site.name_en)
         .join(SiteTheme, col(SiteTheme.site_id) == Site.id)
         .join(Theme, col(Theme.id) == SiteTheme.theme_id)
         .where(col(Theme.slug).in_(themes), Site.status == Status.published)
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
     routes = session.exec(
-        select(Route.slug, Route.name)
+        select(Route.slug, Route.name, Route.name_en)
         .join(Theme, col(Theme.id) == Route.theme_id)
         .where(col(Theme.slug).in_(themes), Route.status == Status.published)
     ).all()
     seen: dict[str, Feature] = {}
-    for slug, name in sites:
-        seen.setdefault(slug, Feature("site", slug, name))
-    return [*list(seen.values())[:limit], *(Feature("route", s, n) for s, n in routes)]
+    for slug, name, name_en in sites:
+        seen.setdefault(slug, Feature("site", slug, name, name_en=name_en))
+    return [
+        *list(seen.values())[:limit],
+        *(Feature("route", s, n, name_en=e) for s, n, e in routes),
+    ]
 
 
 def qingming_day(year: int) -> dt.date | None:

@@ -137,6 +137,7 @@ def load_demo(session: Session, directory: Path) -> DemoCounts:
                 "title": s["title"],
                 "title_en": s.get("title_en"),
                 "summary": s.get("summary"),
+                "summary_en": s.get("summary_en"),
                 "body": s.get("body", ""),
                 "audience": s.get("audience", "general"),
                 "language": s.get("language", "zh"),

@@ -46,6 +46,8 @@ class SiteQuery:
     bbox: BBox | None = None
     near: LonLat | None = None
     radius_m: float | None = None
+    located: bool | None = None
+    """True: only sites with a known point; False: only those without (位置待考)."""
     limit: int = 50
     offset: int = 0
 
@@ -176,6 +178,9 @@ def _conditions(
             .where(Theme.slug == query.theme)
         )
         conds.append(col(Site.id).in_(themed))
+    if query.located is not None:
+        has_point = col(Site.lon).is_not(None) & col(Site.lat).is_not(None)
+        conds.append(has_point if query.located else ~has_point)
     postgis = session.get_bind().dialect.name == "postgresql"
     if query.bbox is not None:
         conds.append(_in_box(query.bbox, postgis=postgis))

@@ -23,8 +23,13 @@ def map_features(
     theme: str | None = None,
     visible: Collection[Status] = PUBLIC,
     details: bool = True,
+    ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Visible sites as features with what popups need: hours, theme slugs, a story excerpt."""
+    """Visible sites as features with what popups need: hours, theme slugs, a story excerpt.
+
+    `ids`: only these sites (the results of a search the map follows). Each feature's
+    ``excerpt`` is in Chinese and ``excerpt_en`` in English, empty where none was written.
+    """
     # One query of plain columns, not `list_sites` pages of ORM objects: for 40,000 sites,
     # paging by name took 12 s and loading full `Site` rows 3 s; this takes a fraction of that.
     fields = [*SUMMARY_FIELDS, "lon", "lat", "opening_hours"]
@@ -38,6 +43,8 @@ def map_features(
             .where(Theme.slug == theme)
         )
         stmt = stmt.where(col(Site.id).in_(themed))
+    if ids is not None:
+        stmt = stmt.where(col(Site.id).in_(list(ids)))
     features: list[dict[str, Any]] = []
     for row in session.exec(stmt.order_by(col(Site.id))):
         values = dict(zip(fields, row, strict=True))
@@ -53,24 +60,34 @@ def map_features(
         select(SiteTheme.site_id, Theme.slug).join(Theme, col(Theme.id) == SiteTheme.theme_id)
     ):
         themes.setdefault(site_id, []).append(slug)
-    excerpts: dict[int, str] = {}
-    stories = select(StorySite.site_id, Story.summary, Story.body).join(
-        Story, col(Story.id) == StorySite.story_id
-    )
-    for site_id, summary, body in session.exec(
+    excerpts: dict[int, tuple[str, str]] = {}
+    stories = select(StorySite.site_id, Story).join(Story, col(Story.id) == StorySite.story_id)
+    for site_id, story in session.exec(
         stories.where(col(Story.status).in_(list(visible))).order_by(col(Story.id))
     ):
-        excerpts.setdefault(site_id, summary or body or "")
+        if story.language == "en":  # a story written in English: its summary and body are English
+            english = story.summary_en or story.summary or story.body or ""
+            excerpts.setdefault(site_id, ("", english))
+        else:
+            excerpts.setdefault(
+                site_id, (story.summary or story.body or "", story.summary_en or "")
+            )
     for feature in features:
         props = feature["properties"]
         props["themes"] = themes.get(props["id"], [])
-        props["excerpt"] = excerpts.get(props["id"], "")
+        props["excerpt"], props["excerpt_en"] = excerpts.get(props["id"], ("", ""))
     return features
 
 
-def theme_names(session: Session) -> dict[str, str]:
-    """Every theme's slug and name, in slug order (one filter each on the site map)."""
-    return {t.slug: t.name for t in session.exec(select(Theme).order_by(col(Theme.slug)))}
+def theme_names(session: Session, lang: str = "zh") -> dict[str, str]:
+    """Every theme's slug and name, in slug order (one filter each on the site map).
+
+    English names where `lang` is ``en`` and the theme has one.
+    """
+    return {
+        t.slug: (t.name_en if lang == "en" and t.name_en else t.name)
+        for t in session.exec(select(Theme).order_by(col(Theme.slug)))
+    }
 
 
 def map_state(session: Session) -> tuple[Any, ...]:

@@ -93,6 +93,8 @@ class Site(SQLModel, table=True):
     footprint: str | None = None  # GeoJSON geometry text (boundary or protection zone)
     opening_hours: str | None = Field(default=None, max_length=500)
     hours_note: str | None = Field(default=None, max_length=1000)
+    """A remark on the hours in Chinese (the reader's first language); `hours_note_en` in English."""
+    hours_note_en: str | None = Field(default=None, max_length=1000)
     closures: list[dict[str, Any]] = _json_list()
     """Temporary closures ``{start, end, note}`` (ISO dates, end null = until further notice):
     `hours.closures` reads and checks them."""
@@ -168,6 +170,8 @@ class Story(SQLModel, table=True):
     title: str = Field(max_length=300)
     title_en: str | None = Field(default=None, max_length=300)
     summary: str | None = Field(default=None, max_length=1000)
+    """The one-line summary in the story's own language (`language`, Chinese by default)."""
+    summary_en: str | None = Field(default=None, max_length=1000)
     body: str = ""
     audience: str = Field(default="general", max_length=32)
     language: str = Field(default="zh", max_length=16)

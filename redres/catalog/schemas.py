@@ -66,6 +66,7 @@ class SiteFields(PlainTextModel):
     point_approximate: bool | None = None
     opening_hours: Annotated[str, StringConstraints(max_length=500)] | None = None
     hours_note: LongText | None = None
+    hours_note_en: LongText | None = None
     closures: list[Closure] | None = Field(default=None, max_length=MAX_CLOSURES)
     """Temporary closures: a list of ``{start, end, note}`` or the text form (`hours.closures`)."""
     last_entry_minutes: Annotated[int, Field(ge=0, le=600)] | None = None

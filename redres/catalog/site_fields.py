@@ -23,6 +23,7 @@ approximate: the truth of the record travels with the point."""
 VISIT_FIELDS = (
     "opening_hours",
     "hours_note",
+    "hours_note_en",
     "closures",
     "last_entry_minutes",
     "reservation",

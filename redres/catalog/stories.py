@@ -48,6 +48,7 @@ class StoryIn(PlainTextModel):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     title_en: Annotated[str, StringConstraints(max_length=300)] | None = None
     summary: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    summary_en: Annotated[str, StringConstraints(max_length=1000)] | None = None
     body: Annotated[str, StringConstraints(max_length=50_000)] = ""
     status: Status = Status.draft
     sites: list[Slug] = Field(default_factory=list, max_length=100)
@@ -74,6 +75,7 @@ class StoryPatch(PlainTextModel):
     title: Title | None = None
     title_en: Annotated[str, StringConstraints(max_length=300)] | None = None
     summary: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    summary_en: Annotated[str, StringConstraints(max_length=1000)] | None = None
     body: Annotated[str, StringConstraints(max_length=50_000)] | None = None
     audience: Audience | None = None
     language: Language | None = None
@@ -249,9 +251,11 @@ def save_story(
             slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
             title=data.title,
         )
-    names = ["title", "title_en", "summary", "body", "status"]
+    names = ["title", "title_en", "summary", "summary_en", "body", "status"]
     names += [n for n in ("audience", "language") if n in type(data).model_fields]
     for name in names:
+        if name == "summary_en" and story.id is not None and name not in data.model_fields_set:
+            continue  # a form that has no box for it (the editor's, for now) keeps it
         setattr(story, name, getattr(data, name))
     story.updated_at = utcnow()
     session.add(story)
@@ -364,7 +368,7 @@ def restore_story_version(session: Session, story: Story, entry_id: int, *, acto
     return save_story(session, StoryWrite(**current), actor=actor, story=story, action="revert")
 
 
-_NULLABLE = frozenset({"title_en", "summary"})
+_NULLABLE = frozenset({"title_en", "summary", "summary_en"})
 
 
 def _current(session: Session, story: Story) -> dict[str, Any]:

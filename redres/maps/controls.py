@@ -24,16 +24,24 @@ class Legend(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            redres.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.position|tojson }});
+            redres.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.position|tojson }}, {{ this.toggle|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str, *, position: str = "bottomright", assets: AssetMode) -> None:
+    def __init__(
+        self,
+        html: str,
+        *,
+        position: str = "bottomright",
+        assets: AssetMode,
+        toggle: str = "图例",
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.html = html
         self.position = position
+        self.toggle = toggle  # the button that opens and closes it (closed at first on phones)
         use_assets(self, REDRES, mode=assets)
 
 
@@ -77,15 +85,22 @@ class LocateControl(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            redres.locate({{ this._parent.get_name() }}, {{ this.title|tojson }});
+            redres.locate({{ this._parent.get_name() }}, {{ this.title|tojson }}, {{ this.messages|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, assets: AssetMode, title: str = "定位我的位置") -> None:
+    def __init__(
+        self,
+        *,
+        assets: AssetMode,
+        title: str = "定位我的位置",
+        messages: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LocateControl"
         self.title = title
+        self.messages = messages or {}  # what to say when no position comes, by reason
         use_assets(self, REDRES, mode=assets)
 
 
@@ -95,15 +110,16 @@ class FullscreenControl(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            redres.fullscreen({{ this._parent.get_name() }}, {{ this.title|tojson }});
+            redres.fullscreen({{ this._parent.get_name() }}, {{ this.title|tojson }}, {{ this.glyph|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, assets: AssetMode, title: str = "全屏") -> None:
+    def __init__(self, *, assets: AssetMode, title: str = "全屏", glyph: str = "全") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FullscreenControl"
         self.title = title
+        self.glyph = glyph  # the button's one character: 全 on Chinese maps
         use_assets(self, REDRES, mode=assets)
 
 

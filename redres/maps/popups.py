@@ -76,8 +76,10 @@ def category_label(key: str | None) -> str:
     return CATEGORY_STYLE.get(key or "other", (key or "其他", "", ""))[0]
 
 
-def hours_today(opening_hours: str | None, day: dt.date, calendar: HolidayLookup) -> str | None:
-    """Today's opening hours as text ("09:00-17:00", "闭馆"), or None when unknown or unreadable."""
+def hours_today(
+    opening_hours: str | None, day: dt.date, calendar: HolidayLookup, *, closed: str = "闭馆"
+) -> str | None:
+    """Today's opening hours as text ("09:00-17:00", `closed`), or None when unknown or unreadable."""
     if not opening_hours:
         return None
     try:
@@ -85,7 +87,7 @@ def hours_today(opening_hours: str | None, day: dt.date, calendar: HolidayLookup
     except OpeningHoursError:
         return None
     if not intervals:
-        return "闭馆"
+        return closed
     return "，".join(str(i) for i in intervals)
 
 

@@ -14,7 +14,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import folium
@@ -25,6 +25,7 @@ from redres.geo import LonLat, wgs84_to_gcj02
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import HolidayLookup
+from redres.labels import label
 from redres.maps.assets import LEAFLET, inline_assets, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.controls import (
@@ -38,6 +39,7 @@ from redres.maps.controls import (
 from redres.maps.options import MapSettings
 from redres.maps.popups import CATEGORY_STYLE, SafeTooltip, text
 from redres.maps.site_layer import SiteLayer, compact_sites
+from redres.maps.words import CHINESE, MapWords
 
 CHINA_CENTRE = (35.0, 105.0)
 
@@ -79,21 +81,30 @@ def new_frame(
     location: Sequence[float] = CHINA_CENTRE,
     zoom: int = 5,
     locate: bool = True,
+    words: MapWords = CHINESE,
 ) -> MapFrame:
-    """A map with its basemaps, scale, fullscreen, optional locate-me and approval number."""
+    """A map with its basemaps, scale, fullscreen, optional locate-me and approval number.
+
+    The scale is metric only; the wiring script adds it (folium's would show miles too).
+    """
     m = folium.Map(
-        location=list(location), zoom_start=zoom, tiles=None, control_scale=True, max_zoom=19
+        location=list(location), zoom_start=zoom, tiles=None, control_scale=False, max_zoom=19
     )
     use_assets(m, LEAFLET, mode=settings.assets)
     m.get_root().title = html.escape(title)  # type: ignore[attr-defined]
     basemaps = settings.basemap_list()
     frame = MapFrame(map=m, settings=settings, primary=basemaps[0].crs)
     for i, basemap in enumerate(basemaps):
-        layer = basemap.layer(show=i == 0).add_to(m)
+        named = replace(basemap, title=words.basemap_title(basemap.key, basemap.title))
+        layer = named.layer(show=i == 0).add_to(m)
         frame.bases.append((layer, basemap.crs))
-    FullscreenControl(assets=settings.assets).add_to(m)
+    FullscreenControl(
+        assets=settings.assets, title=words.fullscreen, glyph=words.fullscreen_glyph
+    ).add_to(m)
     if locate:
-        LocateControl(assets=settings.assets).add_to(m)
+        LocateControl(
+            assets=settings.assets, title=words.locate, messages=words.geo_messages()
+        ).add_to(m)
     if settings.approval_number:
         ApprovalNumber(settings.approval_number, assets=settings.assets).add_to(m)
     return frame
@@ -106,8 +117,10 @@ def site_map(
     day: dt.date | None = None,
     calendar: HolidayLookup | None = None,
     themes: Mapping[str, str] | None = None,
-    title: str = "红色资源地图",
+    title: str | None = None,
     data_url: str | None = None,
+    words: MapWords = CHINESE,
+    unlocated_url: str | None = None,
 ) -> folium.Map:
     """The site map: category markers, clusters, theme filters, search, popups with today's hours.
 
@@ -121,11 +134,21 @@ def site_map(
         Theme slug to name, one filter each in the layer control.
     data_url
         Fetch the compact tables from here (the app's ``/maps/sites.json``) instead of inlining.
+    words
+        The language of the page (controls, legend, popups).
+    unlocated_url
+        The list of the sites the map cannot show (no known point), linked from its count.
     """
-    frame = new_frame(settings, title=title)
+    title = title or words.title
+    frame = new_frame(settings, title=title, words=words)
     if data_url is not None:
         layer = SiteLayer(
-            url=data_url, crs=frame.primary, site_url=settings.site_url, assets=settings.assets
+            url=data_url,
+            crs=frame.primary,
+            site_url=settings.site_url,
+            assets=settings.assets,
+            words=words,
+            unlocated_url=unlocated_url,
         )
         present = list(CATEGORY_STYLE)
     else:
@@ -135,17 +158,25 @@ def site_map(
             calendar=calendar or default_calendar(),
             crs=frame.primary,
             themes=themes,
+            words=words,
         )
         layer = SiteLayer(
-            data, crs=frame.primary, site_url=settings.site_url, assets=settings.assets
+            data,
+            crs=frame.primary,
+            site_url=settings.site_url,
+            assets=settings.assets,
+            words=words,
+            unlocated_url=unlocated_url,
         )
         used = {row[2] for row in data["sites"]}
         present = [key for i, key in enumerate(CATEGORY_STYLE) if i in used]
     layer.add_to(frame.map)
     frame.overlays.append(layer)
     frame.site_layers.append(layer)
-    entries = [(CATEGORY_STYLE[k][1], CATEGORY_STYLE[k][0]) for k in present]
-    Legend(legend_html(title, entries), assets=settings.assets).add_to(frame.map)
+    entries = [(CATEGORY_STYLE[k][1], label("category", k, words.lang)) for k in present]
+    Legend(legend_html(words.legend, entries), assets=settings.assets, toggle=words.legend).add_to(
+        frame.map
+    )
     return frame.finish()
 
 
@@ -157,6 +188,7 @@ def theme_map(
     day: dt.date | None = None,
     calendar: HolidayLookup | None = None,
     data_url: str | None = None,
+    words: MapWords = CHINESE,
 ) -> folium.Map:
     """The sites of one theme (a dict with ``slug`` and ``name``), titled with the theme's name."""
     name = str(theme.get("name") or theme.get("slug") or "")
@@ -165,8 +197,9 @@ def theme_map(
         settings=settings,
         day=day,
         calendar=calendar,
-        title=f"{name} · 红色资源",
+        title=f"{name} · {words.title}",
         data_url=data_url,
+        words=words,
     )
 
 

@@ -19,6 +19,7 @@ from redres.maps.controls import Legend, legend_html
 from redres.maps.options import MapSettings
 from redres.maps.popups import SafePopup, SafeTooltip, text
 from redres.maps.render import MapFrame, new_frame
+from redres.maps.words import CHINESE, MapWords
 from redres.routes.model import DayPlan, Itinerary, Leg, Place, Stop, hhmm
 
 DAY_COLOURS = ("#c0392b", "#2471a3", "#1e8449", "#8e44ad", "#d35400", "#117a65", "#7d6608")
@@ -73,16 +74,20 @@ def leg_lines(
 
 
 def route_map(
-    itinerary: Itinerary, *, settings: MapSettings, title: str | None = None
+    itinerary: Itinerary,
+    *,
+    settings: MapSettings,
+    title: str | None = None,
+    words: MapWords = CHINESE,
 ) -> folium.Map:
-    """The route map; fits the route's bounds and has a legend of days."""
-    name = title or itinerary.name or "研学线路"
-    frame = new_frame(settings, title=name)
+    """The route map in `words.lang`; fits the route's bounds and has a legend of days."""
+    name = title or itinerary.name or words.route_title
+    frame = new_frame(settings, title=name, words=words)
     bounds: list[tuple[float, float]] = []
     legend: list[tuple[str, str]] = []
     for i, day in enumerate(itinerary.days):
         colour = day_colour(i)
-        label = f"第{i + 1}天（{day.date.isoformat()}）"
+        label = words.day.format(n=i + 1, date=day.date.isoformat())
         group = folium.FeatureGroup(name=text(label), overlay=True, control=True)
         points = day_waypoints(itinerary, day)
         for line in leg_lines(points, day.legs):
@@ -96,7 +101,9 @@ def route_map(
             if p.stop is not None
         ]
         for n, (stop, leg) in enumerate(stops, start=1):
-            marker = _stop_marker(frame, stop, n=n, day_label=label, colour=colour, leg=leg)
+            marker = _stop_marker(
+                frame, stop, n=n, day_label=label, colour=colour, leg=leg, words=words
+            )
             marker.add_to(group)
             bounds.append((stop.lon, stop.lat))
         group.add_to(frame.map)
@@ -105,50 +112,71 @@ def route_map(
         legend.append(
             (
                 colour,
-                f"{label} · {len(stops)} 站" + (f" · {metres / 1000:.1f} 公里" if metres else ""),
+                f"{label} · {words.stops_count.format(count=len(stops))}"
+                + (f" · {words.km.format(km=f'{metres / 1000:.1f}')}" if metres else ""),
             )
         )
-    ends = _ends(frame, itinerary)
+    ends = _ends(frame, itinerary, words)
     if ends is not None:
         ends.add_to(frame.map)
         frame.overlays.append(ends)
     if bounds:
-        # Leave room for the zoom buttons (top left) and the legend of days (bottom right), so
-        # no stop hides under a control.
+        # Leave room for the zoom buttons (top left) and the legend's button (bottom right), so
+        # no stop hides under a control; the legend itself opens on demand on a phone.
         frame.map.fit_bounds(
-            _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(220, 110)
+            _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(90, 70)
         )
-    Legend(legend_html(name, legend, line=True), assets=settings.assets).add_to(frame.map)
+    Legend(
+        legend_html(name, legend, line=True), assets=settings.assets, toggle=words.legend
+    ).add_to(frame.map)
     return frame.finish()
 
 
-def stop_popup_html(stop: Stop, *, n: int, day_label: str, site_url: str, leg: Leg | None) -> str:
+def stop_popup_html(
+    stop: Stop,
+    *,
+    n: int,
+    day_label: str,
+    site_url: str,
+    leg: Leg | None,
+    words: MapWords = CHINESE,
+) -> str:
     """A stop's popup: name (linked to its page), order, schedule, visit length, lesson note and
-    the leg to the next place; all escaped."""
+    the leg to the next place; all escaped. Lesson notes are written in Chinese: an English
+    popup says it has none rather than showing the Chinese."""
     name = text(stop.name or stop.slug)
     title = (
         f'<a href="{text(site_url + quote(stop.slug, safe=""))}" target="_top">{name}</a>'
         if stop.slug
         else name
     )
-    times = (("到达", stop.arrive), ("开始参观", stop.start), ("离开", stop.leave))
+    times = ((words.arrive, stop.arrive), (words.start, stop.start), (words.leave, stop.leave))
     parts = [
         f'<div class="rr-popup"><h3>{title}</h3>',
-        f'<p class="rr-meta">{text(day_label)} · 第{n}站</p>',
-        '<p class="rr-hours">' + " · ".join(f"{lbl} {hhmm(t)}" for lbl, t in times) + "</p>",
+        f'<p class="rr-meta">{text(day_label)} · {text(words.stop_n.format(n=n))}</p>',
+        '<p class="rr-hours">' + " · ".join(f"{text(lbl)} {hhmm(t)}" for lbl, t in times) + "</p>",
     ]
     if stop.minutes > 0:
-        parts.append(f"<p>参观约 {stop.minutes} 分钟</p>")
-    if stop.note:
+        parts.append(f"<p>{text(words.visit.format(minutes=stop.minutes))}</p>")
+    if stop.note and words.lang == "en":
+        parts.append(f'<p class="rr-story rr-missing">{text(words.no_translation)}</p>')
+    elif stop.note:
         parts.append(f'<p class="rr-story">{text(stop.note)}</p>')
     if leg is not None and (leg.minutes or leg.metres):
-        bits = f"{leg.minutes:.0f} 分钟 · {leg.metres / 1000:.1f} 公里"
-        parts.append(f'<p class="rr-meta">前往下一站：{bits}</p>')
+        bits = words.next_leg.format(minutes=f"{leg.minutes:.0f}", km=f"{leg.metres / 1000:.1f}")
+        parts.append(f'<p class="rr-meta">{text(bits)}</p>')
     return "".join(parts) + "</div>"
 
 
 def _stop_marker(
-    frame: MapFrame, stop: Stop, *, n: int, day_label: str, colour: str, leg: Leg | None
+    frame: MapFrame,
+    stop: Stop,
+    *,
+    n: int,
+    day_label: str,
+    colour: str,
+    leg: Leg | None,
+    words: MapWords,
 ) -> folium.Marker:
     icon = folium.DivIcon(
         html=f'<span style="background:{colour}">{n}</span>',
@@ -158,26 +186,33 @@ def _stop_marker(
     )
     marker = folium.Marker(frame.point(stop.lon, stop.lat), icon=icon)
     SafePopup(
-        stop_popup_html(stop, n=n, day_label=day_label, site_url=frame.settings.site_url, leg=leg)
+        stop_popup_html(
+            stop,
+            n=n,
+            day_label=day_label,
+            site_url=frame.settings.site_url,
+            leg=leg,
+            words=words,
+        )
     ).add_to(marker)
     SafeTooltip(f"{n}. {stop.name}").add_to(marker)
     return marker
 
 
-def _ends(frame: MapFrame, itinerary: Itinerary) -> folium.FeatureGroup | None:
+def _ends(frame: MapFrame, itinerary: Itinerary, words: MapWords) -> folium.FeatureGroup | None:
     """Start and end markers: the itinerary's own points, else rings around the first and last stops."""
     all_points = [p for day in itinerary.days for p in day_waypoints(itinerary, day)]
     if not all_points:
         return None
-    group = folium.FeatureGroup(name=text("起点和终点"), overlay=True, control=True)
+    group = folium.FeatureGroup(name=text(words.ends), overlay=True, control=True)
     for point, label, colour in (
-        (all_points[0], "起点", "#1e8449"),
-        (all_points[-1], "终点", "#222222"),
+        (all_points[0], words.start_point, "#1e8449"),
+        (all_points[-1], words.end_point, "#222222"),
     ):
         ring = folium.CircleMarker(
             frame.point(point.lon, point.lat), radius=17, color=colour, weight=4, fill=False
         )
-        SafeTooltip(f"{label}：{point.label}" if point.label else label).add_to(ring)
+        SafeTooltip(f"{label}{words.colon}{point.label}" if point.label else label).add_to(ring)
         ring.add_to(group)
     return group
 

@@ -22,6 +22,7 @@ from folium.template import Template
 
 from redres.geo import wgs84_to_gcj02
 from redres.hours.opening import HolidayLookup
+from redres.labels import label
 from redres.maps.assets import REDRES, SUPERCLUSTER, AssetMode, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.popups import (
@@ -31,6 +32,7 @@ from redres.maps.popups import (
     hours_today,
     story_excerpt,
 )
+from redres.maps.words import CHINESE, MapWords
 
 ROW_FIELDS = (
     "lat",
@@ -54,8 +56,9 @@ def compact_sites(
     calendar: HolidayLookup,
     crs: Crs = "wgs84",
     themes: Mapping[str, str] | None = None,
+    words: MapWords = CHINESE,
 ) -> dict[str, Any]:
-    """Site features as the compact tables the site layer reads.
+    """Site features as the compact tables the site layer reads, labelled in `words.lang`.
 
     Parameters
     ----------
@@ -69,7 +72,12 @@ def compact_sites(
         The CRS of the basemap shown first; coordinates are shifted to it here.
     themes
         Theme slug to name: one filter per theme in the layer control. None: no theme filters.
+    words
+        The language of labels and popups; a story excerpt in English comes from the
+        feature's ``excerpt_en`` (none rather than the Chinese one). Features without a point
+        are counted in ``unlocated``, so the map can say how many it cannot show.
     """
+    lang = words.lang
     cats = list(CATEGORY_STYLE)
     periods = list(PERIOD_LABELS)
     protections = list(PROTECTION_LABELS)
@@ -79,9 +87,11 @@ def compact_sites(
     hours_index: dict[str, int] = {}
     parsed: dict[str, int] = {}
     rows: list[list[Any]] = []
+    unlocated = 0
     for feature in features:
         geometry = feature.get("geometry") or {}
         if geometry.get("type") != "Point":
+            unlocated += 1
             continue
         lon, lat = (float(c) for c in geometry["coordinates"][:2])
         if crs == "gcj02":
@@ -101,7 +111,7 @@ def compact_sites(
         hours = -1
         if oh:
             if oh not in parsed:
-                today = hours_today(oh, day, calendar)
+                today = hours_today(oh, day, calendar, closed=words.closed)
                 if today is None:
                     parsed[oh] = -1
                 else:
@@ -116,29 +126,33 @@ def compact_sites(
                 round(lon, 6),
                 cats.index(category),
                 site_themes,
-                str(props.get("name") or ""),
+                str((lang == "en" and props.get("name_en")) or props.get("name") or ""),
                 props.get("slug") or None,
                 periods.index(props["period"]) if props.get("period") in PERIOD_LABELS else -1,
                 protections.index(props["protection"])
                 if props.get("protection") in PROTECTION_LABELS
                 else -1,
                 hours,
-                story_excerpt(props),
+                story_excerpt({"excerpt": props.get("excerpt_en") or ""})
+                if lang == "en"
+                else story_excerpt(props),
             ]
         )
     return {
         "fields": list(ROW_FIELDS),
-        "cats": [[key, *CATEGORY_STYLE[key]] for key in cats],
-        "periods": [PERIOD_LABELS[p] for p in periods],
-        "protections": [PROTECTION_LABELS[p] for p in protections],
+        "cats": [[key, label("category", key, lang), *CATEGORY_STYLE[key][1:]] for key in cats],
+        "periods": [label("period", p, lang) for p in periods],
+        "protections": [label("protection", p, lang) for p in protections],
         "themes": [[slug, (themes or {})[slug]] for slug in theme_slugs],
         "hours": hours_table,
         "labels": {
-            "hours": f"开放时间（{day.isoformat()}）",
-            "unknown": "未知，请提前咨询",
-            "more": "查看详情",
-            "no_theme": "其他站点",
+            "hours": words.hours.format(day=day.isoformat()),
+            "unknown": words.hours_unknown,
+            "more": words.more,
+            "no_theme": words.no_theme,
+            "colon": ": " if lang == "en" else "：",
         },
+        "unlocated": unlocated,
         "sites": rows,
     }
 
@@ -178,6 +192,10 @@ class SiteLayer(JSCSSMixin):
         Prefix of a site's page; the slug is appended.
     assets
         Where the scripts come from (see :mod:`redres.maps.assets`).
+    words
+        The language of the search box and messages.
+    unlocated_url
+        Where the list of sites without a point is; the map shows their count linked there.
     """
 
     _template = Template(
@@ -194,6 +212,9 @@ class SiteLayer(JSCSSMixin):
                 failed: {{ this.failed|tojson }},
                 fit: {{ this.fit|tojson }},
                 url: {{ this.url|tojson }},
+                unlocated: {{ this.unlocated|tojson }},
+                unlocatedUrl: {{ this.unlocated_url|tojson }},
+                unlocatedLinkText: {{ this.unlocated_link|tojson }},
                 data: {{ this.data_json }}
             });
         {% endmacro %}
@@ -210,6 +231,8 @@ class SiteLayer(JSCSSMixin):
         site_url: str = "/sites/",
         fit: bool = True,
         assets: AssetMode = "local",
+        words: MapWords = CHINESE,
+        unlocated_url: str | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         if (data is None) == (url is None):
@@ -222,8 +245,11 @@ class SiteLayer(JSCSSMixin):
         self.data_crs = data_crs or (crs if data is not None else "wgs84")
         self.site_url = site_url
         self.fit = fit
-        self.search = "搜索站点名称"
-        self.failed = "站点数据加载失败"
+        self.search = words.search
+        self.failed = words.failed
+        self.unlocated = words.unlocated if unlocated_url else ""
+        self.unlocated_url = unlocated_url or ""
+        self.unlocated_link = words.unlocated_link
         self.count = 0 if data is None else len(data["sites"])
         use_assets(self, SUPERCLUSTER + REDRES, mode=assets)
 

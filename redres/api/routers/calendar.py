@@ -16,6 +16,7 @@ from redres.hours.china_time import CHINA_TIME
 router = APIRouter(prefix="/api", tags=["calendar"])
 
 YearQuery = Annotated[int | None, Query(ge=1950, le=2200, description="Default: this year")]
+LangQuery = Annotated[str, Query(pattern="^(zh|en)$", description="zh (default) or en")]
 
 
 @router.get("/calendar", response_model=CalendarBody, response_model_exclude_unset=True)
@@ -27,11 +28,13 @@ def read_calendar(session: SessionDep, year: YearQuery = None) -> dict[str, Any]
 
 
 @router.get("/calendar.ics")
-def read_calendar_ics(session: SessionDep, year: YearQuery = None) -> Response:
-    """The dated entries as all-day events (RFC 5545)."""
+def read_calendar_ics(
+    session: SessionDep, year: YearQuery = None, lang: LangQuery = "zh"
+) -> Response:
+    """The dated entries as all-day events (RFC 5545), named in `lang` where a name exists."""
     year = year or dt.datetime.now(CHINA_TIME).date().year
     entries = [e for e in calendar_for(session, year) if e.date is not None]
-    return Response(_ics(entries, year), media_type="text/calendar; charset=utf-8")
+    return Response(_ics(entries, year, lang), media_type="text/calendar; charset=utf-8")
 
 
 def _entry_dict(entry: CalendarEntry) -> dict[str, Any]:
@@ -40,28 +43,35 @@ def _entry_dict(entry: CalendarEntry) -> dict[str, Any]:
         "kind": entry.kind,
         "key": entry.key,
         "name": entry.name,
+        "name_en": entry.name_en,
         "years": entry.years,
         "round": entry.round,
         "major": entry.major,
         "features": [
-            {"kind": f.kind, "slug": f.slug, "name": f.name} | ({"site": f.site} if f.site else {})
+            {"kind": f.kind, "slug": f.slug, "name": f.name, "name_en": f.name_en}
+            | ({"site": f.site} if f.site else {})
             for f in entry.features
         ],
     }
 
 
-def _ics(entries: list[CalendarEntry], year: int) -> str:
+def _ics(entries: list[CalendarEntry], year: int, lang: str = "zh") -> str:
+    en = lang == "en"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//redres//commemorations//ZH",
+        f"PRODID:-//redres//commemorations//{'EN' if en else 'ZH'}",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_text(f'纪念日 {year}')}",
+        f"X-WR-CALNAME:{_text(f'Commemorations {year}' if en else f'纪念日 {year}')}",
     ]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for entry in entries:
         assert entry.date is not None
-        title = entry.name if entry.years is None else f"{entry.name}（{entry.years}周年）"
+        name = (entry.name_en or entry.name) if en else entry.name
+        if entry.years is None:
+            title = name
+        else:
+            title = f"{name} ({entry.years} years)" if en else f"{name}（{entry.years}周年）"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{entry.key.replace(':', '-')}-{entry.date.isoformat()}@redres",
@@ -71,8 +81,12 @@ def _ics(entries: list[CalendarEntry], year: int) -> str:
             f"SUMMARY:{_text(title)}",
         ]
         if entry.features:
-            places = "、".join(f.name for f in entry.features)
-            lines.append(f"DESCRIPTION:{_text('推荐：' + places)}")
+            if en:
+                places = ", ".join((f.name_en or f.name) for f in entry.features)
+                lines.append(f"DESCRIPTION:{_text('Featured: ' + places)}")
+            else:
+                places = "、".join(f.name for f in entry.features)
+                lines.append(f"DESCRIPTION:{_text('推荐：' + places)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

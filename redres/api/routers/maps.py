@@ -25,11 +25,14 @@ from sqlmodel import Session, select
 
 from redres.api.csp import script_nonce
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
+from redres.api.i18n import map_words
 from redres.api.links import absolute
+from redres.api.site_search import query_string, search_params, site_query
 from redres.catalog.enums import PUBLIC
 from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.listing import list_sites
 from redres.catalog.map_feed import map_features, map_state, theme_names
-from redres.catalog.models import Theme
+from redres.catalog.models import Theme, pk
 from redres.catalog.route_access import Reader, find_route
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.maps.options import MapSettings
@@ -47,12 +50,22 @@ ShareParam = Annotated[str | None, Query(max_length=64, description="a route's s
 DateParam = Annotated[dt.date | None, Query(description="day whose opening hours popups show")]
 
 
+LangParam = Annotated[str | None, Query(pattern="^(zh|en)?$", description="zh (default) or en")]
+
+
 @router.get("/sites.html", response_class=HTMLResponse)
-def sites_page(request: Request, basemap: BasemapParam = None, date: DateParam = None) -> Response:
-    """All published sites on one map; the data comes from `sites.json`."""
+def sites_page(
+    request: Request, basemap: BasemapParam = None, date: DateParam = None, lang: LangParam = None
+) -> Response:
+    """Published sites on one map: all, or the results of the home page's search
+    (`q`, `theme`, `category`, ... as on `/`); the data comes from `sites.json`."""
     settings = _map_settings(request, basemap)
-    url = "sites.json" + (f"?date={date.isoformat()}" if date else "")
-    return _page(request, site_map(None, settings=settings, data_url=url), settings)
+    words = map_words(lang or "zh")
+    date_param = date.isoformat() if date else ""
+    url = "sites.json" + query_string(request.query_params, date=date_param, lang=lang or "")
+    unlocated = "/" + query_string(request.query_params, located="0", lang=lang or "")
+    m = site_map(None, settings=settings, data_url=url, words=words, unlocated_url=unlocated)
+    return _page(request, m, settings)
 
 
 @router.get("/sites.json")
@@ -62,16 +75,34 @@ def sites_data(
     visible: VisibleDep,
     theme: Annotated[str | None, Query(max_length=80)] = None,
     date: DateParam = None,
+    lang: LangParam = None,
 ) -> Response:
-    """The compact site tables the map pages read (WGS-84), gzipped and cached."""
+    """The compact site tables the map pages read (WGS-84), gzipped and cached.
+
+    With search parameters (those of `/`: `q`, `category`, `near`, ...) only the sites that
+    search finds, up to 1000; ``unlocated`` counts those of them without a point.
+    """
     day = date or today()
-    key = (map_state(session), theme, day.isoformat(), tuple(sorted(visible)))
+    search = search_params(request.query_params)
+    key = (
+        map_state(session),
+        tuple(sorted(search.items())),
+        day.isoformat(),
+        tuple(sorted(visible)),
+        lang or "zh",
+    )
     cache: OrderedDict[Any, tuple[str, bytes, bytes]] = _cache(request)
     if key not in cache:
         calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
-        features = map_features(session, theme=theme, visible=visible)
-        names = None if theme else theme_names(session)
-        data = compact_sites(features, day=day, calendar=calendar, themes=names)
+        ids = None
+        if set(search) - {"theme"}:
+            found = list_sites(session, site_query(search, limit=1000), visible=visible)
+            ids = [pk(hit.site) for hit in found.items]
+        features = map_features(session, theme=theme, visible=visible, ids=ids)
+        names = None if theme else theme_names(session, lang or "zh")
+        data = compact_sites(
+            features, day=day, calendar=calendar, themes=names, words=map_words(lang or "zh")
+        )
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         cache[key] = (hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, 6))
         while len(cache) > CACHE_ENTRIES:
@@ -100,6 +131,7 @@ def theme_page(
     slug: str,
     basemap: BasemapParam = None,
     date: DateParam = None,
+    lang: LangParam = None,
 ) -> Response:
     """The published sites of one theme."""
     theme = session.exec(select(Theme).where(Theme.slug == slug)).first()
@@ -107,7 +139,15 @@ def theme_page(
         raise NotFound(entity="theme", key=slug)
     settings = _map_settings(request, basemap)
     url = f"../sites.json?theme={quote(slug)}" + (f"&date={date.isoformat()}" if date else "")
-    m = theme_map({"slug": theme.slug, "name": theme.name}, None, settings=settings, data_url=url)
+    url += f"&lang={lang}" if lang else ""
+    name = theme.name_en if lang == "en" and theme.name_en else theme.name
+    m = theme_map(
+        {"slug": theme.slug, "name": name},
+        None,
+        settings=settings,
+        data_url=url,
+        words=map_words(lang or "zh"),
+    )
     return _page(request, m, settings)
 
 
@@ -130,11 +170,18 @@ def route_page(
     basemap: BasemapParam = None,
     date: DateParam = None,
     share: ShareParam = None,
+    lang: LangParam = None,
 ) -> Response:
     """A route timed for `date` (default: the next day it runs), stops numbered."""
     settings = _map_settings(request, basemap)
     itinerary = _route(request, session, reader, slug, date, share)
-    return _page(request, route_map(itinerary, settings=settings), settings)
+    words = map_words(lang or "zh")
+    title = None
+    if lang == "en":
+        route = find_route(session, slug, reader, share=share)
+        title = route.name_en or None
+    m = route_map(itinerary, settings=settings, words=words, title=title)
+    return _page(request, m, settings)
 
 
 @router.get("/routes/{slug}.png", response_class=Response)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -17,22 +14,23 @@ from sqlmodel import col, select
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
-from redres.api.links import absolute
 from redres.api.ratelimit import feedback_wait
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
+from redres.api.share_preview import route_preview, site_preview, theme_preview
+from redres.api.site_search import query_string, site_query
 from redres.api.templating import render
 from redres.catalog.commemorations import calendar_for
 from redres.catalog.course_places import route_courses, site_courses
 from redres.catalog.detail import site_detail
-from redres.catalog.enums import Category, FeedbackStatus, Period, Protection, Status
-from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.errors import NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
-from redres.geo import LonLat, parse_bbox, parse_lon_lat
+from redres.geo import LonLat
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import closure_notice, closures_of
 from redres.hours.holidays_cn import calendar_with_dir
@@ -62,24 +60,11 @@ def home(
     near: Annotated[str | None, Query(max_length=60)] = None,
     radius_m: Annotated[float | None, Query(gt=0, le=200_000)] = None,
     bbox: Annotated[str | None, Query(max_length=100)] = None,
+    located: Annotated[str | None, Query(pattern="^[01]?$")] = None,
 ) -> HTMLResponse:
-    """Search and filters over the registry, a map, and the plain list beside it."""
+    """Search and filters over the registry, a map of exactly those results, and their list."""
     lang = pick_language(request)
-    try:
-        query = SiteQuery(
-            q=q or None,
-            theme=theme or None,
-            category=Category(category) if category else None,
-            period=Period(period) if period else None,
-            district=district or None,
-            protection=Protection(protection) if protection else None,
-            near=parse_lon_lat(near) if near else None,
-            radius_m=(radius_m or 5000.0) if near else None,
-            bbox=parse_bbox(bbox) if bbox else None,
-            limit=200,
-        )
-    except ValueError as exc:
-        raise InvalidQuery(str(exc)) from exc
+    query = site_query(request.query_params, limit=200)
     page = list_sites(session, query, visible=visible)
     themes = [
         (c.theme.slug, c.theme.name_en if lang == "en" and c.theme.name_en else c.theme.name)
@@ -92,7 +77,7 @@ def home(
         ).all()
         if d
     )
-    map_params = {k: v for k, v in (("theme", theme), ("category", category)) if v}
+    lang_param = "en" if lang == "en" else ""
     return render(
         request,
         "home.html",
@@ -107,7 +92,9 @@ def home(
                 ("district", [(d, d) for d in districts], district),
                 ("protection", choices("protection", lang), protection),
             ],
-            "map_url": "/maps/sites.html" + (f"?{urlencode(map_params)}" if map_params else ""),
+            # the map shows what the list shows: the same search, handed on
+            "map_url": "/maps/sites.html" + query_string(request.query_params, lang=lang_param),
+            "located": located,
         },
     )
 
@@ -230,26 +217,13 @@ def _site_page(
             "feedback_sent": request.query_params.get("sent") == "1" and not errors,
             "feedback_form": form or {"rating": "5", "comment": ""},
             "feedback_errors": errors or [],
+            "og": site_preview(request, detail, pick_language(request)),
         },
         status,
     )
     if not csrf_token(request):
         remember_prelogin(request, page, token)
     return page
-
-
-@router.get("/sites/{slug}/qr.svg")
-def site_qr(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
-    """A QR code linking to the site page, for plaques and printed material."""
-    site = get_site(session, slug, visible=visible)
-    url = absolute(request, f"/sites/{quote(site.slug)}")
-    buffer = io.BytesIO()
-    qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(buffer)
-    return Response(
-        buffer.getvalue(),
-        media_type="image/svg+xml",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
 
 
 @router.get("/themes", response_class=HTMLResponse)
@@ -273,7 +247,8 @@ def theme_page(
         .where(SiteTheme.theme_id == theme.id, col(Site.status).in_(list(visible)))
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
-    return render(request, "theme.html", {"theme": theme, "hits": rows})
+    preview = theme_preview(theme, pick_language(request))
+    return render(request, "theme.html", {"theme": theme, "hits": rows, "og": preview})
 
 
 @router.get("/routes", response_class=HTMLResponse)
@@ -333,6 +308,10 @@ def _route_page(
         else dt.datetime.now(CHINA_TIME).date()
     )
     shown = {s["site_id"]: s["slug"] for day in plan["days"] for s in day["stops"]}
+    slugs = [stop["slug"] for day in plan["days"] for stop in day["stops"] if stop.get("slug")]
+    names_en = dict(
+        session.exec(select(Site.slug, Site.name_en).where(col(Site.slug).in_(slugs))).all()
+    )
     return render(
         request,
         "route.html",
@@ -345,6 +324,8 @@ def _route_page(
             "route_courses": route_courses(session, route, stops=shown, visible=visible),
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",
+            "og": route_preview(route, pick_language(request)),
+            "names_en": names_en,  # the stops' English names, for English pages
         },
     )
 

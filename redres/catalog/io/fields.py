@@ -44,6 +44,7 @@ SHAPEFILE_NAMES: dict[str, str] = {
     "point_crs": "pt_crs",
     "point_note": "pt_note",
     "point_approximate": "pt_approx",
+    "hours_note_en": "hours_en",
 }
 """DBF field names are at most 10 characters; these are the ones that need shortening."""
 
@@ -66,6 +67,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "point_approximate": ("近似位置", "坐标为近似"),
     "opening_hours": ("开放时间", "open hours"),
     "hours_note": ("开放说明", "开放时间说明"),
+    "hours_note_en": ("英文开放说明", "english hours note"),
     "closures": ("临时闭馆", "闭馆安排", "临时闭馆时间", "temporary closures"),
     "last_entry_minutes": ("停止入场", "停止入场时间"),
     "reservation": ("预约", "是否预约", "预约要求", "预约方式"),

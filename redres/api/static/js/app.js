@@ -24,13 +24,20 @@
       }, 200);
     });
   }
+  // "附近": the visitor's position, or a sentence in the page's language saying why there is none.
   var near = document.getElementById("near-me");
-  if (near && navigator.geolocation) {
+  var status = document.getElementById("near-status");
+  function say(key) { if (status && near) { status.textContent = near.dataset[key] || ""; } }
+  if (near) {
     near.addEventListener("click", function () {
+      if (!navigator.geolocation) { say("unsupported"); return; }
+      say("locating");
       navigator.geolocation.getCurrentPosition(function (pos) {
         var lon = pos.coords.longitude.toFixed(5), lat = pos.coords.latitude.toFixed(5);
         window.location.href = "/?near=" + lon + "," + lat + "&radius_m=5000";
-      });
+      }, function (err) {
+        say(err && err.code === 1 ? "denied" : "unavailable");
+      }, { timeout: 15000, maximumAge: 60000 });
     });
   }
 })();

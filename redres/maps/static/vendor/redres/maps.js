@@ -81,6 +81,9 @@
   /* Called once every layer and the layer control exist (the last script of a map). */
   R.wire = function (map, opts) {
     map._rrCrs = opts.primary;
+    /* A plain credit for Leaflet (its default prefix carries a national flag) and a metric scale only. */
+    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    L.control.scale({ imperial: false, metric: true }).addTo(map);
     (opts.siteLayers || []).forEach(function (s) { if (opts.control) s.redresAttach(opts.control); });
     map.on("baselayerchange", function (e) {
       var crs = opts.primary;
@@ -117,8 +120,9 @@
       if (state.control) addThemeToggles(data);
       reindex();
       if (opts.fit && state.rows.length) fit();
+      if (opts.unlocatedUrl && data.unlocated > 0) unlocatedNotice(data.unlocated);
       layer.redresReady = performance.now();
-      map.fire("redres:sites", { count: state.rows.length });
+      map.fire("redres:sites", { count: state.rows.length, unlocated: data.unlocated || 0 });
     }
 
     /* Row coordinates (in the data's CRS) moved to the CRS of the basemap on show. */
@@ -230,6 +234,20 @@
       map.on("overlayadd overlayremove", function (e) { if (e.layer._rrTheme) reindex(); });
     }
 
+    /* Sites listed but without a known point: say how many, and link to their list. */
+    function unlocatedNotice(n) {
+      var ctl = L.control({ position: "bottomleft" });
+      ctl.onAdd = function () {
+        var box = el("div", "rr-unlocated");
+        el("span", "", opts.unlocated.replace("{count}", String(n)) + " ", box);
+        var a = el("a", "", opts.unlocatedLinkText || "", box);
+        a.href = opts.unlocatedUrl; a.target = "_top";
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      };
+      ctl.addTo(map);
+    }
+
     layer.redresSetCrs = function (crs) {
       state.crs = crs;
       if (!state.data) return;
@@ -248,7 +266,7 @@
       if (r[6] >= 0) meta.push(d.periods[r[6]]);
       if (r[7] >= 0) meta.push(d.protections[r[7]]);
       el("p", "rr-meta", meta.join(" · "), box);
-      el("p", "rr-hours", d.labels.hours + "：" + (r[8] >= 0 ? d.hours[r[8]] : d.labels.unknown), box);
+      el("p", "rr-hours", d.labels.hours + (d.labels.colon || "：") + (r[8] >= 0 ? d.hours[r[8]] : d.labels.unknown), box);
       if (r[9]) el("p", "rr-story", r[9], box);
       if (url) { var more = el("a", "rr-more", d.labels.more, box); more.href = url; more.target = "_top"; }
       return box;
@@ -314,18 +332,37 @@
   };
 
   /* ---- small controls ---- */
-  R.notice = function (map, text) {
+  R.notice = function (map, text, cls) {
     var ctl = L.control({ position: "bottomright" });
-    ctl.onAdd = function () { return el("div", "rr-notice", text); };
-    ctl.addTo(map);
+    ctl.onAdd = function () {
+      var box = el("div", "rr-notice " + (cls || ""), text);
+      box.setAttribute("role", "status");
+      return box;
+    };
+    return ctl.addTo(map);
   };
-  R.legend = function (map, html, position) {
+  /* A legend behind a button: closed at first on a phone-sized map so it covers no marker. */
+  R.legend = function (map, html, position, toggle) {
     var ctl = L.control({ position: position || "bottomright" });
     ctl.onAdd = function () {
-      var box = el("div", "rr-legend");
+      var wrap = el("div", "rr-legend-wrap");
+      var btn = el("button", "rr-legend-toggle", toggle || "图例", wrap);
+      btn.type = "button";
+      var box = el("div", "rr-legend", null, wrap);
+      box.id = "rr-legend-" + L.Util.stamp(wrap);
       box.innerHTML = html; /* built from escaped text in redres.maps.controls */
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
+      btn.setAttribute("aria-controls", box.id);
+      function show(open) {
+        box.hidden = !open;
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+        L.DomUtil[open ? "addClass" : "removeClass"](wrap, "rr-open");
+      }
+      var size = map.getSize();
+      show(size.x > 600 && size.y > 420);
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      L.DomEvent.on(btn, "click", function () { show(box.hidden); });
+      return wrap;
     };
     return ctl.addTo(map);
   };
@@ -346,7 +383,8 @@
     };
     return ctl.addTo(map);
   }
-  R.locate = function (map, title) {
+  R.locate = function (map, title, messages) {
+    messages = messages || {};
     var here = null;
     map.on("locationfound", function (e) {
       var ll = R.convert(e.latlng, "wgs84", map._rrCrs || "wgs84"); /* GPS is WGS-84 */
@@ -357,13 +395,26 @@
       ]).addTo(map);
       map.setView(ll, Math.max(map.getZoom(), 15));
     });
-    map.on("locationerror", function (e) { R.notice(map, e.message); });
-    return button(map, "topleft", "◎", title, function () { map.locate({ setView: false, enableHighAccuracy: true }); });
+    var shown = null;
+    /* Say why in the reader's language: refused (code 1), unavailable or timed out (2, 3). */
+    map.on("locationerror", function (e) {
+      var text = e.code === 1 ? messages.denied : messages.unavailable;
+      if (shown) map.removeControl(shown);
+      shown = R.notice(map, text || e.message, "rr-geo-error");
+    });
+    return button(map, "topleft", "◎", title, function () {
+      if (!navigator.geolocation) {
+        if (shown) map.removeControl(shown);
+        shown = R.notice(map, messages.unsupported || "", "rr-geo-error");
+        return;
+      }
+      map.locate({ setView: false, enableHighAccuracy: true, timeout: 15000 });
+    });
   };
-  R.fullscreen = function (map, title) {
+  R.fullscreen = function (map, title, glyph) {
     var box = map.getContainer();
     document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
-    return button(map, "topleft", "全", title, function () {
+    return button(map, "topleft", glyph || "全", title, function () {
       if (document.fullscreenElement) { document.exitFullscreen(); return; }
       if (L.DomUtil.hasClass(box, "rr-full")) { pseudo(); return; }
       if (box.requestFullscreen) { box.requestFullscreen().catch(pseudo); } else pseudo();
