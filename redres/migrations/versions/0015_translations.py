@@ -21,18 +21,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("site", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("hours_note_en", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True)
-        )
-    with op.batch_alter_table("story", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("summary_en", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True)
-        )
+    # Plain ADD COLUMNs (no batch copy), so the site table keeps its FTS5 triggers on SQLite.
+    op.add_column(
+        "site", sa.Column("hours_note_en", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True)
+    )
+    op.add_column(
+        "story", sa.Column("summary_en", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("story", schema=None) as batch_op:
-        batch_op.drop_column("summary_en")
-    with op.batch_alter_table("site", schema=None) as batch_op:
-        batch_op.drop_column("hours_note_en")
+    op.execute(sa.text('ALTER TABLE "story" DROP COLUMN summary_en'))
+    op.execute(sa.text('ALTER TABLE "site" DROP COLUMN hours_note_en'))
