@@ -162,6 +162,39 @@ def is_feasible(data: ProblemData, solution: Solution) -> bool:
     return abs(sum(float(data.scores[n]) for n in seen) - solution.score) < 1e-6
 
 
+def missing_mandatory(data: ProblemData, solution: Solution) -> dict[int, str]:
+    """Each mandatory node `solution` leaves out, with why, so a caller can say more than "no".
+
+    ``"alone"``: no day can take it even as its only stop (its windows, the day windows and
+    travel rule it out; no search can help). ``"with_others"``: some day could take it alone,
+    so it is the mandatory set together that did not fit (the search is a heuristic: this is
+    what it found, not a proof).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.array([1.0]), service=np.array([0.0]), windows=[[[(50.0, 60.0)]]],
+    ...     travel=np.zeros((2, 2)), day_start=np.array([1]), day_end=np.array([1]),
+    ...     day_window=np.array([[0.0, 40.0]]), mandatory=np.array([True]),
+    ... )
+    >>> missing_mandatory(data, Solution(routes=((),), score=0.0))
+    {0: 'alone'}
+    """
+    visited = solution.visited
+    out: dict[int, str] = {}
+    for node in range(data.num_nodes):
+        if not data.mandatory[node] or node in visited:
+            continue
+        fits = any(
+            (data.max_stops is None or int(data.max_stops[day]) >= 1)
+            and schedule(data, day, [node]) is not None
+            for day in range(data.num_days)
+        )
+        out[node] = "with_others" if fits else "alone"
+    return out
+
+
 def first_start(windows: Sequence[Window], arrive: float) -> float | None:
     """The earliest service start at or after `arrive` in sorted `windows`; None when all closed.
 

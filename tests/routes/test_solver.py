@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from redres.routes.problem import ProblemData, Solution, is_feasible, schedule
+from redres.routes.problem import (
+    ProblemData,
+    Solution,
+    is_feasible,
+    missing_mandatory,
+    schedule,
+)
 from redres.routes.read import read
 from redres.routes.solver import SolveParams, solve
 from redres.routes.solver.search import default_kmax, run
@@ -152,6 +158,41 @@ def test_impossible_mandatory_node_is_left_out_not_raised() -> None:
     found = solve(data, QUICK)
     assert found.routes == ((1,),)
     assert 0 not in found.visited
+
+
+def test_mandatory_nodes_go_where_they_delay_least() -> None:
+    # Node 0 fits day 0 (waiting until 50) or day 1; node 1 fits only day 0, and not beside
+    # node 0 there. Taking node 0's first feasible day (the old ``1e30 - delay``, equal for
+    # every delay) shut node 1 out; least delay puts node 0 on day 1 and keeps both.
+    data = make(
+        [0.0, 0.0],
+        [[[(50.0, 60.0)], [(0.0, 10.0)]], [[(0.0, 60.0)], []]],
+        coords=[(5, 0), (0, 5), (0, 0)],
+        service=50.0,
+        day_window=(0.0, 200.0),
+        mandatory=[0, 1],
+    )
+    assert brute_force(data)[1]
+    found = solve(data, QUICK)
+    assert found.visited == {0, 1}
+    assert missing_mandatory(data, found) == {}
+
+
+def test_missing_mandatory_says_why() -> None:
+    # Node 0 cannot be reached in its window on any day; nodes 1 and 2 each fit alone but
+    # not together (one day, both only at minute 20, far apart).
+    data = make(
+        [1.0, 1.0, 1.0],
+        [[[(500.0, 510.0)], [(20.0, 20.0)], [(20.0, 20.0)]]],
+        coords=[(1, 0), (10, 0), (-10, 0), (0, 0)],
+        service=0.0,
+        mandatory=[0, 1, 2],
+    )
+    found = solve(data, QUICK)
+    missing = missing_mandatory(data, found)
+    assert missing[0] == "alone"
+    assert len(missing) == 2  # one of 1 and 2 is in, the other out
+    assert set(missing.values()) == {"alone", "with_others"}
 
 
 def test_max_stops_per_day() -> None:

@@ -21,7 +21,7 @@ OPEN = [(0.0, 200.0)]
 
 def run_cross(data: ProblemData, days: list[list[int]]) -> tuple[list[list[int]], bool]:
     """Set up the routes `days`, apply `cross` to days 0 and 1, return the routes after."""
-    p = tuple(to_arrays(data))
+    p = to_arrays(data)
     state = _empty(data.num_nodes, data.num_days)
     route, ln, st, la, day_of = state
     for d, nodes in enumerate(days):

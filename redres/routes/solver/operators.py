@@ -66,21 +66,24 @@ def repair(
         _scan_day(p, route, ln, st, la, d, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
     while True:
-        best, bu, bd = -INF, -1, -1
+        # A mandatory node beats any optional one; among mandatory nodes the least delay wins.
+        # (Not ``1e30 - shift``: in floats that is 1e30 for every shift, so the first listed
+        # mandatory node went to its first feasible day whatever the delay.)
+        best, bu, bd, best_must = -INF, -1, -1, False
         for c in range(count):
             u = listed[c]
-            if not todo[u]:
+            if not todo[u] or (best_must and not mandatory[u]):
                 continue
             for d in range(days):
                 shift = shift_of[u, d]
                 if shift >= INF:
                     continue
                 if mandatory[u]:
-                    value = 1e30 - shift
+                    value = -shift
                 else:
                     value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
-                if value > best:
-                    best, bu, bd = value, u, d
+                if (mandatory[u] and not best_must) or value > best:
+                    best, bu, bd, best_must = value, u, d, bool(mandatory[u])
         if bu < 0:
             return
         insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
