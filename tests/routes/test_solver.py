@@ -14,6 +14,7 @@ from redres.routes.problem import (
     ProblemData,
     Solution,
     is_feasible,
+    limit_breaches,
     missing_mandatory,
     schedule,
 )
@@ -28,11 +29,12 @@ QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
 def brute_force(data: ProblemData) -> tuple[float, bool]:
     """Optimum score, and whether any feasible solution holds every mandatory node.
 
-    Enumerates every ordered route per day (n <= 7), then combines disjoint day subsets.
+    Enumerates every ordered route per day (n <= 7), then combines disjoint day subsets; the
+    budget and kind caps are checked on the sets (`limit_breaches`, the checker's own rule).
     """
     n = data.num_nodes
     mandatory = sum(1 << i for i in range(n) if data.mandatory[i])
-    reach: dict[int, float] = {0: 0.0}
+    reach: dict[tuple[int, ...], float] = {(): 0.0}
     for day in range(data.num_days):
         feasible = {0}
         limit = n if data.max_stops is None else int(data.max_stops[day])
@@ -41,17 +43,26 @@ def brute_force(data: ProblemData) -> tuple[float, bool]:
                 mask = sum(1 << i for i in route)
                 if mask not in feasible and schedule(data, day, route) is not None:
                     feasible.add(mask)
-        nxt: dict[int, float] = {}
+        nxt: dict[tuple[int, ...], float] = {}
         for have in reach:
+            used = sum(have)
             for mask in feasible:
-                if have & mask == 0:
-                    both = have | mask
-                    nxt[both] = sum(float(data.scores[i]) for i in range(n) if both >> i & 1)
+                if used & mask == 0:
+                    both = (*have, mask)
+                    nxt[both] = sum(
+                        float(data.scores[i]) for i in range(n) if (used | mask) >> i & 1
+                    )
         reach = nxt
-    best = max((s for m, s in reach.items() if m & mandatory == mandatory), default=None)
+    if data.budget is not None or data.kinds is not None:
+        reach = {days: s for days, s in reach.items() if not limit_breaches(data, _nodes(days, n))}
+    best = max((s for d, s in reach.items() if sum(d) & mandatory == mandatory), default=None)
     if best is None:
         return max(reach.values()), False
     return best, True
+
+
+def _nodes(days: tuple[int, ...], n: int) -> list[list[int]]:
+    return [[i for i in range(n) if mask >> i & 1] for mask in days]
 
 
 def make(

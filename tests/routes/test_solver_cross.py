@@ -9,7 +9,7 @@ import numpy as np
 
 from redres.routes.problem import ProblemData, schedule
 from redres.routes.solver.arrays import to_arrays
-from redres.routes.solver.operators import cross
+from redres.routes.solver.cross import cross
 from redres.routes.solver.search import _empty
 from redres.routes.solver.timing import refresh
 from tests.routes.test_solver import make

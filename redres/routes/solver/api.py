@@ -10,7 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from redres.routes.problem import ProblemData, Solution, missing_mandatory, schedule
+from redres.routes.problem import (
+    ProblemData,
+    Solution,
+    limit_breaches,
+    missing_mandatory,
+    schedule,
+)
 from redres.routes.solver.construct import greedy_insertion
 from redres.routes.solver.search import run
 
@@ -112,8 +118,9 @@ def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
         max_no_improve=params.max_no_improve,
         accept=params.accept,
     )
-    if any(r and schedule(data, d, r) is None for d, r in enumerate(found.routes)):
-        logger.error("search returned an infeasible route; falling back to greedy insertion")
+    breaches = limit_breaches(data, found.routes)
+    if breaches or any(r and schedule(data, d, r) is None for d, r in enumerate(found.routes)):
+        logger.error("search returned infeasible routes %s; falling back to greedy", breaches)
         return greedy_insertion(data)
     score = float(sum(data.scores[n] for r in found.routes for n in r))
     logger.debug("%d iterations in %.3f s, score %g", found.iterations, found.seconds, score)

@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from redres.routes.solver.arrays import Arrays
+from redres.routes.solver.limits import account, allowed, usage
 from redres.routes.solver.timing import (
     EPS,
     INF,
@@ -59,6 +60,7 @@ def repair(
                 musts += 1
     if count == 0:
         return
+    used = usage(p, route, ln)
     granular = count > 2 * p.near.shape[1]  # else trying every open node is as cheap
     shift_of = np.full((n, days), INF)
     pos_of = np.zeros((n, days), dtype=np.int64)
@@ -66,30 +68,54 @@ def repair(
         _scan_day(p, route, ln, st, la, d, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
     while True:
-        # A mandatory node beats any optional one; among mandatory nodes the least delay wins.
-        # (Not ``1e30 - shift``: in floats that is 1e30 for every shift, so the first listed
-        # mandatory node went to its first feasible day whatever the delay.)
-        best, bu, bd, best_must = -INF, -1, -1, False
+        # Mandatory nodes before any optional one, the one with the fewest good days first
+        # (largest regret: second-least minus least delay over the days, INF with one day
+        # left), then least delay. Plain least delay put a node that could go on two days on
+        # the first, filling the only day another one could use (tests/routes/
+        # test_solver_properties.py). Never ``1e30 - shift``: that is 1e30 for any shift.
+        best, bu, bd, best_must, best_regret = -INF, -1, -1, False, -INF
         for c in range(count):
             u = listed[c]
             if not todo[u] or (best_must and not mandatory[u]):
                 continue
+            if mandatory[u]:
+                d, shift, regret = _regret(p, used, u, shift_of)
+                if d >= 0 and (
+                    not best_must
+                    or regret > best_regret + EPS
+                    or (regret >= best_regret - EPS and -shift > best)
+                ):
+                    best, bu, bd, best_must, best_regret = -shift, u, d, True, regret
+                continue
             for d in range(days):
                 shift = shift_of[u, d]
-                if shift >= INF:
+                if shift >= INF or not allowed(p, used, u, d, -1):
                     continue
-                if mandatory[u]:
-                    value = -shift
-                else:
-                    value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
-                if (mandatory[u] and not best_must) or value > best:
-                    best, bu, bd, best_must = value, u, d, bool(mandatory[u])
+                value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
+                if value > best:
+                    best, bu, bd = value, u, d
         if bu < 0:
             return
         insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
+        account(p, used, bu, bd, 1)
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
+
+
+@njit(cache=True)
+def _regret(p: Arrays, used: Any, u: int, shift_of: Any) -> tuple[int, float, float]:
+    """Best day of node `u`, its delay there, and how much the second-best day costs more."""
+    d1, s1, s2 = -1, INF, INF
+    for d in range(shift_of.shape[1]):
+        shift = shift_of[u, d]
+        if shift >= INF or not allowed(p, used, u, d, -1):
+            continue
+        if shift < s1:
+            d1, s1, s2 = d, shift, s1
+        elif shift < s2:
+            s2 = shift
+    return d1, s1, (INF if s2 >= INF else s2 - s1)
 
 
 @njit(cache=True)
@@ -153,6 +179,7 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
     travel, service, scores = p.travel, p.service, p.scores
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
     mandatory, near = p.mandatory, p.near
+    used = usage(p, route, ln)
     changed = False
     for d in range(len(ln)):
         for q in range(ln[d]):
@@ -167,6 +194,8 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                 u = near[v, c]
                 if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
                     continue
+                if not allowed(p, used, u, d, v):
+                    continue
                 arrive = t + travel[here, u]
                 s = INF
                 for w in range(win_count[d, u]):
@@ -176,6 +205,8 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                 if s < INF and s + service[u] + travel[u, nxt] <= limit:
                     best, bu = scores[u], u
             if bu >= 0:
+                account(p, used, v, d, -1)
+                account(p, used, bu, d, 1)
                 day_of[v] = -1
                 route[d, q] = bu
                 day_of[bu] = d
@@ -328,75 +359,3 @@ def tighten(p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric:
                     break
             if improved:
                 break
-
-
-@njit(cache=True)
-def _tail_fits(p: Arrays, route: Any, ln: Any, st: Any, d: int, q: int, e: int, r: int) -> bool:
-    """Whether day `d`, kept up to position `q`, can go on with day `e`'s stops from `r` on."""
-    travel, service = p.travel, p.service
-    t, here = departure(p, route, st, d, q)
-    for k in range(r, ln[e]):
-        u = route[e, k]
-        s = first_start(p, d, u, t + travel[here, u])
-        if s >= INF:
-            return False
-        t = s + service[u]
-        here = u
-    return bool(t + travel[here, p.end[d]] <= p.day_close[d] + EPS)
-
-
-@njit(cache=True)
-def cross(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int, b: int) -> bool:
-    """2-opt* between days `a` and `b`: swap their tails where that cuts travel; True if any.
-
-    Within-day moves cannot untangle two routes that cross; the travel saved here is time the
-    next repair can fill with more score. Each day keeps its own start, end and windows, so a
-    moved tail is re-timed on its new day (O(tail)), only for moves that cut travel.
-    """
-    travel, end, max_stops = p.travel, p.end, p.max_stops
-    buf = np.empty(route.shape[1], dtype=np.int64)
-    changed = False
-    improved = True
-    while improved:
-        improved = False
-        na, nb = ln[a], ln[b]
-        for i in range(na + 1):
-            x = p.start[a] if i == 0 else route[a, i - 1]
-            x2 = route[a, i] if i < na else end[a]
-            tail_a = 0.0
-            if i < na:
-                last = route[a, na - 1]
-                tail_a = travel[last, end[b]] - travel[last, end[a]]
-            for j in range(nb + 1):
-                if i + nb - j > max_stops[a] or j + na - i > max_stops[b]:
-                    continue
-                y = p.start[b] if j == 0 else route[b, j - 1]
-                y2 = route[b, j] if j < nb else end[b]
-                delta = tail_a - travel[x, x2] - travel[y, y2]
-                delta += travel[x, route[b, j] if j < nb else end[a]]
-                delta += travel[y, route[a, i] if i < na else end[b]]
-                if j < nb:
-                    last = route[b, nb - 1]
-                    delta += travel[last, end[a]] - travel[last, end[b]]
-                if delta >= -EPS:
-                    continue
-                if not _tail_fits(p, route, ln, st, a, i, b, j):
-                    continue
-                if not _tail_fits(p, route, ln, st, b, j, a, i):
-                    continue
-                m = na - i
-                buf[:m] = route[a, i:na]
-                route[a, i : i + nb - j] = route[b, j:nb]
-                route[b, j : j + m] = buf[:m]
-                ln[a], ln[b] = i + nb - j, j + m
-                for k in range(i, ln[a]):
-                    day_of[route[a, k]] = a
-                for k in range(j, ln[b]):
-                    day_of[route[b, k]] = b
-                refresh(p, route, ln, st, la, a)
-                refresh(p, route, ln, st, la, b)
-                improved = changed = True
-                break
-            if improved:
-                break
-    return changed

@@ -15,8 +15,8 @@ import numpy as np
 from numba import njit
 
 from redres.routes.solver.arrays import Arrays, to_arrays
+from redres.routes.solver.cross import cross
 from redres.routes.solver.operators import (
-    cross,
     perturb,
     repair,
     replace,
