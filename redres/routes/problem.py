@@ -237,8 +237,8 @@ def limit_breaches(data: ProblemData, routes: Sequence[Sequence[int]]) -> list[s
 def missing_mandatory(data: ProblemData, solution: Solution) -> dict[int, str]:
     """Each mandatory node `solution` leaves out, with why, so a caller can say more than "no".
 
-    ``"alone"``: no day can take it even as its only stop (its windows, the day windows and
-    travel rule it out; no search can help). ``"with_others"``: some day could take it alone,
+    ``"alone"``: no day can take it even as its only stop (its windows, the day windows,
+    travel, its fee or a kind cap rule it out; no search can help). ``"with_others"``: some day could take it alone,
     so it is the mandatory set together that did not fit (the search is a heuristic: this is
     what it found, not a proof).
 
@@ -261,6 +261,7 @@ def missing_mandatory(data: ProblemData, solution: Solution) -> dict[int, str]:
         fits = any(
             (data.max_stops is None or int(data.max_stops[day]) >= 1)
             and schedule(data, day, [node]) is not None
+            and not limit_breaches(data, [[node] if d == day else [] for d in range(data.num_days)])
             for day in range(data.num_days)
         )
         out[node] = "with_others" if fits else "alone"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redres.routes.problem import ProblemData, is_feasible, limit_breaches
+from redres.routes.problem import ProblemData, is_feasible, limit_breaches, missing_mandatory
 from redres.routes.solver import SolveParams, solve
 from tests.routes.test_solver import QUICK, brute_force, make
 from tests.routes.test_solver_cross import COORDS, run_cross
@@ -68,6 +68,17 @@ def test_checker_names_each_breach() -> None:
     )
     assert limit_breaches(data, [[0, 1]]) == ["2 of kind 0 over trip cap 1"]
     assert limit_breaches(data, [[1]]) == []
+
+
+def test_mandatory_over_budget_is_missing_alone() -> None:
+    data = dataclasses.replace(
+        make([1.0, 1.0], [[OPEN] * 2], coords=[(1, 0), (0, 1), (0, 0)], mandatory=[0, 1]),
+        cost=np.array([20.0, 1.0]),
+        budget=10.0,
+    )
+    found = solve(data, QUICK)
+    assert found.visited == {1}
+    assert missing_mandatory(data, found) == {0: "alone"}
 
 
 def test_limits_must_match_the_problem() -> None:
