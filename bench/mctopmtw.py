@@ -178,7 +178,7 @@ def table(results: Path, sheet: Path) -> str:
             f"| {key[0]} | {key[1]} | {len(rows)} | {mean:.4f} | {low:.4f} | {vs_bench:.4f} "
             f"| {len(above[key])} | {secs:.2f} |"
         )
-    extra = [f"- m={k[1]} {k[0]}: {', '.join(v)}" for k, v in sorted(above.items())]
+    extra = [f"- m={k[1]} {k[0]}: {', '.join(v)}" for k, v in sorted(above.items()) if v]
     return "\n".join(lines + extra)
 
 
