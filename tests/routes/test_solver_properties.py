@@ -98,7 +98,10 @@ FULL_DAY = ProblemData(
 
 
 # The "ci" Hypothesis profile (tests/conftest.py) keeps the examples fixed; hunt with
-# REDRES_HYPOTHESIS_PROFILE=hunt (docs/dev) and add what it finds as an @example.
+# REDRES_HYPOTHESIS_PROFILE=hunt (docs/dev) and add what it finds as an @example. Known, not
+# fixed: "exact without mandatory nodes" is a heuristic's claim, and about 1 fresh example in
+# 4000-8000 breaks it (a 3-day, 6-node instance at 20 against 21 with 60 iterations; some seeds
+# stay at 20 after 5000), so a hunt may stop there before reaching a mandatory-stop failure.
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=problems(), seed=st.integers(0, 3))
 @example(data=DROPPED_MANDATORY, seed=0)

@@ -66,7 +66,7 @@ def cross(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int,
                     delta += travel[last, end[a]] - travel[last, end[b]]
                 if delta >= -EPS:
                     continue
-                if not tails_allowed(p, route, ln, a, i, b, j):
+                if p.limited and not tails_allowed(p, route, ln, a, i, b, j):
                     continue
                 if not _tail_fits(p, route, ln, st, a, i, b, j):
                     continue

@@ -60,7 +60,7 @@ def repair(
                 musts += 1
     if count == 0:
         return
-    used = usage(p, route, ln)
+    used, limited = usage(p, route, ln), p.limited  # checks only when limited: no calls
     granular = count > 2 * p.near.shape[1]  # else trying every open node is as cheap
     shift_of = np.full((n, days), INF)
     pos_of = np.zeros((n, days), dtype=np.int64)
@@ -89,7 +89,7 @@ def repair(
                 continue
             for d in range(days):
                 shift = shift_of[u, d]
-                if shift >= INF or not allowed(p, used, u, d, -1):
+                if shift >= INF or (limited and not allowed(p, used, u, d, -1)):
                     continue
                 value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
                 if value > best:
@@ -97,7 +97,8 @@ def repair(
         if bu < 0:
             return
         insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
-        account(p, used, bu, bd, 1)
+        if limited:
+            account(p, used, bu, bd, 1)
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
@@ -179,7 +180,7 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
     travel, service, scores = p.travel, p.service, p.scores
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
     mandatory, near = p.mandatory, p.near
-    used = usage(p, route, ln)
+    used, limited = usage(p, route, ln), p.limited
     changed = False
     for d in range(len(ln)):
         for q in range(ln[d]):
@@ -194,7 +195,7 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                 u = near[v, c]
                 if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
                     continue
-                if not allowed(p, used, u, d, v):
+                if limited and not allowed(p, used, u, d, v):
                     continue
                 arrive = t + travel[here, u]
                 s = INF
@@ -205,8 +206,9 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                 if s < INF and s + service[u] + travel[u, nxt] <= limit:
                     best, bu = scores[u], u
             if bu >= 0:
-                account(p, used, v, d, -1)
-                account(p, used, bu, d, 1)
+                if limited:
+                    account(p, used, v, d, -1)
+                    account(p, used, bu, d, 1)
                 day_of[v] = -1
                 route[d, q] = bu
                 day_of[bu] = d
