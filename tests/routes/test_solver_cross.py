@@ -10,6 +10,7 @@ import numpy as np
 from redres.routes.problem import ProblemData, schedule
 from redres.routes.solver.arrays import to_arrays
 from redres.routes.solver.cross import cross
+from redres.routes.solver.limits import to_limits
 from redres.routes.solver.search import _empty
 from redres.routes.solver.timing import refresh
 from tests.routes.test_solver import make
@@ -30,7 +31,7 @@ def run_cross(data: ProblemData, days: list[list[int]]) -> tuple[list[list[int]]
             day_of[u] = d
         ln[d] = len(nodes)
         refresh(p, route, ln, st, la, d)
-    changed = cross(p, route, ln, st, la, day_of, 0, 1)
+    changed = cross(p, to_limits(data), route, ln, st, la, day_of, 0, 1)
     after = [[int(u) for u in route[d, : ln[d]]] for d in range(len(days))]
     for d, nodes in enumerate(after):
         assert all(day_of[u] == d for u in nodes)

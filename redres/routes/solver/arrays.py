@@ -34,13 +34,6 @@ class Arrays(NamedTuple):
     max_stops: NDArray[np.int64]
     mandatory: NDArray[np.bool_]
     near: NDArray[np.int64]
-    cost: NDArray[np.float64]
-    budget: float
-    kinds: NDArray[np.int64]
-    cap_trip: NDArray[np.int64]
-    cap_day: NDArray[np.int64]
-    limited: bool
-    """Whether a budget or kind cap is set (else the kernels skip those checks)."""
 
 
 def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
@@ -82,19 +75,6 @@ def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
     both = (travel[:, :n] + travel[:n, :].T) / 2.0
     both[np.arange(n), np.arange(n)] = np.inf
     near = np.ascontiguousarray(np.argsort(both, axis=1, kind="stable")[:, :k], dtype=np.int64)
-    kinds = np.zeros((n, 1), dtype=np.int64) if data.kinds is None else data.kinds.astype(np.int64)
-    if kinds.shape[1] == 0:
-        kinds = np.zeros((n, 1), dtype=np.int64)
-    width_k = kinds.shape[1]
-    cap_trip = np.full(width_k, NO_LIMIT, dtype=np.int64)
-    cap_day = np.full((days, width_k), NO_LIMIT, dtype=np.int64)
-    if data.kinds is not None and data.kinds.shape[1]:
-        if data.kind_cap_trip is not None:
-            cap_trip = np.minimum(np.asarray(data.kind_cap_trip, dtype=np.int64), NO_LIMIT)
-        if data.kind_cap_day is not None:
-            cap_day = np.minimum(np.asarray(data.kind_cap_day, dtype=np.int64), NO_LIMIT)
-    cost = np.zeros(n) if data.cost is None else np.asarray(data.cost, dtype=np.float64)
-    budget = np.inf if data.budget is None or data.cost is None else float(data.budget)
     return Arrays(
         travel=travel,
         service=np.ascontiguousarray(data.service, dtype=np.float64),
@@ -109,12 +89,6 @@ def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
         max_stops=max_stops,
         mandatory=np.ascontiguousarray(data.mandatory, dtype=np.bool_),
         near=near,
-        cost=np.ascontiguousarray(cost),
-        budget=budget,
-        kinds=np.ascontiguousarray(kinds),
-        cap_trip=np.ascontiguousarray(cap_trip),
-        cap_day=np.ascontiguousarray(cap_day),
-        limited=bool(budget < np.inf or (cap_trip < NO_LIMIT).any() or (cap_day < NO_LIMIT).any()),
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from redres.routes.solver.arrays import Arrays
-from redres.routes.solver.limits import tails_allowed
+from redres.routes.solver.limits import Limits, tails_allowed
 from redres.routes.solver.timing import EPS, INF, departure, first_start, refresh
 
 
@@ -32,7 +32,9 @@ def _tail_fits(p: Arrays, route: Any, ln: Any, st: Any, d: int, q: int, e: int, 
 
 
 @njit(cache=True)
-def cross(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int, b: int) -> bool:
+def cross(
+    p: Arrays, lim: Limits, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int, b: int
+) -> bool:
     """2-opt* between days `a` and `b`: swap their tails where that cuts travel; True if any.
 
     Within-day moves cannot untangle two routes that cross; the travel saved here is time the
@@ -66,7 +68,7 @@ def cross(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int,
                     delta += travel[last, end[a]] - travel[last, end[b]]
                 if delta >= -EPS:
                     continue
-                if p.limited and not tails_allowed(p, route, ln, a, i, b, j):
+                if lim.limited and not tails_allowed(lim, route, ln, a, i, b, j):
                     continue
                 if not _tail_fits(p, route, ln, st, a, i, b, j):
                     continue

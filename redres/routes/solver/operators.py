@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from redres.routes.solver.arrays import Arrays
-from redres.routes.solver.limits import account, allowed, usage
+from redres.routes.solver.limits import Limits, account, allowed, usage
 from redres.routes.solver.timing import (
     EPS,
     INF,
@@ -28,8 +28,9 @@ from redres.routes.solver.timing import (
 
 @njit(cache=True)
 def repair(
-    p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, noise: float
-) -> None:
+    p: Arrays, lim: Limits, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any,
+    noise: float,
+) -> None:  # fmt: skip
     """Insert unrouted nodes one by one at their best score²/delay position until none fits.
 
     The ratio is Vansteenwegen et al.'s (2009) ILS rule; `noise` scales each node's ratio by a
@@ -60,7 +61,7 @@ def repair(
                 musts += 1
     if count == 0:
         return
-    used, limited = usage(p, route, ln), p.limited  # checks only when limited: no calls
+    used, limited = usage(lim, route, ln), lim.limited  # checks only when limited: no calls
     granular = count > 2 * p.near.shape[1]  # else trying every open node is as cheap
     shift_of = np.full((n, days), INF)
     pos_of = np.zeros((n, days), dtype=np.int64)
@@ -79,7 +80,7 @@ def repair(
             if not todo[u] or (best_must and not mandatory[u]):
                 continue
             if mandatory[u]:
-                d, shift, regret = _regret(p, used, u, shift_of)
+                d, shift, regret = _regret(lim, used, u, shift_of)
                 if d >= 0 and (
                     not best_must
                     or regret > best_regret + EPS
@@ -89,7 +90,7 @@ def repair(
                 continue
             for d in range(days):
                 shift = shift_of[u, d]
-                if shift >= INF or (limited and not allowed(p, used, u, d, -1)):
+                if shift >= INF or (limited and not allowed(lim, used, u, d, -1)):
                     continue
                 value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
                 if value > best:
@@ -98,19 +99,19 @@ def repair(
             return
         insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
         if limited:
-            account(p, used, bu, bd, 1)
+            account(lim, used, bu, bd, 1)
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
 
 
 @njit(cache=True)
-def _regret(p: Arrays, used: Any, u: int, shift_of: Any) -> tuple[int, float, float]:
+def _regret(lim: Limits, used: Any, u: int, shift_of: Any) -> tuple[int, float, float]:
     """Best day of node `u`, its delay there, and how much the second-best day costs more."""
     d1, s1, s2 = -1, INF, INF
     for d in range(shift_of.shape[1]):
         shift = shift_of[u, d]
-        if shift >= INF or not allowed(p, used, u, d, -1):
+        if shift >= INF or not allowed(lim, used, u, d, -1):
             continue
         if shift < s1:
             d1, s1, s2 = d, shift, s1
@@ -171,7 +172,9 @@ def _scan_day(
 
 
 @njit(cache=True)
-def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any) -> bool:
+def replace(
+    p: Arrays, lim: Limits, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any
+) -> bool:
     """Swap routed optional stops for better-scoring unrouted nodes in place; True if any.
 
     A node that does not fit anywhere may still fit where a weaker one stands; this is the
@@ -180,7 +183,7 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
     travel, service, scores = p.travel, p.service, p.scores
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
     mandatory, near = p.mandatory, p.near
-    used, limited = usage(p, route, ln), p.limited
+    used, limited = usage(lim, route, ln), lim.limited
     changed = False
     for d in range(len(ln)):
         for q in range(ln[d]):
@@ -195,7 +198,7 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                 u = near[v, c]
                 if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
                     continue
-                if limited and not allowed(p, used, u, d, v):
+                if limited and not allowed(lim, used, u, d, v):
                     continue
                 arrive = t + travel[here, u]
                 s = INF
@@ -207,8 +210,8 @@ def replace(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, block
                     best, bu = scores[u], u
             if bu >= 0:
                 if limited:
-                    account(p, used, v, d, -1)
-                    account(p, used, bu, d, 1)
+                    account(lim, used, v, d, -1)
+                    account(lim, used, bu, d, 1)
                 day_of[v] = -1
                 route[d, q] = bu
                 day_of[bu] = d

@@ -16,6 +16,7 @@ from numba import njit
 
 from redres.routes.solver.arrays import Arrays, to_arrays
 from redres.routes.solver.cross import cross
+from redres.routes.solver.limits import Limits, to_limits
 from redres.routes.solver.operators import (
     perturb,
     repair,
@@ -109,7 +110,7 @@ def run(
     """
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
-    p = to_arrays(data, neighbours=neighbours)
+    p, lim = to_arrays(data, neighbours=neighbours), to_limits(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
         accept=float(accept), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
@@ -118,7 +119,7 @@ def run(
     )  # fmt: skip
     cur = _empty(data.num_nodes, data.num_days)
     _seed(seed)
-    construct(p, cur, symmetric)
+    construct(p, lim, cur, symmetric)
     best = State(*(a.copy() for a in cur))
     stats = np.zeros(3)  # since-improve counter, best score, best travel
     done, chunk = 0, 1
@@ -130,7 +131,7 @@ def run(
             break
         size = min(chunk, limit - done)
         tick = time.perf_counter()
-        iterate(p, cur, best, stats, size, knobs)
+        iterate(p, lim, cur, best, stats, size, knobs)
         took = time.perf_counter() - tick
         done += size
         # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
@@ -167,16 +168,16 @@ def _seed(seed: int) -> None:
 
 
 @njit(cache=True)
-def construct(p: Arrays, cur: State, symmetric: bool) -> None:
+def construct(p: Arrays, lim: Limits, cur: State, symmetric: bool) -> None:
     """Greedy insertion (mandatory nodes first), tightening, and a second insertion pass."""
     route, ln, st, la, day_of = cur
     blocked = np.zeros(len(day_of), dtype=np.bool_)
     for d in range(len(ln)):
         refresh(p, route, ln, st, la, d)
-    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
     for d in range(len(ln)):
         tighten(p, route, ln, st, la, d, symmetric)
-    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
 
 
 @njit(cache=True)
@@ -230,7 +231,9 @@ def _copy(
 
 
 @njit(cache=True)
-def iterate(p: Arrays, cur: State, best: State, stats: Any, count: int, knobs: Knobs) -> None:
+def iterate(
+    p: Arrays, lim: Limits, cur: State, best: State, stats: Any, count: int, knobs: Knobs
+) -> None:
     """Run `count` iterations from the current solution `cur`, updating `best` in place."""
     route, ln, st, la, day_of = cur
     b_route, b_ln, b_st, b_la, b_day_of = best
@@ -245,7 +248,7 @@ def iterate(p: Arrays, cur: State, best: State, stats: Any, count: int, knobs: K
         routed = t_ln.sum()
         k = 1 + np.random.randint(max(1, min(int(routed * knobs.frac) + 1, knobs.kmax)))
         perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k, knobs.split)
-        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
+        repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
         days = len(t_ln)
         for d in range(days):
             touched[d] = _changed(route, ln, t_route, t_ln, d)
@@ -255,15 +258,15 @@ def iterate(p: Arrays, cur: State, best: State, stats: Any, count: int, knobs: K
             for a in range(days):
                 for b in range(a + 1, days):
                     if (touched[a] or touched[b]) and cross(
-                        p, t_route, t_ln, t_st, t_la, t_day, a, b
+                        p, lim, t_route, t_ln, t_st, t_la, t_day, a, b
                     ):
                         tighten(p, t_route, t_ln, t_st, t_la, a, knobs.symmetric)
                         tighten(p, t_route, t_ln, t_st, t_la, b, knobs.symmetric)
                         touched[a] = touched[b] = True
         blocked[:] = False
-        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
-        if knobs.use_replace and replace(p, t_route, t_ln, t_st, t_la, t_day, blocked):
-            repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        if knobs.use_replace and replace(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked):
+            repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
         m, s, t = evaluate(p, t_route, t_ln)
         if _better(m, s, t, best_m, best_s, best_t):
             best_m, best_s, best_t = m, s, t
@@ -280,8 +283,8 @@ def iterate(p: Arrays, cur: State, best: State, stats: Any, count: int, knobs: K
                 # Long stall: a big kick from the best (half its stops) before going on.
                 blocked[:] = False
                 perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2), False)
-                repair(p, route, ln, st, la, day_of, blocked, 1.0)
+                repair(p, lim, route, ln, st, la, day_of, blocked, 1.0)
                 blocked[:] = False
-                repair(p, route, ln, st, la, day_of, blocked, 0.0)
+                repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
             cur_m, cur_s, _ = evaluate(p, route, ln)
     stats[1], stats[2] = best_s, best_t
