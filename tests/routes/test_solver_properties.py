@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -137,13 +136,12 @@ def _xy_travel(points: list[tuple[float, float]]) -> NDArray[np.float64]:
     return np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))
 
 
-@pytest.mark.xfail(strict=True, reason="known: repair puts each mandatory node at its least delay")
 def test_mandatory_stops_that_fit_only_in_a_costly_order() -> None:
     # Found by a 20000-example hunt after the regret fix: one usable day, mandatory 0, 2, 3.
     # Only 2, 0, 3 fits (0 just before its window closes at 48, 3 in its one-minute window at
-    # 58); repair inserts 2, then 0 *before* 2 (less delay), after which 3 fits nowhere, and the
-    # perturbation reinserts them the same way. Needs a move that places mandatory nodes at
-    # other than their least-delay positions (e.g. random feasible positions while one is out).
+    # 58). Repair put 2 in, then 0 *before* 2 (less delay), after which 3 fit nowhere, and
+    # the perturbation reinserted them the same way; now a noisy repair puts a freed
+    # mandatory node at a random feasible position.
     data = ProblemData(
         scores=np.zeros(6),
         service=np.zeros(6),

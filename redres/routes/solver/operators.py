@@ -19,6 +19,7 @@ from redres.routes.solver.timing import (
     departure,
     first_start,
     insert,
+    insertion_shift,
     next_place,
     refresh,
     removal_ok,
@@ -97,12 +98,39 @@ def repair(
                     best, bu, bd = value, u, d
         if bu < 0:
             return
-        insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
+        q = pos_of[bu, bd]
+        if noise > 0.0 and mandatory[bu]:
+            # Mandatory nodes are reinserted only while one is missing (perturb frees them
+            # then): a random feasible position, not always the least delay, lets the search
+            # reach orders where one stop waits in a costlier place (tests/routes/
+            # test_solver_properties.py, the one-day case).
+            q = _any_position(p, route, ln, st, la, bd, bu, q)
+        insert(p, route, ln, st, la, day_of, bd, q, bu)
         if limited:
             account(lim, used, bu, bd, 1)
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
+
+
+@njit(cache=True)
+def _any_position(
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, u: int, fallback: int
+) -> int:
+    """A uniformly random feasible position for `u` on day `d` (`fallback` if none)."""
+    count = 0
+    for q in range(ln[d] + 1):
+        if insertion_shift(p, route, ln, st, la, d, q, u) < INF:
+            count += 1
+    if count == 0:
+        return fallback
+    pick = np.random.randint(count)
+    for q in range(ln[d] + 1):
+        if insertion_shift(p, route, ln, st, la, d, q, u) < INF:
+            if pick == 0:
+                return q
+            pick -= 1
+    return fallback
 
 
 @njit(cache=True)
