@@ -1,4 +1,4 @@
-"""Quality benchmark of the route solver on the public OP and (T)OPTW instances.
+"""Quality benchmark of the route solver on the public OP, (T)OPTW and MCTOPMTW instances.
 
     python bench/orienteering.py [--time-limit S] [--m M] [--seed N] [--routes OUT.json]
                                  [--summary] [--peers [pyvrp,ortools]] [--bks FILE]
@@ -11,6 +11,12 @@ and the peers', is re-checked by an independent checker written here against the
 conventions (it shares no code with ``redres.routes.read``); an infeasible route stops the run
 with exit code 3. ``--summary`` writes a per-family table (mean gap, number at best-known,
 mean seconds) to stderr.
+
+MCTOPMTW files (first line ``M N B E1..E10``, see ``bench/mctopmtw.py``) are told apart by their
+first line: ``m`` comes from the file (``--m`` is ignored), ``bks`` is the results sheet's
+``benchmark``; ``python bench/mctopmtw.py OUT.csv`` adds the sheet's ``best`` (the published
+heuristic to beat) in a table per family and m. Peers model neither fees nor kinds, so they
+skip these files (empty cells).
 """
 
 from __future__ import annotations
@@ -25,11 +31,16 @@ import warnings
 from collections import defaultdict
 from pathlib import Path
 
+# bench/ is on sys.path when this file runs as a script, so its sibling imports by name.
+from mctopmtw import Infeasible as McInfeasible
+from mctopmtw import check_mctopmtw, instance_key, is_mctopmtw, read_mctopmtw
+
 from redres.routes.read import BenchInstance, read
 from redres.routes.solver import SolveParams, solve, warm_up
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_BKS = HERE.parent.parent / "shared" / "bench" / "bks.csv"
+MCTOPMTW_SHEET = HERE.parent.parent / "shared" / "bench" / "mctopmtw-results.csv"
 
 
 class Infeasible(Exception):
@@ -205,11 +216,25 @@ def run_ortools(inst: BenchInstance, limit: float, seed: int) -> list[list[int]]
 def group(inst: BenchInstance) -> str:
     """The family groups the bench README reports separately."""
     name = inst.name.lower()
+    if inst.family == "mctopmtw":
+        kind = "pr" if "-pr" in name else "c1/r1/rc1"
+        return f"mctopmtw {kind} m={int(inst.param)}"
     if inst.family == "op":
         return "op-tsiligirides" if name.startswith("tsil") else "op-chao"
     if name.startswith("pr"):
         return f"pr{'01-10' if int(name[2:4]) <= 10 else '11-20'} m={int(inst.param)}"
     return f"{'c1/r1/rc1' if Path(name).stem[-3] == '1' else 'c2/r2/rc2'} m={int(inst.param)}"
+
+
+def load_sheet(path: Path) -> dict[tuple[int, str], tuple[float, float]]:
+    """MCTOPMTW results sheet: (m, instance) -> (benchmark, best of the published heuristic)."""
+    if not path.exists():
+        return {}
+    with path.open() as handle:
+        return {
+            (int(r["m"]), r["instance"]): (float(r["benchmark"]), float(r["best"]))
+            for r in csv.DictReader(handle)
+        }
 
 
 def load_bks(path: Path) -> dict[tuple[str, str, float], float]:
@@ -242,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bks", type=Path, default=DEFAULT_BKS)
     args = parser.parse_args(argv)
     bks = load_bks(args.bks)
+    sheet = load_sheet(MCTOPMTW_SHEET)
     peers = [p for p in args.peers.split(",") if p]
     if any(p not in ("pyvrp", "ortools") for p in peers):
         parser.error(f"--peers takes pyvrp and/or ortools, not {args.peers!r}")
@@ -255,10 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     warm_up()  # compile or load every kernel before the first instance is timed
     stats: dict[tuple[str, str], list[tuple[float, bool, float]]] = defaultdict(list)
     for path in args.files:
-        inst = read(path, m=args.m if not _is_op(path) else None)
-        best = bks.get((inst.family, path.stem, inst.param))
+        multi = is_mctopmtw(path)
+        if multi:
+            inst = read_mctopmtw(path)
+            best = sheet.get(instance_key(path), (None, None))[0]
+        else:
+            inst = read(path, m=args.m if not _is_op(path) else None)
+            best = bks.get((inst.family, path.stem, inst.param))
         row: list[object] = [inst.name, f"{inst.param:g}"]
         for solver in solvers:
+            if multi and solver != "redres":
+                row += ["", "", ""]
+                continue
             began = time.perf_counter()
             if solver == "redres":
                 found = solve(inst.data, SolveParams(time_limit=args.time_limit, seed=args.seed))
@@ -271,8 +305,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
             seconds = time.perf_counter() - began
             try:
-                score = check_routes(path, routes, len(inst.data.day_start))
-            except Infeasible as error:
+                if multi:
+                    score = check_mctopmtw(path, routes)
+                else:
+                    score = check_routes(path, routes, len(inst.data.day_start))
+            except (Infeasible, McInfeasible) as error:
                 print(f"INFEASIBLE {solver} route on {inst.name}: {error}", file=sys.stderr)
                 return 3
             gap = 100.0 * (best - score) / best if best else float("nan")
@@ -301,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _overall(inst: BenchInstance) -> str:
+    if inst.family == "mctopmtw":
+        return f"all mctopmtw m={int(inst.param)}"
     return "all op" if inst.family == "op" else f"all toptw m={int(inst.param)}"
 
 

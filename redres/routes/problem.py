@@ -44,6 +44,12 @@ class ProblemData:
         (n,) True for nodes every solution must visit.
     max_stops
         (D,) most visits per day (a large number for no limit).
+    cost, budget
+        (n,) fee of each node and the most the whole trip may spend on fees (None: no budget).
+    kinds
+        (n, K) True where node i is of kind k (a node may have several kinds or none).
+    kind_cap_trip, kind_cap_day
+        (K,) most visits of each kind over the trip and (D, K) per day (None: no cap).
     """
 
     scores: NDArray[np.float64]
@@ -56,6 +62,11 @@ class ProblemData:
     mandatory: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     max_stops: NDArray[np.int64] | None = None
+    cost: NDArray[np.float64] | None = None
+    budget: float | None = None
+    kinds: NDArray[np.bool_] | None = None
+    kind_cap_trip: NDArray[np.int64] | None = None
+    kind_cap_day: NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         n, days = len(self.scores), len(self.day_start)
@@ -74,8 +85,31 @@ class ProblemData:
             problems.append("day_end and day_window must have one entry per day")
         if self.mandatory.shape != (n,):
             problems.append(f"mandatory has shape {self.mandatory.shape}, expected ({n},)")
+        problems += self._limit_problems()
         if problems:
             raise ValueError("; ".join(problems))
+
+    def _limit_problems(self) -> list[str]:
+        n, days = len(self.scores), len(self.day_start)
+        out = []
+        if self.cost is not None and self.cost.shape != (n,):
+            out.append(f"cost has shape {self.cost.shape}, expected ({n},)")
+        if self.budget is not None and not self.budget >= 0:
+            out.append(f"budget {self.budget!r} must be a non-negative number")
+        caps = self.kind_cap_trip is not None or self.kind_cap_day is not None
+        if self.kinds is None:
+            if caps:
+                out.append("kind caps need kinds")
+            return out
+        if self.kinds.ndim != 2 or self.kinds.shape[0] != n:
+            out.append(f"kinds has shape {self.kinds.shape}, expected ({n}, K)")
+            return out
+        k = self.kinds.shape[1]
+        if self.kind_cap_trip is not None and self.kind_cap_trip.shape != (k,):
+            out.append(f"kind_cap_trip has shape {self.kind_cap_trip.shape}, expected ({k},)")
+        if self.kind_cap_day is not None and self.kind_cap_day.shape != (days, k):
+            out.append(f"kind_cap_day has shape {self.kind_cap_day.shape}, expected ({days}, {k})")
+        return out
 
     @property
     def num_nodes(self) -> int:
@@ -159,7 +193,79 @@ def is_feasible(data: ProblemData, solution: Solution) -> bool:
             return False
         if schedule(data, day, route) is None:
             return False
+    if limit_breaches(data, solution.routes):
+        return False
     return abs(sum(float(data.scores[n]) for n in seen) - solution.score) < 1e-6
+
+
+def limit_breaches(data: ProblemData, routes: Sequence[Sequence[int]]) -> list[str]:
+    """The budget and kind caps `routes` break, in words (empty when none): the checker's half.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.ones(2), service=np.zeros(2), windows=[[[(0.0, 9.0)]] * 2],
+    ...     travel=np.zeros((3, 3)), day_start=np.array([2]), day_end=np.array([2]),
+    ...     day_window=np.array([[0.0, 9.0]]), cost=np.array([5.0, 6.0]), budget=10.0,
+    ...     kinds=np.array([[True], [True]]), kind_cap_day=np.array([[1]]),
+    ... )
+    >>> limit_breaches(data, [[0, 1]])
+    ['fees 11 over budget 10', 'day 0: 2 of kind 0 over cap 1']
+    """
+    out = []
+    if data.budget is not None and data.cost is not None:
+        spent = sum(float(data.cost[n]) for route in routes for n in route)
+        if spent > data.budget + 1e-6:
+            out.append(f"fees {spent:g} over budget {data.budget:g}")
+    if data.kinds is None:
+        return out
+    per_day = np.array([data.kinds[list(r)].sum(axis=0) for r in routes], dtype=np.int64)
+    per_day = per_day.reshape(len(routes), data.kinds.shape[1])
+    if data.kind_cap_trip is not None:
+        for k, (count, cap) in enumerate(zip(per_day.sum(axis=0), data.kind_cap_trip, strict=True)):
+            if count > cap:
+                out.append(f"{count} of kind {k} over trip cap {cap}")
+    if data.kind_cap_day is not None:
+        for day, counts in enumerate(per_day):
+            for k, (count, cap) in enumerate(zip(counts, data.kind_cap_day[day], strict=True)):
+                if count > cap:
+                    out.append(f"day {day}: {count} of kind {k} over cap {cap}")
+    return out
+
+
+def missing_mandatory(data: ProblemData, solution: Solution) -> dict[int, str]:
+    """Each mandatory node `solution` leaves out, with why, so a caller can say more than "no".
+
+    ``"alone"``: no day can take it even as its only stop (its windows, the day windows,
+    travel, its fee or a kind cap rule it out; no search can help). ``"with_others"``: some day could take it alone,
+    so it is the mandatory set together that did not fit (the search is a heuristic: this is
+    what it found, not a proof).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.array([1.0]), service=np.array([0.0]), windows=[[[(50.0, 60.0)]]],
+    ...     travel=np.zeros((2, 2)), day_start=np.array([1]), day_end=np.array([1]),
+    ...     day_window=np.array([[0.0, 40.0]]), mandatory=np.array([True]),
+    ... )
+    >>> missing_mandatory(data, Solution(routes=((),), score=0.0))
+    {0: 'alone'}
+    """
+    visited = solution.visited
+    out: dict[int, str] = {}
+    for node in range(data.num_nodes):
+        if not data.mandatory[node] or node in visited:
+            continue
+        fits = any(
+            (data.max_stops is None or int(data.max_stops[day]) >= 1)
+            and schedule(data, day, [node]) is not None
+            and not limit_breaches(data, [[node] if d == day else [] for d in range(data.num_days)])
+            for day in range(data.num_days)
+        )
+        out[node] = "with_others" if fits else "alone"
+    return out
 
 
 def first_start(windows: Sequence[Window], arrive: float) -> float | None:

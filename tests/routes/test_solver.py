@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from redres.routes.problem import ProblemData, Solution, is_feasible, schedule
+from redres.routes.problem import (
+    ProblemData,
+    Solution,
+    is_feasible,
+    limit_breaches,
+    missing_mandatory,
+    schedule,
+)
 from redres.routes.read import read
 from redres.routes.solver import SolveParams, solve
 from redres.routes.solver.search import default_kmax, run
@@ -22,11 +29,12 @@ QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
 def brute_force(data: ProblemData) -> tuple[float, bool]:
     """Optimum score, and whether any feasible solution holds every mandatory node.
 
-    Enumerates every ordered route per day (n <= 7), then combines disjoint day subsets.
+    Enumerates every ordered route per day (n <= 7), then combines disjoint day subsets; the
+    budget and kind caps are checked on the sets (`limit_breaches`, the checker's own rule).
     """
     n = data.num_nodes
     mandatory = sum(1 << i for i in range(n) if data.mandatory[i])
-    reach: dict[int, float] = {0: 0.0}
+    reach: dict[tuple[int, ...], float] = {(): 0.0}
     for day in range(data.num_days):
         feasible = {0}
         limit = n if data.max_stops is None else int(data.max_stops[day])
@@ -35,17 +43,26 @@ def brute_force(data: ProblemData) -> tuple[float, bool]:
                 mask = sum(1 << i for i in route)
                 if mask not in feasible and schedule(data, day, route) is not None:
                     feasible.add(mask)
-        nxt: dict[int, float] = {}
+        nxt: dict[tuple[int, ...], float] = {}
         for have in reach:
+            used = sum(have)
             for mask in feasible:
-                if have & mask == 0:
-                    both = have | mask
-                    nxt[both] = sum(float(data.scores[i]) for i in range(n) if both >> i & 1)
+                if used & mask == 0:
+                    both = (*have, mask)
+                    nxt[both] = sum(
+                        float(data.scores[i]) for i in range(n) if (used | mask) >> i & 1
+                    )
         reach = nxt
-    best = max((s for m, s in reach.items() if m & mandatory == mandatory), default=None)
+    if data.budget is not None or data.kinds is not None:
+        reach = {days: s for days, s in reach.items() if not limit_breaches(data, _nodes(days, n))}
+    best = max((s for d, s in reach.items() if sum(d) & mandatory == mandatory), default=None)
     if best is None:
         return max(reach.values()), False
     return best, True
+
+
+def _nodes(days: tuple[int, ...], n: int) -> list[list[int]]:
+    return [[i for i in range(n) if mask >> i & 1] for mask in days]
 
 
 def make(
@@ -152,6 +169,41 @@ def test_impossible_mandatory_node_is_left_out_not_raised() -> None:
     found = solve(data, QUICK)
     assert found.routes == ((1,),)
     assert 0 not in found.visited
+
+
+def test_mandatory_nodes_go_where_they_delay_least() -> None:
+    # Node 0 fits day 0 (waiting until 50) or day 1; node 1 fits only day 0, and not beside
+    # node 0 there. Taking node 0's first feasible day (the old ``1e30 - delay``, equal for
+    # every delay) shut node 1 out; least delay puts node 0 on day 1 and keeps both.
+    data = make(
+        [0.0, 0.0],
+        [[[(50.0, 60.0)], [(0.0, 10.0)]], [[(0.0, 60.0)], []]],
+        coords=[(5, 0), (0, 5), (0, 0)],
+        service=50.0,
+        day_window=(0.0, 200.0),
+        mandatory=[0, 1],
+    )
+    assert brute_force(data)[1]
+    found = solve(data, QUICK)
+    assert found.visited == {0, 1}
+    assert missing_mandatory(data, found) == {}
+
+
+def test_missing_mandatory_says_why() -> None:
+    # Node 0 cannot be reached in its window on any day; nodes 1 and 2 each fit alone but
+    # not together (one day, both only at minute 20, far apart).
+    data = make(
+        [1.0, 1.0, 1.0],
+        [[[(500.0, 510.0)], [(20.0, 20.0)], [(20.0, 20.0)]]],
+        coords=[(1, 0), (10, 0), (-10, 0), (0, 0)],
+        service=0.0,
+        mandatory=[0, 1, 2],
+    )
+    found = solve(data, QUICK)
+    missing = missing_mandatory(data, found)
+    assert missing[0] == "alone"
+    assert len(missing) == 2  # one of 1 and 2 is in, the other out
+    assert set(missing.values()) == {"alone", "with_others"}
 
 
 def test_max_stops_per_day() -> None:

@@ -9,7 +9,8 @@ import numpy as np
 
 from redres.routes.problem import ProblemData, schedule
 from redres.routes.solver.arrays import to_arrays
-from redres.routes.solver.operators import cross
+from redres.routes.solver.cross import cross
+from redres.routes.solver.limits import to_limits
 from redres.routes.solver.search import _empty
 from redres.routes.solver.timing import refresh
 from tests.routes.test_solver import make
@@ -21,7 +22,7 @@ OPEN = [(0.0, 200.0)]
 
 def run_cross(data: ProblemData, days: list[list[int]]) -> tuple[list[list[int]], bool]:
     """Set up the routes `days`, apply `cross` to days 0 and 1, return the routes after."""
-    p = tuple(to_arrays(data))
+    p = to_arrays(data)
     state = _empty(data.num_nodes, data.num_days)
     route, ln, st, la, day_of = state
     for d, nodes in enumerate(days):
@@ -30,7 +31,7 @@ def run_cross(data: ProblemData, days: list[list[int]]) -> tuple[list[list[int]]
             day_of[u] = d
         ln[d] = len(nodes)
         refresh(p, route, ln, st, la, d)
-    changed = cross(p, route, ln, st, la, day_of, 0, 1)
+    changed = cross(p, to_limits(data), route, ln, st, la, day_of, 0, 1)
     after = [[int(u) for u in route[d, : ln[d]]] for d in range(len(days))]
     for d, nodes in enumerate(after):
         assert all(day_of[u] == d for u in nodes)

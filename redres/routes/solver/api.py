@@ -10,7 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from redres.routes.problem import ProblemData, Solution, schedule
+from redres.routes.problem import (
+    ProblemData,
+    Solution,
+    limit_breaches,
+    missing_mandatory,
+    schedule,
+)
 from redres.routes.solver.construct import greedy_insertion
 from redres.routes.solver.search import run
 
@@ -84,9 +90,10 @@ class SolveParams:
 def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
     """Best solution found within the limits; deterministic for a seed and iteration count.
 
-    Mandatory nodes are inserted first and never removed; a solution that cannot hold them all
-    is still returned (the caller checks `data.mandatory` against `Solution.visited` and
-    explains).
+    Mandatory nodes are inserted first (least delay first) and never dropped from the best
+    solution: the search ranks any solution with more of them above any with fewer. A solution
+    that cannot hold them all is still returned; `redres.routes.problem.missing_mandatory`
+    names the ones left out and why (alone on any day or only together with the others).
 
     Examples
     --------
@@ -111,12 +118,17 @@ def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
         max_no_improve=params.max_no_improve,
         accept=params.accept,
     )
-    if any(r and schedule(data, d, r) is None for d, r in enumerate(found.routes)):
-        logger.error("search returned an infeasible route; falling back to greedy insertion")
+    breaches = limit_breaches(data, found.routes)
+    if breaches or any(r and schedule(data, d, r) is None for d, r in enumerate(found.routes)):
+        logger.error("search returned infeasible routes %s; falling back to greedy", breaches)
         return greedy_insertion(data)
     score = float(sum(data.scores[n] for r in found.routes for n in r))
     logger.debug("%d iterations in %.3f s, score %g", found.iterations, found.seconds, score)
-    return Solution(routes=found.routes, score=score)
+    solution = Solution(routes=found.routes, score=score)
+    missing = missing_mandatory(data, solution)
+    if missing:
+        logger.info("mandatory nodes left out (node: why): %s", missing)
+    return solution
 
 
 def warm_up() -> None:

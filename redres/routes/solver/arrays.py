@@ -19,7 +19,7 @@ NO_LIMIT = 1 << 40
 
 
 class Arrays(NamedTuple):
-    """The problem as arrays, in the order the kernels take them (a numba tuple)."""
+    """The problem as arrays; the kernels take this tuple whole and read its fields by name."""
 
     travel: NDArray[np.float64]
     service: NDArray[np.float64]

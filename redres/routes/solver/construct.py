@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from redres.routes.problem import ProblemData, Solution, schedule
+from redres.routes.problem import ProblemData, Solution, limit_breaches, schedule
 
 
 def greedy_insertion(data: ProblemData) -> Solution:
-    """Insert nodes one at a time where they fit best (mandatory first, then by score/time)."""
+    """Insert nodes one at a time where they fit best (mandatory first, then by score/time).
+
+    Slow (it re-times whole routes) but independent of the kernels: the fallback of `solve`.
+    """
     routes: list[list[int]] = [[] for _ in range(data.num_days)]
     order = sorted(
         range(data.num_nodes),
@@ -18,6 +21,8 @@ def greedy_insertion(data: ProblemData) -> Solution:
         best: tuple[float, int, int] | None = None
         for day, route in enumerate(routes):
             if data.max_stops is not None and len(route) >= int(data.max_stops[day]):
+                continue
+            if limit_breaches(data, [[*r, node] if d == day else r for d, r in enumerate(routes)]):
                 continue
             for pos in range(len(route) + 1):
                 trial = [*route[:pos], node, *route[pos:]]

@@ -11,25 +11,27 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from redres.routes.solver.arrays import Arrays
+from redres.routes.solver.limits import Limits, account, allowed, usage
 from redres.routes.solver.timing import (
     EPS,
     INF,
     departure,
     first_start,
     insert,
+    insertion_shift,
     next_place,
     refresh,
     removal_ok,
     remove,
 )
 
-P = Any
-
 
 @njit(cache=True)
 def repair(
-    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, noise: float
-) -> None:
+    p: Arrays, lim: Limits, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any,
+    noise: float,
+) -> None:  # fmt: skip
     """Insert unrouted nodes one by one at their best score²/delay position until none fits.
 
     The ratio is Vansteenwegen et al.'s (2009) ILS rule; `noise` scales each node's ratio by a
@@ -40,7 +42,7 @@ def repair(
     only: the other days did not change. With m days that makes a repair of k insertions cost
     about m + k day scans instead of m * k (the same choices, up to ties).
     """
-    scores, mandatory = p[2], p[11]
+    scores, mandatory = p.scores, p.mandatory
     n, days = len(scores), len(ln)
     factor = np.ones(n)
     if noise > 0.0:
@@ -60,39 +62,95 @@ def repair(
                 musts += 1
     if count == 0:
         return
-    granular = count > 2 * p[12].shape[1]  # else trying every open node is as cheap
+    used, limited = usage(lim, route, ln), lim.limited  # checks only when limited: no calls
+    granular = count > 2 * p.near.shape[1]  # else trying every open node is as cheap
     shift_of = np.full((n, days), INF)
     pos_of = np.zeros((n, days), dtype=np.int64)
     for d in range(days):
         _scan_day(p, route, ln, st, la, d, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
     while True:
-        best, bu, bd = -INF, -1, -1
+        # Mandatory nodes before any optional one, the one with the fewest good days first
+        # (largest regret: second-least minus least delay over the days, INF with one day
+        # left), then least delay. Plain least delay put a node that could go on two days on
+        # the first, filling the only day another one could use (tests/routes/
+        # test_solver_properties.py). Never ``1e30 - shift``: that is 1e30 for any shift.
+        best, bu, bd, best_must, best_regret = -INF, -1, -1, False, -INF
         for c in range(count):
             u = listed[c]
-            if not todo[u]:
+            if not todo[u] or (best_must and not mandatory[u]):
+                continue
+            if mandatory[u]:
+                d, shift, regret = _regret(lim, used, u, shift_of)
+                if d >= 0 and (
+                    not best_must
+                    or regret > best_regret + EPS
+                    or (regret >= best_regret - EPS and -shift > best)
+                ):
+                    best, bu, bd, best_must, best_regret = -shift, u, d, True, regret
                 continue
             for d in range(days):
                 shift = shift_of[u, d]
-                if shift >= INF:
+                if shift >= INF or (limited and not allowed(lim, used, u, d, -1)):
                     continue
-                if mandatory[u]:
-                    value = 1e30 - shift
-                else:
-                    value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
+                value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
                 if value > best:
                     best, bu, bd = value, u, d
         if bu < 0:
             return
-        insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
+        q = pos_of[bu, bd]
+        if noise > 0.0 and mandatory[bu]:
+            # Mandatory nodes are reinserted only while one is missing (perturb frees them
+            # then): a random feasible position, not always the least delay, lets the search
+            # reach orders where one stop waits in a costlier place (tests/routes/
+            # test_solver_properties.py, the one-day case).
+            q = _any_position(p, route, ln, st, la, bd, bu, q)
+        insert(p, route, ln, st, la, day_of, bd, q, bu)
+        if limited:
+            account(lim, used, bu, bd, 1)
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
 
 
 @njit(cache=True)
+def _any_position(
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, u: int, fallback: int
+) -> int:
+    """A uniformly random feasible position for `u` on day `d` (`fallback` if none)."""
+    count = 0
+    for q in range(ln[d] + 1):
+        if insertion_shift(p, route, ln, st, la, d, q, u) < INF:
+            count += 1
+    if count == 0:
+        return fallback
+    pick = np.random.randint(count)
+    for q in range(ln[d] + 1):
+        if insertion_shift(p, route, ln, st, la, d, q, u) < INF:
+            if pick == 0:
+                return q
+            pick -= 1
+    return fallback
+
+
+@njit(cache=True)
+def _regret(lim: Limits, used: Any, u: int, shift_of: Any) -> tuple[int, float, float]:
+    """Best day of node `u`, its delay there, and how much the second-best day costs more."""
+    d1, s1, s2 = -1, INF, INF
+    for d in range(shift_of.shape[1]):
+        shift = shift_of[u, d]
+        if shift >= INF or not allowed(lim, used, u, d, -1):
+            continue
+        if shift < s1:
+            d1, s1, s2 = d, shift, s1
+        elif shift < s2:
+            s2 = shift
+    return d1, s1, (INF if s2 >= INF else s2 - s1)
+
+
+@njit(cache=True)
 def _scan_day(
-    p: P, route: Any, ln: Any, st: Any, la: Any, d: int, todo: Any, listed: Any, count: int,
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, todo: Any, listed: Any, count: int,
     must: Any, musts: int, granular: bool, shift_of: Any, pos_of: Any,
 ) -> None:  # fmt: skip
     """Least feasible delay (and its position) of each open node on day `d`, INF if none.
@@ -100,13 +158,13 @@ def _scan_day(
     On large instances only the `near` candidates of the two ends of a gap are tried there
     (granular), plus the mandatory nodes.
     """
-    travel, service = p[0], p[1]
-    win_open, win_close, win_count = p[3], p[4], p[5]
-    near = p[12]
+    travel, service = p.travel, p.service
+    win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
+    near = p.near
     k = near.shape[1]
     for c in range(count):
         shift_of[listed[c], d] = INF
-    if ln[d] >= p[10][d]:
+    if ln[d] >= p.max_stops[d]:
         return
     for q in range(ln[d] + 1):
         t, here = departure(p, route, st, d, q)
@@ -142,15 +200,18 @@ def _scan_day(
 
 
 @njit(cache=True)
-def replace(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any) -> bool:
+def replace(
+    p: Arrays, lim: Limits, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any
+) -> bool:
     """Swap routed optional stops for better-scoring unrouted nodes in place; True if any.
 
     A node that does not fit anywhere may still fit where a weaker one stands; this is the
     classic OP "replace" move, checked like an insertion against the ``la`` after the stop.
     """
-    travel, service, scores = p[0], p[1], p[2]
-    win_open, win_close, win_count = p[3], p[4], p[5]
-    mandatory, near = p[11], p[12]
+    travel, service, scores = p.travel, p.service, p.scores
+    win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
+    mandatory, near = p.mandatory, p.near
+    used, limited = usage(lim, route, ln), lim.limited
     changed = False
     for d in range(len(ln)):
         for q in range(ln[d]):
@@ -165,6 +226,8 @@ def replace(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: A
                 u = near[v, c]
                 if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
                     continue
+                if limited and not allowed(lim, used, u, d, v):
+                    continue
                 arrive = t + travel[here, u]
                 s = INF
                 for w in range(win_count[d, u]):
@@ -174,6 +237,9 @@ def replace(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: A
                 if s < INF and s + service[u] + travel[u, nxt] <= limit:
                     best, bu = scores[u], u
             if bu >= 0:
+                if limited:
+                    account(lim, used, v, d, -1)
+                    account(lim, used, bu, d, 1)
                 day_of[v] = -1
                 route[d, q] = bu
                 day_of[bu] = d
@@ -184,7 +250,7 @@ def replace(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: A
 
 @njit(cache=True)
 def remove_segment(
-    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any,
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any,
     d: int, q: int, k: int, free: bool,
 ) -> None:  # fmt: skip
     """Remove up to `k` consecutive stops of day `d` from position `q` on.
@@ -195,17 +261,17 @@ def remove_segment(
     done = 0
     while done < k and q < ln[d]:
         u = route[d, q]
-        if (p[11][u] and not free) or not removal_ok(p, route, ln, st, la, d, q):
+        if (p.mandatory[u] and not free) or not removal_ok(p, route, ln, st, la, d, q):
             q += 1
         else:
             remove(p, route, ln, st, la, day_of, d, q)
-            blocked[u] = not p[11][u]
+            blocked[u] = not p.mandatory[u]
         done += 1
 
 
 @njit(cache=True)
 def perturb(
-    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, k: int, split: bool
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, blocked: Any, k: int, split: bool
 ) -> None:
     """Remove about `k` stops: a segment per day, a segment of one day, or random stops.
 
@@ -215,7 +281,7 @@ def perturb(
     days = len(ln)
     free = False
     for u in range(len(day_of)):
-        if p[11][u] and day_of[u] < 0 and p[5][:, u].sum() > 0:
+        if p.mandatory[u] and day_of[u] < 0 and p.win_count[:, u].sum() > 0:
             free = True
     kind = np.random.randint(3)
     if kind == 0:
@@ -240,10 +306,10 @@ def perturb(
 
 @njit(cache=True)
 def fits(
-    p: P, route: Any, ln: Any, st: Any, la: Any, d: int, q0: int, seq: Any, m: int, q1: int
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, q0: int, seq: Any, m: int, q1: int
 ) -> bool:
     """Whether replacing positions ``q0..q1-1`` of day `d` by ``seq[:m]`` keeps it feasible."""
-    travel, service = p[0], p[1]
+    travel, service = p.travel, p.service
     t, here = departure(p, route, st, d, q0)
     for k in range(m):
         u = seq[k]
@@ -256,20 +322,20 @@ def fits(
 
 
 @njit(cache=True)
-def tighten(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric: bool) -> None:
+def tighten(p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric: bool) -> None:
     """Shorten day `d` by first-improvement 2-opt and relocate moves that stay feasible.
 
     Less travel leaves room for more stops at the next repair; the moves are checked by
     simulating only the changed stretch and comparing with the ``la`` threshold after it.
     """
-    travel = p[0]
+    travel = p.travel
     seq = np.empty(ln[d] + 1, dtype=np.int64)
     improved = True
     while improved:
         improved = False
         n = ln[d]
         for i in range(n - 1):
-            a = p[6][d] if i == 0 else route[d, i - 1]
+            a = p.start[d] if i == 0 else route[d, i - 1]
             for j in range(i + 1, n):
                 b = next_place(p, route, ln, d, j + 1)
                 ri, rj = route[d, i], route[d, j]
@@ -294,13 +360,13 @@ def tighten(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric: bool
             continue
         for i in range(n):
             u = route[d, i]
-            a = p[6][d] if i == 0 else route[d, i - 1]
+            a = p.start[d] if i == 0 else route[d, i - 1]
             b = next_place(p, route, ln, d, i + 1)
             gain = travel[a, u] + travel[u, b] - travel[a, b]
             for j in range(n + 1):
                 if j == i or j == i + 1:
                     continue
-                x = p[6][d] if j == 0 else route[d, j - 1]
+                x = p.start[d] if j == 0 else route[d, j - 1]
                 y = next_place(p, route, ln, d, j)
                 if travel[x, u] + travel[u, y] - travel[x, y] - gain >= -EPS:
                     continue
@@ -326,75 +392,3 @@ def tighten(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, symmetric: bool
                     break
             if improved:
                 break
-
-
-@njit(cache=True)
-def _tail_fits(p: P, route: Any, ln: Any, st: Any, d: int, q: int, e: int, r: int) -> bool:
-    """Whether day `d`, kept up to position `q`, can go on with day `e`'s stops from `r` on."""
-    travel, service = p[0], p[1]
-    t, here = departure(p, route, st, d, q)
-    for k in range(r, ln[e]):
-        u = route[e, k]
-        s = first_start(p, d, u, t + travel[here, u])
-        if s >= INF:
-            return False
-        t = s + service[u]
-        here = u
-    return bool(t + travel[here, p[7][d]] <= p[9][d] + EPS)
-
-
-@njit(cache=True)
-def cross(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, a: int, b: int) -> bool:
-    """2-opt* between days `a` and `b`: swap their tails where that cuts travel; True if any.
-
-    Within-day moves cannot untangle two routes that cross; the travel saved here is time the
-    next repair can fill with more score. Each day keeps its own start, end and windows, so a
-    moved tail is re-timed on its new day (O(tail)), only for moves that cut travel.
-    """
-    travel, end, max_stops = p[0], p[7], p[10]
-    buf = np.empty(route.shape[1], dtype=np.int64)
-    changed = False
-    improved = True
-    while improved:
-        improved = False
-        na, nb = ln[a], ln[b]
-        for i in range(na + 1):
-            x = p[6][a] if i == 0 else route[a, i - 1]
-            x2 = route[a, i] if i < na else end[a]
-            tail_a = 0.0
-            if i < na:
-                last = route[a, na - 1]
-                tail_a = travel[last, end[b]] - travel[last, end[a]]
-            for j in range(nb + 1):
-                if i + nb - j > max_stops[a] or j + na - i > max_stops[b]:
-                    continue
-                y = p[6][b] if j == 0 else route[b, j - 1]
-                y2 = route[b, j] if j < nb else end[b]
-                delta = tail_a - travel[x, x2] - travel[y, y2]
-                delta += travel[x, route[b, j] if j < nb else end[a]]
-                delta += travel[y, route[a, i] if i < na else end[b]]
-                if j < nb:
-                    last = route[b, nb - 1]
-                    delta += travel[last, end[a]] - travel[last, end[b]]
-                if delta >= -EPS:
-                    continue
-                if not _tail_fits(p, route, ln, st, a, i, b, j):
-                    continue
-                if not _tail_fits(p, route, ln, st, b, j, a, i):
-                    continue
-                m = na - i
-                buf[:m] = route[a, i:na]
-                route[a, i : i + nb - j] = route[b, j:nb]
-                route[b, j : j + m] = buf[:m]
-                ln[a], ln[b] = i + nb - j, j + m
-                for k in range(i, ln[a]):
-                    day_of[route[a, k]] = a
-                for k in range(j, ln[b]):
-                    day_of[route[b, k]] = b
-                refresh(p, route, ln, st, la, a)
-                refresh(p, route, ln, st, la, b)
-                improved = changed = True
-                break
-            if improved:
-                break
-    return changed

@@ -14,17 +14,16 @@ from typing import Any, NamedTuple
 import numpy as np
 from numba import njit
 
-from redres.routes.solver.arrays import to_arrays
+from redres.routes.solver.arrays import Arrays, to_arrays
+from redres.routes.solver.cross import cross
+from redres.routes.solver.limits import Limits, to_limits
 from redres.routes.solver.operators import (
-    cross,
     perturb,
     repair,
     replace,
     tighten,
 )
 from redres.routes.solver.timing import refresh
-
-P = Any
 
 
 class State(NamedTuple):
@@ -35,6 +34,20 @@ class State(NamedTuple):
     st: Any
     la: Any
     day_of: Any
+
+
+class Knobs(NamedTuple):
+    """The search's settings as one numba tuple (see `run` for their meaning)."""
+
+    accept: float
+    symmetric: bool
+    use_replace: bool
+    kmax: int
+    restart: int
+    frac: float
+    shake: int
+    split: bool
+    use_cross: bool
 
 
 class SearchResult(NamedTuple):
@@ -97,12 +110,16 @@ def run(
     """
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
-    p = tuple(to_arrays(data, neighbours=neighbours))
-    travel = p[0]
-    symmetric = bool(np.array_equal(travel, travel.T))
+    p, lim = to_arrays(data, neighbours=neighbours), to_limits(data)
+    symmetric = bool(np.array_equal(p.travel, p.travel.T))
+    knobs = Knobs(
+        accept=float(accept), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
+        restart=int(restart), frac=float(frac), shake=int(shake), split=bool(split),
+        use_cross=bool(use_cross),
+    )  # fmt: skip
     cur = _empty(data.num_nodes, data.num_days)
     _seed(seed)
-    construct(p, *cur, symmetric)
+    construct(p, lim, cur, symmetric)
     best = State(*(a.copy() for a in cur))
     stats = np.zeros(3)  # since-improve counter, best score, best travel
     done, chunk = 0, 1
@@ -114,10 +131,7 @@ def run(
             break
         size = min(chunk, limit - done)
         tick = time.perf_counter()
-        iterate(
-            p, *cur, *best, stats, size, accept, symmetric,
-            use_replace, kmax, restart, frac, shake, split, use_cross,
-        )  # fmt: skip
+        iterate(p, lim, cur, best, stats, size, knobs)
         took = time.perf_counter() - tick
         done += size
         # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
@@ -154,33 +168,34 @@ def _seed(seed: int) -> None:
 
 
 @njit(cache=True)
-def construct(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, symmetric: bool) -> None:
+def construct(p: Arrays, lim: Limits, cur: State, symmetric: bool) -> None:
     """Greedy insertion (mandatory nodes first), tightening, and a second insertion pass."""
+    route, ln, st, la, day_of = cur
     blocked = np.zeros(len(day_of), dtype=np.bool_)
     for d in range(len(ln)):
         refresh(p, route, ln, st, la, d)
-    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
     for d in range(len(ln)):
         tighten(p, route, ln, st, la, d, symmetric)
-    repair(p, route, ln, st, la, day_of, blocked, 0.0)
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
 
 
 @njit(cache=True)
-def evaluate(p: P, route: Any, ln: Any) -> tuple[int, float, float]:
+def evaluate(p: Arrays, route: Any, ln: Any) -> tuple[int, float, float]:
     """Mandatory nodes visited, score and travel of a solution (compared in that order)."""
-    scores, travel = p[2], p[0]
+    scores, travel = p.scores, p.travel
     kept = 0
     score = 0.0
     total = 0.0
     for d in range(len(ln)):
-        here = p[6][d]
+        here = p.start[d]
         for q in range(ln[d]):
             u = route[d, q]
             score += scores[u]
-            kept += 1 if p[11][u] else 0
+            kept += 1 if p.mandatory[u] else 0
             total += travel[here, u]
             here = u
-        total += travel[here, p[7][d]]
+        total += travel[here, p.end[d]]
     return kept, score, total
 
 
@@ -217,13 +232,11 @@ def _copy(
 
 @njit(cache=True)
 def iterate(
-    p: P,
-    route: Any, ln: Any, st: Any, la: Any, day_of: Any,
-    b_route: Any, b_ln: Any, b_st: Any, b_la: Any, b_day_of: Any,
-    stats: Any, count: int, accept: float, symmetric: bool, use_replace: bool, kmax: int,
-    restart: int, frac: float, shake: int, split: bool, use_cross: bool,
-) -> None:  # fmt: skip
-    """Run `count` iterations from the current solution, updating the best in place."""
+    p: Arrays, lim: Limits, cur: State, best: State, stats: Any, count: int, knobs: Knobs
+) -> None:
+    """Run `count` iterations from the current solution `cur`, updating `best` in place."""
+    route, ln, st, la, day_of = cur
+    b_route, b_ln, b_st, b_la, b_day_of = best
     t_route, t_ln, t_st, t_la, t_day = route.copy(), ln.copy(), st.copy(), la.copy(), day_of.copy()
     blocked = np.zeros(len(day_of), dtype=np.bool_)
     touched = np.zeros(len(ln), dtype=np.bool_)
@@ -233,27 +246,27 @@ def iterate(
         _copy(route, ln, st, la, day_of, t_route, t_ln, t_st, t_la, t_day)
         blocked[:] = False
         routed = t_ln.sum()
-        k = 1 + np.random.randint(max(1, min(int(routed * frac) + 1, kmax)))
-        perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k, split)
-        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
+        k = 1 + np.random.randint(max(1, min(int(routed * knobs.frac) + 1, knobs.kmax)))
+        perturb(p, t_route, t_ln, t_st, t_la, t_day, blocked, k, knobs.split)
+        repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.5)
         days = len(t_ln)
         for d in range(days):
             touched[d] = _changed(route, ln, t_route, t_ln, d)
             if touched[d]:  # the others are tight already
-                tighten(p, t_route, t_ln, t_st, t_la, d, symmetric)
-        if use_cross and days > 1:
+                tighten(p, t_route, t_ln, t_st, t_la, d, knobs.symmetric)
+        if knobs.use_cross and days > 1:
             for a in range(days):
                 for b in range(a + 1, days):
                     if (touched[a] or touched[b]) and cross(
-                        p, t_route, t_ln, t_st, t_la, t_day, a, b
+                        p, lim, t_route, t_ln, t_st, t_la, t_day, a, b
                     ):
-                        tighten(p, t_route, t_ln, t_st, t_la, a, symmetric)
-                        tighten(p, t_route, t_ln, t_st, t_la, b, symmetric)
+                        tighten(p, t_route, t_ln, t_st, t_la, a, knobs.symmetric)
+                        tighten(p, t_route, t_ln, t_st, t_la, b, knobs.symmetric)
                         touched[a] = touched[b] = True
         blocked[:] = False
-        repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
-        if use_replace and replace(p, t_route, t_ln, t_st, t_la, t_day, blocked):
-            repair(p, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
+        if knobs.use_replace and replace(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked):
+            repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
         m, s, t = evaluate(p, t_route, t_ln)
         if _better(m, s, t, best_m, best_s, best_t):
             best_m, best_s, best_t = m, s, t
@@ -261,17 +274,17 @@ def iterate(
             stats[0] = 0
         else:
             stats[0] += 1
-        if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - accept * abs(best_s)):
+        if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - knobs.accept * abs(best_s)):
             cur_m, cur_s = m, s
             _copy(t_route, t_ln, t_st, t_la, t_day, route, ln, st, la, day_of)
-        if stats[0] > 0 and stats[0] % restart == 0:
+        if stats[0] > 0 and stats[0] % knobs.restart == 0:
             _copy(b_route, b_ln, b_st, b_la, b_day_of, route, ln, st, la, day_of)
-            if shake > 0 and (stats[0] // restart) % shake == 0:
+            if knobs.shake > 0 and (stats[0] // knobs.restart) % knobs.shake == 0:
                 # Long stall: a big kick from the best (half its stops) before going on.
                 blocked[:] = False
                 perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2), False)
-                repair(p, route, ln, st, la, day_of, blocked, 1.0)
+                repair(p, lim, route, ln, st, la, day_of, blocked, 1.0)
                 blocked[:] = False
-                repair(p, route, ln, st, la, day_of, blocked, 0.0)
+                repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
             cur_m, cur_s, _ = evaluate(p, route, ln)
     stats[1], stats[2] = best_s, best_t

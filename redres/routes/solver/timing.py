@@ -18,17 +18,16 @@ from typing import Any
 
 from numba import njit
 
+from redres.routes.solver.arrays import Arrays
+
 EPS = 1e-7
 INF = 1e18
 
-# Numba kernels are typed by their call sites; mypy sees them as Any-returning callables.
-P = Any
-
 
 @njit(cache=True)
-def first_start(p: P, d: int, i: int, arrive: float) -> float:
+def first_start(p: Arrays, d: int, i: int, arrive: float) -> float:
     """Service start at node `i` on day `d` for an arrival, or INF when every window has closed."""
-    wo, wc, nw = p[3], p[4], p[5]
+    wo, wc, nw = p.win_open, p.win_close, p.win_count
     for k in range(nw[d, i]):
         if arrive <= wc[d, i, k] + EPS:
             return float(max(arrive, wo[d, i, k]))
@@ -36,9 +35,9 @@ def first_start(p: P, d: int, i: int, arrive: float) -> float:
 
 
 @njit(cache=True)
-def latest_arrival(p: P, d: int, i: int, latest_start: float) -> float:
+def latest_arrival(p: Arrays, d: int, i: int, latest_start: float) -> float:
     """Latest arrival at `i` from which service can start by `latest_start` (-INF if none)."""
-    wo, wc, nw = p[3], p[4], p[5]
+    wo, wc, nw = p.win_open, p.win_close, p.win_count
     best = -INF
     for k in range(nw[d, i]):
         if wo[d, i, k] <= latest_start + EPS:
@@ -49,11 +48,11 @@ def latest_arrival(p: P, d: int, i: int, latest_start: float) -> float:
 
 
 @njit(cache=True)
-def refresh(p: P, route: Any, ln: Any, st: Any, la: Any, d: int) -> float:
+def refresh(p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int) -> float:
     """Recompute ``st`` and ``la`` of day `d`; return the route's travel time (INF if infeasible)."""
-    travel, service = p[0], p[1]
-    t = p[8][d]
-    here = p[6][d]
+    travel, service = p.travel, p.service
+    t = p.day_open[d]
+    here = p.start[d]
     total = 0.0
     ok = True
     for q in range(ln[d]):
@@ -66,11 +65,11 @@ def refresh(p: P, route: Any, ln: Any, st: Any, la: Any, d: int) -> float:
         st[d, q] = s
         t = s + service[i]
         here = i
-    end = p[7][d]
+    end = p.end[d]
     total += travel[here, end]
-    if t + travel[here, end] > p[9][d] + EPS:
+    if t + travel[here, end] > p.day_close[d] + EPS:
         ok = False
-    nxt_la = p[9][d]
+    nxt_la = p.day_close[d]
     nxt = end
     la[d, ln[d]] = nxt_la
     for q in range(ln[d] - 1, -1, -1):
@@ -82,46 +81,48 @@ def refresh(p: P, route: Any, ln: Any, st: Any, la: Any, d: int) -> float:
 
 
 @njit(cache=True)
-def departure(p: P, route: Any, st: Any, d: int, q: int) -> tuple[float, int]:
+def departure(p: Arrays, route: Any, st: Any, d: int, q: int) -> tuple[float, int]:
     """Time and place a route leaves just before position `q`."""
     if q == 0:
-        return p[8][d], p[6][d]
+        return p.day_open[d], p.start[d]
     prev = route[d, q - 1]
-    return st[d, q - 1] + p[1][prev], prev
+    return st[d, q - 1] + p.service[prev], prev
 
 
 @njit(cache=True)
-def next_place(p: P, route: Any, ln: Any, d: int, q: int) -> int:
+def next_place(p: Arrays, route: Any, ln: Any, d: int, q: int) -> int:
     """The place at position `q` (the day's end when `q` is past the last stop)."""
-    return int(route[d, q]) if q < ln[d] else int(p[7][d])
+    return int(route[d, q]) if q < ln[d] else int(p.end[d])
 
 
 @njit(cache=True)
-def insertion_shift(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, q: int, u: int) -> float:
+def insertion_shift(
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, q: int, u: int
+) -> float:
     """Delay of the arrival at position `q` if `u` is inserted before it; INF when infeasible."""
-    travel = p[0]
+    travel = p.travel
     t, here = departure(p, route, st, d, q)
     s = first_start(p, d, u, t + travel[here, u])
     if s >= INF:
         return INF
     nxt = next_place(p, route, ln, d, q)
-    arrive = s + p[1][u] + travel[u, nxt]
+    arrive = s + p.service[u] + travel[u, nxt]
     if arrive > la[d, q] + EPS:
         return INF
     return float(arrive - (t + travel[here, nxt]))
 
 
 @njit(cache=True)
-def removal_ok(p: P, route: Any, ln: Any, st: Any, la: Any, d: int, q: int) -> bool:
+def removal_ok(p: Arrays, route: Any, ln: Any, st: Any, la: Any, d: int, q: int) -> bool:
     """Whether dropping position `q` keeps the day feasible (not a given: no triangle inequality)."""
     t, here = departure(p, route, st, d, q)
     nxt = next_place(p, route, ln, d, q + 1)
-    return bool(t + p[0][here, nxt] <= la[d, q + 1] + EPS)
+    return bool(t + p.travel[here, nxt] <= la[d, q + 1] + EPS)
 
 
 @njit(cache=True)
 def insert(
-    p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, d: int, q: int, u: int
+    p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, d: int, q: int, u: int
 ) -> None:
     """Put `u` at position `q` of day `d` (feasibility checked by the caller)."""
     for k in range(ln[d], q, -1):
@@ -133,7 +134,7 @@ def insert(
 
 
 @njit(cache=True)
-def remove(p: P, route: Any, ln: Any, st: Any, la: Any, day_of: Any, d: int, q: int) -> None:
+def remove(p: Arrays, route: Any, ln: Any, st: Any, la: Any, day_of: Any, d: int, q: int) -> None:
     """Drop position `q` of day `d` (feasibility checked by the caller)."""
     day_of[route[d, q]] = -1
     for k in range(q, ln[d] - 1):
