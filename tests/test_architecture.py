@@ -187,7 +187,6 @@ TOO_LONG = {
     "hours/zh.py",
     "routes/candidates.py",
     "routes/model.py",
-    "routes/solver/operators.py",
 }
 
 
