@@ -1,7 +1,10 @@
 """Every module that declares tables, imported so `SQLModel.metadata` knows them all: the
-migrations and the schema check compare against this one list."""
+migrations, backups and the schema check count and compare against this one list."""
 
 from __future__ import annotations
 
-import redres.catalog.models
-import redres.rate_window  # noqa: F401
+from redres import rate_window
+from redres.catalog import class_tables, models
+
+TABLE_MODULES = (models, class_tables, rate_window)
+"""Add a module here when it declares a table."""

@@ -91,7 +91,7 @@ def test_every_catalog_door_is_still_needed(rel: str) -> None:
     assert "catalog" in _imported_rooms(PACKAGE / rel), f"{rel} no longer imports catalog"
 
 
-CYCLE_FREE = ["routes"]
+CYCLE_FREE = ["catalog", "routes", "maps", "api", "commands"]
 """Rooms whose modules import each other without a cycle, counting every import: at the top,
 inside functions and under ``TYPE_CHECKING`` (a cycle hidden there is still two modules that
 cannot be read, tested or moved apart)."""

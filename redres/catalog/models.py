@@ -444,6 +444,3 @@ class Media(SQLModel, table=True):
     status: Status = _enum(default=Status.published, index=True)
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
-
-
-from redres.catalog import class_tables  # noqa: E402, F401  (field classes: their own module)

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redres.catalog.io import csv, geojson, geopackage, kml, ogr, shp, xlsx
+import redres.catalog.io.csv as csv
+import redres.catalog.io.geojson as geojson
+import redres.catalog.io.geopackage as geopackage
+import redres.catalog.io.kml as kml
+import redres.catalog.io.ogr as ogr
+import redres.catalog.io.shp as shp
+import redres.catalog.io.xlsx as xlsx
 from redres.catalog.io.errors import UnsupportedFormat
 from redres.catalog.io.related import Related
 from redres.catalog.io.table import Reader

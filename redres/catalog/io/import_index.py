@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from redres.catalog.io import related_import
+import redres.catalog.io.related_import as related_import
 from redres.catalog.io.cells import theme_lookup
 from redres.catalog.io.duplicates import DuplicateIndex, SiteKey
 from redres.catalog.io.related import Related

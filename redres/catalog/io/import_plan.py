@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
+import redres.catalog.io.citations as citations
+import redres.catalog.io.related_import as related_import
 from redres.catalog import bulk
-from redres.catalog.io import citations, related_import
 from redres.catalog.io.import_classify import Classified, MatchedRow, duplicate_error
 from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
+import redres.catalog.io.citations as citations
+import redres.catalog.io.related_import as related_import
 from redres.catalog import bulk
-from redres.catalog.io import citations, related_import
 from redres.catalog.io.import_plan import ImportPlan, update_fields
 from redres.catalog.models import Site, Theme
 from redres.catalog.schemas import SiteUpdate

@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
-from redres.catalog.io import xml_safe
+import redres.catalog.io.xml_safe as xml_safe
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits
