@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
@@ -18,6 +19,7 @@ import redres.tables  # noqa: F401  (every table on SQLModel.metadata, for _empt
 from redres.catalog import search_index
 from redres.catalog.demo import load_demo
 from redres.db import init_db, make_engine
+from tests.db_copy import Snapshot, restore_snapshot, snapshot
 
 os.environ.setdefault("REDRES_ARGON2_PROFILE", "fast")
 
@@ -101,7 +103,7 @@ def db_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 @pytest.fixture(scope="session")
 def engine(db_url: str) -> Iterator[Engine]:
     """A migrated engine for the whole session on one database."""
-    eng = make_engine(db_url)
+    eng = fast_commits(make_engine(db_url))
     init_db(eng)
     yield eng
     eng.dispose()
@@ -119,7 +121,7 @@ def session(engine: Engine) -> Iterator[Session]:
 def demo_engine(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A database of its own with the Wuhan demo catalogue loaded once; tests only read it."""
     with new_database(db_kind, tmp_path_factory.mktemp("demo")) as url:
-        eng = make_engine(url)
+        eng = fast_commits(make_engine(url))
         init_db(eng)
         with Session(eng) as s:
             load_demo(s, DEMO_DIR)
@@ -135,6 +137,41 @@ def _demo_rate_limits_fresh(request: pytest.FixtureRequest) -> None:
     if "demo_engine" in request.fixturenames:
         with request.getfixturevalue("demo_engine").begin() as conn:
             conn.execute(text("DELETE FROM ratehit"))
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(demo_engine: Engine) -> Snapshot:
+    """Every row of the demo database, read once per engine and worker."""
+    return snapshot(demo_engine)
+
+
+@pytest.fixture
+def demo_copy(session: Session, engine: Engine, demo_snapshot: Snapshot) -> None:
+    """The test database emptied, then holding a copy of the demo catalogue the test may change.
+
+    The same rows, ids and id sequences as `load_demo` leaves, written in a few milliseconds
+    instead of loaded in seconds (tests/catalog/test_demo.py tests the load itself).
+    """
+    restore_snapshot(engine, demo_snapshot)
+
+
+def fast_commits(engine: Engine) -> Engine:
+    """Let a SQLite test database commit without waiting for the disk.
+
+    `make_engine` asks for `synchronous=FULL` (a commit survives a power cut); in WAL mode
+    NORMAL is still atomic and survives a crash of the process, and saves an fsync of ~5 ms a
+    commit, thousands of times a run: the counterpart of `synchronous_commit = off` on the
+    PostgreSQL test databases. Tests of durability run their own engines and servers.
+    """
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _no_fsync)
+    return engine
+
+
+def _no_fsync(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
 
 
 @contextmanager

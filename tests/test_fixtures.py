@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, SQLModel, select
 
 from redres.catalog import search_index
+from redres.catalog.demo import load_demo
 from redres.catalog.models import AuditLog, Person, Site, Theme
-from tests.conftest import _empty
+from tests.conftest import DEMO_DIR, _empty
+from tests.db_copy import Snapshot, restore_snapshot, snapshot
 from tests.factories import add_toy_sites
 
 
+@pytest.mark.usefixtures("session")  # starts empty, whatever the test before it left
 def test_emptying_removes_every_row_and_restarts_the_ids(engine: Engine) -> None:
     """Rows written and ids drawn by a rolled-back insert are all gone, so the next test's
     first site is id 1 again, whichever tables the last test wrote to."""
@@ -36,5 +42,39 @@ def test_emptying_removes_every_row_and_restarts_the_ids(engine: Engine) -> None
         s.add(person)
         s.flush()
         assert person.id == 1
+        s.rollback()
+    _empty(engine)
+
+
+def test_a_demo_copy_holds_what_loading_the_demo_writes(
+    engine: Engine, session: Session, demo_snapshot: Snapshot
+) -> None:
+    """`demo_copy` stands in for `load_demo`: the same rows, search documents and next ids
+    (only the times of writing differ)."""
+    load_demo(session, DEMO_DIR)
+    session.commit()
+    loaded = snapshot(engine)
+    _empty(engine)
+    restore_snapshot(engine, demo_snapshot)
+    copied = snapshot(engine)
+
+    def timeless(snap: Snapshot) -> dict[str, list[str]]:
+        return {
+            table.name: sorted(
+                repr({k: v for k, v in row.items() if not isinstance(v, dt.datetime)})
+                for row in rows
+            )
+            for table, rows in snap.tables
+        }
+
+    assert sum(len(rows) for _, rows in copied.tables) > 1000
+    assert timeless(copied) == timeless(loaded)
+    assert copied.fts_documents == loaded.fts_documents
+    assert copied.sequences == loaded.sequences
+    with Session(engine) as s:
+        theme = Theme(slug="new-after-copy", name="新")
+        s.add(theme)
+        s.flush()
+        assert theme.id == max(t.id or 0 for t in s.exec(select(Theme))) == 12
         s.rollback()
     _empty(engine)

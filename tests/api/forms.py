@@ -1,4 +1,4 @@
-"""Helpers for page tests that submit forms: the CSRF token of a page, and signing in."""
+"""Signing in, for page and API tests: the CSRF token of a page, the login form, a bearer token."""
 
 from __future__ import annotations
 
@@ -30,3 +30,11 @@ def sign_in(
     cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("redres_session="))
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
+
+
+def bearer(client: TestClient, name: str, password: str = PASSWORD) -> dict[str, str]:
+    """The Authorization header of an API token for `name`, asked for as a client would."""
+    r = client.post("/api/auth/token", data={"username": name, "password": password})
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "bearer"
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

@@ -4,7 +4,6 @@ Cookie, so no cache hands one reader's answer to another."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +15,11 @@ from sqlmodel import Session, col, select
 from redres.api.app import create_app
 from redres.api.cache_headers import cache_policy
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.catalog.models import Event, Person, Site, Story, Theme
 from redres.config import Settings
 from tests.api.forms import PASSWORD, sign_in
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "wuhan"
 ROUTE = "hankou-1927-great-revolution-walk"
 DATE = "2026-06-02"
 
@@ -105,8 +102,9 @@ def _problems(r: Any, *, signed_in: bool) -> list[str]:
     return found
 
 
-def test_every_get_route_varies_by_audience(engine: Engine, session: Session) -> None:
-    load_demo(session, DEMO_DIR)
+def test_every_get_route_varies_by_audience(
+    engine: Engine, session: Session, demo_copy: None
+) -> None:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
@@ -184,9 +182,10 @@ def test_every_get_route_varies_by_audience(engine: Engine, session: Session) ->
     assert not problems, "\n".join(problems)
 
 
-def test_anonymous_published_reads_stay_public(engine: Engine, session: Session) -> None:
+def test_anonymous_published_reads_stay_public(
+    engine: Engine, session: Session, demo_copy: None
+) -> None:
     """Only the answers to credentialed requests lose their shared cacheability."""
-    load_demo(session, DEMO_DIR)
     session.commit()
     app = create_app(Settings(database_url="sqlite://"), engine=engine)
     with TestClient(app) as client:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,6 +14,7 @@ from sqlmodel import Session, select
 
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation
 from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.api.forms import sign_in
 from tests.api.test_classes_api import World, make_world
 
@@ -23,9 +23,9 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def world(engine: Engine, session: Session) -> Iterator[World]:
+def world(engine: Engine, session: Session, make_client: MakeClient) -> World:
     settings = Settings(database_url="sqlite://", secret_key="s" * 40, public_url=PUBLIC)
-    yield from make_world(engine, session, settings)
+    return make_world(engine, session, settings, make_client)
 
 
 def _learner_path(w: World, fc: dict[str, str]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,15 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import Instructor, Route, RouteStop, pk
 from redres.config import Settings
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 
-PASSWORD = "correct horse battery"
 START = dt.date.today() + dt.timedelta(days=60)
 """Classes start in the future, so their learners' names and comments are still kept."""
 
@@ -53,7 +52,9 @@ class World:
         return r.json()  # type: ignore[no-any-return]
 
 
-def make_world(engine: Engine, session: Session, settings: Settings) -> Iterator[World]:
+def make_world(
+    engine: Engine, session: Session, settings: Settings, make_client: MakeClient
+) -> World:
     """Published sites on a two-day published route, a teacher's draft, instructors, accounts."""
     sites = add_toy_sites(session)[:3]
     users = {
@@ -72,20 +73,15 @@ def make_world(engine: Engine, session: Session, settings: Settings) -> Iterator
         session.add(RouteStop(route_id=pk(route), day=day, position=i, site_id=pk(site)))
     session.add(RouteStop(route_id=pk(draft), day=1, position=1, site_id=pk(sites[0])))
     session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-
-        def auth(name: str) -> dict[str, str]:
-            r = c.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-            return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-        yield World(
-            c, [s.slug for s in sites], [pk(p) for p in people], auth("t1"), auth("t2"), auth("ed")
-        )
+    c = make_client(engine, settings, follow_redirects=False)
+    auth = [bearer(c, name) for name in ("t1", "t2", "ed")]
+    return World(c, [s.slug for s in sites], [pk(p) for p in people], *auth)
 
 
 @pytest.fixture
-def world(engine: Engine, session: Session) -> Iterator[World]:
-    yield from make_world(engine, session, Settings(database_url="sqlite://", secret_key="s" * 40))
+def world(engine: Engine, session: Session, make_client: MakeClient) -> World:
+    settings = Settings(database_url="sqlite://", secret_key="s" * 40)
+    return make_world(engine, session, settings, make_client)
 
 
 def test_a_teacher_makes_a_class_and_only_they_and_editors_read_it(world: World) -> None:
@@ -335,12 +331,14 @@ def test_sixty_learners_behind_one_address_check_in_and_rate(world: World) -> No
     assert first["criteria"]["accuracy"]["learner"] == {"mean": 4.0, "count": 60}
 
 
-def test_the_limit_counts_per_class_token_not_per_address(engine: Engine, session: Session) -> None:
+def test_the_limit_counts_per_class_token_not_per_address(
+    engine: Engine, session: Session, make_client: MakeClient
+) -> None:
     settings = Settings(database_url="sqlite://", secret_key="s" * 40, class_submissions_per_hour=3)
-    for w in make_world(engine, session, settings):
-        a, b = w.new_class(name="甲班"), w.new_class(name="乙班", instructors=[])
-        assert [_rate(w, a, learner=f"L{i}").status_code for i in range(4)] == [201, 201, 201, 429]
-        assert _rate(w, b, learner="L0").status_code == 201  # another class, same address
+    w = make_world(engine, session, settings, make_client)
+    a, b = w.new_class(name="甲班"), w.new_class(name="乙班", instructors=[])
+    assert [_rate(w, a, learner=f"L{i}").status_code for i in range(4)] == [201, 201, 201, 429]
+    assert _rate(w, b, learner="L0").status_code == 201  # another class, same address
 
 
 def test_deleting_a_class_deletes_what_learners_left(world: World, session: Session) -> None:

@@ -4,21 +4,18 @@ language, and the editor's form (one closure a line, errors on the form)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.models import AuditLog, Site
 from redres.config import Settings
 from redres.hours.china_time import CHINA_TIME
-from tests.api.forms import PASSWORD, csrf, sign_in
+from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 from tests.factories import add_toy_sites
 
 SITE = "site-of-the-august-7-conference"
@@ -27,19 +24,21 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """The toy catalogue (published) and an editor."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
 
 
-def _bearer(client: TestClient) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def _props(client: TestClient, slug: str) -> dict[str, Any]:
@@ -49,7 +48,7 @@ def _props(client: TestClient, slug: str) -> dict[str, Any]:
 
 
 def test_closures_round_trip_through_post_patch_and_get(client: TestClient) -> None:
-    editor = _bearer(client)
+    editor = bearer(client, "editor")
     later = {"start": "2027-06-01", "end": None, "note": "闭馆改造"}
     new = {
         "name": "新馆",
@@ -86,7 +85,9 @@ def test_closures_round_trip_through_post_patch_and_get(client: TestClient) -> N
 def test_bad_closures_are_a_clear_422_and_nothing_changes(
     client: TestClient, closures: object, said: str
 ) -> None:
-    r = client.patch(f"/api/sites/{SITE}", json={"closures": closures}, headers=_bearer(client))
+    r = client.patch(
+        f"/api/sites/{SITE}", json={"closures": closures}, headers=bearer(client, "editor")
+    )
     assert r.status_code == 422
     assert said in r.text
     assert "closures" in r.text
@@ -94,7 +95,9 @@ def test_bad_closures_are_a_clear_422_and_nothing_changes(
 
 
 def _set(client: TestClient, closures: list[dict[str, Any]]) -> None:
-    r = client.patch(f"/api/sites/{SITE}", json={"closures": closures}, headers=_bearer(client))
+    r = client.patch(
+        f"/api/sites/{SITE}", json={"closures": closures}, headers=bearer(client, "editor")
+    )
     assert r.status_code == 200, r.text
 
 

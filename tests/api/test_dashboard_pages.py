@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,12 +16,13 @@ from redres.catalog.enums import Role, Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.config import Settings
+from tests.api.forms import sign_in
 from tests.factories import add_toy_sites
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The toy catalogue plus a site whose district is a spreadsheet formula; an editor signed in."""
+def catalogue(session: Session) -> None:
+    """The toy catalogue plus a site whose district is a spreadsheet formula; an editor."""
     add_toy_sites(session)
     create_site(
         session,
@@ -37,19 +36,23 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     )
     create_user(session, "editor", "correct horse battery", Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="k" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
-        assert token
-        c.post(
-            "/login",
-            data={
-                "username": "editor",
-                "password": "correct horse battery",
-                "csrf": token.group(1),
-            },
-        )
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="k" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
+
+
+@pytest.fixture
+def client(client: TestClient) -> TestClient:
+    """The module's client, with the editor signed in."""
+    sign_in(client, "editor")
+    return client
 
 
 def test_dashboard_page_has_charts_and_gaps(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from redres.api.middleware import ASGIApp, Message, Receive, Scope, Send
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
-from tests.api.forms import PASSWORD, csrf, sign_in
+from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 from tests.factories import add_themes
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -63,12 +63,6 @@ def probed(engine: Engine, session: Session) -> Iterator[tuple[TestClient, SeenA
         yield client, probe
 
 
-def _bearer(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
 SITE = {"name": "施洋烈士墓", "category": "martyrs_cemetery", "lon": 114.33583, "lat": 30.53972}
 CSV = "名称,类别,经度,纬度\n毛泽东同志旧居,former_residence,114.29291,30.5534\n"
 
@@ -82,8 +76,8 @@ def test_every_write_is_committed_before_its_response_starts(
     teacher: dict[str, str] = {}
 
     def token() -> None:
-        editor.update(_bearer(client, "editor"))
-        teacher.update(_bearer(client, "teacher"))
+        editor.update(bearer(client, "editor"))
+        teacher.update(bearer(client, "teacher"))
 
     route: dict[str, str] = {}
 

@@ -4,7 +4,6 @@ conflict in the reader's language, keeps the editor's input, and overwrites noth
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -12,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
-from tests.api.forms import PASSWORD, sign_in
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, bearer, sign_in
 from tests.factories import add_toy_sites
 
 AUG7 = "site-of-the-august-7-conference"
@@ -25,18 +24,19 @@ EN = "changed this record"
 
 
 @pytest.fixture
-def app_and_token(engine: Engine, session: Session) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def app_and_token(
+    engine: Engine, session: Session, make_client: MakeClient
+) -> tuple[TestClient, dict[str, str]]:
     """Editor `editor` signs in to the pages; `rival`, another editor, writes through the API."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "rival", PASSWORD, Role.editor)
     session.commit()
     settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        r = client.post("/api/auth/token", data={"username": "rival", "password": PASSWORD})
-        rival = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        sign_in(client, "editor")
-        yield client, rival
+    client = make_client(engine, settings, follow_redirects=False)
+    rival = bearer(client, "rival")
+    sign_in(client, "editor")
+    return client, rival
 
 
 class _Form(HTMLParser):

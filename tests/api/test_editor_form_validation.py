@@ -3,15 +3,12 @@ refuse too, back on the form, escaped, worded in the reader's language, nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import STAFF, Role, Status
 from redres.catalog.models import AuditLog, Route, Site, Story
@@ -26,17 +23,30 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The toy catalogue, a route and a story, and a signed-in editor."""
+def catalogue(session: Session) -> None:
+    """The toy catalogue, a route and a story, and an editor."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_route(session, actor="editor", name="武昌半日", stops=[[(SITE, None)]], visible=STAFF)
     session.add(Story(slug="a-story", title="一个故事", body="正文"))
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        sign_in(c, "editor")
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
+
+
+@pytest.fixture
+def client(client: TestClient) -> TestClient:
+    """The module's client, with the editor signed in."""
+    sign_in(client, "editor")
+    return client
 
 
 def _post(client: TestClient, path: str, fields: dict[str, str], lang: str = "zh") -> Any:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
@@ -19,15 +16,22 @@ from tests.factories import add_toy_sites
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The toy catalogue with an editor and a teacher; redirects are not followed."""
+def catalogue(session: Session) -> None:
+    """The toy catalogue with an editor and a teacher."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def test_anonymous_is_sent_to_sign_in(client: TestClient) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import STAFF, FeedbackStatus, Role
 from redres.catalog.feedback import list_feedback
@@ -23,15 +20,22 @@ OTHERS = ["site-of-the-5th-national-congress-of-the-cpc", "tomb-of-martyr-shi-ya
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The toy catalogue, a teacher and an editor; three feedback submissions an hour."""
+def catalogue(session: Session) -> None:
+    """The toy catalogue, a teacher and an editor."""
     add_toy_sites(session)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="s" * 40, feedback_per_hour=3)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="s" * 40, feedback_per_hour=3)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def _send(client: TestClient, slug: str, comment: str, **extra: str) -> Any:

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.api.ratelimit import RateLimiter
 from redres.catalog.enums import Status
 from redres.catalog.models import Route, RouteStop, pk
@@ -23,11 +22,9 @@ from tests.factories import add_toy_sites
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """An app with small limits so the tests can cross them cheaply."""
-    settings = Settings(database_url="sqlite://", max_body_bytes=2048, login_attempts_per_minute=3)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
+def app_settings() -> Settings:
+    """Small limits, so the tests can cross them cheaply."""
+    return Settings(database_url="sqlite://", max_body_bytes=2048, login_attempts_per_minute=3)
 
 
 def test_declared_oversize_body_is_413(client: TestClient) -> None:

@@ -4,14 +4,11 @@ accepts the Chinese of notices and reads it back, and API writes convert it (one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
@@ -23,13 +20,20 @@ TOY = "/sites/site-of-the-august-7-conference"  # toy hours: Tu-Su 09:00-17:00
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def test_site_page_says_hours_in_the_readers_language(client: TestClient) -> None:

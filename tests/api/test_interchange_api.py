@@ -5,19 +5,17 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.models import Site
-from redres.config import Settings
+from tests.api.forms import PASSWORD, bearer
 from tests.catalog.hostile import (
     AIMS,
     DISGUISES,
@@ -34,20 +32,11 @@ BAD = GOOD + "红楼,寺庙,114.30,30.54,武昌区\n"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """The toy catalogue and an editor."""
     add_toy_sites(session)
-    create_user(session, "editor", "correct horse battery", Role.editor)
+    create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
-
-
-def _editor(client: TestClient) -> dict[str, str]:
-    r = client.post(
-        "/api/auth/token", data={"username": "editor", "password": "correct horse battery"}
-    )
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def _upload(client: TestClient, text: str, headers: dict[str, str], **params: object):  # type: ignore[no-untyped-def]
@@ -60,7 +49,7 @@ def test_only_editors_import(client: TestClient) -> None:
 
 
 def test_all_or_nothing_with_a_row_report(client: TestClient) -> None:
-    editor = _editor(client)
+    editor = bearer(client, "editor")
     r = _upload(client, BAD, editor)
     assert r.status_code == 422
     report = r.json()
@@ -69,7 +58,7 @@ def test_all_or_nothing_with_a_row_report(client: TestClient) -> None:
 
 
 def test_dry_run_then_import(client: TestClient) -> None:
-    editor = _editor(client)
+    editor = bearer(client, "editor")
     dry = _upload(client, GOOD, editor, dry_run=True)
     assert dry.status_code == 200
     assert client.get("/api/sites", params={"q": "起义门"}, headers=editor).json()["total"] == 0
@@ -81,7 +70,7 @@ def test_dry_run_then_import(client: TestClient) -> None:
 
 def test_unknown_upload_type_is_refused(client: TestClient) -> None:
     files = {"file": ("x.exe", io.BytesIO(b"MZ"), "application/octet-stream")}
-    r = client.post("/api/import", files=files, headers=_editor(client))
+    r = client.post("/api/import", files=files, headers=bearer(client, "editor"))
     assert r.status_code == 400
     assert ".exe" in r.json()["detail"]
 
@@ -123,7 +112,7 @@ def test_a_vrt_upload_is_refused_unread(
 ) -> None:
     """A GDAL VRT under any accepted name and zip layout: 4xx with a reason, the secret file it
     names unread, the URL it names never requested, no site written."""
-    editor = _editor(client)
+    editor = bearer(client, "editor")
     before = _sites(session)
     with trap(tmp_path) as t:
         name, data = disguise(layout, t.vrt(aim))
@@ -141,7 +130,7 @@ def test_other_formats_under_a_false_name_are_refused(
 ) -> None:
     before = _sites(session)
     name, data = foreign_files()[kind]
-    r = _post(client, name, data, _editor(client))
+    r = _post(client, name, data, bearer(client, "editor"))
     assert r.status_code == 400, r.text
     assert _sites(session) == before
 
@@ -154,7 +143,7 @@ def test_broken_uploads_get_a_400_that_names_the_problem(
     secret.write_text(SECRET, encoding="utf-8")
     name, data, message = bad_inputs(secret)[case]
     before = _sites(session)
-    r = _post(client, name, data, _editor(client))
+    r = _post(client, name, data, bearer(client, "editor"))
     assert r.status_code == 400, r.text
     assert re.search(message, r.json()["detail"])
     assert SECRET not in r.text
@@ -162,6 +151,6 @@ def test_broken_uploads_get_a_400_that_names_the_problem(
 
 
 def test_errors_name_the_upload_by_a_safe_form_of_its_name(client: TestClient) -> None:
-    r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", _editor(client))
+    r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", bearer(client, "editor"))
     assert r.status_code == 400
     assert r.json()["detail"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import Route, RouteStop, pk
 from redres.config import Settings
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """The toy catalogue, a published two-stop route, an editor and a teacher."""
     sites = add_toy_sites(session)
     route = Route(slug="wuchang-walk", name="武昌步行", status=Status.published)
@@ -31,18 +26,15 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    settings = Settings(database_url="sqlite://", feedback_per_hour=5)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
 
 
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", feedback_per_hour=5)
 
 
 def test_instructor_contact_is_for_staff_only(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     body = {
         "name": "王老师",
         "organisation": "市委党校",
@@ -62,13 +54,13 @@ def test_instructor_contact_is_for_staff_only(client: TestClient) -> None:
     assert public["name"] == "王老师"
     assert "contact" not in public
     assert "phone" not in public
-    teacher = client.get("/api/instructors", headers=_auth(client, "teacher")).json()["data"][0]
+    teacher = client.get("/api/instructors", headers=bearer(client, "teacher")).json()["data"][0]
     assert teacher["phone"] == "138-0000"  # teachers book instructors for their classes
     assert client.get("/api/instructors", headers=editor).json()["data"][0]["phone"] == "138-0000"
 
 
 def test_courses_on_a_site_and_on_a_route_stop(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     teacher_id = client.post("/api/instructors", json={"name": "李老师"}, headers=editor).json()[
         "id"
     ]
@@ -111,12 +103,12 @@ def test_courses_on_a_site_and_on_a_route_stop(client: TestClient) -> None:
 )
 def test_bad_courses_are_refused(client: TestClient, body: dict[str, object], code: int) -> None:
     assert (
-        client.post("/api/courses", json=body, headers=_auth(client, "editor")).status_code == code
+        client.post("/api/courses", json=body, headers=bearer(client, "editor")).status_code == code
     )
 
 
 def test_only_editors_add_to_the_library(client: TestClient) -> None:
-    for headers, code in (({}, 401), (_auth(client, "teacher"), 403)):
+    for headers, code in (({}, 401), (bearer(client, "teacher"), 403)):
         assert (
             client.post("/api/instructors", json={"name": "x"}, headers=headers).status_code == code
         )
@@ -136,7 +128,7 @@ def test_feedback_shows_only_after_approval(client: TestClient) -> None:
     params = {"target": "site", "slug": "site-of-the-august-7-conference"}
     assert client.get("/api/feedback", params=params).json()["total"] == 0
     assert client.get("/api/feedback", params={"status": "pending"}).status_code == 403
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     pending = client.get("/api/feedback", params={"status": "pending"}, headers=editor).json()
     assert [f["id"] for f in pending["data"]] == [fid]
     assert client.post(f"/api/feedback/{fid}/approve").status_code == 401
@@ -183,7 +175,7 @@ def test_feedback_is_rate_limited(client: TestClient) -> None:
 
 
 def test_dashboard_counts_and_gaps(client: TestClient) -> None:
-    d = client.get("/api/dashboard", headers=_auth(client, "editor")).json()
+    d = client.get("/api/dashboard", headers=bearer(client, "editor")).json()
     assert d["sites"]["total"] == 5
     assert d["by"]["district"]["武昌区"] == 3
     assert d["by"]["category"]["former_site"] == 3
@@ -197,7 +189,7 @@ def test_dashboard_counts_and_gaps(client: TestClient) -> None:
 
 
 def test_course_plan_appears_in_the_printed_handout(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     lecturer = client.post("/api/instructors", json={"name": "李老师"}, headers=editor).json()["id"]
     lesson = {
         "title": "讲习所里的农民运动",
@@ -220,13 +212,13 @@ def test_a_course_on_a_teachers_own_route_shows_to_that_teacher_only(
 ) -> None:
     create_user(session, "colleague", PASSWORD, Role.teacher)
     session.commit()
-    editor, teacher = _auth(client, "editor"), _auth(client, "teacher")
+    editor, teacher = bearer(client, "editor"), bearer(client, "teacher")
     body = {"name": "我的线路", "days": [[{"site": "tomb-of-martyr-shi-yang"}]]}
     slug = client.post("/api/routes", json=body, headers=teacher).json()["properties"]["slug"]
     lecturer = client.post("/api/instructors", json={"name": "赵老师"}, headers=editor).json()
     lesson = {"title": "烈士墓前的课", "route": slug, "instructor": lecturer["id"]}
     assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
-    colleague = _auth(client, "colleague")
+    colleague = bearer(client, "colleague")
     for headers, shown in (({}, 0), (colleague, 0), (teacher, 1), (editor, 1)):
         assert client.get("/api/courses", headers=headers).json()["total"] == shown
         # signed-in staff (teachers too) see every instructor; visitors only those teaching

@@ -10,17 +10,15 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
 from tests.api import media_samples as samples
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_themes
 
-PASSWORD = "correct horse battery"
 SITE = {
     "name": "施洋烈士墓",
     "category": "martyrs_cemetery",
@@ -37,26 +35,23 @@ def media_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session, media_dir: Path) -> Iterator[TestClient]:
-    """An app on an emptied database with an editor and a teacher; media in a fresh directory."""
+def catalogue(session: Session) -> None:
+    """The two themes, an editor and a teacher."""
     add_themes(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    settings = Settings(database_url="sqlite://", media_dir=media_dir)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
 
 
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+@pytest.fixture
+def app_settings(media_dir: Path) -> Settings:
+    """Media in a fresh directory."""
+    return Settings(database_url="sqlite://", media_dir=media_dir)
 
 
 @pytest.fixture
 def editor(client: TestClient) -> dict[str, str]:
-    return _auth(client, "editor")
+    return bearer(client, "editor")
 
 
 @pytest.fixture
@@ -88,7 +83,7 @@ def _image(client: TestClient, url: str) -> tuple[Image.Image, bytes]:
 
 @pytest.mark.parametrize(("who", "code"), [(None, 401), ("teacher", 403), ("editor", 201)])
 def test_only_editors_upload(client: TestClient, slug: str, who: str | None, code: int) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     r = _upload(client, f"/api/sites/{slug}/media", samples.jpeg_with_gps(), headers)
     assert r.status_code == code, r.text
     listed = client.get(f"/api/sites/{slug}").json()["properties"]["media"]
@@ -260,7 +255,7 @@ def test_files_are_cached_by_etag(client: TestClient, slug: str, editor: dict[st
 
 def test_delete_archives(client: TestClient, slug: str, editor: dict[str, str]) -> None:
     item = _upload(client, f"/api/sites/{slug}/media", samples.jpeg_with_gps(), editor).json()
-    teacher = _auth(client, "teacher")
+    teacher = bearer(client, "teacher")
     assert client.delete(f"/api/media/{item['id']}").status_code == 401
     assert client.delete(f"/api/media/{item['id']}", headers=teacher).status_code == 403
     r = client.delete(f"/api/media/{item['id']}", headers=editor)

@@ -16,16 +16,15 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.catalog.route_store import get_route, route_stops
 from redres.config import Settings
-from tests.conftest import DEMO_DIR
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, sign_in
 
 TUESDAY = "2025-06-10"
 LUNCH = "12:00-13:00"
 ROUTE = "hankou-1927-great-revolution-walk"
-PASSWORD = "correct horse battery"
 STOP = re.compile(
     r"<li><time>(\d\d:\d\d)</time>–<time>(\d\d:\d\d)</time>\s*<a href=\"/sites/([a-z0-9-]+)"
     r"[^>]*>[^<]*</a>\s*(?:<span class=\"meta\">\([^)]*?(\d\d:\d\d)\)</span>)?"
@@ -44,17 +43,16 @@ def slugs(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 @pytest.fixture
-def teacher(engine: Engine, session: Session) -> Iterator[TestClient]:
+def teacher(
+    engine: Engine, session: Session, demo_copy: None, make_client: MakeClient
+) -> TestClient:
     """The demo catalogue, writable, with a signed-in teacher."""
-    load_demo(session, DEMO_DIR)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
     settings = Settings(database_url="sqlite://", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
-        assert token
-        c.post("/login", data={"username": "teacher", "password": PASSWORD, "csrf": token.group(1)})
-        yield c
+    c = make_client(engine, settings, follow_redirects=False)
+    sign_in(c, "teacher", to="/")
+    return c
 
 
 @pytest.fixture(scope="module")

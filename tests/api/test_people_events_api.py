@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import AuditLog, Event, EventPerson, EventSite, Person
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.catalog.stories import StoryWrite, save_story
-from redres.config import Settings
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 
-PASSWORD = "correct horse battery"
 AUG7 = "site-of-the-august-7-conference"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """A person and two events linked to a published and a draft site and story."""
     sites = add_toy_sites(session)
     draft_site = create_site(session, SiteCreate(name="草稿站点", category="other", slug="secret"))
@@ -59,14 +54,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
-
-
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -83,7 +70,7 @@ def test_people_list_is_paged_with_a_total(client: TestClient) -> None:
 
 @pytest.mark.parametrize("who", [None, "teacher"])
 def test_person_shows_visible_links_only(client: TestClient, who: str | None) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     r = client.get("/api/people/qu-qiubai", headers=headers)
     assert r.status_code == 200
     person = r.json()
@@ -95,7 +82,7 @@ def test_person_shows_visible_links_only(client: TestClient, who: str | None) ->
 
 
 def test_editors_see_draft_links_of_a_person(client: TestClient) -> None:
-    person = client.get("/api/people/qu-qiubai", headers=_auth(client, "editor")).json()
+    person = client.get("/api/people/qu-qiubai", headers=bearer(client, "editor")).json()
     assert {s["slug"] for s in person["stories"]} == {"told", "secret-story"}
     assert {s["slug"] for s in person["sites"]} == {AUG7, "secret"}
 
@@ -106,7 +93,7 @@ def test_events_list_in_date_order_with_filters(client: TestClient) -> None:
     assert [e["slug"] for e in body["events"]] == ["fifth-congress", "aug7-meeting"]
     assert client.get("/api/events", params={"site": AUG7}).json()["total"] == 1
     assert client.get("/api/events", params={"site": "secret"}).json()["total"] == 0
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     assert client.get("/api/events", params={"site": "secret"}, headers=editor).json()["total"] == 1
     assert client.get("/api/events", params={"person": "qu-qiubai"}).json()["total"] == 1
     assert client.get("/api/events", params={"q": "august"}).json()["total"] == 1
@@ -153,7 +140,7 @@ EVENT = {"name": "二七大罢工", "date": "1923-02", "sites": [AUG7], "people"
 def test_others_cannot_write_people_or_events(
     client: TestClient, who: str | None, code: int
 ) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     assert client.post("/api/people", json=PERSON, headers=headers).status_code == code
     assert (
         client.patch("/api/people/qu-qiubai", json={"died": "1935"}, headers=headers).status_code
@@ -168,7 +155,7 @@ def test_others_cannot_write_people_or_events(
 
 
 def test_editor_adds_and_changes_a_person_audited(client: TestClient, session: Session) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/people", json=PERSON, headers=editor)
     assert r.status_code == 201, r.text
     assert r.json()["slug"] == "shi-yang"
@@ -186,7 +173,7 @@ def test_editor_adds_and_changes_a_person_audited(client: TestClient, session: S
 
 
 def test_editor_adds_and_relinks_an_event_audited(client: TestClient, session: Session) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/events", json={**EVENT, "slug": "feb7-strike"}, headers=editor)
     assert r.status_code == 201, r.text
     assert [p["slug"] for p in r.json()["people"]] == ["qu-qiubai"]
@@ -231,7 +218,7 @@ def test_editor_adds_and_relinks_an_event_audited(client: TestClient, session: S
 def test_invalid_people_and_events_are_refused(
     client: TestClient, session: Session, path: str, body: dict[str, object], code: int
 ) -> None:
-    r = client.post(path, json=body, headers=_auth(client, "editor"))
+    r = client.post(path, json=body, headers=bearer(client, "editor"))
     assert r.status_code == code, r.text
     assert "detail" in r.json()
     assert client.get("/api/people").json()["total"] == 2
@@ -239,7 +226,7 @@ def test_invalid_people_and_events_are_refused(
 
 
 def test_patch_keeps_dates_in_order_and_slugs_unique(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     assert (
         client.patch("/api/people/qu-qiubai", json={"died": "1898"}, headers=editor).status_code
         == 409
@@ -267,12 +254,12 @@ def test_patch_keeps_dates_in_order_and_slugs_unique(client: TestClient) -> None
     "path", ["/api/people/qu-qiubai/history", "/api/events/aug7-meeting/history"]
 )
 def test_history_is_for_editors(client: TestClient, who: str | None, code: int, path: str) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     assert client.get(path, headers=headers).status_code == code
 
 
 def test_history_shows_each_change_of_a_person_and_an_event(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     client.patch("/api/people/qu-qiubai", json={"died": "1935-06-18"}, headers=editor)
     client.patch("/api/events/aug7-meeting", json={"people": []}, headers=editor)
     person = client.get("/api/people/qu-qiubai/history", headers=editor).json()

@@ -16,10 +16,8 @@ from redres.api.app import create_app
 from redres.api.session import SESSION_COOKIE
 from redres.api.solving import PlanGate
 from redres.catalog.accounts import create_user, issue_token
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.config import Settings
-from tests.conftest import DEMO_DIR
 
 PLAN: dict[str, Any] = {
     "themes": {"great-revolution": 1.0},
@@ -31,9 +29,8 @@ PAGE = "/plan?theme=great-revolution&date=2025-06-10&days=1&group=12&start=114.2
 
 
 @pytest.fixture
-def tokens(session: Session) -> dict[str, str]:
+def tokens(session: Session, demo_copy: None) -> dict[str, str]:
     """The demo catalogue with a teacher and an editor, and a token for each."""
-    load_demo(session, DEMO_DIR)
     out = {}
     for name, role in (("teacher", Role.teacher), ("editor", Role.editor)):
         user = create_user(session, name, "correct horse battery", role)

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.config import Settings
-from tests.conftest import DEMO_DIR
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, sign_in
 
 MONDAY = "2025-06-09"
 PLAN = f"/plan?theme=great-revolution&date={MONDAY}&lunch=12:00-13:00&start=114.2944,30.58899"
@@ -167,25 +167,16 @@ def test_downloads(demo: TestClient) -> None:
 
 
 @pytest.fixture
-def teacher(engine: Engine, session: Session) -> Iterator[TestClient]:
+def teacher(
+    engine: Engine, session: Session, demo_copy: None, make_client: MakeClient
+) -> TestClient:
     """A writable demo catalogue with a signed-in teacher."""
-    load_demo(session, DEMO_DIR)
-    create_user(session, "teacher", "correct horse battery", Role.teacher)
+    create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
     settings = Settings(database_url="sqlite://", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        form = c.get("/login").text
-        token = re.search(r'name="csrf" value="([^"]+)"', form)
-        assert token
-        c.post(
-            "/login",
-            data={
-                "username": "teacher",
-                "password": "correct horse battery",
-                "csrf": token.group(1),
-            },
-        )
-        yield c
+    c = make_client(engine, settings, follow_redirects=False)
+    sign_in(c, "teacher", to="/")
+    return c
 
 
 def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:

@@ -3,8 +3,6 @@ from the Host header a client sends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -23,13 +21,15 @@ EVIL = {"Host": "evil.example"}
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     add_toy_sites(session)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    settings = Settings(public_url=PUBLIC + "/", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(public_url=PUBLIC + "/", secret_key="s" * 40)
 
 
 def test_share_links_and_embeds_use_the_public_address(client: TestClient) -> None:

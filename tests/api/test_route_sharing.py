@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -12,13 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
-
-PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -31,21 +29,16 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine, session: Session) -> Iterator[World]:
+def world(engine: Engine, session: Session, make_client: MakeClient) -> World:
     """Toy sites, two teachers and an editor, each with a bearer token."""
     sites = add_toy_sites(session)
     for name, role in [("t1", Role.teacher), ("t2", Role.teacher), ("ed", Role.editor)]:
         create_user(session, name, PASSWORD, role)
     session.commit()
     settings = Settings(database_url="sqlite://", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-
-        def auth(name: str) -> dict[str, str]:
-            r = c.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-            return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-        located = [s.slug for s in sites if s.lon is not None]
-        yield World(c, located, auth("t1"), auth("t2"), auth("ed"))
+    c = make_client(engine, settings, follow_redirects=False)
+    located = [s.slug for s in sites if s.lon is not None]
+    return World(c, located, bearer(c, "t1"), bearer(c, "t2"), bearer(c, "ed"))
 
 
 def _new_route(w: World, name: str = "我的半日行") -> dict[str, object]:

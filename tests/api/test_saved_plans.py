@@ -3,7 +3,6 @@ starts and ends by site name; sites without a location are omitted as `no_locati
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,15 +11,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.catalog.models import Site
 from redres.config import Settings
-from tests.conftest import DEMO_DIR
+from tests.api.conftest import MakeClient
+from tests.api.forms import PASSWORD, bearer
 
-PASSWORD = "correct horse battery"
 BAQI = "august-7-conference-site"
 NATIONAL_DAY = "2027-10-01"  # 国庆: a public holiday, holiday hours
 TUESDAY = "2025-06-10"
@@ -35,16 +32,14 @@ class Demo:
 
 
 @pytest.fixture
-def demo(engine: Engine, session: Session) -> Iterator[Demo]:
+def demo(engine: Engine, session: Session, demo_copy: None, make_client: MakeClient) -> Demo:
     """The demo catalogue, writable, and a teacher's bearer token."""
-    load_demo(session, DEMO_DIR)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
     unlocated = sorted(s.slug for s in session.exec(select(Site)) if s.lon is None)
     settings = Settings(database_url="sqlite://", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        r = c.post("/api/auth/token", data={"username": "teacher", "password": PASSWORD})
-        yield Demo(c, {"Authorization": f"Bearer {r.json()['access_token']}"}, unlocated)
+    c = make_client(engine, settings, follow_redirects=False)
+    return Demo(c, bearer(c, "teacher"), unlocated)
 
 
 def timetable(itinerary: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Reservation, Role, Status
 from redres.catalog.stories import StoryWrite, save_story
@@ -39,7 +36,7 @@ BODY = """会议有三项决定：
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """Toy sites; one story in Markdown, one of script payloads; booking facts on the Aug 7 site."""
     site = add_toy_sites(session)[0]
     assert site.slug == AUG7
@@ -64,9 +61,16 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
         )
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40, map_basemaps="amap,osm")
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40, map_basemaps="amap,osm")
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def _story(page: str, slug: str) -> str:

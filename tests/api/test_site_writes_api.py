@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.config import Settings
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_themes
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """An app on an emptied database with an editor, a teacher and two themes."""
+def catalogue(session: Session) -> None:
+    """An editor, a teacher and two themes."""
     add_themes(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
-
-
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    assert r.json()["token_type"] == "bearer"
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 NEW_SITE = {
@@ -52,7 +37,7 @@ def test_login_refuses_a_wrong_password(client: TestClient) -> None:
 
 
 def test_editor_creates_a_draft_that_only_staff_can_see(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/sites", json=NEW_SITE, headers=editor)
     assert r.status_code == 201, r.text
     slug = r.json()["properties"]["slug"]
@@ -65,9 +50,9 @@ def test_editor_creates_a_draft_that_only_staff_can_see(client: TestClient) -> N
 
 @pytest.mark.parametrize(("who", "code"), [(None, 401), ("teacher", 403)])
 def test_others_cannot_write(client: TestClient, who: str | None, code: int) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     assert client.post("/api/sites", json=NEW_SITE, headers=headers).status_code == code
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     slug = client.post("/api/sites", json=NEW_SITE, headers=editor).json()["properties"]["slug"]
     assert (
         client.patch(f"/api/sites/{slug}", json={"district": "x"}, headers=headers).status_code
@@ -84,7 +69,7 @@ def test_bad_token_is_401_not_anonymous(client: TestClient) -> None:
 
 
 def test_publish_edit_archive_restore_with_history(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     slug = client.post("/api/sites", json=NEW_SITE, headers=editor).json()["properties"]["slug"]
     r = client.patch(
         f"/api/sites/{slug}", json={"status": "published", "district": "洪山区"}, headers=editor
@@ -120,14 +105,14 @@ def test_publish_edit_archive_restore_with_history(client: TestClient) -> None:
     ],
 )
 def test_invalid_sites_are_refused(client: TestClient, body: dict[str, object]) -> None:
-    r = client.post("/api/sites", json=body, headers=_auth(client, "editor"))
+    r = client.post("/api/sites", json=body, headers=bearer(client, "editor"))
     assert r.status_code in (409, 422)
     assert "detail" in r.json()
-    assert client.get("/api/sites", headers=_auth(client, "editor")).json()["total"] == 0
+    assert client.get("/api/sites", headers=bearer(client, "editor")).json()["total"] == 0
 
 
 def test_duplicate_code_is_409(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     body = {**NEW_SITE, "code": "WH14"}
     assert client.post("/api/sites", json=body, headers=editor).status_code == 201
     r = client.post("/api/sites", json={**body, "name": "另一处"}, headers=editor)
@@ -136,13 +121,13 @@ def test_duplicate_code_is_409(client: TestClient) -> None:
 
 
 def test_logout_revokes_the_token(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     assert client.post("/api/auth/logout", headers=editor).status_code == 204
     assert client.get("/api/sites", headers=editor).status_code == 401
 
 
 def test_restore_a_version_through_the_api(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     slug = client.post("/api/sites", json=NEW_SITE, headers=editor).json()["properties"]["slug"]
     client.patch(f"/api/sites/{slug}", json={"district": "洪山区"}, headers=editor)
     entries = client.get(f"/api/sites/{slug}/history", headers=editor).json()["entries"]
@@ -157,7 +142,7 @@ def test_restore_a_version_through_the_api(client: TestClient) -> None:
 
 
 def test_summary_is_written_and_read_back_in_both_languages(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     body = NEW_SITE | {"summary": "施洋烈士长眠于此。", "summary_en": "Resting place of Shi Yang."}
     slug = client.post("/api/sites", json=body, headers=editor).json()["properties"]["slug"]
     props = client.get(f"/api/sites/{slug}", headers=editor).json()["properties"]
@@ -168,7 +153,7 @@ def test_summary_is_written_and_read_back_in_both_languages(client: TestClient) 
 
 @pytest.mark.parametrize("text", ["a\u0000b", "bell\u0007", "esc\u001b[31m"])
 def test_control_characters_are_422_on_every_engine(client: TestClient, text: str) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     for body in (NEW_SITE | {"name": text}, NEW_SITE | {"aliases": ["ok", text]}):
         r = client.post("/api/sites", json=body, headers=editor)
         assert r.status_code == 422, r.text

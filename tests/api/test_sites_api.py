@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.enums import Status
 from redres.catalog.models import Citation, Source, Story, StorySite
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site, reindex_site
-from redres.config import Settings
 from tests.factories import add_toy_sites
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """An app on the emptied test database, with the toy catalogue and one draft."""
+def catalogue(session: Session) -> None:
+    """The toy catalogue and one draft."""
     sites = add_toy_sites(session)
     create_site(session, SiteCreate(name="草稿站点", category="other", slug="draft-site"))
     source = Source(key="s1", title="湖北党史网", url="http://www.hbdsw.org.cn/")
@@ -37,8 +32,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     )
     reindex_site(session, sites[0])
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
 
 
 def test_healthz(client: TestClient) -> None:

@@ -17,12 +17,12 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import Role
 from redres.config import Settings
 from redres.db import init_db, make_engine
 from tests.api.forms import PASSWORD, csrf
-from tests.conftest import DEMO_DIR, new_database
+from tests.conftest import new_database
+from tests.db_copy import Snapshot, restore_snapshot
 
 POOL = 2
 """Database connections the server gets: fewer than the slow clients of each kind."""
@@ -37,14 +37,16 @@ class Server:
 
 
 @pytest.fixture
-def server(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    db_kind: str, tmp_path_factory: pytest.TempPathFactory, demo_snapshot: Snapshot
+) -> Iterator[Server]:
     """The demo catalogue served by uvicorn on a socket whose send buffer is small, so an
     unread response blocks the sender after a few kilobytes, as with a stalled phone."""
     with new_database(db_kind, tmp_path_factory.mktemp("slow")) as url:
         setup = make_engine(url)
         init_db(setup)
+        restore_snapshot(setup, demo_snapshot)
         with Session(setup) as s:
-            load_demo(s, DEMO_DIR)
             create_user(s, "editor", PASSWORD, Role.editor)
             s.commit()
         setup.dispose()

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import AuditLog, Citation, Event, Person, Source
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.catalog.stories import StoryWrite, save_story
-from redres.config import Settings
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 
-PASSWORD = "correct horse battery"
 AUG7 = "site-of-the-august-7-conference"
 CONGRESS = "site-of-the-5th-national-congress-of-the-cpc"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """Toy sites plus a draft site, a person, an event, a published and a draft story."""
     add_toy_sites(session)
     create_site(session, SiteCreate(name="草稿站点", category="other", slug="draft-site"))
@@ -58,14 +53,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
-
-
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def _slugs(body: dict[str, object]) -> list[str]:
@@ -79,7 +66,7 @@ def _slugs(body: dict[str, object]) -> list[str]:
 
 @pytest.mark.parametrize("who", [None, "teacher"])
 def test_readers_see_published_stories_only(client: TestClient, who: str | None) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     body = client.get("/api/stories", headers=headers).json()
     assert body["total"] == 1
     assert _slugs(body) == ["aug7"]
@@ -87,7 +74,7 @@ def test_readers_see_published_stories_only(client: TestClient, who: str | None)
 
 
 def test_editors_see_every_status(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     body = client.get("/api/stories", headers=editor).json()
     assert body["total"] == 2
     assert client.get("/api/stories/hidden", headers=editor).json()["status"] == "draft"
@@ -104,7 +91,7 @@ def test_detail_has_text_links_and_sources_but_no_draft_site(client: TestClient)
     assert [p["slug"] for p in story["people"]] == ["chen-tanqiu"]
     assert [e["slug"] for e in story["events"]] == ["aug7-meeting"]
     assert story["sources"][0]["title"] == "湖北党史网"
-    staff = client.get("/api/stories/aug7", headers=_auth(client, "editor")).json()
+    staff = client.get("/api/stories/aug7", headers=bearer(client, "editor")).json()
     assert {s["slug"] for s in staff["sites"]} == {AUG7, "draft-site"}
 
 
@@ -121,13 +108,13 @@ def test_filters_by_site_person_event_and_text(client: TestClient) -> None:
     assert client.get("/api/stories", params={"q": "100%"}).json()["total"] == 1
     assert client.get("/api/stories", params={"q": "%"}).json()["total"] == 1
     assert client.get("/api/stories", params={"q": "_"}).json()["total"] == 0  # not a wildcard
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     hidden = client.get("/api/stories", params={"site": CONGRESS}, headers=editor).json()
     assert _slugs(hidden) == ["hidden"]
 
 
 def test_paging_reports_the_total(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     first = client.get("/api/stories", params={"limit": 1}, headers=editor).json()
     second = client.get("/api/stories", params={"limit": 1, "offset": 1}, headers=editor).json()
     assert first["total"] == second["total"] == 2
@@ -164,7 +151,7 @@ def test_published_reads_carry_an_etag(client: TestClient) -> None:
         client.get("/api/stories", headers={"If-None-Match": listing.headers["etag"]}).status_code
         == 304
     )
-    staff = client.get("/api/stories", headers=_auth(client, "editor"))
+    staff = client.get("/api/stories", headers=bearer(client, "editor"))
     assert staff.headers["cache-control"] == "private, no-store"
 
 
@@ -175,7 +162,7 @@ NEW = {"title": "中共五大", "title_en": "The Fifth Congress", "sites": [CONG
 
 @pytest.mark.parametrize(("who", "code"), [(None, 401), ("teacher", 403)])
 def test_others_cannot_write(client: TestClient, who: str | None, code: int) -> None:
-    headers = _auth(client, who) if who else {}
+    headers = bearer(client, who) if who else {}
     assert client.post("/api/stories", json=NEW, headers=headers).status_code == code
     assert (
         client.patch("/api/stories/aug7", json={"title": "x"}, headers=headers).status_code == code
@@ -193,7 +180,7 @@ def test_the_page_cookie_does_not_authorise_api_writes(client: TestClient) -> No
 
 
 def test_editor_creates_a_draft_then_publishes_it(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/stories", json=NEW, headers=editor)
     assert r.status_code == 201, r.text
     story = r.json()
@@ -231,7 +218,7 @@ def test_editor_creates_a_draft_then_publishes_it(client: TestClient) -> None:
 def test_invalid_stories_are_refused_and_nothing_is_written(
     client: TestClient, body: dict[str, object], code: int
 ) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/stories", json=body, headers=editor)
     assert r.status_code == code, r.text
     assert "detail" in r.json()
@@ -239,13 +226,13 @@ def test_invalid_stories_are_refused_and_nothing_is_written(
 
 
 def test_oversized_body_is_413(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.post("/api/stories", json={**NEW, "body": "长" * 2_000_000}, headers=editor)
     assert r.status_code == 413
 
 
 def test_patch_changes_fields_and_links_and_is_audited(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.patch(
         "/api/stories/aug7",
         json={"summary": None, "sites": [CONGRESS], "people": []},
@@ -268,7 +255,7 @@ def test_patch_changes_fields_and_links_and_is_audited(client: TestClient) -> No
 
 
 def test_patch_with_an_unknown_site_changes_nothing(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     before = client.get("/api/stories/aug7/history", headers=editor).json()["entries"]
     r = client.patch(
         "/api/stories/aug7", json={"title": "新标题", "sites": ["nope"]}, headers=editor
@@ -279,7 +266,7 @@ def test_patch_with_an_unknown_site_changes_nothing(client: TestClient) -> None:
 
 
 def test_delete_archives_and_archived_stories_need_restoring(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     r = client.delete("/api/stories/aug7", headers=editor)
     assert r.status_code == 200
     assert r.json()["status"] == "archived"
@@ -301,7 +288,7 @@ def test_delete_archives_and_archived_stories_need_restoring(client: TestClient)
 
 
 def test_history_lists_who_when_action_before_after(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     client.patch("/api/stories/aug7", json={"title": "八七会议（汉口）"}, headers=editor)
     body = client.get("/api/stories/aug7/history", headers=editor).json()
     assert body["story"] == "aug7"
@@ -317,7 +304,7 @@ def test_history_lists_who_when_action_before_after(client: TestClient) -> None:
 
 
 def test_restore_brings_back_fields_and_links_but_not_status(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     created = client.get("/api/stories/aug7/history", headers=editor).json()["entries"][0]
     client.patch(
         "/api/stories/aug7",
@@ -339,7 +326,7 @@ def test_restore_brings_back_fields_and_links_but_not_status(client: TestClient)
 
 
 def test_restore_refuses_an_entry_of_another_record(client: TestClient, session: Session) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     other = session.exec(select(AuditLog).where(AuditLog.entity == "site")).first()
     assert other is not None
     r = client.post(f"/api/stories/aug7/history/{other.id}/restore", headers=editor)

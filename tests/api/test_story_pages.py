@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.events import EventIn, create_event
@@ -25,8 +22,8 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """A story edited twice (the second time with markup in its fields); redirects not followed."""
+def catalogue(session: Session) -> None:
+    """A story edited twice (the second time with markup in its fields)."""
     add_toy_sites(session)
     story = save_story(
         session,
@@ -44,9 +41,16 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="x" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield c
+
+
+@pytest.fixture
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="x" * 40)
+
+
+@pytest.fixture
+def follow_redirects() -> bool:
+    return False
 
 
 def _restore_forms(html: str) -> list[str]:

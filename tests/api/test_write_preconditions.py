@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.config import Settings
-from tests.api.forms import PASSWORD
+from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 
 AUG7 = "site-of-the-august-7-conference"
@@ -27,20 +24,12 @@ SITE_UPDATE = re.compile(r'\s*UPDATE\s+"?site"?\s', re.IGNORECASE)
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """The toy catalogue (published) with an editor and a teacher."""
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
-
-
-def _auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 @dataclass(frozen=True)
@@ -134,7 +123,7 @@ KINDS = {
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_if_match_round_trip(client: TestClient, kind: str) -> None:
     k = KINDS[kind]
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     created = client.post(k.base, json=k.new, headers=editor)
     assert created.status_code == 201, created.text
     path = f"{k.base}/{k.slug(created.json())}"
@@ -175,7 +164,7 @@ def test_if_match_round_trip(client: TestClient, kind: str) -> None:
     ],
 )
 def test_if_match_forms(client: TestClient, header: str | None, code: int) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     extra = {} if header is None else {"If-Match": header}
     r = client.patch(f"/api/sites/{AUG7}", json={"district": "x"}, headers=editor | extra)
     assert r.status_code == code, r.text
@@ -184,7 +173,7 @@ def test_if_match_forms(client: TestClient, header: str | None, code: int) -> No
 
 
 def test_one_of_several_listed_tags_matches(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     tag = client.get(f"/api/sites/{AUG7}").headers["etag"]
     both = editor | {"If-Match": f'"99-00", {tag}'}
     r = client.patch(f"/api/sites/{AUG7}", json={"district": "x"}, headers=both)
@@ -192,7 +181,7 @@ def test_one_of_several_listed_tags_matches(client: TestClient) -> None:
 
 
 def test_missing_record_is_404_before_412(client: TestClient) -> None:
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     anything = editor | {"If-Match": "*"}
     r = client.patch("/api/sites/nowhere", json={"district": "x"}, headers=anything)
     assert r.status_code == 404
@@ -201,7 +190,7 @@ def test_missing_record_is_404_before_412(client: TestClient) -> None:
 def test_etag_is_the_same_for_the_same_bytes_whoever_reads(client: TestClient) -> None:
     """A published person read by anyone: same bytes, same tag; a draft story linked to them
     shows only to staff, so staff are sent other bytes under another tag."""
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     assert client.post("/api/people", json={"slug": "qu", "name": "瞿秋白"}, headers=editor)
     anonymous, staff = client.get("/api/people/qu"), client.get("/api/people/qu", headers=editor)
     assert anonymous.content == staff.content
@@ -216,7 +205,7 @@ def test_etag_is_the_same_for_the_same_bytes_whoever_reads(client: TestClient) -
 def test_a_linked_change_changes_the_tag_but_not_the_version(client: TestClient) -> None:
     """A story added to a site changes what the site read shows (so its ETag), yet a save of the
     site from before it is not a lost update: the site's own fields did not change."""
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     before = client.get(f"/api/sites/{AUG7}", headers=editor).headers["etag"]
     story = {"title": "新的故事", "sites": [AUG7], "status": "published"}
     assert client.post("/api/stories", json=story, headers=editor).status_code == 201
@@ -228,7 +217,7 @@ def test_a_linked_change_changes_the_tag_but_not_the_version(client: TestClient)
 
 
 def test_a_teacher_owner_uses_if_match_on_their_route(client: TestClient) -> None:
-    teacher = _auth(client, "teacher")
+    teacher = bearer(client, "teacher")
     made = client.post("/api/routes", json=KINDS["routes"].new, headers=teacher).json()
     path = f"/api/routes/{made['properties']['slug']}"
     read = teacher | {"If-Match": client.get(path, headers=teacher).headers["etag"]}
@@ -248,7 +237,7 @@ def test_two_saves_from_the_same_version_one_wins(client: TestClient, engine: En
     """Both requests have read the site and hold the same If-Match; both are held just before
     their first UPDATE of the site until the other gets there too, so a check made in Python
     before writing would let both through. Exactly one may succeed."""
-    editor = _auth(client, "editor")
+    editor = bearer(client, "editor")
     path = f"/api/sites/{CONGRESS}"
     tag = client.get(path, headers=editor).headers["etag"]
     gate = threading.Barrier(2, timeout=60)
