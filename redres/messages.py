@@ -45,7 +45,7 @@ ENGLISH: dict[str, str] = {
     "reservation_required": "reservation required {days} day(s) ahead: book by {by}",
     "reservation_recommended": "reservation recommended for groups",
     "hours_assumed": "opening hours not recorded; assumed {hours}, confirm with the site{note}",
-    "hours_assumed.note": " (note: {note})",
+    "hours_assumed.note": " (note: {note_en})",
     "tight_connection": (
         "tight connection: arrives {arrive}, and the visit must start by {latest} "
         "(closing, last entry, lunch or the day's end)"

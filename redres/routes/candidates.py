@@ -334,6 +334,7 @@ def _candidate(
         name_en=site.name_en,
         address=site.address,
         hours_note=site.hours_note,
+        hours_note_en=site.hours_note_en,
         closures=_closures(site),
         themes=dict(site_weights),
         stories=tuple(stories.get(sid, [])),

@@ -258,7 +258,8 @@ def without_foreign_notes(item: object, lang: str) -> object:
     changed = False
     for key, value in item.fields.items():
         if isinstance(value, Message) and value.key.endswith(".note"):
-            inner = str(value.fields.get("note", ""))
+            said = value.fields.get("note_en") if lang == "en" else None
+            inner = str(said or value.fields.get("note", ""))
             if not in_language(inner, lang):
                 fields[key], changed = "", True
     return Message(item.key, **fields) if changed else item

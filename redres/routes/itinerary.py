@@ -115,7 +115,8 @@ def _stop_warnings(
     elif c.reservation == "recommended":
         out.append(Message("reservation_recommended"))
     if c.hours is None:
-        note = Message("hours_assumed.note", note=c.hours_note) if c.hours_note else ""
+        zh, en = c.hours_note or c.hours_note_en, c.hours_note_en or c.hours_note
+        note = Message("hours_assumed.note", note=zh, note_en=en) if zh else ""
         out.append(Message("hours_assumed", hours=str(ASSUMED_HOURS), note=note))
     if latest - arrive < tight:
         out.append(Message("tight_connection", arrive=hhmm(arrive), latest=hhmm(latest)))

@@ -78,6 +78,7 @@ class Candidate:
     name_en: str | None = None
     address: str | None = None
     hours_note: str | None = None
+    hours_note_en: str | None = None
     closures: tuple[Closure, ...] = ()
     """Temporary closures: the site is shut on their days whatever its weekly hours say."""
     visit_minutes_assumed: bool = False

@@ -51,6 +51,8 @@ def _examples(session: Session, *, draft: str, token: str) -> dict[str, list[str
         "/api/routes/shared/{token}": [f"/api/routes/shared/{token}"],
         "/api/routes/{id_or_slug}": [f"/api/routes/{ROUTE}", f"/api/routes/{draft}"],
         "/api/routes/{id_or_slug}/history": [f"/api/routes/{draft}/history"],
+        "/routes/{slug}/qr.svg": [f"/routes/{ROUTE}/qr.svg", f"/routes/{draft}/qr.svg"],
+        "/routes/{slug}/stops/{day}-{n}/qr.svg": [f"/routes/{ROUTE}/stops/1-1/qr.svg"],
         "/maps/themes/{slug}.html": [f"/maps/themes/{theme}.html"],
         "/maps/routes/{slug}.html": [f"/maps/routes/{ROUTE}.html?date={DATE}"],
         "/maps/routes/{slug}.png": [f"/maps/routes/{ROUTE}.png?date={DATE}"],
