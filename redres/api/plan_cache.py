@@ -3,10 +3,11 @@
 The plan page solves a request, then the browser asks for the same plan again for the map in
 its frame (and perhaps a download). Each solve costs about a second, so the solved itinerary
 is kept here, in process, under a hash of the normalised request and of what decides its
-answer (who may see which sites, the solver seconds granted). The cache is small and bounded
-(least recently used out first) and each entry lives a few minutes, so catalogue edits reach
-new plans soon; with several worker processes each keeps its own, which costs at most one
-more solve per process.
+answer (who may see which sites, the solver seconds granted, and the catalogue's last change:
+the newest audit entry, so a plan asked after any edit is solved afresh). The cache is small
+and bounded (least recently used out first) and each entry lives a few minutes (a plan without
+a date follows the day); with several worker processes each keeps its own, which costs at most
+one more solve per process.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from redres.config import Settings
 from redres.routes.model import Itinerary
 
 
-def plan_key(request: Mapping[str, Any], *, visible: Collection[str], seconds: float) -> str:
+def plan_key(
+    request: Mapping[str, Any],
+    *,
+    visible: Collection[str],
+    seconds: float,
+    catalogue: int = 0,
+) -> str:
     """The cache key of a plan request: a SHA-256 of its normalised JSON and its context.
 
     Examples
@@ -34,9 +41,17 @@ def plan_key(request: Mapping[str, Any], *, visible: Collection[str], seconds: f
     True
     >>> a == plan_key({"date": "2025-06-10", "themes": {"x": 1}}, visible={"published"}, seconds=9)
     False
+    >>> a == plan_key({"date": "2025-06-10", "themes": {"x": 1}}, visible={"published"}, seconds=2,
+    ...               catalogue=7)
+    False
     """
     normal = json.dumps(
-        {"request": request, "visible": sorted(visible), "seconds": seconds},
+        {
+            "request": request,
+            "visible": sorted(visible),
+            "seconds": seconds,
+            "catalogue": catalogue,
+        },
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

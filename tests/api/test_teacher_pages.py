@@ -18,7 +18,9 @@ from redres.api.app import create_app
 from redres.api.routers import planner_pages
 from redres.catalog.accounts import create_user
 from redres.catalog.demo import load_demo
-from redres.catalog.enums import Role
+from redres.catalog.enums import STAFF, Role
+from redres.catalog.schemas import SiteUpdate
+from redres.catalog.sites import get_site, update_site
 from redres.config import Settings
 from redres.maps.route_png import MissingCJKFont, cjk_family, find_cjk_font, route_png
 from redres.routes.model import Itinerary
@@ -182,6 +184,22 @@ def test_the_map_frame_and_handout_reuse_the_pages_solve(teachers: Teachers) -> 
     assert c.app.state.plan_cache.hits == 3  # type: ignore[attr-defined]
     c.get(f"/plan?{QUERY}&group=30")  # another request is solved anew
     assert teachers.solves == ["solve", "solve"]
+
+
+def test_an_edit_to_the_catalogue_is_planned_at_once(teachers: Teachers, engine: Engine) -> None:
+    """The kept plan is keyed by the catalogue's last change: after an edit (a site closed for
+    the day) the same request is solved again and no longer visits that site."""
+    c = teachers.client
+    first = c.get(f"/plan?{QUERY}").text
+    stop = re.search(r'<a href="/sites/([a-z0-9-]+)"', first.split('id="omitted"')[0])
+    assert stop
+    with Session(engine) as s:
+        site = get_site(s, stop[1], visible=STAFF)
+        update_site(s, site, SiteUpdate(closures=f"{TUESDAY}至{TUESDAY} 临时闭馆"), actor="editor")
+        s.commit()
+    again = c.get(f"/plan?{QUERY}").text
+    assert teachers.solves == ["solve", "solve"]
+    assert f'<a href="/sites/{stop[1]}"' not in again.split('id="omitted"')[0]
 
 
 def test_the_planner_handout_is_chinese_with_its_map_and_prints_on_a4(teachers: Teachers) -> None:

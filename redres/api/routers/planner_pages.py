@@ -23,6 +23,7 @@ from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.api.templating import render
 from redres.catalog import route_access
+from redres.catalog.audit import last_change
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import pk
 from redres.catalog.route_edits import save_planned_route, set_route_status
@@ -283,7 +284,12 @@ async def _solve(
     seconds = gate.time_limit(body.time_limit, signed_in=staff)
     gate.admit(request, signed_in=staff)  # counted as before, solved or not (settings docs)
     cache: ItineraryCache = request.app.state.plan_cache
-    key = plan_key(body.model_dump(mode="json"), visible=visible, seconds=seconds)
+    key = plan_key(
+        body.model_dump(mode="json"),
+        visible=visible,
+        seconds=seconds,
+        catalogue=last_change(session),
+    )
     kept = cache.get(key)
     if kept is not None:  # the page solved it a moment ago: its map and downloads reuse it
         return kept
