@@ -147,7 +147,8 @@ def test_the_signed_in_plan_result_fits_a_phone(demo_server: str, open_page: Any
     page.click("form[action='/login'] button")
     page.wait_for_selector("#save-plan")
     assert "我的线路" in page.inner_text("header")
-    assert page.is_visible("#reorder [data-act=up]")
+    # the re-order panel is shown by its deferred script: wait for it, as a reader would
+    page.wait_for_selector("#reorder [data-act=up]", state="visible", timeout=15_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_stayed_home(traffic)
 
