@@ -84,7 +84,7 @@ def test_sign_in_reorder_by_keyboard_and_drag_then_save(demo_server: str, open_p
     page.click("form[action='/login'] button")
     page.wait_for_url(f"**/plan?{QUERY.split('&', 1)[0]}*")
     assert TEACHER in page.inner_text("header .account")
-    assert page.is_visible("#reorder")
+    page.wait_for_selector("#reorder", state="visible", timeout=15_000)  # shown by its script
     before = panel_order(page)
     assert schedule(page) == before
     assert len(before) >= 3
