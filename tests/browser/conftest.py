@@ -9,16 +9,12 @@ too, and `assert_stayed_home` wants none.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlmodel import Session
 
 from redres.api.app import create_app
@@ -29,6 +25,7 @@ from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.config import Settings
 from redres.db import init_db, make_engine
+from tests.browser.serving import serving
 from tests.factories import add_toy_sites
 
 CHROMIUM = os.environ.get("REDRES_CHROMIUM", "/usr/bin/chromium")
@@ -181,20 +178,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(session, EDITOR, PASSWORD, Role.editor)
         session.commit()
     app = create_app(Settings(database_url=url, secret_key="b" * 40), engine=engine)
-    sock = socket.socket()  # bound here and handed over: no other process can take the port
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not uv.started:
-        pytest.fail("the app did not start serving on 127.0.0.1 within 30 s", pytrace=False)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=5)
-    sock.close()
+    with serving(app) as base:
+        yield base
     engine.dispose()

@@ -5,14 +5,10 @@ handout fits a phone and prints on A4."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlmodel import Session
 
 from redres.api.app import create_app
@@ -22,6 +18,7 @@ from redres.catalog.enums import Role
 from redres.config import Settings
 from redres.db import init_db, make_engine
 from tests.browser.conftest import assert_stayed_home
+from tests.browser.serving import serving
 from tests.conftest import DEMO_DIR
 
 TEACHER, PASSWORD = "wang", "correct horse battery"
@@ -40,21 +37,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         session.commit()
     settings = Settings(database_url=url, secret_key="p" * 40, plan_requests_per_minute=10**6)
     app = create_app(settings, engine=engine)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="off"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not uv.started:
-        pytest.fail("the app did not start within 30 s", pytrace=False)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=5)
-    sock.close()
+    with serving(app) as base:
+        yield base
     engine.dispose()
 
 
