@@ -28,7 +28,7 @@ prereqs:
 	@bash scripts/test-prereqs.sh
 
 test: prereqs install
-	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check redres tests bench

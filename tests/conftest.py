@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +47,8 @@ RESTART_SEQUENCES = """
 SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)
 FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL
 """
+WARM_UP_DONE = "REDRES_TEST_WARM_UP_DONE"
+"""Names the file that says the solver's kernels are in numba's cache (`pytest_sessionstart`)."""
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "wuhan"
 
 
@@ -50,8 +57,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """With xdist workers, compile the solver's kernels into numba's cache once, before they
-    start: each then loads them (~0.4 s) instead of compiling them all again (~17 s of CPU).
+    """With xdist workers, compile the solver's kernels into numba's cache once, in a process of
+    its own started before the workers: they collect the tests meanwhile on the other core, then
+    wait for it (`pytest_collection_finish`) and only load the kernels (~0.4 s) instead of each
+    compiling them all again (~17 s of CPU).
 
     The cache lives in `__pycache__` beside the solver's sources, so later runs of the same
     checkout only load it.
@@ -59,18 +68,41 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
         return  # a worker, or a single process that compiles on first use anyway
-    from redres.routes.solver import warm_up
+    done = Path(tempfile.mkdtemp(prefix="redres-warm-up-")) / "done"
+    os.environ[WARM_UP_DONE] = str(done)  # the workers, started after this hook, inherit it
+    compiling = subprocess.Popen(
+        [sys.executable, "-c", "from redres.routes.solver import warm_up; warm_up()"]
+    )
 
-    warm_up()
+    def _mark_done() -> None:
+        done.write_text(str(compiling.wait()))
+
+    threading.Thread(target=_mark_done, daemon=True).start()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A worker waits for the kernels being compiled for it (see `pytest_sessionstart`)."""
+    flag = os.environ.get(WARM_UP_DONE)
+    if not flag or not hasattr(session.config, "workerinput"):
+        return
+    waited = 0.0
+    while not Path(flag).exists() and waited < 600:
+        time.sleep(0.1)
+        waited += 0.1
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests marked slow unless --runslow (CI) asks for them.
+
+    Deselected rather than skipped: they are not missing features, only left to CI, and the
+    summary counts them once ("N deselected") instead of listing each.
+    """
     if config.getoption("--runslow"):
         return
-    skip = pytest.mark.skip(reason="slow: run with --runslow")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+    slow = [item for item in items if "slow" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow" not in item.keywords]
 
 
 @pytest.fixture(scope="session", autouse=True)

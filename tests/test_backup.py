@@ -118,6 +118,7 @@ def test_restore_refuses_a_malformed_manifest(tmp_path: Path) -> None:
         restore(file, make_engine(f"sqlite:///{tmp_path / 'target.db'}"))
 
 
+@pytest.mark.slow
 def test_killed_write_leaves_nothing_half_written(db_kind: str, tmp_path: Path) -> None:
     """Kill a process that has written the whole demo but not committed: nothing may remain."""
     with new_database(db_kind, tmp_path) as url:
@@ -259,6 +260,7 @@ def orphans(engine: Engine) -> dict[str, int]:
     return found
 
 
+@pytest.mark.slow
 def test_backup_taken_during_writes_restores_whole(db_kind: str, tmp_path: Path) -> None:
     """`redres backup` while the catalogue is written: one snapshot, restored with all its rows."""
     file = tmp_path / "busy.backup"

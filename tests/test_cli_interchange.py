@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from redres.catalog.models import Site
 from redres.cli import app
-from tests.catalog.hostile import AIMS, DISGUISES, SECRET, bad_inputs, disguise, trap
+from tests.catalog.hostile import AIMS, SECRET, bad_inputs, disguise, front_door_layouts, trap
 from tests.catalog.test_io_helpers import write_csv
 
 runner = CliRunner()
@@ -92,6 +92,7 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
     assert "unknown EPSG code 999999" in crs.output
 
 
+@pytest.mark.slow
 def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     """On a terminal the import shows how many sites it has written; piped, only the report."""
     import os
@@ -132,7 +133,7 @@ def _sites(engine: Engine) -> int:
 
 
 @pytest.mark.parametrize("aim", AIMS)
-@pytest.mark.parametrize("layout", DISGUISES)
+@pytest.mark.parametrize("layout", front_door_layouts())
 def test_import_refuses_a_vrt_unread(
     engine: Engine, db_url: str, tmp_path: Path, layout: str, aim: str
 ) -> None:

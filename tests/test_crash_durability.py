@@ -21,6 +21,8 @@ from redres.db import init_db, make_engine
 from tests.api.forms import PASSWORD
 from tests.conftest import new_database
 
+pytestmark = pytest.mark.slow  # servers killed mid-write, in subprocesses: CI runs them (--runslow)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

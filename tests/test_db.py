@@ -141,6 +141,7 @@ def test_sqlite_without_fts5_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
         search_index.create_fts(conn)
 
 
+@pytest.mark.slow
 def test_init_without_the_right_to_enable_postgis_says_what_to_do() -> None:
     """A role that may not create extensions (PostGIS is not trusted) learns what to ask for.
 

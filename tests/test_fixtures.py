@@ -46,6 +46,7 @@ def test_emptying_removes_every_row_and_restarts_the_ids(engine: Engine) -> None
     _empty(engine)
 
 
+@pytest.mark.slow
 def test_a_demo_copy_holds_what_loading_the_demo_writes(
     engine: Engine, session: Session, demo_snapshot: Snapshot
 ) -> None:

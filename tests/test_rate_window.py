@@ -23,6 +23,7 @@ _CHECKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_processes_share_one_limit(db_url: str, engine: Engine) -> None:
     """Two processes calling at once get 25 calls through between them, not 25 each."""
     with engine.begin() as conn:

@@ -104,6 +104,7 @@ def _problems(r: Any, *, signed_in: bool) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_get_route_varies_by_audience(
     engine: Engine, session: Session, demo_copy: None
 ) -> None:

@@ -35,6 +35,8 @@ from tests.api.forms import csrf, sign_in
 from tests.conftest import new_database
 from tests.factories import add_toy_sites
 
+pytestmark = pytest.mark.slow  # generated bodies for every form and write: CI runs them (--runslow)
+
 PASSWORD = "correct horse battery"
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{7*7}}", "'; --"]
 CLEAN = {200, 201, 204, 400, 403, 404, 409, 413, 422}

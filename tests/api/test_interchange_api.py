@@ -18,11 +18,11 @@ from redres.catalog.models import Site
 from tests.api.forms import PASSWORD, bearer
 from tests.catalog.hostile import (
     AIMS,
-    DISGUISES,
     SECRET,
     bad_inputs,
     disguise,
     foreign_files,
+    front_door_layouts,
     trap,
 )
 from tests.factories import add_toy_sites
@@ -106,7 +106,7 @@ def _sites(session: Session) -> int:
 
 
 @pytest.mark.parametrize("aim", AIMS)
-@pytest.mark.parametrize("layout", DISGUISES)
+@pytest.mark.parametrize("layout", front_door_layouts())
 def test_a_vrt_upload_is_refused_unread(
     client: TestClient, session: Session, tmp_path: Path, layout: str, aim: str
 ) -> None:

@@ -368,6 +368,7 @@ def test_the_walk_covers_the_public_surface(world: World) -> None:
     assert len(paths) >= 50
 
 
+@pytest.mark.slow
 def test_no_unpublished_record_reaches_an_anonymous_visitor(world: World) -> None:
     leaks: list[str] = []
     calls = 0

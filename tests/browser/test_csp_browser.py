@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import EDITOR, PASSWORD, assert_stayed_home, csp_violations
 
 MARKERS = ".leaflet-marker-icon, path.leaflet-interactive"
@@ -61,6 +63,7 @@ def assert_injection_blocked(page: Any) -> None:
     assert page.evaluate("window.__ran") == []
 
 
+@pytest.mark.slow
 def test_public_pages_and_maps_run_under_the_csp(server: str, open_page: Any) -> None:
     page, traffic = open_page(f"{server}/")
     site = page.locator("ol.sites li a").first.get_attribute("href").split("?")[0]

@@ -106,6 +106,7 @@ def _with_lang(path: str, lang: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_public_page_speaks_the_readers_language(
     demo: str, open_page: Any, lang: str

@@ -21,7 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
+
+import pytest
 
 SECRET = f"TOPSECRET-{uuid.uuid4().hex[:12]}"
 """What the secret file and the server's CSV hold; it must never reach a site or a response."""
@@ -122,6 +125,16 @@ DISGUISES: dict[str, tuple[str, dict[str, str] | None]] = {
     "zip-dbf": ("sites.zip", {"sites.dbf": ""}),
 }
 """Layout name -> (upload name, zip members that get the document; None: the file is it)."""
+
+
+def front_door_layouts() -> list[Any]:
+    """Every layout, for the tests of the CLI and the upload route: the importer is tested with
+    all of them on both engines (test_io_hostile); through each door `make test` tries a plain
+    file, an XLSX hiding a VRT and a Shapefile folder, and CI (--runslow) every layout again."""
+    quick = {"csv", "xlsx-zip", "zip-shp-in-folder"}
+    return [
+        pytest.param(name, marks=() if name in quick else pytest.mark.slow) for name in DISGUISES
+    ]
 
 
 def disguise(layout: str, document: bytes) -> tuple[str, bytes]:

@@ -9,12 +9,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.catalog.io import import_file
 from tests.catalog.test_io_helpers import counts, write_csv
 from tests.factories import add_toy_sites
+
+pytestmark = pytest.mark.slow  # imports killed in subprocesses: CI runs them (--runslow)
 
 CHILD = textwrap.dedent(
     """
