@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, delete, func, or_, select
 
 from redres.catalog import audit
 from redres.catalog.class_tables import FieldClass
@@ -185,8 +185,7 @@ def update_poll(session: Session, poll: Poll, data: PollUpdate, *, actor: str) -
 
 def delete_poll(session: Session, poll: Poll, *, actor: str) -> None:
     """Delete a poll with its answers."""
-    for row in session.exec(select(PollAnswer).where(PollAnswer.poll_id == pk(poll))):
-        session.delete(row)
+    session.exec(delete(PollAnswer).where(col(PollAnswer.poll_id) == pk(poll)))
     _audit(session, poll, "delete", actor)
     session.delete(poll)
     session.flush()
