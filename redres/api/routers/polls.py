@@ -21,6 +21,8 @@ from redres.api.class_access import PRIVATE, learner_class
 from redres.api.class_exports import evaluation_workbook, poll_workbook
 from redres.api.deps import EditorDep, MemberDep, SessionDep, UserDep
 from redres.api.i18n import pick_language, translator
+from redres.api.poll_bodies import AnswerSaved, PollBody, PollList, PollResults
+from redres.api.responses import ok
 from redres.api.tables import attachment
 from redres.catalog import class_evaluations as ev
 from redres.catalog import polls
@@ -42,7 +44,7 @@ TokenQuery = Annotated[str | None, Query(max_length=64, description="the class's
 ClassQuery = Annotated[str | None, Query(alias="class", max_length=120)]
 
 
-@router.post("/classes/{slug}/polls", status_code=201, responses=STALE)
+@router.post("/classes/{slug}/polls", status_code=201, response_model=PollBody)
 def add_class_poll(
     slug: str, body: polls.PollCreate, session: SessionDep, user: MemberDep, response: Response
 ) -> dict[str, Any]:
@@ -51,7 +53,7 @@ def add_class_poll(
     return _written(polls.create_poll(session, body, user, fc=fc), response)
 
 
-@router.get("/classes/{slug}/polls")
+@router.get("/classes/{slug}/polls", response_model=PollList)
 def read_class_polls(
     slug: str, session: SessionDep, user: UserDep, response: Response, token: TokenQuery = None
 ) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def read_class_polls(
     return {"data": data, "total": len(data)}
 
 
-@router.post("/routes/{slug}/polls", status_code=201)
+@router.post("/routes/{slug}/polls", status_code=201, response_model=PollBody)
 def add_route_poll(
     slug: str, body: polls.PollCreate, session: SessionDep, editor: EditorDep, response: Response
 ) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def add_route_poll(
     return _written(polls.create_poll(session, body, editor, route=route), response)
 
 
-@router.get("/routes/{slug}/polls")
+@router.get("/routes/{slug}/polls", response_model=PollList)
 def read_route_polls(
     slug: str, session: SessionDep, editor: EditorDep, response: Response
 ) -> dict[str, Any]:
@@ -90,14 +92,14 @@ def read_route_polls(
     return {"data": data, "total": len(data)}
 
 
-@router.get("/polls/{poll_id}")
+@router.get("/polls/{poll_id}", response_model=None, responses=ok(PollBody))
 def read_poll(request: Request, poll_id: int, session: SessionDep, user: MemberDep) -> Response:
     """One poll for those who manage it, with an ETag for If-Match."""
     poll = polls.poll_for(session, poll_id, Reader.of(user))
     return cached_json(request, polls.poll_dict(poll), public=False, version=poll.version)
 
 
-@router.patch("/polls/{poll_id}", responses=STALE)
+@router.patch("/polls/{poll_id}", response_model=PollBody, responses=STALE)
 def change_poll(
     poll_id: int,
     body: polls.PollUpdate,
@@ -123,7 +125,7 @@ def remove_poll(
     return Response(status_code=204)
 
 
-@router.post("/classes/{slug}/polls/{poll_id}/answers", status_code=201)
+@router.post("/classes/{slug}/polls/{poll_id}/answers", status_code=201, response_model=AnswerSaved)
 def add_answer(
     request: Request,
     slug: str,
@@ -139,7 +141,9 @@ def add_answer(
     return {"id": row.id, "poll": poll_id, "answers": row.answers}
 
 
-@router.get("/polls/{poll_id}/results")
+@router.get(
+    "/polls/{poll_id}/results", response_model=PollResults, response_model_exclude_unset=True
+)
 def read_results(
     poll_id: int,
     session: SessionDep,
