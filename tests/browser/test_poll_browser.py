@@ -28,6 +28,7 @@ def test_a_learner_answers_a_poll_on_a_phone_and_the_teacher_sees_the_chart(
     teacher.select_option("#poll-status", "open")
     teacher.fill("#q1-text", "本次现场教学最打动你的是？")
     teacher.fill("#q1-text-en", "What moved you most?")
+    teacher.select_option("#q1-kind", "multiple")
     teacher.fill("#q1-options", "讲解员的讲述 | The guide\n历史文物\n现场氛围")
     teacher.fill("#q2-text", "总体满意度")
     teacher.select_option("#q2-kind", "rating")
@@ -44,6 +45,7 @@ def test_a_learner_answers_a_poll_on_a_phone_and_the_teacher_sees_the_chart(
     assert poll.locator("h2").inner_text() == "现场教学课后问卷"
     poll.locator("input[name=learner]").fill("学员 07")
     poll.get_by_label("历史文物").check()
+    poll.get_by_label("现场氛围").check()
     poll.locator("input[name=q2][value='4']").check()
     poll.locator("textarea").fill("希望多留些提问时间。")
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
