@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from redres.catalog.poll_tables import Poll, PollAnswer
 from redres.config import Settings
 from tests.api.conftest import MakeClient
+from tests.api.forms import sign_in
 from tests.api.test_classes_api import World, make_world
 
 QUESTIONS: list[dict[str, Any]] = [
@@ -343,3 +344,11 @@ def test_the_dashboard_gives_teaching_effect_per_site_over_classes(world: World)
     assert site["criteria"]["gains"] == 4.0
     assert site["criteria"]["appeal"] is None
     assert site["mean"] == 4.0
+    sign_in(w.client, "ed", to="/")
+    page = w.client.get("/editor/dashboard?lang=zh")
+    assert "教学效果" in page.text
+    book, name, _ = _workbook(w.client, "/editor/dashboard/teaching.xlsx", {})
+    assert name == "teaching.xlsx"
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("教学点", "slug", "教学班数", "评价份数", "总平均分")
+    assert rows[1][1:5] == (w.sites[0], 2, 2, 4.0)

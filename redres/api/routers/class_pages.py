@@ -7,6 +7,7 @@ carries; it holds no session, so there is no ambient credential for another site
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -33,6 +34,7 @@ from redres.catalog.classes import class_by_token, class_for, list_classes, stop
 from redres.catalog.errors import CatalogError, Conflict, Forbidden, NotFound
 from redres.catalog.poll_results import poll_results
 from redres.catalog.route_access import Reader
+from redres.hours.china_time import CHINA_TIME
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,6 +80,7 @@ def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse
     """The teacher's page: dates, stops with instructors, the QR sheet, the evaluation summary,
     and a form for staff to rate a stop."""
     fc = _owned(request, session, slug)
+    ev.purge_expired(session, dt.datetime.now(CHINA_TIME).date())  # before names are shown
     return _class_page(request, session, fc, rated=request.query_params.get("rated") == "1")
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from redres.api.charts import bar_chart
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
-from redres.api.tables import to_csv, to_xlsx
+from redres.api.tables import attachment, to_csv, to_xlsx
 from redres.api.templating import render
 from redres.catalog.class_evaluations import CRITERIA
 from redres.catalog.dashboard import GROUPS, dashboard
@@ -57,7 +57,7 @@ def dashboard_table(
     return Response(
         body,
         media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{table}.{fmt}", f"{table}.{fmt}")},
     )
 
 
