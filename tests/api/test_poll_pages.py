@@ -152,6 +152,9 @@ def test_an_editor_puts_a_poll_on_a_route_through_the_form(world: World) -> None
     assert r.status_code == 303
     assert re.fullmatch(r"/polls/\d+/edit\?saved=1", r.headers["location"])
     assert "问卷已保存" in w.client.get(r.headers["location"]).text
+    listed = w.client.get("/editor/routes/red-walk?lang=zh").text
+    assert "/editor/routes/red-walk/polls/new" in listed
+    assert f'<a href="{r.headers["location"].split("?")[0]}">课后问卷</a>' in listed
     fc = w.new_class()
     learner = w.client.get(f"/classes/{fc['slug']}/learn?token={fc['checkin_token']}")
     assert "线路满意度" in learner.text
