@@ -105,6 +105,16 @@ ENGLISH: dict[str, str] = {
     "e_not_null": "cannot be cleared",
     "e_phone": "'{value}' is not a phone number (digits, spaces, + - ( ), e.g. 027-8888 6666)",
     "e_email": "'{value}' is not an email address",
+    # polls (catalog/polls.py): questions and learners' answers
+    "e_poll_options": "question {n}: a choice question needs 2 to {limit} options",
+    "e_poll_no_options": "question {n}: only choice questions have options",
+    "e_poll_unknown_question": "no question '{name}' in this poll",
+    "e_poll_required": "please answer: {question}",
+    "e_poll_choice": "'{question}': choose one of the options given",
+    "e_poll_rating": "'{question}': give a rating from 1 to 5",
+    "e_poll_text": "'{question}': at most {limit} characters",
+    "e_poll_answered": "questions cannot change once the poll has answers",
+    "e_poll_place": "a poll belongs to a class or to a route",
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (
         "cannot read '{part}' in the opening hours '{text}' (write e.g. "

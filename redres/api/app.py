@@ -50,6 +50,8 @@ from redres.api.routers import (
     plan,
     planner_pages,
     plaques,
+    poll_pages,
+    polls,
     routes,
     sites,
     stories,
@@ -119,7 +121,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (editor_stories, editor_routes)
     routers += (stories, people, events)
     routers += (media,)
-    routers += (classes, class_pages)
+    routers += (classes, polls, class_pages, poll_pages)
     routers += (library_pages,)
     routers += (planner_pages, plaques, pages)  # pages last: `/` and its catch-alls
     for module in routers:

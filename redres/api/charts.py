@@ -7,9 +7,15 @@ from html import escape
 
 
 def bar_chart(
-    rows: Sequence[tuple[str, int]], *, title: str, width: int = 480, bar: int = 22
+    rows: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    width: int = 480,
+    bar: int = 22,
+    ordered: bool = False,
 ) -> str:
-    """A horizontal bar chart of (label, value) rows, largest first, with a text alternative.
+    """A horizontal bar chart of (label, value) rows, largest first (or as given when
+    `ordered`: a poll's options, a rating's 1-5), with a text alternative.
 
     Examples
     --------
@@ -17,7 +23,8 @@ def bar_chart(
     >>> "&lt;b&gt;" in svg and "<b>" not in svg
     True
     """
-    rows = sorted(rows, key=lambda r: (-r[1], r[0]))
+    if not ordered:
+        rows = sorted(rows, key=lambda r: (-r[1], r[0]))
     label_w, gap = 150, 6
     top = 26
     height = top + len(rows) * (bar + gap) + 4

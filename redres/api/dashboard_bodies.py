@@ -58,9 +58,21 @@ class FeedbackSummary(BaseModel):
     mean_rating: float | None
 
 
+class SiteTeaching(BaseModel):
+    """How a site was rated as a stop of field classes: from how many classes and ratings, the
+    mean over its criteria, and each criterion's mean (null where nobody rated it)."""
+
+    site: str
+    name: str
+    classes: int
+    ratings: int
+    mean: float | None
+    criteria: dict[str, float | None]
+
+
 class DashboardBody(BaseModel):
     """Counts, survey progress, the repair list, data-quality gaps (`no_story`, `no_source`,
-    `no_coordinates`, `no_opening_hours`), route coverage and feedback."""
+    `no_coordinates`, `no_opening_hours`), route coverage, feedback and teaching effect."""
 
     sites: SiteCounts
     by: dict[str, dict[str, int]]
@@ -69,3 +81,4 @@ class DashboardBody(BaseModel):
     gaps: dict[str, Gap]
     routes: RouteCoverage
     feedback: FeedbackSummary
+    teaching: list[SiteTeaching]

@@ -17,10 +17,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlmodel import Session, col, func, select, update
 
+from redres.catalog import polls
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, FieldClass
-from redres.catalog.classes import stops
+from redres.catalog.classes import rater_key, stops
 from redres.catalog.errors import Conflict, InvalidQuery
 from redres.catalog.models import Site, User, pk, utcnow
+from redres.catalog.poll_tables import PollAnswer
 
 CRITERIA = ("theme", "accuracy", "appeal", "organisation", "conditions", "gains")
 """The default criteria of on-site teaching: 主题鲜明, 内容准确, 讲解感染力, 组织有序, 现场条件,
@@ -78,11 +80,6 @@ def class_site(session: Session, fc: FieldClass, slug: str) -> Site:
             return stop.site
     msg = f"site {slug!r} is not a stop of class {fc.slug!r}"
     raise InvalidQuery(msg)
-
-
-def rater_key(name: str | None) -> str | None:
-    """The same learner however they spaced or cased their name or number."""
-    return " ".join(name.split()).casefold() if name else None
 
 
 def evaluate(
@@ -143,11 +140,11 @@ def check_in(session: Session, fc: FieldClass, data: CheckinCreate) -> ClassChec
 
 
 def recent_submissions(session: Session, fc: FieldClass, *, within: dt.timedelta) -> int:
-    """Learners' check-ins and evaluations of the class in the last `within`: the per-token
-    limit counts these in the database, so it holds across workers."""
+    """Learners' check-ins, evaluations and poll answers of the class in the last `within`: the
+    per-token limit counts these in the database, so it holds across workers."""
     since = utcnow() - within
     total = 0
-    for table in (ClassCheckin, ClassEvaluation):
+    for table in (ClassCheckin, ClassEvaluation, PollAnswer):
         stmt = select(func.count()).where(
             col(table.class_id) == pk(fc), col(table.created_at) >= since
         )
@@ -202,7 +199,8 @@ def summary(session: Session, fc: FieldClass) -> dict[str, Any]:
 
 
 def purge_expired(session: Session, today: dt.date) -> None:
-    """Erase learners' names and comments of classes past their retention (scores stay)."""
+    """Erase learners' names and comments of classes past their retention (scores stay), and
+    who answered their polls and what they wrote in free text (choices and ratings stay)."""
     expired = [
         pk(fc)
         for fc in session.exec(select(FieldClass).where(col(FieldClass.end_date) < today)).all()
@@ -219,3 +217,15 @@ def purge_expired(session: Session, today: dt.date) -> None:
     session.exec(
         update(ClassCheckin).where(col(ClassCheckin.class_id).in_(expired)).values(name=None)
     )
+    polls.erase_personal(session, expired)
+
+
+def evaluations_of(session: Session, fc: FieldClass) -> list[tuple[ClassEvaluation, Site]]:
+    """Every evaluation of a class with its site, oldest first (for exports)."""
+    stmt = (
+        select(ClassEvaluation, Site)
+        .join(Site, col(Site.id) == ClassEvaluation.site_id)
+        .where(ClassEvaluation.class_id == pk(fc))
+        .order_by(col(ClassEvaluation.id))
+    )
+    return [(e, s) for e, s in session.exec(stmt).all()]

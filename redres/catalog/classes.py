@@ -21,6 +21,7 @@ from redres.catalog import audit
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, ClassInstructor, FieldClass
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.models import Instructor, Route, RouteStop, Site, User, pk
+from redres.catalog.poll_tables import Poll, PollAnswer
 from redres.catalog.route_access import Reader, find_route
 from redres.catalog.slugs import free_slug, slugify
 
@@ -115,6 +116,11 @@ def create_class(
 def new_token() -> str:
     """An unguessable check-in token (what the QR code carries)."""
     return secrets.token_urlsafe(18)
+
+
+def rater_key(name: str | None) -> str | None:
+    """The same learner however they spaced or cased their name or number."""
+    return " ".join(name.split()).casefold() if name else None
 
 
 def _last_day(session: Session, route: Route) -> int:
@@ -277,8 +283,9 @@ def set_token(session: Session, fc: FieldClass, *, revoke: bool, actor: str) -> 
 
 
 def delete_class(session: Session, fc: FieldClass, *, actor: str) -> None:
-    """Delete a class with everything learners left in it (names, comments, check-ins)."""
-    for table in (ClassEvaluation, ClassCheckin, ClassInstructor):
+    """Delete a class with everything learners left in it (names, comments, check-ins, poll
+    answers, also to its route's polls) and its own polls."""
+    for table in (PollAnswer, Poll, ClassEvaluation, ClassCheckin, ClassInstructor):
         session.exec(delete(table).where(col(table.class_id) == pk(fc)))
     _audit(session, fc, "delete", actor)
     session.delete(fc)

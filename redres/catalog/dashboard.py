@@ -1,4 +1,5 @@
-"""The state of the registry at a glance, for editors: counts, survey progress, gaps, coverage."""
+"""The state of the registry at a glance, for editors: counts, survey progress, gaps, coverage,
+and how the sites teach (field classes' evaluations)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import Session, col, select
 from redres.catalog import feedback
 from redres.catalog.enums import Condition, Status
 from redres.catalog.models import Citation, Route, RouteStop, Site, StorySite, Theme
+from redres.catalog.teaching_effect import teaching_effect
 
 GROUPS = ("district", "category", "period", "protection", "condition")
 """Site fields the dashboard counts by."""
@@ -52,6 +54,7 @@ def dashboard(session: Session) -> dict[str, Any]:
         "gaps": quality_gaps(session),
         "routes": route_coverage(session),
         "feedback": feedback.summary(session),
+        "teaching": teaching_effect(session),
     }
 
 

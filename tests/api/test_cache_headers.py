@@ -144,6 +144,26 @@ def test_every_get_route_varies_by_audience(
             "/classes/{slug}": [f"/classes/{slug}"],
             "/classes/{slug}/qr.svg": [f"/classes/{slug}/qr.svg"],
             "/classes/{slug}/learn": [f"/classes/{slug}/learn?{learn}"],
+            "/api/classes/{slug}/evaluations.xlsx": [f"/api/classes/{slug}/evaluations.xlsx"],
+        }
+        question = {"kind": "rating", "text": "满意度"}
+        poll = anonymous.post(
+            f"/api/classes/{slug}/polls",
+            json={"title": "问卷", "status": "open", "questions": [question]},
+            headers=bearer["teacher"],
+        ).json()["id"]
+        examples |= {
+            "/api/classes/{slug}/polls": [
+                f"/api/classes/{slug}/polls",
+                f"/api/classes/{slug}/polls?{learn}",
+            ],
+            "/api/routes/{slug}/polls": [f"/api/routes/{draft}/polls"],
+            "/api/polls/{poll_id}": [f"/api/polls/{poll}"],
+            "/api/polls/{poll_id}/results": [f"/api/polls/{poll}/results"],
+            "/api/polls/{poll_id}/results.xlsx": [f"/api/polls/{poll}/results.xlsx"],
+            "/classes/{slug}/polls/new": [f"/classes/{slug}/polls/new"],
+            "/editor/routes/{slug}/polls/new": [f"/editor/routes/{draft}/polls/new"],
+            "/polls/{poll_id}/edit": [f"/polls/{poll}/edit"],
         }
         site = examples["/sites/{slug}"][0].rsplit("/", 1)[1]
         lecturer = anonymous.post(

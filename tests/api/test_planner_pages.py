@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,6 +157,21 @@ def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
     assert unknown.status_code == 422
 
 
+def test_a_checked_plan_offers_saving_at_once_without_script(demo: TestClient) -> None:
+    """Signed out: the sign-in link comes back to this very check; a plan that breaks a rule
+    offers no save it would refuse."""
+    params = {"date": "2025-06-10", "stops": "august-7-conference-site", "lang": "zh"}
+    fine = demo.get("/plan/check", params=params)
+    result = fine.text.split('class="open"', 1)[1]
+    save = result.index('id="save-plan-title"')
+    assert save < result.index('action="/plan/check"')  # on the result, above the re-check
+    link = re.search(r'<a href="(/login\?next=[^"]+)">[^<]+</a> — ', result)
+    assert link
+    assert unquote(link.group(1).split("next=", 1)[1]).startswith("/plan/check?date=2025-06-10")
+    closed = demo.get("/plan/check", params=params | {"date": MONDAY})
+    assert 'id="save-plan-title"' not in closed.text
+
+
 def test_downloads(demo: TestClient) -> None:
     query = PLAN.split("?", 1)[1]
     ics = demo.get(f"/plan/export.ics?{query}")
@@ -194,6 +210,7 @@ def test_teacher_saves_a_checked_plan_as_a_draft(teacher: TestClient) -> None:
         data={"name": "两天", "stops": stops, "date": "2025-06-10", "csrf": token.group(1)},
     )
     assert saved.status_code == 303
+    assert 'id="save-plan"' in check.text  # the save form sits on the checked result
     slug = saved.headers["location"].rsplit("/", 1)[1]
     mine = teacher.get(f"/api/routes/{slug}")
     assert mine.status_code == 200  # the owner sees their draft

@@ -7,6 +7,7 @@ carries; it holds no session, so there is no ambient credential for another site
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -23,13 +24,17 @@ from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
+from redres.api.poll_forms import answers_from_form, charts
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.templating import render
 from redres.catalog import class_evaluations as ev
+from redres.catalog import polls
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_by_token, class_for, list_classes, stops
 from redres.catalog.errors import CatalogError, Conflict, Forbidden, NotFound
+from redres.catalog.poll_results import poll_results
 from redres.catalog.route_access import Reader
+from redres.hours.china_time import CHINA_TIME
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,6 +80,7 @@ def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse
     """The teacher's page: dates, stops with instructors, the QR sheet, the evaluation summary,
     and a form for staff to rate a stop."""
     fc = _owned(request, session, slug)
+    ev.purge_expired(session, dt.datetime.now(CHINA_TIME).date())  # before names are shown
     return _class_page(request, session, fc, rated=request.query_params.get("rated") == "1")
 
 
@@ -142,11 +148,31 @@ def _class_page(
             "form": form or {},
             "errors": errors or [],
             "rated": rated,
+            "polls": _poll_results(request, session, fc),
         },
         status,
     )
     page.headers.update(PRIVATE)
     return page
+
+
+def _poll_results(request: Request, session: Session, fc: FieldClass) -> list[dict[str, Any]]:
+    """The class's polls with this class's results drawn as charts."""
+    user = session_user(request, session)
+    reader = Reader.of(user)
+    lang = pick_language(request)
+    out = []
+    for poll in polls.class_polls(session, fc, learner=False, staff=reader.staff):
+        results = poll_results(session, poll, [int(fc.id or 0)])
+        out.append(
+            {
+                "poll": poll,
+                "answers": results["answers"],
+                "charts": charts(results, lang),
+                "manage": polls.can_manage(session, poll, reader),
+            }
+        )
+    return out
 
 
 def _scores(values: dict[str, str]) -> dict[str, str]:
@@ -194,7 +220,9 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
     except NotFound:
         return _learner_page(request, session, slug, token)
     try:
-        if action == "checkin":
+        if action == "poll":
+            _answer_poll(session, fc, values, form)
+        elif action == "checkin":
             ev.check_in(
                 session,
                 fc,
@@ -215,14 +243,38 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
         errors = form_errors(exc, lang, labels=LABELS)
         return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
     except Conflict:
-        errors = [_("err.class_repeat")]
+        errors = [_("err.poll_repeat" if action == "poll" else "err.class_repeat")]
         return _learner_page(request, session, slug, token, form=values, errors=errors, status=409)
+    except NotFound:
+        errors = [_("err.poll_gone")]
+        return _learner_page(request, session, slug, token, form=values, errors=errors, status=404)
     except CatalogError as exc:
         errors = form_errors(exc, lang)
         return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
-    done = "checkin" if action == "checkin" else "evaluation"
-    query = urlencode({"token": token, "done": done, "site": values.get("site", "")})
-    return RedirectResponse(f"/classes/{quote(fc.slug)}/learn?{query}#{done}", status_code=303)
+    done = action if action in ("checkin", "poll") else "evaluation"
+    query = urlencode(
+        {
+            "token": token,
+            "done": done,
+            "site": values.get("site", ""),
+            "poll": values.get("poll", ""),
+        }
+    )
+    anchor = f"poll-{values.get('poll', '')}" if action == "poll" else done
+    return RedirectResponse(f"/classes/{quote(fc.slug)}/learn?{query}#{anchor}", status_code=303)
+
+
+def _answer_poll(session: Session, fc: FieldClass, values: dict[str, str], form: Any) -> None:
+    """A learner's answers to one open poll, from the phone page."""
+    raw = values.get("poll", "")
+    poll_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    poll = next((p for p in polls.class_polls(session, fc, learner=True) if p.id == poll_id), None)
+    if poll is None:
+        raise NotFound("poll", raw)  # noqa: EM101 (an entity name)
+    data = polls.AnswerCreate.model_validate(
+        {"learner": values.get("learner", ""), "answers": answers_from_form(poll, form)}
+    )
+    polls.answer(session, fc, poll_id, data)
 
 
 def _learner_page(
@@ -248,10 +300,12 @@ def _learner_page(
         page = render(request, "class_learn.html", {**context, "refused": refused}, 404)
     else:
         site = (form or {}).get("site") or request.query_params.get("site", "")
+        poll = request.query_params.get("poll", "")
         context |= {
             "fc": fc,
             "form_spec": form_json(session, fc, lang),
-            "form": form or {"site": site},
+            "form": form or {"site": site, "poll": poll},
+            "polls": polls.class_polls(session, fc, learner=True),
             "retention_days": fc.retention_days,
         }
         page = render(request, "class_learn.html", context, status)

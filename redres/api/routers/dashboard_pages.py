@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from redres.api.charts import bar_chart
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.i18n import pick_language, translator
-from redres.api.tables import to_csv, to_xlsx
+from redres.api.tables import attachment, to_csv, to_xlsx
 from redres.api.templating import render
+from redres.catalog.class_evaluations import CRITERIA
 from redres.catalog.dashboard import GROUPS, dashboard
 from redres.labels import label
 
@@ -36,7 +37,11 @@ def dashboard_page(request: Request, session: SessionDep, user: PageEditorDep) -
         )
         for field in GROUPS
     ]
-    return render(request, "dashboard.html", {"data": data, "charts": charts, "tables": tables})
+    teaching = bar_chart(
+        [(r["name"], r["mean"] or 0) for r in data["teaching"][:15]], title=_("dashboard.teaching")
+    )
+    context = {"data": data, "charts": charts, "tables": tables, "teaching_chart": teaching}
+    return render(request, "dashboard.html", context)
 
 
 @router.get("/editor/dashboard/{table}.{fmt}")
@@ -52,7 +57,7 @@ def dashboard_table(
     return Response(
         body,
         media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{table}.{fmt}", f"{table}.{fmt}")},
     )
 
 
@@ -78,4 +83,19 @@ def _tables(data: dict[str, Any], lang: str) -> dict[str, tuple[list[str], list[
     )
     for gap, found in data["gaps"].items():
         out[gap] = ([_("name"), "slug"], [(r["name"], r["slug"]) for r in found["sites"]])
+    out["teaching"] = (
+        [
+            _("dashboard.site"),
+            "slug",
+            _("dashboard.classes"),
+            _("dashboard.ratings"),
+            _("dashboard.mean"),
+        ]
+        + [_(f"class.criterion.{k}") for k in CRITERIA],
+        [
+            [r["name"], r["site"], r["classes"], r["ratings"], r["mean"]]
+            + [r["criteria"][k] for k in CRITERIA]
+            for r in data["teaching"]
+        ],
+    )
     return out

@@ -21,6 +21,7 @@ from redres.api.templating import render
 from redres.catalog.enums import STAFF, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.models import Route
+from redres.catalog.polls import route_polls
 from redres.catalog.route_edits import restore_route_version, update_route
 from redres.catalog.route_store import (
     get_route,
@@ -130,6 +131,7 @@ def _route_page(
             "version": version,
             "conflict": conflict,
             "csrf": csrf_token(request),
+            "polls": route_polls(session, route),
         },
         code,
     )
