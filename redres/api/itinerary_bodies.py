@@ -1,7 +1,7 @@
 """The itinerary JSON of DESIGN.md (`POST /api/plan`, `/api/plan/check`, a route's schedule) as
 pydantic models for /openapi.json.
 
-`routes.model.Itinerary.to_dict` builds the answer (the CLI prints the same); these models
+`routes.answer.Itinerary.to_dict` builds the answer (the CLI prints the same); these models
 document it. The endpoints answer JSON or a file by `format`, so they name the model in their
 documented responses rather than filter through it.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redres.routes.answer import Reason
 from redres.routes.curated import ViolationKind
-from redres.routes.model import Reason
 
 
 class PlaceBody(BaseModel):

@@ -17,8 +17,9 @@ from redres.catalog.errors import Conflict
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import session_scope
 from redres.hours.holidays_cn import calendar_with_dir
+from redres.routes.answer import Itinerary, hhmm
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import MODES, Itinerary, PlanRequest, hhmm
+from redres.routes.model import MODES, PlanRequest
 from redres.routes.plan_schemas import PlanIn, place_from_text
 from redres.routes.solver import SolveParams
 

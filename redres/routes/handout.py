@@ -23,7 +23,8 @@ from jinja2 import Environment, select_autoescape
 
 from redres.markdown import render_inline
 from redres.messages import Message
-from redres.routes.model import Itinerary, Stop, Story, hhmm
+from redres.routes.answer import Itinerary, Stop, hhmm
+from redres.routes.model import Story
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")

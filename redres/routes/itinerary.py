@@ -14,17 +14,8 @@ from typing import TYPE_CHECKING
 
 from redres.hours.opening import HolidayLookup
 from redres.messages import Message
-from redres.routes.model import (
-    Candidate,
-    DayPlan,
-    Itinerary,
-    Leg,
-    Lunch,
-    Omission,
-    Prepared,
-    Stop,
-    hhmm,
-)
+from redres.routes.answer import DayPlan, Itinerary, Leg, Lunch, Omission, Prepared, Stop, hhmm
+from redres.routes.model import Candidate
 from redres.routes.problem import schedule
 from redres.routes.windows import ASSUMED_HOURS
 

@@ -21,17 +21,10 @@ from redres.geo import LonLat
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.opening import HolidayLookup
 from redres.messages import Message
+from redres.routes.answer import Itinerary, Omission, Prepared
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.itinerary import build_itinerary
-from redres.routes.model import (
-    Candidate,
-    Itinerary,
-    Omission,
-    Place,
-    PlanRequest,
-    Prepared,
-    SiteName,
-)
+from redres.routes.model import Candidate, Place, PlanRequest, SiteName
 from redres.routes.problem import ProblemData, Solution, schedule
 from redres.routes.solver import SolveParams, solve
 from redres.routes.timeline import DayClock, time_day

@@ -40,8 +40,8 @@ from redres.maps.minimap import mini_map
 from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
 from redres.messages import Message
-from redres.routes.candidates import schedule_stored_route
 from redres.routes.road_source import travel_model
+from redres.routes.stored_routes import schedule_stored_route
 
 router = APIRouter(include_in_schema=False)
 

@@ -35,17 +35,19 @@ from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
 from redres.messages import Message
-from redres.routes.candidates import check_arranged_stops, plan_catalog
+from redres.routes.answer import Itinerary
+from redres.routes.candidates import plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import without_foreign_notes
-from redres.routes.model import MODES, Itinerary
+from redres.routes.model import MODES
 from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
+from redres.routes.stored_routes import check_arranged_stops
 
 router = APIRouter(include_in_schema=False)
 
