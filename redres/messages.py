@@ -92,6 +92,9 @@ ENGLISH: dict[str, str] = {
     "e_lon_range": "lon {lon} is outside -180..180",
     "e_parent_cycle": "that parent would make a loop: {loop}",
     "e_yes_no": "{field} must be yes or no (是/否), not {value!r}",
+    "e_ticket_price": (
+        "ticket price {value!r} must be a number of yuan per person (0 or 免费 when free)"
+    ),
     "e_lat_range": "lat {lat} is outside -90..90",
     # the resource library (catalog/library.py, library_schemas.py)
     "e_course_place": (

@@ -61,6 +61,12 @@ class Candidate:
     visit_minutes_assumed: bool = False
     themes: Mapping[str, float] = field(default_factory=dict)
     stories: tuple[Story, ...] = ()
+    category: str | None = None
+    """The site's category (`catalog.enums.Category` value), what a request's kind caps count."""
+    ticket_price: float | None = None
+    """Ticket price per person in CNY (0: free; None: not recorded, counted as 0 with a warning)."""
+    event: EventNote | None = None
+    """The earliest dated event the site is tied to: what a chronological plan orders by."""
 
     def closure_on(self, day: dt.date) -> Closure | None:
         """The temporary closure that shuts the site on `day`, if any."""
@@ -84,6 +90,38 @@ class Story:
     summary: str | None = None
     title_en: str | None = None
     excerpt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventNote:
+    """A historical event a site is tied to, with its date as history knows it (YYYY[-MM[-DD]])."""
+
+    name: str
+    date: str
+    name_en: str | None = None
+    slug: str = ""
+
+    def before(self, other: EventNote) -> bool:
+        """Whether this event is known to come first, comparing only the precision both dates have.
+
+        Examples
+        --------
+        >>> a, b = EventNote("南昌起义", "1927-08-01"), EventNote("八七会议", "1927-08-07")
+        >>> a.before(b), b.before(a), EventNote("x", "1927").before(b)
+        (True, False, False)
+        """
+        n = min(len(self.date), len(other.date))
+        return self.date[:n] < other.date[:n]
+
+
+@dataclass(frozen=True, slots=True)
+class KindCap:
+    """At most `per_trip` stops of a category over the trip and `per_day` on any one day
+    (None: no cap of that sort), as in "每天最多两个纪念馆"."""
+
+    category: str
+    per_trip: int | None = None
+    per_day: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +183,14 @@ class PlanRequest:
     exclude: tuple[str, ...] = ()
     max_stops: int | None = None
     unknown_hours: UnknownHours = "assume"
+    ticket_budget: float | None = None
+    """Most the tickets may cost per person over the whole trip, in CNY (None: no budget)."""
+    kind_caps: tuple[KindCap, ...] = ()
+    chronological: bool = False
+    """Prefer the stops in the order of the events their sites are tied to (a soft rule)."""
 
     def __post_init__(self) -> None:
-        problems = []
+        problems = self._limit_problems()
         if not self.themes:
             problems.append("at least one theme is needed")
         for slug, weight in self.themes.items():
@@ -181,6 +224,24 @@ class PlanRequest:
         if problems:
             # one problem keeps its `Message`, so a page can show it in the reader's language
             raise InvalidPlanRequest(problems[0] if len(problems) == 1 else "; ".join(problems))
+
+    def _limit_problems(self) -> list[str]:
+        """What is wrong with the ticket budget and kind caps."""
+        out: list[str] = []
+        budget = self.ticket_budget
+        if budget is not None and not (math.isfinite(budget) and budget >= 0):
+            out.append(Message("e_ticket_budget", budget=budget))
+        seen: set[str] = set()
+        for cap in self.kind_caps:
+            if cap.category in seen:
+                out.append(Message("e_kind_cap_twice", kind=cap.category))
+            seen.add(cap.category)
+            if cap.per_trip is None and cap.per_day is None:
+                out.append(Message("e_kind_cap_empty", kind=cap.category))
+            for value in (cap.per_trip, cap.per_day):
+                if value is not None and value < 0:
+                    out.append(Message("e_kind_cap_negative", kind=cap.category, cap=value))
+        return out
 
     def dates(self) -> list[dt.date]:
         """The dates of the plan, one per day."""
