@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from redres.hours.opening import format_minutes
-from redres.routes.model import Candidate, Place, PlanRequest, Story
+from redres.routes.model import Candidate, EventNote, Place, PlanRequest, Story
 from redres.routes.problem import ProblemData
 from redres.routes.travel import TravelMatrix
 
@@ -25,6 +25,8 @@ REASONS = (
     "excluded",
     "reservation",
     "no_location",
+    "over_budget",
+    "kind_cap",
 )
 Reason = Literal[
     "closed",
@@ -35,6 +37,8 @@ Reason = Literal[
     "excluded",
     "reservation",
     "no_location",
+    "over_budget",
+    "kind_cap",
 ]
 
 
@@ -81,6 +85,10 @@ class Stop:
     warnings: tuple[str, ...] = ()
     stories: tuple[Story, ...] = ()
     note: str | None = None
+    ticket_price: float | None = None
+    """CNY per person (0: free; None: not recorded)."""
+    event: EventNote | None = None
+    """The earliest dated event the site is tied to (shown as the stop's place in history)."""
 
     @property
     def minutes(self) -> int:
@@ -104,6 +112,8 @@ class Stop:
             "address": self.address,
             "warnings": list(self.warnings),
             "note": self.note,
+            "ticket_price": self.ticket_price,
+            "event": None if self.event is None else _event_dict(self.event),
         }
 
 
@@ -163,6 +173,8 @@ class Omission:
     reason: Reason
     detail: str
     cause: str | None = None
+    takes: int | None = None
+    """With reason ``capacity``: the largest group the site takes."""
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's omitted-entry JSON."""
@@ -175,6 +187,8 @@ class Omission:
         }
         if self.cause is not None:
             out["cause"] = self.cause
+        if self.takes is not None:
+            out["capacity"] = self.takes
         return out
 
 
@@ -213,6 +227,23 @@ class Itinerary:
     unlisted: int = 0
     """Sites outside every requested theme that were counted, not listed one by one in
     `omitted` (a large catalogue: `routes.candidates.LIST_ALL_UP_TO`)."""
+    group_size: int = 1
+    ticket_budget: float | None = None
+    """The request's ticket budget per person (None: none asked)."""
+    chronology: tuple[OrderBreak, ...] | None = None
+    """Where the stops break historical order and why (None: the order was not asked for)."""
+
+    @property
+    def tickets(self) -> Tickets:
+        """What the stops' tickets cost, per person and for the group."""
+        per_person = sum(s.ticket_price or 0.0 for s in self.stops)
+        return Tickets(
+            per_person=per_person,
+            group=per_person * self.group_size,
+            group_size=self.group_size,
+            budget=self.ticket_budget,
+            unpriced=tuple(s.slug for s in self.stops if s.ticket_price is None),
+        )
 
     @property
     def score(self) -> float:
@@ -235,7 +266,65 @@ class Itinerary:
             "warnings": list(self.warnings),
             "start": None if self.start is None else self.start.to_dict(),
             "end": None if self.end is None else self.end.to_dict(),
+            "tickets": self.tickets.to_dict(),
+            "chronology": None
+            if self.chronology is None
+            else {"broken": [b.to_dict() for b in self.chronology]},
         } | ({"omitted_unlisted": {"low_relevance": self.unlisted}} if self.unlisted else {})
+
+
+@dataclass(frozen=True, slots=True)
+class Tickets:
+    """Ticket totals: CNY per person and for the group; `unpriced` stops have no recorded price
+    (counted as 0, so the totals are a lower bound when any are listed)."""
+
+    per_person: float
+    group: float
+    group_size: int
+    budget: float | None
+    unpriced: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The itinerary's ``tickets`` JSON."""
+        return {
+            "per_person": round(self.per_person, 2),
+            "group": round(self.group, 2),
+            "group_size": self.group_size,
+            "budget": self.budget,
+            "unpriced": list(self.unpriced),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBreak:
+    """Two stops visited against historical order: `later` (the later event) comes first.
+
+    `cause`: ``days`` (the earlier site cannot be visited on the day of the later one or
+    before), ``hours`` (on their shared day the order does not fit its hours and travel), or
+    ``tradeoff`` (the order would fit, but keeping it cost more score than it was worth).
+    """
+
+    earlier: str
+    later: str
+    earlier_event: EventNote
+    later_event: EventNote
+    cause: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of the itinerary's ``chronology.broken``."""
+        return {
+            "earlier": self.earlier,
+            "later": self.later,
+            "earlier_event": _event_dict(self.earlier_event),
+            "later_event": _event_dict(self.later_event),
+            "cause": self.cause,
+            "detail": self.detail,
+        }
+
+
+def _event_dict(event: EventNote) -> dict[str, Any]:
+    return {"name": event.name, "name_en": event.name_en, "date": event.date, "slug": event.slug}
 
 
 def hhmm(minute: float) -> str:

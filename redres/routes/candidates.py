@@ -16,16 +16,17 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select
 
 from redres.catalog.enums import PUBLIC, Category, Status
-from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
+from redres.catalog.models import Event, EventSite, Site, SiteTheme, Story, StorySite, Theme
 from redres.hours.closures import Closure, closures_of
 from redres.hours.opening import HolidayLookup, OpeningHoursError, parse_opening_hours
 from redres.routes.answer import Itinerary
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import Candidate, Place, PlanRequest
+from redres.routes.model import Candidate, EventNote, Place, PlanRequest
 from redres.routes.model import Story as StoryNote
 from redres.routes.place_names import resolve_place_names
 from redres.routes.planner import PlannerParams, plan
@@ -91,8 +92,8 @@ def load_candidates(
         theme_rows = theme_rows.where(col(SiteTheme.site_id).in_(ids))
     for site_id, slug, weight in session.exec(theme_rows):
         weights[site_id][slug] = weight
-    stories = stories_of(session, ids)
-    return [candidate_of(s, weights[s.id or 0], themes, stories) for s in sites if s.id is not None]
+    notes = notes_of(session, ids)
+    return [candidate_of(s, weights[s.id or 0], themes, notes) for s in sites if s.id is not None]
 
 
 def plan_catalog(
@@ -130,7 +131,7 @@ def plan_catalog(
 
 def candidate_from_site(site: Site, site_weights: Mapping[str, float] | None = None) -> Candidate:
     """One site as a candidate with no request scoring (used for curated routes)."""
-    return candidate_of(site, site_weights or {}, {}, {})
+    return candidate_of(site, site_weights or {}, {}, SiteNotes())
 
 
 def score(site_weights: Mapping[str, float], request_weights: Mapping[str, float]) -> float:
@@ -148,8 +149,9 @@ def candidate_of(
     site: Site,
     site_weights: Mapping[str, float],
     request_weights: Mapping[str, float],
-    stories: Mapping[int, list[StoryNote]],
+    notes: SiteNotes,
 ) -> Candidate:
+    """One site as the planner sees it, scored for `request_weights`."""
     sid = site.id or 0
     hours = None
     if site.opening_hours:
@@ -178,7 +180,10 @@ def candidate_of(
         hours_note_en=site.hours_note_en,
         closures=_closures(site),
         themes=dict(site_weights),
-        stories=tuple(stories.get(sid, [])),
+        stories=tuple(notes.stories.get(sid, [])),
+        category=str(site.category),
+        ticket_price=site.ticket_price,
+        event=notes.events.get(sid),
     )
 
 
@@ -203,7 +208,42 @@ def site_place(session: Session, slug: str, visible: Collection[Status] = PUBLIC
     return Place(site.lon, site.lat, site.name, site.slug)
 
 
-def stories_of(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]:
+@dataclass(frozen=True, slots=True)
+class SiteNotes:
+    """What a stop tells beside the site itself: its stories and the earliest event it is tied to."""
+
+    stories: Mapping[int, list[StoryNote]] = field(default_factory=dict)
+    events: Mapping[int, EventNote] = field(default_factory=dict)
+
+
+def notes_of(session: Session, ids: Sequence[int]) -> SiteNotes:
+    """The stories and events of the sites `ids`, for their stops."""
+    return SiteNotes(_stories(session, ids), events_of(session, ids))
+
+
+def events_of(session: Session, ids: Sequence[int]) -> dict[int, EventNote]:
+    """Each site's earliest dated event (what a chronological plan orders the site by).
+
+    Events have no workflow status (`catalog.events`), so every linked event counts; an event
+    with no date cannot be placed in time and is skipped.
+    """
+    out: dict[int, EventNote] = {}
+    if not ids:
+        return out
+    rows = session.exec(
+        select(EventSite.site_id, Event)
+        .join(Event, col(Event.id) == EventSite.event_id)
+        .where(col(EventSite.site_id).in_(ids), col(Event.date).is_not(None))
+    )
+    for site_id, event in rows:
+        note = EventNote(event.name, event.date or "", event.name_en, event.slug)
+        known = out.get(site_id)
+        if known is None or (note.date, note.slug) < (known.date, known.slug):
+            out[site_id] = note
+    return out
+
+
+def _stories(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]:
     """Each site's published stories, the notes a stop shows."""
     stories: dict[int, list[StoryNote]] = defaultdict(list)
     if not ids:

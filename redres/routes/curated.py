@@ -251,6 +251,8 @@ def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
         warnings=warnings,
         stories=c.stories,
         note=stop.note,
+        ticket_price=c.ticket_price,
+        event=c.event,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from redres.geo import LonLat
 from redres.hours.closures import Closure, closure_on
 from redres.hours.opening import Interval, OpeningHours
+from redres.labels import LABELS
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
 
@@ -233,14 +234,16 @@ class PlanRequest:
             out.append(Message("e_ticket_budget", budget=budget))
         seen: set[str] = set()
         for cap in self.kind_caps:
+            zh, en = LABELS["category"].get(cap.category, (cap.category, cap.category))
+            kind = {"kind": zh, "kind_en": en.lower()}
             if cap.category in seen:
-                out.append(Message("e_kind_cap_twice", kind=cap.category))
+                out.append(Message("e_kind_cap_twice", **kind))
             seen.add(cap.category)
             if cap.per_trip is None and cap.per_day is None:
-                out.append(Message("e_kind_cap_empty", kind=cap.category))
+                out.append(Message("e_kind_cap_empty", **kind))
             for value in (cap.per_trip, cap.per_day):
                 if value is not None and value < 0:
-                    out.append(Message("e_kind_cap_negative", kind=cap.category, cap=value))
+                    out.append(Message("e_kind_cap_negative", cap=value, **kind))
         return out
 
     def dates(self) -> list[dt.date]:

@@ -23,7 +23,7 @@ from redres.hours.china_time import CHINA_TIME
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import HolidayLookup, Interval
 from redres.routes.answer import Itinerary
-from redres.routes.candidates import candidate_of, site_place, stories_of
+from redres.routes.candidates import candidate_of, notes_of, site_place
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import DEFAULT_WINDOW, Place, PlanRequest, SiteName
@@ -39,10 +39,10 @@ def curated_stops(
     """A stored route's stops as plain `CuratedStop` values, with each site's stories."""
     rows = route_stops(session, route, visible=visible)
     ids = [r.site.id for r in rows if r.site.id is not None]
-    stories = stories_of(session, ids)
+    notes = notes_of(session, ids)
     return [
         CuratedStop(
-            candidate=candidate_of(r.site, {}, {}, stories),
+            candidate=candidate_of(r.site, {}, {}, notes),
             day=r.stop.day,
             minutes=r.stop.minutes,
             note=r.stop.note,
@@ -95,9 +95,9 @@ def stops_from_slugs(
     if missing:
         msg = f"unknown site {missing[0]!r}"
         raise InvalidPlanRequest(msg)
-    stories = stories_of(session, [s.id for s in sites.values() if s.id is not None])
+    notes = notes_of(session, [s.id for s in sites.values() if s.id is not None])
     return [
-        CuratedStop(candidate_of(sites[slug], {}, {}, stories), day=d)
+        CuratedStop(candidate_of(sites[slug], {}, {}, notes), day=d)
         for d, day in enumerate(days, 1)
         for slug in day
     ]
@@ -137,7 +137,7 @@ def schedule_stored_route(
     window = window or DEFAULT_WINDOW
 
     def run(day: dt.date) -> CuratedSchedule:
-        return schedule_curated(
+        done = schedule_curated(
             stops,
             date=day,
             calendar=calendar,
@@ -149,6 +149,12 @@ def schedule_stored_route(
             start=start,
             end=end,
         )
+        if planned is None:
+            return done
+        itinerary = dataclasses.replace(
+            done.itinerary, group_size=planned.group_size, ticket_budget=planned.ticket_budget
+        )
+        return dataclasses.replace(done, itinerary=itinerary)
 
     if date is not None:
         return run(date)

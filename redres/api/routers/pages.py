@@ -319,6 +319,7 @@ def _route_page(
             "route": route,
             "date": date or first,
             "days": plan["days"],
+            "plan": {"days": plan["days"], "tickets": plan["tickets"]},
             "violations": [v.to_dict() for v in done.violations],
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
             "route_courses": route_courses(session, route, stops=shown, visible=visible),

@@ -31,6 +31,7 @@ from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import ThemeCount, get_route, list_routes, theme_counts
 from redres.config import Settings
 from redres.hours.holidays_cn import HolidayCalendar, calendar_with_dir
+from redres.labels import LABELS
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
@@ -59,7 +60,12 @@ async def plan_page(
     """The form; with themes and a date, the itinerary below it (or what to fix, input kept)."""
     form = PlanForm.from_query(request.query_params)
     _ = translator(pick_language(request))
-    context: dict[str, Any] = {"form": form, "modes": MODES, "query": request.url.query}
+    context: dict[str, Any] = {
+        "form": form,
+        "modes": MODES,
+        "kinds": list(LABELS["category"]),
+        "query": request.url.query,
+    }
     refused: PlanRefused | None = None
     errors: list[str] = []
     if form.asks_for_plan:
