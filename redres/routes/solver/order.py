@@ -124,7 +124,10 @@ def untangle(
     """Fix broken pairs where a swap or a move keeps every day feasible and lowers the penalty.
 
     For each broken pair (`b` visited before `a`), try: swap `a` and `b`; move `a` just before
-    `b`; move `b` just after `a`. The first that helps is kept; returns whether any was.
+    `b`; move `b` just after `a`; drop the lower-scoring optional one of the two when its score
+    is less than the penalty that goes with it (repair adds any node that fits, so without
+    this a heavy penalty could never win over a stop). The first that helps is kept; returns
+    whether any was.
     """
     if not o.active:
         return False
@@ -141,7 +144,10 @@ def untangle(
         if db * route.shape[1] + qb > da * route.shape[1] + qa:
             continue  # in order already
         used = usage(lim, route, ln)
-        for move in range(3):
+        drop = b if p.scores[b] < p.scores[a] or p.mandatory[a] else a
+        for move in range(4):
+            if move == 3 and p.mandatory[drop]:
+                break
             if da != db and lim.limited:
                 if move == 0 and not (
                     _day_ok(lim, used, a, db, b) and _day_ok(lim, used, b, da, a)
@@ -155,6 +161,12 @@ def untangle(
             saved_ln[:] = ln
             if move == 0:
                 route[da, qa], route[db, qb] = b, a
+            elif move == 3:
+                d = day_of[drop]
+                _relocate(route, ln, d, _position(route, ln, d, drop), d, 0)
+                ln[d] -= 1  # the node now first is shifted out
+                for q in range(ln[d]):
+                    route[d, q] = route[d, q + 1]
             elif move == 1:
                 target = qb if not (da == db and qa < qb) else qb - 1
                 _relocate(route, ln, da, qa, db, target)
@@ -162,9 +174,12 @@ def untangle(
                 target = qa + 1 if not (da == db and qb < qa) else qa
                 _relocate(route, ln, db, qb, da, target)
             after = penalty(o, route, ln, n)
-            if after < current - 1e-9 and _feasible(p, route, ln, st, la, da, db):
+            lost = p.scores[drop] if move == 3 else 0.0
+            if after + lost < current - 1e-9 and _feasible(p, route, ln, st, la, da, db):
                 current = after
                 changed = True
+                if move == 3:
+                    day_of[drop] = -1
                 for d in (da, db):
                     for q in range(ln[d]):
                         day_of[route[d, q]] = d
