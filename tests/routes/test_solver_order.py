@@ -103,9 +103,7 @@ def random_instance(seed: int) -> ProblemData:
     rng = np.random.default_rng(seed)
     n, days = 5, 2
     coords = [tuple(float(v) for v in rng.integers(0, 30, 2)) for _ in range(n + 1)]
-    windows = [
-        [[(float(a), float(a) + 60.0)] for a in rng.integers(0, 60, n)] for _ in range(days)
-    ]
+    windows = [[[(float(a), float(a) + 60.0)] for a in rng.integers(0, 60, n)] for _ in range(days)]
     data = make(
         [float(s) for s in rng.integers(1, 6, n)],
         windows,
