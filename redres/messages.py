@@ -39,6 +39,25 @@ ENGLISH: dict[str, str] = {
         "cannot be reached, visited and left within the day window from the start point"
     ),
     "max_stops": "the day(s) it could fit already have the maximum of {limit} stops",
+    "over_budget_alone": "ticket {price} yuan per person is over the {budget}-yuan budget",
+    "over_budget": (
+        "ticket {price} yuan per person: with it the tickets would cost {total} of the "
+        "{budget}-yuan budget per person"
+    ),
+    "kind_cap_trip": "the trip already has the most {kind_en} stops allowed ({cap})",
+    "kind_cap_day": "every day it could fit already has the most {kind_en} stops allowed ({cap} a day)",
+    "order_days": (
+        "{later} ({later_date}) comes before {earlier} ({earlier_date}): {earlier} cannot be "
+        "visited on that day or earlier"
+    ),
+    "order_hours": (
+        "{later} ({later_date}) comes before {earlier} ({earlier_date}): in that order their "
+        "day does not fit (opening hours, travel or the day window)"
+    ),
+    "order_tradeoff": (
+        "{later} ({later_date}) comes before {earlier} ({earlier_date}): keeping the order "
+        "would have cost a stop or more of the order elsewhere"
+    ),
     "no_time": "not enough time: higher-scoring stops filled the day (score {score}, {minutes} min visit)",
     # warnings on a plan or a stop
     "public_holiday": "{date} is a public holiday ({name}): holiday hours apply, expect crowds",
@@ -50,6 +69,7 @@ ENGLISH: dict[str, str] = {
         "tight connection: arrives {arrive}, and the visit must start by {latest} "
         "(closing, last entry, lunch or the day's end)"
     ),
+    "ticket_unpriced": "ticket price not recorded: counted as free in the ticket total, confirm with the site",
     "visit_assumed": "visit length not recorded; {minutes} minutes assumed",
     "no_official_holidays": (
         "no official holiday schedule is loaded for {year} (it may not be published yet); "
@@ -92,6 +112,18 @@ ENGLISH: dict[str, str] = {
     "e_lon_range": "lon {lon} is outside -180..180",
     "e_parent_cycle": "that parent would make a loop: {loop}",
     "e_yes_no": "{field} must be yes or no (是/否), not {value!r}",
+    "e_ticket_budget": "ticket budget {budget} must be a number of yuan, 0 or more",
+    "e_kind_unknown": "{kind!r} is not a site category; known: {known}",
+    "e_kind_cap_twice": "the {kind_en} cap is given twice; give one cap per category",
+    "e_kind_cap_empty": "a cap on {kind_en} needs a number per day or per trip",
+    "e_kind_cap_negative": "the cap {cap} on {kind_en} must be 0 or more",
+    "e_must_alone": (
+        "the must-visit sites {slugs} fit no day even alone (opening hours, the day window, "
+        "travel, the ticket budget or a category cap rule them out)"
+    ),
+    "e_ticket_price": (
+        "ticket price {value!r} must be a number of yuan per person (0 or 免费 when free)"
+    ),
     "e_lat_range": "lat {lat} is outside -90..90",
     # the resource library (catalog/library.py, library_schemas.py)
     "e_course_place": (

@@ -95,6 +95,9 @@ def test_json_is_the_itinerary_contract(demo_db: str, tmp_path: Path) -> None:
         (["--date", "2025-06-09", "--time-limit", "inf"], "time_limit inf"),
         (["--date", "2025-06-09", "--start", "999,30"], "start.lon 999.0"),
         (["--date", "2025-06-09", "--window", "08:00-99:00"], "is not a time range"),
+        (["--date", "2025-06-09", "--ticket-budget", "-1"], "ticket_budget -1.0"),
+        (["--date", "2025-06-09", "--cap", "castle:1"], "'castle' is not a site category"),
+        (["--date", "2025-06-09", "--cap", "museum:"], "a cap on museum needs a number"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(demo_db: str, args: list[str], message: str) -> None:

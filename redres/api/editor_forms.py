@@ -35,12 +35,13 @@ SITE_FORM = (
     "reservation",
     "capacity",
     "visit_minutes",
+    "ticket_price",
     "admission",
     "contact",
 )
 """Every box of the site form, in the order shown."""
 SITE_LONG_TEXT = ("summary", "summary_en", "hours_note", "closures")
-SITE_NUMBERS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes")
+SITE_NUMBERS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes", "ticket_price")
 SITE_CHOICES = ("category", "period", "protection", "reservation")
 STORY_FIELDS = ("title", "title_en", "summary", "body")
 """The story's own text fields, shown as they are stored."""

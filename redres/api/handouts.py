@@ -14,8 +14,8 @@ from fastapi import Request
 
 from redres.api.i18n import pick_language, translator
 from redres.maps.route_png import MissingCJKFont, cjk_family, route_png_data_url
+from redres.routes.answer import Itinerary
 from redres.routes.handout import render_handout
-from redres.routes.model import Itinerary
 
 log = logging.getLogger(__name__)
 

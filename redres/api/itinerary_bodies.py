@@ -1,7 +1,7 @@
 """The itinerary JSON of DESIGN.md (`POST /api/plan`, `/api/plan/check`, a route's schedule) as
 pydantic models for /openapi.json.
 
-`routes.model.Itinerary.to_dict` builds the answer (the CLI prints the same); these models
+`routes.answer.Itinerary.to_dict` builds the answer (the CLI prints the same); these models
 document it. The endpoints answer JSON or a file by `format`, so they name the model in their
 documented responses rather than filter through it.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redres.routes.answer import Reason
 from redres.routes.curated import ViolationKind
-from redres.routes.model import Reason
 
 
 class PlaceBody(BaseModel):
@@ -35,6 +35,15 @@ class LegBody(BaseModel):
     geometry: list[list[float]]
 
 
+class EventBody(BaseModel):
+    """The earliest dated event a stop's site is tied to (date YYYY[-MM[-DD]])."""
+
+    name: str
+    name_en: str | None
+    date: str
+    slug: str
+
+
 class StopBody(BaseModel):
     """One visit, times as `HH:MM`; `note` is an editor's lesson note on a curated route."""
 
@@ -52,6 +61,8 @@ class StopBody(BaseModel):
     address: str | None
     warnings: list[str]
     note: str | None
+    ticket_price: float | None = Field(description="CNY per person; 0 free; null not recorded")
+    event: EventBody | None
 
 
 class LunchBody(BaseModel):
@@ -83,6 +94,36 @@ class OmissionBody(BaseModel):
     reason: Reason
     detail: str
     cause: str | None = None
+    capacity: int | None = Field(
+        default=None, description="with reason capacity: the largest group the site takes"
+    )
+
+
+class TicketsBody(BaseModel):
+    """Ticket totals in CNY; `unpriced` stops have no recorded price (counted as 0)."""
+
+    per_person: float
+    group: float
+    group_size: int
+    budget: float | None
+    unpriced: list[str]
+
+
+class OrderBreakBody(BaseModel):
+    """Two stops against historical order: `later` (the later event) is visited first."""
+
+    earlier: str
+    later: str
+    earlier_event: EventBody
+    later_event: EventBody
+    cause: str = Field(description="days, hours or tradeoff")
+    detail: str
+
+
+class ChronologyBody(BaseModel):
+    """Where the plan broke historical order (asked with `chronological`)."""
+
+    broken: list[OrderBreakBody]
 
 
 class ItineraryBody(BaseModel):
@@ -96,6 +137,8 @@ class ItineraryBody(BaseModel):
     warnings: list[str]
     start: PlaceBody | None
     end: PlaceBody | None
+    tickets: TicketsBody
+    chronology: ChronologyBody | None
 
 
 class ViolationBody(BaseModel):

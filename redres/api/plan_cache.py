@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redres.config import Settings
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 
 
 def plan_key(

@@ -31,6 +31,9 @@ LABELS: Mapping[str, str] = {
     "max_stops": "form_field_max_stops",
     "stops": "form_field_stops",
     "name": "route_name",
+    "ticket_budget": "form_field_ticket_budget",
+    "kind_caps": "form_field_kind_caps",
+    "chronological": "form_field_chronological",
 }
 """Each request field and the page label (a locale key) it is shown under."""
 
@@ -50,6 +53,10 @@ class PlanForm:
     must: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_stops: str = ""
+    budget: str = ""
+    chrono: bool = False
+    caps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Category -> (per day, per trip) as typed (``cap_day.museum``, ``cap_trip.museum``)."""
 
     @classmethod
     def from_query(cls, params: QueryParams) -> PlanForm:
@@ -66,6 +73,9 @@ class PlanForm:
             must=_many(params, "must"),
             exclude=_many(params, "exclude"),
             max_stops=_one(params, "max_stops", ""),
+            budget=_one(params, "budget", "").strip(),
+            chrono=_one(params, "chrono", "").lower() in ("1", "true", "on", "yes"),
+            caps=_caps(params),
         )
 
     @property
@@ -90,7 +100,19 @@ class PlanForm:
             "exclude": self.exclude,
         }
         start = place_from_text(self.start)
-        optional = {"start": start, "lunch": self.lunch, "max_stops": self.max_stops}
+        optional = {
+            "start": start,
+            "lunch": self.lunch,
+            "max_stops": self.max_stops,
+            "ticket_budget": self.budget,
+            "chronological": self.chrono,
+            "kind_caps": [
+                {"category": kind}
+                | ({"per_day": day} if day else {})
+                | ({"per_trip": trip} if trip else {})
+                for kind, (day, trip) in self.caps.items()
+            ],
+        }
         return body | {k: v for k, v in optional.items() if v}
 
 
@@ -158,6 +180,21 @@ def stops_text(plan: Mapping[str, Any]) -> str:
 def form_errors(exc: Exception, lang: str) -> list[str]:
     """What the plan forms show for a refused request, each field named by its label."""
     return list(dict.fromkeys(shared_form_errors(exc, lang, labels=LABELS)))
+
+
+def _caps(params: QueryParams) -> dict[str, tuple[str, str]]:
+    """The kind caps typed on the form, by category (boxes left empty are no cap)."""
+    kinds = dict.fromkeys(
+        k.split(".", 1)[1] for k in params if k.startswith(("cap_day.", "cap_trip."))
+    )
+    caps = {
+        kind: (
+            params.get(f"cap_day.{kind}", "").strip(),
+            params.get(f"cap_trip.{kind}", "").strip(),
+        )
+        for kind in kinds
+    }
+    return {kind: pair for kind, pair in caps.items() if any(pair)}
 
 
 def _one(params: QueryParams, name: str, default: str) -> str:

@@ -103,6 +103,9 @@ class Site(SQLModel, table=True):
     reservation_days: int | None = None
     capacity: int | None = None
     visit_minutes: int | None = None
+    ticket_price: float | None = None
+    """Ticket price per person in CNY (0: free; None: not recorded); what the planner's ticket
+    budget counts. Reservation and ID rules stay in `reservation` and `admission`."""
     admission: str | None = Field(default=None, max_length=300)
     accessibility: str | None = Field(default=None, max_length=500)
     contact: str | None = Field(default=None, max_length=300)

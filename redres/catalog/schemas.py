@@ -31,6 +31,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 SUMMARY_MAX_LENGTH = 2000
+MAX_TICKET_PRICE = 100_000
+"""Most a ticket may cost (CNY per person): a typo guard, far above any red-heritage site."""
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SUMMARY_MAX_LENGTH)]
 Slug = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=SLUG_RE.pattern, max_length=120)
@@ -74,6 +76,10 @@ class SiteFields(PlainTextModel):
     reservation_days: Annotated[int, Field(ge=0, le=365)] | None = None
     capacity: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     visit_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    ticket_price: Annotated[float, Field(ge=0, le=MAX_TICKET_PRICE, allow_inf_nan=False)] | None = (
+        None
+    )
+    """Ticket price per person in CNY, 0 when free (`Site.ticket_price`)."""
     admission: ShortText | None = None
     accessibility: Annotated[str, StringConstraints(max_length=500)] | None = None
     contact: ShortText | None = None

@@ -30,6 +30,7 @@ VISIT_FIELDS = (
     "reservation_days",
     "capacity",
     "visit_minutes",
+    "ticket_price",
     "admission",
     "accessibility",
     "contact",

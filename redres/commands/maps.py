@@ -65,7 +65,7 @@ def map_command(
     from redres.maps.render import district_overview, site_map, theme_map, to_html, today
     from redres.maps.route_map import route_map
     from redres.maps.route_png import route_png
-    from redres.routes.candidates import route_itinerary
+    from redres.routes.stored_routes import route_itinerary
 
     if assets not in ASSET_MODES:
         msg = f"--assets {assets!r} must be one of {', '.join(ASSET_MODES)}"

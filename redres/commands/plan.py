@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from unicodedata import east_asian_width
 
 import typer
@@ -17,8 +17,9 @@ from redres.catalog.errors import Conflict
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import session_scope
 from redres.hours.holidays_cn import calendar_with_dir
+from redres.routes.answer import Itinerary, hhmm
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import MODES, Itinerary, PlanRequest, hhmm
+from redres.routes.model import MODES, PlanRequest
 from redres.routes.plan_schemas import PlanIn, place_from_text
 from redres.routes.solver import SolveParams
 
@@ -66,6 +67,18 @@ def plan_command(
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 1.0,
     seed: Annotated[int, typer.Option(help="Solver seed.")] = 0,
+    ticket_budget: Annotated[
+        float | None, typer.Option("--ticket-budget", help="Most tickets cost per person, CNY.")
+    ] = None,
+    cap: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cap", help="CATEGORY:DAY[/TRIP], e.g. memorial_hall:2 or museum:/3 (repeatable)."
+        ),
+    ] = None,
+    chronological: Annotated[
+        bool, typer.Option("--chronological", help="Prefer the stops in historical order.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -98,6 +111,11 @@ def plan_command(
             unknown_hours,
             seed,
             time_limit,
+            limits={
+                "ticket_budget": ticket_budget,
+                "kind_caps": [_cap(text) for text in cap or []],
+                "chronological": chronological,
+            },
         )
         fmt = _format(out)
         params = PlannerParams(solve=solve_params)
@@ -166,6 +184,7 @@ def _request(
     unknown_hours: str,
     seed: int,
     time_limit: float,
+    limits: dict[str, Any] | None = None,
 ) -> tuple[PlanRequest, SolveParams]:
     """The options validated as the API validates a plan request (`PlanIn`), then the domain's."""
     weights: dict[str, float] = {}
@@ -197,13 +216,25 @@ def _request(
         "unknown_hours": unknown_hours,
         "seed": seed,
         "time_limit": time_limit,
-    }
+    } | (limits or {})
     try:
         checked = PlanIn.model_validate(body)
     except ValidationError as exc:
         raise InvalidPlanRequest("; ".join(_problems(exc))) from None
     params = SolveParams(time_limit=checked.time_limit, seed=checked.seed)
     return checked.to_request(), params
+
+
+def _cap(text: str) -> dict[str, Any]:
+    """``museum:2`` (a day), ``museum:/3`` (a trip) or ``museum:2/3`` as a kind cap's JSON."""
+    category, _, counts = text.partition(":")
+    day, _, trip = counts.partition("/")
+    out: dict[str, Any] = {"category": category.strip()}
+    if day.strip():
+        out["per_day"] = day.strip()
+    if trip.strip():
+        out["per_trip"] = trip.strip()
+    return out
 
 
 def _problems(exc: ValidationError) -> list[str]:

@@ -20,7 +20,8 @@ from redres.maps.options import MapSettings
 from redres.maps.popups import SafePopup, SafeTooltip, text
 from redres.maps.render import MapFrame, new_frame
 from redres.maps.words import CHINESE, MapWords
-from redres.routes.model import DayPlan, Itinerary, Leg, Place, Stop, hhmm
+from redres.routes.answer import DayPlan, Itinerary, Leg, Stop, hhmm
+from redres.routes.model import Place
 
 DAY_COLOURS = ("#c0392b", "#2471a3", "#1e8449", "#8e44ad", "#d35400", "#117a65", "#7d6608")
 

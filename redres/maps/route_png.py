@@ -27,7 +27,7 @@ from matplotlib import pyplot as plt
 from matplotlib.ft2font import FT2Font
 
 from redres.maps.route_map import day_colour, day_waypoints, leg_lines
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 
 log = logging.getLogger(__name__)
 

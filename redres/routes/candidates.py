@@ -1,10 +1,12 @@
-"""Catalogue sites as planner candidates: the one place the route room reads `Site` rows.
+"""Catalogue sites as planner candidates: the one place the route room reads `Site` rows for
+planning.
 
 The planner sees only `Candidate` values; this module scores each visible site from its theme
 weights (site weight x request weight, summed over the requested themes), parses its opening
 hours, and fills the visit length from `DEFAULT_VISIT_MINUTES` when the registry has none.
 A site that requires reservation without saying how far ahead is taken to need one day.
-Unreadable opening hours are logged and treated as unknown (never as open).
+Unreadable opening hours are logged and treated as unknown (never as open). Stored routes and
+hand-arranged stops are timed over the same candidates in `redres.routes.stored_routes`.
 """
 
 from __future__ import annotations
@@ -14,30 +16,19 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from redres.catalog.enums import PUBLIC, Category, Status
-from redres.catalog.models import (
-    Route,
-    Site,
-    SiteTheme,
-    Story,
-    StorySite,
-    Theme,
-)
-from redres.catalog.route_store import get_route, route_stops
-from redres.hours.china_time import CHINA_TIME
+from redres.catalog.models import Event, EventSite, Site, SiteTheme, Story, StorySite, Theme
 from redres.hours.closures import Closure, closures_of
-from redres.hours.holidays_cn import default_calendar
-from redres.hours.opening import HolidayLookup, Interval, OpeningHoursError, parse_opening_hours
-from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
+from redres.hours.opening import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.routes.answer import Itinerary
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import DEFAULT_WINDOW, Candidate, Itinerary, Place, PlanRequest, SiteName
+from redres.routes.model import Candidate, EventNote, Place, PlanRequest
 from redres.routes.model import Story as StoryNote
 from redres.routes.place_names import resolve_place_names
-from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.travel import TravelModel
 
@@ -101,8 +92,8 @@ def load_candidates(
         theme_rows = theme_rows.where(col(SiteTheme.site_id).in_(ids))
     for site_id, slug, weight in session.exec(theme_rows):
         weights[site_id][slug] = weight
-    stories = _stories(session, ids)
-    return [_candidate(s, weights[s.id or 0], themes, stories) for s in sites if s.id is not None]
+    notes = notes_of(session, ids)
+    return [candidate_of(s, weights[s.id or 0], themes, notes) for s in sites if s.id is not None]
 
 
 def plan_catalog(
@@ -140,156 +131,7 @@ def plan_catalog(
 
 def candidate_from_site(site: Site, site_weights: Mapping[str, float] | None = None) -> Candidate:
     """One site as a candidate with no request scoring (used for curated routes)."""
-    return _candidate(site, site_weights or {}, {}, {})
-
-
-def curated_stops(
-    session: Session, route: Route, *, visible: Collection[Status] = PUBLIC
-) -> list[CuratedStop]:
-    """A stored route's stops as plain `CuratedStop` values, with each site's stories."""
-    rows = route_stops(session, route, visible=visible)
-    ids = [r.site.id for r in rows if r.site.id is not None]
-    stories = _stories(session, ids)
-    return [
-        CuratedStop(
-            candidate=_candidate(r.site, {}, {}, stories),
-            day=r.stop.day,
-            minutes=r.stop.minutes,
-            note=r.stop.note,
-        )
-        for r in rows
-    ]
-
-
-def check_arranged_stops(
-    session: Session,
-    body: CheckIn,
-    *,
-    visible: Collection[Status],
-    calendar: HolidayLookup,
-    travel: TravelModel | None,
-) -> CuratedSchedule:
-    """Time stops arranged by hand and record what breaks: the one check behind the API's
-    `/api/plan/check` and the `/plan/check` page, so both give the same schedule."""
-    return schedule_curated(
-        stops_from_slugs(session, body.stops, visible=visible),
-        date=body.date,
-        calendar=calendar,
-        mode=body.mode,
-        window=Interval.parse(body.window),
-        lunch=Interval.parse(body.lunch) if body.lunch else None,
-        start=None if body.start is None else Place(body.start.lon, body.start.lat, "start"),
-        reorder=body.reorder,
-        travel=travel,
-    )
-
-
-def stops_from_slugs(
-    session: Session, days: Sequence[Sequence[str]], *, visible: Collection[Status] = PUBLIC
-) -> list[CuratedStop]:
-    """Stops a teacher arranged by hand (site slugs per day) as plain `CuratedStop` values.
-
-    Raises
-    ------
-    InvalidPlanRequest
-        When a slug is not a site the caller may see.
-    """
-    wanted = {slug for day in days for slug in day}
-    sites = {
-        s.slug: s
-        for s in session.exec(
-            select(Site).where(col(Site.slug).in_(wanted), col(Site.status).in_(list(visible)))
-        )
-    }
-    missing = sorted(wanted - set(sites))
-    if missing:
-        msg = f"unknown site {missing[0]!r}"
-        raise InvalidPlanRequest(msg)
-    stories = _stories(session, [s.id for s in sites.values() if s.id is not None])
-    return [
-        CuratedStop(_candidate(sites[slug], {}, {}, stories), day=d)
-        for d, day in enumerate(days, 1)
-        for slug in day
-    ]
-
-
-def schedule_stored_route(
-    session: Session,
-    route: Route,
-    *,
-    date: dt.date | None,
-    calendar: HolidayLookup,
-    travel: TravelModel | None = None,
-    today: dt.date | None = None,
-    visible: Collection[Status] = PUBLIC,
-    horizon_days: int = 14,
-    window: Interval | None = None,
-    lunch: Interval | None = None,
-) -> CuratedSchedule:
-    """Schedule a stored route for `date`, or for the next day it runs without violations.
-
-    A route saved from a plan is timed with that plan's day window, lunch break, start and
-    end, and without a date on the plan's own date, so it shows the stops at the times the
-    plan gave. Other routes: without a date, the days from tomorrow (China time) over
-    `horizon_days` are tried in turn and the first feasible one is used; if none is,
-    tomorrow's schedule is returned with its violations, so the caller still sees what
-    breaks. `window`/`lunch` given here win over the plan's. Each stop carries its lesson note.
-    """
-    stops = curated_stops(session, route, visible=visible)
-    name = route.name
-    planned = route_plan(session, route, visible=visible)
-    start = end = None
-    if planned is not None:
-        window = window or planned.window
-        lunch = lunch or planned.lunch
-        start, end = _as_place(planned.start), _as_place(planned.end)
-        date = date or planned.date
-    window = window or DEFAULT_WINDOW
-
-    def run(day: dt.date) -> CuratedSchedule:
-        return schedule_curated(
-            stops,
-            date=day,
-            calendar=calendar,
-            mode=str(route.mode),
-            travel=travel,
-            name=name,
-            window=window,
-            lunch=lunch,
-            start=start,
-            end=end,
-        )
-
-    if date is not None:
-        return run(date)
-    first = (today or dt.datetime.now(CHINA_TIME).date()) + dt.timedelta(days=1)
-    tried = run(first)
-    for offset in range(horizon_days):
-        found = tried if offset == 0 else run(first + dt.timedelta(days=offset))
-        if found.feasible:
-            return found
-    return tried
-
-
-def route_plan(
-    session: Session, route: Route, *, visible: Collection[Status] = PUBLIC
-) -> PlanRequest | None:
-    """The plan request a saved route came from, its start and end as the sites' points
-    (`end` None is back to the start, as the planner reads it); None for other routes.
-
-    A stored plan that no longer validates is logged and read as no plan, never an error; a
-    start or end site since deleted or hidden is read as none.
-    """
-    if not route.plan:
-        return None
-    try:
-        request = PlanIn.model_validate(route.plan).to_request()
-    except (ValidationError, ValueError):
-        log.warning("route %s has an unreadable stored plan", route.slug)
-        return None
-    start = _site_place(session, request.start, visible)
-    end = start if request.end is None else _site_place(session, request.end, visible)
-    return dataclasses.replace(request, start=start, end=end)
+    return candidate_of(site, site_weights or {}, {}, SiteNotes())
 
 
 def score(site_weights: Mapping[str, float], request_weights: Mapping[str, float]) -> float:
@@ -303,12 +145,13 @@ def score(site_weights: Mapping[str, float], request_weights: Mapping[str, float
     return sum(w * site_weights.get(slug, 0.0) for slug, w in request_weights.items())
 
 
-def _candidate(
+def candidate_of(
     site: Site,
     site_weights: Mapping[str, float],
     request_weights: Mapping[str, float],
-    stories: Mapping[int, list[StoryNote]],
+    notes: SiteNotes,
 ) -> Candidate:
+    """One site as the planner sees it, scored for `request_weights`."""
     sid = site.id or 0
     hours = None
     if site.opening_hours:
@@ -337,7 +180,10 @@ def _candidate(
         hours_note_en=site.hours_note_en,
         closures=_closures(site),
         themes=dict(site_weights),
-        stories=tuple(stories.get(sid, [])),
+        stories=tuple(notes.stories.get(sid, [])),
+        category=str(site.category),
+        ticket_price=site.ticket_price,
+        event=notes.events.get(sid),
     )
 
 
@@ -362,16 +208,39 @@ def site_place(session: Session, slug: str, visible: Collection[Status] = PUBLIC
     return Place(site.lon, site.lat, site.name, site.slug)
 
 
-def _site_place(
-    session: Session, ref: Place | str | SiteName | None, visible: Collection[Status]
-) -> Place | None:
-    if ref is None or isinstance(ref, Place):
-        return ref
-    return site_place(session, ref.name if isinstance(ref, SiteName) else ref, visible)
+@dataclass(frozen=True, slots=True)
+class SiteNotes:
+    """What a stop tells beside the site itself: its stories and the earliest event it is tied to."""
+
+    stories: Mapping[int, list[StoryNote]] = field(default_factory=dict)
+    events: Mapping[int, EventNote] = field(default_factory=dict)
 
 
-def _as_place(ref: Place | str | SiteName | None) -> Place | None:
-    return ref if isinstance(ref, Place) else None
+def notes_of(session: Session, ids: Sequence[int]) -> SiteNotes:
+    """The stories and events of the sites `ids`, for their stops."""
+    return SiteNotes(_stories(session, ids), events_of(session, ids))
+
+
+def events_of(session: Session, ids: Sequence[int]) -> dict[int, EventNote]:
+    """Each site's earliest dated event (what a chronological plan orders the site by).
+
+    Events have no workflow status (`catalog.events`), so every linked event counts; an event
+    with no date cannot be placed in time and is skipped.
+    """
+    out: dict[int, EventNote] = {}
+    if not ids:
+        return out
+    rows = session.exec(
+        select(EventSite.site_id, Event)
+        .join(Event, col(Event.id) == EventSite.event_id)
+        .where(col(EventSite.site_id).in_(ids), col(Event.date).is_not(None))
+    )
+    for site_id, event in rows:
+        note = EventNote(event.name, event.date or "", event.name_en, event.slug)
+        known = out.get(site_id)
+        if known is None or (note.date, note.slug) < (known.date, known.slug):
+            out[site_id] = note
+    return out
 
 
 def _stories(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]:
@@ -390,29 +259,6 @@ def _stories(session: Session, ids: Sequence[int]) -> dict[int, list[StoryNote]]
             StoryNote(story.title, story.summary, story.title_en, _excerpt(story.body))
         )
     return stories
-
-
-def route_itinerary(
-    session: Session,
-    slug: str | Route,
-    *,
-    calendar: HolidayLookup | None = None,
-    date: dt.date | None = None,
-    visible: Collection[Status] = PUBLIC,
-) -> Itinerary:
-    """A stored route timed for `date` (or the next day it runs), named as the route, each stop
-    with its lesson note: what the maps draw.
-
-    Raises
-    ------
-    NotFound
-        If no route with that slug is visible to the caller.
-    """
-    route = slug if isinstance(slug, Route) else get_route(session, slug, visible=visible)
-    done = schedule_stored_route(
-        session, route, date=date, calendar=calendar or default_calendar(), visible=visible
-    )
-    return done.itinerary
 
 
 def _excerpt(body: str | None, limit: int = 160) -> str | None:

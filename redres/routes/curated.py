@@ -19,18 +19,9 @@ from typing import Literal
 
 from redres.hours.opening import HolidayLookup, Interval
 from redres.messages import Message
+from redres.routes.answer import DayPlan, Itinerary, Leg, Lunch, Stop, hhmm
 from redres.routes.itinerary import calendar_warnings
-from redres.routes.model import (
-    DEFAULT_WINDOW,
-    Candidate,
-    DayPlan,
-    Itinerary,
-    Leg,
-    Lunch,
-    Place,
-    Stop,
-    hhmm,
-)
+from redres.routes.model import DEFAULT_WINDOW, Candidate, Place
 from redres.routes.timeline import DayClock, Stay, step_day
 from redres.routes.travel import StraightLineTravel, TravelModel
 from redres.routes.windows import ASSUMED_HOURS, start_windows
@@ -260,6 +251,8 @@ def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
         warnings=warnings,
         stories=c.stories,
         note=stop.note,
+        ticket_price=c.ticket_price,
+        event=c.event,
     )
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from redres.routes.model import DayPlan, Itinerary, Stop, hhmm
+from redres.routes.answer import DayPlan, Itinerary, Stop, hhmm
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FORMATS = ("gpx", "kml", "geojson", "ics")

@@ -23,7 +23,8 @@ from jinja2 import Environment, select_autoescape
 
 from redres.markdown import render_inline
 from redres.messages import Message
-from redres.routes.model import Itinerary, Stop, Story, hhmm
+from redres.routes.answer import Itinerary, Stop, hhmm
+from redres.routes.model import Story
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")
@@ -63,6 +64,16 @@ FALLBACK_WORDS: Mapping[str, str] = {
     "reason_low_relevance": "主题关联度低",
     "reason_excluded": "已排除",
     "reason_reservation": "需提前预约",
+    "reason_over_budget": "超出门票预算",
+    "reason_kind_cap": "超出类别上限",
+    "ticket_price": "票价",
+    "ticket_free": "免费",
+    "yuan_per_person": "{price} 元/人",
+    "handout.tickets": "门票",
+    "tickets_total": "门票合计：每人 {per_person} 元，全团 {size} 人共 {group} 元",
+    "tickets_budget": "预算每人 {budget} 元",
+    "tickets_unpriced": "{count} 处票价未记录（按免费计）",
+    "chronology_broken": "以下站点未能按历史顺序安排：",
 }
 """The handout's own words in Chinese, for callers without the pages' translator."""
 
@@ -143,7 +154,8 @@ TEMPLATE = """<!doctype html>
 {% for stop in day.stops %}
 <tr class="stop"><td class="no">{{ loop.index }}</td>
 <td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
-<td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
+<td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.event %}<br><span class="event"><time>{{ stop.event.date }}</time> {{ stop.event.name_en if lang == 'en' and stop.event.name_en else stop.event.name }}</span>{% endif %}{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
+{% if stop.ticket_price is not none %}<div class="ticket">{{ t('ticket_price') }} {{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</div>{% endif %}
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
@@ -161,6 +173,17 @@ TEMPLATE = """<!doctype html>
 <ul class="lines" aria-hidden="true">{% for _ in range(4) %}<li></li>{% endfor %}</ul>
 </section>
 {% endfor %}
+{% if tickets.per_person or tickets.budget is not none or tickets.unpriced|length < itinerary.stops|length %}
+<section class="tickets" aria-labelledby="tickets">
+<h2 id="tickets">{{ t('handout.tickets') }}</h2>
+<p>{{ t('tickets_total', per_person=num(tickets.per_person), group=num(tickets.group), size=tickets.group_size) }}{% if tickets.budget is not none %}；{{ t('tickets_budget', budget=num(tickets.budget)) }}{% endif %}{% if tickets.unpriced %}；{{ t('tickets_unpriced', count=tickets.unpriced|length) }}{% endif %}</p>
+<ul>{% for stop in itinerary.stops if stop.ticket_price is not none %}<li>{{ place_name(stop) }}：{{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
+{% if itinerary.chronology %}
+<p>{{ t('chronology_broken') }}</p>
+<ul>{% for b in itinerary.chronology %}<li>{{ say(b.detail) }}</li>{% endfor %}</ul>
+{% endif %}
 {% if omitted %}
 <h2>{{ t('handout.omitted') }}</h2>
 <ul>{% for o in omitted %}<li>{{ o.name or o.slug }}（{{ t('reason_' ~ o.reason) }}）{% set d = say(o.detail) %}{% if d %}：{{ d }}{% endif %}</li>{% endfor %}</ul>
@@ -219,6 +242,8 @@ def render_handout(
         map_url=map_url,
         map_error=map_error,
         hhmm=hhmm,
+        num=lambda x: f"{x:g}",
+        tickets=itinerary.tickets,
         legs_to=legs_to,
         places=places,
         lessons=lessons or {},

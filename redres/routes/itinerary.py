@@ -13,18 +13,21 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from redres.hours.opening import HolidayLookup
+from redres.labels import LABELS
 from redres.messages import Message
-from redres.routes.model import (
-    Candidate,
+from redres.routes.answer import (
     DayPlan,
     Itinerary,
     Leg,
     Lunch,
     Omission,
     Prepared,
+    Reason,
     Stop,
     hhmm,
 )
+from redres.routes.chronology import explain
+from redres.routes.model import Candidate
 from redres.routes.problem import schedule
 from redres.routes.windows import ASSUMED_HOURS
 
@@ -64,8 +67,13 @@ def build_itinerary(
                     score=c.score,
                     address=c.address,
                     name_en=c.name_en,
-                    warnings=tuple(_stop_warnings(c, date, visit.arrive, latest, today, tight)),
+                    warnings=tuple(
+                        _stop_warnings(c, date, visit.arrive, latest, today, tight)
+                        + _ticket_warnings(c, request.ticket_budget)
+                    ),
                     stories=c.stories,
+                    ticket_price=c.ticket_price,
+                    event=c.event,
                 )
             )
         days.append(
@@ -90,7 +98,17 @@ def build_itinerary(
         warnings=tuple(calendar_warnings(calendar, request.dates())),
         start=prepared.start,
         end=prepared.end,
+        group_size=request.group_size,
+        ticket_budget=request.ticket_budget,
+        chronology=explain(data, kept, [[v.node for v in c.visits] for c in clocks])
+        if request.chronological
+        else None,
     )
+
+
+def _ticket_warnings(c: Candidate, budget: float | None) -> list[str]:
+    """A stop with no recorded price, when the plan keeps to a ticket budget."""
+    return [Message("ticket_unpriced")] if budget is not None and c.ticket_price is None else []
 
 
 def calendar_warnings(calendar: HolidayLookup, dates: Iterable[dt.date]) -> list[str]:
@@ -170,6 +188,29 @@ def _lunch(prepared: Prepared, clock: DayClock) -> Lunch | None:
     return Lunch(float(lunch.start), float(lunch.end), at)
 
 
+def _over_limits(
+    prepared: Prepared, c: Candidate, alone: list[int], clocks: list[DayClock]
+) -> tuple[Reason, str] | None:
+    """Whether adding `c` to the plan as it stands would break its kind's cap on every day it
+    fits, or the ticket budget (the reason and sentence), else None."""
+    request, kept = prepared.request, prepared.kept
+    days = [[kept[v.node] for v in clock.visits] for clock in clocks]
+    cap = next((k for k in request.kind_caps if k.category == c.category), None)
+    if cap is not None:
+        count = [sum(s.category == c.category for s in day) for day in days]
+        if cap.per_trip is not None and sum(count) >= cap.per_trip:
+            return "kind_cap", kind_message(cap.category, cap.per_trip, "trip")
+        if cap.per_day is not None and all(count[d] >= cap.per_day for d in alone):
+            return "kind_cap", kind_message(cap.category, cap.per_day, "day")
+    budget = request.ticket_budget
+    spent = sum(s.ticket_price or 0.0 for day in days for s in day)
+    if budget is not None and spent + (c.ticket_price or 0.0) > budget + 1e-9:
+        total = f"{spent + (c.ticket_price or 0.0):g}"
+        price = f"{c.ticket_price or 0.0:g}"
+        return "over_budget", Message("over_budget", price=price, total=total, budget=f"{budget:g}")
+    return None
+
+
 def _not_chosen(
     prepared: Prepared, i: int, dropped: str | None, clocks: list[DayClock]
 ) -> Omission:
@@ -187,4 +228,13 @@ def _not_chosen(
     limit = prepared.request.max_stops
     if limit is not None and all(len(clocks[d].visits) >= limit for d in alone):
         return out(Message("max_stops", limit=limit), "max_stops")
+    limited = _over_limits(prepared, c, alone, clocks)
+    if limited is not None:
+        return Omission(c.id, c.slug, c.name, limited[0], limited[1])
     return out(Message("no_time", score=f"{c.score:g}", minutes=c.visit_minutes))
+
+
+def kind_message(category: str, cap: int, scope: str) -> Message:
+    """Why a site is left out for its kind's cap, with the kind in both languages."""
+    zh, en = LABELS["category"].get(category, (category, category))
+    return Message(f"kind_cap_{scope}", kind=zh, kind_en=en.lower(), cap=cap)

@@ -1,9 +1,8 @@
-"""Plain data crossing the route room: candidates, plan requests, the prepared problem, itineraries.
+"""Plain data going into the planner: candidates, places and plan requests.
 
 Sites reach the planner only as `Candidate` values (see `redres.routes.candidates` for the
-catalogue conversion), so the planner and its tests need no database. An `Itinerary` stays typed
-until it is drawn or printed (`redres.maps.route_map`, `redres.routes.handout`); `to_dict` is the
-JSON of DESIGN.md, for the API and the CLI only.
+catalogue conversion), so the planner and its tests need no database. What the planner answers
+(the itinerary, its stops and omissions) is in `redres.routes.answer`.
 """
 
 from __future__ import annotations
@@ -16,33 +15,12 @@ from typing import Any, Literal
 
 from redres.geo import LonLat
 from redres.hours.closures import Closure, closure_on
-from redres.hours.opening import Interval, OpeningHours, format_minutes
+from redres.hours.opening import Interval, OpeningHours
+from redres.labels import LABELS
 from redres.messages import Message
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.problem import ProblemData
-from redres.routes.travel import TravelMatrix
 
 MODES = ("walk", "bike", "bus", "coach", "drive")
-REASONS = (
-    "closed",
-    "capacity",
-    "outside_window",
-    "no_time",
-    "low_relevance",
-    "excluded",
-    "reservation",
-    "no_location",
-)
-Reason = Literal[
-    "closed",
-    "capacity",
-    "outside_window",
-    "no_time",
-    "low_relevance",
-    "excluded",
-    "reservation",
-    "no_location",
-]
 UnknownHours = Literal["assume", "omit"]
 DEFAULT_WINDOW = Interval(8 * 60 + 30, 17 * 60 + 30)
 """08:30-17:30, a school day in the field."""
@@ -84,6 +62,12 @@ class Candidate:
     visit_minutes_assumed: bool = False
     themes: Mapping[str, float] = field(default_factory=dict)
     stories: tuple[Story, ...] = ()
+    category: str | None = None
+    """The site's category (`catalog.enums.Category` value), what a request's kind caps count."""
+    ticket_price: float | None = None
+    """Ticket price per person in CNY (0: free; None: not recorded, counted as 0 with a warning)."""
+    event: EventNote | None = None
+    """The earliest dated event the site is tied to: what a chronological plan orders by."""
 
     def closure_on(self, day: dt.date) -> Closure | None:
         """The temporary closure that shuts the site on `day`, if any."""
@@ -107,6 +91,38 @@ class Story:
     summary: str | None = None
     title_en: str | None = None
     excerpt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventNote:
+    """A historical event a site is tied to, with its date as history knows it (YYYY[-MM[-DD]])."""
+
+    name: str
+    date: str
+    name_en: str | None = None
+    slug: str = ""
+
+    def before(self, other: EventNote) -> bool:
+        """Whether this event is known to come first, comparing only the precision both dates have.
+
+        Examples
+        --------
+        >>> a, b = EventNote("南昌起义", "1927-08-01"), EventNote("八七会议", "1927-08-07")
+        >>> a.before(b), b.before(a), EventNote("x", "1927").before(b)
+        (True, False, False)
+        """
+        n = min(len(self.date), len(other.date))
+        return self.date[:n] < other.date[:n]
+
+
+@dataclass(frozen=True, slots=True)
+class KindCap:
+    """At most `per_trip` stops of a category over the trip and `per_day` on any one day
+    (None: no cap of that sort), as in "每天最多两个纪念馆"."""
+
+    category: str
+    per_trip: int | None = None
+    per_day: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +184,14 @@ class PlanRequest:
     exclude: tuple[str, ...] = ()
     max_stops: int | None = None
     unknown_hours: UnknownHours = "assume"
+    ticket_budget: float | None = None
+    """Most the tickets may cost per person over the whole trip, in CNY (None: no budget)."""
+    kind_caps: tuple[KindCap, ...] = ()
+    chronological: bool = False
+    """Prefer the stops in the order of the events their sites are tied to (a soft rule)."""
 
     def __post_init__(self) -> None:
-        problems = []
+        problems = self._limit_problems()
         if not self.themes:
             problems.append("at least one theme is needed")
         for slug, weight in self.themes.items():
@@ -205,6 +226,26 @@ class PlanRequest:
             # one problem keeps its `Message`, so a page can show it in the reader's language
             raise InvalidPlanRequest(problems[0] if len(problems) == 1 else "; ".join(problems))
 
+    def _limit_problems(self) -> list[str]:
+        """What is wrong with the ticket budget and kind caps."""
+        out: list[str] = []
+        budget = self.ticket_budget
+        if budget is not None and not (math.isfinite(budget) and budget >= 0):
+            out.append(Message("e_ticket_budget", budget=budget))
+        seen: set[str] = set()
+        for cap in self.kind_caps:
+            zh, en = LABELS["category"].get(cap.category, (cap.category, cap.category))
+            kind = {"kind": zh, "kind_en": en.lower()}
+            if cap.category in seen:
+                out.append(Message("e_kind_cap_twice", **kind))
+            seen.add(cap.category)
+            if cap.per_trip is None and cap.per_day is None:
+                out.append(Message("e_kind_cap_empty", **kind))
+            for value in (cap.per_trip, cap.per_day):
+                if value is not None and value < 0:
+                    out.append(Message("e_kind_cap_negative", cap=value, **kind))
+        return out
+
     def dates(self) -> list[dt.date]:
         """The dates of the plan, one per day."""
         return [self.date + dt.timedelta(days=i) for i in range(self.days)]
@@ -229,214 +270,3 @@ def dates_problem(first: dt.date, days: int) -> Message | None:
         first=FIRST_DATE.isoformat(),
         last=LAST_DATE.isoformat(),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Leg:
-    """Travel between two consecutive places of a day; geometry is a list of [lon, lat]."""
-
-    origin: str
-    destination: str
-    minutes: float
-    metres: float
-    geometry: tuple[tuple[float, float], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's leg JSON."""
-        return {
-            "from": self.origin,
-            "to": self.destination,
-            "minutes": round(self.minutes, 1),
-            "metres": round(self.metres),
-            "geometry": [[round(x, 7), round(y, 7)] for x, y in self.geometry],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Stop:
-    """One visit: arrival, start and end of the visit, in minutes since midnight.
-
-    `note` is the lesson note an editor wrote for this stop of a curated route (None for the
-    planner's stops).
-    """
-
-    site_id: int
-    slug: str
-    name: str
-    lon: float
-    lat: float
-    arrive: float
-    start: float
-    leave: float
-    score: float
-    address: str | None = None
-    name_en: str | None = None
-    warnings: tuple[str, ...] = ()
-    stories: tuple[Story, ...] = ()
-    note: str | None = None
-
-    @property
-    def minutes(self) -> int:
-        """How long the visit lasts, in whole minutes."""
-        return round(self.leave - self.start)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's stop JSON (times as ``HH:MM``)."""
-        return {
-            "site_id": self.site_id,
-            "slug": self.slug,
-            "name": self.name,
-            "name_en": self.name_en,
-            "lon": self.lon,
-            "lat": self.lat,
-            "arrive": hhmm(self.arrive),
-            "start": hhmm(self.start),
-            "leave": hhmm(self.leave),
-            "visit_minutes": self.minutes,
-            "score": round(self.score, 4),
-            "address": self.address,
-            "warnings": list(self.warnings),
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Lunch:
-    """The lunch break of a day and where the group is during it (a site slug, start or end)."""
-
-    start: float
-    end: float
-    at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form with ``HH:MM`` times."""
-        return {"start": hhmm(self.start), "end": hhmm(self.end), "at": self.at}
-
-
-@dataclass(frozen=True, slots=True)
-class DayPlan:
-    """One day: its stops in order, the legs between start, stops and end, the lunch break."""
-
-    date: dt.date
-    stops: tuple[Stop, ...]
-    legs: tuple[Leg, ...]
-    depart: float
-    back: float
-    lunch: Lunch | None = None
-
-    @property
-    def score(self) -> float:
-        """The sum of the day's stop scores."""
-        return sum(s.score for s in self.stops)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's day JSON."""
-        return {
-            "date": self.date.isoformat(),
-            "depart": hhmm(self.depart),
-            "back": hhmm(self.back),
-            "score": round(self.score, 4),
-            "stops": [s.to_dict() for s in self.stops],
-            "legs": [leg.to_dict() for leg in self.legs],
-            "lunch": None if self.lunch is None else self.lunch.to_dict(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Omission:
-    """A candidate left out, with a contract reason code and a sentence for people.
-
-    `cause` refines the reason where the code alone would mislead (``no_location``,
-    ``unknown_hours``, ``max_stops``, ``lunch``); it is an extension of the contract.
-    """
-
-    site_id: int
-    slug: str
-    name: str
-    reason: Reason
-    detail: str
-    cause: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's omitted-entry JSON."""
-        out: dict[str, Any] = {
-            "site_id": self.site_id,
-            "slug": self.slug,
-            "name": self.name,
-            "reason": self.reason,
-            "detail": self.detail,
-        }
-        if self.cause is not None:
-            out["cause"] = self.cause
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """The filtered problem: kept candidates, the arrays, start and end, the omissions so far.
-
-    What `redres.routes.planner.prepare` makes and `redres.routes.itinerary` reads back; it lives
-    here, beside the other plain data, so neither of those modules imports the other.
-    """
-
-    request: PlanRequest
-    kept: tuple[Candidate, ...]
-    data: ProblemData
-    matrix: TravelMatrix
-    start: Place | None
-    end: Place | None
-    omitted: tuple[Omission, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Itinerary:
-    """The planner's answer: days, what was left out and why, and warnings for the teacher.
-
-    `start` and `end` are where every day leaves from and returns to (None: the day begins at
-    its first stop, or ends at its last); each day's legs run start, stops, end in order.
-    """
-
-    days: tuple[DayPlan, ...]
-    omitted: tuple[Omission, ...]
-    mode: str = "walk"
-    warnings: tuple[str, ...] = ()
-    name: str = ""
-    start: Place | None = None
-    end: Place | None = None
-    unlisted: int = 0
-    """Sites outside every requested theme that were counted, not listed one by one in
-    `omitted` (a large catalogue: `routes.candidates.LIST_ALL_UP_TO`)."""
-
-    @property
-    def score(self) -> float:
-        """The total score of all visits."""
-        return sum(d.score for d in self.days)
-
-    @property
-    def stops(self) -> list[Stop]:
-        """Every stop of every day, in order."""
-        return [s for d in self.days for s in d.stops]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The itinerary JSON of DESIGN.md (what `POST /api/plan` and `redres plan --json` give)."""
-        return {
-            "name": self.name,
-            "mode": self.mode,
-            "score": round(self.score, 4),
-            "days": [d.to_dict() for d in self.days],
-            "omitted": [o.to_dict() for o in self.omitted],
-            "warnings": list(self.warnings),
-            "start": None if self.start is None else self.start.to_dict(),
-            "end": None if self.end is None else self.end.to_dict(),
-        } | ({"omitted_unlisted": {"low_relevance": self.unlisted}} if self.unlisted else {})
-
-
-def hhmm(minute: float) -> str:
-    """Render minutes since midnight as ``HH:MM``, rounding to the nearest minute.
-
-    Examples
-    --------
-    >>> hhmm(545.4)
-    '09:05'
-    """
-    return format_minutes(round(minute))

@@ -3,7 +3,7 @@
 A teacher saves either the itinerary a plan request gave (which is re-checked for that request's
 date, window, lunch, start, end and group before anything is written: a client may have changed
 it) or, with no itinerary, the plan is solved here. The route keeps the request (start and end
-resolved to sites or points), so `redres.routes.candidates.schedule_stored_route` times it
+resolved to sites or points), so `redres.routes.stored_routes.schedule_stored_route` times it
 exactly as the plan was timed.
 """
 
@@ -21,13 +21,15 @@ from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.route_edits import StopInput
 from redres.hours.opening import HolidayLookup
 from redres.messages import Message
-from redres.routes.candidates import plan_catalog, site_place, stops_from_slugs
+from redres.routes.answer import Itinerary
+from redres.routes.candidates import plan_catalog, site_place
 from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import Itinerary, Place, PlanRequest, SiteName
+from redres.routes.model import Place, PlanRequest, SiteName
 from redres.routes.place_names import resolve_place_names
 from redres.routes.plan_schemas import MAX_STOPS_PER_DAY, PlanIn
 from redres.routes.planner import PlannerParams
+from redres.routes.stored_routes import stops_from_slugs
 
 KEPT_FIELDS = frozenset(
     {

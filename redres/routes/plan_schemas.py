@@ -22,9 +22,10 @@ from pydantic import (
 )
 
 from redres.hours.opening import Interval
+from redres.labels import LABELS
 from redres.messages import Message
 from redres.plain_text import PlainTextModel, reject_control_characters
-from redres.routes.model import MAX_DAYS, Place, PlanRequest, SiteName, dates_problem
+from redres.routes.model import MAX_DAYS, KindCap, Place, PlanRequest, SiteName, dates_problem
 from redres.routes.solver import MAX_SEED
 
 Slug = Annotated[str, Field(min_length=1, max_length=120)]
@@ -79,6 +80,35 @@ PlaceIn = Annotated[
 ]
 
 
+MAX_TICKET_BUDGET = 100_000
+"""Most a ticket budget may be (CNY per person): far above any trip, a guard against typos."""
+MAX_KIND_CAP = 50
+
+
+class KindCapIn(PlainTextModel):
+    """At most `per_day` stops of a site category a day and `per_trip` over the trip."""
+
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(max_length=40)
+    per_trip: int | None = Field(default=None, ge=0, le=MAX_KIND_CAP)
+    per_day: int | None = Field(default=None, ge=0, le=MAX_KIND_CAP)
+
+    @field_validator("category")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in LABELS["category"]:
+            known = ", ".join(LABELS["category"])
+            raise ValueError(Message("e_kind_unknown", kind=value, known=known))
+        return value
+
+    @model_validator(mode="after")
+    def _some_cap(self) -> Self:
+        if self.per_trip is None and self.per_day is None:
+            zh, en = LABELS["category"][self.category]
+            raise ValueError(Message("e_kind_cap_empty", kind=zh, kind_en=en.lower()))
+        return self
+
+
 class PlanIn(PlainTextModel):
     """The plan request of DESIGN.md; `end` defaults to `start`.
 
@@ -104,6 +134,22 @@ class PlanIn(PlainTextModel):
     unknown_hours: Literal["assume", "omit"] = "assume"
     time_limit: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    ticket_budget: float | None = Field(
+        default=None, ge=0, le=MAX_TICKET_BUDGET, allow_inf_nan=False
+    )
+    kind_caps: list[KindCapIn] = Field(default_factory=list, max_length=len(LABELS["category"]))
+    chronological: bool = False
+
+    @field_validator("kind_caps")
+    @classmethod
+    def _one_cap_per_kind(cls, value: list[KindCapIn]) -> list[KindCapIn]:
+        seen: set[str] = set()
+        for cap in value:
+            if cap.category in seen:
+                zh, en = LABELS["category"][cap.category]
+                raise ValueError(Message("e_kind_cap_twice", kind=zh, kind_en=en.lower()))
+            seen.add(cap.category)
+        return value
 
     @field_validator("themes")
     @classmethod
@@ -139,6 +185,9 @@ class PlanIn(PlainTextModel):
             exclude=tuple(self.exclude),
             max_stops=self.max_stops,
             unknown_hours=self.unknown_hours,
+            ticket_budget=self.ticket_budget,
+            kind_caps=tuple(KindCap(k.category, k.per_trip, k.per_day) for k in self.kind_caps),
+            chronological=self.chronological,
         )
 
 

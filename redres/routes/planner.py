@@ -9,10 +9,12 @@ chosen. Infeasible visits are results (`Omission`); only malformed requests rais
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,18 +23,12 @@ from redres.geo import LonLat
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.opening import HolidayLookup
 from redres.messages import Message
+from redres.routes.answer import Itinerary, Omission, Prepared
+from redres.routes.chronology import precedence
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.itinerary import build_itinerary
-from redres.routes.model import (
-    Candidate,
-    Itinerary,
-    Omission,
-    Place,
-    PlanRequest,
-    Prepared,
-    SiteName,
-)
-from redres.routes.problem import ProblemData, Solution, schedule
+from redres.routes.itinerary import build_itinerary, kind_message
+from redres.routes.model import Candidate, Place, PlanRequest, SiteName
+from redres.routes.problem import ProblemData, Solution, missing_mandatory, schedule
 from redres.routes.solver import SolveParams, solve
 from redres.routes.timeline import DayClock, time_day
 from redres.routes.travel import StraightLineTravel, TravelMatrix, TravelModel
@@ -137,7 +133,18 @@ def _filter(
         themes = ", ".join(sorted(request.themes))
         return out("low_relevance", Message("low_relevance", themes=themes))
     if c.capacity is not None and c.capacity < request.group_size:
-        return out("capacity", Message("capacity", capacity=c.capacity, group=request.group_size))
+        detail = Message("capacity", capacity=c.capacity, group=request.group_size)
+        return dataclasses.replace(out("capacity", detail), takes=c.capacity)
+    price, budget = c.ticket_price or 0.0, request.ticket_budget
+    if budget is not None and price > budget + 1e-9:
+        return out(
+            "over_budget", Message("over_budget_alone", price=f"{price:g}", budget=f"{budget:g}")
+        )
+    cap = next((k for k in request.kind_caps if k.category == c.category), None)
+    if cap is not None and 0 in (cap.per_trip, cap.per_day):
+        return out(
+            "kind_cap", kind_message(cap.category, 0, "trip" if cap.per_trip == 0 else "day")
+        )
     found = day_windows(c, request, calendar=calendar, today=today)
     if found.reason is not None:
         return out(found.reason, found.detail, found.cause)
@@ -184,6 +191,7 @@ def _problem(
     else:
         s_idx, e_idx = n, (n + 1 if end is not None else n)
     days = request.days
+    limits = _limits(request, kept)
     return ProblemData(
         scores=np.array([c.score for c in kept], dtype=float),
         service=np.array([float(c.visit_minutes) for c in kept]),
@@ -196,7 +204,34 @@ def _problem(
         max_stops=None
         if request.max_stops is None
         else np.full(days, request.max_stops, dtype=np.int64),
+        **limits,
     )
+
+
+NO_CAP = 1 << 30
+"""A kind cap left empty (no limit of that sort)."""
+
+
+def _limits(request: PlanRequest, kept: list[Candidate]) -> dict[str, Any]:
+    """The ticket budget, kind caps and historical order as `ProblemData` arrays (none asked:
+    none set, so the solver runs exactly as for a plain request)."""
+    out: dict[str, Any] = {}
+    if request.ticket_budget is not None:
+        out["cost"] = np.array([c.ticket_price or 0.0 for c in kept], dtype=float)
+        out["budget"] = float(request.ticket_budget)
+    if request.kind_caps:
+        caps = request.kind_caps
+        out["kinds"] = np.array(
+            [[c.category == k.category for k in caps] for c in kept], dtype=bool
+        )
+        out["kinds"] = out["kinds"].reshape(len(kept), len(caps))
+        trip = [NO_CAP if k.per_trip is None else k.per_trip for k in caps]
+        day = [NO_CAP if k.per_day is None else k.per_day for k in caps]
+        out["kind_cap_trip"] = np.array(trip, dtype=np.int64)
+        out["kind_cap_day"] = np.array([day] * request.days, dtype=np.int64).reshape(-1, len(caps))
+    if request.chronological:
+        out["precede"], out["precede_penalty"] = precedence(kept)
+    return out
 
 
 def _with_free_point(travel: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -221,8 +256,10 @@ def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock]
         if data.mandatory[i] and i not in solution.visited
     ]
     if missing:
-        msg = Message("e_must_together", slugs=tuple(missing))
-        raise InvalidPlanRequest(msg)
+        why = missing_mandatory(data, solution)
+        alone = tuple(prepared.kept[i].slug for i, w in sorted(why.items()) if w == "alone")
+        key, slugs = ("e_must_alone", alone) if alone else ("e_must_together", tuple(missing))
+        raise InvalidPlanRequest(Message(key, slugs=slugs))
     clocks: list[DayClock] = []
     dropped: dict[int, str] = {}
     for day, route in enumerate(solution.routes):

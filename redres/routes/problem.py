@@ -50,6 +50,10 @@ class ProblemData:
         (n, K) True where node i is of kind k (a node may have several kinds or none).
     kind_cap_trip, kind_cap_day
         (K,) most visits of each kind over the trip and (D, K) per day (None: no cap).
+    precede, precede_penalty
+        (P, 2) pairs ``(a, b)``: `a` should be visited before `b` (an earlier day, or earlier
+        on the same day), and (P,) what visiting both the other way round costs: a soft rule,
+        taken off the score the solver maximises (`objective`), never a feasibility rule.
     """
 
     scores: NDArray[np.float64]
@@ -67,6 +71,8 @@ class ProblemData:
     kinds: NDArray[np.bool_] | None = None
     kind_cap_trip: NDArray[np.int64] | None = None
     kind_cap_day: NDArray[np.int64] | None = None
+    precede: NDArray[np.int64] | None = None
+    precede_penalty: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         n, days = len(self.scores), len(self.day_start)
@@ -97,6 +103,16 @@ class ProblemData:
         if self.budget is not None and not self.budget >= 0:
             out.append(f"budget {self.budget!r} must be a non-negative number")
         caps = self.kind_cap_trip is not None or self.kind_cap_day is not None
+        if (self.precede is None) != (self.precede_penalty is None):
+            out.append("precede and precede_penalty go together")
+        elif self.precede is not None and self.precede_penalty is not None:
+            pairs = len(self.precede_penalty)
+            if self.precede.shape != (pairs, 2):
+                out.append(f"precede has shape {self.precede.shape}, expected ({pairs}, 2)")
+            elif pairs and not (self.precede.min() >= 0 and self.precede.max() < n):
+                out.append("precede names a node that does not exist")
+            if pairs and not (self.precede_penalty >= 0).all():
+                out.append("precede_penalty must be non-negative")
         if self.kinds is None:
             if caps:
                 out.append("kind caps need kinds")
@@ -232,6 +248,41 @@ def limit_breaches(data: ProblemData, routes: Sequence[Sequence[int]]) -> list[s
                 if count > cap:
                     out.append(f"day {day}: {count} of kind {k} over cap {cap}")
     return out
+
+
+def order_breaches(data: ProblemData, routes: Sequence[Sequence[int]]) -> list[int]:
+    """The precedence pairs (indices into `data.precede`) that `routes` visit the wrong way round.
+
+    Both nodes must be visited; a node's place is its day, then its position on that day.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = ProblemData(
+    ...     scores=np.ones(3), service=np.zeros(3), windows=[[[(0.0, 9.0)]] * 3] * 2,
+    ...     travel=np.zeros((4, 4)), day_start=np.array([3, 3]), day_end=np.array([3, 3]),
+    ...     day_window=np.array([[0.0, 9.0]] * 2), precede=np.array([[0, 1], [1, 2], [0, 2]]),
+    ...     precede_penalty=np.array([1.0, 1.0, 1.0]),
+    ... )
+    >>> order_breaches(data, [[2], [0, 1]])
+    [1, 2]
+    """
+    if data.precede is None:
+        return []
+    place = {node: (day, q) for day, route in enumerate(routes) for q, node in enumerate(route)}
+    return [
+        k
+        for k, (a, b) in enumerate(data.precede.tolist())
+        if a in place and b in place and place[b] < place[a]
+    ]
+
+
+def objective(data: ProblemData, routes: Sequence[Sequence[int]]) -> float:
+    """What the solver maximises: the score minus the penalties of the broken precedence pairs."""
+    score = sum(float(data.scores[n]) for route in routes for n in route)
+    if data.precede_penalty is None:
+        return score
+    return score - sum(float(data.precede_penalty[k]) for k in order_breaches(data, routes))
 
 
 def missing_mandatory(data: ProblemData, solution: Solution) -> dict[int, str]:

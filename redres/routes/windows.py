@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from redres.hours.closures import Closure
 from redres.hours.opening import HolidayLookup, Interval
 from redres.messages import Message
-from redres.routes.model import Candidate, PlanRequest, Reason
+from redres.routes.answer import Reason
+from redres.routes.model import Candidate, PlanRequest
 from redres.routes.problem import Window
 
 ASSUMED_HOURS = Interval(9 * 60, 17 * 60)

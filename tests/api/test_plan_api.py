@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from redres.api.app import create_app
 from redres.config import Settings
-from redres.routes.model import REASONS
+from redres.routes.answer import REASONS
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import get_site, update_site
 from redres.config import Settings
 from redres.maps.route_png import MissingCJKFont, cjk_family, find_cjk_font, route_png
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 from tests.conftest import DEMO_DIR
 
 PASSWORD = "correct horse battery"

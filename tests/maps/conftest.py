@@ -11,8 +11,9 @@ import pytest
 
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval, parse_opening_hours
+from redres.routes.answer import Itinerary
 from redres.routes.curated import CuratedStop, schedule_curated
-from redres.routes.model import Candidate, Itinerary, Place, PlanRequest
+from redres.routes.model import Candidate, Place, PlanRequest
 from redres.routes.network import NetworkTravel, network_from_lines
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.solver import SolveParams

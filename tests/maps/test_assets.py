@@ -12,7 +12,7 @@ from redres.maps.assets import LOCAL_PREFIX, VENDOR_DIR, inline_assets, local_pa
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, site_map, to_html
 from redres.maps.route_map import route_map
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 
 ASSET_URL = re.compile(r'<(?:script[^>]+src|link rel="stylesheet"[^>]+href)="([^"]+)"')
 ANY_LINK = re.compile(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"')

@@ -13,7 +13,7 @@ from redres.maps.basemaps import amap, custom, osm, tencent, tianditu
 from redres.maps.options import MapSettings
 from redres.maps.render import site_map, to_html
 from redres.maps.route_map import route_map
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 from tests.maps.conftest import ROAD
 
 

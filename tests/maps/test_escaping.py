@@ -15,7 +15,7 @@ from redres.maps.options import MapSettings
 from redres.maps.popups import text
 from redres.maps.render import district_overview, site_map, to_html
 from redres.maps.route_map import route_map, stop_popup_html
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
 from tests.maps.conftest import HOSTILE
 
 SETTINGS = MapSettings()

@@ -15,7 +15,7 @@ from redres.maps.options import MapSettings
 from redres.maps.render import circle_radius, district_overview, to_html
 from redres.maps.route_map import DAY_COLOURS, day_waypoints, leg_lines, route_map
 from redres.maps.route_png import cjk_family, route_png
-from redres.routes.model import DayPlan, Itinerary, hhmm
+from redres.routes.answer import DayPlan, Itinerary, hhmm
 from tests.maps.conftest import ROAD, SCHOOL
 
 SETTINGS = MapSettings()

@@ -12,10 +12,11 @@ from redres.catalog.route_edits import create_route
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import get_site, update_site
 from redres.hours.holidays_cn import default_calendar
-from redres.routes.candidates import plan_catalog, schedule_stored_route
+from redres.routes.candidates import plan_catalog
 from redres.routes.model import Place, PlanRequest
 from redres.routes.planner import PlannerParams
 from redres.routes.solver import SolveParams
+from redres.routes.stored_routes import schedule_stored_route
 from tests.factories import add_toy_sites
 
 FAST = PlannerParams(solve=SolveParams(time_limit=0.2))

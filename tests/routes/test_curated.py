@@ -10,9 +10,9 @@ from sqlmodel import Session
 from redres.catalog.route_store import get_route, route_stops
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval, parse_opening_hours
-from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedStop, schedule_curated
 from redres.routes.model import Candidate, Place
+from redres.routes.stored_routes import schedule_stored_route
 
 TUESDAY = dt.date(2025, 6, 3)
 

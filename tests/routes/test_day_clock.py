@@ -9,8 +9,9 @@ import pytest
 
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval, parse_opening_hours
+from redres.routes.answer import Itinerary
 from redres.routes.curated import CuratedStop, schedule_curated
-from redres.routes.model import Candidate, Itinerary, PlanRequest
+from redres.routes.model import Candidate, PlanRequest
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.solver import SolveParams
 from redres.routes.timeline import Stay, step_day

@@ -9,9 +9,10 @@ from dataclasses import replace
 
 import pytest
 
+from redres.routes.answer import DayPlan, Itinerary, Leg, Lunch, Omission, Stop
 from redres.routes.export import export, to_ics
 from redres.routes.handout import render_handout
-from redres.routes.model import DayPlan, Itinerary, Leg, Lunch, Omission, Stop, Story
+from redres.routes.model import Story
 
 HOSTILE = '<script>alert("x")</script> & Co; a,b\nline2 \\ end'
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from redres.routes.answer import DayPlan, Itinerary, Leg, Stop
 from redres.routes.handout import render_handout
-from redres.routes.model import DayPlan, Itinerary, Leg, Stop, Story
+from redres.routes.model import Story
 from tests.markup import XSS_PAYLOADS, inert_problems
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval, parse_opening_hours
+from redres.routes.answer import REASONS, Itinerary
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import REASONS, Candidate, Itinerary, Place, PlanRequest
+from redres.routes.model import Candidate, Place, PlanRequest
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.solver import SolveParams
 

@@ -11,9 +11,10 @@ from sqlmodel import Session
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval
 from redres.routes import candidates
+from redres.routes.answer import REASONS, Itinerary
 from redres.routes.candidates import load_candidates, plan_catalog
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import REASONS, Itinerary, Place, PlanRequest
+from redres.routes.model import Place, PlanRequest
 from redres.routes.planner import PlannerParams
 from redres.routes.solver import SolveParams
 

@@ -40,8 +40,8 @@ from redres.maps.render import district_overview, embed_snippet, site_map, theme
 from redres.maps.route_map import route_map
 from redres.maps.route_png import MissingCJKFont, route_png
 from redres.maps.site_layer import compact_sites
-from redres.routes.candidates import route_itinerary
-from redres.routes.model import Itinerary
+from redres.routes.answer import Itinerary
+from redres.routes.stored_routes import route_itinerary
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 CACHE_ENTRIES = 16

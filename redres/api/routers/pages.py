@@ -40,8 +40,8 @@ from redres.maps.minimap import mini_map
 from redres.maps.navigation import navigation_links
 from redres.maps.options import MapSettings
 from redres.messages import Message
-from redres.routes.candidates import schedule_stored_route
 from redres.routes.road_source import travel_model
+from redres.routes.stored_routes import schedule_stored_route
 
 router = APIRouter(include_in_schema=False)
 
@@ -319,6 +319,7 @@ def _route_page(
             "route": route,
             "date": date or first,
             "days": plan["days"],
+            "plan": {"days": plan["days"], "tickets": plan["tickets"]},
             "violations": [v.to_dict() for v in done.violations],
             "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
             "route_courses": route_courses(session, route, stops=shown, visible=visible),

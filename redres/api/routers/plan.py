@@ -18,14 +18,15 @@ from redres.api.itinerary_bodies import ItineraryBody, ScheduleBody
 from redres.api.responses import ok
 from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
 from redres.hours.holidays_cn import calendar_with_dir
-from redres.routes.candidates import check_arranged_stops, plan_catalog
+from redres.routes.answer import Itinerary
+from redres.routes.candidates import plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.model import Itinerary
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
+from redres.routes.stored_routes import check_arranged_stops
 
 router = APIRouter(prefix="/api/plan", tags=["plan"])
 

@@ -31,21 +31,24 @@ from redres.catalog.route_schemas import RouteIn
 from redres.catalog.route_store import ThemeCount, get_route, list_routes, theme_counts
 from redres.config import Settings
 from redres.hours.holidays_cn import HolidayCalendar, calendar_with_dir
+from redres.labels import LABELS
 from redres.maps.options import MapSettings
 from redres.maps.render import to_html
 from redres.maps.route_map import route_map
 from redres.messages import Message
-from redres.routes.candidates import check_arranged_stops, plan_catalog
+from redres.routes.answer import Itinerary
+from redres.routes.candidates import plan_catalog
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.handout import without_foreign_notes
-from redres.routes.model import MODES, Itinerary
+from redres.routes.model import MODES
 from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
+from redres.routes.stored_routes import check_arranged_stops
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +60,12 @@ async def plan_page(
     """The form; with themes and a date, the itinerary below it (or what to fix, input kept)."""
     form = PlanForm.from_query(request.query_params)
     _ = translator(pick_language(request))
-    context: dict[str, Any] = {"form": form, "modes": MODES, "query": request.url.query}
+    context: dict[str, Any] = {
+        "form": form,
+        "modes": MODES,
+        "kinds": list(LABELS["category"]),
+        "query": request.url.query,
+    }
     refused: PlanRefused | None = None
     errors: list[str] = []
     if form.asks_for_plan:

@@ -47,7 +47,6 @@ from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
 from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
 from redres.catalog.versions import claim
 from redres.hours.holidays_cn import calendar_with_dir
-from redres.routes.candidates import schedule_stored_route
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.plan_save import plan_to_save
@@ -55,6 +54,7 @@ from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
 from redres.routes.solver import SolveParams
+from redres.routes.stored_routes import schedule_stored_route
 
 router = APIRouter(prefix="/api/routes", tags=["routes"])
 

@@ -20,6 +20,7 @@ from redres.catalog.io.fields import (
     BOOL_FIELDS,
     INT_FIELDS,
     LIST_FIELDS,
+    PRICE_FIELDS,
     decode_list,
     decode_themes,
     encode_list,
@@ -58,6 +59,7 @@ _MEMO_FIELDS = frozenset(
     {
         *_ENUMS,
         *INT_FIELDS,
+        *PRICE_FIELDS,
         "survey_date",
         "district",
         "years",
@@ -115,6 +117,8 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
         return _integer(name, value)
     if name in BOOL_FIELDS:
         return _yes_no(name, value)
+    if name in PRICE_FIELDS:
+        return read_price(value)
     if name in ("lon", "lat"):
         return value if isinstance(value, int | float) else cell_text(value)
     if name == "survey_date":
@@ -142,6 +146,37 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
             raise ValueError(msg)
         return parsed
     return cell_text(value)
+
+
+_PRICE = re.compile(
+    r"^\s*(?:[¥￥]|人民币)?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny)?\s*(?:/\s*人|每人)?\s*$", re.I
+)
+_FREE = frozenset({"免费", "免票", "免费开放", "免费参观", "free", "0"})
+
+
+def read_price(value: Any) -> float:
+    """A ticket price cell as CNY per person: ``免费`` is 0, ``20元``, ``¥20`` and ``20元/人`` are 20.
+
+    Examples
+    --------
+    >>> read_price("免费"), read_price("¥ 20 元/人"), read_price(15)
+    (0.0, 20.0, 15.0)
+    """
+    if isinstance(value, bool):
+        raise ValueError(Message("e_ticket_price", value=str(value)))
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = cell_text(value).strip()
+        found = _PRICE.match(text)
+        if text.lower() in _FREE:
+            return 0.0
+        if found is None:
+            raise ValueError(Message("e_ticket_price", value=text))
+        number = float(found.group(1))
+    if not (math.isfinite(number) and number >= 0):
+        raise ValueError(Message("e_ticket_price", value=str(value)))
+    return number
 
 
 _YES = frozenset({"是", "有", "√", "✓", "y", "yes", "true", "1"})

@@ -30,6 +30,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
 LIST_FIELDS = frozenset({"aliases", "designations"})
 INT_FIELDS = frozenset({"last_entry_minutes", "reservation_days", "capacity", "visit_minutes"})
 BOOL_FIELDS = frozenset({"point_approximate"})
+PRICE_FIELDS = frozenset({"ticket_price"})
 
 SHAPEFILE_NAMES: dict[str, str] = {
     "designations": "designat",
@@ -45,6 +46,7 @@ SHAPEFILE_NAMES: dict[str, str] = {
     "point_note": "pt_note",
     "point_approximate": "pt_approx",
     "hours_note_en": "hours_en",
+    "ticket_price": "ticket",
 }
 """DBF field names are at most 10 characters; these are the ones that need shortening."""
 
@@ -74,7 +76,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "reservation_days": ("提前预约天数", "预约天数"),
     "capacity": ("最大接待量", "容量", "接待量", "最大承载量"),
     "visit_minutes": ("参观时长", "建议参观时长", "参观时间"),
-    "admission": ("门票", "票价"),
+    "ticket_price": ("票价", "门票价格", "门票票价", "票价（元）"),
+    "admission": ("门票", "门票说明", "入场须知"),
     "accessibility": ("无障碍", "无障碍设施"),
     "contact": ("联系方式", "联系电话", "电话"),
     "condition": ("保存状况", "现状"),

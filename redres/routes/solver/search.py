@@ -23,6 +23,7 @@ from redres.routes.solver.operators import (
     replace,
     tighten,
 )
+from redres.routes.solver.order import Order, penalty, to_order, untangle
 from redres.routes.solver.timing import refresh
 
 
@@ -110,7 +111,7 @@ def run(
     """
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
-    p, lim = to_arrays(data, neighbours=neighbours), to_limits(data)
+    p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
         accept=float(accept), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
@@ -131,7 +132,7 @@ def run(
             break
         size = min(chunk, limit - done)
         tick = time.perf_counter()
-        iterate(p, lim, cur, best, stats, size, knobs)
+        iterate(p, lim, order, cur, best, stats, size, knobs)
         took = time.perf_counter() - tick
         done += size
         # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
@@ -181,8 +182,9 @@ def construct(p: Arrays, lim: Limits, cur: State, symmetric: bool) -> None:
 
 
 @njit(cache=True)
-def evaluate(p: Arrays, route: Any, ln: Any) -> tuple[int, float, float]:
-    """Mandatory nodes visited, score and travel of a solution (compared in that order)."""
+def evaluate(p: Arrays, o: Order, route: Any, ln: Any) -> tuple[int, float, float]:
+    """Mandatory nodes visited, score (less any order penalty) and travel of a solution
+    (compared in that order)."""
     scores, travel = p.scores, p.travel
     kept = 0
     score = 0.0
@@ -196,6 +198,8 @@ def evaluate(p: Arrays, route: Any, ln: Any) -> tuple[int, float, float]:
             total += travel[here, u]
             here = u
         total += travel[here, p.end[d]]
+    if o.active:
+        score -= penalty(o, route, ln, len(scores))
     return kept, score, total
 
 
@@ -232,16 +236,17 @@ def _copy(
 
 @njit(cache=True)
 def iterate(
-    p: Arrays, lim: Limits, cur: State, best: State, stats: Any, count: int, knobs: Knobs
-) -> None:
+    p: Arrays, lim: Limits, o: Order, cur: State, best: State, stats: Any, count: int,
+    knobs: Knobs,
+) -> None:  # fmt: skip
     """Run `count` iterations from the current solution `cur`, updating `best` in place."""
     route, ln, st, la, day_of = cur
     b_route, b_ln, b_st, b_la, b_day_of = best
     t_route, t_ln, t_st, t_la, t_day = route.copy(), ln.copy(), st.copy(), la.copy(), day_of.copy()
     blocked = np.zeros(len(day_of), dtype=np.bool_)
     touched = np.zeros(len(ln), dtype=np.bool_)
-    cur_m, cur_s, _ = evaluate(p, route, ln)
-    best_m, best_s, best_t = evaluate(p, b_route, b_ln)
+    cur_m, cur_s, _ = evaluate(p, o, route, ln)
+    best_m, best_s, best_t = evaluate(p, o, b_route, b_ln)
     for _ in range(count):
         _copy(route, ln, st, la, day_of, t_route, t_ln, t_st, t_la, t_day)
         blocked[:] = False
@@ -267,7 +272,9 @@ def iterate(
         repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
         if knobs.use_replace and replace(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked):
             repair(p, lim, t_route, t_ln, t_st, t_la, t_day, blocked, 0.0)
-        m, s, t = evaluate(p, t_route, t_ln)
+        if o.active:
+            untangle(p, lim, o, t_route, t_ln, t_st, t_la, t_day)
+        m, s, t = evaluate(p, o, t_route, t_ln)
         if _better(m, s, t, best_m, best_s, best_t):
             best_m, best_s, best_t = m, s, t
             _copy(t_route, t_ln, t_st, t_la, t_day, b_route, b_ln, b_st, b_la, b_day_of)
@@ -286,5 +293,5 @@ def iterate(
                 repair(p, lim, route, ln, st, la, day_of, blocked, 1.0)
                 blocked[:] = False
                 repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
-            cur_m, cur_s, _ = evaluate(p, route, ln)
+            cur_m, cur_s, _ = evaluate(p, o, route, ln)
     stats[1], stats[2] = best_s, best_t
