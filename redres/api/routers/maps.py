@@ -192,11 +192,15 @@ def route_image(
     slug: str,
     date: DateParam = None,
     share: ShareParam = None,
+    lang: LangParam = None,
 ) -> Response:
-    """A route as a PNG for printed handouts (no tiles)."""
+    """A route as a PNG for printed handouts (no tiles), labelled in `lang`."""
     itinerary = _route(request, session, reader, slug, date, share)
+    title = None
+    if lang == "en":
+        title = find_route(session, slug, reader, share=share).name_en or None
     try:
-        png = route_png(itinerary)
+        png = route_png(itinerary, title=title, lang=lang or "zh")
     except MissingCJKFont as exc:  # loud: an image of empty boxes helps nobody
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
     return Response(png, media_type="image/png")
