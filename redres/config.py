@@ -120,6 +120,7 @@ class Settings(BaseSettings):
 
             parse_approvals(value)
         return value
+
     icp_number: str | None = Field(default=None, max_length=100)
     """The site's ICP filing number (ICP备案号, e.g. ``京ICP备12345678号-1``): every page's
     footer shows it, linked to https://beian.miit.gov.cn/ as the rules ask; unset, nothing."""

@@ -14,6 +14,7 @@ import logging
 import math
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -25,6 +26,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.ft2font import FT2Font
+from matplotlib.transforms import Bbox
 
 from redres.maps.route_map import day_colour, day_waypoints, leg_lines, stop_name
 from redres.routes.model import Itinerary
@@ -40,6 +42,9 @@ CJK_FAMILIES = (
     "WenQuanYi Micro Hei",
 )
 """Font families with Chinese glyphs, best first (fonts-noto-cjk on Debian gives the first)."""
+
+LABEL_WIDTH = 28
+"""Characters per line of a stop's label (English names run to 80)."""
 
 PROBE = "中文路线图第天北公里米"
 """Characters the route image prints; a font must have every one of them."""
@@ -113,7 +118,8 @@ def route_png(
                     zorder=3,
                 )
                 name = stop_name(p.stop, lang)[0] if p.stop is not None else ""
-                labels.append((p.lon * kx, p.lat, f"{n} {name}"))
+                # long (English) names on a few lines, so they stay near their stop
+                labels.append((p.lon * kx, p.lat, textwrap.fill(f"{n} {name}", LABEL_WIDTH)))
         ax.set_aspect("equal", adjustable="datalim")
         ax.margins(0.12)
         ax.set_xticks([])
@@ -221,10 +227,15 @@ _OFFSETS = (
 
 
 def _place_labels(fig: Any, ax: Any, labels: list[tuple[float, float, str]], family: str) -> None:
-    """Each stop's name beside its marker, on the first side where it overlaps no name placed
-    before it (stops close together would otherwise print their names on top of each other)."""
+    """Each stop's name beside its marker, on the first side where it overlaps no marker and
+    no name placed before it (stops close together would otherwise print their names on top of
+    each other, or over the next stop's number)."""
     renderer = fig.canvas.get_renderer()
-    taken: list[Any] = []
+    radius = 8 * fig.dpi / 72  # the stop markers' radius (s=260 is about 16 points across)
+    markers = [ax.transData.transform((x, y)) for x, y, _ in labels]
+    taken: list[Any] = [
+        Bbox.from_extents(px - radius, py - radius, px + radius, py + radius) for px, py in markers
+    ]
     for x, y, name in labels:
         text = None
         for dx, dy, ha in _OFFSETS:
