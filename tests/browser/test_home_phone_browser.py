@@ -51,6 +51,9 @@ def test_phone_shows_the_map_first_with_the_search_folded_over_it(
     )
     assert small == []  # every control and link of the page's body is a touch target
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    frame = page.frame_locator("iframe.map")
+    frame.locator(".leaflet-marker-icon").first.wait_for()
+    assert frame.locator(".rr-search").count() == 0  # one search box: the page's
 
 
 def test_wide_screen_keeps_the_search_above_the_map(server: str, open_page: Any) -> None:

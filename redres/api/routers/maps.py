@@ -55,12 +55,20 @@ LangParam = Annotated[str | None, Query(pattern="^(zh|en)?$", description="zh (d
 
 @router.get("/sites.html", response_class=HTMLResponse)
 def sites_page(
-    request: Request, basemap: BasemapParam = None, date: DateParam = None, lang: LangParam = None
+    request: Request,
+    basemap: BasemapParam = None,
+    date: DateParam = None,
+    lang: LangParam = None,
+    names: Annotated[
+        bool, Query(description="false: no name search in the map (the home page has its own)")
+    ] = True,
 ) -> Response:
     """Published sites on one map: all, or the results of the home page's search
     (`q`, `theme`, `category`, ... as on `/`); the data comes from `sites.json`."""
     settings = _map_settings(request, basemap)
     words = map_words(lang or "zh")
+    if not names:
+        words = replace(words, search="")
     date_param = date.isoformat() if date else ""
     url = "sites.json" + query_string(request.query_params, date=date_param, lang=lang or "")
     unlocated = "/" + query_string(request.query_params, located="0", lang=lang or "")
