@@ -107,6 +107,20 @@ class Settings(BaseSettings):
     map_tiles_title: str = "本地地图"
     map_approval_number: str | None = None
     """The map approval number (审图号) shown in the lower left of published maps."""
+    map_basemap_approvals: str | None = None
+    """Each basemap provider's own approval number, ``basemap=number`` pairs separated by
+    ``;`` (e.g. ``tianditu=GS(…)…号`` as Tianditu publishes it): shown in that basemap's
+    attribution as ``审图号：<number>``. Copy the provider's number; never make one up."""
+
+    @field_validator("map_basemap_approvals")
+    @classmethod
+    def _basemap_approvals(cls, value: str | None) -> str | None:
+        if value is not None:
+            from redres.maps.basemaps import parse_approvals  # folium only when it is set
+
+            parse_approvals(value)
+        return value
+
     icp_number: str | None = Field(default=None, max_length=100)
     """The site's ICP filing number (ICP备案号, e.g. ``京ICP备12345678号-1``): every page's
     footer shows it, linked to https://beian.miit.gov.cn/ as the rules ask; unset, nothing."""

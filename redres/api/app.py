@@ -45,6 +45,7 @@ from redres.api.routers import (
     library_pages,
     maps,
     media,
+    offline,
     pages,
     people,
     plan,
@@ -123,7 +124,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (media,)
     routers += (classes, polls, class_pages, poll_pages)
     routers += (library_pages,)
-    routers += (planner_pages, plaques, pages)  # pages last: `/` and its catch-alls
+    routers += (planner_pages, plaques, offline, pages)  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

@@ -34,7 +34,7 @@ def handout_html(
     map_error: str | None = None
     try:
         if map_url is None:
-            map_url = route_png_data_url(itinerary, title=title or None)
+            map_url = route_png_data_url(itinerary, title=title or None, lang=lang)
         else:
             cjk_family()  # the linked PNG needs the font too: say so here if it is missing
     except MissingCJKFont as exc:

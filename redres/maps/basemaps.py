@@ -10,7 +10,7 @@ centimetres of WGS-84, so it needs no shift.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import quote
 
@@ -56,6 +56,43 @@ class Basemap:
         for source in self.tiles:
             _tile_layer(source, self, name=None, show=True).add_to(group)
         return group
+
+
+def with_approval(basemap: Basemap, number: str) -> Basemap:
+    """`basemap` with its map approval number (审图号) at the end of its attribution, as maps
+    published in China must show it. The label stays Chinese on English maps (it is the
+    number's legal name), tagged so; the number is escaped (it comes from settings)."""
+    label = f'<span lang="zh-CN">审图号：{html.escape(number.strip())}</span>'
+    return replace(basemap, attribution=f"{basemap.attribution} · {label}")
+
+
+def parse_approvals(value: str | None) -> dict[str, str]:
+    """Approval numbers by basemap from ``key=number`` pairs separated by ``;``, e.g.
+    ``tianditu=GS(2024)0000号`` (copy the number the provider publishes; never make one up).
+
+    Raises
+    ------
+    ValueError
+        If a pair is malformed, names an unknown basemap or has no number.
+
+    Examples
+    --------
+    >>> parse_approvals("tianditu = GS(2099)1号; custom=鄂S(2099)2号")
+    {'tianditu': 'GS(2099)1号', 'custom': '鄂S(2099)2号'}
+    """
+    found: dict[str, str] = {}
+    for pair in (value or "").split(";"):
+        if not pair.strip():
+            continue
+        key, sep, number = (part.strip() for part in pair.partition("="))
+        if not sep or key not in BASEMAP_NAMES or not number or len(number) > 60:
+            msg = (
+                f"approval number {pair.strip()!r} must read basemap=number, the basemap one "
+                f"of {', '.join(BASEMAP_NAMES)} (REDRES_MAP_BASEMAP_APPROVALS)"
+            )
+            raise ValueError(msg)
+        found[key] = number
+    return found
 
 
 def osm() -> Basemap:

@@ -10,7 +10,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from redres.maps.assets import ASSET_MODES, AssetMode
-from redres.maps.basemaps import BASEMAP_NAMES, Basemap, Crs, amap, custom, osm, tencent, tianditu
+from redres.maps.basemaps import (
+    BASEMAP_NAMES,
+    Basemap,
+    Crs,
+    amap,
+    custom,
+    osm,
+    parse_approvals,
+    tencent,
+    tianditu,
+    with_approval,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +39,10 @@ class MapSettings:
         A self-hosted XYZ tile server for intranets.
     approval_number
         The map approval number (审图号, e.g. ``GS(2024)1234号``) shown lower left when set.
+    basemap_approvals
+        Each basemap's own approval number, ``key=number`` pairs separated by ``;`` (e.g.
+        ``tianditu=<the number Tianditu publishes>``), shown in that basemap's attribution
+        as ``审图号：<number>`` while it is the basemap shown.
     assets
         ``local`` (served by the app), ``inline`` (standalone file) or ``cdn`` (public CDNs).
     site_url
@@ -41,6 +56,7 @@ class MapSettings:
     tiles_crs: Crs = "wgs84"
     tiles_title: str = "本地地图"
     approval_number: str | None = None
+    basemap_approvals: str | None = None
     assets: AssetMode = "local"
     site_url: str = "/sites/"
 
@@ -58,6 +74,7 @@ class MapSettings:
         if "custom" in self.basemaps and not self.tiles_url:
             msg = "basemap 'custom' needs a tile URL (REDRES_MAP_TILES_URL)"
             raise ValueError(msg)
+        parse_approvals(self.basemap_approvals)  # refused here, not on the first map drawn
         if self.assets not in ASSET_MODES:
             msg = f"asset mode {self.assets!r} must be one of {', '.join(ASSET_MODES)}"
             raise ValueError(msg)
@@ -92,6 +109,7 @@ class MapSettings:
     def basemap_list(self) -> list[Basemap]:
         """The configured basemaps, default first."""
         made: list[Basemap] = []
+        approvals = parse_approvals(self.basemap_approvals)
         for key in self.basemaps:
             if key == "osm":
                 made.append(osm())
@@ -110,4 +128,6 @@ class MapSettings:
                         title=self.tiles_title,
                     )
                 )
+            if key in approvals:
+                made[-1] = with_approval(made[-1], approvals[key])
         return made

@@ -146,8 +146,13 @@ class SafeTooltip(MacroElement):
         """
     )
 
-    def __init__(self, value: object, *, sticky: bool = False) -> None:
+    def __init__(
+        self, value: object, *, sticky: bool = False, lang: str | None = None, prefix: str = ""
+    ) -> None:
+        """`lang` tags `value` (a name in another language than the page's); `prefix` is
+        plain text before it in the page's language."""
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SafeTooltip"
-        self.html = text(value)
+        shown = f'<span lang="{text(lang)}">{text(value)}</span>' if lang else text(value)
+        self.html = text(prefix) + shown
         self.sticky = sticky

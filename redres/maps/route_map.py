@@ -41,6 +41,14 @@ class Waypoint:
         return self.stop.name if self.stop is not None else self.name
 
 
+def stop_name(stop: Stop, lang: str = "zh") -> tuple[str, str]:
+    """A stop's name in `lang` with its own language tag: the English name on English maps when
+    the site has one, else the Chinese name tagged ``zh-CN`` (never an untagged foreign name)."""
+    if lang == "en" and stop.name_en:
+        return stop.name_en, "en"
+    return stop.name or stop.slug, "zh-CN"
+
+
 def day_colour(index: int) -> str:
     """The colour of day `index` (0-based), cycling through a palette that prints well."""
     return DAY_COLOURS[index % len(DAY_COLOURS)]
@@ -145,11 +153,13 @@ def stop_popup_html(
     """A stop's popup: name (linked to its page), order, schedule, visit length, lesson note and
     the leg to the next place; all escaped. Lesson notes are written in Chinese: an English
     popup says it has none rather than showing the Chinese."""
-    name = text(stop.name or stop.slug)
+    shown, tag = stop_name(stop, words.lang)
+    name = text(shown)
     title = (
-        f'<a href="{text(site_url + quote(stop.slug, safe=""))}" target="_top">{name}</a>'
+        f'<a href="{text(site_url + quote(stop.slug, safe=""))}" target="_top" lang="{tag}">'
+        f"{name}</a>"
         if stop.slug
-        else name
+        else f'<span lang="{tag}">{name}</span>'
     )
     times = ((words.arrive, stop.arrive), (words.start, stop.start), (words.leave, stop.leave))
     parts = [
@@ -196,7 +206,8 @@ def _stop_marker(
             words=words,
         )
     ).add_to(marker)
-    SafeTooltip(f"{n}. {stop.name}").add_to(marker)
+    shown, tag = stop_name(stop, words.lang)
+    SafeTooltip(shown, lang=_foreign(tag, words.lang), prefix=f"{n}. ").add_to(marker)
     return marker
 
 
@@ -213,9 +224,20 @@ def _ends(frame: MapFrame, itinerary: Itinerary, words: MapWords) -> folium.Feat
         ring = folium.CircleMarker(
             frame.point(point.lon, point.lat), radius=17, color=colour, weight=4, fill=False
         )
-        SafeTooltip(f"{label}{words.colon}{point.label}" if point.label else label).add_to(ring)
+        if point.stop is not None:
+            name, tag = stop_name(point.stop, words.lang)
+            SafeTooltip(
+                name, lang=_foreign(tag, words.lang), prefix=f"{label}{words.colon}"
+            ).add_to(ring)
+        else:
+            SafeTooltip(f"{label}{words.colon}{point.name}" if point.name else label).add_to(ring)
         ring.add_to(group)
     return group
+
+
+def _foreign(tag: str, lang: str) -> str | None:
+    """`tag` when a name in that language differs from the page's `lang`, else None."""
+    return None if tag.split("-")[0] == lang else tag
 
 
 def _next_legs(points: Sequence[Waypoint], legs: Sequence[Leg]) -> list[Leg | None]:

@@ -14,6 +14,7 @@ import logging
 import math
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -25,8 +26,9 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.ft2font import FT2Font
+from matplotlib.transforms import Bbox
 
-from redres.maps.route_map import day_colour, day_waypoints, leg_lines
+from redres.maps.route_map import day_colour, day_waypoints, leg_lines, stop_name
 from redres.routes.answer import Itinerary
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,9 @@ CJK_FAMILIES = (
 )
 """Font families with Chinese glyphs, best first (fonts-noto-cjk on Debian gives the first)."""
 
+LABEL_WIDTH = 28
+"""Characters per line of a stop's label (English names run to 80)."""
+
 PROBE = "中文路线图第天北公里米"
 """Characters the route image prints; a font must have every one of them."""
 
@@ -49,8 +54,24 @@ class MissingCJKFont(RuntimeError):
     """No installed font has Chinese glyphs: the route image would print empty boxes."""
 
 
-def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150) -> bytes:
-    """The route drawn as PNG bytes (A5-ish landscape at `dpi`).
+_WORDS = {
+    "zh": {"day": "第{n}天 {date}", "north": "北 ↑", "route": "研学线路", "km": "公里", "m": "米"},
+    "en": {"day": "Day {n} {date}", "north": "N ↑", "route": "Route", "km": "km", "m": "m"},
+}
+"""The few words the image prints, by language; stop names come from the sites."""
+
+
+def route_png(
+    itinerary: Itinerary,
+    *,
+    title: str | None = None,
+    dpi: int = 150,
+    lang: str = "zh",
+    fmt: str = "png",
+) -> bytes:
+    """The route drawn as PNG bytes (A5-ish landscape at `dpi`), labelled in `lang` (``zh`` or
+    ``en``: English stop names where the site has one, else its Chinese name). ``fmt="svg"``
+    draws it as SVG with its words kept as text (for print shops, and readable in tests).
 
     Raises
     ------
@@ -66,12 +87,13 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
     mean_lat = sum(lat for _, lat in points) / len(points)
     kx = math.cos(math.radians(mean_lat))
     family = cjk_family()
+    words = _WORDS.get(lang, _WORDS["zh"])
     fig, ax = plt.subplots(figsize=(8.3, 5.8), dpi=dpi)
     labels: list[tuple[float, float, str]] = []
     try:
         for i, day, pts in per_day:
             colour = day_colour(i)
-            label = f"第{i + 1}天 {day.date.isoformat()}"
+            label = words["day"].format(n=i + 1, date=day.date.isoformat())
             for j, line in enumerate(leg_lines(pts, day.legs)):
                 ax.plot(
                     [lon * kx for lon, _ in line],
@@ -95,14 +117,15 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
                     fontweight="bold",
                     zorder=3,
                 )
-                name = p.stop.name if p.stop is not None else ""
-                labels.append((p.lon * kx, p.lat, f"{n} {name}"))
+                name = stop_name(p.stop, lang)[0] if p.stop is not None else ""
+                # long (English) names on a few lines, so they stay near their stop
+                labels.append((p.lon * kx, p.lat, textwrap.fill(f"{n} {name}", LABEL_WIDTH)))
         ax.set_aspect("equal", adjustable="datalim")
         ax.margins(0.12)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(
-            _plain(title or itinerary.name or "研学线路"),
+            _plain(title or itinerary.name or words["route"]),
             fontfamily=family,
             fontsize=12,
         )
@@ -111,9 +134,9 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
         fig.canvas.draw()  # settle the limits before measuring the scale bar against them
         ax.set_autoscale_on(False)
         _place_labels(fig, ax, labels, family)
-        _scale_bar(ax, kx, family)
+        _scale_bar(ax, kx, family, words)
         ax.annotate(
-            "北 ↑",
+            words["north"],
             xy=(0.03, 0.95),
             xycoords="axes fraction",
             ha="left",
@@ -122,13 +145,16 @@ def route_png(itinerary: Itinerary, *, title: str | None = None, dpi: int = 150)
             fontsize=9,
         )
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+        with plt.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buffer, format=fmt, bbox_inches="tight")
         return buffer.getvalue()
     finally:
         plt.close(fig)
 
 
-def route_png_data_url(itinerary: Itinerary, *, title: str | None = None) -> str | None:
+def route_png_data_url(
+    itinerary: Itinerary, *, title: str | None = None, lang: str = "zh"
+) -> str | None:
     """The route image as a ``data:`` URL for a handout that travels as one file; None when
     the itinerary has nothing to draw.
 
@@ -138,7 +164,7 @@ def route_png_data_url(itinerary: Itinerary, *, title: str | None = None) -> str
         When no installed font can print the Chinese labels.
     """
     try:
-        png = route_png(itinerary, title=title, dpi=110)
+        png = route_png(itinerary, title=title, dpi=110, lang=lang)
     except ValueError:
         return None
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -201,10 +227,15 @@ _OFFSETS = (
 
 
 def _place_labels(fig: Any, ax: Any, labels: list[tuple[float, float, str]], family: str) -> None:
-    """Each stop's name beside its marker, on the first side where it overlaps no name placed
-    before it (stops close together would otherwise print their names on top of each other)."""
+    """Each stop's name beside its marker, on the first side where it overlaps no marker and
+    no name placed before it (stops close together would otherwise print their names on top of
+    each other, or over the next stop's number)."""
     renderer = fig.canvas.get_renderer()
-    taken: list[Any] = []
+    radius = 8 * fig.dpi / 72  # the stop markers' radius (s=260 is about 16 points across)
+    markers = [ax.transData.transform((x, y)) for x, y, _ in labels]
+    taken: list[Any] = [
+        Bbox.from_extents(px - radius, py - radius, px + radius, py + radius) for px, py in markers
+    ]
     for x, y, name in labels:
         text = None
         for dx, dy, ha in _OFFSETS:
@@ -261,7 +292,7 @@ def _plain(value: str) -> str:
     return value.replace("$", r"\$")
 
 
-def _scale_bar(ax: Any, kx: float, family: str) -> None:
+def _scale_bar(ax: Any, kx: float, family: str, words: dict[str, str]) -> None:
     """A bar of a round length about a fifth of the plot's width, lower left."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -275,7 +306,7 @@ def _scale_bar(ax: Any, kx: float, family: str) -> None:
     width = length / metres_per_unit
     bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
     ax.plot([bx, bx + width], [by, by], color="black", linewidth=3, solid_capstyle="butt")
-    label = f"{length / 1000:g} 公里" if length >= 1000 else f"{length:g} 米"
+    label = f"{length / 1000:g} {words['km']}" if length >= 1000 else f"{length:g} {words['m']}"
     ax.annotate(
         label,
         (bx + width / 2, by),

@@ -77,6 +77,14 @@ def test_map_page_in_english(client: TestClient) -> None:
     route = client.get("/maps/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"})
     assert "Day 1" in route.text
     assert "第1天" not in route.text
+    # stops by their English names where the site has one
+    assert "Site of the August 7 Conference" in route.text
+    assert "\\u516b\\u4e03\\u4f1a\\u8bae\\u4f1a\\u5740" not in route.text  # 八七会议会址
+    handout = client.get(
+        "/api/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"}
+    )
+    assert "lang=en" in handout.text
+    assert "Site of the August 7 Conference" in handout.text
 
 
 def test_calendar_feed_in_english(client: TestClient) -> None:

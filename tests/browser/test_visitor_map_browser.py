@@ -127,6 +127,7 @@ def test_clusters_do_not_look_like_a_category(demo: str, open_page: Any) -> None
 def test_near_me_explains_a_refused_location(demo: str, open_page: Any, lang: str) -> None:
     """A context without the geolocation permission: the browser refuses, the page says why."""
     page, _traffic = open_page(f"{demo}/?lang={lang}", **PHONE)
+    page.locator("#search-panel > summary").click()  # on a phone the search panel is folded
     button = page.locator("#near-me")
     button.click()
     page.wait_for_function(

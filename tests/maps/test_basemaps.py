@@ -118,3 +118,36 @@ def test_tianditu_and_intranet_tiles_render_with_the_approval_number(
     assert "10.0.0.1/tiles" in page
     assert "redres.approval(" in page
     assert json.dumps("审图号：GS(2024)0650号") in page
+
+
+def test_a_basemaps_approval_number_is_in_its_attribution(features: list[dict[str, Any]]) -> None:
+    """Set per basemap: shown with Tianditu's tiles, not with OSM's (which has none)."""
+    from redres.maps.minimap import mini_map
+
+    settings = MapSettings(
+        basemaps=("tianditu", "osm"),
+        tianditu_key="test-key",
+        basemap_approvals="tianditu=GS(2099)0001号; osm=<b>x</b>",
+    )
+    tianditu_map, osm_map = settings.basemap_list()
+    assert tianditu_map.attribution.endswith('<span lang="zh-CN">审图号：GS(2099)0001号</span>')
+    assert "审图号：&lt;b&gt;x&lt;/b&gt;" in osm_map.attribution  # escaped, never markup
+    page = to_html(site_map(features, settings=settings), settings=settings)
+    attributions = re.findall(r'"attribution": ("(?:[^"\\]|\\.)*")', page)
+    assert any("GS(2099)0001" in json.loads(a) for a in attributions)
+    mini = mini_map(114.29302, 30.55339, settings)
+    assert "审图号：GS(2099)0001号" in mini.attribution  # the site page's mini-map too
+    plain = MapSettings(basemaps=("tianditu",), tianditu_key="test-key")
+    assert "审图号" not in plain.basemap_list()[0].attribution  # none set, none shown
+
+
+@pytest.mark.parametrize("bad", ["tianditu", "google=GS(1)", "tianditu=", "amap=" + "号" * 61])
+def test_malformed_approval_numbers_are_refused_at_start(bad: str) -> None:
+    from pydantic import ValidationError
+
+    from redres.config import Settings
+
+    with pytest.raises(ValueError, match="basemap=number"):
+        MapSettings(basemap_approvals=bad)
+    with pytest.raises(ValidationError, match="REDRES_MAP_BASEMAP_APPROVALS"):
+        Settings(map_basemap_approvals=bad)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from redres.maps.options import MapSettings
+from redres.maps.popups import text
 from redres.maps.render import circle_radius, district_overview, to_html
 from redres.maps.route_map import DAY_COLOURS, day_waypoints, leg_lines, route_map
 from redres.maps.route_png import cjk_family, route_png
@@ -106,3 +107,45 @@ def test_district_overview_draws_one_circle_per_district(features: list[dict[str
     assert page.count("L.circleMarker(") == 3
     assert circle_radius(1, 1) == 40.0
     assert circle_radius(1, 10_000) == 5.0
+
+
+def _with_english_names(itinerary: Itinerary) -> Itinerary:
+    """The itinerary with an English name on its first stop only (the others have none)."""
+    first = itinerary.days[0].stops[0]
+    named = replace(first, name_en="Site of the August 7th Meeting")
+    day = replace(itinerary.days[0], stops=(named, *itinerary.days[0].stops[1:]))
+    return replace(itinerary, days=(day, *itinerary.days[1:]))
+
+
+def test_english_route_maps_name_stops_in_english_where_the_site_has_a_name(
+    itinerary: Itinerary,
+) -> None:
+    from redres.api.i18n import map_words
+
+    named = _with_english_names(itinerary)
+    page = to_html(route_map(named, settings=SETTINGS, words=map_words("en")), settings=SETTINGS)
+    shown = stop_popups(page)
+    assert 'lang="en">Site of the August 7th Meeting</a>' in shown[0]
+    other = named.days[0].stops[1]
+    assert other.name_en is None
+    escaped = text(other.name)  # the second stop has a hostile name (see conftest)
+    assert f'lang="zh-CN">{escaped}</a>' in shown[1]  # no English name: Chinese, tagged
+    tips = [json.loads(t) for t in re.findall(r'bindTooltip\(("(?:[^"\\]|\\.)*")', page)]
+    assert "1. Site of the August 7th Meeting" in tips
+    assert f'2. <span lang="zh-CN">{escaped}</span>' in tips
+    chinese = to_html(route_map(named, settings=SETTINGS), settings=SETTINGS)
+    assert "August 7th" not in chinese  # Chinese maps keep the Chinese names
+
+
+def test_english_route_images_print_english_words_and_names(itinerary: Itinerary) -> None:
+    named = _with_english_names(itinerary)
+    svg = route_png(named, lang="en", fmt="svg").decode()
+    assert "1 Site of the August 7th" in svg  # wrapped after 28 characters
+    assert "Meeting" in svg
+    assert "2 &lt;img src=x" in svg  # the (hostile) Chinese name where none in English
+    assert "Day 1" in svg
+    assert "第1天" not in svg
+    assert "北" not in svg
+    zh = route_png(named, fmt="svg").decode()
+    assert "第1天" in zh
+    assert "August" not in zh

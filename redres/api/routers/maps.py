@@ -55,12 +55,20 @@ LangParam = Annotated[str | None, Query(pattern="^(zh|en)?$", description="zh (d
 
 @router.get("/sites.html", response_class=HTMLResponse)
 def sites_page(
-    request: Request, basemap: BasemapParam = None, date: DateParam = None, lang: LangParam = None
+    request: Request,
+    basemap: BasemapParam = None,
+    date: DateParam = None,
+    lang: LangParam = None,
+    names: Annotated[
+        bool, Query(description="false: no name search in the map (the home page has its own)")
+    ] = True,
 ) -> Response:
     """Published sites on one map: all, or the results of the home page's search
     (`q`, `theme`, `category`, ... as on `/`); the data comes from `sites.json`."""
     settings = _map_settings(request, basemap)
     words = map_words(lang or "zh")
+    if not names:
+        words = replace(words, search="")
     date_param = date.isoformat() if date else ""
     url = "sites.json" + query_string(request.query_params, date=date_param, lang=lang or "")
     unlocated = "/" + query_string(request.query_params, located="0", lang=lang or "")
@@ -192,11 +200,15 @@ def route_image(
     slug: str,
     date: DateParam = None,
     share: ShareParam = None,
+    lang: LangParam = None,
 ) -> Response:
-    """A route as a PNG for printed handouts (no tiles)."""
+    """A route as a PNG for printed handouts (no tiles), labelled in `lang`."""
     itinerary = _route(request, session, reader, slug, date, share)
+    title = None
+    if lang == "en":
+        title = find_route(session, slug, reader, share=share).name_en or None
     try:
-        png = route_png(itinerary)
+        png = route_png(itinerary, title=title, lang=lang or "zh")
     except MissingCJKFont as exc:  # loud: an image of empty boxes helps nobody
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
     return Response(png, media_type="image/png")

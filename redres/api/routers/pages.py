@@ -93,7 +93,9 @@ def home(
                 ("protection", choices("protection", lang), protection),
             ],
             # the map shows what the list shows: the same search, handed on
-            "map_url": "/maps/sites.html" + query_string(request.query_params, lang=lang_param),
+            # the page's own search box is the map's: no second one inside the map
+            "map_url": "/maps/sites.html"
+            + query_string(request.query_params, lang=lang_param, names="false"),
             "located": located,
         },
     )

@@ -23,6 +23,7 @@ from redres.api.audit_bodies import RouteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.handouts import handout_html
+from redres.api.i18n import pick_language
 from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.links import absolute
 from redres.api.responses import PRECONDITION, ok
@@ -113,11 +114,12 @@ def export_route(
     itinerary = done.itinerary
     if fmt == "html":
         day = itinerary.days[0].date.isoformat() if itinerary.days else ""
+        lang = pick_language(request)
         body = handout_html(
             request,
             itinerary,
-            title=route.name,
-            map_url=f"/maps/routes/{route.slug}.png?date={day}"
+            title=route.name_en or route.name if lang == "en" else route.name,
+            map_url=f"/maps/routes/{route.slug}.png?date={day}&lang={lang}"
             + (f"&share={quote(share)}" if share else ""),
             lessons=course_plan(session, route, visible=reader.statuses()),
         )

@@ -1,7 +1,7 @@
 """A site's ticket price per person (CNY, 0 when free), what the planner's ticket budget counts.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
-down_revision = '0015'
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,14 @@
 // Search suggestions and "near me" for the home page. Text only: no HTML is built from data.
 (function () {
   "use strict";
+  // The search panel: folded over the map on a phone (the map comes first), open elsewhere.
+  var panel = document.getElementById("search-panel");
+  if (panel && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 600px)");
+    var fit = function () { panel.open = !narrow.matches; };
+    fit();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+  }
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
   var timer = null;
