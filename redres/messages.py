@@ -105,6 +105,12 @@ ENGLISH: dict[str, str] = {
     "e_not_null": "cannot be cleared",
     "e_phone": "'{value}' is not a phone number (digits, spaces, + - ( ), e.g. 027-8888 6666)",
     "e_email": "'{value}' is not an email address",
+    "e_user_exists": "user {name!r} already exists",
+    "e_username": "username {name!r} must be 2-64 letters, digits or _.@-",
+    "e_password_length": "a password must be {low} to {high} characters long",
+    "e_password_mismatch": "the two passwords differ",
+    "e_last_admin": "{name!r} is the last active admin: add or enable another admin first",
+    "e_reset_link": "this password link is unknown, already used or expired",
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (
         "cannot read '{part}' in the opening hours '{text}' (write e.g. "
