@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from redres.catalog.enums import Status
 from redres.catalog.route_schemas import RouteUpdate

@@ -68,9 +68,9 @@ def field_label(name: str, _: Translate) -> str:
     return name
 
 
-def entry_rows(session: Session, entries: Iterable[AuditLog], _: Translate, lang: str) -> list[
-    dict[str, Any]
-]:
+def entry_rows(
+    session: Session, entries: Iterable[AuditLog], _: Translate, lang: str
+) -> list[dict[str, Any]]:
     """Each entry as `{id, at, when, actor, action, changes: [(label, before, after)]}`."""
     entries = list(entries)
     names = _site_names(session, entries)
@@ -149,7 +149,8 @@ def _site_names(session: Session, entries: list[AuditLog]) -> dict[int, str]:
     }
     if not ids:
         return {}
-    return dict(session.exec(select(Site.id, Site.name).where(col(Site.id).in_(ids))).all())
+    rows = session.exec(select(Site.id, Site.name).where(col(Site.id).in_(ids))).all()
+    return {int(site_id or 0): name for site_id, name in rows}
 
 
 def _theme_names(session: Session, lang: str) -> dict[str, str]:

@@ -184,7 +184,9 @@ def _sources(text: str) -> list[SourceRef]:
     refs: dict[SourceRef, None] = {}
     for line in text_lines(text):
         try:
-            found = parse_sources(line.replace("\\", "\\\\").replace(";", "\\;").replace("；", "\\；"))
+            found = parse_sources(
+                line.replace("\\", "\\\\").replace(";", "\\;").replace("；", "\\；")
+            )
         except ValueError as exc:
             raise FormProblem(Message("e_form_source", line=line[:80])) from exc
         refs.update(dict.fromkeys(found))
@@ -215,10 +217,10 @@ def _themes(session: Session, text: str) -> dict[str, float]:
         parts = re.split(r"[\s,，:：=]+", line)
         weight_text = parts[-1] if len(parts) > 1 and _NUMBER.fullmatch(parts[-1]) else None
         name = line[: line.rfind(weight_text)].strip(" ,，:：=") if weight_text else line
-        slug = by_name.get(name.casefold())
-        if slug is None:
+        found = by_name.get(name.casefold())
+        if found is None:
             raise FormProblem(Message("e_form_theme", name=name[:80]))
-        out[slug] = float(weight_text) if weight_text else 1.0
+        out[found] = float(weight_text) if weight_text else 1.0
     return out
 
 

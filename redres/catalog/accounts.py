@@ -201,7 +201,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
 def issue_token(session: Session, user: User, *, ttl: timedelta) -> str:
     """A new bearer token for `user`, valid for `ttl`; the plain token is never stored."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=pk(user), token_hash=token_digest(token), expires_at=utcnow() + ttl))
+    session.add(
+        ApiToken(user_id=pk(user), token_hash=token_digest(token), expires_at=utcnow() + ttl)
+    )
     session.flush()
     return token
 

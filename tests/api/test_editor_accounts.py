@@ -68,7 +68,8 @@ def test_add_an_account_that_sets_its_own_password(client: TestClient, session: 
     sign_in(client, "boss")
     page = client.get("/editor/accounts")
     assert page.status_code == 200
-    assert "管理员" in page.text and "boss" in page.text
+    assert "管理员" in page.text
+    assert "boss" in page.text
     forged = client.post("/editor/accounts", data={"username": "li", "role": "editor"})
     assert forged.status_code == 403
     made = _post(client, "/editor/accounts", username="li.wei", role="editor")
@@ -85,7 +86,9 @@ def test_add_an_account_that_sets_its_own_password(client: TestClient, session: 
     )
     assert mismatch.status_code == 422
     assert "两次输入的密码不一致" in mismatch.text
-    short = visitor.post(link, data={"password": "short", "again": "short", "csrf": csrf(form.text)})
+    short = visitor.post(
+        link, data={"password": "short", "again": "short", "csrf": csrf(form.text)}
+    )
     assert short.status_code == 422
     assert "密码须为 10–256 个字符" in short.text
     done = visitor.post(

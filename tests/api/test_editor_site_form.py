@@ -83,13 +83,19 @@ def test_every_field_saves_and_shows_again(client: TestClient, session: Session)
     assert site.designations == ["全国爱国主义教育示范基地"]
     assert site.parent_id == get_site(session, PARENT).id
     assert site_theme_weights(session, pk(site)) == {"great-revolution": 1.0, "martyrs": 0.8}
-    assert site.lon is not None and site.lat is not None
+    assert site.lon is not None
+    assert site.lat is not None
     assert distance_m(site.lon, site.lat, *WGS) < 0.5  # GCJ-02 back to WGS-84
-    assert (site.point_crs, site.point_source, site.point_approximate) == ("gcj02", "高德地图拾取", True)
+    assert (site.point_crs, site.point_source, site.point_approximate) == (
+        "gcj02",
+        "高德地图拾取",
+        True,
+    )
     assert site.opening_hours == "Tu-Su 09:00-17:00"
     assert site.last_entry_minutes == 30
     assert site.hours_note_en == "Open on public holidays"
-    assert site.closures and site.closures[0]["note"] == "修缮"
+    assert site.closures
+    assert site.closures[0]["note"] == "修缮"
     assert (site.condition, str(site.survey_date), site.surveyor) == ("good", "2026-05-01", "张三")
     refs = cited_refs(session, SITE, [pk(site)])[pk(site)]
     assert [r.title for r in refs] == ["《武汉革命遗址》p.12", "官网"]
@@ -115,10 +121,17 @@ def test_bd09_paste_and_clearing_sources_and_themes(client: TestClient, session:
     )
     slug = url.rsplit("/", 1)[1]
     site = get_site(session, slug, visible={"draft"})  # type: ignore[arg-type]
-    assert site.lon is not None and site.lat is not None
+    assert site.lon is not None
+    assert site.lat is not None
     assert distance_m(site.lon, site.lat, *WGS) < 0.5
     page = client.get(url).text
-    form = {"csrf": csrf(page), "name": "红楼", "category": "former_site", "themes": "", "sources": ""}
+    form = {
+        "csrf": csrf(page),
+        "name": "红楼",
+        "category": "former_site",
+        "themes": "",
+        "sources": "",
+    }
     for box in ("lon", "lat"):  # a browser sends every box; the point is kept as shown
         found = re.search(rf'id="f-{box}" name="{box}" value="([^"]*)"', page)
         assert found
@@ -155,7 +168,12 @@ def test_parent_loop_is_refused_with_the_loop_named(client: TestClient) -> None:
     page = client.get(parent_url).text
     r = client.post(
         parent_url,
-        data={"csrf": csrf(page), "name": "八七会议会址", "category": "former_site", "parent": "子址"},
+        data={
+            "csrf": csrf(page),
+            "name": "八七会议会址",
+            "category": "former_site",
+            "parent": "子址",
+        },
     )
     assert r.status_code == 422
     assert "上级单位会形成循环：八七会议会址 → 子址 → 八七会议会址" in r.text
@@ -184,3 +202,30 @@ def test_story_form_keeps_the_english_summary(client: TestClient) -> None:
     assert r.status_code == 303
     page = client.get(r.headers["location"]).text
     assert "The meeting that chose armed resistance</textarea>" in page
+
+
+def test_hours_are_read_back_as_they_are_typed(client: TestClient) -> None:
+    assert client.get("/editor/hours-reading", params={"text": "9:00-17:00"}).status_code == 303
+    sign_in(client, "editor")
+    r = client.get("/editor/hours-reading", params={"text": "周二至周日 9:00-17:00，周一闭馆"})
+    assert r.json() == {"words": "周二至周日 09:00–17:00，周一闭馆", "error": None}
+    bad = client.get("/editor/hours-reading", params={"text": "逢双日开放"}).json()
+    assert bad["words"] is None
+    assert "逢双日开放" in bad["error"]  # names the part it cannot read, in Chinese
+
+
+def test_map_picker_uses_the_basemap_and_no_marker_image(client: TestClient) -> None:
+    sign_in(client, "editor")
+    page = client.get(f"/editor/sites/{PARENT}").text
+    picker = page[page.index('id="pick-map"') :].split(">", 1)[0]
+    assert 'data-crs="' in picker
+    assert 'data-point="1"' in picker
+    assert "data-tiles=" in picker
+    js = client.get("/static/api/js/editor.js").text
+    assert "divIcon" in js
+    assert "marker-icon" not in js
+    for asset in (
+        "/static/vendor/leaflet-1.9.4/leaflet.js",
+        "/static/vendor/leaflet-1.9.4/leaflet.css",
+    ):
+        assert client.get(asset).status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
@@ -30,10 +30,10 @@ from redres.api.site_form import (
     source_lines,
 )
 from redres.api.templating import render
+from redres.catalog import audit
 from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
-from redres.catalog import audit
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
@@ -48,6 +48,8 @@ from redres.catalog.sites import (
 from redres.hours.words import hours_in_words
 from redres.hours.zh import read_opening_hours
 from redres.labels import choices
+from redres.maps.minimap import mini_map
+from redres.maps.options import MapSettings
 
 router = APIRouter(include_in_schema=False)
 
@@ -210,9 +212,46 @@ def _form(
             "conflict": conflict,
             "csrf": csrf_token(request),
             "hours_reading": _hours_reading(values, lang),
+            "picker": _picker(request, site),
         },
         code,
     )
+
+
+@router.get("/editor/hours-reading")
+def hours_reading(
+    request: Request,
+    user: PageEditorDep,
+    text: Annotated[str, Query(max_length=500)] = "",
+    last: Annotated[int | None, Query(ge=0, le=600)] = None,
+) -> dict[str, str | None]:
+    """The hours box read back in words as the editor types (or why it cannot be read)."""
+    lang = pick_language(request)
+    if not text.strip():
+        return {"words": None, "error": None}
+    try:
+        read = read_opening_hours(text)
+    except ValueError as exc:
+        return {"words": None, "error": form_errors(exc, lang)[0]}
+    words = hours_in_words(read.rule, read.last_entry_minutes or last, lang)
+    return {"words": words, "error": None}
+
+
+def _picker(request: Request, site: Site | None) -> dict[str, str]:
+    """The map picker's data: the deployment's basemap, the site's point in its system, and
+    that system, so a click is recorded in the system it was made in."""
+    settings = MapSettings.from_settings(request.app.state.settings)
+    has_point = site is not None and site.lon is not None and site.lat is not None
+    lon, lat = (site.lon, site.lat) if has_point and site else WUHAN_VIEW
+    data = mini_map(float(lon or 0), float(lat or 0), settings).data_attributes()
+    data["data-crs"] = settings.basemap_list()[0].crs
+    data["data-point"] = "1" if has_point else ""
+    data["data-zoom"] = "16" if has_point else "11"
+    return data
+
+
+WUHAN_VIEW = (114.30, 30.58)
+"""Where an empty picker opens: a view of central Wuhan, not a point of any site."""
 
 
 def _hours_reading(values: dict[str, str | None], lang: str) -> str | None:
