@@ -21,6 +21,7 @@ from redres.catalog.io.import_classify import Classified, MatchedRow, duplicate_
 from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.import_parents import parent_differs, parent_loops
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.slugs import slugify
@@ -93,12 +94,17 @@ def plan_import(
     options: ImportOptions,
 ) -> ImportPlan:
     """The plan for `rows`; reads the matched sites, writes nothing."""
-    compared = _compare(session, rows.matched, options.on_duplicate, opened.header_of)
+    compared = _compare(
+        session, rows.matched, options.on_duplicate, opened.header_of, registry.id_of_ref
+    )
     slugs = _allocate_slugs(rows.new, registry.slugs)
     parents = _resolve_parents(
         rows.new, compared.updates, slugs, registry.id_of_ref, opened.header_of
     )
-    errors = [*rows.errors, *compared.errors, *parents.errors]
+    loops = parent_loops(
+        session, rows.new, slugs, compared.updates, parents.of_row, opened.header_of
+    )
+    errors = [*rows.errors, *compared.errors, *parents.errors, *loops]
     errors.sort(key=lambda e: e.row)
     related = None
     site_target = None
@@ -135,6 +141,7 @@ def _compare(
     matched: dict[int, MatchedRow],
     on_duplicate: OnDuplicate,
     header_of: dict[str, str],
+    id_of_ref: dict[str, int],
 ) -> _Compared:
     """Sort rows that match registered sites into unchanged, skipped, updates and errors."""
     ids = sorted({m.site_id for m in matched.values()})
@@ -159,7 +166,9 @@ def _compare(
     errors: list[RowError] = []
     for number, m in matched.items():
         site = sites[m.site_id]
-        if not _differs(m.row, site, weights[m.site_id], cited.get(m.site_id, [])):
+        if not _differs(
+            m.row, site, weights[m.site_id], cited.get(m.site_id, [])
+        ) and not parent_differs(m.row, site, id_of_ref):
             unchanged += 1
         elif on_duplicate == OnDuplicate.update:
             updates[number] = m
