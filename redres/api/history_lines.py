@@ -17,6 +17,7 @@ from redres.api.i18n import Translate
 from redres.catalog.models import AuditLog, Site, Theme
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import closures_text
+from redres.hours.words import hours_in_words
 from redres.labels import LABELS, label
 
 EMPTY = "—"
@@ -86,6 +87,7 @@ def entry_rows(
                 _value(k, after.get(k), _, lang, names, themes),
             )
             for k in after
+            if k not in HIDDEN and (e.before or not _empty(after.get(k)))
         ]
         rows.append(
             {
@@ -99,6 +101,15 @@ def entry_rows(
             }
         )
     return rows
+
+
+HIDDEN = frozenset({"id"})
+"""Columns an editor never needs to read in a history (the row's own number)."""
+
+
+def _empty(value: Any) -> bool:
+    """What a new record's entry leaves out: the boxes nobody filled in."""
+    return value is None or value in ([], {}, "")
 
 
 def _action(action: str, _: Translate) -> str:
@@ -115,10 +126,21 @@ def _value(
     themes: Mapping[str, str],
 ) -> str:
     """One stored value as words: labels for codes, names for references."""
-    if value is None or value in ([], {}, ""):
+    if _empty(value):
         return EMPTY
     if key == "status":
         return _(f"status_{value}")
+    if key == "role":
+        return _(f"role_{value}")
+    if key == "expires_at":
+        return beijing(str(value))
+    if key == "point_crs" and _(f"crs_{value}") != f"crs_{value}":
+        return _(f"crs_{value}")
+    if key == "opening_hours" and isinstance(value, str):
+        try:
+            return hours_in_words(value, None, lang) or value
+        except ValueError:
+            return value
     if key in LABELS:
         return label(key, value, lang)
     if key == "parent_id":

@@ -25,6 +25,7 @@ from redres.catalog.io.import_parents import parent_differs, parent_loops
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.slugs import slugify
+from redres.messages import Message
 
 ParentRef = int | str
 """A parent: the id of a registered site, or the slug of a site this import creates."""
@@ -250,13 +251,9 @@ def _resolve_parents(
             continue
         target: ParentRef | None = in_file.get(ref, id_of_ref.get(ref))
         if target is None or target == slugs.get(number):
-            reason = (
-                "is the site itself"
-                if target is not None
-                else "names no site in the registry or file"
-            )
+            reason = Message("e_parent_self" if target is not None else "e_parent_unknown")
             column = header_of.get("parent", "parent")
-            errors.append(RowError(number, column, ref, f"parent {reason}"))
+            errors.append(RowError(number, column, ref, reason))
             continue
         out[number] = target
     return _Parents(out, errors)
