@@ -98,7 +98,8 @@ def test_editor_journey_in_chinese(app_url: str, open_page: Any, tmp_path: Path)
     assert "共 3 行" in text
     rows = page.locator("section[role=status] tbody tr").all_inner_texts()
     assert [r.split("\t")[0] for r in rows] == ["3", "4"]  # the sheet's rows, header counted
-    assert "寺庙" in rows[0] and "逢双日开放" in rows[1]
+    assert "寺庙" in rows[0]
+    assert "逢双日开放" in rows[1]
     assert not re.search(r"\b(not|must|invalid|unknown)\b", text), text  # no English
     _shoot(page, "1-import-report")
 
@@ -137,10 +138,11 @@ def test_editor_journey_in_chinese(app_url: str, open_page: Any, tmp_path: Path)
     assert "时间（北京时间）" in history
     now = dt.datetime.now(CHINA_TIME)
     shown = re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", history)
-    assert shown and all(
+    assert shown
+    assert all(
         abs((dt.datetime.fromisoformat(s).replace(tzinfo=CHINA_TIME) - now).total_seconds()) < 600
         for s in shown
-    )  # Beijing wall time, not UTC (8 hours behind)
+    )
     assert (
         "开放时间：周二至周日 09:00–17:00，周一闭馆 → 周二至周日 09:00–17:00，周一闭馆，法定节假日照常开放"
         in history
