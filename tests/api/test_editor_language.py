@@ -93,3 +93,10 @@ def test_beijing_reads_naive_and_aware_times_as_utc() -> None:
     assert beijing(dt.datetime(2026, 12, 31, 16, 0)) == "2027-01-01 00:00"
     assert beijing("2026-12-31T16:00:00+00:00") == "2027-01-01 00:00"
     assert beijing(None) == ""
+
+
+def test_empty_lists_say_what_is_empty(client: TestClient) -> None:
+    sign_in(client, "editor")
+    assert "没有处于这一状态的资源" in client.get("/editor?status=archived").text
+    assert "还没有红色故事" in client.get("/editor/stories").text
+    assert "还没有线路" in client.get("/editor/routes").text

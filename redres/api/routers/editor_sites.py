@@ -56,9 +56,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/editor", response_class=HTMLResponse)
 def editor_home(
-    request: Request, session: SessionDep, user: PageEditorDep, status_: Status | None = None
+    request: Request,
+    session: SessionDep,
+    user: PageEditorDep,
+    status: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    """Every site (drafts and archives too) with what data it still lacks."""
+    """Every site (drafts and archives too) with what data it still lacks; the filter's "all"
+    sends an empty status, and an unknown one lists everything too."""
+    status_ = Status(status) if status in {s.value for s in Status} else None
     gaps = quality_gaps(session, limit=100_000)
     flags: dict[str, list[str]] = {}
     for gap, found in gaps.items():
