@@ -267,6 +267,16 @@ def user_disable(name: str, db: DbOption = None) -> None:
     typer.echo(f"disabled {name}")
 
 
+@user_app.command("enable")
+def user_enable(name: str, db: DbOption = None) -> None:
+    """Let a disabled account sign in again."""
+    engine = engine_for(db)
+    require_schema(engine)
+    with session_scope(engine) as session:
+        accounts.enable_user(session, name)
+    typer.echo(f"enabled {name}")
+
+
 @user_app.command("set-role")
 def user_set_role(
     name: str, role: Annotated[Role, typer.Argument(help="The new role.")], db: DbOption = None

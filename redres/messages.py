@@ -147,6 +147,23 @@ ENGLISH: dict[str, str] = {
     "e_poll_text": "'{question}': at most {limit} characters",
     "e_poll_answered": "questions cannot change once the poll has answers",
     "e_poll_place": "a poll belongs to a class or to a route",
+    "e_user_exists": "user {name!r} already exists",
+    "e_username": "username {name!r} must be 2-64 letters, digits or _.@-",
+    "e_password_length": "a password must be {low} to {high} characters long",
+    "e_password_mismatch": "the two passwords differ",
+    "e_last_admin": "{name!r} is the last active admin: add or enable another admin first",
+    "e_reset_link": "this password link is unknown, already used or expired",
+    "e_parent_self": "a site cannot be its own parent",
+    "e_parent_unknown": "parent names no site in the registry or file",
+    "e_required": "{field} is required",
+    "e_unknown_term": "unknown value {value!r}; expected one of {accepted} or their Chinese names",
+    "e_form_parent_unknown": "no site is called or has the slug '{name}'",
+    "e_form_parent_ambiguous": "several sites are called '{name}': give its slug",
+    "e_form_theme": "no theme is called '{name}'",
+    "e_form_source": "the source line '{line}' is too long",
+    "e_form_coordinates": (
+        "'{text}' is not a point: paste longitude and latitude, e.g. 114.30, 30.54"
+    ),
     # opening hours and years as survey sheets write them (hours/zh.py, catalog/partial_dates.py)
     "hours_unreadable": (
         "cannot read '{part}' in the opening hours '{text}' (write e.g. "

@@ -130,7 +130,14 @@ def test_user_add_reads_password_from_stdin(tmp_path: Path) -> None:
     no_stdin = runner.invoke(app, ["user", "add", "carol", "--role", "admin", "--db", url])
     assert no_stdin.exit_code != 0
     assert runner.invoke(app, ["user", "set-role", "alice", "admin", "--db", url]).exit_code == 0
+    last = runner.invoke(app, ["user", "disable", "alice", "--db", url])
+    assert last.exit_code != 0  # the last active admin is kept
+    assert "last active admin" in str(last.exception)
+    dave = ["user", "add", "dave", "--role", "admin", "--password-stdin", "--db", url]
+    assert runner.invoke(app, dave, input="correct horse battery\n").exit_code == 0
     assert runner.invoke(app, ["user", "disable", "alice", "--db", url]).exit_code == 0
     listing = runner.invoke(app, ["user", "list", "--db", url]).output
     assert "alice  admin  disabled" in listing
+    assert runner.invoke(app, ["user", "enable", "alice", "--db", url]).exit_code == 0
+    assert "alice  admin  active" in runner.invoke(app, ["user", "list", "--db", url]).output
     assert "bob" not in listing

@@ -32,6 +32,7 @@ from redres.api.routers import (
     classes,
     dashboard,
     dashboard_pages,
+    editor_accounts,
     editor_import,
     editor_moderation,
     editor_routes,
@@ -118,7 +119,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
-    routers += (editor_signin, editor_sites, editor_moderation, editor_import)
+    routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
     routers += (editor_stories, editor_routes)
     routers += (stories, people, events)
     routers += (media,)

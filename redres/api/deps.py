@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from redres.api.session import session_user
 from redres.catalog.accounts import AuthenticationError, user_for_token
-from redres.catalog.enums import PUBLIC, STAFF, STAFF_ROLES, Status
+from redres.catalog.enums import PUBLIC, STAFF, STAFF_ROLES, Role, Status
 from redres.catalog.models import User
 from redres.catalog.route_access import Reader
 
@@ -131,3 +131,13 @@ def page_editor(request: Request, session: SessionDep) -> User:
 
 
 PageEditorDep = Annotated[User, Depends(page_editor)]
+
+
+def page_admin(user: PageEditorDep) -> User:
+    """The signed-in admin of a page request: accounts are theirs alone (403 for editors)."""
+    if user.role != Role.admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
+    return user
+
+
+PageAdminDep = Annotated[User, Depends(page_admin)]

@@ -3,47 +3,18 @@ the API accepts (lengths, plain text, slugs, choices) and refuses the rest the s
 
 A form sends text boxes; these functions only turn that text into the shape the models take
 (a route's stops are `slug | note` lines with a blank line between days). Validation is the
-models' alone: `RouteUpdate` here, `SiteCreate`/`SiteUpdate` and `StoryWrite` in their rooms.
+models' alone: `RouteUpdate` here, `StoryWrite` in its room; the site form is `site_form`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from redres.catalog.enums import Status
 from redres.catalog.route_schemas import RouteUpdate
 
-SITE_FORM = (
-    "name",
-    "name_en",
-    "summary",
-    "summary_en",
-    "code",
-    "category",
-    "period",
-    "protection",
-    "district",
-    "address",
-    "lon",
-    "lat",
-    "opening_hours",
-    "last_entry_minutes",
-    "hours_note",
-    "closures",
-    "reservation",
-    "capacity",
-    "visit_minutes",
-    "ticket_price",
-    "admission",
-    "contact",
-)
-"""Every box of the site form, in the order shown."""
-SITE_LONG_TEXT = ("summary", "summary_en", "hours_note", "closures")
-SITE_NUMBERS = ("lon", "lat", "last_entry_minutes", "capacity", "visit_minutes", "ticket_price")
-SITE_CHOICES = ("category", "period", "protection", "reservation")
-STORY_FIELDS = ("title", "title_en", "summary", "body")
+STORY_FIELDS = ("title", "title_en", "summary", "summary_en", "body")
 """The story's own text fields, shown as they are stored."""
 STORY_FORM = (*STORY_FIELDS, "status", "audience", "language", "sites", "people", "events")
 """Every box of the story form (sites, people and events one slug a line)."""
@@ -60,7 +31,16 @@ ROUTE_LABELS = {
 """The page-text key of each route field's label, for error lines."""
 STORY_LABELS = {
     name: f"story_{name}"
-    for name in ("title", "title_en", "summary", "body", "sites", "audience", "language")
+    for name in (
+        "title",
+        "title_en",
+        "summary",
+        "summary_en",
+        "body",
+        "sites",
+        "audience",
+        "language",
+    )
 } | {"people": "story_people", "events": "story_events", "status": "status"}
 """The page-text key of each story field's label, for error lines."""
 
@@ -101,28 +81,6 @@ def stop_days(text: str) -> list[list[dict[str, str | None]]]:
         if stops:
             days.append(stops)
     return days
-
-
-def site_values(form: Mapping[str, Any]) -> dict[str, str]:
-    """The site form's boxes, stripped, every one present (empty when not sent)."""
-    return {name: str(form.get(name, "")).strip() for name in SITE_FORM}
-
-
-def site_fields(values: Mapping[str, str], *, partial: bool = False) -> dict[str, str | None]:
-    """Site form strings as `SiteCreate`/`SiteUpdate` input: empty means unset, or cleared when
-    editing (`partial`; the name and category cannot be cleared).
-
-    >>> site_fields({"name": "a", "code": "", "category": ""}, partial=True)
-    {'name': 'a', 'code': None}
-    """
-    out: dict[str, str | None] = {}
-    for name, raw in values.items():
-        if raw == "":
-            if partial and name not in ("name", "category"):
-                out[name] = None
-            continue
-        out[name] = raw
-    return out
 
 
 def text_lines(text: str) -> list[str]:

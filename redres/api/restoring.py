@@ -18,6 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.history_lines import entry_rows
+from redres.api.i18n import pick_language, translator
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
 from redres.catalog.audit import history
@@ -110,12 +112,13 @@ def record_history_page(
     that posts to `{base}/restore/{entry}`."""
     entity = type(record).__name__.lower()
     entries = list(reversed(history(session, entity=entity, entity_id=pk(record))))
+    lang = pick_language(request)
     context = {
         "status": str(record.status),
         "name": name,
         "back": base,
         "restore": f"{base}/restore",
-        "entries": entries,
+        "entries": entry_rows(session, entries, translator(lang), lang),
         "csrf": csrf_token(request),
     }
     return render(request, "editor_history.html", context)

@@ -80,9 +80,13 @@ def remember_prelogin(request: Request, response: Response, token: str) -> None:
     )
 
 
-def check_csrf(request: Request, sent: str | None) -> None:
-    """403 unless the form's token matches the session (or the pre-login cookie)."""
-    session_token = request.cookies.get(SESSION_COOKIE)
+def check_csrf(request: Request, sent: str | None, *, prelogin: bool = False) -> None:
+    """403 unless the form's token matches the session (or the pre-login cookie).
+
+    The sign-in form always carries the pre-login token (`prelogin`): a browser still holding
+    an ended session's cookie (expired, revoked, account disabled) must be able to sign in.
+    """
+    session_token = None if prelogin else request.cookies.get(SESSION_COOKIE)
     expected = (
         _sign(request, session_token) if session_token else request.cookies.get(PRELOGIN_COOKIE)
     )

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from redres.api.bilingual import localized, name_in, text_lang
+from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.page_account import header_account, sign_in_link
@@ -25,6 +26,7 @@ from redres.markdown import render_inline, render_markdown
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.globals["label"] = label
+TEMPLATES.env.globals["beijing"] = beijing  # stored UTC times as Beijing wall time (editors)
 TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
 TEMPLATES.env.filters["text_lang"] = text_lang

@@ -18,10 +18,12 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from redres.catalog import audit
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import ApiToken, User, pk, utcnow
 from redres.errors import RedresError
+from redres.messages import Message
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 MIN_PASSWORD = 10
@@ -43,8 +45,10 @@ def _hasher() -> PasswordHash:
     return PasswordHash.recommended()
 
 
-def create_user(session: Session, username: str, password: str, role: Role) -> User:
-    """Add a staff account.
+def create_user(
+    session: Session, username: str, password: str, role: Role, *, actor: str | None = None
+) -> User:
+    """Add a staff account (audited when an `actor` made it; the CLI's and tests' are not).
 
     Raises
     ------
@@ -56,11 +60,12 @@ def create_user(session: Session, username: str, password: str, role: Role) -> U
     _check_username(username)
     _check_password(password)
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        msg = f"user {username!r} already exists"
-        raise Conflict(msg)
+        raise Conflict(Message("e_user_exists", name=username))
     user = User(username=username, password_hash=_hasher().hash(password), role=Role(role))
     session.add(user)
     session.flush()
+    if actor is not None:
+        _audit(session, user, "create", actor, None)
     return user
 
 
@@ -83,22 +88,97 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))))
 
 
-def set_role(session: Session, username: str, role: Role) -> User:
-    """Change what a user may do; takes effect on their next request."""
+def set_role(
+    session: Session, username: str, role: Role, *, actor: str = audit.SYSTEM_ACTOR
+) -> User:
+    """Change what a user may do; takes effect on their next request.
+
+    Raises
+    ------
+    Conflict
+        When it would leave no active admin (the last admin cannot be demoted).
+    """
     user = get_user(session, username)
+    if user.role == Role(role):
+        return user
+    if Role(role) != Role.admin:
+        _keep_an_admin(session, user)
+    before = _state(user)
     user.role = Role(role)
     session.add(user)
     session.flush()
+    _audit(session, user, "role", actor, before)
     return user
 
 
-def disable_user(session: Session, username: str) -> User:
-    """Lock an account out and revoke its tokens at once."""
+def disable_user(session: Session, username: str, *, actor: str = audit.SYSTEM_ACTOR) -> User:
+    """Lock an account out and revoke its tokens at once, so its sessions end too.
+
+    Raises
+    ------
+    Conflict
+        When it is the last active admin.
+    """
     user = get_user(session, username)
+    if user.disabled:
+        return user
+    _keep_an_admin(session, user)
+    before = _state(user)
     user.disabled = True
     session.add(user)
     revoke_tokens(session, user)
+    _audit(session, user, "disable", actor, before)
     return user
+
+
+def enable_user(session: Session, username: str, *, actor: str = audit.SYSTEM_ACTOR) -> User:
+    """Let a disabled account sign in again (its old sessions stay revoked)."""
+    user = get_user(session, username)
+    if not user.disabled:
+        return user
+    before = _state(user)
+    user.disabled = False
+    session.add(user)
+    session.flush()
+    _audit(session, user, "enable", actor, before)
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace a user's password and end every session they had (it may have been stolen)."""
+    _check_password(password)
+    user.password_hash = _hasher().hash(password)
+    session.add(user)
+    revoke_tokens(session, user)
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last active admin: nobody could manage accounts after it."""
+    if user.role != Role.admin or user.disabled:
+        return
+    admins = session.exec(
+        select(User).where(User.role == Role.admin, col(User.disabled).is_(False))
+    ).all()
+    if len(admins) <= 1:
+        raise Conflict(Message("e_last_admin", name=user.username))
+
+
+def _state(user: User) -> dict[str, object]:
+    return {"username": user.username, "role": str(user.role), "disabled": user.disabled}
+
+
+def _audit(
+    session: Session, user: User, action: str, actor: str, before: dict[str, object] | None
+) -> None:
+    audit.record(
+        session,
+        entity="user",
+        entity_id=pk(user),
+        action=action,
+        actor=actor,
+        before=before,
+        after=_state(user),
+    )
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
@@ -121,7 +201,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
 def issue_token(session: Session, user: User, *, ttl: timedelta) -> str:
     """A new bearer token for `user`, valid for `ttl`; the plain token is never stored."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=pk(user), token_hash=_digest(token), expires_at=utcnow() + ttl))
+    session.add(
+        ApiToken(user_id=pk(user), token_hash=token_digest(token), expires_at=utcnow() + ttl)
+    )
     session.flush()
     return token
 
@@ -134,8 +216,8 @@ def user_for_token(session: Session, token: str) -> User:
     AuthenticationError
         When the token is unknown, expired or revoked, or the account is disabled.
     """
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked or _aware(row.expires_at) <= datetime.now(UTC):
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
+    if row is None or row.revoked or as_utc(row.expires_at) <= datetime.now(UTC):
         msg = "invalid or expired token"
         raise AuthenticationError(msg)
     user = session.get(User, row.user_id)
@@ -148,7 +230,7 @@ def user_for_token(session: Session, token: str) -> User:
 def revoke_token(session: Session, token: str) -> None:
     """End one token's validity now (logout)."""
     session.exec(
-        update(ApiToken).where(col(ApiToken.token_hash) == _digest(token)).values(revoked=True)
+        update(ApiToken).where(col(ApiToken.token_hash) == token_digest(token)).values(revoked=True)
     )
 
 
@@ -161,21 +243,21 @@ def revoke_tokens(session: Session, user: User) -> None:
 _BAD_LOGIN = "incorrect username or password"
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a token (API or password link): its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC one (SQLite hands them back without a zone)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _check_username(username: str) -> None:
     if not USERNAME_RE.match(username):
-        msg = f"username {username!r} must be 2-64 letters, digits or _.@-"
-        raise ValueError(msg)
+        raise ValueError(Message("e_username", name=username))
 
 
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        msg = f"a password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long"
-        raise ValueError(msg)
+        raise ValueError(Message("e_password_length", low=MIN_PASSWORD, high=MAX_PASSWORD))

@@ -113,7 +113,7 @@ def list_feedback(
         if target is not None and target != kind:
             continue
         stmt = (
-            select(Feedback, model.slug)
+            select(Feedback, model.slug, model.name)
             .join(model, col(Feedback.target_id) == model.id)
             .where(Feedback.target == kind, Feedback.status == status)
             .where(col(model.status).in_(list(visible)))
@@ -125,12 +125,13 @@ def list_feedback(
                 "id": f.id,
                 "target": kind,
                 "slug": s,
+                "name": name,
                 "rating": f.rating,
                 "comment": f.comment,
                 "status": str(f.status),
                 "created_at": f.created_at.isoformat(),
             }
-            for f, s in session.exec(stmt)
+            for f, s, name in session.exec(stmt)
         )
     rows.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
     return rows[:limit]

@@ -260,8 +260,7 @@ def _check_parent(session: Session, site: Site) -> None:
     if site.parent_id is None:
         return
     if site.id is not None and site.parent_id == site.id:
-        msg = "a site cannot be its own parent"
-        raise Conflict(msg)
+        raise InvalidChange(Message("e_parent_self"))
     parent = session.get(Site, site.parent_id)
     if parent is None:
         msg = f"parent site {site.parent_id!r} does not exist"

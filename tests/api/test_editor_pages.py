@@ -119,8 +119,10 @@ def test_create_publish_and_history_through_forms(client: TestClient) -> None:
     )
     assert changed.status_code == 303
     history = client.get(f"{edit_url}/history").text
-    assert "publish" in history
-    assert "武昌区起义街" in history
+    assert "状态：草稿 → 已发布" in history  # field names, actions and values in Chinese
+    assert "status: draft" not in history
+    assert "地址：— → 武昌区起义街" in history
+    assert "时间（北京时间）" in history
 
 
 def test_api_writes_ignore_the_session_cookie(client: TestClient) -> None:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from redres.api.app import create_app
-from redres.api.editor_forms import SITE_FORM as EDITOR_SITE_FIELDS
+from redres.api.site_form import SITE_FORM as EDITOR_SITE_FIELDS
 from redres.catalog import site_fields
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from redres.geo import distance_m, to_wgs84
 from tests.browser.conftest import EDITOR, PASSWORD, assert_stayed_home, csp_violations
 
 MARKERS = ".leaflet-marker-icon, path.leaflet-interactive"
@@ -160,7 +161,8 @@ def test_editor_pages_run_under_the_csp(server: str, open_page: Any) -> None:
 
 
 def test_editor_picks_a_new_sites_point_on_the_map(server: str, open_page: Any) -> None:
-    """editor.js: a click on the map fills lon/lat and drops the marker; the form saves it."""
+    """editor.js: a click on the map fills the paste box in the basemap's system and drops the
+    pin (CSS, no image); saving converts it into lon/lat."""
     page, traffic = open_page(f"{server}/")
     sign_in(page, server)
     page.goto(f"{server}/editor/sites/new")
@@ -168,16 +170,20 @@ def test_editor_picks_a_new_sites_point_on_the_map(server: str, open_page: Any) 
     picker.wait_for()
     assert page.input_value("#f-lat") == ""
     picker.click(position={"x": 150, "y": 120})
-    picker.locator("path.leaflet-interactive").wait_for()
-    lon, lat = float(page.input_value("#f-lon")), float(page.input_value("#f-lat"))
+    picker.locator(".rr-pin").wait_for()
+    lon, lat = (float(v) for v in page.input_value("#f-coordinates").split(","))
     assert 113.5 < lon < 115.5
     assert 30.0 < lat < 31.2
+    crs = page.input_value("#f-point_crs")
+    assert crs == picker.get_attribute("data-crs")
     page.fill("#f-name", "地图选点测试")
     page.select_option("#f-category", "memorial_hall")
     page.click("form.form button[type=submit]")
     page.wait_for_url(lambda url: "/editor/sites/" in url and not url.endswith("/new"))
     assert page.locator("h1").inner_text() == "地图选点测试"
-    assert float(page.input_value("#f-lat")) == lat  # the picked point was saved
-    picker.locator("path.leaflet-interactive").wait_for()
+    saved = float(page.input_value("#f-lon")), float(page.input_value("#f-lat"))
+    assert distance_m(*saved, *to_wgs84(lon, lat, crs)) < 0.05  # the picked point, in WGS-84
+    picker.locator(".rr-pin").wait_for()
+    assert page.locator("img.leaflet-marker-icon").count() == 0
     assert csp_violations(page) == []
     assert_stayed_home(traffic)

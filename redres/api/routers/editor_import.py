@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.history_lines import beijing
 from redres.api.session import check_csrf, csrf_token
 from redres.api.survey_import import run_import
 from redres.api.templating import render
@@ -53,4 +55,5 @@ def import_upload(
         code = 413 if isinstance(exc, LimitExceeded) else 400
         return render(request, "editor_import.html", page | {"refused": str(exc)}, code)
     code = 422 if report.errors and not skip_invalid else 200
-    return render(request, "editor_import.html", page | {"report": report}, code)
+    done = beijing(datetime.now(UTC))
+    return render(request, "editor_import.html", page | {"report": report, "done": done}, code)

@@ -46,7 +46,7 @@ def login(
     Input no account can have (empty, too long, control characters) is a wrong sign-in like
     any other, answered on the form.
     """
-    check_csrf(request, csrf)
+    check_csrf(request, csrf, prelogin=True)
     request.app.state.login_limiter(request)
     try:
         if not plausible_login(username, password):

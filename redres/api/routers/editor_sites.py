@@ -5,30 +5,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
-from redres.api.editor_forms import (
+from redres.api.form_errors import form_errors
+from redres.api.i18n import pick_language, translator
+from redres.api.restoring import add_history_pages
+from redres.api.session import check_csrf, csrf_token
+from redres.api.site_form import (
+    CRS_CHOICES,
     SITE_CHOICES,
+    SITE_DATES,
     SITE_FORM,
     SITE_LONG_TEXT,
     SITE_NUMBERS,
-    site_fields,
+    form_values,
+    read_site_form,
+    save_sources,
     site_values,
+    source_lines,
 )
-from redres.api.form_errors import form_errors
-from redres.api.i18n import pick_language
-from redres.api.restoring import add_history_pages
-from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
+from redres.catalog import audit
 from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
-from redres.catalog.models import Site
+from redres.catalog.io.citations import SITE, SourceRef, cited_refs
+from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
     create_site,
@@ -38,19 +45,25 @@ from redres.catalog.sites import (
     set_status,
     update_site,
 )
-from redres.hours.closures import closures_text
 from redres.hours.words import hours_in_words
 from redres.hours.zh import read_opening_hours
 from redres.labels import choices
+from redres.maps.minimap import mini_map
+from redres.maps.options import MapSettings
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/editor", response_class=HTMLResponse)
 def editor_home(
-    request: Request, session: SessionDep, user: PageEditorDep, status_: Status | None = None
+    request: Request,
+    session: SessionDep,
+    user: PageEditorDep,
+    status: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    """Every site (drafts and archives too) with what data it still lacks."""
+    """Every site (drafts and archives too) with what data it still lacks; the filter's "all"
+    sends an empty status, and an unknown one lists everything too."""
+    status_ = Status(status) if status in {s.value for s in Status} else None
     gaps = quality_gaps(session, limit=100_000)
     flags: dict[str, list[str]] = {}
     for gap, found in gaps.items():
@@ -79,7 +92,9 @@ def new_site(request: Request, form: FormDep, session: SessionDep, user: PageEdi
     check_csrf(request, str(form.get("csrf", "")))
     values = site_values(form)
     try:
-        site = create_site(session, SiteCreate(**site_fields(values)), actor=user.username)
+        read = read_site_form(session, values, partial=False)
+        site = create_site(session, SiteCreate(**read.fields), actor=user.username)
+        _sources_changed(session, site, read.sources, user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
         return _form(request, None, values, form_errors(exc, pick_language(request)), 422)
@@ -92,9 +107,7 @@ def edit_site_form(
 ) -> Response:
     """The form of an existing site."""
     site = get_site(session, slug, visible=STAFF)
-    values = {name: getattr(site, name) for name in SITE_FORM}
-    values["closures"] = closures_text(site.closures, "\n")  # one a line, as the box takes them
-    return _form(request, site, values, [], version=site.version)
+    return _form(request, site, form_values(session, site), [], version=site.version)
 
 
 @router.post("/editor/sites/{slug}")
@@ -109,8 +122,9 @@ def edit_site(
     if conflict := save_conflict(request, session, site, form):
         return _form(request, site, values, [], 409, version=site.version, conflict=conflict)
     try:
-        changes = SiteUpdate(**site_fields(values, partial=True))
-        update_site(session, site, changes, actor=user.username)
+        read = read_site_form(session, values, partial=True)
+        update_site(session, site, SiteUpdate(**read.fields), actor=user.username)
+        _sources_changed(session, site, read.sources, user.username)
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
         errors = form_errors(exc, pick_language(request))
@@ -147,6 +161,23 @@ add_history_pages(
 )
 
 
+def _sources_changed(
+    session: Session, site: Site, refs: list[SourceRef] | None, actor: str
+) -> None:
+    """Cite the form's sources; a change is audited like the site's fields."""
+    before = cited_refs(session, SITE, [pk(site)]).get(pk(site), [])
+    if save_sources(session, site, refs):
+        audit.record(
+            session,
+            entity="site",
+            entity_id=pk(site),
+            action="sources",
+            actor=actor,
+            before={"sources": source_lines(before)},
+            after={"sources": source_lines(refs or [])},
+        )
+
+
 def _form(
     request: Request,
     site: Site | None,
@@ -159,11 +190,18 @@ def _form(
 ) -> HTMLResponse:
     lang = pick_language(request)
     fields = []
+    _ = translator(lang)
     for name in SITE_FORM:
         if name in SITE_CHOICES:
             fields.append((name, "select", choices(name, lang)))
+        elif name == "point_crs":
+            fields.append((name, "select", [(c, _(f"crs_{c}")) for c in CRS_CHOICES]))
+        elif name == "point_approximate":
+            fields.append((name, "select", [("false", _("no")), ("true", _("yes"))]))
         elif name in SITE_LONG_TEXT:
             fields.append((name, "textarea", []))
+        elif name in SITE_DATES:
+            fields.append((name, "date", []))
         else:
             fields.append((name, "number" if name in SITE_NUMBERS else "text", []))
     values = {k: (str(v) if v is not None else None) for k, v in values.items()}
@@ -179,9 +217,46 @@ def _form(
             "conflict": conflict,
             "csrf": csrf_token(request),
             "hours_reading": _hours_reading(values, lang),
+            "picker": _picker(request, site),
         },
         code,
     )
+
+
+@router.get("/editor/hours-reading")
+def hours_reading(
+    request: Request,
+    user: PageEditorDep,
+    text: Annotated[str, Query(max_length=500)] = "",
+    last: Annotated[int | None, Query(ge=0, le=600)] = None,
+) -> dict[str, str | None]:
+    """The hours box read back in words as the editor types (or why it cannot be read)."""
+    lang = pick_language(request)
+    if not text.strip():
+        return {"words": None, "error": None}
+    try:
+        read = read_opening_hours(text)
+    except ValueError as exc:
+        return {"words": None, "error": form_errors(exc, lang)[0]}
+    words = hours_in_words(read.rule, read.last_entry_minutes or last, lang)
+    return {"words": words, "error": None}
+
+
+def _picker(request: Request, site: Site | None) -> dict[str, str]:
+    """The map picker's data: the deployment's basemap, the site's point in its system, and
+    that system, so a click is recorded in the system it was made in."""
+    settings = MapSettings.from_settings(request.app.state.settings)
+    has_point = site is not None and site.lon is not None and site.lat is not None
+    lon, lat = (site.lon, site.lat) if has_point and site else WUHAN_VIEW
+    data = mini_map(float(lon or 0), float(lat or 0), settings).data_attributes()
+    data["data-crs"] = settings.basemap_list()[0].crs
+    data["data-point"] = "1" if has_point else ""
+    data["data-zoom"] = "16" if has_point else "11"
+    return data
+
+
+WUHAN_VIEW = (114.30, 30.58)
+"""Where an empty picker opens: a view of central Wuhan, not a point of any site."""
 
 
 def _hours_reading(values: dict[str, str | None], lang: str) -> str | None:

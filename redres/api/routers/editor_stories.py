@@ -79,7 +79,11 @@ def story_save(
         )
     try:
         data = StoryWrite(
-            **{k: v or None for k, v in values.items() if k in ("title_en", "summary")},
+            **{
+                k: v or None
+                for k, v in values.items()
+                if k in ("title_en", "summary", "summary_en")
+            },
             title=values["title"],
             body=values["body"],
             status=values["status"] or "draft",

@@ -77,8 +77,13 @@ immutable values: each distinct value is converted once per file."""
 MEMO_SIZE = 100_000
 
 
-class _Failed(str):
-    """A memoised conversion error (its message)."""
+class _Failed:
+    """A memoised conversion error: its message (a `Message` stays one, for pages)."""
+
+    __slots__ = ("said",)
+
+    def __init__(self, said: str) -> None:
+        self.said = said
 
 
 def convert_cell(name: str, value: Any, ctx: RowContext) -> Any:
@@ -93,11 +98,12 @@ def convert_cell(name: str, value: Any, ctx: RowContext) -> Any:
         try:
             hit = _convert(name, value, ctx)
         except ValueError as exc:
-            hit = _Failed(str(exc))
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            hit = _Failed(said)
         if len(ctx.memo) < MEMO_SIZE:
             ctx.memo[key] = hit
     if isinstance(hit, _Failed):
-        raise ValueError(str(hit))
+        raise ValueError(hit.said)
     return hit
 
 

@@ -21,9 +21,11 @@ from redres.catalog.io.import_classify import Classified, MatchedRow, duplicate_
 from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.import_parents import parent_differs, parent_loops
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.slugs import slugify
+from redres.messages import Message
 
 ParentRef = int | str
 """A parent: the id of a registered site, or the slug of a site this import creates."""
@@ -93,12 +95,17 @@ def plan_import(
     options: ImportOptions,
 ) -> ImportPlan:
     """The plan for `rows`; reads the matched sites, writes nothing."""
-    compared = _compare(session, rows.matched, options.on_duplicate, opened.header_of)
+    compared = _compare(
+        session, rows.matched, options.on_duplicate, opened.header_of, registry.id_of_ref
+    )
     slugs = _allocate_slugs(rows.new, registry.slugs)
     parents = _resolve_parents(
         rows.new, compared.updates, slugs, registry.id_of_ref, opened.header_of
     )
-    errors = [*rows.errors, *compared.errors, *parents.errors]
+    loops = parent_loops(
+        session, rows.new, slugs, compared.updates, parents.of_row, opened.header_of
+    )
+    errors = [*rows.errors, *compared.errors, *parents.errors, *loops]
     errors.sort(key=lambda e: e.row)
     related = None
     site_target = None
@@ -135,6 +142,7 @@ def _compare(
     matched: dict[int, MatchedRow],
     on_duplicate: OnDuplicate,
     header_of: dict[str, str],
+    id_of_ref: dict[str, int],
 ) -> _Compared:
     """Sort rows that match registered sites into unchanged, skipped, updates and errors."""
     ids = sorted({m.site_id for m in matched.values()})
@@ -159,7 +167,9 @@ def _compare(
     errors: list[RowError] = []
     for number, m in matched.items():
         site = sites[m.site_id]
-        if not _differs(m.row, site, weights[m.site_id], cited.get(m.site_id, [])):
+        if not _differs(
+            m.row, site, weights[m.site_id], cited.get(m.site_id, [])
+        ) and not parent_differs(m.row, site, id_of_ref):
             unchanged += 1
         elif on_duplicate == OnDuplicate.update:
             updates[number] = m
@@ -241,13 +251,9 @@ def _resolve_parents(
             continue
         target: ParentRef | None = in_file.get(ref, id_of_ref.get(ref))
         if target is None or target == slugs.get(number):
-            reason = (
-                "is the site itself"
-                if target is not None
-                else "names no site in the registry or file"
-            )
+            reason = Message("e_parent_self" if target is not None else "e_parent_unknown")
             column = header_of.get("parent", "parent")
-            errors.append(RowError(number, column, ref, f"parent {reason}"))
+            errors.append(RowError(number, column, ref, reason))
             continue
         out[number] = target
     return _Parents(out, errors)

@@ -48,7 +48,8 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
         try:
             converted = convert_cell(name, value, ctx)
         except ValueError as exc:
-            errors.append(RowError(raw.number, header, shown_value(value), str(exc)))
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            errors.append(RowError(raw.number, header, shown_value(value), said))
             continue
         if name == "parent":
             parent = converted
@@ -93,7 +94,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
             if cause is not None and cause.args and isinstance(cause.args[0], Message):
                 reason = cause.args[0]  # the same sentence, which pages can translate
             if name in ("name", "category") and err["type"] == "missing":
-                reason = f"{name} is required"
+                reason = Message("e_required", field=name)
             errors.append(RowError(raw.number, column, shown, reason))
         return errors
     if errors:

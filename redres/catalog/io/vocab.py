@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from redres.catalog.enums import Category, Condition, Period, Protection, Reservation, Status
+from redres.labels import label
+from redres.messages import Message
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -163,8 +165,19 @@ def lookup(enum: type[E], raw: str) -> E:
         if len(name) >= 2 and not name.isascii() and key.startswith(name):
             return table[name]
     accepted = ", ".join(m.value for m in enum)
-    msg = f"unknown value {raw!r}; expected one of {accepted} or their Chinese names"
-    raise ValueError(msg)
+    field = _FIELD_OF.get(enum.__name__, "")
+    names = "、".join(label(field, m.value) for m in enum)
+    raise ValueError(Message("e_unknown_term", value=raw, accepted=accepted, names=names))
+
+
+_FIELD_OF = {
+    "Category": "category",
+    "Period": "period",
+    "Protection": "protection",
+    "Reservation": "reservation",
+    "Condition": "condition",
+}
+"""The field whose labels (`redres.labels`) name an enum's members in Chinese."""
 
 
 def _table(enum: type[StrEnum], zh: dict[str, E]) -> dict[str, StrEnum]:
