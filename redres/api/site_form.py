@@ -80,7 +80,15 @@ SITE_LONG_TEXT = (
     "accessibility",
     "sources",
 )
-SITE_NUMBERS = ("lon", "lat", "last_entry_minutes", "reservation_days", "capacity", "visit_minutes", "ticket_price")
+SITE_NUMBERS = (
+    "lon",
+    "lat",
+    "last_entry_minutes",
+    "reservation_days",
+    "capacity",
+    "visit_minutes",
+    "ticket_price",
+)
 SITE_CHOICES = ("category", "period", "protection", "reservation", "condition")
 SITE_DATES = ("survey_date",)
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
@@ -243,3 +243,33 @@ def test_import_reads_the_ticket_price_column(session: Session, tmp_path: Path) 
     assert sites["甲馆"].ticket_price == 0
     assert sites["甲馆"].admission == "凭身份证预约"
     assert sites["乙馆"].ticket_price == 20
+
+
+def test_ticket_rules_in_the_price_column_are_kept_as_written(
+    session: Session, tmp_path: Path
+) -> None:
+    """Survey sheets write rules where the price goes: the leading price is read, the whole
+    sentence kept as the admission text (after the sheet's own, if it has one); a price that
+    is neither a number nor a sentence is still a row error."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "名称,类别,票价,门票\n"
+        "甲馆,纪念馆,免费开放，周一闭馆,\n"
+        "乙馆,博物馆,30元（学生半价）,凭身份证购票\n"
+        "丙馆,博物馆,成人30元，学生15元,\n",
+        encoding="utf-8",
+    )
+    report = import_file(session, sheet)
+    assert report.ok, report.errors
+    session.commit()
+    got = {
+        s.name: (s.ticket_price, s.admission)
+        for s in session.exec(select(Site).where(col(Site.name).in_(["甲馆", "乙馆", "丙馆"])))
+    }
+    assert got == {
+        "甲馆": (0, "免费开放，周一闭馆"),
+        "乙馆": (30, "凭身份证购票；30元（学生半价）"),
+        "丙馆": (None, "成人30元，学生15元"),
+    }
+    sheet.write_text("名称,类别,票价\n丁馆,博物馆,2O元\n", encoding="utf-8")
+    assert [e.row for e in import_file(session, sheet).errors] == [2]

@@ -185,6 +185,41 @@ def read_price(value: Any) -> float:
     return number
 
 
+_LEADING_PRICE = re.compile(
+    r"^\s*(?:(免费(?:开放|参观|入场|入馆)?|免票)|(?:[¥￥]|人民币)?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块)(?:\s*/\s*人|每人)?)"
+    r"\s*[（(，,；;、。：:\s]"
+)
+
+
+_WORDS = re.compile(r"[^\W\d_a-zA-Z元块人每]")  # a CJK character that is not part of a price
+
+
+def is_ticket_sentence(text: str) -> bool:
+    """Whether a price cell that is no plain price is a sentence of ticket rules to keep (at
+    least two words' characters), not a mistyped price (``2O元``) to report."""
+    return len(_WORDS.findall(text)) >= 2
+
+
+def price_in_words(text: str) -> float | None:
+    """The price a sentence of a survey sheet starts with, if it starts with one.
+
+    Sheets often write ticket rules in the price column (``免费，需预约``, ``30元（学生半价）``):
+    the leading price is the adult's price per person; a sentence that does not begin with one
+    (``成人30元，学生15元``) has none that can be trusted.
+
+    Examples
+    --------
+    >>> price_in_words("免费，凭身份证预约"), price_in_words("30元（学生半价）")
+    (0.0, 30.0)
+    >>> price_in_words("成人30元，学生15元") is None
+    True
+    """
+    found = _LEADING_PRICE.match(text)
+    if found is None:
+        return None
+    return 0.0 if found.group(1) else float(found.group(2))
+
+
 _YES = frozenset({"是", "有", "√", "✓", "y", "yes", "true", "1"})
 _NO = frozenset({"否", "无", "×", "✗", "n", "no", "false", "0"})
 

@@ -12,7 +12,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from redres.catalog.io.cells import DAYS_AHEAD, convert_cell, is_blank, shown_value
+from redres.catalog.io.cells import (
+    DAYS_AHEAD,
+    convert_cell,
+    is_blank,
+    is_ticket_sentence,
+    price_in_words,
+    shown_value,
+)
 from redres.catalog.io.citations import SourceRef
 from redres.catalog.io.location import locate
 from redres.catalog.io.rows import ParsedRow, RawRow, RowContext, RowError
@@ -31,6 +38,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
     parent: str | None = None
     sources: tuple[SourceRef, ...] = ()
     filled: set[str] = set()
+    price_words = ""
     values = raw.values
     for header, name in ctx.columns.items():
         value = values.get(header)
@@ -48,6 +56,9 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
         try:
             converted = convert_cell(name, value, ctx)
         except ValueError as exc:
+            if name == "ticket_price" and isinstance(value, str) and is_ticket_sentence(value):
+                price_words = value.strip()  # ticket rules written in the price column
+                continue
             said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
             errors.append(RowError(raw.number, header, shown_value(value), said))
             continue
@@ -62,6 +73,13 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
             if days and "reservation_days" not in ctx.columns.values():
                 data["reservation_days"] = int(days.group(1))
     present = _columns_present(ctx)
+    if price_words:
+        data["ticket_price"] = price_in_words(price_words)
+        if data.get("admission") is None:
+            data["admission"] = price_words  # kept as the sheet wrote it, with the rules
+            present |= {"admission"}
+        elif price_words not in str(data["admission"]):
+            data["admission"] = f"{data['admission']}；{price_words}"
     if raw.footprint is not None and data.get("footprint") is None:
         data["footprint"] = raw.footprint
         present |= {"footprint"}
