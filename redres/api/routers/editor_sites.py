@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import col, select
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
@@ -22,13 +21,14 @@ from redres.api.editor_forms import (
 )
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.restoring import add_history_pages
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
-from redres.catalog.dashboard import quality_gaps
+from redres.catalog.dashboard import gaps_of
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
-from redres.catalog.models import Site
+from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
     create_site,
@@ -38,6 +38,7 @@ from redres.catalog.sites import (
     set_status,
     update_site,
 )
+from redres.catalog.staff_lists import sites_page
 from redres.hours.closures import closures_text
 from redres.hours.words import hours_in_words
 from redres.hours.zh import read_opening_hours
@@ -48,22 +49,22 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/editor", response_class=HTMLResponse)
 def editor_home(
-    request: Request, session: SessionDep, user: PageEditorDep, status_: Status | None = None
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
 ) -> Response:
-    """Every site (drafts and archives too) with what data it still lacks."""
-    gaps = quality_gaps(session, limit=100_000)
-    flags: dict[str, list[str]] = {}
-    for gap, found in gaps.items():
-        for row in found["sites"]:
-            flags.setdefault(row["slug"], []).append(gap)
-    stmt = select(Site).order_by(col(Site.name))
-    if status_ is not None:
-        stmt = stmt.where(Site.status == status_)
-    rows = [(site, flags.get(site.slug, [])) for site in session.exec(stmt)]
+    """Sites of every status, one page at a time, with what data each still lacks."""
+    found = sites_page(session, f)
+    flags = gaps_of(session, [pk(site) for site in found.items])
+    rows = [(site, flags.get(pk(site), [])) for site in found.items]
     return render(
         request,
         "editor_sites.html",
-        {"user": user, "rows": rows, "status": status_, "csrf": csrf_token(request)},
+        {
+            "user": user,
+            "rows": rows,
+            "f": f,
+            "pager": pager(request, f, found.total),
+            "csrf": csrf_token(request),
+        },
     )
 
 

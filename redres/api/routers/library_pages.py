@@ -18,6 +18,7 @@ from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
 from redres.catalog.enums import CourseFormat, Status
@@ -42,6 +43,7 @@ from redres.catalog.library_schemas import (
 )
 from redres.catalog.models import Course, Instructor, Route, Site
 from redres.catalog.route_access import Reader
+from redres.catalog.staff_lists import courses_page, instructors_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,9 +60,14 @@ INSTRUCTOR_LABELS = {name: f"library.instructor_{name}" for name in INSTRUCTOR_F
 
 
 @router.get("/editor/courses", response_class=HTMLResponse)
-def courses_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every course, drafts included, by title."""
-    return render(request, "editor_courses.html", {"courses": list_courses(session, STAFF_READER)})
+def courses_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Courses of every status by title, one page at a time."""
+    found = courses_page(session, f)
+    courses = course_views(session, found.items)
+    context = {"courses": courses, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_courses.html", context)
 
 
 @router.get("/editor/courses/{key}", response_class=HTMLResponse)
@@ -119,10 +126,13 @@ def course_save(
 
 
 @router.get("/editor/instructors", response_class=HTMLResponse)
-def instructors_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every instructor with their unit and contacts (editors are staff)."""
-    everyone = list_instructors(session, LibraryReader(STAFF_READER, contacts=True))
-    return render(request, "editor_instructors.html", {"instructors": everyone})
+def instructors_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Instructors with their unit and contacts (editors are staff), one page at a time."""
+    found = instructors_page(session, f)
+    context = {"instructors": found.items, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_instructors.html", context)
 
 
 @router.get("/editor/instructors/{key}", response_class=HTMLResponse)
