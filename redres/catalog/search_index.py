@@ -167,6 +167,8 @@ def candidates(query: Query, dialect: str) -> Any:
         return select(_FTS.c.rowid).where(_FTS.c[FTS_TABLE].op("MATCH")(match_expression(query)))
     if query.is_chinese:
         grams = query_grams(query)
+        if len(grams) == 1:  # a site holds a term once: no grouping (a common word has 100,000s)
+            return select(_TERM.c.site_id).where(_TERM.c.kind == "zh", _TERM.c.term == grams[0])
         return (
             select(_TERM.c.site_id)
             .where(_TERM.c.kind == "zh", _TERM.c.term.in_(grams))
@@ -182,6 +184,17 @@ def candidates(query: Query, dialect: str) -> Any:
         )
         .distinct()
     )
+
+
+def fts_join(query: Query, site_id: Any) -> tuple[Any, Any, Any]:
+    """SQLite: (the FTS5 table joined to sites, its MATCH condition, the index's order).
+
+    Read this way, SQLite walks the query's posting list and looks each site up by id, so a
+    capped count or a page of a common word costs what it reads (bench/SCALE.md).
+    """
+    source = _FTS.join(site_id.table, site_id == _FTS.c.rowid)
+    match = _FTS.c[FTS_TABLE].op("MATCH")(match_expression(query))
+    return source, match, _FTS.c.rowid
 
 
 def match_expression(query: Query) -> str:

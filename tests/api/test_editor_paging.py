@@ -185,3 +185,17 @@ def test_feedback_api_pages_with_a_true_total(client: TestClient) -> None:
     assert body["total"] == N + 1
     assert [f["comment"] for f in body["data"]] == ["留言0"]  # newest first: 3, 2 | 1 | 0
     assert client.get("/api/feedback", params={"limit": 501}).status_code == 422
+
+
+def test_routes_api_pages_with_a_true_total(client: TestClient) -> None:
+    auth = bearer(client, "editor")
+    everything = client.get("/api/routes", headers=auth).json()["data"]
+    r = client.get("/api/routes", params={"limit": 2, "offset": 2}, headers=auth)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == N + 2  # N + 1 drafts and one published, all seen by staff
+    assert len(everything) == N + 2
+    assert body["data"] == everything[2:4]
+    anonymous = client.get("/api/routes").json()
+    assert anonymous["total"] == 1
+    assert client.get("/api/routes", params={"limit": 501}).status_code == 422
