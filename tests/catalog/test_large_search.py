@@ -46,7 +46,9 @@ def marchers(session: Session) -> dict[str, int]:
     other = create_site(
         session, SiteCreate(name="某烈士墓", category="martyrs_cemetery", status=Status.published)
     )
-    create_site(session, SiteCreate(name="无关旧址", category="former_site", status=Status.published))
+    create_site(
+        session, SiteCreate(name="无关旧址", category="former_site", status=Status.published)
+    )
     story = Story(slug="s", title="长征路上", status=Status.published)
     session.add(story)
     session.flush()
