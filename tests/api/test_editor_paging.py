@@ -199,3 +199,18 @@ def test_routes_api_pages_with_a_true_total(client: TestClient) -> None:
     anonymous = client.get("/api/routes").json()
     assert anonymous["total"] == 1
     assert client.get("/api/routes", params={"limit": 501}).status_code == 422
+
+
+def test_the_course_form_asks_for_a_slug_when_sites_are_many(
+    editor: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redres.api.routers import library_pages
+
+    listed = editor.get("/editor/courses/new")
+    assert '<select id="site"' in listed.text
+    assert "s-900" in listed.text
+    monkeypatch.setattr(library_pages, "SITE_CHOICES_MAX", N)  # N + 2 live sites are more
+    typed = editor.get("/editor/courses/new")
+    assert '<select id="site"' not in typed.text
+    assert '<input id="site" name="site"' in typed.text
+    assert "s-900" not in typed.text

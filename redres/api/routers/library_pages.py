@@ -48,6 +48,8 @@ from redres.catalog.staff_lists import courses_page, instructors_page
 router = APIRouter(include_in_schema=False)
 
 STAFF_READER = Reader(staff=True)
+SITE_CHOICES_MAX = 1000
+"""Up to this many live sites the course form offers them in a list; beyond, a slug field."""
 COURSE_FORM = ("title", "outline", "duration_minutes", "audience", "format", "site", "route")
 """The course form's text boxes (the instructors are check boxes, the status a choice)."""
 INSTRUCTOR_FORM = ("name", "unit", "title", "topics", "phone", "email")
@@ -212,11 +214,14 @@ def _course_page(
     version: object = None,
     conflict: str | None = None,
 ) -> HTMLResponse:
+    live = col(Site.status) != Status.archived
     sites = session.exec(
         select(Site.slug, Site.name)
-        .where(col(Site.status) != Status.archived)
-        .order_by(col(Site.name))
+        .where(live)
+        .order_by(col(Site.name), col(Site.id))
+        .limit(SITE_CHOICES_MAX + 1)
     ).all()
+    site_typed = len(sites) > SITE_CHOICES_MAX  # a national catalogue: typed, not picked
     routes = session.exec(
         select(Route.slug, Route.name)
         .where(col(Route.status) != Status.archived)
@@ -231,7 +236,8 @@ def _course_page(
             "values": values,
             "chosen": chosen,
             "errors": errors,
-            "sites": sites,
+            "sites": [] if site_typed else sites,
+            "site_typed": site_typed,
             "routes": routes,
             "instructors": everyone,
             "formats": [f.value for f in CourseFormat],
