@@ -15,7 +15,8 @@ from fastapi import Depends, Query, Request
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.paging import MAX_QUERY_LENGTH
-from redres.catalog.staff_lists import MAX_PAGE, PAGE_SIZE, ListFilter
+from redres.catalog.staff_lists import MAX_PAGE, ListFilter
+from redres.catalog.staff_lists import PAGE_SIZE as PAGE_SIZE  # tests set a smaller page
 
 
 def list_filter(

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from redres.api import list_pages
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
-from redres.catalog.models import Course, Feedback, Instructor, Route, Site, Story
+from redres.catalog.models import AuditLog, Course, Feedback, Instructor, Route, Site, Story
 from redres.catalog.staff_lists import MAX_PAGE, PAGE_SIZE
 from redres.config import Settings
 from tests.api.forms import PASSWORD, bearer, sign_in
@@ -214,3 +214,31 @@ def test_the_course_form_asks_for_a_slug_when_sites_are_many(
     assert '<select id="site"' not in typed.text
     assert '<input id="site" name="site"' in typed.text
     assert "s-900" not in typed.text
+
+
+def test_a_history_page_holds_n_entries_and_links_the_older_ones(
+    editor: TestClient, session: Session
+) -> None:
+    site = session.exec(Site.__table__.select().where(Site.slug == "s-001")).first()  # type: ignore[attr-defined]
+    assert site is not None
+    for i in range(N + 1):
+        session.add(
+            AuditLog(
+                at=T0 + timedelta(minutes=i),
+                actor="editor",
+                entity="site",
+                entity_id=site.id,
+                action="update",
+                before={"name": f"旧名{i}"},
+                after={"name": f"新名{i}"},
+            )
+        )
+    session.commit()
+    first = editor.get("/editor/sites/s-001/history")
+    assert first.status_code == 200
+    assert [f"新名{i}" in first.text for i in range(N + 1)] == [False] + [True] * N  # newest
+    assert first.text.count('action="/editor/sites/s-001/restore/') == N - 1  # not the current
+    second = editor.get(_links(first.text)["next"])
+    assert "新名0" in second.text
+    assert second.text.count('action="/editor/sites/s-001/restore/') == 1  # an older version
+    assert editor.get("/editor/sites/s-001/history", params={"page": 0}).status_code == 422
