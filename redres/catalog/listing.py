@@ -173,10 +173,11 @@ def hydrate(session: Session, hits: Sequence[tuple[int, float | None]]) -> list[
 class _Found:
     """The sites a search finds, read in the order that costs least.
 
-    On SQLite, when no spatial, district or theme filter narrows the sites first, the hits are
-    read in the FTS5 index's own order (site id), joined to `site`: a page or a capped count
-    then costs what it reads. Otherwise (and on PostgreSQL) the candidates are a subquery the
-    planner combines with the other filters' indexes.
+    When no spatial, district or theme filter narrows the sites first, the hits are read from
+    the search index joined to `site`, in site id order (`search_index.can_join`: any query on
+    SQLite, a single Chinese bigram on PostgreSQL): a page or a capped count then costs what it
+    reads. Otherwise the candidates are a subquery the planner combines with the other
+    filters' indexes.
     """
 
     def __init__(
@@ -185,18 +186,19 @@ class _Found:
         self.session, self.parsed, self.base = session, parsed, base
         self.filtered = [*base, col(Site.id).in_(candidates)]
         narrowed = (query.bbox, query.near, query.district, query.theme) != (None,) * 4
-        self.streamed = session.get_bind().dialect.name == "sqlite" and not narrowed
+        self.dialect = session.get_bind().dialect.name
+        self.streamed = search_index.can_join(parsed, self.dialect) and not narrowed
 
     def select(self, *columns: Any) -> Any:
         """A select of `columns` of the found sites (in index order when streamed)."""
         if not self.streamed:
             return sa_select(*columns).where(*self.filtered)
-        source, match, order = search_index.fts_join(self.parsed, col(Site.id))
+        source, match, order = search_index.fts_join(self.parsed, col(Site.id), self.dialect)
         return sa_select(*columns).select_from(source).where(match, *self.base).order_by(order)
 
     def count_upto(self, cap: int) -> int:
         """How many sites are found, counting no further than `cap`."""
-        capped = self.select(col(Site.id)).limit(cap).subquery()
+        capped = self.select(col(Site.id)).order_by(None).limit(cap).subquery()
         conn = self.session.connection()
         return int(conn.execute(sa_select(func.count()).select_from(capped)).scalar_one())
 
