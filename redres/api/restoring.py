@@ -13,17 +13,20 @@ which name this factory's arguments, at run time.
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from redres.api import list_pages
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.history_lines import entry_rows
 from redres.api.i18n import pick_language, translator
+from redres.api.list_pages import pager
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
-from redres.catalog.audit import history
+from redres.catalog.audit import history_entries
 from redres.catalog.models import Route, Site, Story, User, pk
+from redres.catalog.staff_lists import MAX_PAGE, ListFilter
 
 Record = TypeVar("Record", Site, Route, Story)
 
@@ -81,10 +84,15 @@ def add_history_pages(
     """
 
     def history_page(
-        request: Request, slug: str, session: SessionDep, user: PageEditorDep
+        request: Request,
+        slug: str,
+        session: SessionDep,
+        user: PageEditorDep,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
         record = find(session, slug)
-        return record_history_page(request, session, record, name(record), f"{base}/{slug}")
+        base_of = f"{base}/{slug}"
+        return record_history_page(request, session, record, name(record), base_of, page=page)
 
     def restore_page(
         request: Request,
@@ -106,14 +114,24 @@ def add_history_pages(
 
 
 def record_history_page(
-    request: Request, session: Session, record: Site | Route | Story, name: str, base: str
+    request: Request,
+    session: Session,
+    record: Site | Route | Story,
+    name: str,
+    base: str,
+    *,
+    page: int = 1,
 ) -> HTMLResponse:
-    """A record's audit entries, newest first, each earlier version with a restore button
-    that posts to `{base}/restore/{entry}`."""
+    """A record's audit entries, newest first, a page at a time, each earlier version with a
+    restore button that posts to `{base}/restore/{entry}`."""
     entity = type(record).__name__.lower()
-    entries = list(reversed(history(session, entity=entity, entity_id=pk(record))))
+    f = ListFilter(page=page, size=list_pages.PAGE_SIZE)
+    entries, total = history_entries(
+        session, entity=entity, entity_id=pk(record), limit=f.size, offset=f.offset
+    )
     lang = pick_language(request)
     context = {
+        "pager": pager(request, f, total),
         "status": str(record.status),
         "name": name,
         "back": base,

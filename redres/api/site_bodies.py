@@ -150,6 +150,9 @@ class SiteCollection(BaseModel):
 
     type: Literal["FeatureCollection"]
     total: int
+    total_approximate: bool = False
+    """True when more sites match than are counted (`redres.catalog.listing.COUNT_CAP`):
+    `total` is then a lower bound and the pages are ranked approximately."""
     limit: int
     offset: int
     features: list[SiteFeature]

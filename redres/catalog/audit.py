@@ -68,6 +68,22 @@ def history(session: Session, *, entity: str, entity_id: int) -> list[AuditLog]:
     return list(session.exec(stmt))
 
 
+def history_entries(
+    session: Session, *, entity: str, entity_id: int, limit: int, offset: int
+) -> tuple[list[AuditLog], int]:
+    """One page of a record's audit entries, newest first, and how many there are in all."""
+    where = (col(AuditLog.entity) == entity, col(AuditLog.entity_id) == entity_id)
+    total = session.exec(select(func.count()).select_from(AuditLog).where(*where)).one()
+    stmt = (
+        select(AuditLog)
+        .where(*where)
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.exec(stmt)), int(total)
+
+
 def as_json(entries: list[AuditLog]) -> list[dict[str, Any]]:
     """Audit entries as every history endpoint shows them: who, when, action, before, after."""
     return [

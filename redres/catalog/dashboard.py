@@ -40,7 +40,8 @@ def dashboard(session: Session) -> dict[str, Any]:
     repair = session.exec(
         select(Site.slug, Site.name, Site.condition)
         .where(live, col(Site.condition).in_([Condition.poor, Condition.critical]))
-        .order_by(col(Site.condition).desc(), col(Site.name))
+        .order_by(col(Site.condition).desc(), col(Site.name), col(Site.id))
+        .limit(TABLE_ROWS)
     ).all()
     return {
         "sites": {
@@ -58,23 +59,51 @@ def dashboard(session: Session) -> dict[str, Any]:
     }
 
 
-def quality_gaps(session: Session, *, limit: int = 200) -> dict[str, Any]:
-    """Sites missing a story, a source, coordinates or opening hours: the survey's to-do list."""
-    live = col(Site.status).in_([Status.draft, Status.published])
+TABLE_ROWS = 200
+"""Rows a dashboard table lists; its count covers every matching site (a national catalogue
+can have hundreds of thousands without a story)."""
+
+
+def _gap_checks() -> dict[str, Any]:
+    """What each quality gap means, as conditions on `site`."""
     with_story = select(StorySite.site_id)
     with_source = select(Citation.entity_id).where(Citation.entity == "site")
-    checks = {
+    return {
         "no_story": col(Site.id).not_in(with_story),
         "no_source": col(Site.id).not_in(with_source),
         "no_coordinates": col(Site.lon).is_(None),
         "no_opening_hours": col(Site.opening_hours).is_(None),
     }
+
+
+def quality_gaps(session: Session, *, limit: int = TABLE_ROWS) -> dict[str, Any]:
+    """Sites missing a story, a source, coordinates or opening hours: the survey's to-do list.
+
+    Each gap counts every live site that has it and names the first `limit` by name.
+    """
+    live = col(Site.status).in_([Status.draft, Status.published])
     out: dict[str, Any] = {}
-    for name, condition in checks.items():
+    for name, condition in _gap_checks().items():
+        count = session.exec(select(func.count()).select_from(Site).where(live, condition)).one()
         rows = session.exec(
-            select(Site.slug, Site.name).where(live, condition).order_by(col(Site.name))
+            select(Site.slug, Site.name)
+            .where(live, condition)
+            .order_by(col(Site.name), col(Site.id))
+            .limit(limit)
         ).all()
-        out[name] = {"count": len(rows), "sites": [{"slug": s, "name": n} for s, n in rows[:limit]]}
+        out[name] = {"count": count, "sites": [{"slug": s, "name": n} for s, n in rows]}
+    return out
+
+
+def gaps_of(session: Session, site_ids: list[int]) -> dict[int, list[str]]:
+    """The quality gaps of these sites only (an editor list's page), whatever their status."""
+    out: dict[int, list[str]] = {}
+    if not site_ids:
+        return out
+    for name, condition in _gap_checks().items():
+        found = session.exec(select(Site.id).where(col(Site.id).in_(site_ids), condition))
+        for site_id in found:
+            out.setdefault(int(site_id or 0), []).append(name)
     return out
 
 

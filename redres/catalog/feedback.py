@@ -7,13 +7,15 @@ from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
-from sqlalchemy import func
+from sqlalchemy import func, literal, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
 from redres.catalog.enums import PUBLIC, FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Feedback, Route, Site, pk
+from redres.catalog.paging import Page, substring
 from redres.messages import Message
 from redres.plain_text import PlainTextModel
 
@@ -94,6 +96,73 @@ def moderate(
     return item
 
 
+def feedback_page(
+    session: Session,
+    *,
+    status: FeedbackStatus,
+    target: str | None = None,
+    slug: str | None = None,
+    visible: Collection[Status] = PUBLIC,
+    q: str = "",
+    limit: int = 100,
+    offset: int = 0,
+) -> Page[dict[str, Any]]:
+    """Feedback in one moderation state, newest first, one page of it with the total.
+
+    Optionally for one site or route (`target`, `slug`), or with `q` in the slug or comment.
+    Only feedback on sites and routes whose status is in `visible` is listed: a record
+    withdrawn after it was rated must not be named to those who may not see it.
+    """
+    parts: list[Any] = []
+    for kind, model in (("site", Site), ("route", Route)):
+        if target is not None and target != kind:
+            continue
+        stmt: Any = (
+            sa_select(
+                col(Feedback.id).label("id"),
+                literal(kind).label("target"),
+                col(model.slug).label("slug"),
+                col(model.name).label("name"),
+                col(Feedback.rating).label("rating"),
+                col(Feedback.comment).label("comment"),
+                col(Feedback.status).label("status"),
+                col(Feedback.created_at).label("created_at"),
+            )
+            .join(model, col(Feedback.target_id) == model.id)
+            .where(col(Feedback.target) == kind, col(Feedback.status) == status)
+            .where(col(model.status).in_(list(visible)))
+        )
+        if slug is not None:
+            stmt = stmt.where(col(model.slug) == slug)
+        if q.strip():
+            stmt = stmt.where(substring(q.strip(), model.slug, Feedback.comment))
+        parts.append(stmt)
+    if not parts:
+        return Page(total=0, items=[])
+    both = union_all(*parts).subquery()
+    total = session.connection().execute(sa_select(func.count()).select_from(both)).scalar_one()
+    rows = session.connection().execute(
+        sa_select(both)
+        .order_by(both.c.created_at.desc(), both.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [
+        {
+            "id": r.id,
+            "target": r.target,
+            "slug": r.slug,
+            "name": r.name,
+            "rating": r.rating,
+            "comment": r.comment,
+            "status": str(FeedbackStatus(r.status)),
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+    return Page(total=int(total), items=items)
+
+
 def list_feedback(
     session: Session,
     *,
@@ -103,38 +172,11 @@ def list_feedback(
     visible: Collection[Status] = PUBLIC,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Feedback in one moderation state, newest first, optionally for one site or route.
-
-    Only feedback on sites and routes whose status is in `visible` is listed: a record
-    withdrawn after it was rated must not be named to those who may not see it.
-    """
-    rows: list[dict[str, Any]] = []
-    for kind, model in (("site", Site), ("route", Route)):
-        if target is not None and target != kind:
-            continue
-        stmt = (
-            select(Feedback, model.slug, model.name)
-            .join(model, col(Feedback.target_id) == model.id)
-            .where(Feedback.target == kind, Feedback.status == status)
-            .where(col(model.status).in_(list(visible)))
-        )
-        if slug is not None:
-            stmt = stmt.where(model.slug == slug)
-        rows.extend(
-            {
-                "id": f.id,
-                "target": kind,
-                "slug": s,
-                "name": name,
-                "rating": f.rating,
-                "comment": f.comment,
-                "status": str(f.status),
-                "created_at": f.created_at.isoformat(),
-            }
-            for f, s, name in session.exec(stmt)
-        )
-    rows.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
-    return rows[:limit]
+    """The first `limit` items of `feedback_page` (a site's page shows the newest few)."""
+    found = feedback_page(
+        session, status=status, target=target, slug=slug, visible=visible, limit=limit
+    )
+    return found.items
 
 
 def summary(session: Session) -> dict[str, Any]:

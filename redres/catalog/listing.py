@@ -23,13 +23,19 @@ from redres.catalog.enums import PUBLIC, Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
 from redres.catalog.search import (
+    RANK_PREFIX,
+    Query,
     SearchText,
     parse_query,
+    prefix_upper_bound,
     rank,
 )
 from redres.geo import BBox, LonLat, bbox_around, distance_m
 
 MAX_RADIUS_M = 2_000_000.0
+RANK_CAP = 2_000
+"""A search with more candidates than this is not ranked hit by hit (`listing_large`): ranking
+every hit of a common word (纪念, 烈士: 100,000s at national scale) took seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +93,15 @@ class SiteHit:
 
 @dataclass(frozen=True, slots=True)
 class SitePage:
-    """One page of a result and the size of the whole result."""
+    """One page of a result and the size of the whole result.
+
+    `total_approximate`: the result is larger than `COUNT_CAP` and `total` is that cap (a lower
+    bound); its pages are then ranked approximately (`listing_large`).
+    """
 
     items: list[SiteHit]
     total: int
+    total_approximate: bool = False
 
 
 def list_sites(
@@ -121,9 +132,13 @@ def list_sites(
         else None
     )
     if candidates is not None:
+        assert parsed is not None
+        hits_of = _Found(session, query, parsed, list(conditions), candidates)
+        if hits_of.count_upto(RANK_CAP + 1) > RANK_CAP:
+            return large_search(session, query, hits_of)
         conditions.append(col(Site.id).in_(candidates))
     # Rank on a few light columns first; build full Site objects only for the page.
-    light = session.connection().execute(sa_select(*_LIGHT_COLUMNS).where(*conditions)).all()
+    light = session.connection().execute(sa_select(*LIGHT_COLUMNS).where(*conditions)).all()
     titles = _story_titles(session, candidates) if candidates is not None else {}
     keyed: list[tuple[tuple[Any, ...], int, float | None]] = []
     for row in light:
@@ -136,21 +151,140 @@ def list_sites(
                 continue
         r = 0
         if parsed is not None:
-            found = rank(parsed, _search_text(row, titles.get(row.id, ())))
+            found = rank(parsed, search_text(row, titles.get(row.id, ())))
             if found is None:
                 continue
             r = found
         keyed.append(((r, dist or 0.0, row.name, row.id), row.id, dist))
     keyed.sort(key=lambda item: item[0])
     window = keyed[query.offset : query.offset + query.limit]
+    hits = [(i, d) for _, i, d in window]
+    return SitePage(items=hydrate(session, hits), total=len(keyed))
+
+
+def hydrate(session: Session, hits: Sequence[tuple[int, float | None]]) -> list[SiteHit]:
+    """Full `Site` objects for a page of (id, distance), in the page's order."""
     full = {
-        s.id: s
-        for s in session.exec(select(Site).where(col(Site.id).in_([i for _, i, _ in window])))
+        s.id: s for s in session.exec(select(Site).where(col(Site.id).in_([i for i, _ in hits])))
     }
-    return SitePage(items=[SiteHit(full[i], d) for _, i, d in window], total=len(keyed))
+    return [SiteHit(full[i], d) for i, d in hits]
 
 
-_LIGHT_COLUMNS: tuple[Any, ...] = (
+class _Found:
+    """The sites a search finds, read in the order that costs least.
+
+    When no spatial, district or theme filter narrows the sites first, the hits are read from
+    the search index joined to `site`, in site id order (`search_index.can_join`: any query on
+    SQLite, a single Chinese bigram on PostgreSQL): a page or a capped count then costs what it
+    reads. Otherwise the candidates are a subquery the planner combines with the other
+    filters' indexes.
+    """
+
+    def __init__(
+        self, session: Session, query: SiteQuery, parsed: Query, base: list[Any], candidates: Any
+    ) -> None:
+        self.session, self.parsed, self.base = session, parsed, base
+        self.filtered = [*base, col(Site.id).in_(candidates)]
+        narrowed = (query.bbox, query.near, query.district, query.theme) != (None,) * 4
+        self.dialect = session.get_bind().dialect.name
+        self.streamed = search_index.can_join(parsed, self.dialect) and not narrowed
+
+    def select(self, *columns: Any) -> Any:
+        """A select of `columns` of the found sites (in index order when streamed)."""
+        if not self.streamed:
+            return sa_select(*columns).where(*self.filtered)
+        source, match, order = search_index.fts_join(self.parsed, col(Site.id), self.dialect)
+        return sa_select(*columns).select_from(source).where(match, *self.base).order_by(order)
+
+    def count_upto(self, cap: int) -> int:
+        """How many sites are found, counting no further than `cap`."""
+        capped = self.select(col(Site.id)).order_by(None).limit(cap).subquery()
+        conn = self.session.connection()
+        return int(conn.execute(sa_select(func.count()).select_from(capped)).scalar_one())
+
+
+COUNT_CAP = 10_000
+"""Totals are exact up to here; a larger result says `total_approximate` with this total."""
+HEAD_CAP = 200
+"""Names starting with the query that a large search ranks first (exact, then prefix)."""
+
+
+def large_search(session: Session, query: SiteQuery, found: _Found) -> SitePage:
+    """A page of a search with more than `RANK_CAP` candidates, without scoring each.
+
+    The names that are the query or start with it come first (found on the name index, ranked
+    as `rank` ranks them); the other hits follow in the search index's order (site id), or by
+    distance with `near`, read a page at a time from SQL. Within those, a hit in a story title
+    is not put after a hit in a name, and an alias equal to the query is not put first: that is
+    the approximation. Every row of the page is still checked by `rank`. Totals are counted up
+    to `COUNT_CAP`.
+    """
+    parsed = found.parsed
+    counted = found.count_upto(COUNT_CAP + 1)
+    head: list[tuple[tuple[Any, ...], int]] = []
+    if parsed.is_chinese and query.near is None:
+        # A prefix is a range of code points only in code-point order: SQLite's BINARY, or "C"
+        # on PostgreSQL, whatever the database's own collation (zh_CN sorts by pinyin).
+        name = col(Site.name)
+        if session.get_bind().dialect.name == "postgresql":
+            name = name.collate("C")
+        starts = (name >= parsed.zh, name < prefix_upper_bound(parsed.zh))
+        named = session.connection().execute(  # `rank` checks each: the index is not needed
+            sa_select(*LIGHT_COLUMNS)
+            .where(*found.base, *starts)
+            .order_by(col(Site.name), col(Site.id))
+            .limit(HEAD_CAP)
+        )
+        for row in named:
+            r = rank(parsed, search_text(row, ()))
+            if r is not None and r <= RANK_PREFIX:
+                head.append(((r, row.name, row.id), row.id))
+        head.sort()
+    hits: list[tuple[int, float | None]] = [(i, None) for _, i in head]
+    hits = hits[query.offset : query.offset + query.limit]
+    wanted = query.limit - len(hits)
+    if wanted > 0:
+        hits += _rest_of_page(session, query, found, [i for _, i in head], wanted)
+    return SitePage(
+        items=hydrate(session, hits),
+        total=min(counted, COUNT_CAP),
+        total_approximate=counted > COUNT_CAP,
+    )
+
+
+def _rest_of_page(
+    session: Session, query: SiteQuery, found: _Found, head_ids: list[int], wanted: int
+) -> list[tuple[int, float | None]]:
+    """The hits after the ranked head, in index order (or planar distance with `near`)."""
+    parsed = found.parsed
+    stmt = found.select(*LIGHT_COLUMNS)
+    if head_ids:
+        stmt = stmt.where(col(Site.id).not_in(head_ids))
+    if query.near is not None:
+        lon, lat = query.near
+        c = math.cos(math.radians(lat))
+        dx, dy = (col(Site.lon) - lon) * c, col(Site.lat) - lat
+        stmt = stmt.where(col(Site.lon).is_not(None)).order_by(dx * dx + dy * dy, col(Site.id))
+    elif not found.streamed:
+        stmt = stmt.order_by(col(Site.id))
+    offset = max(0, query.offset - len(head_ids))
+    rows = session.connection().execute(stmt.offset(offset).limit(wanted * 2))
+    out: list[tuple[int, float | None]] = []
+    for row in rows:
+        dist = None
+        if query.near is not None:
+            dist = distance_m(query.near.lon, query.near.lat, row.lon, row.lat)
+            if query.radius_m is not None and dist > query.radius_m:
+                continue
+        if rank(parsed, search_text(row, ())) is None:  # then only a story title can hold it
+            titles = _story_titles(session, [row.id]).get(row.id, ())
+            if rank(parsed, search_text(row, titles)) is None:
+                continue
+        out.append((row.id, dist))
+    return out[:wanted]
+
+
+LIGHT_COLUMNS: tuple[Any, ...] = (
     Site.id,
     Site.name,
     Site.aliases,
@@ -229,7 +363,8 @@ def _story_titles(session: Session, site_ids: Any) -> dict[int, list[str]]:
     return out
 
 
-def _search_text(site: Any, titles: Sequence[str]) -> SearchText:
+def search_text(site: Any, titles: Sequence[str]) -> SearchText:
+    """What `rank` looks at, from a row of `LIGHT_COLUMNS` and the site's story titles."""
     return SearchText(
         name=site.name,
         aliases=tuple(site.aliases),

@@ -60,7 +60,10 @@ def _version() -> Any:
 class Site(SQLModel, table=True):
     """A red resource: the unit of the registry (名录)."""
 
-    __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"),)
+    __table_args__ = (
+        Index("ix_site_lat_lon", "lat", "lon"),
+        Index("ix_site_category_status_name", "category", "status", "name", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)

@@ -51,24 +51,48 @@ def list_routes(
     visible: Collection[Status] = PUBLIC,
     owner_id: int | None = None,
     mine: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[RouteSummary]:
-    """Every route the caller may see (statuses in `visible`, plus their own), by name.
+    """The routes the caller may see (statuses in `visible`, plus their own), by name: all of
+    them, or the `limit` after `offset`.
 
     With `mine`, only the routes owned by `owner_id`, whatever their status.
     """
+    owned = col(Route.owner_id) == owner_id
+    where = owned if mine else _seen(visible, owner_id)
+    routes = session.exec(
+        select(Route)
+        .where(where)
+        .order_by(col(Route.name), col(Route.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    ids = [pk(r) for r in routes]
     counts = dict(
         session.exec(
-            select(RouteStop.route_id, func.count()).group_by(col(RouteStop.route_id))
+            select(RouteStop.route_id, func.count())
+            .where(col(RouteStop.route_id).in_(ids))
+            .group_by(col(RouteStop.route_id))
         ).all()
     )
     themes = {t.id: t.slug for t in session.exec(select(Theme))}
-    owned = col(Route.owner_id) == owner_id
-    where = owned if mine else _seen(visible, owner_id)
-    routes = session.exec(select(Route).where(where).order_by(col(Route.name), col(Route.id)))
     return [
         RouteSummary(r, themes.get(r.theme_id) if r.theme_id else None, counts.get(pk(r), 0))
         for r in routes
     ]
+
+
+def count_routes(
+    session: Session,
+    *,
+    visible: Collection[Status] = PUBLIC,
+    owner_id: int | None = None,
+    mine: bool = False,
+) -> int:
+    """How many routes `list_routes` would list without a limit."""
+    where = col(Route.owner_id) == owner_id if mine else _seen(visible, owner_id)
+    return int(session.exec(select(func.count()).select_from(Route).where(where)).one())
 
 
 def get_route(

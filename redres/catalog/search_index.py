@@ -167,6 +167,8 @@ def candidates(query: Query, dialect: str) -> Any:
         return select(_FTS.c.rowid).where(_FTS.c[FTS_TABLE].op("MATCH")(match_expression(query)))
     if query.is_chinese:
         grams = query_grams(query)
+        if len(grams) == 1:  # a site holds a term once: no grouping (a common word has 100,000s)
+            return select(_TERM.c.site_id).where(_TERM.c.kind == "zh", _TERM.c.term == grams[0])
         return (
             select(_TERM.c.site_id)
             .where(_TERM.c.kind == "zh", _TERM.c.term.in_(grams))
@@ -182,6 +184,29 @@ def candidates(query: Query, dialect: str) -> Any:
         )
         .distinct()
     )
+
+
+def can_join(query: Query, dialect: str) -> bool:
+    """Whether `fts_join` can read this query's sites from the index (one Chinese bigram or
+    character on PostgreSQL, any query on SQLite)."""
+    return dialect == "sqlite" or (query.is_chinese and len(query_grams(query)) == 1)
+
+
+def fts_join(query: Query, site_id: Any, dialect: str) -> tuple[Any, Any, Any]:
+    """(The index joined to sites, its condition, the index's order) for `can_join` queries.
+
+    Read this way, SQLite walks the query's FTS5 posting list and PostgreSQL the term's index
+    entries, each looking sites up by id, so a capped count or a page of a common word costs
+    what it reads rather than every hit (bench/SCALE.md).
+    """
+    if dialect != "sqlite":
+        (gram,) = query_grams(query)
+        source = _TERM.join(site_id.table, site_id == _TERM.c.site_id)
+        match = (_TERM.c.kind == "zh") & (_TERM.c.term == gram)
+        return source, match, _TERM.c.site_id
+    source = _FTS.join(site_id.table, site_id == _FTS.c.rowid)
+    match = _FTS.c[FTS_TABLE].op("MATCH")(match_expression(query))
+    return source, match, _FTS.c.rowid
 
 
 def match_expression(query: Query) -> str:

@@ -108,11 +108,6 @@ class StoryDetail:
     events: list[Event]
 
 
-def list_stories(session: Session) -> list[Story]:
-    """Every story, newest change first (an editor's view)."""
-    return list(session.exec(select(Story).order_by(col(Story.updated_at).desc(), col(Story.id))))
-
-
 def find_stories(
     session: Session, query: StoryFilter, *, visible: Collection[Status]
 ) -> Page[Story]:

@@ -15,6 +15,7 @@ from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, read_route_form
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.restoring import add_history_pages
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
@@ -25,19 +26,23 @@ from redres.catalog.polls import route_polls
 from redres.catalog.route_edits import restore_route_version, update_route
 from redres.catalog.route_store import (
     get_route,
-    list_routes,
     route_stops,
     route_theme,
     theme_counts,
 )
+from redres.catalog.staff_lists import routes_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/editor/routes", response_class=HTMLResponse)
-def routes_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every route, drafts and teachers' saved plans included."""
-    return render(request, "editor_routes.html", {"routes": list_routes(session, visible=STAFF)})
+def routes_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Routes of every status, teachers' saved plans included, one page at a time."""
+    found = routes_page(session, f)
+    context = {"routes": found.items, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_routes.html", context)
 
 
 @router.get("/editor/routes/{slug}", response_class=HTMLResponse)

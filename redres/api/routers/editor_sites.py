@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.restoring import add_history_pages
 from redres.api.session import check_csrf, csrf_token
 from redres.api.site_form import (
@@ -31,7 +32,7 @@ from redres.api.site_form import (
 )
 from redres.api.templating import render
 from redres.catalog import audit
-from redres.catalog.dashboard import quality_gaps
+from redres.catalog.dashboard import gaps_of
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs
@@ -45,6 +46,7 @@ from redres.catalog.sites import (
     set_status,
     update_site,
 )
+from redres.catalog.staff_lists import sites_page
 from redres.hours.words import hours_in_words
 from redres.hours.zh import read_opening_hours
 from redres.labels import choices
@@ -56,27 +58,22 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/editor", response_class=HTMLResponse)
 def editor_home(
-    request: Request,
-    session: SessionDep,
-    user: PageEditorDep,
-    status: Annotated[str, Query(max_length=20)] = "",
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
 ) -> Response:
-    """Every site (drafts and archives too) with what data it still lacks; the filter's "all"
-    sends an empty status, and an unknown one lists everything too."""
-    status_ = Status(status) if status in {s.value for s in Status} else None
-    gaps = quality_gaps(session, limit=100_000)
-    flags: dict[str, list[str]] = {}
-    for gap, found in gaps.items():
-        for row in found["sites"]:
-            flags.setdefault(row["slug"], []).append(gap)
-    stmt = select(Site).order_by(col(Site.name))
-    if status_ is not None:
-        stmt = stmt.where(Site.status == status_)
-    rows = [(site, flags.get(site.slug, [])) for site in session.exec(stmt)]
+    """Sites of every status, one page at a time, with what data each still lacks."""
+    found = sites_page(session, f)
+    flags = gaps_of(session, [pk(site) for site in found.items])
+    rows = [(site, flags.get(pk(site), [])) for site in found.items]
     return render(
         request,
         "editor_sites.html",
-        {"user": user, "rows": rows, "status": status_, "csrf": csrf_token(request)},
+        {
+            "user": user,
+            "rows": rows,
+            "f": f,
+            "pager": pager(request, f, found.total),
+            "csrf": csrf_token(request),
+        },
     )
 
 

@@ -14,15 +14,16 @@ from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.editor_forms import STORY_FIELDS, STORY_FORM, STORY_LABELS, text_lines
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.restoring import add_history_pages
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
 from redres.catalog.errors import CatalogError
 from redres.catalog.models import Story
+from redres.catalog.staff_lists import stories_page
 from redres.catalog.stories import (
     StoryWrite,
     get_story,
-    list_stories,
     restore_story_version,
     save_story,
     story_detail,
@@ -33,9 +34,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/editor/stories", response_class=HTMLResponse)
-def stories_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every story, newest change first."""
-    return render(request, "editor_stories.html", {"stories": list_stories(session)})
+def stories_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Stories of every status, newest change first, one page at a time."""
+    found = stories_page(session, f)
+    context = {"stories": found.items, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_stories.html", context)
 
 
 @router.get("/editor/stories/{slug}", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from redres.api.deps import EditorDep, SessionDep, UserDep, VisibleDep
 from redres.api.library_bodies import FeedbackList, FeedbackState
 from redres.api.ratelimit import feedback_wait
 from redres.catalog.enums import STAFF_ROLES, FeedbackStatus
-from redres.catalog.feedback import FeedbackCreate, list_feedback, moderate, submit
+from redres.catalog.feedback import FeedbackCreate, feedback_page, moderate, submit
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
@@ -40,12 +40,23 @@ def read(
     target: Literal["site", "route"] | None = None,
     slug: Annotated[str | None, Query(max_length=120)] = None,
     status_: Annotated[FeedbackStatus, Query(alias="status")] = FeedbackStatus.approved,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    """Approved feedback for everyone; pending and rejected for editors only."""
+    """Approved feedback for everyone; pending and rejected for editors only; one page of it,
+    newest first, with the total."""
     if status_ != FeedbackStatus.approved and (user is None or user.role not in STAFF_ROLES):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "editors only")
-    data = list_feedback(session, status=status_, target=target, slug=slug, visible=visible)
-    return {"data": data, "total": len(data)}
+    found = feedback_page(
+        session,
+        status=status_,
+        target=target,
+        slug=slug,
+        visible=visible,
+        limit=limit,
+        offset=offset,
+    )
+    return {"data": found.items, "total": found.total}
 
 
 @router.post("/{feedback_id}/approve")

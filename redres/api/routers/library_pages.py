@@ -18,6 +18,7 @@ from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
+from redres.api.list_pages import ListFilterDep, pager
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
 from redres.catalog.enums import CourseFormat, Status
@@ -42,10 +43,13 @@ from redres.catalog.library_schemas import (
 )
 from redres.catalog.models import Course, Instructor, Route, Site
 from redres.catalog.route_access import Reader
+from redres.catalog.staff_lists import courses_page, instructors_page
 
 router = APIRouter(include_in_schema=False)
 
 STAFF_READER = Reader(staff=True)
+SITE_CHOICES_MAX = 1000
+"""Up to this many live sites the course form offers them in a list; beyond, a slug field."""
 COURSE_FORM = ("title", "outline", "duration_minutes", "audience", "format", "site", "route")
 """The course form's text boxes (the instructors are check boxes, the status a choice)."""
 INSTRUCTOR_FORM = ("name", "unit", "title", "topics", "phone", "email")
@@ -58,9 +62,14 @@ INSTRUCTOR_LABELS = {name: f"library.instructor_{name}" for name in INSTRUCTOR_F
 
 
 @router.get("/editor/courses", response_class=HTMLResponse)
-def courses_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every course, drafts included, by title."""
-    return render(request, "editor_courses.html", {"courses": list_courses(session, STAFF_READER)})
+def courses_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Courses of every status by title, one page at a time."""
+    found = courses_page(session, f)
+    courses = course_views(session, found.items)
+    context = {"courses": courses, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_courses.html", context)
 
 
 @router.get("/editor/courses/{key}", response_class=HTMLResponse)
@@ -119,10 +128,13 @@ def course_save(
 
 
 @router.get("/editor/instructors", response_class=HTMLResponse)
-def instructors_list(request: Request, session: SessionDep, user: PageEditorDep) -> Response:
-    """Every instructor with their unit and contacts (editors are staff)."""
-    everyone = list_instructors(session, LibraryReader(STAFF_READER, contacts=True))
-    return render(request, "editor_instructors.html", {"instructors": everyone})
+def instructors_list(
+    request: Request, session: SessionDep, user: PageEditorDep, f: ListFilterDep
+) -> Response:
+    """Instructors with their unit and contacts (editors are staff), one page at a time."""
+    found = instructors_page(session, f)
+    context = {"instructors": found.items, "f": f, "pager": pager(request, f, found.total)}
+    return render(request, "editor_instructors.html", context)
 
 
 @router.get("/editor/instructors/{key}", response_class=HTMLResponse)
@@ -202,11 +214,14 @@ def _course_page(
     version: object = None,
     conflict: str | None = None,
 ) -> HTMLResponse:
+    live = col(Site.status) != Status.archived
     sites = session.exec(
         select(Site.slug, Site.name)
-        .where(col(Site.status) != Status.archived)
-        .order_by(col(Site.name))
+        .where(live)
+        .order_by(col(Site.name), col(Site.id))
+        .limit(SITE_CHOICES_MAX + 1)
     ).all()
+    site_typed = len(sites) > SITE_CHOICES_MAX  # a national catalogue: typed, not picked
     routes = session.exec(
         select(Route.slug, Route.name)
         .where(col(Route.status) != Status.archived)
@@ -221,7 +236,8 @@ def _course_page(
             "values": values,
             "chosen": chosen,
             "errors": errors,
-            "sites": sites,
+            "sites": [] if site_typed else sites,
+            "site_typed": site_typed,
             "routes": routes,
             "instructors": everyone,
             "formats": [f.value for f in CourseFormat],

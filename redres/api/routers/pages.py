@@ -85,6 +85,7 @@ def home(
             "query": {"q": q, "near": near, "radius_m": query.radius_m},
             "hits": page.items,
             "total": page.total,
+            "total_approximate": page.total_approximate,
             "selects": [
                 ("theme", themes, theme),
                 ("period", choices("period", lang), period),

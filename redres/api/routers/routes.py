@@ -45,7 +45,13 @@ from redres.catalog.route_edits import (
     update_route,
 )
 from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
-from redres.catalog.route_store import get_route, list_routes, route_stops, route_theme
+from redres.catalog.route_store import (
+    count_routes,
+    get_route,
+    list_routes,
+    route_stops,
+    route_theme,
+)
 from redres.catalog.versions import claim
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
@@ -69,12 +75,16 @@ def read_routes(
     session: SessionDep,
     reader: ReaderDep,
     mine: Annotated[bool, Query(description="only the caller's own routes")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    """The routes the caller may see (published, their own, everything for staff)."""
+    """The routes the caller may see (published, their own, everything for staff), a page of
+    them by name with the total."""
     if mine and reader.user_id is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "sign in first", headers={"WWW-Authenticate": "Bearer"}
         )
+    seen: dict[str, Any] = {"visible": reader.statuses(), "owner_id": reader.user_id, "mine": mine}
     data = [
         {
             "id": s.route.id,
@@ -90,9 +100,9 @@ def read_routes(
             "stops": s.stops,
             "owned": reader.user_id is not None and s.route.owner_id == reader.user_id,
         }
-        for s in list_routes(session, visible=reader.statuses(), owner_id=reader.user_id, mine=mine)
+        for s in list_routes(session, limit=limit, offset=offset, **seen)
     ]
-    body = {"data": data, "total": len(data)}
+    body = {"data": data, "total": count_routes(session, **seen)}
     return cached_json(request, body, public=reader == Reader())
 
 

@@ -79,6 +79,7 @@ def read_sites(
     body = {
         "type": "FeatureCollection",
         "total": page.total,
+        "total_approximate": page.total_approximate,
         "limit": limit,
         "offset": offset,
         "features": [site_feature(h.site, distance_m=h.distance_m) for h in page.items],

@@ -1,0 +1,117 @@
+"""Searches with more candidates than `RANK_CAP`: names equal to or starting with the query
+first, the rest in index (id) order in pages that neither skip nor repeat a hit, a story-only hit kept,
+totals counted up to `COUNT_CAP` and flagged approximate beyond it (both engines)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from redres.catalog import listing
+from redres.catalog.enums import Status
+from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.models import Story, StorySite
+from redres.catalog.schemas import SiteCreate
+from redres.catalog.sites import create_site, reindex_site
+from redres.geo import LonLat
+
+NAMES = [
+    "东山长征纪念碑",
+    "长征",
+    "西山长征旧址",
+    "长征纪念馆",
+    "北坡长征陵园",
+    "南岭长征故居",
+    "白水长征会址",
+    "青石长征桥",
+]
+
+
+@pytest.fixture
+def marchers(session: Session) -> dict[str, int]:
+    """Eight sites with 长征 in the name, one hit only through a story, one unrelated site."""
+    ids = {}
+    for i, name in enumerate(NAMES):
+        site = create_site(
+            session,
+            SiteCreate(
+                name=name,
+                category="former_site",
+                status=Status.published,
+                lon=114.0 + i * 0.01,
+                lat=30.0,
+            ),
+        )
+        ids[name] = site.id or 0
+    other = create_site(
+        session, SiteCreate(name="某烈士墓", category="martyrs_cemetery", status=Status.published)
+    )
+    create_site(
+        session, SiteCreate(name="无关旧址", category="former_site", status=Status.published)
+    )
+    story = Story(slug="s", title="长征路上", status=Status.published)
+    session.add(story)
+    session.flush()
+    session.add(StorySite(story_id=story.id or 0, site_id=other.id or 0))
+    session.flush()
+    reindex_site(session, other)
+    session.commit()
+    ids["某烈士墓"] = other.id or 0
+    return ids
+
+
+def _names(page: listing.SitePage) -> list[str]:
+    return [h.site.name for h in page.items]
+
+
+def test_small_caps_take_the_large_path(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = list_sites(session, SiteQuery(q="长征", limit=50))
+    assert not exact.total_approximate
+    assert exact.total == 9
+    monkeypatch.setattr(listing, "RANK_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    page = list_sites(session, SiteQuery(q="长征", limit=50))
+    assert page.total_approximate
+    assert page.total == 5
+    names = _names(page)
+    assert names[:2] == ["长征", "长征纪念馆"]  # exact, then prefix, as the exact ranking
+    assert names[:2] == _names(exact)[:2]
+    assert sorted(names) == sorted(_names(exact))  # every hit, the story-only one too
+    ids = [h.site.id or 0 for h in page.items]
+    assert ids[2:] == sorted(ids[2:])  # the rest in the search index's order (site id)
+
+
+def test_large_pages_neither_skip_nor_repeat(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = _names(list_sites(session, SiteQuery(q="长征", limit=50)))
+    monkeypatch.setattr(listing, "RANK_CAP", 3)
+    paged: list[str] = []
+    for offset in range(0, 12, 2):
+        paged += _names(list_sites(session, SiteQuery(q="长征", limit=2, offset=offset)))
+    assert len(paged) == len(set(paged)) == len(everything)
+    assert set(paged) == set(everything)
+
+
+def test_large_path_with_a_radius_orders_by_distance(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = SiteQuery(q="长征", near=LonLat(114.05, 30.0), radius_m=3_000, limit=50)
+    exact = list_sites(session, query)
+    monkeypatch.setattr(listing, "RANK_CAP", 2)
+    large = list_sites(session, query)
+    distances = [h.distance_m or 0.0 for h in large.items]
+    assert distances == sorted(distances)
+    assert all(d <= 3_000 for d in distances)
+    assert {h.site.id for h in large.items} == {h.site.id for h in exact.items}
+
+
+def test_drafts_stay_hidden_on_the_large_path(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_site(session, SiteCreate(name="长征草稿", category="former_site"))
+    session.commit()
+    monkeypatch.setattr(listing, "RANK_CAP", 3)
+    assert "长征草稿" not in _names(list_sites(session, SiteQuery(q="长征", limit=50)))
