@@ -225,7 +225,7 @@ def large_search(session: Session, query: SiteQuery, found: _Found) -> SitePage:
     if parsed.is_chinese and query.near is None:
         # A prefix is a range of code points only in code-point order: SQLite's BINARY, or "C"
         # on PostgreSQL, whatever the database's own collation (zh_CN sorts by pinyin).
-        name = col(Site.name)
+        name: Any = col(Site.name)
         if session.get_bind().dialect.name == "postgresql":
             name = name.collate("C")
         starts = (name >= parsed.zh, name < prefix_upper_bound(parsed.zh))
