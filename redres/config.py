@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
 
+    page_cache_mb: int = Field(default=64, ge=0, le=4096)
+    """Rendered anonymous pages and reads kept per worker process, in MiB (0: keep none).
+    Keyed by the catalogue's version, so every committed change is seen at once."""
+
     media_dir: Path = Path("media")
     """Where uploaded media files live (originals privately, and their public derivatives)."""
 

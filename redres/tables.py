@@ -3,8 +3,8 @@ migrations, backups and the schema check count and compare against this one list
 
 from __future__ import annotations
 
-from redres import rate_window
+from redres import catalogue_version, rate_window
 from redres.catalog import class_tables, models
 
-TABLE_MODULES = (models, class_tables, rate_window)
+TABLE_MODULES = (models, class_tables, rate_window, catalogue_version)
 """Add a module here when it declares a table."""

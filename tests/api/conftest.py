@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
+from redres.api.page_cache import PageCache
 from redres.api.plan_cache import ItineraryCache
 from redres.api.ratelimit import RateLimiter
 from redres.api.solving import PlanGate
@@ -124,6 +125,9 @@ def _as_made(app: FastAPI, made: dict[str, Any]) -> None:
             state[name] = PlanGate.from_settings(app.state.settings, app.state.engine)
         elif isinstance(value, ItineraryCache):
             state[name] = ItineraryCache.from_settings(app.state.settings)
+        elif isinstance(value, PageCache):
+            value.clear()  # the middleware holds this one
+            state[name] = value
         elif isinstance(value, _KEPT):
             state[name] = value
         else:
