@@ -161,6 +161,7 @@ def serve(
         return
     app = create_app(settings, engine=engine)
     start_warm_up(app)
+    app.state.import_jobs.start()  # background imports (docs/imports.md)
     uvicorn.run(app, **proxying)
 
 

@@ -33,7 +33,7 @@ POSTGIS_ONLY = frozenset({"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_s
 def schema_filter(dialect: str) -> Callable[..., bool]:
     """Which schema objects autogenerate compares on `dialect`.
 
-    Left out: PostGIS's hand-written objects; on SQLite the FTS5 search tables, and the
+    Left out: PostGIS's hand-written objects, the job queue's tables on PostgreSQL; on SQLite the FTS5 search tables, and the
     `searchterm` table of the models, which only PostgreSQL has (`catalog.search_index`).
     """
     from redres.catalog.search_index import FTS_OBJECTS
@@ -41,6 +41,8 @@ def schema_filter(dialect: str) -> Callable[..., bool]:
     skip = POSTGIS_ONLY | (FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset())
 
     def include(_obj: object, name: str | None, kind: str, *_: object) -> bool:
+        if name is not None and name.startswith("procrastinate_"):
+            return False  # the job queue's own schema (api.job_runner), not ours
         if kind == "index" and name is not None and name.startswith("ix_searchterm_"):
             return dialect != "sqlite"
         return name not in skip

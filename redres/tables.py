@@ -4,7 +4,7 @@ migrations, backups and the schema check count and compare against this one list
 from __future__ import annotations
 
 from redres import catalogue_version, rate_window
-from redres.catalog import class_tables, models
+from redres.catalog import class_tables, import_jobs, models
 
-TABLE_MODULES = (models, class_tables, rate_window, catalogue_version)
+TABLE_MODULES = (models, class_tables, import_jobs, rate_window, catalogue_version)
 """Add a module here when it declares a table."""

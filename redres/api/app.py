@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from redres import __version__
 from redres.api import cache_headers, errors
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
+from redres.api.job_runner import runner_for
 from redres.api.links import DEFAULT_PUBLIC_URL
 from redres.api.middleware import (
     BodyLimitMiddleware,
@@ -108,6 +109,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.login_limiter = RateLimiter(app.state.engine, settings.login_attempts_per_minute, 60)
     app.state.feedback_limiter = RateLimiter(app.state.engine, settings.feedback_per_hour, 3600)
     app.state.import_limiter = RateLimiter(app.state.engine, settings.imports_per_hour, 3600)
+    app.state.import_jobs = runner_for(app.state.engine, settings.job_dir)
     errors.install(app)
 
     @app.get("/healthz", tags=["meta"])
@@ -147,6 +149,7 @@ def app_from_environment() -> FastAPI:
     """The app of one worker of `redres serve --workers N`: settings from REDRES_*."""
     app = create_app(get_settings())
     start_warm_up(app)
+    app.state.import_jobs.start()
     return app
 
 

@@ -17,10 +17,14 @@ pre-sign-in CSRF cookie. A page whose form carries that CSRF token is kept with 
 token was, and each visitor is sent their own token (and the cookie when they have none), so
 no token is ever sent to two visitors. Answers without such a hole carry an ETag (the handler's
 own, else a digest of the bytes) and an `If-None-Match` with it is answered 304 from here.
+
+Requests for a page that is being built wait for that build rather than building it again, so
+a burst (or the turn of the minute under load) costs one build, not one per connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
@@ -143,6 +147,7 @@ class PageCacheMiddleware:
         self.app = app
         self.cache = cache
         self.engine = engine
+        self._building: dict[tuple[object, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer from the cache, or run the app and perhaps keep what it answered."""
@@ -172,12 +177,24 @@ class PageCacheMiddleware:
             int(time.time() // 60),
         )
         entry = self.cache.get(key)
+        building = self._building.get(key)
+        if entry is None and building is not None:
+            await building.wait()  # one build per key: the others wait for its answer
+            entry = self.cache.get(key)
         if entry is not None:
             self.cache.hits += 1
             await self._send(request, entry, send)
             return
         self.cache.misses += 1
-        await self._run_and_keep(scope, receive, send, request, key)
+        if building is not None:  # the first build was not kept: build our own
+            await self._run_and_keep(scope, receive, send, request, key)
+            return
+        self._building[key] = done = asyncio.Event()
+        try:
+            await self._run_and_keep(scope, receive, send, request, key)
+        finally:
+            del self._building[key]
+            done.set()
 
     def _version(self) -> int | None:
         with self.engine.connect() as conn:
