@@ -8,7 +8,8 @@ in process, under everything that decides its bytes:
 - the reader's language (`i18n.pick_language`) and whether the page is opened in WeChat;
 - the catalogue's version (`redres.catalogue_version`), read from the database on every
   request, so a read after any committed write, by any worker, is built afresh;
-- the minute (China time and UTC agree on minutes): pages say whether a site is open now.
+- and it serves the minute it was built in (China time and UTC agree on minutes): pages say
+  whether a site is open now.
 
 Only what everyone is sent alike is kept: GET requests to the public paths (`PREFIXES`) without
 a credential (bearer token, session cookie, share link or class token), answered 200 with no
@@ -19,7 +20,9 @@ no token is ever sent to two visitors. Answers without such a hole carry an ETag
 own, else a digest of the bytes) and an `If-None-Match` with it is answered 304 from here.
 
 Requests for a page that is being built wait for that build rather than building it again, so
-a burst (or the turn of the minute under load) costs one build, not one per connection.
+a burst costs one build, not one per connection; at the turn of the minute one request builds
+the new copy while the others are still sent the last minute's (never a copy from an older
+catalogue version: those are dropped when the version moves).
 """
 
 from __future__ import annotations
@@ -76,6 +79,8 @@ class Entry:
     body: bytes
     etag: str | None
     csrf_hole: bool
+    minute: int
+    """When it was built: pages say whether a site is open now, so a copy serves its minute."""
 
 
 class PageCache:
@@ -174,24 +179,24 @@ class PageCacheMiddleware:
             pick_language(request),
             in_wechat(request),
             version,
-            int(time.time() // 60),
         )
+        minute = int(time.time() // 60)
         entry = self.cache.get(key)
         building = self._building.get(key)
         if entry is None and building is not None:
             await building.wait()  # one build per key: the others wait for its answer
             entry = self.cache.get(key)
-        if entry is not None:
-            self.cache.hits += 1
+        if entry is not None and (entry.minute == minute or building is not None):
+            self.cache.hits += 1  # (last minute's copy while this minute's is being built)
             await self._send(request, entry, send)
             return
         self.cache.misses += 1
         if building is not None:  # the first build was not kept: build our own
-            await self._run_and_keep(scope, receive, send, request, key)
+            await self._run_and_keep(scope, receive, send, request, key, minute)
             return
         self._building[key] = done = asyncio.Event()
         try:
-            await self._run_and_keep(scope, receive, send, request, key)
+            await self._run_and_keep(scope, receive, send, request, key, minute)
         finally:
             del self._building[key]
             done.set()
@@ -201,7 +206,13 @@ class PageCacheMiddleware:
             return catalogue_version.current(conn)
 
     async def _run_and_keep(
-        self, scope: Scope, receive: Receive, send: Send, request: Request, key: tuple[object, ...]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        request: Request,
+        key: tuple[object, ...],
+        minute: int,
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
@@ -235,7 +246,7 @@ class PageCacheMiddleware:
             if not message.get("more_body", False):
                 assert start is not None
                 body = b"".join(chunks)
-                entry = self._entry(scope, request, start, body)
+                entry = self._entry(scope, request, start, body, minute)
                 if entry is None:
                     await send(start)
                     await send({"type": "http.response.body", "body": body})
@@ -245,7 +256,9 @@ class PageCacheMiddleware:
 
         await self.app(scope, receive, capture)
 
-    def _entry(self, scope: Scope, request: Request, start: Message, body: bytes) -> Entry | None:
+    def _entry(
+        self, scope: Scope, request: Request, start: Message, body: bytes, minute: int
+    ) -> Entry | None:
         """What to keep of a complete 200 answer, or None when it must not be shared."""
         if (scope.get("state") or {}).get(STATE_KEY) or len(body) > MAX_ENTRY_BYTES:
             return None  # a script nonce is never sent twice
@@ -270,7 +283,7 @@ class PageCacheMiddleware:
             if etag is None:
                 etag = f'"p{hashlib.sha256(body).hexdigest()[:32]}"'
                 kept.append((b"etag", etag.encode()))
-        return Entry(start["status"], tuple(kept), body, etag, hole)
+        return Entry(start["status"], tuple(kept), body, etag, hole, minute)
 
     async def _send(self, request: Request, entry: Entry, send: Send) -> None:
         headers = list(entry.headers)
