@@ -11,6 +11,7 @@ errors) and the ratio of requests/s to /healthz of the same server.
 Usage::
 
     python bench/serving.py [--workers 1,2] [--duration 15] [--connections 16] [--postgres URL]
+        [--page-cache-mb 0]
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from http_load import BBOX, UNITS, build_catalogue, free_port
 TARGETS = ("healthz", "site_page", "api_bbox")
 
 
-def start(db: str, workers: int, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start(
+    db: str, workers: int, tmp: Path, cache_mb: int = 64
+) -> tuple[subprocess.Popen[bytes], str]:
     """`redres serve` on a free port; returns once /healthz answers."""
     port = free_port()
     env = os.environ | {
@@ -42,6 +45,8 @@ def start(db: str, workers: int, tmp: Path) -> tuple[subprocess.Popen[bytes], st
         "REDRES_SOLVER_WARM_UP": "false",
         "REDRES_SECRET_FILE": str(tmp / "secret"),
         "REDRES_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "REDRES_PAGE_CACHE_MB": str(cache_mb),
+        "REDRES_JOB_DIR": str(tmp / "jobs"),
     }
     cmd = [sys.executable, "-c", "from redres.cli import main; main()", "serve"]
     cmd += ["--port", str(port)]
@@ -100,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", help="a PostgreSQL URL (an empty database) instead of SQLite")
+    parser.add_argument(
+        "--page-cache-mb", type=int, default=64, help="REDRES_PAGE_CACHE_MB (0: no page cache)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         msg = "wrk is not installed (apt-get install wrk)"
@@ -115,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             "api_bbox": f"/api/sites?bbox={BBOX}",
         }
         for workers in (int(w) for w in args.workers.split(",")):
-            proc, base = start(db, workers, tmp)
+            proc, base = start(db, workers, tmp, args.page_cache_mb)
             try:
                 for target in TARGETS:
                     url = base + paths[target]
@@ -125,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 stop(proc)
     engine = "postgresql" if args.postgres else "sqlite"
+    print(f"page cache: {args.page_cache_mb} MiB per worker")
     print("| engine | workers | target | path | req/s | p50 ms | p99 ms | errors | of /healthz |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
