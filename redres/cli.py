@@ -108,6 +108,16 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Worker processes (a dead one is restarted).")
     ] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses "
+            "or networks): the client address rate limits count is theirs to say.",
+        ),
+    ] = "127.0.0.1",
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (a reverse proxy usually logs them).")
+    ] = True,
 ) -> None:
     """Serve the web app and API."""
     import os
@@ -128,6 +138,13 @@ def serve(
         settings = settings.model_copy(update={"public_url": listening})
     engine = engine_for(db)
     init_db(engine)
+    proxying: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": True,
+        "forwarded_allow_ips": forwarded_allow_ips,
+        "access_log": access_log,
+    }
     if workers > 1:
         # Workers build their app from the environment; the secret is made once, here, so
         # they all sign with the same key.
@@ -138,14 +155,14 @@ def serve(
         uvicorn.run(
             "redres.api.app:app_from_environment",
             factory=True,
-            host=host,
-            port=port,
             workers=workers,
+            **proxying,
         )
         return
     app = create_app(settings, engine=engine)
     start_warm_up(app)
-    uvicorn.run(app, host=host, port=port)
+    app.state.import_jobs.start()  # background imports (docs/imports.md)
+    uvicorn.run(app, **proxying)
 
 
 @sites_app.command("list")

@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 << 20
     """Largest import upload."""
 
+    import_background_bytes: int = Field(default=2 << 20, ge=0)
+    """Imports over HTTP of files larger than this (2 MiB, about 10,000 CSV rows) run as
+    background jobs: the request answers 202 at once with the job's address (docs/imports.md)."""
+
+    job_dir: Path = Path("jobs")
+    """Where uploads wait for their background import (shared by every worker process)."""
+
+    page_cache_mb: int = Field(default=64, ge=0, le=4096)
+    """Rendered anonymous pages and reads kept per worker process, in MiB (0: keep none).
+    Keyed by the catalogue's version, so every committed change is seen at once."""
+
     media_dir: Path = Path("media")
     """Where uploaded media files live (originals privately, and their public derivatives)."""
 

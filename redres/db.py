@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, ProgrammingError
 from sqlmodel import Session, create_engine
 
+from redres import catalogue_version
 from redres.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ POSTGIS_ONLY = frozenset({"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_s
 def schema_filter(dialect: str) -> Callable[..., bool]:
     """Which schema objects autogenerate compares on `dialect`.
 
-    Left out: PostGIS's hand-written objects; on SQLite the FTS5 search tables, and the
+    Left out: PostGIS's hand-written objects, the job queue's tables on PostgreSQL; on SQLite the FTS5 search tables, and the
     `searchterm` table of the models, which only PostgreSQL has (`catalog.search_index`).
     """
     from redres.catalog.search_index import FTS_OBJECTS
@@ -40,6 +41,8 @@ def schema_filter(dialect: str) -> Callable[..., bool]:
     skip = POSTGIS_ONLY | (FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset())
 
     def include(_obj: object, name: str | None, kind: str, *_: object) -> bool:
+        if name is not None and name.startswith("procrastinate_"):
+            return False  # the job queue's own schema (api.job_runner), not ours
         if kind == "index" and name is not None and name.startswith("ix_searchterm_"):
             return dialect != "sqlite"
         return name not in skip
@@ -65,7 +68,8 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False, **pool: int) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout. Commits
+    that change the catalogue move its version (`catalogue_version.watch`).
 
     `pool` passes QueuePool sizes (pool_size, max_overflow, pool_timeout) through.
     """
@@ -75,8 +79,10 @@ def make_engine(url: str, *, echo: bool = False, **pool: int) -> Engine:
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+    catalogue_version.watch(engine)
+    return engine
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -119,7 +125,11 @@ def init_db(engine: Engine) -> str | None:
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        catalogue_version.paused(conn, True)  # the counter's table may not exist yet
+        try:
+            command.upgrade(cfg, "head")
+        finally:
+            catalogue_version.paused(conn, False)
     analyze(engine)
     return current_revision(engine)
 

@@ -3,8 +3,16 @@ migrations, backups and the schema check count and compare against this one list
 
 from __future__ import annotations
 
-from redres import rate_window
-from redres.catalog import account_tables, class_tables, models, poll_tables
+from redres import catalogue_version, rate_window
+from redres.catalog import account_tables, class_tables, import_jobs, models, poll_tables
 
-TABLE_MODULES = (models, class_tables, poll_tables, account_tables, rate_window)
+TABLE_MODULES = (
+    models,
+    class_tables,
+    poll_tables,
+    account_tables,
+    import_jobs,
+    rate_window,
+    catalogue_version,
+)
 """Add a module here when it declares a table."""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs outside Python, made ready before `make test` runs it:
 #   - Debian packages: PostGIS for PostgreSQL 15, Debian's Chromium (Playwright drives
-#     /usr/bin/chromium, never a downloaded browser), CJK fonts (route PNGs and printed pages);
+#     /usr/bin/chromium, never a downloaded browser), CJK fonts (route PNGs and printed pages),
+#     nginx and openssl (tests/test_nginx.py runs deploy/nginx.conf in front of the app);
 #   - PostgreSQL answering at the test URL, with PostGIS available there.
 # As root with apt it installs and starts what is missing; otherwise it stops at once and prints
 # the command to run. When everything is there it only looks (dpkg, pg_isready, one query).
@@ -12,7 +13,7 @@
 #   (for trying this script itself with a package that is not installed).
 set -euo pipefail
 
-read -r -a PACKAGES <<<"${REDRES_TEST_DEBS:-postgresql-15-postgis-3 chromium fonts-noto-cjk}"
+read -r -a PACKAGES <<<"${REDRES_TEST_DEBS:-postgresql-15-postgis-3 chromium fonts-noto-cjk nginx openssl}"
 CLUSTER=(15 main)
 PG_URL=${REDRES_TEST_PG_ADMIN_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
 if [[ $PG_URL =~ ^([a-z]+)\+[a-z0-9_]+(://.*)$ ]]; then  # libpq's scheme has no +driver

@@ -30,6 +30,9 @@ def test_emptying_removes_every_row_and_restarts_the_ids(engine: Engine) -> None
     with Session(engine) as s:
         for table in SQLModel.metadata.sorted_tables:
             name = table.name
+            if name == "catalogueversion":  # kept: the version only moves on (conftest._empty)
+                assert s.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() == 1
+                continue
             if name == "searchterm" and engine.dialect.name == "sqlite":
                 name = search_index.FTS_TABLE  # the terms live in FTS5 there
             assert s.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() == 0, name

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from redres import __version__
 from redres.api import cache_headers, errors
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
+from redres.api.job_runner import runner_for
 from redres.api.links import DEFAULT_PUBLIC_URL
 from redres.api.middleware import (
     BodyLimitMiddleware,
@@ -23,6 +24,7 @@ from redres.api.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
+from redres.api.page_cache import PageCache, PageCacheMiddleware
 from redres.api.plan_cache import ItineraryCache
 from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
@@ -82,6 +84,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.public_url = settings.public_url or DEFAULT_PUBLIC_URL
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.plan_cache = ItineraryCache.from_settings(settings)
+    app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.page_cache = PageCache(settings.page_cache_mb << 20)
+    # innermost: kept answers are the app's own bytes, compressed and given headers outside
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, engine=app.state.engine)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(NoNulMiddleware)
     app.add_middleware(
@@ -103,11 +109,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             send_idle=settings.client_idle_seconds,
         ),
     )
-    app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.plan_gate = PlanGate.from_settings(settings, app.state.engine)
     app.state.login_limiter = RateLimiter(app.state.engine, settings.login_attempts_per_minute, 60)
     app.state.feedback_limiter = RateLimiter(app.state.engine, settings.feedback_per_hour, 3600)
     app.state.import_limiter = RateLimiter(app.state.engine, settings.imports_per_hour, 3600)
+    app.state.import_jobs = runner_for(app.state.engine, settings.job_dir)
     errors.install(app)
 
     @app.get("/healthz", tags=["meta"])
@@ -147,6 +153,7 @@ def app_from_environment() -> FastAPI:
     """The app of one worker of `redres serve --workers N`: settings from REDRES_*."""
     app = create_app(get_settings())
     start_warm_up(app)
+    app.state.import_jobs.start()
     return app
 
 

@@ -4,7 +4,7 @@ The plan page solves a request, then the browser asks for the same plan again fo
 its frame (and perhaps a download). Each solve costs about a second, so the solved itinerary
 is kept here, in process, under a hash of the normalised request and of what decides its
 answer (who may see which sites, the solver seconds granted, and the catalogue's last change:
-the newest audit entry, so a plan asked after any edit is solved afresh). The cache is small
+`redres.catalogue_version`, so a plan asked after any edit is solved afresh). The cache is small
 and bounded (least recently used out first) and each entry lives a few minutes (a plan without
 a date follows the day); with several worker processes each keeps its own, which costs at most
 one more solve per process.

@@ -7,13 +7,64 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import UploadFile
 from sqlmodel import Session
 
+from redres.catalog.import_jobs import ImportJob, create_job, progress, report_from_json
 from redres.catalog.io.formats import FORMATS, format_for
 from redres.catalog.io.importer import ImportOptions, ImportReport, import_file
 from redres.db import analyze
+
+
+def queue_import(
+    session: Session, file: UploadFile, options: ImportOptions, *, job_dir: Path, threshold: int
+) -> ImportJob | None:
+    """Queue an upload larger than `threshold` bytes as a background job (committed here);
+    None for a smaller one, which the caller imports at once with `run_import`."""
+    size = file.size
+    if size is None:
+        size = file.file.seek(0, 2)
+        file.file.seek(0)
+    if size <= threshold:
+        return None
+    suffix = _suffix(file)
+    job_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".upload-", dir=job_dir) as tmp:
+        path = Path(tmp) / safe_name(file.filename or "", suffix)
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, length=1 << 20)
+        job = create_job(session, job_dir, path, path.name, options)
+        session.commit()
+    return job
+
+
+def job_body(job: ImportJob, job_dir: Path) -> dict[str, Any]:
+    """A job as the API and the editor's page show it: state, progress, and at the end the
+    report (`status` is what the import would have answered at once: 200, 422, 400, 413)."""
+    seen = progress(job_dir, job.id or 0)
+    report = report_from_json(job.report) if job.report else None
+    return {
+        "id": job.id,
+        "state": job.state,
+        "file": job.file_name,
+        "size": job.size,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "done": seen[0] if seen else None,
+        "total": seen[1] if seen else None,
+        "status": job.status_code,
+        "report": report,
+        "error": job.error,
+    }
+
+
+def _suffix(file: UploadFile) -> str:
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in FORMATS:
+        format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
+    return suffix
 
 
 def run_import(session: Session, file: UploadFile, options: ImportOptions) -> ImportReport:
@@ -23,9 +74,7 @@ def run_import(session: Session, file: UploadFile, options: ImportOptions) -> Im
     user's file name gives its extension and, reduced to letters, digits, `-` and `_`, the name
     that error messages show.
     """
-    suffix = Path(file.filename or "").suffix.lower()
-    if suffix not in FORMATS:
-        format_for(Path(f"upload{suffix}"))  # raises UnsupportedFormat with the known types
+    suffix = _suffix(file)
     with tempfile.TemporaryDirectory(prefix="redres-import-") as tmp:
         path = Path(tmp) / safe_name(file.filename or "", suffix)
         with path.open("wb") as out:

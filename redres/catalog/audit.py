@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, SQLModel, col, select
 
 from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound
@@ -17,12 +17,6 @@ SYSTEM_ACTOR = "system"
 
 BOOKKEEPING = frozenset({"version"})
 """Columns that count changes rather than hold data: never audited, never restored."""
-
-
-def last_change(session: Session) -> int:
-    """The id of the newest audit entry: every write to the catalogue leaves one, so a value
-    computed from the catalogue is stale once this number moves (a cheap index lookup)."""
-    return int(session.exec(select(func.max(AuditLog.id))).one() or 0)
 
 
 def snapshot(record: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
+from redres.api.job_runner import QueueRunner, ThreadRunner, runner_for
+from redres.api.page_cache import PageCache
 from redres.api.plan_cache import ItineraryCache
 from redres.api.ratelimit import RateLimiter
 from redres.api.solving import PlanGate
@@ -124,6 +126,12 @@ def _as_made(app: FastAPI, made: dict[str, Any]) -> None:
             state[name] = PlanGate.from_settings(app.state.settings, app.state.engine)
         elif isinstance(value, ItineraryCache):
             state[name] = ItineraryCache.from_settings(app.state.settings)
+        elif isinstance(value, ThreadRunner | QueueRunner):
+            value.stop()  # a test that started it has had its jobs run
+            state[name] = runner_for(app.state.engine, app.state.settings.job_dir)
+        elif isinstance(value, PageCache):
+            value.clear()  # the middleware holds this one
+            state[name] = value
         elif isinstance(value, _KEPT):
             state[name] = value
         else:

@@ -59,6 +59,8 @@ def _examples(session: Session, *, draft: str, token: str) -> dict[str, list[str
         "/maps/embed": ["/maps/embed?path=/maps/sites.html"],
         "/api/feedback": [f"/api/feedback?target=site&slug={site}"],
         "/api/export.{fmt}": ["/api/export.geojson"],
+        "/api/import/jobs/{job_id}": ["/api/import/jobs/1"],  # none: 404 to editors
+        "/editor/import/jobs/{job_id}": ["/editor/import/jobs/1"],
         "/editor/sites/{slug}": [f"/editor/sites/{site}"],
         "/editor/sites/{slug}/history": [f"/editor/sites/{site}/history"],
         "/editor/stories/{slug}": [f"/editor/stories/{story}"],

@@ -6,13 +6,15 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.history_lines import beijing
 from redres.api.session import check_csrf, csrf_token
-from redres.api.survey_import import run_import
+from redres.api.survey_import import job_body, queue_import, run_import
 from redres.api.templating import render
+from redres.catalog.errors import NotFound
+from redres.catalog.import_jobs import ImportJob
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 
@@ -37,7 +39,8 @@ def import_upload(
     skip_invalid: Annotated[bool, Form()] = False,
     on_duplicate: Annotated[OnDuplicate, Form()] = OnDuplicate.error,
 ) -> Response:
-    """Run an import and show its report: every bad row with its number, column and reason."""
+    """Run an import and show its report: every bad row with its number, column and reason;
+    a large file goes to the background and its page shows how far it got."""
     check_csrf(request, csrf)
     request.app.state.import_limiter(request)
     options = ImportOptions(
@@ -48,7 +51,18 @@ def import_upload(
         actor=user.username,
     )
     page = {"csrf": csrf_token(request), "name": file.filename, "report": None}
+    settings = request.app.state.settings
     try:
+        job = queue_import(
+            session,
+            file,
+            options,
+            job_dir=settings.job_dir,
+            threshold=settings.import_background_bytes,
+        )
+        if job is not None:  # a large file: imported in the background, followed on its page
+            request.app.state.import_jobs.submit(job.id)
+            return RedirectResponse(f"/editor/import/jobs/{job.id}", status_code=303)
         report = run_import(session, file, options)
     except InterchangeError as exc:  # the whole file is refused: say why, on the form
         session.rollback()
@@ -57,3 +71,15 @@ def import_upload(
     code = 422 if report.errors and not skip_invalid else 200
     done = beijing(datetime.now(UTC))
     return render(request, "editor_import.html", page | {"report": report, "done": done}, code)
+
+
+@router.get("/editor/import/jobs/{job_id}", response_class=HTMLResponse)
+def import_job_page(
+    request: Request, job_id: int, session: SessionDep, user: PageEditorDep
+) -> Response:
+    """A background import's progress (the page reloads itself while it runs), then its report."""
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound("import job", job_id)  # noqa: EM101 (an entity name)
+    body = job_body(job, request.app.state.settings.job_dir)
+    return render(request, "editor_import_job.html", {"job": body, "name": job.file_name})

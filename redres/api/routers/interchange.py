@@ -12,9 +12,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.api.survey_import import run_import
+from redres.api.survey_import import job_body, queue_import, run_import
 from redres.catalog.enums import Status
-from redres.catalog.errors import InvalidQuery
+from redres.catalog.errors import InvalidQuery, NotFound
+from redres.catalog.import_jobs import ImportJob
 from redres.catalog.io.exporter import export_file
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
@@ -39,6 +40,7 @@ def _import_limit(request: Request) -> None:
 
 @router.post("/import", dependencies=[Depends(_import_limit)])
 def upload(
+    request: Request,
     session: SessionDep,
     editor: EditorDep,
     file: Annotated[
@@ -50,7 +52,10 @@ def upload(
     on_duplicate: OnDuplicate = OnDuplicate.error,
     status: Status = Status.draft,
 ) -> JSONResponse:
-    """Import a survey file: all or nothing unless `skip_invalid`; 422 lists every bad row."""
+    """Import a survey file: all or nothing unless `skip_invalid`; 422 lists every bad row.
+
+    A file larger than REDRES_IMPORT_BACKGROUND_BYTES is imported in the background: 202 with
+    the job's address (`Location`), where its progress and, at the end, its report are."""
     try:
         options = ImportOptions(
             crs=crs,
@@ -62,10 +67,32 @@ def upload(
         )
     except ValueError as exc:
         raise InvalidQuery(str(exc)) from exc
+    settings = request.app.state.settings
+    job = queue_import(
+        session,
+        file,
+        options,
+        job_dir=settings.job_dir,
+        threshold=settings.import_background_bytes,
+    )
+    if job is not None:
+        request.app.state.import_jobs.submit(job.id)
+        href = f"/api/import/jobs/{job.id}"
+        body = job_body(job, settings.job_dir) | {"href": href}
+        return JSONResponse(body, status_code=202, headers={"Location": href})
     report = run_import(session, file, options)
-    body: dict[str, Any] = report.to_dict() | {"file": file.filename}
+    body = report.to_dict() | {"file": file.filename}
     refused = bool(report.errors) and not skip_invalid
     return JSONResponse(body, status_code=422 if refused else 200)
+
+
+@router.get("/import/jobs/{job_id}")
+def import_job(job_id: int, request: Request, session: SessionDep, editor: EditorDep) -> Any:
+    """A background import: queued, running (rows written of rows to write), done or failed."""
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound("import job", job_id)  # noqa: EM101 (an entity name)
+    return job_body(job, request.app.state.settings.job_dir)
 
 
 @router.get("/export.{fmt}")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
+from redres import catalogue_version
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.handouts import handout_html
@@ -23,7 +24,6 @@ from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
 from redres.api.templating import render
 from redres.catalog import route_access
-from redres.catalog.audit import last_change
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import pk
 from redres.catalog.route_edits import save_planned_route, set_route_status
@@ -296,7 +296,7 @@ async def _solve(
         body.model_dump(mode="json"),
         visible=visible,
         seconds=seconds,
-        catalogue=last_change(session),
+        catalogue=catalogue_version.current(session.connection()) or 0,
     )
     kept = cache.get(key)
     if kept is not None:  # the page solved it a moment ago: its map and downloads reuse it
