@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound

@@ -136,8 +136,8 @@ def test_script_payloads_are_inert_in_the_editor_preview(client: TestClient) -> 
 def test_located_site_has_a_mini_map_and_navigation_to_its_point(client: TestClient) -> None:
     page = client.get(f"/sites/{AUG7}").text
     assert 'id="site-map"' in page
-    assert '<script src="/static/vendor/leaflet-1.9.4/leaflet.js"></script>' in page
-    assert '<script src="/static/api/js/minimap.js"></script>' in page
+    assert '<script src="/static/vendor/leaflet-1.9.4/leaflet.js" defer></script>' in page
+    assert '<script src="/static/api/js/minimap.js" defer></script>' in page
     # the default basemap here is Amap, drawn in GCJ-02: the pin is shifted to match it
     data = dict(re.findall(r'data-(lon|lat)="([0-9.]+)"', page))
     assert 300 < distance_m(114.2944, 30.58899, float(data["lon"]), float(data["lat"])) < 1000

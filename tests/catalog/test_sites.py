@@ -173,7 +173,7 @@ def test_a_parent_that_closes_a_loop_is_refused_naming_it(session: Session) -> N
     assert str(refused.value) == "that parent would make a loop: 旧址群 → 陈列馆 → 会址 → 旧址群"
     session.rollback()
     assert get_site(session, group, visible=STAFF).parent_id is None
-    with pytest.raises(Conflict, match="own parent"):
+    with pytest.raises(InvalidChange, match="own parent"):
         update_site(session, get_site(session, hall, visible=STAFF), SiteUpdate(parent_id=hall))
     session.rollback()
     moved = update_site(

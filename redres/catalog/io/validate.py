@@ -112,7 +112,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
             if cause is not None and cause.args and isinstance(cause.args[0], Message):
                 reason = cause.args[0]  # the same sentence, which pages can translate
             if name in ("name", "category") and err["type"] == "missing":
-                reason = Message("e_required", field=name)
+                reason = Message("e_required", field=Message(f"field_{name}"))
             errors.append(RowError(raw.number, column, shown, reason))
         return errors
     if errors:
