@@ -33,14 +33,13 @@ from typing import NoReturn
 
 from redres.hours.opening import (
     FULL_DAY,
-    MONTHS,
     Interval,
     OpeningHoursError,
     Rule,
     format_minutes,
-    month_length,
     parse_opening_hours,
 )
+from redres.hours.syntax import MONTHS, month_length
 from redres.hours.zh_tokens import Token, tokenize
 from redres.messages import Message
 
