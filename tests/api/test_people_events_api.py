@@ -11,7 +11,8 @@ from redres.catalog.enums import Role, Status
 from redres.catalog.models import AuditLog, Event, EventPerson, EventSite, Person
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 

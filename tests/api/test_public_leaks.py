@@ -44,7 +44,8 @@ from redres.catalog.models import Event, EventSite, Feedback, Person, Site, pk
 from redres.catalog.route_edits import create_route, set_route_status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from redres.config import Settings
 from tests.factories import add_toy_sites
 

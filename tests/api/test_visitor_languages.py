@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from redres.config import Settings
 from tests.factories import add_toy_sites
 

@@ -20,7 +20,6 @@ from redres.api.templating import render
 from redres.catalog.errors import CatalogError
 from redres.catalog.models import Story
 from redres.catalog.stories import (
-    StoryWrite,
     get_story,
     list_stories,
     restore_story_version,
@@ -28,6 +27,7 @@ from redres.catalog.stories import (
     story_detail,
     story_sites,
 )
+from redres.catalog.story_schemas import StoryWrite
 
 router = APIRouter(include_in_schema=False)
 
