@@ -4,7 +4,13 @@ migrations, backups and the schema check count and compare against this one list
 from __future__ import annotations
 
 from redres import rate_window
-from redres.catalog import class_tables, models
+from redres.catalog import (
+    account_tables,
+    attachment_tables,
+    class_tables,
+    models,
+    state_tables,
+)
 
-TABLE_MODULES = (models, class_tables, rate_window)
+TABLE_MODULES = (models, account_tables, attachment_tables, state_tables, class_tables, rate_window)
 """Add a module here when it declares a table."""

@@ -20,8 +20,9 @@ from sqlmodel import Session
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
+from redres.catalog.account_tables import User
 from redres.catalog.audit import history
-from redres.catalog.models import Route, Site, Story, User, pk
+from redres.catalog.models import Route, Site, Story, pk
 
 Record = TypeVar("Record", Site, Route, Story)
 

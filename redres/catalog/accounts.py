@@ -18,9 +18,10 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from redres.catalog.account_tables import ApiToken, User
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import ApiToken, User, pk, utcnow
+from redres.catalog.models import pk, utcnow
 from redres.errors import RedresError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")

@@ -17,10 +17,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlmodel import Session, col, func, select, update
 
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, FieldClass
 from redres.catalog.classes import stops
 from redres.catalog.errors import Conflict, InvalidQuery
-from redres.catalog.models import Site, User, pk, utcnow
+from redres.catalog.models import Site, pk, utcnow
 
 CRITERIA = ("theme", "accuracy", "appeal", "organisation", "conditions", "gains")
 """The default criteria of on-site teaching: 主题鲜明, 内容准确, 讲解感染力, 组织有序, 现场条件,
