@@ -23,6 +23,7 @@ from redres.api.class_bodies import (
     ClassList,
     EvaluationForm,
     EvaluationSaved,
+    EvaluationSummary,
 )
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
 from redres.api.i18n import pick_language
@@ -169,7 +170,7 @@ def add_checkin(
     return CheckinSaved(id=row.id, site=body.site, name=row.name)
 
 
-@router.get("/{slug}/evaluations/summary")
+@router.get("/{slug}/evaluations/summary", response_model=EvaluationSummary)
 def evaluation_summary(
     slug: str, session: SessionDep, reader: ReaderDep, response: Response
 ) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.import_bodies import ImportReportBody
 from redres.api.survey_import import run_import
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery
@@ -37,10 +38,20 @@ def _import_limit(request: Request) -> None:
     request.app.state.import_limiter(request)
 
 
-@router.post("/import", dependencies=[Depends(_import_limit)])
+@router.post(
+    "/import",
+    dependencies=[Depends(_import_limit)],
+    responses={
+        422: {
+            "model": ImportReportBody,
+            "description": "A bad row (and no `skip_invalid`): nothing written, every one listed",
+        }
+    },
+)
 def upload(
     session: SessionDep,
     editor: EditorDep,
+    response: Response,
     file: Annotated[
         UploadFile, File(description="CSV, XLSX, GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile")
     ],
@@ -49,7 +60,7 @@ def upload(
     skip_invalid: bool = False,
     on_duplicate: OnDuplicate = OnDuplicate.error,
     status: Status = Status.draft,
-) -> JSONResponse:
+) -> ImportReportBody:
     """Import a survey file: all or nothing unless `skip_invalid`; 422 lists every bad row."""
     try:
         options = ImportOptions(
@@ -63,9 +74,9 @@ def upload(
     except ValueError as exc:
         raise InvalidQuery(str(exc)) from exc
     report = run_import(session, file, options)
-    body: dict[str, Any] = report.to_dict() | {"file": file.filename}
-    refused = bool(report.errors) and not skip_invalid
-    return JSONResponse(body, status_code=422 if refused else 200)
+    if report.errors and not skip_invalid:
+        response.status_code = 422
+    return ImportReportBody.model_validate(report.to_dict() | {"file": file.filename})
 
 
 @router.get("/export.{fmt}")
