@@ -1,7 +1,8 @@
 """Opening hours in OpenStreetMap syntax: parse a site's `opening_hours`, and say when it is open.
 
 The catalogue validates what editors type, and the route planner asks for the open intervals of
-a site on a date. The supported subset is what heritage sites need:
+a site on a date. The grammar (`redres.hours.syntax`) reads the text into plain parts; this
+module, built on it, gives them their meaning. The supported subset is what heritage sites need:
 
 - rules separated by ``;``, a later rule replacing earlier ones on the days it names, as in OSM;
   an *additional* rule after ``,`` (``Mo-Fr 09:00-12:00, We 14:00-17:00``) adds its hours
