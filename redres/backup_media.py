@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, select
 
-from redres.catalog.models import Media
+from redres.catalog.attachment_tables import Media
 from redres.errors import RedresError
 from redres.media_store import DirectoryStore, MediaStore
 

@@ -21,7 +21,16 @@ import pandas as pd
 
 OUT = Path(__file__).resolve().parent.parent / "redres/catalog/data/datasets/national-key-units.csv"
 BATCHES = ["第一批", "第二批", "第三批", "第四批", "第五批", "第六批", "第七批", "第八批"]
-COLUMNS = {1: "编号", 2: "分类号", 3: "名称", 5: "时代", 7: "地址", 9: "类型", 11: "批次", 13: "省份"}
+COLUMNS = {
+    1: "编号",
+    2: "分类号",
+    3: "名称",
+    5: "时代",
+    7: "地址",
+    9: "类型",
+    11: "批次",
+    13: "省份",
+}
 
 
 def _text(value: object) -> str:

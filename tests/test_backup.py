@@ -16,11 +16,13 @@ from sqlmodel import Session, SQLModel
 
 from redres.backup import BackupError, backup, restore, table_counts
 from redres.backup_media import MediaBackupError
+from redres.catalog.attachment_tables import Media
 from redres.catalog.media import MediaFields, add_media
-from redres.catalog.models import Media, Site, Story
+from redres.catalog.models import Site, Story
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.catalog.stories import StoryIn, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryIn
 from redres.catalog.themes import ThemeIn, create_theme
 from redres.db import init_db, make_engine, session_scope
 from redres.media_store import DirectoryStore

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, SQLModel, select
 
 from redres.catalog import search_index
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.demo import load_demo
-from redres.catalog.models import AuditLog, Person, Site, Theme
+from redres.catalog.models import Person, Site, Theme
 from tests.conftest import DEMO_DIR, _empty
 from tests.db_copy import Snapshot, restore_snapshot, snapshot
 from tests.factories import add_toy_sites

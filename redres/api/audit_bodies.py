@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.audit import as_json
-from redres.catalog.models import AuditLog
 
 
 class HistoryEntry(BaseModel):

@@ -115,3 +115,41 @@ class EvaluationForm(BaseModel):
     roles: list[str]
     scale: Scale
     sites: list[FormSite]
+
+
+class RoleScore(BaseModel):
+    """The mean score of one criterion given by one rater role, and how many gave it."""
+
+    mean: float | None
+    count: int
+
+
+class StopComment(BaseModel):
+    """A comment left with an evaluation of a stop."""
+
+    rater_role: str
+    learner: str | None
+    comment: str
+
+
+class StopSummary(BaseModel):
+    """The evaluations of one stop: check-ins, scores by criterion and role, comments."""
+
+    site: str
+    name: str
+    date: str
+    checkins: int
+    evaluations: int
+    criteria: dict[str, dict[str, RoleScore]]
+    """Criterion key, then rater role (learner, teacher, class_manager, ...)."""
+    comments: list[StopComment]
+
+
+class EvaluationSummary(BaseModel):
+    """A class's evaluations per stop, for its owner and staff."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    class_: str = Field(alias="class")
+    """The class's slug."""
+    sites: list[StopSummary]

@@ -11,9 +11,9 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from redres.api.session import session_user
+from redres.catalog.account_tables import User
 from redres.catalog.accounts import AuthenticationError, user_for_token
 from redres.catalog.enums import PUBLIC, STAFF, STAFF_ROLES, Role, Status
-from redres.catalog.models import User
 from redres.catalog.route_access import Reader
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")

@@ -14,7 +14,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from redres.api.i18n import Translate
-from redres.catalog.models import AuditLog, Site, Theme
+from redres.catalog.account_tables import AuditLog
+from redres.catalog.models import Site, Theme
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import closures_text
 from redres.hours.words import hours_in_words

@@ -24,8 +24,9 @@ from redres.api.i18n import pick_language, translator
 from redres.api.list_pages import pager
 from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
+from redres.catalog.account_tables import User
 from redres.catalog.audit import history_entries
-from redres.catalog.models import Route, Site, Story, User, pk
+from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.staff_lists import MAX_PAGE, ListFilter
 
 Record = TypeVar("Record", Site, Route, Story)

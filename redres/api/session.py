@@ -14,8 +14,8 @@ from datetime import timedelta
 from fastapi import HTTPException, Request, Response, status
 from sqlmodel import Session
 
+from redres.catalog.account_tables import User
 from redres.catalog.accounts import AuthenticationError, issue_token, revoke_token, user_for_token
-from redres.catalog.models import User
 
 SESSION_COOKIE = "redres_session"
 PRELOGIN_COOKIE = "redres_csrf"

@@ -19,9 +19,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
+from redres.catalog.account_tables import ApiToken, User
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import ApiToken, User, pk, utcnow
+from redres.catalog.models import pk, utcnow
 from redres.errors import RedresError
 from redres.messages import Message
 

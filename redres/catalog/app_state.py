@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from redres.catalog.models import AppState, utcnow
+from redres.catalog.models import utcnow
+from redres.catalog.state_tables import AppState
 
 DEMO_LOADED = "demo_loaded"
 """Set by `redres demo`: the catalogue holds the bundled Wuhan demo (so its road network applies)."""

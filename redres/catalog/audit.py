@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, func, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import Status
 from redres.catalog.errors import NotFound
-from redres.catalog.models import AuditLog
 
 SYSTEM_ACTOR = "system"
 

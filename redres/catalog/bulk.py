@@ -23,7 +23,8 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
 from redres.catalog import search_index
-from redres.catalog.models import AuditLog, Site, SiteTheme, utcnow
+from redres.catalog.account_tables import AuditLog
+from redres.catalog.models import Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.search import SearchText, is_all_chinese, syllables
 

@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from sqlmodel import Session, col, func, select, update
 
 from redres.catalog import polls
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, FieldClass
 from redres.catalog.classes import rater_key, stops
 from redres.catalog.errors import Conflict, InvalidQuery
-from redres.catalog.models import Site, User, pk, utcnow
+from redres.catalog.models import Site, pk, utcnow
 from redres.catalog.poll_tables import PollAnswer
 
 CRITERIA = ("theme", "accuracy", "appeal", "organisation", "conditions", "gains")

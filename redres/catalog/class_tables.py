@@ -1,8 +1,8 @@
 """The tables of field classes (现场教学班): a class on a route, who teaches at which stop, and
 what learners and staff said.
 
-Kept apart from `models.py` so the classes room stays small; `models.py` imports this module so
-the tables are on the one metadata the migrations are checked against.
+Kept apart from `models.py` so the classes room stays small; `redres.tables` lists this module
+so the tables are on the one metadata the migrations are checked against.
 """
 
 from __future__ import annotations

@@ -18,9 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session, col, delete, select, update
 
 from redres.catalog import audit
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, ClassInstructor, FieldClass
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
-from redres.catalog.models import Instructor, Route, RouteStop, Site, User, pk
+from redres.catalog.models import Instructor, Route, RouteStop, Site, pk
 from redres.catalog.poll_tables import Poll, PollAnswer
 from redres.catalog.route_access import Reader, find_route
 from redres.catalog.slugs import free_slug, slugify

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.media import media_of
 from redres.catalog.models import (
@@ -16,7 +17,6 @@ from redres.catalog.models import (
     Event,
     EventPerson,
     EventSite,
-    Media,
     Person,
     Site,
     SiteTheme,

@@ -12,9 +12,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
+from redres.catalog.attachment_tables import Feedback
 from redres.catalog.enums import PUBLIC, FeedbackStatus, Status
 from redres.catalog.errors import Conflict, NotFound
-from redres.catalog.models import Feedback, Route, Site, pk
+from redres.catalog.models import Route, Site, pk
 from redres.catalog.paging import Page, substring
 from redres.messages import Message
 from redres.plain_text import PlainTextModel

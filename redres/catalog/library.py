@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, or_, select
 
 from redres.catalog import audit, versions
+from redres.catalog.account_tables import User
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.library_schemas import (
@@ -28,16 +29,7 @@ from redres.catalog.library_schemas import (
     InstructorUpdate,
     check_place,
 )
-from redres.catalog.models import (
-    Course,
-    CourseInstructor,
-    Instructor,
-    Route,
-    RouteStop,
-    Site,
-    User,
-    pk,
-)
+from redres.catalog.models import Course, CourseInstructor, Instructor, Route, RouteStop, Site, pk
 from redres.catalog.route_access import Reader, readable
 from redres.messages import Message
 

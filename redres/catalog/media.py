@@ -13,10 +13,11 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
+from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.media_files import InvalidMedia, inspect
-from redres.catalog.models import Event, Media, Person, Site, Story, pk
+from redres.catalog.models import Event, Person, Site, Story, pk
 from redres.catalog.partial_dates import PartialDate
 from redres.media_store import MediaStore, content_key
 

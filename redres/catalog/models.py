@@ -1,4 +1,9 @@
-"""The registry's tables (SQLModel): the whole domain of DESIGN.md, one class per concept.
+"""The registry's tables (SQLModel): sites, sources, themes, stories, people, events, routes
+and lessons, one class per concept, with the column helpers every table module shares.
+
+Beside them: `account_tables` (staff, tokens, the audit log), `attachment_tables` (media and
+feedback attached to a record), `state_tables` (installation facts, the search index) and
+`class_tables` (field classes); `redres.tables` lists them all for the migrations.
 
 Validation of user input happens in `schemas.py`; these classes describe storage only.
 Coordinates are WGS-84 lon/lat columns on every engine; on PostgreSQL the migration adds a
@@ -18,11 +23,9 @@ from redres.catalog.enums import (
     Category,
     Condition,
     CourseFormat,
-    FeedbackStatus,
     Period,
     Protection,
     Reservation,
-    Role,
     RouteKind,
     Status,
     TravelMode,
@@ -47,7 +50,8 @@ def _json_list() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
 
 
-def _enum(length: int = 32, **kw: Any) -> Any:
+def enum_field(length: int = 32, **kw: Any) -> Any:
+    """A `StrEnum` column stored as its value in a short string (portable across engines)."""
     return Field(sa_type=String(length), **kw)
 
 
@@ -71,10 +75,10 @@ class Site(SQLModel, table=True):
     name: str = Field(max_length=200, index=True)
     name_en: str | None = Field(default=None, max_length=300)
     aliases: list[str] = _json_list()
-    category: Category = _enum(index=True)
-    period: Period | None = _enum(default=None, nullable=True, index=True)
+    category: Category = enum_field(index=True)
+    period: Period | None = enum_field(default=None, nullable=True, index=True)
     years: str | None = Field(default=None, max_length=32)
-    protection: Protection | None = _enum(default=None, nullable=True, index=True)
+    protection: Protection | None = enum_field(default=None, nullable=True, index=True)
     designations: list[str] = _json_list()
     district: str | None = Field(default=None, max_length=100, index=True)
     address: str | None = Field(default=None, max_length=300)
@@ -102,7 +106,7 @@ class Site(SQLModel, table=True):
     """Temporary closures ``{start, end, note}`` (ISO dates, end null = until further notice):
     `hours.closures` reads and checks them."""
     last_entry_minutes: int | None = None
-    reservation: Reservation | None = _enum(default=None, nullable=True)
+    reservation: Reservation | None = enum_field(default=None, nullable=True)
     reservation_days: int | None = None
     capacity: int | None = None
     visit_minutes: int | None = None
@@ -112,12 +116,12 @@ class Site(SQLModel, table=True):
     admission: str | None = Field(default=None, max_length=300)
     accessibility: str | None = Field(default=None, max_length=500)
     contact: str | None = Field(default=None, max_length=300)
-    condition: Condition | None = _enum(default=None, nullable=True)
+    condition: Condition | None = enum_field(default=None, nullable=True)
     survey_date: date | None = None
     surveyor: str | None = Field(default=None, max_length=100)
     ownership: str | None = Field(default=None, max_length=200)
     parent_id: int | None = Field(default=None, foreign_key="site.id", index=True)
-    status: Status = _enum(default=Status.draft, index=True)
+    status: Status = enum_field(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = _version()
@@ -181,7 +185,7 @@ class Story(SQLModel, table=True):
     body: str = ""
     audience: str = Field(default="general", max_length=32)
     language: str = Field(default="zh", max_length=16)
-    status: Status = _enum(default=Status.draft, index=True)
+    status: Status = enum_field(default=Status.draft, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = _version()
@@ -256,11 +260,11 @@ class Route(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_en: str | None = Field(default=None, max_length=300)
     description: str | None = None
-    kind: RouteKind = _enum(default=RouteKind.curated)
+    kind: RouteKind = enum_field(default=RouteKind.curated)
     theme_id: int | None = Field(default=None, foreign_key="theme.id")
     days: int = 1
-    mode: TravelMode = _enum(default=TravelMode.walk)
-    status: Status = _enum(default=Status.draft, index=True)
+    mode: TravelMode = enum_field(default=TravelMode.walk)
+    status: Status = enum_field(default=Status.draft, index=True)
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     share_token: str | None = Field(default=None, max_length=64, unique=True)
     """Anyone holding this unguessable token may read the route (a link a teacher sends)."""
@@ -309,12 +313,12 @@ class Course(SQLModel, table=True):
     title: str = Field(max_length=200)
     site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
     route_id: int | None = Field(default=None, foreign_key="route.id", index=True)
-    format: CourseFormat = _enum(default=CourseFormat.on_site_lecture)
+    format: CourseFormat = enum_field(default=CourseFormat.on_site_lecture)
     duration_minutes: int | None = None
     audience: str | None = Field(default=None, max_length=200)
     outline: str | None = None
     """Markdown, rendered sanitised on pages."""
-    status: Status = _enum(default=Status.draft)
+    status: Status = enum_field(default=Status.draft)
     version: int = _version()
 
 
@@ -324,78 +328,6 @@ class CourseInstructor(SQLModel, table=True):
     course_id: int = Field(foreign_key="course.id", ondelete="CASCADE", primary_key=True)
     instructor_id: int = Field(foreign_key="instructor.id", primary_key=True, index=True)
     position: int = 1
-
-
-class Feedback(SQLModel, table=True):
-    """A visitor's rating and comment, shown only once an editor approves it."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    target: str = Field(max_length=8)
-    target_id: int
-    rating: int
-    comment: str | None = Field(default=None, max_length=2000)
-    status: FeedbackStatus = _enum(default=FeedbackStatus.pending, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class User(SQLModel, table=True):
-    """A staff account; anonymous visitors need none."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=64, unique=True, index=True)
-    password_hash: str = Field(max_length=300)
-    role: Role = _enum()
-    disabled: bool = False
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class ApiToken(SQLModel, table=True):
-    """A bearer token: only its SHA-256 is stored, so a leaked database leaks no usable token."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
-    token_hash: str = Field(max_length=64, unique=True, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
-    revoked: bool = False
-
-
-class AuditLog(SQLModel, table=True):
-    """Who changed what and when, with the values before and after."""
-
-    __table_args__ = (Index("ix_auditlog_entity", "entity", "entity_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow)
-    actor: str = Field(max_length=64)
-    entity: str = Field(max_length=16)
-    entity_id: int
-    action: str = Field(max_length=16)
-    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-
-
-class AppState(SQLModel, table=True):
-    """Facts about this installation as key/value pairs, e.g. that `redres demo` loaded the demo."""
-
-    key: str = Field(max_length=64, primary_key=True)
-    value: str = Field(max_length=1000)
-    updated_at: datetime = Field(default_factory=utcnow)
-
-
-class SearchTerm(SQLModel, table=True):
-    """Search index on PostgreSQL: Chinese n-grams and pinyin/English prefixes of a site's text.
-
-    `term` uses the C collation so prefix ranges work. SQLite keeps the same terms in an FTS5
-    table instead (`catalog.search_index`); this table does not exist there.
-    """
-
-    __table_args__ = (Index("ix_searchterm_kind_term", "kind", "term"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)
-    kind: str = Field(max_length=4)
-    term: str = Field(sa_type=String(200).with_variant(String(200, collation="C"), "postgresql"))
 
 
 VERSIONED: tuple[type[SQLModel], ...] = (
@@ -411,42 +343,3 @@ VERSIONED: tuple[type[SQLModel], ...] = (
 """The records editors change through the API and the forms; each carries a `version`."""
 
 versions.count_changes(VERSIONED)
-
-
-class Media(SQLModel, table=True):
-    """A photo, recording or document attached to a site, story, person or event.
-
-    Files are content-addressed in the media store (`redres.media_store`): `original_key` is
-    kept privately and never served to the public; images are served only as the re-encoded,
-    metadata-free `display_key` and `thumb_key` derivatives. Deleting archives the row.
-    """
-
-    __table_args__ = (Index("ix_media_owner", "owner_kind", "owner_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    owner_kind: str = Field(max_length=8)
-    """site, story, person or event."""
-    owner_id: int
-    kind: str = Field(max_length=8)
-    """image, audio or pdf."""
-    mime: str = Field(max_length=64)
-    caption: str = Field(max_length=500)
-    caption_en: str | None = Field(default=None, max_length=500)
-    alt: str | None = Field(default=None, max_length=500)
-    credit: str = Field(max_length=300)
-    licence: str = Field(max_length=40)
-    source: str | None = Field(default=None, max_length=500)
-    date: str | None = Field(default=None, max_length=32)
-    original_key: str = Field(max_length=100)
-    size_bytes: int
-    width: int | None = None
-    height: int | None = None
-    duration_seconds: float | None = None
-    display_key: str | None = Field(default=None, max_length=100)
-    display_mime: str | None = Field(default=None, max_length=32)
-    display_width: int | None = None
-    thumb_key: str | None = Field(default=None, max_length=100)
-    thumb_width: int | None = None
-    status: Status = _enum(default=Status.published, index=True)
-    created_by: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit
-from redres.catalog.account_tables import PasswordReset
+from redres.catalog.account_tables import PasswordReset, User
 from redres.catalog.accounts import (
     AuthenticationError,
     as_utc,
@@ -22,7 +22,7 @@ from redres.catalog.accounts import (
     set_password,
     token_digest,
 )
-from redres.catalog.models import User, pk, utcnow
+from redres.catalog.models import pk, utcnow
 from redres.messages import Message
 
 RESET_TTL = timedelta(hours=24)

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from sqlmodel import Session, col, delete, func, or_, select
 
 from redres.catalog import audit
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import rater_key
 from redres.catalog.errors import Conflict, InvalidChange, InvalidQuery, NotFound
-from redres.catalog.models import Route, User, pk, utcnow
+from redres.catalog.models import Route, pk, utcnow
 from redres.catalog.poll_tables import Poll, PollAnswer
 from redres.catalog.route_access import Reader
 from redres.messages import Message

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
+from redres.catalog.account_tables import User
 from redres.catalog.enums import STAFF_ROLES, Status
 from redres.catalog.errors import Forbidden, NotFound
-from redres.catalog.models import Route, User
+from redres.catalog.models import Route
 from redres.catalog.route_edits import record_change
 from redres.catalog.route_store import get_route
 

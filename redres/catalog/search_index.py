@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import Connection, Integer, column, delete, func, insert, select, table, text
 from sqlalchemy.exc import OperationalError
 
-from redres.catalog.models import SearchTerm
 from redres.catalog.search import Query, SearchText, prefix_upper_bound, query_grams, terms_by_kind
+from redres.catalog.state_tables import SearchTerm
 from redres.errors import ConfigurationError
 
 FTS_TABLE = "site_search"

@@ -1,7 +1,8 @@
 """Opening hours in OpenStreetMap syntax: parse a site's `opening_hours`, and say when it is open.
 
 The catalogue validates what editors type, and the route planner asks for the open intervals of
-a site on a date. The supported subset is what heritage sites need:
+a site on a date. The grammar (`redres.hours.syntax`) reads the text into plain parts; this
+module, built on it, gives them their meaning. The supported subset is what heritage sites need:
 
 - rules separated by ``;``, a later rule replacing earlier ones on the days it names, as in OSM;
   an *additional* rule after ``,`` (``Mo-Fr 09:00-12:00, We 14:00-17:00``) adds its hours
@@ -34,10 +35,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, NamedTuple, Protocol
 
-from redres.errors import RedresError
 from redres.hours.china_time import CHINA_TIME
+from redres.hours.syntax import (
+    MONTHS,
+    WEEKDAYS,
+    OpeningHoursError,
+    RuleParts,
+    parse_interval,
+    parse_rules,
+)
 
 __all__ = [
     "FULL_DAY",
@@ -49,13 +58,6 @@ __all__ = [
     "format_minutes",
     "parse_opening_hours",
 ]
-
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class OpeningHoursError(RedresError, ValueError):
-    """An `opening_hours` value outside the supported syntax; the message names the bad part."""
 
 
 class HolidayLookup(Protocol):
@@ -84,9 +86,7 @@ class Interval(NamedTuple):
         OpeningHoursError
             If `text` is not one time range within a day.
         """
-        from redres.hours.syntax import parse_interval  # the grammar builds on this module
-
-        return parse_interval(text)
+        return cls(*parse_interval(text))
 
     def contains(self, minute: int) -> bool:
         """Tell whether `minute` falls inside, the end being excluded."""
@@ -233,14 +233,31 @@ def parse_opening_hours(text: str) -> OpeningHours:
     >>> parse_opening_hours("Mx-Fr 09:00-17:00")
     Traceback (most recent call last):
     ...
-    redres.hours.opening.OpeningHoursError: unknown weekday 'Mx' in rule 'Mx-Fr 09:00-17:00'
+    redres.hours.syntax.OpeningHoursError: unknown weekday 'Mx' in rule 'Mx-Fr 09:00-17:00'
     """
     if not isinstance(text, str) or not text.strip():
         msg = f"empty opening_hours {text!r}"
         raise OpeningHoursError(msg)
-    from redres.hours.syntax import parse_rules  # the grammar builds on this module
+    return OpeningHours(_rules(text))
 
-    return OpeningHours(parse_rules(text))
+
+@lru_cache(maxsize=4096)
+def _rules(text: str) -> tuple[Rule, ...]:
+    """Parsing is pure and registries repeat a few dozen values, so each is read once."""
+    return tuple(_rule(parts) for parts in parse_rules(text))
+
+
+def _rule(parts: RuleParts) -> Rule:
+    intervals = tuple(Interval(start, end) for start, end in parts.intervals)
+    return Rule(
+        parts.months,
+        parts.weekdays,
+        parts.public_holiday,
+        intervals,
+        parts.state,
+        parts.additional,
+        parts.dates,
+    )
 
 
 def format_minutes(minute: int) -> str:
@@ -267,12 +284,6 @@ def _format_set(values: tuple[int, ...], names: tuple[str, ...], *, base: int = 
         else:
             runs.append(",".join(names[(first + i) % size] for i in range(length)))
     return ",".join(runs)
-
-
-def month_length(month: int) -> int:
-    """Days in `month`, February counted with its leap day (a span ending on 28 Feb or later
-    reads as all of February)."""
-    return 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
 
 
 def _in_span(key: int, span: tuple[int, int]) -> bool:

@@ -1,24 +1,58 @@
-"""The text of OpenStreetMap `opening_hours`: tokens and a recursive-descent parser into rules.
+"""The text of OpenStreetMap `opening_hours`: tokens and a recursive-descent parser.
 
-`redres.hours.opening` holds what the rules mean (and documents the supported subset); this
-module only reads the text, so the evaluation stays short enough to audit.
+This module only reads the text, in the subset `redres.hours.opening` documents, into plain
+parts (`RuleParts`, intervals as ``(start, end)`` minutes); `redres.hours.opening` gives them
+their meaning (`Rule`, `Interval`, `OpeningHours`) and builds on this module, never the other
+way round, so the grammar can be read and tested alone.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Literal, NoReturn
+from typing import Literal, NamedTuple, NoReturn
 
-from redres.hours.opening import (
-    FULL_DAY,
-    MONTHS,
-    WEEKDAYS,
-    Interval,
-    OpeningHoursError,
-    Rule,
-    month_length,
-)
+from redres.errors import RedresError
+
+__all__ = [
+    "MONTHS",
+    "WEEKDAYS",
+    "OpeningHoursError",
+    "RuleParts",
+    "month_length",
+    "parse_interval",
+    "parse_rules",
+]
+
+WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+Span = tuple[int, int]
+"""Minutes since midnight, start included, end excluded (an `Interval` once it has meaning)."""
+
+_ALL_DAY: Span = (0, 24 * 60)
+
+
+class OpeningHoursError(RedresError, ValueError):
+    """An `opening_hours` value outside the supported syntax; the message names the bad part."""
+
+
+class RuleParts(NamedTuple):
+    """What the text of one rule says, field for field as `redres.hours.opening.Rule` holds it."""
+
+    months: tuple[int, ...]
+    weekdays: tuple[int, ...]
+    public_holiday: bool
+    intervals: tuple[Span, ...]
+    state: Literal["open", "closed"]
+    additional: bool
+    dates: tuple[tuple[int, int], ...]
+
+
+def month_length(month: int) -> int:
+    """Days in `month`, February counted with its leap day (a span ending on 28 Feb or later
+    reads as all of February)."""
+    return 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+
 
 _FULL_WIDTH = str.maketrans(
     {"；": ";", "，": ",", "：": ":", "－": "-", "–": "-", "—": "-", "~": "-", "～": "-", "　": " "}
@@ -30,13 +64,9 @@ _KINDS = (
 )
 
 
-@lru_cache(maxsize=4096)
-def parse_rules(text: str) -> tuple[Rule, ...]:
-    """The rules of an `opening_hours` value (see `parse_opening_hours`, which wraps this).
-
-    Parsing is pure and registries repeat a few dozen values, so each is parsed once.
-    """
-    rules: list[Rule] = []
+def parse_rules(text: str) -> tuple[RuleParts, ...]:
+    """The rules of an `opening_hours` value (see `parse_opening_hours`, which wraps this)."""
+    rules: list[RuleParts] = []
     plain = text.translate(_FULL_WIDTH)  # one character for one, so positions still match
     start = 0
     for end in [*(i for i, c in enumerate(plain) if c == ";"), len(plain)]:
@@ -50,7 +80,7 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def parse_interval(text: str) -> Interval:
+def parse_interval(text: str) -> Span:
     """Read one ``HH:MM-HH:MM`` range (see `Interval.parse`)."""
     parser = _Parser(_tokenize(text.translate(_FULL_WIDTH), text), text)
     interval = parser.interval()
@@ -92,7 +122,7 @@ class _Parser:
         msg = f"{what} in rule {self.rule!r}"
         raise OpeningHoursError(msg)
 
-    def rules(self) -> list[Rule]:
+    def rules(self) -> list[RuleParts]:
         found = [self.one_rule(additional=False)]
         while self.peek() == ",":
             self.take()
@@ -101,17 +131,17 @@ class _Parser:
             self.fail(f"unexpected {self.peek()!r}")
         return found
 
-    def one_rule(self, *, additional: bool) -> Rule:
+    def one_rule(self, *, additional: bool) -> RuleParts:
         if self.peek() == "24/7":
             self.take()
-            return Rule(intervals=(FULL_DAY,), additional=additional)
+            return RuleParts((), (), False, (_ALL_DAY,), "open", additional, ())
         months, dates = self.season() if _kind(self.peek()) == "month" else ((), ())
         months = () if len(months) == len(MONTHS) else months  # every month: say nothing
         weekdays: tuple[int, ...] = ()
         holiday = False
         if _kind(self.peek()) in ("weekday", "PH"):
             weekdays, holiday = self.days()
-        intervals: list[Interval] = []
+        intervals: list[Span] = []
         if _kind(self.peek()) == "time":
             intervals.append(self.interval())
             while self.peek() == "," and _kind(self.peek(1)) == "time":
@@ -130,7 +160,7 @@ class _Parser:
         if state == "closed" and intervals:
             self.fail("times with 'off' (write the open times instead)")
         final: Literal["open", "closed"] = "closed" if state == "closed" else "open"
-        return Rule(months, weekdays, holiday, tuple(intervals), final, additional, dates)
+        return RuleParts(months, weekdays, holiday, tuple(intervals), final, additional, dates)
 
     def season(self) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
         """Read months and date spans (``Apr-Oct``, ``Mar 16-Nov 14``, ``Apr 10-20``), joined
@@ -215,7 +245,7 @@ class _Parser:
                 return i
         self.fail(f"unknown {kind} {token!r}")
 
-    def interval(self) -> Interval:
+    def interval(self) -> Span:
         start_token = self.take()
         start = self.time(start_token, end=False)
         if self.peek() != "-":
@@ -228,7 +258,7 @@ class _Parser:
                 f"time range '{start_token}-{end_token}' does not end after it starts "
                 "(overnight ranges are not supported)"
             )
-        return Interval(start, end)
+        return (start, end)
 
     def time(self, token: str, *, end: bool) -> int:
         match = re.fullmatch(r"(\d{1,2}):(\d{2})", token)

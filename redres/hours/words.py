@@ -19,9 +19,9 @@ from redres.hours.opening import (
     OpeningHours,
     OpeningHoursError,
     format_minutes,
-    month_length,
     parse_opening_hours,
 )
+from redres.hours.syntax import month_length
 
 __all__ = ["hours_in_words"]
 

@@ -27,36 +27,23 @@ naming the part that could not be read, so nothing is stored on a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
 
 from redres.hours.opening import (
     FULL_DAY,
-    MONTHS,
     Interval,
     OpeningHoursError,
-    Rule,
-    format_minutes,
-    month_length,
     parse_opening_hours,
 )
+from redres.hours.syntax import MONTHS, month_length
+from redres.hours.zh_rules import Group, Notice, ReadHours, cut_breaks, fail, write_rules
 from redres.hours.zh_tokens import Token, tokenize
-from redres.messages import Message
 
 __all__ = ["ReadHours", "read_opening_hours"]
 
-ALL_DAYS = frozenset(range(7))
 _WEEKDAY_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-
-
-@dataclass(frozen=True, slots=True)
-class ReadHours:
-    """Opening hours as stored: the canonical OSM rule and, when the text says, last entry."""
-
-    rule: str
-    last_entry_minutes: int | None = None
 
 
 def read_opening_hours(text: str) -> ReadHours:
@@ -85,19 +72,6 @@ def read_opening_hours(text: str) -> ReadHours:
     return ReadHours(text)
 
 
-@dataclass(slots=True)
-class _Group:
-    """Hours read for some days of a season, with the last entry said next to them."""
-
-    season: str
-    days: frozenset[int] | None  # None: every day not closed
-    holiday: bool
-    intervals: list[Interval] = field(default_factory=list)
-    breaks: list[Interval] = field(default_factory=list)
-    last_entry: int | None = None  # minute of the day
-    where: str = ""
-
-
 @lru_cache(maxsize=4096)
 def _read_chinese(text: str) -> ReadHours:
     """Pure, and sheets repeat a few dozen values: each distinct text is read once."""
@@ -114,8 +88,8 @@ class _Reader:
         self.season = ""
         self.days: frozenset[int] | None = None
         self.holiday_days = False
-        self.group: _Group | None = None
-        self.groups: list[_Group] = []
+        self.group: Group | None = None
+        self.groups: list[Group] = []
         self.closed: set[int] = set()
         self.holidays: str | None = None  # "open" or "closed"
         self.lead: int | None = None  # 闭馆前N分钟停止入馆
@@ -127,7 +101,7 @@ class _Reader:
             self.step(self.take())
         if not self.groups:
             self.fail("hours_no_times", text=self.text)
-        return _build(self)
+        return write_rules(Notice(self.text, self.groups, self.closed, self.holidays, self.lead))
 
     def peek(self, kind: str | tuple[str, ...]) -> bool:
         kinds = (kind,) if isinstance(kind, str) else kind
@@ -141,7 +115,7 @@ class _Reader:
         return token
 
     def fail(self, key: str, **fields: object) -> NoReturn:
-        raise OpeningHoursError(Message(key, **fields))
+        fail(key, **fields)
 
     def unreadable(self, token: Token) -> NoReturn:
         self.fail("hours_unreadable", part=token.text, text=self.text)
@@ -194,9 +168,9 @@ class _Reader:
             self.take()
         return self.peek(kind)
 
-    def current(self) -> _Group:
+    def current(self) -> Group:
         if self.group is None:
-            self.group = _Group(self.season, self.days, self.holiday_days)
+            self.group = Group(self.season, self.days, self.holiday_days)
             self.groups.append(self.group)
             if self.pending_last is not None:
                 self.group.last_entry, self.pending_last = self.pending_last, None
@@ -293,7 +267,11 @@ class _Reader:
             self.pending_start = minute
         elif self.peek("closed"):
             word = self.take()
-            if self.pending_start is None and self.group and minute <= _cut(self.group)[-1].end:
+            if (
+                self.pending_start is None
+                and self.group
+                and minute <= cut_breaks(self.group)[-1].end
+            ):
                 return  # 17:00闭馆 / 17:00清场 after the hours said it already
             self.close_at(word, minute)
         elif self.peek("unknown"):
@@ -326,105 +304,6 @@ class _Reader:
             self.pending_last = minute
         else:
             self.group.last_entry = minute
-
-
-def _build(reader: _Reader) -> ReadHours:
-    """The rules of every season in order of appearance, then the holiday rule."""
-    seasons = list(dict.fromkeys(g.season for g in reader.groups))
-    seasons.sort(key=lambda s: s != "")  # all-year rules first, so seasons override them
-    rules: list[str] = []
-    minutes: set[int] = set()
-    for season in seasons:
-        groups = [g for g in reader.groups if g.season == season]
-        rules += _season_rules(reader, season, groups, minutes)
-    if reader.holidays == "closed":
-        rules.append("PH off")
-    if reader.lead is not None:
-        minutes.add(reader.lead)
-    if len(minutes) > 1:
-        reader.fail("hours_last_entry_differs", minutes=tuple(sorted(minutes)))
-    hours = parse_opening_hours("; ".join(rules))  # the OSM grammar must accept what we write
-    return ReadHours(hours.normalise(), next(iter(minutes), None))
-
-
-def _season_rules(
-    reader: _Reader, season: str, groups: list[_Group], minutes: set[int]
-) -> list[str]:
-    plain: list[tuple[frozenset[int], tuple[Interval, ...]]] = []
-    holiday_rules: list[str] = []
-    for group in groups:
-        if not group.intervals:
-            reader.fail("hours_no_times", text=reader.text)
-        hours = _cut(group)
-        if group.last_entry is not None:
-            closing = hours[-1].end
-            if not 0 < closing - group.last_entry <= 600:
-                reader.fail(
-                    "hours_last_entry_late",
-                    last_entry=format_minutes(group.last_entry),
-                    closing=format_minutes(closing),
-                )
-            minutes.add(closing - group.last_entry)
-        days = (ALL_DAYS if group.days is None else group.days) - reader.closed
-        if group.holiday:
-            holiday_rules.append(_rule(season, days, hours, holiday=True))
-        elif not days:
-            reader.fail("hours_no_days", part=_describe_days(group.days))
-        else:
-            plain.append((days, hours))
-    if len({hours for _, hours in plain}) == 1:  # one set of hours: one rule
-        plain = [(frozenset().union(*(days for days, _ in plain)), plain[0][1])]
-    opens_holidays = reader.holidays == "open" and reader.closed and not holiday_rules
-    rules = [_rule(season, days, hours, holiday=False) for days, hours in plain]
-    if opens_holidays and len(plain) == 1:
-        rules = [_rule(season, plain[0][0], plain[0][1], holiday=True)]
-    elif opens_holidays and plain:
-        rules.insert(0, _rule(season, frozenset(), _next_open(reader.closed, plain), holiday=True))
-    return rules + holiday_rules
-
-
-def _next_open(
-    closed: set[int], plain: list[tuple[frozenset[int], tuple[Interval, ...]]]
-) -> tuple[Interval, ...]:
-    """The hours of the first open day after the first closed day (later rules win)."""
-    first_closed = min(closed)
-    for offset in range(1, 8):
-        weekday = (first_closed + offset) % 7
-        found = [hours for days, hours in plain if weekday in days]
-        if found:
-            return found[-1]
-    return plain[0][1]
-
-
-def _rule(season: str, days: frozenset[int], hours: tuple[Interval, ...], *, holiday: bool) -> str:
-    body = str(Rule(weekdays=tuple(sorted(days)), public_holiday=holiday, intervals=hours))
-    return f"{season} {body}".strip()
-
-
-def _cut(group: _Group) -> tuple[Interval, ...]:
-    """The group's intervals, merged, with its breaks taken out."""
-    hours = sorted(group.intervals)
-    for cut in group.breaks:
-        kept: list[Interval] = []
-        for start, end in hours:
-            kept += [
-                Interval(a, b)
-                for a, b in ((start, min(end, cut.start)), (max(start, cut.end), end))
-                if a < b
-            ]
-        hours = kept
-    merged: list[Interval] = []
-    for start, end in hours:
-        if merged and start <= merged[-1].end:
-            merged[-1] = Interval(merged[-1].start, max(merged[-1].end, end))
-        else:
-            merged.append(Interval(start, end))
-    return tuple(merged)
-
-
-def _describe_days(days: frozenset[int] | None) -> str:
-    names = "一二三四五六日"
-    return "、".join(f"周{names[d]}" for d in sorted(days or ALL_DAYS))
 
 
 def _days_of(token: Token) -> frozenset[int]:

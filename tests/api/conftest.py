@@ -3,7 +3,8 @@ client per test.
 
 A module says what its `client` starts from by overriding `catalogue` (rows it adds to the
 emptied test database) and, when it needs them, `app_settings` and `follow_redirects`; the
-`client` fixture itself is defined here only.
+`client` fixture itself is defined here only. A module that only reads the demo catalogue uses
+`demo`, one client for the module (its settings: `demo_settings`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ def client(
 ) -> TestClient:
     """A client of an app on the emptied test database holding the module's `catalogue`."""
     return make_client(engine, app_settings, follow_redirects=follow_redirects)
+
+
+@pytest.fixture(scope="module")
+def demo_settings() -> Settings:
+    """The settings of the module's `demo` app; override it in a module to change them."""
+    return Settings(database_url="sqlite://")
+
+
+@pytest.fixture(scope="module")
+def demo(demo_engine: Engine, demo_settings: Settings) -> Iterator[TestClient]:
+    """A client of one app on the demo catalogue for the whole module, which only reads it (a
+    test that writes uses `client` on the emptied test database)."""
+    with TestClient(create_app(demo_settings, engine=demo_engine)) as c:
+        yield c
 
 
 @pytest.fixture(scope="session")

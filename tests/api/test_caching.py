@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
 PASSWORD = "correct horse battery"
@@ -24,13 +21,6 @@ PUBLISHED_READS = [
     "/api/routes/hankou-1927-great-revolution-walk",
     "/api/courses",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
 
 
 @pytest.mark.parametrize("path", PUBLISHED_READS)
@@ -46,16 +36,16 @@ def test_published_read_revalidates_with_its_etag(demo: TestClient, path: str) -
     assert stale.json() == first.json()
 
 
-def test_staff_reads_are_private(engine: Engine, session: Session) -> None:
+def test_staff_reads_are_private(engine: Engine, session: Session, make_client: MakeClient) -> None:
     add_toy_sites(session)
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as client:
-        token = client.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
-        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        for path in ["/api/sites", "/api/themes", "/api/routes", "/api/courses"]:
-            staff = client.get(path, headers=auth)
-            assert staff.status_code == 200
-            assert staff.headers["cache-control"] == "private, no-store", path
-            assert "Authorization" in staff.headers["vary"]
-            assert client.get(path).headers["cache-control"].startswith("public")
+    client = make_client(engine)
+    token = client.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
+    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    for path in ["/api/sites", "/api/themes", "/api/routes", "/api/courses"]:
+        staff = client.get(path, headers=auth)
+        assert staff.status_code == 200
+        assert staff.headers["cache-control"] == "private, no-store", path
+        assert "Authorization" in staff.headers["vary"]
+        assert client.get(path).headers["cache-control"].startswith("public")

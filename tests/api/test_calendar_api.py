@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-
-from redres.api.app import create_app
-from redres.config import Settings
 
 
-@pytest.fixture(scope="module")
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
-
-
-def test_statutory_days_and_qingming(client: TestClient) -> None:
-    entries = client.get("/api/calendar", params={"year": 2026}).json()["entries"]
+def test_statutory_days_and_qingming(demo: TestClient) -> None:
+    entries = demo.get("/api/calendar", params={"year": 2026}).json()["entries"]
     by_key = {e["key"]: e for e in entries}
     assert by_key["martyrs-day"]["date"] == "2026-09-30"
     assert by_key["national-memorial-day"]["date"] == "2026-12-13"
@@ -32,8 +18,8 @@ def test_statutory_days_and_qingming(client: TestClient) -> None:
     assert by_key["martyrs-day"]["features"]
 
 
-def test_round_anniversaries_are_flagged(client: TestClient) -> None:
-    entries = client.get("/api/calendar", params={"year": 2027}).json()["entries"]
+def test_round_anniversaries_are_flagged(demo: TestClient) -> None:
+    entries = demo.get("/api/calendar", params={"year": 2027}).json()["entries"]
     aug7 = next(e for e in entries if e["key"] == "event:august-7-conference")
     assert aug7["date"] == "2027-08-07"
     assert (aug7["years"], aug7["round"], aug7["major"]) == (100, True, True)
@@ -44,8 +30,8 @@ def test_round_anniversaries_are_flagged(client: TestClient) -> None:
     assert dates == sorted(dates)
 
 
-def test_ics_feed(client: TestClient) -> None:
-    r = client.get("/api/calendar.ics", params={"year": 2027})
+def test_ics_feed(demo: TestClient) -> None:
+    r = demo.get("/api/calendar.ics", params={"year": 2027})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/calendar")
     text = r.text
@@ -55,21 +41,21 @@ def test_ics_feed(client: TestClient) -> None:
     assert text.count("BEGIN:VEVENT") == text.count("END:VEVENT") > 5
 
 
-def test_year_is_validated(client: TestClient) -> None:
-    assert client.get("/api/calendar", params={"year": 1800}).status_code == 422
+def test_year_is_validated(demo: TestClient) -> None:
+    assert demo.get("/api/calendar", params={"year": 1800}).status_code == 422
 
 
-def test_anniversaries_feature_the_stories_told_at_published_sites(client: TestClient) -> None:
-    entries = client.get("/api/calendar", params={"year": 2027}).json()["entries"]
+def test_anniversaries_feature_the_stories_told_at_published_sites(demo: TestClient) -> None:
+    entries = demo.get("/api/calendar", params={"year": 2027}).json()["entries"]
     aug7 = next(e for e in entries if e["key"] == "event:august-7-conference")
     stories = [f for f in aug7["features"] if f["kind"] == "story"]
     assert stories
-    page = client.get("/calendar", params={"year": 2027}).text
+    page = demo.get("/calendar", params={"year": 2027}).text
     story = stories[0]
     assert f'href="/sites/{story["site"]}#story-{story["slug"]}"' in page
-    site_page = client.get(f"/sites/{story['site']}").text
+    site_page = demo.get(f"/sites/{story['site']}").text
     assert f'id="story-{story["slug"]}"' in site_page
-    in_2026 = client.get("/api/calendar", params={"year": 2026}).json()["entries"]
+    in_2026 = demo.get("/api/calendar", params={"year": 2026}).json()["entries"]
     people = [e for e in in_2026 if e["key"].startswith(("birth:", "death:")) and e["features"]]
     assert people  # a person's round anniversary features the stories about them
     assert all(f["kind"] == "story" and f["site"] for e in people for f in e["features"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from redres.api.class_bodies import EvaluationSummary
 from redres.catalog.accounts import create_user
-from redres.catalog.class_tables import ClassCheckin, ClassEvaluation
+from redres.catalog.class_evaluations import summary
+from redres.catalog.class_tables import ClassCheckin, ClassEvaluation, FieldClass
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import Instructor, Route, RouteStop, pk
 from redres.config import Settings
+from tests.api.bodies import exactly
 from tests.api.conftest import MakeClient
 from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
@@ -388,3 +392,21 @@ def test_a_teacher_lists_their_classes_and_editors_list_all(world: World) -> Non
     everyone = w.client.get("/api/classes", headers=w.editor).json()
     assert {c["slug"] for c in everyone["data"]} == {mine["slug"], theirs["slug"]}
     assert w.client.get("/api/classes").status_code == 401
+
+
+def test_the_summary_answer_is_the_catalogues_summary_and_its_model(
+    world: World, session: Session
+) -> None:
+    """The response model changes nothing of the JSON: the answer is `class_evaluations.summary`
+    of the class (what the handler returned before it had a model), and exactly its model."""
+    w = world
+    fc = w.new_class()
+    _rate(w, fc, learner="L1", scores={"theme": 4, "gains": 5}, comment="很好")
+    _rate(w, fc, learner="L2", scores={"theme": 3})
+    answer = w.client.get(f"/api/classes/{fc['slug']}/evaluations/summary", headers=w.teacher)
+    assert answer.status_code == 200
+    session.rollback()  # a fresh snapshot of what the app committed
+    row = session.exec(select(FieldClass).where(FieldClass.slug == fc["slug"])).one()
+    assert answer.json() == json.loads(json.dumps(summary(session, row)))
+    assert answer.json()["sites"][0]["criteria"]["theme"]["learner"] == {"mean": 3.5, "count": 2}
+    exactly(EvaluationSummary, answer.json())

@@ -10,9 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.catalog.models import AuditLog, Site
+from redres.catalog.models import Site
 from redres.config import Settings
 from redres.hours.china_time import CHINA_TIME
 from tests.api.forms import PASSWORD, bearer, csrf, sign_in

@@ -4,19 +4,15 @@ contacts, If-Match on changes, validation messages, and courses on site and rout
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.models import Route, RouteStop, Site, pk
-from redres.config import Settings
 from tests.factories import add_toy_sites
 
 PASSWORD = "correct horse battery"
@@ -26,7 +22,7 @@ PHONE, EMAIL = "027-8888 6666", "wang@dangxiao.example.cn"
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def catalogue(session: Session) -> None:
     """The toy catalogue, a published route over two of its sites, an editor and a teacher."""
     sites = add_toy_sites(session)
     route = Route(slug="wuchang-walk", name="武昌步行", status=Status.published)
@@ -37,8 +33,6 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     create_user(session, "editor", PASSWORD, Role.editor)
     create_user(session, "teacher", PASSWORD, Role.teacher)
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
 
 
 def _auth(client: TestClient, name: str) -> dict[str, str]:

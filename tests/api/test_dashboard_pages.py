@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.api.forms import sign_in
 from tests.factories import add_toy_sites
 
@@ -77,10 +77,9 @@ def test_tables_export_as_csv_and_xlsx(client: TestClient) -> None:
     assert client.get("/editor/dashboard/nope.csv").status_code == 404
 
 
-def test_dashboard_needs_an_editor(engine: Engine, session: Session) -> None:
-    with TestClient(
-        create_app(Settings(database_url="sqlite://", secret_key="k" * 40), engine=engine),
-        follow_redirects=False,
-    ) as anonymous:
-        assert anonymous.get("/editor/dashboard").status_code == 303
-        assert anonymous.get("/editor/dashboard/by_district.csv").status_code == 303
+def test_dashboard_needs_an_editor(
+    engine: Engine, session: Session, app_settings: Settings, make_client: MakeClient
+) -> None:
+    anonymous = make_client(engine, app_settings, follow_redirects=False)
+    assert anonymous.get("/editor/dashboard").status_code == 303
+    assert anonymous.get("/editor/dashboard/by_district.csv").status_code == 303

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import (
     AuthenticationError,
     authenticate,
@@ -21,7 +22,6 @@ from redres.catalog.accounts import (
 )
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict
-from redres.catalog.models import AuditLog
 from redres.catalog.password_reset import issue_reset_link, use_reset_link
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in

@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import STAFF, Role, Status
-from redres.catalog.models import AuditLog, Route, Site, Story
+from redres.catalog.models import Route, Site, Story
 from redres.catalog.route_edits import create_route
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in

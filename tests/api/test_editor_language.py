@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from redres.api.history_lines import beijing
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.catalog.models import AuditLog
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import get_site, update_site
 from redres.config import Settings

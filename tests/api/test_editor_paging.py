@@ -14,9 +14,11 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from redres.api import list_pages
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import create_user
+from redres.catalog.attachment_tables import Feedback
 from redres.catalog.enums import Role, Status
-from redres.catalog.models import AuditLog, Course, Feedback, Instructor, Route, Site, Story
+from redres.catalog.models import Course, Instructor, Route, Site, Story
 from redres.catalog.staff_lists import MAX_PAGE, PAGE_SIZE
 from redres.config import Settings
 from tests.api.forms import PASSWORD, bearer, sign_in

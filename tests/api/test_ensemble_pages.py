@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Category, Role, Status
 from redres.catalog.schemas import SiteCreate
@@ -29,16 +26,19 @@ def _site(session: Session, name: str, slug: str, **more: object) -> int:
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session) -> Iterator[TestClient]:
+def app_settings() -> Settings:
+    return Settings(database_url="sqlite://", secret_key="k" * 40)
+
+
+@pytest.fixture
+def catalogue(session: Session) -> None:
+    """A group of sites: a member with a point, one without, a draft member; an editor."""
     group = _site(session, "武汉国民政府旧址群", "group", lon=114.2795, lat=30.5895)
     _site(session, "南洋大楼", "nanyang", parent_id=group, lon=114.2791, lat=30.5899)
     _site(session, "陈列室", "hall", parent_id=group)  # no known point
     _site(session, "草稿附属", "draft-part", parent_id=group, status=Status.draft)
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", secret_key="k" * 40)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
 
 
 def test_the_parent_page_lists_its_published_members_with_their_points(

@@ -6,15 +6,19 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from redres.api.import_bodies import ImportReportBody
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
+from redres.catalog.io.importer import ImportOptions, import_file
 from redres.catalog.models import Site
+from tests.api.bodies import exactly
 from tests.api.forms import PASSWORD, bearer
 from tests.catalog.hostile import (
     AIMS,
@@ -154,3 +158,34 @@ def test_errors_name_the_upload_by_a_safe_form_of_its_name(client: TestClient) -
     r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", bearer(client, "editor"))
     assert r.status_code == 400
     assert r.json()["detail"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "status"),
+    [
+        (BAD, {}, 422),
+        (GOOD, {"dry_run": True}, 200),
+        (BAD, {"skip_invalid": True, "status": "published"}, 200),
+    ],
+)
+def test_the_import_answer_is_the_importers_report_and_its_model(
+    client: TestClient,
+    session: Session,
+    tmp_path: Path,
+    text: str,
+    params: dict[str, Any],
+    status: int,
+) -> None:
+    """The response model changes nothing of the JSON: the answer is the importer's own report
+    of the same file (`ImportReport.to_dict`, as the handler returned it before it had a
+    model), key for key, and exactly `ImportReportBody`."""
+    path = tmp_path / "调查.csv"
+    path.write_bytes(text.encode("gb18030"))
+    options = ImportOptions(actor="editor", **params)
+    expected = import_file(session, path, options).to_dict() | {"file": "调查.csv"}
+    session.rollback()
+    answer = _upload(client, text, bearer(client, "editor"), **params)
+    assert answer.status_code == status
+    assert answer.json() == json.loads(json.dumps(expected))
+    assert answer.json()["errors"] or status == 200
+    exactly(ImportReportBody, answer.json())

@@ -4,34 +4,25 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ROUTE = "hankou-1927-great-revolution-walk"
 
 
-@pytest.fixture(scope="module")
-def demo(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the Wuhan demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
-
-
 @pytest.fixture
-def toy(engine: Engine, session: Session) -> Iterator[TestClient]:
+def toy(engine: Engine, session: Session, make_client: MakeClient) -> TestClient:
     """An app on the toy catalogue plus a published hostile name and a draft."""
     add_toy_sites(session)
     create_site(
@@ -40,8 +31,7 @@ def toy(engine: Engine, session: Session) -> Iterator[TestClient]:
     )
     create_site(session, SiteCreate(name="草稿站点", category="other", lon=114.3, lat=30.6))
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
+    return make_client(engine)
 
 
 def test_sites_page_is_small_local_and_fetches_its_data(demo: TestClient) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.route_store import get_route, route_stops
@@ -54,13 +52,6 @@ def teacher(
     c = make_client(engine, settings, follow_redirects=False)
     sign_in(c, "teacher", to="/")
     return c
-
-
-@pytest.fixture(scope="module")
-def demo(demo_engine: Engine) -> Iterator[TestClient]:
-    """Pages on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
 
 
 def test_a_plan_its_hand_check_and_the_saved_route_show_one_schedule(teacher: TestClient) -> None:

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.enums import Status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def demo(demo_engine: Engine) -> Iterator[TestClient]:
-    """Pages on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
 
 
 def test_home_lists_and_searches(demo: TestClient) -> None:
@@ -90,7 +80,7 @@ def test_qr_code_is_svg(demo: TestClient) -> None:
 
 
 @pytest.fixture
-def hostile(engine: Engine, session: Session) -> Iterator[TestClient]:
+def hostile(engine: Engine, session: Session, make_client: MakeClient) -> TestClient:
     """A catalogue whose site name, address and alias are an XSS payload."""
     add_toy_sites(session)
     create_site(
@@ -107,8 +97,7 @@ def hostile(engine: Engine, session: Session) -> Iterator[TestClient]:
         ),
     )
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        yield c
+    return make_client(engine)
 
 
 def test_hostile_text_is_escaped_everywhere(hostile: TestClient) -> None:

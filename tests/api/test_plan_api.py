@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from redres.api.app import create_app
 from redres.config import Settings
 from redres.routes.answer import REASONS
 
 
 @pytest.fixture(scope="module")
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the demo catalogue (read only)."""
-    settings = Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
-    with TestClient(create_app(settings, engine=demo_engine)) as c:
-        yield c
+def demo_settings() -> Settings:
+    """A rate limit no test reaches: the module plans many times."""
+    return Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -40,8 +35,8 @@ def body(**changes: Any) -> dict[str, Any]:
     return base | changes
 
 
-def test_plan_answers_the_itinerary_json(client: TestClient) -> None:
-    r = client.post("/api/plan", json=body())
+def test_plan_answers_the_itinerary_json(demo: TestClient) -> None:
+    r = demo.post("/api/plan", json=body())
     assert r.status_code == 200, r.text
     data = r.json()
     assert isinstance(data["score"], float | int)
@@ -62,8 +57,8 @@ def test_plan_answers_the_itinerary_json(client: TestClient) -> None:
     assert len(day["stops"]) + len(data["omitted"]) == 45
 
 
-def test_start_as_site_and_end_elsewhere(client: TestClient) -> None:
-    r = client.post(
+def test_start_as_site_and_end_elsewhere(demo: TestClient) -> None:
+    r = demo.post(
         "/api/plan",
         json=body(
             date="2025-10-06",
@@ -98,9 +93,9 @@ def test_start_as_site_and_end_elsewhere(client: TestClient) -> None:
     ],
 )
 def test_bad_requests_are_422_with_a_reason(
-    client: TestClient, changes: dict[str, Any], needle: str
+    demo: TestClient, changes: dict[str, Any], needle: str
 ) -> None:
-    r = client.post("/api/plan", json=body(**changes))
+    r = demo.post("/api/plan", json=body(**changes))
     assert r.status_code == 422, r.text
     assert needle in r.text
     assert "Traceback" not in r.text
@@ -130,17 +125,17 @@ def test_bad_requests_are_422_with_a_reason(
     ],
 )
 def test_edge_inputs_are_422_not_500(
-    client: TestClient, changes: dict[str, Any], needle: str
+    demo: TestClient, changes: dict[str, Any], needle: str
 ) -> None:
     raw = json.dumps(body(**changes))  # as a client would send it, Infinity included
-    r = client.post("/api/plan", content=raw, headers={"Content-Type": "application/json"})
+    r = demo.post("/api/plan", content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 422, r.text
     assert needle in r.text
     assert "Traceback" not in r.text
 
 
-def test_the_last_plannable_days_still_plan(client: TestClient) -> None:
-    r = client.post("/api/plan", json=body(date="2100-12-29", days=3, lunch=None))
+def test_the_last_plannable_days_still_plan(demo: TestClient) -> None:
+    r = demo.post("/api/plan", json=body(date="2100-12-29", days=3, lunch=None))
     assert r.status_code == 200, r.text
     assert [d["date"] for d in r.json()["days"]] == ["2100-12-29", "2100-12-30", "2100-12-31"]
 
@@ -158,8 +153,8 @@ def test_the_last_plannable_days_still_plan(client: TestClient) -> None:
         ),
     ],
 )  # fmt: skip
-def test_check_edge_inputs_are_422(client: TestClient, check: dict[str, Any], needle: str) -> None:
-    r = client.post("/api/plan/check", json=check)
+def test_check_edge_inputs_are_422(demo: TestClient, check: dict[str, Any], needle: str) -> None:
+    r = demo.post("/api/plan/check", json=check)
     assert r.status_code == 422, r.text
     assert needle in r.text
 
@@ -168,16 +163,16 @@ def test_check_edge_inputs_are_422(client: TestClient, check: dict[str, Any], ne
     ("fmt", "media"),
     [("gpx", "application/gpx+xml"), ("ics", "text/calendar"), ("html", "text/html")],
 )
-def test_plan_as_a_file(client: TestClient, fmt: str, media: str) -> None:
-    r = client.post("/api/plan", params={"format": fmt}, json=body(date="2025-06-10"))
+def test_plan_as_a_file(demo: TestClient, fmt: str, media: str) -> None:
+    r = demo.post("/api/plan", params={"format": fmt}, json=body(date="2025-06-10"))
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith(media)
-    assert client.post("/api/plan", params={"format": "shp"}, json=body()).status_code == 422
+    assert demo.post("/api/plan", params={"format": "shp"}, json=body()).status_code == 422
 
 
-def test_check_hand_arranged_stops(client: TestClient) -> None:
+def test_check_hand_arranged_stops(demo: TestClient) -> None:
     stops = [["august-7-conference-site", "wuhan-national-government-site"]]
-    r = client.post("/api/plan/check", json={"date": "2025-06-09", "stops": stops})
+    r = demo.post("/api/plan/check", json={"date": "2025-06-09", "stops": stops})
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["feasible"] is False
@@ -187,9 +182,9 @@ def test_check_hand_arranged_stops(client: TestClient) -> None:
         "kind": "closed",
         "detail": "八七会议会址 is closed on 2025-06-09 (Mon)",
     }
-    ok = client.post("/api/plan/check", json={"date": "2025-06-10", "stops": stops})
+    ok = demo.post("/api/plan/check", json={"date": "2025-06-10", "stops": stops})
     assert ok.json()["feasible"] is True
     assert [s["slug"] for s in ok.json()["days"][0]["stops"]] == stops[0]
-    bad = client.post("/api/plan/check", json={"date": "2025-06-10", "stops": [["nope"]]})
+    bad = demo.post("/api/plan/check", json={"date": "2025-06-10", "stops": [["nope"]]})
     assert bad.status_code == 422
     assert "unknown site 'nope'" in bad.text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -11,7 +10,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
@@ -23,11 +21,9 @@ PLAN = f"/plan?theme=great-revolution&date={MONDAY}&lunch=12:00-13:00&start=114.
 
 
 @pytest.fixture(scope="module")
-def demo(demo_engine: Engine) -> Iterator[TestClient]:
-    """Pages on the demo catalogue (read only)."""
-    settings = Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
-    with TestClient(create_app(settings, engine=demo_engine)) as c:
-        yield c
+def demo_settings() -> Settings:
+    """A rate limit no test reaches: the module plans many times."""
+    return Settings(database_url="sqlite://", plan_requests_per_minute=10**6)
 
 
 def test_form_and_plan_with_reasons(demo: TestClient) -> None:

@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from redres.api.app import create_app
 from redres.catalog.accounts import create_user
+from redres.catalog.attachment_tables import Feedback
 from redres.catalog.enums import STAFF, FeedbackStatus, Role, Status
 from redres.catalog.library import (
     CourseCreate,
@@ -40,11 +41,12 @@ from redres.catalog.library import (
     create_course,
     create_instructor,
 )
-from redres.catalog.models import Event, EventSite, Feedback, Person, Site, pk
+from redres.catalog.models import Event, EventSite, Person, Site, pk
 from redres.catalog.route_edits import create_route, set_route_status
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from redres.config import Settings
 from tests.factories import add_toy_sites
 

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.api.forms import PASSWORD
 from tests.factories import add_toy_sites
 
@@ -45,14 +45,16 @@ def test_share_links_and_embeds_use_the_public_address(client: TestClient) -> No
     assert "evil.example" not in snippet
 
 
-def test_qr_codes_do_not_follow_the_host_header(client: TestClient, engine: Engine) -> None:
+def test_qr_codes_do_not_follow_the_host_header(
+    client: TestClient, engine: Engine, make_client: MakeClient
+) -> None:
     slug = client.get("/api/sites").json()["features"][0]["properties"]["slug"]
     honest = client.get(f"/sites/{slug}/qr.svg").content
     forged = client.get(f"/sites/{slug}/qr.svg", headers=EVIL).content
     assert honest == forged
     other = Settings(public_url="https://elsewhere.example.cn", secret_key="s" * 40)
-    with TestClient(create_app(other, engine=engine)) as c:
-        assert c.get(f"/sites/{slug}/qr.svg").content != honest
+    c = make_client(engine, other)
+    assert c.get(f"/sites/{slug}/qr.svg").content != honest
 
 
 @pytest.mark.parametrize(

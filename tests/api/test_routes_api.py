@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.route_edits import StopInput, save_planned_route
-from redres.config import Settings
+from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
 ROUTE = "hankou-1927-great-revolution-walk"
 
 
-@pytest.fixture(scope="module")
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
-
-
-def test_list_published_routes(client: TestClient) -> None:
-    r = client.get("/api/routes")
+def test_list_published_routes(demo: TestClient) -> None:
+    r = demo.get("/api/routes")
     assert r.status_code == 200
     data = r.json()
     assert data["total"] == 2
@@ -36,8 +27,8 @@ def test_list_published_routes(client: TestClient) -> None:
     assert by[ROUTE]["theme"] == "great-revolution"
 
 
-def test_one_route_by_slug_or_id_with_its_sites(client: TestClient) -> None:
-    r = client.get(f"/api/routes/{ROUTE}")
+def test_one_route_by_slug_or_id_with_its_sites(demo: TestClient) -> None:
+    r = demo.get(f"/api/routes/{ROUTE}")
     assert r.status_code == 200
     data = r.json()
     assert data["type"] == "FeatureCollection"
@@ -48,13 +39,13 @@ def test_one_route_by_slug_or_id_with_its_sites(client: TestClient) -> None:
     assert first["properties"]["slug"] == "wuhan-national-government-site"
     assert first["geometry"]["type"] == "Point"
     assert first["properties"]["note"]
-    again = client.get(f"/api/routes/{data['id']}")
+    again = demo.get(f"/api/routes/{data['id']}")
     assert again.json()["properties"]["slug"] == ROUTE
 
 
-def test_unknown_route_is_404(client: TestClient) -> None:
+def test_unknown_route_is_404(demo: TestClient) -> None:
     for path in ("/api/routes/nope", "/api/routes/nope.gpx", f"/api/routes/{ROUTE}.shp"):
-        r = client.get(path)
+        r = demo.get(path)
         assert r.status_code == 404, path
         assert "not found" in r.json()["detail"]
 
@@ -69,8 +60,8 @@ def test_unknown_route_is_404(client: TestClient) -> None:
         ("html", "text/html"),
     ],
 )
-def test_exports_have_content_types_and_parse(client: TestClient, fmt: str, media: str) -> None:
-    r = client.get(f"/api/routes/{ROUTE}.{fmt}", params={"date": "2025-06-10"})
+def test_exports_have_content_types_and_parse(demo: TestClient, fmt: str, media: str) -> None:
+    r = demo.get(f"/api/routes/{ROUTE}.{fmt}", params={"date": "2025-06-10"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith(media)
     if fmt in ("gpx", "kml"):
@@ -83,18 +74,18 @@ def test_exports_have_content_types_and_parse(client: TestClient, fmt: str, medi
         assert "DTSTART;TZID=Asia/Shanghai:20250610T" in r.text
 
 
-def test_schedule_reports_violations_on_a_monday(client: TestClient) -> None:
-    r = client.get(f"/api/routes/{ROUTE}/schedule", params={"date": "2025-06-09"})
+def test_schedule_reports_violations_on_a_monday(demo: TestClient) -> None:
+    r = demo.get(f"/api/routes/{ROUTE}/schedule", params={"date": "2025-06-09"})
     data = r.json()
     assert data["feasible"] is False
     assert {"august-7-conference-site", "cpc-central-committee-organs-wuhan"} <= {
         v["slug"] for v in data["violations"] if v["kind"] == "closed"
     }
-    r = client.get(f"/api/routes/{ROUTE}/schedule", params={"date": "2025-06-09x"})
+    r = demo.get(f"/api/routes/{ROUTE}/schedule", params={"date": "2025-06-09x"})
     assert r.status_code == 422
 
 
-def test_draft_routes_are_hidden(engine: Engine, session: Session) -> None:
+def test_draft_routes_are_hidden(engine: Engine, session: Session, make_client: MakeClient) -> None:
     sites = add_toy_sites(session)
     save_planned_route(
         session,
@@ -104,7 +95,7 @@ def test_draft_routes_are_hidden(engine: Engine, session: Session) -> None:
         theme="great-revolution",
     )
     session.commit()
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=engine)) as c:
-        assert c.get("/api/routes").json()["total"] == 0
-        assert c.get("/api/routes/my-draft").status_code == 404
-        assert c.get("/api/routes/my-draft.gpx").status_code == 404
+    c = make_client(engine)
+    assert c.get("/api/routes").json()["total"] == 0
+    assert c.get("/api/routes/my-draft").status_code == 404
+    assert c.get("/api/routes/my-draft.gpx").status_code == 404

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.config import Settings
@@ -31,12 +28,15 @@ SITE = {
 
 
 @pytest.fixture
-def client(engine: Engine, session: Session, tmp_path: Path) -> Iterator[TestClient]:
+def app_settings(tmp_path: Path) -> Settings:
+    return Settings(database_url="sqlite://", media_dir=tmp_path, public_url=PUBLIC)
+
+
+@pytest.fixture
+def catalogue(session: Session) -> None:
+    """An editor."""
     create_user(session, "editor", PASSWORD, Role.editor)
     session.commit()
-    settings = Settings(database_url="sqlite://", media_dir=tmp_path, public_url=PUBLIC)
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
 
 
 def _og(page: str) -> dict[str, str]:

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Reservation, Role, Status
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from redres.config import Settings
 from redres.geo import distance_m
 from tests.api.forms import PASSWORD, csrf, sign_in

@@ -6,12 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
-from redres.catalog.models import AuditLog, Citation, Event, Person, Source
+from redres.catalog.models import Citation, Event, Person, Source
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
-from redres.catalog.stories import StoryWrite, save_story
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from tests.api.forms import PASSWORD, bearer
 from tests.factories import add_toy_sites
 

@@ -12,7 +12,8 @@ from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.events import EventIn, create_event
 from redres.catalog.people import PersonIn, create_person
-from redres.catalog.stories import StoryWrite, get_story, save_story
+from redres.catalog.stories import get_story, save_story
+from redres.catalog.story_schemas import StoryWrite
 from redres.config import Settings
 from tests.api.forms import PASSWORD, csrf, sign_in
 from tests.factories import add_toy_sites

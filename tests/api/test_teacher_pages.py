@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
 from redres.api.routers import planner_pages
 from redres.catalog.accounts import create_user
 from redres.catalog.demo import load_demo
@@ -24,6 +22,7 @@ from redres.catalog.sites import get_site, update_site
 from redres.config import Settings
 from redres.maps.route_png import MissingCJKFont, cjk_family, find_cjk_font, route_png
 from redres.routes.answer import Itinerary
+from tests.api.conftest import MakeClient
 from tests.conftest import DEMO_DIR
 
 PASSWORD = "correct horse battery"
@@ -39,8 +38,8 @@ class Teachers:
 
 @pytest.fixture
 def teachers(
-    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Teachers]:
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch, make_client: MakeClient
+) -> Teachers:
     """The writable demo catalogue, two teachers, and a count of the planner pages' solves."""
     load_demo(session, DEMO_DIR)
     create_user(session, "wang", PASSWORD, Role.teacher)
@@ -55,8 +54,7 @@ def teachers(
 
     monkeypatch.setattr(planner_pages, "plan_catalog", counted)
     settings = Settings(database_url="sqlite://", secret_key="s" * 40)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
-        yield Teachers(c, solves)
+    return Teachers(make_client(engine, settings, follow_redirects=False), solves)
 
 
 def sign_in(c: TestClient, username: str) -> None:

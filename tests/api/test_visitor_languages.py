@@ -4,94 +4,82 @@ speak the reader's language, or say that the translation is missing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from redres.api.app import create_app
-from redres.catalog.stories import StoryWrite, save_story
-from redres.config import Settings
+from redres.catalog.stories import save_story
+from redres.catalog.story_schemas import StoryWrite
 from tests.factories import add_toy_sites
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SITE = "cpc-5th-congress-site"
 
 
-@pytest.fixture
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    """An app on the demo catalogue (read only)."""
-    with TestClient(create_app(Settings(database_url="sqlite://"), engine=demo_engine)) as c:
-        yield c
-
-
-def test_hours_note_in_the_readers_language(client: TestClient) -> None:
-    zh = client.get(f"/sites/{SITE}", params={"lang": "zh"}).text
-    en = client.get(f"/sites/{SITE}", params={"lang": "en"}).text
+def test_hours_note_in_the_readers_language(demo: TestClient) -> None:
+    zh = demo.get(f"/sites/{SITE}", params={"lang": "zh"}).text
+    en = demo.get(f"/sites/{SITE}", params={"lang": "en"}).text
     assert "没有查到开放日和闭馆日" in zh
     assert "No days or closed day found" not in zh
     assert "No days or closed day found" in en
     assert "没有查到开放日和闭馆日" not in en
 
 
-def test_a_missing_translation_is_said_not_replaced(client: TestClient) -> None:
-    en = client.get("/routes/hankou-1927-great-revolution-walk", params={"lang": "en"}).text
+def test_a_missing_translation_is_said_not_replaced(demo: TestClient) -> None:
+    en = demo.get("/routes/hankou-1927-great-revolution-walk", params={"lang": "en"}).text
     assert "No English text yet" in en
     assert "从中山大道" not in en  # the Chinese description is not shown in its place
-    zh = client.get("/themes", params={"lang": "zh"}).text
+    zh = demo.get("/themes", params={"lang": "zh"}).text
     assert "暂无中文说明" not in zh  # every theme has its Chinese description
 
 
-def test_map_data_in_english(client: TestClient) -> None:
-    data = client.get("/maps/sites.json", params={"lang": "en"}).json()
+def test_map_data_in_english(demo: TestClient) -> None:
+    data = demo.get("/maps/sites.json", params={"lang": "en"}).json()
     assert data["cats"][0][1] == "Former site"
     assert data["labels"]["more"] == "Details"
     assert not [c for c in data["periods"] + data["protections"] if CJK.search(c)]
     excerpts = [row[9] for row in data["sites"] if row[9]]
     assert excerpts
     assert not [e for e in excerpts if CJK.search(e)]
-    chinese = client.get("/maps/sites.json").json()
+    chinese = demo.get("/maps/sites.json").json()
     assert all(CJK.search(row[9]) for row in chinese["sites"] if row[9])
     assert chinese["unlocated"] == 13
 
 
-def test_map_data_follows_a_search(client: TestClient) -> None:
-    found = client.get("/api/sites", params={"q": "八七", "limit": 100}).json()
-    data = client.get("/maps/sites.json", params={"q": "八七"}).json()
+def test_map_data_follows_a_search(demo: TestClient) -> None:
+    found = demo.get("/api/sites", params={"q": "八七", "limit": 100}).json()
+    data = demo.get("/maps/sites.json", params={"q": "八七"}).json()
     located = [f for f in found["features"] if f["geometry"]]
     assert sorted(row[5] for row in data["sites"]) == sorted(
         f["properties"]["slug"] for f in located
     )
     assert data["unlocated"] == found["total"] - len(located)
-    bad = client.get("/maps/sites.json", params={"category": "castle"})
+    bad = demo.get("/maps/sites.json", params={"category": "castle"})
     assert bad.status_code == 422
 
 
-def test_map_page_in_english(client: TestClient) -> None:
-    page = client.get("/maps/sites.html", params={"lang": "en", "q": "八七"}).text
+def test_map_page_in_english(demo: TestClient) -> None:
+    page = demo.get("/maps/sites.html", params={"lang": "en", "q": "八七"}).text
     assert "Search site names" in page
     assert "搜索站点名称" not in page
     assert "sites.json?q=%E5%85%AB%E4%B8%83\\u0026lang=en" in page
-    route = client.get("/maps/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"})
+    route = demo.get("/maps/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"})
     assert "Day 1" in route.text
     assert "第1天" not in route.text
     # stops by their English names where the site has one
     assert "Site of the August 7 Conference" in route.text
     assert "\\u516b\\u4e03\\u4f1a\\u8bae\\u4f1a\\u5740" not in route.text  # 八七会议会址
-    handout = client.get(
-        "/api/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"}
-    )
+    handout = demo.get("/api/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"})
     assert "lang=en" in handout.text
     assert "Site of the August 7 Conference" in handout.text
 
 
-def test_calendar_feed_in_english(client: TestClient) -> None:
-    ics = client.get("/api/calendar.ics", params={"year": 2027, "lang": "en"}).text
+def test_calendar_feed_in_english(demo: TestClient) -> None:
+    ics = demo.get("/api/calendar.ics", params={"year": 2027, "lang": "en"}).text
     assert "X-WR-CALNAME:Commemorations 2027" in ics
     assert "SUMMARY:Wuhan Nationalist Government (100 years)" in ics
-    zh = client.get("/api/calendar.ics", params={"year": 2027}).text
+    zh = demo.get("/api/calendar.ics", params={"year": 2027}).text
     assert "X-WR-CALNAME:纪念日 2027" in zh
 
 

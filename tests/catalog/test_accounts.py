@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import ApiToken, User
 from redres.catalog.accounts import (
     AuthenticationError,
     authenticate,
@@ -19,7 +20,6 @@ from redres.catalog.accounts import (
 )
 from redres.catalog.enums import Role
 from redres.catalog.errors import Conflict
-from redres.catalog.models import ApiToken, User
 
 PASSWORD = "correct horse battery"
 

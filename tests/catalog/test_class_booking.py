@@ -9,12 +9,13 @@ import time
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import User
 from redres.catalog.accounts import create_user
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import Booking, ClassCreate, create_class
 from redres.catalog.enums import Role, Status
 from redres.catalog.errors import Conflict
-from redres.catalog.models import Instructor, Route, RouteStop, User, pk
+from redres.catalog.models import Instructor, Route, RouteStop, pk
 from tests.factories import add_toy_sites
 
 

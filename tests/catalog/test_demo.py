@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.demo import load_demo
 from redres.catalog.detail import site_detail
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.models import AuditLog, Site
+from redres.catalog.models import Site
 from redres.catalog.sites import get_site
 from redres.geo import distance_m, gcj02_to_wgs84
 from tests.conftest import DEMO_DIR

@@ -11,9 +11,10 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from redres.catalog import search_index
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import Status
 from redres.catalog.io.records import site_records
-from redres.catalog.models import AuditLog, Site
+from redres.catalog.models import Site
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from tests.factories import TOY_SITES, add_themes

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
 
 from redres.catalog import search_index
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.io import ImportOptions, OnDuplicate, export_file, import_file
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import (
-    AuditLog,
     Citation,
     Event,
     EventPerson,

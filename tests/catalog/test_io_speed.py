@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from redres.catalog import bulk, search_index
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import STAFF
 from redres.catalog.io import import_file
 from redres.catalog.io.cells import theme_lookup
@@ -32,7 +33,7 @@ from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.rows import RowContext
 from redres.catalog.io.validate import parse_row
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.models import AuditLog, Site
+from redres.catalog.models import Site
 from redres.catalog.search import SearchText, index_terms, syllables
 from tests.catalog.test_io_helpers import write_csv
 from tests.conftest import DEMO_DIR

@@ -9,9 +9,10 @@ from alembic import command
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from redres.catalog.account_tables import AuditLog
 from redres.catalog.io import ImportOptions, OnDuplicate, export_file, import_file
 from redres.catalog.io.citations import SourceRef, format_sources, parse_sources
-from redres.catalog.models import AuditLog, Citation, Site, Source
+from redres.catalog.models import Citation, Site, Source
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import create_site, update_site
 from redres.db import alembic_config, current_revision, make_engine

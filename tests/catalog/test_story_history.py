@@ -12,15 +12,13 @@ from redres.catalog.models import Event, Person, Story, pk
 from redres.catalog.partial_dates import check_partial_date, not_before
 from redres.catalog.sites import get_site
 from redres.catalog.stories import (
-    StoryIn,
-    StoryPatch,
-    StoryWrite,
     restore_story_version,
     save_story,
     set_story_status,
     story_version_at,
     update_story,
 )
+from redres.catalog.story_schemas import StoryIn, StoryPatch, StoryWrite
 from tests.factories import add_toy_sites
 
 AUG7 = "site-of-the-august-7-conference"

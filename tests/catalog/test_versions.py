@@ -14,7 +14,8 @@ from redres.catalog.people import PersonPatch, update_person
 from redres.catalog.route_edits import create_route, update_route
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import set_status, update_site
-from redres.catalog.stories import StoryPatch, StoryWrite, save_story, update_story
+from redres.catalog.stories import save_story, update_story
+from redres.catalog.story_schemas import StoryPatch, StoryWrite
 from redres.catalog.themes import ThemePatch, update_theme
 from redres.catalog.versions import StaleVersion, claim
 from tests.factories import add_toy_sites

@@ -23,11 +23,13 @@ from redres.api.class_bodies import (
     ClassList,
     EvaluationForm,
     EvaluationSaved,
+    EvaluationSummary,
 )
 from redres.api.deps import MemberDep, ReaderDep, SessionDep, UserDep
 from redres.api.i18n import pick_language
 from redres.api.session import csrf_token, session_user
 from redres.catalog import class_evaluations as ev
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import (
     ClassCreate,
@@ -40,7 +42,6 @@ from redres.catalog.classes import (
     list_classes,
     set_token,
 )
-from redres.catalog.models import User
 from redres.catalog.route_access import Reader
 from redres.hours.china_time import CHINA_TIME
 
@@ -169,7 +170,7 @@ def add_checkin(
     return CheckinSaved(id=row.id, site=body.site, name=row.name)
 
 
-@router.get("/{slug}/evaluations/summary")
+@router.get("/{slug}/evaluations/summary", response_model=EvaluationSummary)
 def evaluation_summary(
     slug: str, session: SessionDep, reader: ReaderDep, response: Response
 ) -> dict[str, Any]:

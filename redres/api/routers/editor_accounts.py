@@ -22,6 +22,7 @@ from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.session import check_csrf, csrf_token, prelogin_token, remember_prelogin
 from redres.api.templating import render
+from redres.catalog.account_tables import AuditLog, User
 from redres.catalog.accounts import (
     AuthenticationError,
     create_user,
@@ -31,7 +32,6 @@ from redres.catalog.accounts import (
     set_role,
 )
 from redres.catalog.enums import Role
-from redres.catalog.models import AuditLog, User
 from redres.catalog.password_reset import issue_reset_link, reset_user, use_reset_link
 
 router = APIRouter(include_in_schema=False)

@@ -22,13 +22,13 @@ from redres.catalog.errors import CatalogError
 from redres.catalog.models import Story
 from redres.catalog.staff_lists import stories_page
 from redres.catalog.stories import (
-    StoryWrite,
     get_story,
     restore_story_version,
     save_story,
     story_detail,
     story_sites,
 )
+from redres.catalog.story_schemas import StoryWrite
 
 router = APIRouter(include_in_schema=False)
 

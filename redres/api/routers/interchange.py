@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.import_bodies import ImportReportBody
 from redres.api.survey_import import job_body, queue_import, run_import
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
@@ -38,11 +39,23 @@ def _import_limit(request: Request) -> None:
     request.app.state.import_limiter(request)
 
 
-@router.post("/import", dependencies=[Depends(_import_limit)])
+@router.post(
+    "/import",
+    dependencies=[Depends(_import_limit)],
+    response_model=ImportReportBody,
+    responses={
+        202: {"description": "A large file: queued as a background job (`Location` says where)"},
+        422: {
+            "model": ImportReportBody,
+            "description": "A bad row (and no `skip_invalid`): nothing written, every one listed",
+        },
+    },
+)
 def upload(
     request: Request,
     session: SessionDep,
     editor: EditorDep,
+    response: Response,
     file: Annotated[
         UploadFile, File(description="CSV, XLSX, GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile")
     ],
@@ -51,7 +64,7 @@ def upload(
     skip_invalid: bool = False,
     on_duplicate: OnDuplicate = OnDuplicate.error,
     status: Status = Status.draft,
-) -> JSONResponse:
+) -> Any:
     """Import a survey file: all or nothing unless `skip_invalid`; 422 lists every bad row.
 
     A file larger than REDRES_IMPORT_BACKGROUND_BYTES is imported in the background: 202 with
@@ -81,9 +94,9 @@ def upload(
         body = job_body(job, settings.job_dir) | {"href": href}
         return JSONResponse(body, status_code=202, headers={"Location": href})
     report = run_import(session, file, options)
-    body = report.to_dict() | {"file": file.filename}
-    refused = bool(report.errors) and not skip_invalid
-    return JSONResponse(body, status_code=422 if refused else 200)
+    if report.errors and not skip_invalid:
+        response.status_code = 422
+    return ImportReportBody.model_validate(report.to_dict() | {"file": file.filename})
 
 
 @router.get("/import/jobs/{job_id}")

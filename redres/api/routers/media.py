@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.media_bodies import MediaBody, MediaList
+from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
 from redres.catalog.events import get_event
@@ -29,7 +30,7 @@ from redres.catalog.media import (
     read_fields,
 )
 from redres.catalog.media_files import MediaRefused
-from redres.catalog.models import Event, Media, Person, Site, Story, pk
+from redres.catalog.models import Event, Person, Site, Story, pk
 from redres.catalog.people import get_person
 from redres.catalog.sites import get_site
 from redres.catalog.stories import get_story

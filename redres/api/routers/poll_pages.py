@@ -22,10 +22,11 @@ from redres.api.poll_forms import EMPTY_BLOCKS, LABELS, blocks_from_form, blocks
 from redres.api.session import check_csrf, csrf_token, session_user
 from redres.api.templating import render
 from redres.catalog import polls
+from redres.catalog.account_tables import User
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_for
 from redres.catalog.errors import CatalogError, NotFound
-from redres.catalog.models import Route, User
+from redres.catalog.models import Route
 from redres.catalog.poll_tables import Poll
 from redres.catalog.route_access import Reader, find_route
 

@@ -31,11 +31,12 @@ from redres.api.restoring import add_restore_endpoint
 from redres.api.route_bodies import RouteBody, RouteList, ShareLink, route_body
 from redres.api.solving import GateDep, PlanGate
 from redres.catalog import route_access
+from redres.catalog.account_tables import User
 from redres.catalog.audit import history
 from redres.catalog.course_places import course_plan
 from redres.catalog.enums import Status, TravelMode
 from redres.catalog.errors import NotFound
-from redres.catalog.models import Route, User
+from redres.catalog.models import Route
 from redres.catalog.route_access import Reader
 from redres.catalog.route_edits import (
     create_route,

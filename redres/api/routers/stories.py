@@ -20,8 +20,6 @@ from redres.catalog.models import Story, pk
 from redres.catalog.paging import MAX_QUERY_LENGTH
 from redres.catalog.stories import (
     StoryFilter,
-    StoryPatch,
-    StoryWrite,
     find_stories,
     get_story,
     restore_story_version,
@@ -29,6 +27,7 @@ from redres.catalog.stories import (
     set_story_status,
     update_story,
 )
+from redres.catalog.story_schemas import StoryPatch, StoryWrite
 from redres.catalog.versions import claim
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])

@@ -47,7 +47,7 @@ from redres.catalog.models import (
 )
 from redres.catalog.people import PersonIn
 from redres.catalog.schemas import Slug
-from redres.catalog.stories import SlugList, StoryWrite
+from redres.catalog.story_schemas import SlugList, StoryWrite
 
 PARTS = ("sources", "themes", "people", "events", "stories")
 """The parts, in the order an import writes them (each links only to earlier ones and sites)."""

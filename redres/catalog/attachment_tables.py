@@ -1,0 +1,63 @@
+"""The tables of what is attached to a record by its kind and id: media files (photos,
+recordings, documents) and visitors' feedback (`catalog.media`, `catalog.feedback`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from redres.catalog.enums import FeedbackStatus, Status
+from redres.catalog.models import enum_field, utcnow
+
+
+class Media(SQLModel, table=True):
+    """A photo, recording or document attached to a site, story, person or event.
+
+    Files are content-addressed in the media store (`redres.media_store`): `original_key` is
+    kept privately and never served to the public; images are served only as the re-encoded,
+    metadata-free `display_key` and `thumb_key` derivatives. Deleting archives the row.
+    """
+
+    __table_args__ = (Index("ix_media_owner", "owner_kind", "owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_kind: str = Field(max_length=8)
+    """site, story, person or event."""
+    owner_id: int
+    kind: str = Field(max_length=8)
+    """image, audio or pdf."""
+    mime: str = Field(max_length=64)
+    caption: str = Field(max_length=500)
+    caption_en: str | None = Field(default=None, max_length=500)
+    alt: str | None = Field(default=None, max_length=500)
+    credit: str = Field(max_length=300)
+    licence: str = Field(max_length=40)
+    source: str | None = Field(default=None, max_length=500)
+    date: str | None = Field(default=None, max_length=32)
+    original_key: str = Field(max_length=100)
+    size_bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    display_key: str | None = Field(default=None, max_length=100)
+    display_mime: str | None = Field(default=None, max_length=32)
+    display_width: int | None = None
+    thumb_key: str | None = Field(default=None, max_length=100)
+    thumb_width: int | None = None
+    status: Status = enum_field(default=Status.published, index=True)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Feedback(SQLModel, table=True):
+    """A visitor's rating and comment, shown only once an editor approves it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(max_length=8)
+    target_id: int
+    rating: int
+    comment: str | None = Field(default=None, max_length=2000)
+    status: FeedbackStatus = enum_field(default=FeedbackStatus.pending, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
