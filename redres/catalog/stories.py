@@ -14,6 +14,7 @@ from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.media_rules import check_publishable
 from redres.catalog.models import (
     Event,
     Person,
@@ -316,6 +317,8 @@ def set_story_status(session: Session, story: Story, status: Status, *, actor: s
     """
     if story.status == status:
         return story
+    if status == Status.published:
+        check_publishable(session, story)
     action = audit.transition(story.status, status)
     before = _state(session, story)
     story.status = status
