@@ -252,6 +252,8 @@ def save_story(
             slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
             title=data.title,
         )
+    if story.id is not None and data.status == Status.published != story.status:
+        check_publishable(session, story)
     names = ["title", "title_en", "summary", "summary_en", "body", "status"]
     names += [n for n in ("audience", "language") if n in type(data).model_fields]
     for name in names:

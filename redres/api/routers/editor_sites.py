@@ -20,6 +20,7 @@ from redres.api.editor_forms import (
     site_fields,
     site_values,
 )
+from redres.api.editor_media_view import media_section
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
 from redres.api.restoring import add_history_pages
@@ -28,6 +29,7 @@ from redres.api.templating import render
 from redres.catalog.dashboard import quality_gaps
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
+from redres.catalog.media_rules import MediaIncomplete
 from redres.catalog.models import Site
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
@@ -94,7 +96,9 @@ def edit_site_form(
     site = get_site(session, slug, visible=STAFF)
     values = {name: getattr(site, name) for name in SITE_FORM}
     values["closures"] = closures_text(site.closures, "\n")  # one a line, as the box takes them
-    return _form(request, site, values, [], version=site.version)
+    return _form(
+        request, site, values, [], version=site.version, media=media_section(session, site)
+    )
 
 
 @router.post("/editor/sites/{slug}")
@@ -107,7 +111,16 @@ def edit_site(
     check_csrf(request, str(form.get("csrf", "")))
     values = site_values(form)
     if conflict := save_conflict(request, session, site, form):
-        return _form(request, site, values, [], 409, version=site.version, conflict=conflict)
+        return _form(
+            request,
+            site,
+            values,
+            [],
+            409,
+            version=site.version,
+            conflict=conflict,
+            media=media_section(session, site),
+        )
     try:
         changes = SiteUpdate(**site_fields(values, partial=True))
         update_site(session, site, changes, actor=user.username)
@@ -115,7 +128,15 @@ def edit_site(
         session.rollback()
         errors = form_errors(exc, pick_language(request))
         site = get_site(session, slug, visible=STAFF)
-        return _form(request, site, values, errors, 422, version=form.get(VERSION_FIELD))
+        return _form(
+            request,
+            site,
+            values,
+            errors,
+            422,
+            version=form.get(VERSION_FIELD),
+            media=media_section(session, site),
+        )
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -131,10 +152,19 @@ def change_status(
     """Publish, unpublish, archive or restore."""
     check_csrf(request, csrf)
     site = get_site(session, slug, visible=STAFF)
-    if site.status == Status.archived and status_ != Status.archived:
-        restore_site(session, site, actor=user.username, status=status_)
-    else:
-        set_status(session, site, status_, actor=user.username)
+    try:
+        if site.status == Status.archived and status_ != Status.archived:
+            restore_site(session, site, actor=user.username, status=status_)
+        else:
+            set_status(session, site, status_, actor=user.username)
+    except MediaIncomplete as exc:
+        session.rollback()
+        site = get_site(session, slug, visible=STAFF)
+        values = {name: getattr(site, name) for name in SITE_FORM}
+        values["closures"] = closures_text(site.closures, "\n")
+        errors = form_errors(exc, pick_language(request))
+        media = media_section(session, site)
+        return _form(request, site, values, errors, 422, version=site.version, media=media)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -156,6 +186,7 @@ def _form(
     *,
     version: object = None,
     conflict: str | None = None,
+    media: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     lang = pick_language(request)
     fields = []
@@ -179,6 +210,7 @@ def _form(
             "conflict": conflict,
             "csrf": csrf_token(request),
             "hours_reading": _hours_reading(values, lang),
+            "media_editor": media,
         },
         code,
     )
