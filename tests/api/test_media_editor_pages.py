@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
+from redres.api.middleware import BodyLimits
 from redres.config import Settings
 from tests.api import media_samples as samples
 from tests.api.forms import PASSWORD, csrf, sign_in
@@ -137,3 +138,10 @@ def test_teachers_cannot_upload(client: TestClient) -> None:
     )
     assert r.status_code in (303, 403)
     assert r.status_code == 403 or r.headers["location"].startswith("/login")
+
+
+def test_the_editor_upload_takes_the_upload_size_limit() -> None:
+    limits = BodyLimits()
+    assert limits.for_path("/editor/sites/shi-yang/media") == 50 << 20
+    assert limits.for_path("/api/routes/wuhan-day/media") == 50 << 20
+    assert limits.for_path("/editor/sites/shi-yang") == 1 << 20

@@ -26,6 +26,8 @@ from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.listing import SiteQuery, list_sites
+from redres.catalog.media import media_json
+from redres.catalog.media_lists import covers_of, route_media
 from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
@@ -312,6 +314,8 @@ def _route_page(
     names_en = dict(
         session.exec(select(Site.slug, Site.name_en).where(col(Site.slug).in_(slugs))).all()
     )
+    media = route_media(session, route, visible=visible)
+    site_covers = covers_of(session, "site", shown, visible=visible)
     return render(
         request,
         "route.html",
@@ -326,6 +330,12 @@ def _route_page(
             "share_query": f"&share={quote(share)}" if share else "",
             "og": route_preview(route, pick_language(request)),
             "names_en": names_en,  # the stops' English names, for English pages
+            "route_media": [media_json(m) for m in media.whole],
+            "stop_media": {
+                slug: [media_json(m) for m in media.stops.get(site_id, [])]
+                for site_id, slug in shown.items()
+            },
+            "stop_covers": {shown[i]: media_json(m) for i, m in site_covers.items() if i in shown},
         },
     )
 
