@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from redres.api.middleware import BodyLimits
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
-from redres.api.middleware import BodyLimits
 from redres.config import Settings
 from tests.api import media_samples as samples
 from tests.api.forms import PASSWORD, csrf, sign_in

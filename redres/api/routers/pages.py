@@ -28,7 +28,7 @@ from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.media import media_json
 from redres.catalog.media_lists import covers_of, route_media
-from redres.catalog.models import Route, Site, SiteTheme, Theme
+from redres.catalog.models import Route, Site, SiteTheme, Theme, pk
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
@@ -97,6 +97,7 @@ def home(
             # the map shows what the list shows: the same search, handed on
             "map_url": "/maps/sites.html" + query_string(request.query_params, lang=lang_param),
             "located": located,
+            "covers": _covers(session, [h.site for h in page.items], visible),
         },
     )
 
@@ -250,7 +251,16 @@ def theme_page(
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
     preview = theme_preview(theme, pick_language(request))
-    return render(request, "theme.html", {"theme": theme, "hits": rows, "og": preview})
+    covers = _covers(session, [site for site, _weight in rows], visible)
+    return render(
+        request, "theme.html", {"theme": theme, "hits": rows, "og": preview, "covers": covers}
+    )
+
+
+def _covers(session: SessionDep, sites: list[Site], visible: Any) -> dict[int, dict[str, Any]]:
+    """The sites' cover photos (as media JSON) by site id, for lists."""
+    found = covers_of(session, "site", [pk(s) for s in sites], visible=visible)
+    return {site_id: media_json(m) for site_id, m in found.items()}
 
 
 @router.get("/routes", response_class=HTMLResponse)
