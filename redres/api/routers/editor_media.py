@@ -18,7 +18,7 @@ from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.editor_media_view import COLLECTIONS
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
-from redres.api.routers.media import media_store, owner_record
+from redres.api.media_access import media_store, owner_record
 from redres.api.session import check_csrf
 from redres.api.templating import render
 from redres.catalog.enums import STAFF

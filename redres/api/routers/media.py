@@ -13,13 +13,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.media_access import media_store, owner_record
 from redres.api.media_bodies import MediaBody, MediaList, UploadedMedia
 from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
-from redres.catalog.events import get_event
 from redres.catalog.media import (
     FILE_SUFFIX,
     OWNERS,
@@ -34,13 +33,7 @@ from redres.catalog.media import (
     update_media,
 )
 from redres.catalog.media_files import MediaRefused
-from redres.catalog.media_rules import Owner
 from redres.catalog.models import Media, pk
-from redres.catalog.people import get_person
-from redres.catalog.route_store import get_route
-from redres.catalog.sites import get_site
-from redres.catalog.stories import get_story
-from redres.media_store import DirectoryStore, MediaStore
 
 MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id")]
 """An id the databases can hold (a larger one is a 422, not a 500)."""
@@ -54,28 +47,6 @@ _REFUSED = {
     415: {"description": "not an accepted file type (SVG, HTML, archives...)"},
     422: {"description": "a broken, truncated, polyglot or bomb file, or bad fields"},
 }
-
-
-def media_store(request: Request) -> MediaStore:
-    """The app's store: the configured directory (`REDRES_MEDIA_DIR`)."""
-    store = getattr(request.app.state, "media_store", None)
-    if store is None:
-        store = DirectoryStore(request.app.state.settings.media_dir)
-        request.app.state.media_store = store
-    return store
-
-
-def owner_record(session: Session, collection: str, slug: str) -> Owner:
-    """The record an editor attaches media to (drafts and archives included)."""
-    if collection == "routes":
-        return get_route(session, slug, visible=STAFF)
-    if collection == "sites":
-        return get_site(session, slug, visible=STAFF)
-    if collection == "stories":
-        return get_story(session, slug, visible=STAFF)
-    if collection == "people":
-        return get_person(session, slug)
-    return get_event(session, slug)
 
 
 def media_form(
