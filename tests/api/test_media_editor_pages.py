@@ -89,8 +89,14 @@ def test_plain_form_uploads_several_files_then_publishing_waits_for_credits(
     for media_id in ids:
         r = client.post(
             f"/editor/media/{media_id}",
-            data={"csrf": token, "caption": "墓园", "credit": "武汉市文旅局",
-                  "licence": "CC-BY-4.0", "alt": "墓园正门", "position": media_id},
+            data={
+                "csrf": token,
+                "caption": "墓园",
+                "credit": "武汉市文旅局",
+                "licence": "CC-BY-4.0",
+                "alt": "墓园正门",
+                "position": media_id,
+            },
         )
         assert r.status_code == 303, r.text
     r = client.post(f"{where}/status", data={"csrf": token, "status": "published"})
@@ -118,7 +124,9 @@ def test_refusals_are_said_in_chinese_and_nothing_is_kept(client: TestClient) ->
     r = client.post(url, data={"csrf": "forged", "caption": "x"}, files=files[:1])
     assert r.status_code == 403
     r = client.post(
-        url, data={"csrf": token, "caption": "墓园"}, files=files[:1],
+        url,
+        data={"csrf": token, "caption": "墓园"},
+        files=files[:1],
         headers={"Accept": "application/json"},
     )
     assert r.status_code == 201

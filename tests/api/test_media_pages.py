@@ -41,6 +41,8 @@ def catalogue(session: Session, tmp_path: Path) -> None:
 
     add(first, samples.jpeg_with_gps(), caption="正门", alt="旧址正门", is_cover="on")
     add(first, samples.png_with_alpha(), caption="展厅")
+    for n in range(3):  # five pictures: four in the gallery, one behind "more"
+        add(first, samples.jpeg_with_gps(size=(120 + n, 80)), caption=f"展品 {n + 1}")
     gone = add(first, samples.png_with_alpha(), caption="已撤下的照片")
     archive_media(session, gone, actor="t")
     add(
@@ -65,7 +67,9 @@ def test_site_page_has_an_audio_guide_with_its_transcript(client: TestClient) ->
     assert "这里是八七会议旧址。" in html
     assert "经许可使用" in html  # the licence in words
     assert "已撤下的照片" not in html
-    assert html.count('loading="lazy"') >= 2
+    assert html.count('loading="lazy"') >= 5
+    more = html.index('<details class="gallery-more"><summary>更多照片（1）</summary>')
+    assert html.index("展品 3") > more > html.index("展品 2")
     english = client.get(f"/sites/{slug}?lang=en").text
     assert "Guide to the site" in english
     assert "这里是八七会议旧址。" not in english  # no Chinese text in place of a translation
