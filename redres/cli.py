@@ -22,7 +22,7 @@ from redres.catalog.enums import STAFF, Category, Period, Protection, Role, Stat
 from redres.catalog.features import site_feature
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
-from redres.commands import datasets, interchange, maps, plan
+from redres.commands import datasets, interchange, maps, media, plan
 from redres.commands._shared import (
     DbOption,
     JsonOption,
@@ -48,7 +48,7 @@ user_app = typer.Typer(help="Staff accounts (admin, editor, teacher).", no_args_
 app.add_typer(user_app, name="user")
 holidays_app = typer.Typer(help="The Chinese public-holiday calendar.", no_args_is_help=True)
 app.add_typer(holidays_app, name="holidays")
-for _room in (interchange, plan, maps, datasets):
+for _room in (interchange, plan, maps, datasets, media):
     _room.register(app)
 
 

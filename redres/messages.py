@@ -125,6 +125,15 @@ ENGLISH: dict[str, str] = {
         "ticket price {value!r} must be a number of yuan per person (0 or 免费 when free)"
     ),
     "e_lat_range": "lat {lat} is outside -90..90",
+    # media on a record that is or becomes public (catalog/media_rules.py)
+    "e_media_incomplete": (
+        "cannot publish: every photo, recording and document needs its credit and licence; "
+        "missing: {items}"
+    ),
+    "e_media_item": "#{id} '{caption}' ({missing})",
+    "e_media_public": "media of a public record need credit and licence ({missing})",
+    "w_media_credit": "credit",
+    "w_media_licence": "licence",
     # the resource library (catalog/library.py, library_schemas.py)
     "e_course_place": (
         "a course is taught at a site, on a route, or at a route's stop: give site, route or both"

@@ -36,6 +36,7 @@ from redres.api.routers import (
     dashboard_pages,
     editor_accounts,
     editor_import,
+    editor_media,
     editor_moderation,
     editor_routes,
     editor_signin,
@@ -126,6 +127,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
     routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
+    routers += (editor_signin, editor_media, editor_sites, editor_moderation, editor_import)
     routers += (editor_stories, editor_routes)
     routers += (stories, people, events)
     routers += (media,)

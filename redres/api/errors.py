@@ -13,10 +13,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redres.api import templating
 from redres.api.deps import SignInRequired
+from redres.api.i18n import pick_language, translator
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, Forbidden, NotFound
 from redres.catalog.versions import StaleVersion
 from redres.errors import InvalidRequest, RedresError
+from redres.messages import Message
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ def install(app: FastAPI) -> None:
         status = next(code for kind, code in _STATUS if isinstance(exc, kind))
         if templating.is_page_request(request):
             return templating.render(request, "error.html", {"status_code": status}, status)
+        if getattr(exc, "localized", False) and exc.args and isinstance(exc.args[0], Message):
+            # a rule people must act on (e.g. media credits): said in the reader's language
+            said = translator(pick_language(request))(exc.args[0])
+            return JSONResponse({"detail": said, "detail_en": str(exc)}, status_code=status)
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)

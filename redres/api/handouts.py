@@ -8,11 +8,16 @@ font the image cannot be drawn, and the handout says so instead of printing empt
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from fastapi import Request
+from sqlmodel import Session, col, select
 
 from redres.api.i18n import pick_language, translator
+from redres.catalog.enums import Status
+from redres.catalog.media import media_json
+from redres.catalog.media_lists import covers_of
+from redres.catalog.models import Site
 from redres.maps.route_png import MissingCJKFont, cjk_family, route_png_data_url
 from redres.routes.answer import Itinerary
 from redres.routes.handout import render_handout
@@ -27,8 +32,10 @@ def handout_html(
     title: str = "",
     map_url: str | None = None,
     lessons: Mapping[str, Sequence[str]] | None = None,
+    photos: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
-    """The handout page; without `map_url` the route image is drawn here and embedded."""
+    """The handout page; without `map_url` the route image is drawn here and embedded;
+    `photos` (site slug -> URL, alt) are the stops' cover photos (`stop_photos`)."""
     lang = pick_language(request)
     _ = translator(lang)
     map_error: str | None = None
@@ -48,4 +55,20 @@ def handout_html(
         lessons=lessons,
         translate=_,
         lang=lang,
+        photos=photos,
     )
+
+
+def stop_photos(
+    session: Session, itinerary: Itinerary, visible: Collection[Status]
+) -> dict[str, tuple[str, str]]:
+    """Each stop's cover photo (its site's): the display derivative's address and alt text."""
+    slugs = {s.slug for s in itinerary.stops if s.slug}
+    if not slugs:
+        return {}
+    ids = dict(session.exec(select(Site.id, Site.slug).where(col(Site.slug).in_(slugs))).all())
+    covers = covers_of(session, "site", [i for i in ids if i is not None], visible=visible)
+    return {
+        ids[site_id]: (str(media_json(m)["thumb_url"]), m.alt or m.caption)
+        for site_id, m in covers.items()
+    }

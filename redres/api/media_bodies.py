@@ -15,10 +15,16 @@ class MediaBody(BaseModel):
     caption: str
     caption_en: str | None
     alt: str | None
-    credit: str
-    licence: str
+    credit: str | None
+    licence: str | None
     source: str | None
     date: str | None
+    transcript: str | None = None
+    transcript_en: str | None = None
+    position: int = 0
+    is_cover: bool = False
+    stop_site_id: int | None = None
+    """Route media only: the site of the stop they belong to (None: the whole route)."""
     url: str
     thumb_url: str | None
     width: int | None
@@ -27,6 +33,19 @@ class MediaBody(BaseModel):
     height: int | None
     duration_seconds: float | None
     status: Status
+
+
+class LocationHint(BaseModel):
+    """Where a photo's EXIF says it was taken (WGS 84): a hint for the editor, not stored."""
+
+    lat: float
+    lon: float
+
+
+class UploadedMedia(MediaBody):
+    """A new media item, with its photo's GPS position when it had one."""
+
+    location_hint: LocationHint | None = None
 
 
 class MediaList(BaseModel):

@@ -22,8 +22,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-MEDIA_UPLOAD = re.compile(r"/api/(?:sites|stories|people|events)/[^/]+/media/?")
-"""Media upload paths (`POST /api/sites/{slug}/media` and the like): file uploads too."""
+MEDIA_UPLOAD = re.compile(
+    r"/api/(?:sites|stories|people|events|routes)/[^/]+/media/?"
+    r"|/editor/(?:sites|stories|routes)/[^/]+/media/?"
+)
+"""Media upload paths (`POST /api/sites/{slug}/media`, the editor's form and the like)."""
 
 
 def is_upload_path(path: str, prefix: str = "/api/import") -> bool:

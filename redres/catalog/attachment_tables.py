@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index, Text, false
 from sqlmodel import Field, SQLModel
 
 from redres.catalog.enums import FeedbackStatus, Status
@@ -13,7 +13,7 @@ from redres.catalog.models import enum_field, utcnow
 
 
 class Media(SQLModel, table=True):
-    """A photo, recording or document attached to a site, story, person or event.
+    """A photo, recording or document attached to a site, story, person, event or route (stop).
 
     Files are content-addressed in the media store (`redres.media_store`): `original_key` is
     kept privately and never served to the public; images are served only as the re-encoded,
@@ -24,18 +24,28 @@ class Media(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     owner_kind: str = Field(max_length=8)
-    """site, story, person or event."""
+    """site, story, person, event or route."""
     owner_id: int
+    stop_site_id: int | None = None
+    """For route media: the stop (at this site) they belong to; None for the whole route."""
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Order among the record's media (then upload order)."""
+    is_cover: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """The record's picture (lists, map popups, handouts); at most one per record."""
     kind: str = Field(max_length=8)
     """image, audio or pdf."""
     mime: str = Field(max_length=64)
     caption: str = Field(max_length=500)
     caption_en: str | None = Field(default=None, max_length=500)
     alt: str | None = Field(default=None, max_length=500)
-    credit: str = Field(max_length=300)
-    licence: str = Field(max_length=40)
+    credit: str | None = Field(default=None, max_length=300)
+    """Who made it; may wait while the record is a draft, required to publish."""
+    licence: str | None = Field(default=None, max_length=40)
     source: str | None = Field(default=None, max_length=500)
     date: str | None = Field(default=None, max_length=32)
+    transcript: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """What a recording says (shown beside the player, for readers who cannot listen)."""
+    transcript_en: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     original_key: str = Field(max_length=100)
     size_bytes: int
     width: int | None = None

@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.features import SUMMARY_FIELDS
-from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
+from redres.catalog.media_lists import covers_of
+from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme, pk
 
 
 def map_features(
@@ -25,7 +26,8 @@ def map_features(
     details: bool = True,
     ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Visible sites as features with what popups need: hours, theme slugs, a story excerpt.
+    """Visible sites as features with what popups need: hours, theme slugs, a story excerpt,
+    and the cover photo (`cover`: [media id, alt text], or None).
 
     `ids`: only these sites (the results of a search the map follows). Each feature's
     ``excerpt`` is in Chinese and ``excerpt_en`` in English, empty where none was written.
@@ -72,8 +74,11 @@ def map_features(
             excerpts.setdefault(
                 site_id, (story.summary or story.body or "", story.summary_en or "")
             )
+    covers = covers_of(session, "site", None if ids is None else ids, visible=visible)
     for feature in features:
         props = feature["properties"]
+        cover = covers.get(props["id"])
+        props["cover"] = None if cover is None else [pk(cover), cover.alt or cover.caption]
         props["themes"] = themes.get(props["id"], [])
         props["excerpt"], props["excerpt_en"] = excerpts.get(props["id"], ("", ""))
     return features

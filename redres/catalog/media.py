@@ -1,4 +1,5 @@
-"""Media records: attach a checked file to a site, story, person or event, list, archive.
+"""Media records: attach a checked file to a site, story, person, event or route (stop),
+order them, pick a cover, fill in their fields, list and archive them.
 
 The bytes are judged by `media_files`; they are stored by a `media_store.MediaStore` before
 the row is added, so a committed row always points at files that exist.
@@ -9,23 +10,26 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
-from sqlmodel import Session, col, select
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlmodel import Session, col, func, select
 
 from redres.catalog import audit
 from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.media_files import InvalidMedia, inspect
-from redres.catalog.models import Event, Person, Site, Story, pk
+from redres.catalog.media_rules import MediaIncomplete, Owner, is_public, kind_of, missing_of
+from redres.catalog.models import Event, Person, Route, RouteStop, Site, Story, pk
 from redres.catalog.partial_dates import PartialDate
 from redres.media_store import MediaStore, content_key
+from redres.messages import Message
 
-OWNERS: dict[str, tuple[str, type[Site | Story | Person | Event]]] = {
+OWNERS: dict[str, tuple[str, type[Owner]]] = {
     "sites": ("site", Site),
     "stories": ("story", Story),
     "people": ("person", Person),
     "events": ("event", Event),
+    "routes": ("route", Route),
 }
 """The API collection name -> (owner kind stored on the row, its table)."""
 
@@ -46,31 +50,57 @@ LICENCES: tuple[str, ...] = get_args(Licence)
 """The licences media may carry (SPDX-style ids; the last two are ours)."""
 
 
-class MediaFields(BaseModel):
-    """What an editor tells about a file; caption, credit and licence are required."""
+Transcript = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+]
+MAX_POSITION = 10_000
+
+
+class MediaPatch(BaseModel):
+    """A change to a media item's fields; a blank optional field clears it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    caption: Text
-    credit: Short
-    licence: Licence
+    caption: Text | None = None
     caption_en: Text | None = None
     alt: Text | None = None
+    credit: Short | None = None
+    licence: Licence | None = None
     source: Text | None = None
     date: PartialDate | None = None
+    transcript: Transcript | None = None
+    transcript_en: Transcript | None = None
+    position: Annotated[int, Field(ge=0, le=MAX_POSITION)] | None = None
+    is_cover: bool | None = None
 
 
-def read_fields(raw: dict[str, str]) -> MediaFields:
-    """Validated fields from a form (blank optional fields count as absent).
+class MediaFields(MediaPatch):
+    """What an editor tells about a new file: the caption is required; credit and licence may
+    wait while the record is a draft (publishing needs them, `media_rules`)."""
+
+    caption: Text
+
+
+def read_fields(raw: dict[str, str], *, model: type[MediaPatch] = MediaFields) -> Any:
+    """Validated fields from a form (blank optional fields count as absent, or as cleared for
+    a patch; a ticked cover box is `on` or `true`).
 
     Raises
     ------
     InvalidMedia
         A required field is missing or a value is out of bounds (422).
     """
-    present = {k: v for k, v in raw.items() if v.strip() or k in ("caption", "credit", "licence")}
+    present: dict[str, Any] = {
+        k: (v.strip() or None) for k, v in raw.items() if v.strip() or model is MediaPatch
+    }
+    if "caption" in raw and model is MediaFields:
+        present.setdefault("caption", raw["caption"])
+    if "is_cover" in present:
+        present["is_cover"] = (present["is_cover"] or "").lower() in ("on", "true", "1", "yes")
+    if present.get("position") is None:
+        present.pop("position", None)
     try:
-        return MediaFields(**present)
+        return model(**present)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -81,25 +111,39 @@ def read_fields(raw: dict[str, str]) -> MediaFields:
 def add_media(
     session: Session,
     store: MediaStore,
-    owner: Site | Story | Person | Event,
+    owner: Owner,
     data: bytes,
     fields: MediaFields,
     *,
     actor: str,
+    stop: Site | None = None,
+    hint: dict[str, float] | None = None,
 ) -> Media:
     """Check `data`, store the original and its derivatives, and add the row (audited).
+
+    A new item goes after the record's others unless `fields.position` says where; `stop`
+    (route media only) ties it to the route's stop at that site. A photo's GPS position, if
+    it has one, is put in `hint` (`lat`, `lon`) for the editor, and stored nowhere.
 
     Raises
     ------
     media_files.MediaRefused
         The bytes are not an accepted, sound file (415 or 422).
+    MediaIncomplete
+        The record is public and the item lacks credit or licence (422).
     """
+    if is_public(owner) and (not fields.credit or not fields.licence):
+        _refuse_public(fields.credit, fields.licence)
     found = inspect(data)
     original = content_key("originals", data)
     store.put(original, data)
+    values = fields.model_dump(exclude={"position", "is_cover"})
     media = Media(
-        owner_kind=_kind_of(owner),
+        owner_kind=kind_of(owner),
         owner_id=pk(owner),
+        stop_site_id=pk(stop) if stop is not None and isinstance(owner, Route) else None,
+        position=fields.position if fields.position is not None else _next_position(session, owner),
+        is_cover=bool(fields.is_cover),
         kind=found.kind,
         mime=found.mime,
         original_key=original,
@@ -108,7 +152,7 @@ def add_media(
         height=found.height,
         duration_seconds=found.duration_seconds,
         created_by=actor,
-        **fields.model_dump(),
+        **values,
     )
     for name, derivative in (("display", found.display), ("thumb", found.thumb)):
         if derivative is None:
@@ -125,6 +169,8 @@ def add_media(
         store.put(media.display_key, found.public_audio)
     session.add(media)
     session.flush()
+    if fields.is_cover:
+        _make_cover(session, media)
     audit.record(
         session,
         entity="media",
@@ -134,7 +180,114 @@ def add_media(
         before=None,
         after=audit.snapshot(media),
     )
+    if hint is not None and found.location is not None:
+        hint["lat"], hint["lon"] = found.location
     return media
+
+
+def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: str) -> Media:
+    """Change a media item's fields, order or cover flag (audited).
+
+    Raises
+    ------
+    InvalidMedia
+        The caption is cleared (422).
+    MediaIncomplete
+        Its record is public and the change leaves it without credit or licence (422).
+    """
+    changes = patch.model_dump(exclude_unset=True)
+    if "caption" in changes and changes["caption"] is None:
+        msg = "caption: a caption is required"
+        raise InvalidMedia(msg)
+    before = audit.snapshot(media)
+    cover = changes.pop("is_cover", None)
+    if changes.get("position") is None:
+        changes.pop("position", None)
+    for key, value in changes.items():
+        setattr(media, key, value)
+    owner = owner_of(session, media)
+    if media.status != Status.archived and is_public(owner) and missing_of(media):
+        _refuse_public(media.credit, media.licence)
+    if cover is not None:
+        media.is_cover = bool(cover)
+    session.add(media)
+    session.flush()
+    if media.is_cover:
+        _make_cover(session, media)
+    after = audit.snapshot(media)
+    if after != before:
+        audit.record(
+            session,
+            entity="media",
+            entity_id=pk(media),
+            action="update",
+            actor=actor,
+            before=before,
+            after=after,
+        )
+    return media
+
+
+def stop_site(session: Session, owner: Owner, slug: str) -> Site:
+    """The site of `owner`'s stop named by its site's slug (route media of one stop).
+
+    Raises
+    ------
+    InvalidMedia
+        `owner` is not a route, or the route does not stop at that site (422).
+    """
+    stmt = (
+        select(Site)
+        .join(RouteStop, col(RouteStop.site_id) == col(Site.id))
+        .where(RouteStop.route_id == pk(owner), Site.slug == slug)
+    )
+    site = session.exec(stmt).first() if isinstance(owner, Route) else None
+    if site is None:
+        msg = f"stop: the route has no stop at site {slug!r}"
+        raise InvalidMedia(msg)
+    return site
+
+
+def owner_of(session: Session, media: Media) -> Owner:
+    """The record a media item belongs to (NotFound when it is gone)."""
+    table = next(t for kind, t in OWNERS.values() if kind == media.owner_kind)
+    owner: Owner | None = session.get(table, media.owner_id)  # type: ignore[assignment]
+    if owner is None:
+        msg = "media owner"
+        raise NotFound(msg, media.owner_id)
+    return owner
+
+
+def _refuse_public(credit: str | None, licence: str | None) -> None:
+    missing = tuple(
+        Message(key)
+        for key, value in (("w_media_credit", credit), ("w_media_licence", licence))
+        if not value
+    )
+    raise MediaIncomplete(Message("e_media_public", missing=missing))
+
+
+def _next_position(session: Session, owner: Owner) -> int:
+    stmt = select(func.max(Media.position)).where(
+        Media.owner_kind == kind_of(owner), Media.owner_id == pk(owner)
+    )
+    top = session.exec(stmt).one()
+    return 0 if top is None else min(int(top) + 1, MAX_POSITION)
+
+
+def _make_cover(session: Session, media: Media) -> None:
+    """`media` is its record's (or its stop's) only cover."""
+    stmt = select(Media).where(
+        Media.owner_kind == media.owner_kind,
+        Media.owner_id == media.owner_id,
+        Media.id != media.id,
+        col(Media.is_cover),
+    )
+    for other in session.exec(stmt):
+        if other.stop_site_id == media.stop_site_id:
+            other.is_cover = False
+            session.add(other)
+    session.flush()
 
 
 def get_media(session: Session, media_id: int, *, visible: Collection[Status] = PUBLIC) -> Media:
@@ -181,7 +334,7 @@ def media_of(
             Media.owner_id == owner_id,
             col(Media.status).in_(list(visible)),
         )
-        .order_by(col(Media.id))
+        .order_by(col(Media.position), col(Media.id))
     )
     return list(session.exec(stmt))
 
@@ -203,6 +356,11 @@ def media_json(media: Media) -> dict[str, Any]:
         "licence": media.licence,
         "source": media.source,
         "date": media.date,
+        "transcript": media.transcript,
+        "transcript_en": media.transcript_en,
+        "position": media.position,
+        "is_cover": media.is_cover,
+        "stop_site_id": media.stop_site_id,
         "url": url,
         "thumb_url": thumb,
         "width": media.width,
@@ -219,14 +377,10 @@ def media_list(items: Sequence[Media]) -> list[dict[str, Any]]:
     return [media_json(m) for m in items]
 
 
-def _kind_of(owner: Site | Story | Person | Event) -> str:
-    return next(kind for kind, table in OWNERS.values() if isinstance(owner, table))
-
-
 def _owner_visible(session: Session, media: Media, visible: Collection[Status]) -> bool:
-    table = next(t for kind, t in OWNERS.values() if kind == media.owner_kind)
-    owner = session.get(table, media.owner_id)
-    if owner is None:
+    try:
+        owner = owner_of(session, media)
+    except NotFound:
         return False
     status = getattr(owner, "status", Status.published)  # people and events have no workflow
     return status in visible

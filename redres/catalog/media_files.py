@@ -85,6 +85,8 @@ class Inspected:
     thumb: Derivative | None = None
     public_audio: bytes | None = None
     """A recording's bytes with every tag removed (titles, comments, cover art): what is served."""
+    location: tuple[float, float] | None = None
+    """A photo's EXIF GPS position (lat, lon; WGS 84), offered to the editor, never stored."""
 
 
 def inspect(data: bytes) -> Inspected:
@@ -170,7 +172,29 @@ def _image(data: bytes) -> Inspected:
     w, h = (height, width) if upright.size != im.size else (width, height)
     display = _encode(_fit(pixels, DISPLAY_WIDTH, 2 * DISPLAY_WIDTH), quality=85)
     thumb = _thumbnail(pixels)
-    return Inspected("image", mime, width=w, height=h, display=display, thumb=thumb)
+    where = gps_position(im)
+    return Inspected("image", mime, width=w, height=h, display=display, thumb=thumb, location=where)
+
+
+def gps_position(im: Image.Image) -> tuple[float, float] | None:
+    """The EXIF GPS latitude and longitude in degrees, when present and plausible."""
+    try:
+        gps = im.getexif().get_ifd(0x8825)
+        lat = _degrees(gps[2], gps.get(1, "N"), "S")
+        lon = _degrees(gps[4], gps.get(3, "E"), "W")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat, lon) == (0, 0):
+        return None
+    return round(lat, 6), round(lon, 6)
+
+
+def _degrees(dms: Any, ref: Any, negative: str) -> float:
+    d, m, s = (float(v) for v in dms)
+    value = d + m / 60 + s / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    return -value if str(ref).strip().upper() == negative else value
 
 
 def _pixels_only(im: Image.Image) -> Image.Image:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, or_, select
 from redres.catalog import audit, versions
 from redres.catalog.enums import PUBLIC, RouteKind, Status, TravelMode
 from redres.catalog.errors import Conflict
+from redres.catalog.media_rules import check_publishable
 from redres.catalog.models import Route, RouteStop, Site, Theme, pk, utcnow
 from redres.catalog.route_store import route_stops
 from redres.catalog.slugs import free_slug, slugify
@@ -168,6 +169,8 @@ def update_route(
     if mode is not None:
         route.mode = mode
     if status is not None:
+        if status == Status.published and route.status != Status.published:
+            check_publishable(session, route)
         route.status = status
     route.days = len(days)
     route.updated_at = utcnow()
@@ -253,6 +256,8 @@ def set_route_status(session: Session, route: Route, status: Status, *, actor: s
     """Publish, unpublish, archive or bring back a route; audited with the transition's name."""
     if route.status == status:
         return route
+    if status == Status.published:
+        check_publishable(session, route)
     action = audit.transition(route.status, status)
     before = {"status": str(route.status)}
     route.status = status

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from redres.catalog import audit, search_index, versions
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import Conflict, InvalidChange, NotFound
+from redres.catalog.media_rules import check_publishable
 from redres.catalog.models import (
     Site,
     SiteTheme,
@@ -151,6 +152,8 @@ def set_status(session: Session, site: Site, status: Status, *, actor: str) -> S
     """Move a site through the workflow (draft -> published -> archived and back)."""
     if site.status == status:
         return site
+    if status == Status.published:
+        check_publishable(session, site)
     action = audit.transition(site.status, status)
     assert site.id is not None
     before = _site_state(session, site)

@@ -13,6 +13,7 @@ from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
+from redres.catalog.media_rules import check_publishable
 from redres.catalog.models import (
     Event,
     Person,
@@ -192,6 +193,8 @@ def save_story(
             slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
             title=data.title,
         )
+    if story.id is not None and data.status == Status.published != story.status:
+        check_publishable(session, story)
     names = ["title", "title_en", "summary", "summary_en", "body", "status"]
     names += [n for n in ("audience", "language") if n in type(data).model_fields]
     for name in names:
@@ -257,6 +260,8 @@ def set_story_status(session: Session, story: Story, status: Status, *, actor: s
     """
     if story.status == status:
         return story
+    if status == Status.published:
+        check_publishable(session, story)
     action = audit.transition(story.status, status)
     before = _state(session, story)
     story.status = status

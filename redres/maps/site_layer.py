@@ -45,6 +45,7 @@ ROW_FIELDS = (
     "protection",
     "hours",
     "excerpt",
+    "cover",
 )
 """The meaning of each position of a site row (indices refer to the tables beside the rows)."""
 
@@ -136,6 +137,7 @@ def compact_sites(
                 story_excerpt({"excerpt": props.get("excerpt_en") or ""})
                 if lang == "en"
                 else story_excerpt(props),
+                _cover(props.get("cover")),
             ]
         )
     return {
@@ -256,3 +258,10 @@ class SiteLayer(JSCSSMixin):
 
 def _slug(theme: Any) -> str:
     return str(theme.get("slug")) if isinstance(theme, Mapping) else str(theme)
+
+
+def _cover(value: Any) -> list[Any] | None:
+    """A site's cover as the popup shows it: [media id, alt text], or None."""
+    if not isinstance(value, list | tuple) or len(value) != 2 or not isinstance(value[0], int):
+        return None
+    return [value[0], str(value[1] or "")]

@@ -103,6 +103,7 @@ TEMPLATE = """<!doctype html>
  td.time, td.leg { white-space: nowrap; }
  .warn { color: #8a0000; font-size: .9em; }
  .addr { color: #444; font-size: .9em; }
+ .stop-photo { display: block; width: 8rem; max-width: 100%; height: auto; margin-top: .3rem; }
  .stop-notes { border-left: 3px solid #a61b1b; padding: .1rem 0 .1rem .7rem; margin: .6rem 0; }
  .lesson { margin: .25rem 0; }
  .contacts { display: grid; grid-template-columns: max-content 1fr; gap: .9rem .8rem; margin: .6rem 0; }
@@ -156,6 +157,7 @@ TEMPLATE = """<!doctype html>
 <td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
 <td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.event %}<br><span class="event"><time>{{ stop.event.date }}</time> {{ stop.event.name_en if lang == 'en' and stop.event.name_en else stop.event.name }}</span>{% endif %}{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
 {% if stop.ticket_price is not none %}<div class="ticket">{{ t('ticket_price') }} {{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</div>{% endif %}
+{% set photo = photos.get(stop.slug) %}{% if photo %}<img class="stop-photo" src="{{ photo[0] }}" alt="{{ photo[1] }}">{% endif %}
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
@@ -209,12 +211,14 @@ def render_handout(
     lessons: Mapping[str, Sequence[str]] | None = None,
     translate: Callable[..., str] | None = None,
     lang: str = "zh",
+    photos: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """The handout as one HTML page in `lang` ("zh" or "en").
 
     `map_url` fills the map slot when the maps room gives one (`map_error` says why it could
     not), and `lessons` (site slug -> lines) is the course plan: the lesson to give at each
-    stop. `translate` is the pages' `_` in `lang`: it words the handout, the warnings, details
+    stop; `photos` (site slug -> image URL and alt text) a picture of each stop, so a group
+    knows the place it meets at. `translate` is the pages' `_` in `lang`: it words the handout, the warnings, details
     and reasons; without it the handout's own Chinese words are used.
     """
     t = translate or _fallback
@@ -247,6 +251,7 @@ def render_handout(
         legs_to=legs_to,
         places=places,
         lessons=lessons or {},
+        photos=photos or {},
         t=t,
         say=say,
         warnings=[w for w in (say(x) for x in itinerary.warnings) if w],

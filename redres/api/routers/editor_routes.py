@@ -13,6 +13,7 @@ from sqlmodel import Session
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, read_route_form
+from redres.api.editor_media_view import media_section
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
 from redres.api.list_pages import ListFilterDep, pager
@@ -137,6 +138,7 @@ def _route_page(
             "conflict": conflict,
             "csrf": csrf_token(request),
             "polls": route_polls(session, route),
+            "media_editor": media_section(session, route),
         },
         code,
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
+from redres.api.editor_media_view import media_section
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
 from redres.api.list_pages import ListFilterDep, pager
@@ -36,6 +37,7 @@ from redres.catalog.dashboard import gaps_of
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.errors import CatalogError
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs
+from redres.catalog.media_rules import MediaIncomplete
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import (
@@ -104,7 +106,14 @@ def edit_site_form(
 ) -> Response:
     """The form of an existing site."""
     site = get_site(session, slug, visible=STAFF)
-    return _form(request, site, form_values(session, site), [], version=site.version)
+    return _form(
+        request,
+        site,
+        form_values(session, site),
+        [],
+        version=site.version,
+        media=media_section(session, site),
+    )
 
 
 @router.post("/editor/sites/{slug}")
@@ -117,7 +126,16 @@ def edit_site(
     check_csrf(request, str(form.get("csrf", "")))
     values = site_values(form)
     if conflict := save_conflict(request, session, site, form):
-        return _form(request, site, values, [], 409, version=site.version, conflict=conflict)
+        return _form(
+            request,
+            site,
+            values,
+            [],
+            409,
+            version=site.version,
+            conflict=conflict,
+            media=media_section(session, site),
+        )
     try:
         read = read_site_form(session, values, partial=True)
         update_site(session, site, SiteUpdate(**read.fields), actor=user.username)
@@ -126,7 +144,15 @@ def edit_site(
         session.rollback()
         errors = form_errors(exc, pick_language(request))
         site = get_site(session, slug, visible=STAFF)
-        return _form(request, site, values, errors, 422, version=form.get(VERSION_FIELD))
+        return _form(
+            request,
+            site,
+            values,
+            errors,
+            422,
+            version=form.get(VERSION_FIELD),
+            media=media_section(session, site),
+        )
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -142,10 +168,18 @@ def change_status(
     """Publish, unpublish, archive or restore."""
     check_csrf(request, csrf)
     site = get_site(session, slug, visible=STAFF)
-    if site.status == Status.archived and status_ != Status.archived:
-        restore_site(session, site, actor=user.username, status=status_)
-    else:
-        set_status(session, site, status_, actor=user.username)
+    try:
+        if site.status == Status.archived and status_ != Status.archived:
+            restore_site(session, site, actor=user.username, status=status_)
+        else:
+            set_status(session, site, status_, actor=user.username)
+    except MediaIncomplete as exc:
+        session.rollback()
+        site = get_site(session, slug, visible=STAFF)
+        values = form_values(session, site)
+        errors = form_errors(exc, pick_language(request))
+        media = media_section(session, site)
+        return _form(request, site, values, errors, 422, version=site.version, media=media)
     return RedirectResponse(f"/editor/sites/{site.slug}", status_code=303)
 
 
@@ -184,6 +218,7 @@ def _form(
     *,
     version: object = None,
     conflict: str | None = None,
+    media: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     lang = pick_language(request)
     fields = []
@@ -215,6 +250,7 @@ def _form(
             "csrf": csrf_token(request),
             "hours_reading": _hours_reading(values, lang),
             "picker": _picker(request, site),
+            "media_editor": media,
         },
         code,
     )

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
 from redres.api.editor_forms import STORY_FIELDS, STORY_FORM, STORY_LABELS, text_lines
+from redres.api.editor_media_view import media_section
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
 from redres.api.list_pages import ListFilterDep, pager
@@ -57,7 +58,8 @@ def story_form(request: Request, slug: str, session: SessionDep, user: PageEdito
         values["people"] = "\n".join(p.slug for p in detail.people)
         values["events"] = "\n".join(e.slug for e in detail.events)
     version = None if story is None else story.version
-    return _story_page(request, story, values, [], preview=None, version=version)
+    media = None if story is None else media_section(session, story)
+    return _story_page(request, story, values, [], preview=None, version=version, media=media)
 
 
 @router.post("/editor/stories/{slug}", response_class=HTMLResponse)
@@ -100,7 +102,10 @@ def story_save(
     except (ValidationError, CatalogError, ValueError) as exc:
         session.rollback()
         errors = form_errors(exc, pick_language(request), labels=STORY_LABELS)
-        return _story_page(request, story, values, errors, preview=None, code=422, version=opened)
+        media = None if story is None else media_section(session, story)
+        return _story_page(
+            request, story, values, errors, preview=None, code=422, version=opened, media=media
+        )
     return RedirectResponse(f"/editor/stories/{saved.slug}", status_code=303)
 
 
@@ -125,6 +130,7 @@ def _story_page(
     code: int = 200,
     version: object = None,
     conflict: str | None = None,
+    media: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -137,6 +143,7 @@ def _story_page(
             "version": version,
             "conflict": conflict,
             "csrf": csrf_token(request),
+            "media_editor": media,
         },
         code,
     )

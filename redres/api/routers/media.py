@@ -1,8 +1,10 @@
 """Media: editors upload photos, recordings and PDFs to records; everyone reads the public files.
 
-Uploads are multipart (`file`, `caption`, `credit`, `licence`, optional `caption_en`, `alt`,
-`source`, `date`) on `/api/{sites|stories|people|events}/{slug}/media`. Only derivatives of
-images are ever served; an image's original stays in the store.
+Uploads are multipart (`file`, `caption`, and optional `credit`, `licence`, `caption_en`, `alt`,
+`source`, `date`, `transcript`, `transcript_en`, `position`, `is_cover`; for routes `stop`, the
+slug of the stop's site) on `/api/{sites|stories|people|events|routes}/{slug}/media`; a public
+record takes only media with credit and licence. `PATCH /api/media/{id}` changes the fields.
+Only derivatives of images are ever served; an image's original stays in the store.
 """
 
 from __future__ import annotations
@@ -11,30 +13,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
-from redres.api.media_bodies import MediaBody, MediaList
+from redres.api.media_access import media_store, owner_record
+from redres.api.media_bodies import MediaBody, MediaList, UploadedMedia
 from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
-from redres.catalog.events import get_event
 from redres.catalog.media import (
     FILE_SUFFIX,
     OWNERS,
+    MediaPatch,
     add_media,
     archive_media,
     get_media,
     media_json,
     media_of,
     read_fields,
+    stop_site,
+    update_media,
 )
 from redres.catalog.media_files import MediaRefused
-from redres.catalog.models import Event, Person, Site, Story, pk
-from redres.catalog.people import get_person
-from redres.catalog.sites import get_site
-from redres.catalog.stories import get_story
-from redres.media_store import DirectoryStore, MediaStore
+from redres.catalog.models import pk
 
 MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id")]
 """An id the databases can hold (a larger one is a 422, not a 500)."""
@@ -50,25 +50,6 @@ _REFUSED = {
 }
 
 
-def media_store(request: Request) -> MediaStore:
-    """The app's store: the configured directory (`REDRES_MEDIA_DIR`)."""
-    store = getattr(request.app.state, "media_store", None)
-    if store is None:
-        store = DirectoryStore(request.app.state.settings.media_dir)
-        request.app.state.media_store = store
-    return store
-
-
-def _owner(session: Session, collection: str, slug: str) -> Site | Story | Person | Event:
-    if collection == "sites":
-        return get_site(session, slug, visible=STAFF)
-    if collection == "stories":
-        return get_story(session, slug, visible=STAFF)
-    if collection == "people":
-        return get_person(session, slug)
-    return get_event(session, slug)
-
-
 def media_form(
     caption: Annotated[str, Form(max_length=2000)] = "",
     credit: Annotated[str, Form(max_length=2000)] = "",
@@ -77,6 +58,10 @@ def media_form(
     alt: Annotated[str, Form(max_length=2000)] = "",
     source: Annotated[str, Form(max_length=2000)] = "",
     date: Annotated[str, Form(max_length=100)] = "",
+    transcript: Annotated[str, Form(max_length=40_000)] = "",
+    transcript_en: Annotated[str, Form(max_length=40_000)] = "",
+    position: Annotated[str, Form(max_length=20)] = "",
+    is_cover: Annotated[str, Form(max_length=10)] = "",
 ) -> dict[str, str]:
     """The text fields of an upload, checked by `catalog.media.read_fields`."""
     return {
@@ -87,6 +72,10 @@ def media_form(
         "alt": alt,
         "source": source,
         "date": date,
+        "transcript": transcript,
+        "transcript_en": transcript_en,
+        "position": position,
+        "is_cover": is_cover,
     }
 
 
@@ -98,20 +87,30 @@ def _upload(collection: str) -> Any:
         session: SessionDep,
         editor: EditorDep,
         file: Annotated[UploadFile | None, File(description="the image, audio or PDF")] = None,
+        stop: Annotated[str, Form(max_length=200)] = "",
     ) -> dict[str, Any]:
         """Attach a file (image, MP3/M4A/Ogg audio or PDF) with its caption, credit and licence."""
         if file is None:
             raise HTTPException(422, "file: a file upload is required")
-        owner = _owner(session, collection, slug)
+        owner = owner_record(session, collection, slug)
+        hint: dict[str, float] = {}
         try:
+            stop_at = stop_site(session, owner, stop) if stop else None
             fields = read_fields(raw)
             data = file.file.read()
             media = add_media(
-                session, media_store(request), owner, data, fields, actor=editor.username
+                session,
+                media_store(request),
+                owner,
+                data,
+                fields,
+                actor=editor.username,
+                stop=stop_at,
+                hint=hint,
             )
         except MediaRefused as exc:
             raise HTTPException(exc.status, str(exc)) from exc
-        return media_json(media)
+        return {**media_json(media), "location_hint": hint or None}
 
     upload.__name__ = f"upload_{collection}_media"
     return upload
@@ -121,7 +120,7 @@ def _listing(collection: str) -> Any:
     def listing(slug: str, session: SessionDep, visible: VisibleDep) -> dict[str, Any]:
         """A record's media (the public ones, or all for staff)."""
         kind, _table = OWNERS[collection]
-        owner = _owner(session, collection, slug)
+        owner = owner_record(session, collection, slug)
         if getattr(owner, "status", None) not in (None, *visible):
             raise NotFound(kind, slug)
         return {
@@ -138,7 +137,7 @@ for _collection in OWNERS:
         _upload(_collection),
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
-        response_model=MediaBody,
+        response_model=UploadedMedia,
         responses=_REFUSED,  # type: ignore[arg-type]
     )
     router.add_api_route(
@@ -154,6 +153,21 @@ def delete_media(media_id: MediaId, session: SessionDep, editor: EditorDep) -> d
     """Archive a media item: out of public view; its row and files stay."""
     media = get_media(session, media_id, visible=STAFF)
     return media_json(archive_media(session, media, actor=editor.username))
+
+
+@router.patch("/api/media/{media_id}", response_model=MediaBody, responses=_REFUSED)  # type: ignore[arg-type]
+def patch_media(
+    media_id: MediaId, body: MediaPatch, session: SessionDep, editor: EditorDep
+) -> dict[str, Any]:
+    """Change a media item's caption, credit, licence, transcript, order or cover flag.
+
+    A public record's media cannot lose their credit or licence (422).
+    """
+    media = get_media(session, media_id, visible=STAFF)
+    try:
+        return media_json(update_media(session, media, body, actor=editor.username))
+    except MediaRefused as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
 
 
 @router.get("/media/{media_id}/{name}", response_model=None)

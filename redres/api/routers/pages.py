@@ -26,7 +26,9 @@ from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
 from redres.catalog.listing import SiteQuery, list_sites
-from redres.catalog.models import Route, Site, SiteTheme, Theme
+from redres.catalog.media import media_json
+from redres.catalog.media_lists import covers_of, route_media
+from redres.catalog.models import Route, Site, SiteTheme, Theme, pk
 from redres.catalog.route_access import Reader, find_route, shared_route
 from redres.catalog.route_store import list_routes, theme_counts
 from redres.catalog.sites import get_site
@@ -98,6 +100,7 @@ def home(
             "map_url": "/maps/sites.html"
             + query_string(request.query_params, lang=lang_param, names="false"),
             "located": located,
+            "covers": _covers(session, [h.site for h in page.items], visible),
         },
     )
 
@@ -251,7 +254,16 @@ def theme_page(
         .order_by(col(SiteTheme.weight).desc(), col(Site.name))
     ).all()
     preview = theme_preview(theme, pick_language(request))
-    return render(request, "theme.html", {"theme": theme, "hits": rows, "og": preview})
+    covers = _covers(session, [site for site, _weight in rows], visible)
+    return render(
+        request, "theme.html", {"theme": theme, "hits": rows, "og": preview, "covers": covers}
+    )
+
+
+def _covers(session: SessionDep, sites: list[Site], visible: Any) -> dict[int, dict[str, Any]]:
+    """The sites' cover photos (as media JSON) by site id, for lists."""
+    found = covers_of(session, "site", [pk(s) for s in sites], visible=visible)
+    return {site_id: media_json(m) for site_id, m in found.items()}
 
 
 @router.get("/routes", response_class=HTMLResponse)
@@ -315,6 +327,8 @@ def _route_page(
     names_en = dict(
         session.exec(select(Site.slug, Site.name_en).where(col(Site.slug).in_(slugs))).all()
     )
+    media = route_media(session, route, visible=visible)
+    site_covers = covers_of(session, "site", shown, visible=visible)
     return render(
         request,
         "route.html",
@@ -330,6 +344,12 @@ def _route_page(
             "share_query": f"&share={quote(share)}" if share else "",
             "og": route_preview(route, pick_language(request)),
             "names_en": names_en,  # the stops' English names, for English pages
+            "route_media": [media_json(m) for m in media.whole],
+            "stop_media": {
+                slug: [media_json(m) for m in media.stops.get(site_id, [])]
+                for site_id, slug in shown.items()
+            },
+            "stop_covers": {shown[i]: media_json(m) for i, m in site_covers.items() if i in shown},
         },
     )
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from redres.api.audit_bodies import RouteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
-from redres.api.handouts import handout_html
+from redres.api.handouts import handout_html, stop_photos
 from redres.api.i18n import pick_language
 from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.links import absolute
@@ -133,6 +133,7 @@ def export_route(
             map_url=f"/maps/routes/{route.slug}.png?date={day}&lang={lang}"
             + (f"&share={quote(share)}" if share else ""),
             lessons=course_plan(session, route, visible=reader.statuses()),
+            photos=stop_photos(session, itinerary, reader.statuses()),
         )
     else:
         body = export(itinerary, fmt)

@@ -262,6 +262,13 @@
       var h = el("h3", "rr-name", null, box);
       var url = r[5] ? opts.siteUrl + encodeURIComponent(r[5]) : null;
       if (url) { var a = el("a", "", r[4], h); a.href = url; a.target = "_top"; } else h.textContent = r[4];
+      if (r[10]) {
+        /* the site's cover photo: its small derivative, served by the app beside the map */
+        var img = el("img", "rr-cover", null, box);
+        img.src = (opts.mediaUrl || "/media/") + r[10][0] + "/thumb.webp";
+        img.alt = r[10][1];
+        img.loading = "lazy";
+      }
       var meta = [d.cats[r[2]][1]];
       if (r[6] >= 0) meta.push(d.periods[r[6]]);
       if (r[7] >= 0) meta.push(d.protections[r[7]]);

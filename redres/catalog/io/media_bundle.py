@@ -1,0 +1,250 @@
+"""A catalogue with its media as one zip: `catalogue.geojson` (sites with their stories, people,
+events, themes and sources), `media.csv` (one row per file: the media fields, the owner by
+kind and slug, the file's SHA-256) and `media/<sha256><suffix>`, the files as uploaded.
+
+Importing runs the GeoJSON through the ordinary importer (duplicates skipped) and then adds
+each file that its owner does not already hold (same owner, same content hash), so importing
+the same bundle twice changes nothing. Files are checked again on the way in (`media_files`).
+The bundle holds the originals, GPS and all: it is for editors moving a catalogue, not for
+the public.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+import zipfile
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import cast
+
+from sqlmodel import Session, col, select
+
+from redres.catalog.attachment_tables import Media
+from redres.catalog.enums import STAFF, Status
+from redres.catalog.errors import CatalogError
+from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.exporter import export_file
+from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.importer import ImportReport, import_file
+from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.zips import check_zip, read_member
+from redres.catalog.media import FILE_SUFFIX, OWNERS, MediaFields, add_media
+from redres.catalog.media_rules import Owner
+from redres.catalog.models import Site, pk
+from redres.media_store import MediaStore
+
+CATALOGUE = "catalogue.geojson"
+MANIFEST = "media.csv"
+COLUMNS = (
+    "file",
+    "sha256",
+    "owner_kind",
+    "owner_slug",
+    "stop_site_slug",
+    "kind",
+    "mime",
+    "caption",
+    "caption_en",
+    "alt",
+    "credit",
+    "licence",
+    "source",
+    "date",
+    "transcript",
+    "transcript_en",
+    "position",
+    "is_cover",
+)
+"""The manifest's columns (the media model's fields, the owner by slug, the file)."""
+_TEXT = (
+    "caption",
+    "caption_en",
+    "alt",
+    "credit",
+    "licence",
+    "source",
+    "date",
+    "transcript",
+    "transcript_en",
+)
+_IMAGE_SUFFIX = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/heic": ".heic",
+    "image/heif": ".heic",
+}
+
+
+@dataclass
+class BundleReport:
+    """What an import of a bundle did: the catalogue's report and the files' counts."""
+
+    catalogue: ImportReport
+    added: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """Rows not imported, each with why (owner missing, file refused, hash mismatch)."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON (the CLI's --json, the API's answer)."""
+        return {
+            "catalogue": self.catalogue.to_dict(),
+            "media": {"added": self.added, "unchanged": self.unchanged, "skipped": self.skipped},
+        }
+
+
+def export_bundle(
+    session: Session, store: MediaStore, path: Path, *, statuses: Collection[Status] = STAFF
+) -> int:
+    """Write the bundle of the sites with `statuses` and every live media item; the count of
+    files. Written next to `path` and moved into place (no half-written bundle)."""
+    kinds = dict(OWNERS.values())
+    slugs = {
+        kind: dict(session.exec(select(table.id, table.slug)).all())
+        for kind, table in kinds.items()
+    }
+    site_slugs = slugs["site"]
+    rows: list[dict[str, str]] = []
+    stored: dict[str, bytes] = {}
+    media = session.exec(
+        select(Media).where(col(Media.status) != Status.archived).order_by(col(Media.id))
+    )
+    for m in media:
+        data = store.get(m.original_key)
+        digest = m.original_key.rsplit("/", 1)[-1]
+        suffix = FILE_SUFFIX.get(m.mime) or _IMAGE_SUFFIX.get(m.mime, "")
+        name = f"media/{digest}{suffix}"
+        stored[name] = data
+        row = {
+            "file": name,
+            "sha256": digest,
+            "owner_kind": m.owner_kind,
+            "owner_slug": slugs[m.owner_kind].get(m.owner_id, ""),
+            "stop_site_slug": site_slugs.get(m.stop_site_id, "") if m.stop_site_id else "",
+            "kind": m.kind,
+            "mime": m.mime,
+            "position": str(m.position),
+            "is_cover": "true" if m.is_cover else "",
+        }
+        row |= {k: getattr(m, k) or "" for k in _TEXT}
+        rows.append(row)
+    with tempfile.TemporaryDirectory(prefix="redres-bundle-") as tmp:
+        catalogue = Path(tmp) / CATALOGUE
+        export_file(session, catalogue, statuses=statuses)
+        partial = path.with_name(f".{path.name}.part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as out:
+            out.write(catalogue, CATALOGUE)
+            out.writestr(MANIFEST, _manifest(rows))
+            for name, data in stored.items():
+                out.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+        partial.replace(path)
+    return len(rows)
+
+
+def import_bundle(
+    session: Session,
+    store: MediaStore,
+    path: Path,
+    *,
+    actor: str,
+    status: Status = Status.draft,
+    limits: ImportLimits | None = None,
+) -> BundleReport:
+    """Stage the bundle's catalogue and files in `session` (the caller commits).
+
+    Raises
+    ------
+    InterchangeError
+        The file is not a bundle (no catalogue or manifest, a damaged or bomb zip, bad columns).
+    """
+    limits = limits or ImportLimits()
+    members = {m.filename: m for m in check_zip(path, limits)}
+    for needed in (CATALOGUE, MANIFEST):
+        if needed not in members:
+            msg = f"{path.name!r} is not a media bundle: it has no {needed}"
+            raise InterchangeError(msg)
+    with tempfile.TemporaryDirectory(prefix="redres-bundle-") as tmp:
+        catalogue = Path(tmp) / CATALOGUE
+        catalogue.write_bytes(read_member(path, members[CATALOGUE], limits))
+        options = ImportOptions(on_duplicate=OnDuplicate.skip, status=status, actor=actor)
+        report = BundleReport(import_file(session, catalogue, options))
+    if report.catalogue.errors:
+        return report
+    session.flush()
+    text = read_member(path, members[MANIFEST], limits).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or not set(COLUMNS) <= set(reader.fieldnames):
+        msg = f"{MANIFEST} needs the columns {', '.join(COLUMNS)}"
+        raise InterchangeError(msg)
+    for n, row in enumerate(reader, start=2):
+        _import_row(session, store, path, members, row, n, actor, report, limits)
+    return report
+
+
+def _import_row(
+    session: Session,
+    store: MediaStore,
+    path: Path,
+    members: dict[str, zipfile.ZipInfo],
+    row: dict[str, str],
+    n: int,
+    actor: str,
+    report: BundleReport,
+    limits: ImportLimits,
+) -> None:
+    where = f"{MANIFEST} line {n}"
+    table = next((t for kind, t in OWNERS.values() if kind == row["owner_kind"]), None)
+    owner: Owner | None = None
+    if table is not None:
+        found = session.exec(select(table).where(table.slug == row["owner_slug"])).first()
+        owner = cast("Owner | None", found)
+    name = str(PurePosixPath(row["file"]))
+    if owner is None or name not in members or not name.startswith("media/"):
+        report.skipped.append(f"{where}: no {row['owner_kind']} {row['owner_slug']!r} or no file")
+        return
+    data = read_member(path, members[name], limits)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != row["sha256"]:
+        report.skipped.append(f"{where}: the file does not match its SHA-256")
+        return
+    held = session.exec(
+        select(Media.id).where(
+            Media.owner_kind == row["owner_kind"],
+            Media.owner_id == pk(owner),
+            Media.original_key == f"originals/{digest}",
+            col(Media.status) != Status.archived,
+        )
+    ).first()
+    if held is not None:
+        report.unchanged += 1
+        return
+    stop = None
+    if row["stop_site_slug"]:
+        stop = session.exec(select(Site).where(Site.slug == row["stop_site_slug"])).first()
+    try:
+        values = {k: row[k] or None for k in _TEXT}
+        fields = MediaFields(
+            **{k: v for k, v in values.items() if v is not None},
+            position=int(row["position"] or 0),
+            is_cover=row["is_cover"].lower() in ("true", "1", "yes"),
+        )
+        with session.begin_nested():
+            add_media(session, store, owner, data, fields, actor=actor, stop=stop)
+    except (CatalogError, ValueError) as exc:
+        report.skipped.append(f"{where}: {exc}")
+        return
+    report.added += 1
+
+
+def _manifest(rows: list[dict[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
