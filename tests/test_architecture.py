@@ -183,10 +183,6 @@ def test_routers_never_import_routers(path: Path) -> None:
 MAX_LINES = 400
 """A module stays under this many lines: past it, a second concept has moved in (STYLE.md)."""
 
-TOO_LONG = {
-    # to split: known modules over MAX_LINES outside redres/api
-}
-
 
 def _source_modules() -> list[Path]:
     skip = ("migrations", "static")
@@ -200,20 +196,5 @@ def _source_modules() -> list[Path]:
 @pytest.mark.parametrize("path", _source_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_stay_small(path: Path) -> None:
     rel = str(path.relative_to(PACKAGE))
-    if rel in TOO_LONG:
-        return
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines < MAX_LINES, f"redres/{rel} has {lines} lines, not under {MAX_LINES}: split it"
-
-
-def test_the_api_package_has_no_long_modules_allowed() -> None:
-    assert not sorted(p for p in TOO_LONG if p.startswith("api/"))
-
-
-@pytest.mark.parametrize("rel", sorted(TOO_LONG))
-def test_the_list_of_long_modules_only_shrinks(rel: str) -> None:
-    """An entry that was split (or moved) leaves the list, so it cannot grow back unnoticed."""
-    path = PACKAGE / rel
-    assert path.is_file(), f"redres/{rel} is gone: take it off TOO_LONG"
-    lines = len(path.read_text(encoding="utf-8").splitlines())
-    assert lines >= MAX_LINES, f"redres/{rel} has {lines} lines now: take it off TOO_LONG"

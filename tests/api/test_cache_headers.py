@@ -207,6 +207,7 @@ def test_every_get_route_varies_by_audience(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow  # every public GET route
 def test_anonymous_published_reads_stay_public(
     engine: Engine, session: Session, demo_copy: None
 ) -> None:

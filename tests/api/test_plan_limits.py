@@ -48,6 +48,7 @@ def app_client(engine: Engine, **settings: Any) -> TestClient:
     )
 
 
+@pytest.mark.slow  # twenty-odd real plans, to reach the limit
 def test_visitors_get_20_plans_a_minute_and_staff_are_not_counted(
     engine: Engine, tokens: dict[str, str]
 ) -> None:

@@ -89,6 +89,7 @@ def _signed_in(server: Server) -> tuple[str, str]:
         return c.cookies["redres_session"], token
 
 
+@pytest.mark.slow  # clients that trickle on purpose, against a real server
 def test_slow_readers_and_slow_bodies_leave_the_database_to_others(server: Server) -> None:
     cookie, token = _signed_in(server)
     readers = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import EDITOR, HOSTILE, PASSWORD, assert_stayed_home
 
 
@@ -120,6 +122,7 @@ CONTRAST = """
 """
 
 
+@pytest.mark.slow  # every main page measured in the browser
 def test_text_has_enough_contrast_on_every_main_page(server: str, open_page: Any) -> None:
     """WCAG 2 AA: 4.5:1 for body text, 3:1 for large text, measured on the rendered pages."""
     page, traffic = open_page(f"{server}/")

@@ -123,7 +123,7 @@ def test_every_public_page_speaks_the_readers_language(
     assert found == {}, "\n".join(f"{path}: {line}" for path, bad in found.items() for line in bad)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.slow)])
 def test_every_map_popup_speaks_the_readers_language(demo: str, open_page: Any, lang: str) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html?lang={lang}", **PHONE)
     page.wait_for_function(READY)

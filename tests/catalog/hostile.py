@@ -128,9 +128,9 @@ DISGUISES: dict[str, tuple[str, dict[str, str] | None]] = {
 
 
 def front_door_layouts() -> list[Any]:
-    """Every layout, for the tests of the CLI and the upload route: the importer is tested with
-    all of them on both engines (test_io_hostile); through each door `make test` tries a plain
-    file, an XLSX hiding a VRT and a Shapefile folder, and CI (--runslow) every layout again."""
+    """Every layout, as parameters of the VRT tests of the importer, the CLI and the upload
+    route: `make test` tries a plain file, an XLSX hiding a VRT and a Shapefile folder at each
+    door; CI (--runslow) tries every layout at every door, on both engines."""
     quick = {"csv", "xlsx-zip", "zip-shp-in-folder"}
     return [
         pytest.param(name, marks=() if name in quick else pytest.mark.slow) for name in DISGUISES

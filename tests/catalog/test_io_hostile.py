@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from redres.catalog.io import InterchangeError, import_file
 from redres.catalog.models import Site
-from tests.catalog.hostile import AIMS, DISGUISES, SECRET, disguise, foreign_files, trap
+from tests.catalog.hostile import AIMS, SECRET, disguise, foreign_files, front_door_layouts, trap
 
 
 def _site_count(session: Session) -> int:
@@ -24,7 +24,7 @@ def _site_count(session: Session) -> int:
 
 
 @pytest.mark.parametrize("aim", AIMS)
-@pytest.mark.parametrize("layout", DISGUISES)
+@pytest.mark.parametrize("layout", front_door_layouts())
 def test_a_vrt_in_any_disguise_is_refused_unread(
     session: Session, tmp_path: Path, layout: str, aim: str
 ) -> None:
