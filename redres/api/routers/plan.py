@@ -16,7 +16,13 @@ from redres.api.deps import SessionDep, VisibleDep
 from redres.api.handouts import handout_html
 from redres.api.itinerary_bodies import ItineraryBody, ScheduleBody
 from redres.api.responses import ok
-from redres.api.solving import GateDep, PlanRefused, SignedInDep, seconds_header
+from redres.api.solving import (
+    GateDep,
+    PlanRefused,
+    SignedInDep,
+    interactive_params,
+    seconds_header,
+)
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.answer import Itinerary
 from redres.routes.candidates import plan_catalog
@@ -25,7 +31,6 @@ from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
-from redres.routes.solver import SolveParams
 from redres.routes.stored_routes import check_arranged_stops
 
 router = APIRouter(prefix="/api/plan", tags=["plan"])
@@ -61,7 +66,7 @@ async def post_plan(
     """
     plan_request = body.to_request()
     seconds = gate.time_limit(body.time_limit, signed_in=staff)
-    params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
+    params = PlannerParams(solve=interactive_params(seconds, body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     try:
         gate.admit(request, signed_in=staff)

@@ -21,7 +21,7 @@ from redres.api.links import absolute
 from redres.api.plan_cache import ItineraryCache, plan_key
 from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
 from redres.api.session import check_csrf, csrf_token, session_user
-from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep
+from redres.api.solving import GateDep, PlanGate, PlanRefused, SignedInDep, interactive_params
 from redres.api.templating import render
 from redres.catalog import route_access
 from redres.catalog.enums import PUBLIC, Status
@@ -47,7 +47,6 @@ from redres.routes.plan_save import plan_to_save, themes_of_sites
 from redres.routes.plan_schemas import CheckIn, PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
-from redres.routes.solver import SolveParams
 from redres.routes.stored_routes import check_arranged_stops
 
 router = APIRouter(include_in_schema=False)
@@ -302,7 +301,7 @@ async def _solve(
     if kept is not None:  # the page solved it a moment ago: its map and downloads reuse it
         return kept
     plan_request = body.to_request()
-    params = PlannerParams(solve=SolveParams(time_limit=seconds, seed=body.seed))
+    params = PlannerParams(solve=interactive_params(seconds, body.seed))
     calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
     settings = request.app.state.settings
     itinerary = await gate.run(

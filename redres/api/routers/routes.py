@@ -29,7 +29,7 @@ from redres.api.links import absolute
 from redres.api.responses import PRECONDITION, ok
 from redres.api.restoring import add_restore_endpoint
 from redres.api.route_bodies import RouteBody, RouteList, ShareLink, route_body
-from redres.api.solving import GateDep, PlanGate
+from redres.api.solving import GateDep, PlanGate, interactive_params
 from redres.catalog import route_access
 from redres.catalog.account_tables import User
 from redres.catalog.audit import history
@@ -61,7 +61,6 @@ from redres.routes.plan_save import plan_to_save
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
-from redres.routes.solver import SolveParams
 from redres.routes.stored_routes import schedule_stored_route
 
 router = APIRouter(prefix="/api/routes", tags=["routes"])
@@ -229,7 +228,7 @@ def _save_plan(
         plan,
         body.itinerary,
         calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
-        params=PlannerParams(solve=SolveParams(time_limit=seconds, seed=plan.seed)),
+        params=PlannerParams(solve=interactive_params(seconds, plan.seed)),
         visible=visible,
     )
     route = save_planned_route(
