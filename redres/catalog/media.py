@@ -74,6 +74,10 @@ class MediaPatch(BaseModel):
     is_cover: bool | None = None
 
 
+MEDIA_FIELDS: tuple[str, ...] = tuple(MediaPatch.model_fields)
+"""What an editor says about a media item, in the order forms and manifests show it."""
+
+
 class MediaFields(MediaPatch):
     """What an editor tells about a new file: the caption is required; credit and licence may
     wait while the record is a draft (publishing needs them, `media_rules`)."""

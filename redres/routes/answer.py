@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from redres.hours.opening import format_minutes
 from redres.routes.model import Candidate, EventNote, Place, PlanRequest, Story
 from redres.routes.problem import ProblemData
 from redres.routes.travel import TravelMatrix
 
-REASONS = (
-    "closed",
-    "capacity",
-    "outside_window",
-    "no_time",
-    "low_relevance",
-    "excluded",
-    "reservation",
-    "no_location",
-    "over_budget",
-    "kind_cap",
-)
 Reason = Literal[
     "closed",
     "capacity",
@@ -40,6 +28,7 @@ Reason = Literal[
     "over_budget",
     "kind_cap",
 ]
+REASONS: tuple[str, ...] = get_args(Reason)
 
 
 @dataclass(frozen=True, slots=True)

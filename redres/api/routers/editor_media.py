@@ -25,6 +25,7 @@ from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import STAFF
 from redres.catalog.errors import CatalogError
 from redres.catalog.media import (
+    MEDIA_FIELDS,
     MediaPatch,
     add_media,
     archive_media,
@@ -40,19 +41,7 @@ from redres.catalog.media_rules import kind_of
 
 router = APIRouter(include_in_schema=False)
 
-FIELDS = (
-    "caption",
-    "caption_en",
-    "alt",
-    "credit",
-    "licence",
-    "source",
-    "date",
-    "transcript",
-    "transcript_en",
-    "position",
-    "is_cover",
-)
+FIELDS = MEDIA_FIELDS
 """The form fields of a media item (the upload's and the item form's)."""
 LABELS = {name: f"media_f_{name}" for name in FIELDS}
 """The page-text keys of the fields' labels (errors name the box)."""

@@ -32,7 +32,7 @@ from redres.catalog.io.import_options import ImportOptions, OnDuplicate
 from redres.catalog.io.importer import ImportReport, import_file
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.zips import check_zip, read_member
-from redres.catalog.media import FILE_SUFFIX, OWNERS, MediaFields, add_media
+from redres.catalog.media import FILE_SUFFIX, MEDIA_FIELDS, OWNERS, MediaFields, add_media
 from redres.catalog.media_rules import Owner
 from redres.catalog.models import Site, pk
 from redres.media_store import MediaStore
@@ -47,17 +47,7 @@ COLUMNS = (
     "stop_site_slug",
     "kind",
     "mime",
-    "caption",
-    "caption_en",
-    "alt",
-    "credit",
-    "licence",
-    "source",
-    "date",
-    "transcript",
-    "transcript_en",
-    "position",
-    "is_cover",
+    *MEDIA_FIELDS,
 )
 """The manifest's columns (the media model's fields, the owner by slug, the file)."""
 _TEXT = (
