@@ -93,6 +93,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         waited += 0.1
 
 
+COSTLY_TO_COLLECT = {"test_fuzz_api.py"}
+"""Slow modules whose collection itself costs (schemathesis builds its schema from an app on a
+demo catalogue of its own): without --runslow they are not even collected."""
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path.name in COSTLY_TO_COLLECT and not config.getoption("--runslow"):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out the tests marked slow unless --runslow (CI) asks for them.
 

@@ -78,6 +78,9 @@ def _examples(session: Session, *, draft: str, token: str) -> dict[str, list[str
         "/api/stories/{slug}/media": [f"/api/stories/{story}/media"],
         "/api/people/{slug}/media": [f"/api/people/{person}/media"],
         "/api/events/{slug}/media": [f"/api/events/{event}/media"],
+        "/api/routes/{slug}/media": [f"/api/routes/{ROUTE}/media", f"/api/routes/{draft}/media"],
+        "/routes/{slug}/manifest.webmanifest": [f"/routes/{ROUTE}/manifest.webmanifest"],
+        "/password/{token}": ["/password/not-a-link-anyone-was-given"],
         "/media/{media_id}/{name}": ["/media/1/thumb.webp"],
         "/plan/export.{fmt}": [f"/plan/export.gpx?{plan}"],  # one real plan (the pages
         # without a query answer at once; each solve takes about a second)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +17,14 @@ from redres.config import Settings
 from redres.db import init_db, make_engine
 from tests.conftest import DEMO_DIR
 
-pytestmark = pytest.mark.slow  # every operation, many examples each: CI runs it (--runslow)
 
-
-@pytest.fixture(scope="session")
-def fuzz_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def _schema() -> Any:
     """The schema of an app on a demo catalogue of its own, with limits a fuzzer won't hit.
 
-    A fixture, so the demo is loaded only where the fuzzer runs, not wherever tests are collected.
+    Built when the module is collected (schemathesis parametrizes from it), in a temporary
+    directory outside the repository.
     """
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
+    engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp(prefix='redres-fuzz-')) / 'fuzz.db'}")
     init_db(engine)
     with Session(engine) as session:
         load_demo(session, DEMO_DIR)
@@ -38,7 +38,8 @@ def fuzz_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_, engine=engine))
 
 
-schema = schemathesis.pytest.from_fixture("fuzz_schema")
+schema = _schema()
+pytestmark = pytest.mark.slow  # every operation, many examples each: CI runs it (--runslow)
 
 
 @schema.parametrize()

@@ -95,8 +95,10 @@ def test_detail_has_cited_stories_people_and_events(demo_engine: Engine) -> None
     assert {t.theme.slug for t in detail.themes} >= {"great-revolution"}
 
 
-def test_loading_again_changes_nothing(demo_engine: Engine) -> None:
-    with Session(demo_engine) as s:
+def test_loading_again_changes_nothing(session: Session, demo_copy: None) -> None:
+    """On a copy: a second load rewrites child rows with new ids, and the shared demo database
+    must keep the ids `demo_copy` hands out (tests/test_fixtures.py)."""
+    with session as s:
         before = [(x.code, x.lon, x.lat, x.name) for x in s.exec(select(Site).order_by(Site.code))]
         audits = s.exec(select(func.count()).select_from(AuditLog)).one()
         load_demo(s, DEMO_DIR)
