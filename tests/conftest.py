@@ -107,8 +107,8 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out the tests marked slow unless --runslow (CI) asks for them.
 
-    Deselected rather than skipped: they are not missing features, only left to CI, and the
-    summary counts them once ("N deselected") instead of listing each.
+    Deselected rather than skipped: they are not missing features, only left to CI (a run in
+    one process counts them as "deselected" in its summary; with xdist workers it does not).
     """
     if config.getoption("--runslow"):
         return
