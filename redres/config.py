@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     """Rendered anonymous pages and reads kept per worker process, in MiB (0: keep none).
     Keyed by the catalogue's version, so every committed change is seen at once."""
 
+    map_server_threshold: int = Field(default=50_000, ge=0)
+    """Above this many published sites with a point, the site maps stop sending every site to
+    the browser and ask `/api/map/clusters` for the clusters of the tiles in view (0: always)."""
+
     media_dir: Path = Path("media")
     """Where uploaded media files live (originals privately, and their public derivatives)."""
 

@@ -47,6 +47,7 @@ from redres.api.routers import (
     interchange,
     library,
     library_pages,
+    map_tiles,
     maps,
     media,
     offline,
@@ -124,7 +125,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, library)
+    routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, map_tiles, library)
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
     routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
     routers += (editor_signin, editor_media, editor_sites, editor_moderation, editor_import)

@@ -58,6 +58,7 @@ PREFIXES = (
     "/api/events",
     "/api/routes",
     "/api/calendar",
+    "/api/map/",
 )
 """Public pages and reads; the home page `/` too. Maps pages carry script nonces and are not
 kept; `/maps/sites.json` keeps its own ETag."""

@@ -57,13 +57,15 @@ def map_features(
         )
     if not details:
         return features
+    links = select(SiteTheme.site_id, Theme.slug).join(Theme, col(Theme.id) == SiteTheme.theme_id)
+    stories = select(StorySite.site_id, Story).join(Story, col(Story.id) == StorySite.story_id)
+    if ids is not None:  # a few sites of a large catalogue: not every link of every site
+        links = links.where(col(SiteTheme.site_id).in_(list(ids)))
+        stories = stories.where(col(StorySite.site_id).in_(list(ids)))
     themes: dict[int, list[str]] = {}
-    for site_id, slug in session.exec(
-        select(SiteTheme.site_id, Theme.slug).join(Theme, col(Theme.id) == SiteTheme.theme_id)
-    ):
+    for site_id, slug in session.exec(links):
         themes.setdefault(site_id, []).append(slug)
     excerpts: dict[int, tuple[str, str]] = {}
-    stories = select(StorySite.site_id, Story).join(Story, col(Story.id) == StorySite.story_id)
     for site_id, story in session.exec(
         stories.where(col(Story.status).in_(list(visible))).order_by(col(Story.id))
     ):

@@ -110,6 +110,17 @@ def new_frame(
     return frame
 
 
+@dataclass(frozen=True, slots=True)
+class ServerTables:
+    """A map drawn from the server's tiles: the tables of `compact_sites` without sites, the
+    box to show first (WGS-84 west, south, east, north; None: all of China) and the URL its
+    search box asks for names."""
+
+    tables: Mapping[str, Any]
+    box: tuple[float, float, float, float] | None
+    search_url: str
+
+
 def site_map(
     features: Iterable[Mapping[str, Any]] | None,
     *,
@@ -121,6 +132,8 @@ def site_map(
     data_url: str | None = None,
     words: MapWords = CHINESE,
     unlocated_url: str | None = None,
+    tiles: str | None = None,
+    server: ServerTables | None = None,
 ) -> folium.Map:
     """The site map: category markers, clusters, theme filters, search, popups with today's hours.
 
@@ -138,10 +151,29 @@ def site_map(
         The language of the page (controls, legend, popups).
     unlocated_url
         The list of the sites the map cannot show (no known point), linked from its count.
+    tiles, server
+        Server mode for national-scale catalogues: clusters and single sites come per tile
+        from `tiles` (the app's ``/api/map/clusters`` with the page's filters); `server`
+        holds the tables and the first view.
     """
     title = title or words.title
     frame = new_frame(settings, title=title, words=words)
-    if data_url is not None:
+    if tiles is not None and server is not None:
+        layer = SiteLayer(
+            server.tables,
+            tiles=tiles,
+            box=server.box,
+            search_url=server.search_url,
+            crs=frame.primary,
+            data_crs="wgs84",
+            site_url=settings.site_url,
+            fit=server.box is not None,
+            assets=settings.assets,
+            words=words,
+            unlocated_url=unlocated_url,
+        )
+        present = list(CATEGORY_STYLE)
+    elif data_url is not None:
         layer = SiteLayer(
             url=data_url,
             crs=frame.primary,
@@ -189,6 +221,8 @@ def theme_map(
     calendar: HolidayLookup | None = None,
     data_url: str | None = None,
     words: MapWords = CHINESE,
+    tiles: str | None = None,
+    server: ServerTables | None = None,
 ) -> folium.Map:
     """The sites of one theme (a dict with ``slug`` and ``name``), titled with the theme's name."""
     name = str(theme.get("name") or theme.get("slug") or "")
@@ -200,6 +234,8 @@ def theme_map(
         title=f"{name} · {words.title}",
         data_url=data_url,
         words=words,
+        tiles=tiles,
+        server=server,
     )
 
 

@@ -198,6 +198,14 @@ class SiteLayer(JSCSSMixin):
         The language of the search box and messages.
     unlocated_url
         Where the list of sites without a point is; the map shows their count linked there.
+    tiles
+        Server mode (national-scale catalogues): `data` holds the tables without sites, and
+        the browser asks this URL (the app's ``/api/map/clusters`` with the page's filters)
+        for the clusters and single sites of each tile in view.
+    box
+        In server mode, (west, south, east, north) of the sites (WGS-84), the first view.
+    search_url
+        In server mode, where the map's search box finds names (the app's ``/api/sites``).
     """
 
     _template = Template(
@@ -217,6 +225,10 @@ class SiteLayer(JSCSSMixin):
                 unlocated: {{ this.unlocated|tojson }},
                 unlocatedUrl: {{ this.unlocated_url|tojson }},
                 unlocatedLinkText: {{ this.unlocated_link|tojson }},
+                tiles: {{ this.tiles|tojson }},
+                box: {{ this.box|tojson }},
+                searchUrl: {{ this.search_url|tojson }},
+                lang: {{ this.lang|tojson }},
                 data: {{ this.data_json }}
             });
         {% endmacro %}
@@ -235,6 +247,9 @@ class SiteLayer(JSCSSMixin):
         assets: AssetMode = "local",
         words: MapWords = CHINESE,
         unlocated_url: str | None = None,
+        tiles: str | None = None,
+        box: tuple[float, float, float, float] | None = None,
+        search_url: str = "/api/sites",
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         if (data is None) == (url is None):
@@ -253,6 +268,10 @@ class SiteLayer(JSCSSMixin):
         self.unlocated_url = unlocated_url or ""
         self.unlocated_link = words.unlocated_link
         self.count = 0 if data is None else len(data["sites"])
+        self.tiles = tiles
+        self.box = list(box) if box else None
+        self.search_url = search_url
+        self.lang = words.lang
         use_assets(self, SUPERCLUSTER + REDRES, mode=assets)
 
 

@@ -23,6 +23,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlmodel import Session, select
 
+from redres import catalogue_version
 from redres.api.csp import script_nonce
 from redres.api.deps import ReaderDep, SessionDep, VisibleDep
 from redres.api.i18n import map_words
@@ -31,15 +32,25 @@ from redres.api.site_search import query_string, search_params, site_query
 from redres.catalog.enums import PUBLIC
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.listing import list_sites
+from redres.catalog.map_clusters import MapExtent, map_extent
 from redres.catalog.map_feed import map_features, map_state, theme_names
 from redres.catalog.models import Theme, pk
 from redres.catalog.route_access import Reader, find_route
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.maps.options import MapSettings
-from redres.maps.render import district_overview, embed_snippet, site_map, theme_map, to_html, today
+from redres.maps.render import (
+    ServerTables,
+    district_overview,
+    embed_snippet,
+    site_map,
+    theme_map,
+    to_html,
+    today,
+)
 from redres.maps.route_map import route_map
 from redres.maps.route_png import MissingCJKFont, route_png
 from redres.maps.site_layer import compact_sites
+from redres.maps.words import MapWords
 from redres.routes.answer import Itinerary
 from redres.routes.stored_routes import route_itinerary
 
@@ -56,6 +67,7 @@ LangParam = Annotated[str | None, Query(pattern="^(zh|en)?$", description="zh (d
 @router.get("/sites.html", response_class=HTMLResponse)
 def sites_page(
     request: Request,
+    session: SessionDep,
     basemap: BasemapParam = None,
     date: DateParam = None,
     lang: LangParam = None,
@@ -70,10 +82,71 @@ def sites_page(
     if not names:
         words = replace(words, search="")
     date_param = date.isoformat() if date else ""
-    url = "sites.json" + query_string(request.query_params, date=date_param, lang=lang or "")
     unlocated = "/" + query_string(request.query_params, located="0", lang=lang or "")
+    search = search_params(request.query_params)
+    tiled = _tiled(request, session, search)
+    if tiled is not None:
+        filtered = bool(search)
+        m = site_map(
+            None,
+            settings=settings,
+            words=words,
+            unlocated_url=None if filtered else unlocated,
+            tiles=_tiles_url(request, search, date_param, lang),
+            server=_server_tables(request, session, words, search.get("theme"), date, tiled),
+        )
+        return _page(request, m, settings)
+    url = "sites.json" + query_string(request.query_params, date=date_param, lang=lang or "")
     m = site_map(None, settings=settings, data_url=url, words=words, unlocated_url=unlocated)
     return _page(request, m, settings)
+
+
+TILE_FILTERS = frozenset({"theme", "category", "period", "district", "protection"})
+"""Search parameters `/api/map/clusters` applies itself; with any other (a name search, a
+radius) the map shows that search's sites (at most 1000) from `sites.json`, as below the
+threshold."""
+
+
+def _tiled(request: Request, session: Session, search: dict[str, str]) -> MapExtent | None:
+    """The published sites' extent when the map asks the server for tiles, else None.
+
+    Tiles serve catalogues above `map_server_threshold` located sites, for the filters the
+    tile endpoint applies itself. The extent is kept per catalogue version (a count of the
+    whole catalogue is a scan).
+    """
+    threshold = request.app.state.settings.map_server_threshold
+    if set(search) - TILE_FILTERS:
+        return None
+    site_query(search, limit=1)  # a bad value is a 422 here, as on sites.json
+    version = catalogue_version.current(session.connection())
+    kept = getattr(request.app.state, "map_extent", None)
+    if version is not None and kept is not None and kept[0] == version:
+        extent: MapExtent = kept[1]
+    else:
+        extent = map_extent(session)
+        request.app.state.map_extent = (version, extent)
+    return extent if extent.located > threshold else None
+
+
+def _tiles_url(request: Request, search: dict[str, str], date: str, lang: str | None) -> str:
+    return request.url_for("clusters").path + query_string(search, date=date, lang=lang or "")
+
+
+def _server_tables(
+    request: Request,
+    session: Session,
+    words: MapWords,
+    theme: str | None,
+    date: dt.date | None,
+    extent: MapExtent,
+) -> ServerTables:
+    """What a tiled map needs before its first tile: the tables (no sites) and where to look."""
+    names = None if theme else theme_names(session, words.lang)
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    tables = compact_sites((), day=date or today(), calendar=calendar, themes=names, words=words)
+    tables["unlocated"] = extent.unlocated
+    search_url = request.url_for("read_sites").path + (f"?theme={quote(theme)}" if theme else "")
+    return ServerTables(tables=tables, box=None if theme else extent.box, search_url=search_url)
 
 
 @router.get("/sites.json")
@@ -146,15 +219,25 @@ def theme_page(
     if theme is None:
         raise NotFound(entity="theme", key=slug)
     settings = _map_settings(request, basemap)
+    name = theme.name_en if lang == "en" and theme.name_en else theme.name
+    words = map_words(lang or "zh")
+    search = {"theme": slug}
+    tiled = _tiled(request, session, search)
+    if tiled is not None:
+        date_param = date.isoformat() if date else ""
+        m = theme_map(
+            {"slug": theme.slug, "name": name},
+            None,
+            settings=settings,
+            words=words,
+            tiles=_tiles_url(request, search, date_param, lang),
+            server=_server_tables(request, session, words, slug, date, tiled),
+        )
+        return _page(request, m, settings)
     url = f"../sites.json?theme={quote(slug)}" + (f"&date={date.isoformat()}" if date else "")
     url += f"&lang={lang}" if lang else ""
-    name = theme.name_en if lang == "en" and theme.name_en else theme.name
     m = theme_map(
-        {"slug": theme.slug, "name": name},
-        None,
-        settings=settings,
-        data_url=url,
-        words=map_words(lang or "zh"),
+        {"slug": theme.slug, "name": name}, None, settings=settings, data_url=url, words=words
     )
     return _page(request, m, settings)
 

@@ -96,12 +96,18 @@
   };
 
   /* ---- the site layer ---- */
+  /* Two modes. In the browser: every site arrives at once (compact rows) and Supercluster
+   * clusters them here. From the server (`opts.tiles`, national-scale catalogues): the tables
+   * arrive inline without sites, and each move asks /api/map/clusters for the tiles in view,
+   * which answer clusters and the rows of single sites. */
   R.siteLayer = function (map, opts) {
     var layer = L.featureGroup().addTo(map); /* a feature group passes marker clicks on */
     (R.siteLayers = R.siteLayers || []).push(layer); /* for tests and embedding pages */
+    var tiled = !!opts.tiles;
     var state = {
       rows: [], data: null, crs: opts.crs, pts: [], markers: [], icons: [], index: null,
-      toggles: [], none: null, control: null, toggled: false
+      toggles: [], none: null, control: null, toggled: false,
+      tiles: {}, tileCount: 0, gen: 0, drawn: 0, pending: null
     };
     var popup = L.popup({ maxWidth: 320, offset: [0, -10] });
 
@@ -118,9 +124,15 @@
       state.markers = new Array(state.rows.length);
       project();
       if (state.control) addThemeToggles(data);
+      if (tiled && opts.fit && opts.box) {
+        var sw = R.convert(L.latLng(opts.box[1], opts.box[0]), "wgs84", state.crs);
+        var ne = R.convert(L.latLng(opts.box[3], opts.box[2]), "wgs84", state.crs);
+        map.fitBounds([sw, ne], { maxZoom: 15, animate: false });
+      }
       reindex();
       if (opts.fit && state.rows.length) fit();
       if (opts.unlocatedUrl && data.unlocated > 0) unlocatedNotice(data.unlocated);
+      if (tiled) return; /* ready when the first tiles are drawn */
       layer.redresReady = performance.now();
       map.fire("redres:sites", { count: state.rows.length, unlocated: data.unlocated || 0 });
     }
@@ -151,6 +163,7 @@
 
     /* Supercluster indexes 40,000 points in a fraction of a second; only what is in view becomes DOM. */
     function reindex() {
+      if (tiled) { state.tiles = {}; state.tileCount = 0; loadTiles(); return; }
       var points = [];
       for (var i = 0; i < state.rows.length; i++) {
         if (visible(state.rows[i])) {
@@ -162,6 +175,7 @@
     }
 
     function render() {
+      if (tiled) { if (state.data) loadTiles(); return; }
       if (!state.index) return;
       var b = map.getBounds().pad(0.2), z = Math.round(map.getZoom());
       var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
@@ -169,14 +183,7 @@
       for (var k = 0; k < items.length; k++) {
         var f = items[k], c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
         if (f.properties.cluster) {
-          var n = f.properties.point_count, size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-          var m = L.marker(ll, {
-            icon: L.divIcon({
-              html: "<div><span>" + R.esc(f.properties.point_count_abbreviated) + "</span></div>",
-              className: "rr-cluster rr-cluster-" + size, iconSize: [40, 40]
-            }),
-            title: String(n)
-          });
+          var m = clusterMarker(ll, f.properties.point_count);
           m._rrCluster = f.properties.cluster_id;
           shown.push(m);
         } else {
@@ -185,6 +192,98 @@
       }
       layer.clearLayers();
       shown.forEach(function (m) { layer.addLayer(m); });
+    }
+
+    function clusterMarker(ll, n) {
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      var short = n >= 10000 ? Math.round(n / 1000) + "k" : n >= 1000 ? Math.round(n / 100) / 10 + "k" : n;
+      return L.marker(ll, {
+        icon: L.divIcon({
+          html: "<div><span>" + R.esc(short) + "</span></div>",
+          className: "rr-cluster rr-cluster-" + size, iconSize: [40, 40]
+        }),
+        title: String(n)
+      });
+    }
+
+    /* ---- server mode: the tiles in view from /api/map/clusters ---- */
+    function themeFilter() {
+      if (!state.toggles.length) return "";
+      var on = [], all = true;
+      state.data.themes.forEach(function (t, i) {
+        if (map.hasLayer(state.toggles[i])) on.push(t[0]); else all = false;
+      });
+      var untagged = !state.none || map.hasLayer(state.none);
+      if (all && untagged) return "";
+      return "&themes=" + encodeURIComponent(on.join(",")) + "&untagged=" + (untagged ? "true" : "false");
+    }
+    function tileRange() {
+      var z = Math.max(0, Math.min(19, Math.round(map.getZoom()))), n = 1 << z;
+      var b = map.getBounds().pad(0.1); /* tiles are cut in WGS-84, the view may be GCJ-02 */
+      var sw = R.convert(b.getSouthWest(), state.crs, "wgs84"), ne = R.convert(b.getNorthEast(), state.crs, "wgs84");
+      function clamp(v) { return Math.max(0, Math.min(n - 1, Math.floor(v))); }
+      function tx(lon) { return clamp((lon + 180) / 360 * n); }
+      function ty(lat) {
+        var r = Math.max(-85.0511, Math.min(85.0511, lat)) * PI / 180;
+        return clamp((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / PI) / 2 * n);
+      }
+      return { z: z, x0: tx(sw.lng), x1: tx(ne.lng), y0: ty(ne.lat), y1: ty(sw.lat) };
+    }
+    function loadTiles() {
+      var t = tileRange(), filter = themeFilter(), want = [], gen = ++state.gen;
+      if (state.tileCount > 600) { state.tiles = {}; state.tileCount = 0; } /* bounded */
+      for (var x = t.x0; x <= t.x1; x++) {
+        for (var y = t.y0; y <= t.y1; y++) {
+          var key = t.z + "/" + x + "/" + y + filter;
+          want.push(key);
+          if (!state.tiles[key]) {
+            state.tileCount++;
+            state.tiles[key] = { answer: null, wait: fetchTile(t.z, x, y, filter, key) };
+          }
+        }
+      }
+      want.forEach(function (key) {
+        state.tiles[key].wait.then(function () { if (gen === state.gen) drawTiles(want); });
+      });
+    }
+    function fetchTile(z, x, y, filter, key) {
+      var url = opts.tiles + (opts.tiles.indexOf("?") >= 0 ? "&" : "?") + "z=" + z + "&x=" + x + "&y=" + y + filter;
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (a) { if (state.tiles[key]) state.tiles[key].answer = a; })
+        .catch(function (err) {
+          delete state.tiles[key];
+          if (!state.failed) { state.failed = true; R.notice(map, opts.failed + " (" + err.message + ")"); }
+        });
+    }
+    function drawTiles(want) {
+      var shown = [], count = 0, opened = null;
+      want.forEach(function (key) {
+        var a = state.tiles[key] && state.tiles[key].answer;
+        if (!a) return;
+        a.clusters.forEach(function (c) {
+          var m = clusterMarker(R.convert(L.latLng(c[0], c[1]), "wgs84", state.crs), c[2]);
+          m._rrZoom = Math.min(a.tile[0] + 2, 19);
+          shown.push(m);
+          count += c[2];
+        });
+        a.sites.forEach(function (r) {
+          var ll = R.convert(L.latLng(r[0], r[1]), "wgs84", state.crs);
+          var m = L.marker(ll, { icon: state.icons[r[2]], title: r[4], alt: r[4] });
+          m._rrRow = r; m._rrHours = a.hours;
+          shown.push(m);
+          count += 1;
+          if (state.pending && r[5] === state.pending) opened = m;
+        });
+      });
+      layer.clearLayers();
+      shown.forEach(function (m) { layer.addLayer(m); });
+      state.drawn = count;
+      if (opened) { state.pending = null; openRow(opened._rrRow, opened._rrHours, opened.getLatLng()); }
+      if (!layer.redresReady && shown.length) {
+        layer.redresReady = performance.now();
+        map.fire("redres:sites", { count: count, unlocated: state.data.unlocated || 0 });
+      }
     }
 
     function marker(i) {
@@ -201,7 +300,11 @@
 
     map.on("moveend", render);
     layer.on("click", function (e) {
-      if (e.layer._rrCluster != null) {
+      if (e.layer._rrZoom != null) {
+        map.setView(e.layer.getLatLng(), e.layer._rrZoom);
+      } else if (e.layer._rrRow) {
+        openRow(e.layer._rrRow, e.layer._rrHours, e.layer.getLatLng());
+      } else if (e.layer._rrCluster != null) {
         var z = Math.min(state.index.getClusterExpansionZoom(e.layer._rrCluster), 18);
         map.setView(e.layer.getLatLng(), z);
       } else if (e.layer._rrIndex != null) {
@@ -255,10 +358,15 @@
       reindex();
     };
     layer.redresPoints = function () { return state.pts; };
-    layer.redresShown = function () { return state.index ? state.index.points.length : 0; };
+    layer.redresShown = function () {
+      if (tiled) return state.drawn;
+      return state.index ? state.index.points.length : 0;
+    };
+    layer.redresTiled = tiled;
 
-    function content(i) {
-      var r = state.rows[i], d = state.data, box = el("div", "rr-popup");
+    /* A site's popup; `hours` is the table its hours index refers to. */
+    function content(r, hours) {
+      var d = state.data, box = el("div", "rr-popup");
       var h = el("h3", "rr-name", null, box);
       var url = r[5] ? opts.siteUrl + encodeURIComponent(r[5]) : null;
       if (url) { var a = el("a", "", r[4], h); a.href = url; a.target = "_top"; } else h.textContent = r[4];
@@ -273,14 +381,17 @@
       if (r[6] >= 0) meta.push(d.periods[r[6]]);
       if (r[7] >= 0) meta.push(d.protections[r[7]]);
       el("p", "rr-meta", meta.join(" · "), box);
-      el("p", "rr-hours", d.labels.hours + (d.labels.colon || "：") + (r[8] >= 0 ? d.hours[r[8]] : d.labels.unknown), box);
+      el("p", "rr-hours", d.labels.hours + (d.labels.colon || "：") + (r[8] >= 0 ? hours[r[8]] : d.labels.unknown), box);
       if (r[9]) el("p", "rr-story", r[9], box);
       if (url) { var more = el("a", "rr-more", d.labels.more, box); more.href = url; more.target = "_top"; }
       return box;
     }
     function open(i) {
       var p = state.pts[i];
-      popup.setLatLng([p[1], p[0]]).setContent(content(i)).openOn(map);
+      popup.setLatLng([p[1], p[0]]).setContent(content(state.rows[i], state.data.hours)).openOn(map);
+    }
+    function openRow(r, hours, ll) {
+      popup.setLatLng(ll).setContent(content(r, hours)).openOn(map);
     }
     /* Show one site: zoom past the clustering levels (no animation), then open its popup. */
     layer.redresOpen = function (i) {
@@ -307,6 +418,7 @@
           list.textContent = "";
           found = [];
           if (!q) return;
+          if (tiled) { serverSearch(input.value.trim()); return; }
           for (var i = 0; i < state.rows.length && found.length < 8; i++) {
             var r = state.rows[i];
             if (!visible(r)) continue;
@@ -321,9 +433,37 @@
             });
           });
         }
+        /* Server mode: the sites API finds names; choosing one zooms there and opens it. */
+        var asked = 0;
+        function serverSearch(q) {
+          var mine = ++asked;
+          fetch(opts.searchUrl + (opts.searchUrl.indexOf("?") >= 0 ? "&" : "?") + "limit=8&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+            .then(function (fc) {
+              if (mine !== asked) return;
+              list.textContent = "";
+              found = [];
+              fc.features.forEach(function (f) {
+                if (!f.geometry) return;
+                var p = f.properties, name = (opts.lang === "en" && p.name_en) || p.name;
+                var go = function () { list.textContent = ""; goTo(f.geometry.coordinates, p.slug); };
+                found.push(go);
+                var li = el("li", "", name, list);
+                L.DomEvent.on(li, "click", function (e) { L.DomEvent.stop(e); go(); });
+              });
+            })
+            .catch(function () { list.textContent = ""; });
+        }
+        function goTo(c, slug) {
+          state.pending = slug;
+          map.setView(R.convert(L.latLng(c[1], c[0]), "wgs84", state.crs), Math.max(map.getZoom(), 17), { animate: false });
+        }
         L.DomEvent.on(input, "input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
         L.DomEvent.on(input, "keydown", function (e) {
-          if (e.key === "Enter" && found.length) { list.textContent = ""; layer.redresOpen(found[0]); }
+          if (e.key === "Enter" && found.length) {
+            list.textContent = "";
+            if (tiled) found[0](); else layer.redresOpen(found[0]);
+          }
         });
         return box;
       };

@@ -1,0 +1,221 @@
+"""Published sites counted per map tile and grid cell: the national-scale map's data.
+
+A map of a million sites cannot send every point to the browser. Instead the browser asks
+for the standard web-map tiles it shows (``z/x/y``, Web Mercator, 256 px) and each tile is
+answered with its sites grouped in SQL: the tile is cut into ``GRID`` x ``GRID`` cells (about
+the 60 px radius the browser-side clustering uses) by snapping latitude and longitude, one
+``GROUP BY`` on the lat/lon index, the same statement on SQLite and PostgreSQL. A cell with
+one site is that site (its popup row is added by the caller); a cell with more is a cluster
+at the mean position of its sites. From ``SINGLES_ZOOM`` on every site is shown by itself,
+as the browser-side clustering does, up to ``SINGLES_CAP`` per tile (a pile of sites at one
+spot is then clustered on a finer grid, so no answer is unbounded).
+
+Tiles partition the plane: a site belongs to the tile with ``west <= lon < east`` and
+``south <= lat < north``, so the counts of the tiles in view add up to the sites in view.
+Only published sites are counted, whoever asks: the answers are the same for everyone, so
+they can be kept and shared by caches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, cast, exists, func, not_, or_, text
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from redres.catalog.enums import Category, Period, Protection, Status
+from redres.catalog.errors import InvalidQuery
+from redres.catalog.models import Site, SiteTheme, Theme
+
+MAX_ZOOM = 19
+"""The deepest zoom the maps offer (Leaflet's `max_zoom` in `redres.maps.render`)."""
+GRID = 4
+"""Cells per tile side: 64 px cells on a 256 px tile."""
+SINGLES_ZOOM = 17
+"""From this zoom on, sites are shown one by one (the browser-side clustering stops at 16)."""
+SINGLES_CAP = 300
+"""At most this many single sites in one tile; beyond, a finer grid of clusters."""
+FINE_GRID = 16
+MERCATOR_MAX_LAT = 85.0511287798066
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A web-map tile: zoom and column/row from the north-west corner."""
+
+    z: int
+    x: int
+    y: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.z <= MAX_ZOOM:
+            msg = f"z {self.z} must be between 0 and {MAX_ZOOM}"
+            raise InvalidQuery(msg)
+        side = 1 << self.z
+        if not (0 <= self.x < side and 0 <= self.y < side):
+            msg = (
+                f"x and y must be between 0 and {side - 1} at zoom {self.z}, not {self.x}, {self.y}"
+            )
+            raise InvalidQuery(msg)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees; the outer rows reach the poles.
+
+        Examples
+        --------
+        >>> Tile(1, 1, 0).bounds()
+        (0.0, 0.0, 180.0, 90.0)
+        """
+        side = 1 << self.z
+        west = self.x / side * 360.0 - 180.0
+        east = (self.x + 1) / side * 360.0 - 180.0
+        north = 90.0 if self.y == 0 else _lat(self.y / side)
+        south = -90.0 if self.y == side - 1 else _lat((self.y + 1) / side)
+        return west, south, east, north
+
+
+def _lat(fraction: float) -> float:
+    """The latitude at `fraction` of the Web Mercator square's height from the top."""
+    return math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * fraction))))
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilter:
+    """Which published sites the map shows: the page's filters and the reader's theme toggles.
+
+    `theme` and the column filters narrow (as on the home page's search); `shown_themes`,
+    when not None, keeps the sites linked to one of those themes, plus those linked to none
+    when `untagged` (the layer control's toggles).
+    """
+
+    theme: str | None = None
+    category: Category | None = None
+    period: Period | None = None
+    district: str | None = None
+    protection: Protection | None = None
+    shown_themes: tuple[str, ...] | None = None
+    untagged: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TileClusters:
+    """One tile's answer: clusters as (lat, lon, count), and the ids of sites shown alone."""
+
+    clusters: list[tuple[float, float, int]]
+    singles: list[int]
+
+    @property
+    def total(self) -> int:
+        """How many sites the tile holds."""
+        return sum(c[2] for c in self.clusters) + len(self.singles)
+
+
+def _conditions(flt: MapFilter, bounds: tuple[float, float, float, float]) -> list[Any]:
+    west, south, east, north = bounds
+    where: list[Any] = [
+        col(Site.status) == Status.published,
+        col(Site.lat) >= south,
+        col(Site.lat) < north,
+        col(Site.lon) >= west,
+        col(Site.lon) < east,
+    ]
+    if flt.category is not None:
+        where.append(col(Site.category) == flt.category)
+    if flt.period is not None:
+        where.append(col(Site.period) == flt.period)
+    if flt.protection is not None:
+        where.append(col(Site.protection) == flt.protection)
+    if flt.district is not None:
+        where.append(col(Site.district) == flt.district)
+    if flt.theme is not None:
+        where.append(col(Site.id).in_(_linked([flt.theme])))
+    if flt.shown_themes is not None:
+        either: list[Any] = []
+        if flt.shown_themes:
+            either.append(col(Site.id).in_(_linked(flt.shown_themes)))
+        if flt.untagged:
+            either.append(not_(exists().where(col(SiteTheme.site_id) == col(Site.id))))
+        where.append(or_(*either) if either else col(Site.id).is_(None))
+    return where
+
+
+def _linked(slugs: Collection[str]) -> Any:
+    return (
+        select(SiteTheme.site_id)
+        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
+        .where(col(Theme.slug).in_(list(slugs)))
+    )
+
+
+def _cell(session: Session, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The integer part of a non-negative number: CAST truncates on SQLite, rounds on PostgreSQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.floor(value), Integer)
+    return cast(value, Integer)
+
+
+def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
+    """The published sites of `tile` that `flt` keeps, grouped into grid cells."""
+    bounds = tile.bounds()
+    where = _conditions(flt, bounds)
+    if tile.z >= SINGLES_ZOOM:
+        ids = session.exec(
+            select(col(Site.id)).where(*where).order_by(col(Site.id)).limit(SINGLES_CAP + 1)
+        ).all()
+        if len(ids) <= SINGLES_CAP:
+            return TileClusters([], [int(i) for i in ids if i is not None])
+    grid = FINE_GRID if tile.z >= SINGLES_ZOOM else GRID
+    return _grid(session, bounds, where, grid)
+
+
+def _grid(
+    session: Session, bounds: tuple[float, float, float, float], where: list[Any], grid: int
+) -> TileClusters:
+    west, south, east, north = bounds
+    gy = _cell(session, (col(Site.lat) - south) * (grid / (north - south))).label("gy")
+    gx = _cell(session, (col(Site.lon) - west) * (grid / (east - west))).label("gx")
+    stmt = (
+        sa_select(gy, gx, func.count(), func.avg(Site.lat), func.avg(Site.lon), func.min(Site.id))
+        .where(*where)
+        .group_by(text("gy, gx"))  # by name: PostgreSQL sees the bound numbers as different
+    )
+    clusters: list[tuple[float, float, int]] = []
+    singles: list[int] = []
+    for _, _, count, lat, lon, first in session.execute(stmt):
+        if count == 1:
+            singles.append(int(first))
+        else:
+            clusters.append((round(float(lat), 6), round(float(lon), 6), int(count)))
+    clusters.sort(key=lambda c: (-c[2], c[0], c[1]))
+    singles.sort()
+    return TileClusters(clusters, singles)
+
+
+@dataclass(frozen=True, slots=True)
+class MapExtent:
+    """How many published sites have a point, and the box around them (None when none)."""
+
+    located: int
+    unlocated: int
+    box: tuple[float, float, float, float] | None
+
+
+def map_extent(session: Session) -> MapExtent:
+    """Counts and bounds of the published sites: decides the map's mode and first view."""
+    published = col(Site.status) == Status.published
+    located, west, south, east, north = session.execute(
+        sa_select(
+            func.count(),
+            func.min(Site.lon),
+            func.min(Site.lat),
+            func.max(Site.lon),
+            func.max(Site.lat),
+        ).where(published, col(Site.lat).is_not(None), col(Site.lon).is_not(None))
+    ).one()
+    total = session.exec(select(func.count()).select_from(Site).where(published)).one()
+    box = None if not located else (float(west), float(south), float(east), float(north))
+    return MapExtent(int(located), int(total) - int(located), box)
