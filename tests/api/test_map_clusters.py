@@ -73,7 +73,8 @@ def _brute(rows: list[Row], z: int, x: int, y: int, **flt: object) -> int:
 def _total(answer: dict[str, object]) -> int:
     clusters = answer["clusters"]
     sites = answer["sites"]
-    assert isinstance(clusters, list) and isinstance(sites, list)
+    assert isinstance(clusters, list)
+    assert isinstance(sites, list)
     return sum(c[2] for c in clusters) + len(sites)
 
 
@@ -85,6 +86,7 @@ def rows(session: Session) -> list[Row]:
     session.add_all(themes)
     session.flush()
     made: list[Row] = []
+    links: list[SiteTheme] = []
     for i in range(300):
         cx, cy = rng.choice(CENTRES)
         lon, lat = round(cx + rng.gauss(0, 1.5), 6), round(cy + rng.gauss(0, 1.0), 6)
@@ -94,23 +96,25 @@ def rows(session: Session) -> list[Row]:
             lon, lat = 114.305, 30.593  # a pile of sites at one spot
         status = Status.draft if i % 5 == 0 else Status.published
         category = CATS[i % 3]
-        site = Site(
-            slug=f"s-{i}",
-            name=f"站点{i}",
-            category=category,
-            lon=lon,
-            lat=lat,
-            status=status,
+        session.add(
+            Site(
+                id=i + 1,
+                slug=f"s-{i}",
+                name=f"站点{i}",
+                category=category,
+                lon=lon,
+                lat=lat,
+                status=status,
+            )
         )
-        session.add(site)
-        session.flush()
-        assert site.id is not None
         linked = tuple(t.slug for j, t in enumerate(themes) if (i >> j) & 1)
-        for t in themes:
-            if t.slug in linked:
-                session.add(SiteTheme(site_id=site.id, theme_id=t.id))
-        made.append(Row(site.id, lon, lat, status, category, linked))
-    session.add(Site(slug="nowhere", name="位置待考", category=Category.other, status=Status.published))
+        links += [SiteTheme(site_id=i + 1, theme_id=t.id) for t in themes if t.slug in linked]
+        made.append(Row(i + 1, lon, lat, status, category, linked))
+    session.add(
+        Site(id=1000, slug="nowhere", name="位置待考", category=Category.other, status="published")
+    )
+    session.flush()
+    session.add_all(links)
     session.commit()
     return made
 
@@ -124,12 +128,14 @@ def test_tile_counts_match_a_brute_force_count(rows: list[Row], api: TestClient)
     rng = random.Random(7)
     published = [r for r in rows if r.status == Status.published]
     # whole zoom levels add up to every published located site, drafts never counted
-    for z in (0, 1, 3):
+    for z in (0, 2):
         n = 2**z
         total = 0
         for x in range(n):
             for y in range(n):
-                total += _total(api.get("/api/map/clusters", params={"z": z, "x": x, "y": y}).json())
+                total += _total(
+                    api.get("/api/map/clusters", params={"z": z, "x": x, "y": y}).json()
+                )
         assert total == len(published)
     # random tiles holding sites, at every zoom, and random tiles anywhere
     tiles = []
@@ -155,14 +161,17 @@ def test_clusters_sit_inside_their_tile_and_singles_carry_popup_rows(
     answer = api.get("/api/map/clusters", params={"z": 6, "x": x, "y": y}).json()
     assert answer["tile"] == [6, x, y]
     for lat, lon, _ in answer["clusters"]:
-        assert south <= lat < north and west <= lon < east
+        assert south <= lat < north
+        assert west <= lon < east
     # from zoom 17 every site is its own marker: the pile of sites at one spot too
     x, y = _tile_of(114.305, 30.593, 17)
     deep = api.get("/api/map/clusters", params={"z": 17, "x": x, "y": y}).json()
     pile = [r for r in rows if (r.lon, r.lat) == (114.305, 30.593) and r.status == "published"]
-    assert deep["clusters"] == [] and len(deep["sites"]) == len(pile) > 1
+    assert deep["clusters"] == []
+    assert len(deep["sites"]) == len(pile) > 1
     row = deep["sites"][0]
-    assert row[4].startswith("站点") and row[5].startswith("s-")  # name and slug for the popup
+    assert row[4].startswith("站点")
+    assert row[5].startswith("s-")
     assert isinstance(row[3], list)  # theme indices, as in sites.json
 
 
@@ -179,8 +188,7 @@ def test_filters_and_theme_toggles(rows: list[Row], api: TestClient) -> None:
     in_tile = [
         r
         for r in rows
-        if r.status == Status.published
-        and _brute([r], z, x, y) == 1  # the same tile
+        if r.status == Status.published and _brute([r], z, x, y) == 1  # the same tile
     ]
     shown = {"long-march", "founding"}
     assert count(themes="long-march,founding", untagged="false") == sum(
@@ -221,7 +229,10 @@ def test_answers_are_tagged_by_catalogue_version_and_change_on_publish(
     first = api.get("/api/map/clusters", params=params)
     assert first.headers["cache-control"] == "public, max-age=60"
     etag = first.headers["etag"]
-    assert api.get("/api/map/clusters", params=params, headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        api.get("/api/map/clusters", params=params, headers={"If-None-Match": etag}).status_code
+        == 304
+    )
     site = session.exec(select(Site).where(Site.id == draft.id)).one()
     set_status(session, site, Status.published, actor="test")
     session.commit()
@@ -236,7 +247,8 @@ def test_site_map_switches_to_tiles_above_the_threshold(
 ) -> None:
     page = api.get("/maps/sites.html", params={"category": "museum", "lang": "en"}).text
     assert r'tiles: "/api/map/clusters?category=museum\u0026lang=en"' in page
-    assert 'url: null' in page and "sites.json" not in page
+    assert "url: null" in page
+    assert "sites.json" not in page
     assert api.get("/maps/sites.html", params={"category": "castle"}).status_code == 422
     # a name search shows its own hits, from sites.json, as below the threshold
     assert "sites.json?q=" in api.get("/maps/sites.html", params={"q": "站点"}).text
