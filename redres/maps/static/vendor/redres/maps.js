@@ -242,6 +242,7 @@
           }
         }
       }
+      state.want = want;
       want.forEach(function (key) {
         state.tiles[key].wait.then(function () { if (gen === state.gen) drawTiles(want); });
       });
@@ -256,26 +257,49 @@
           if (!state.failed) { state.failed = true; R.notice(map, opts.failed + " (" + err.message + ")"); }
         });
     }
+    /* Cells of neighbouring tiles can put two bubbles side by side: items closer than
+     * MERGE_PX on screen are merged (largest first, counts added, positions weighted). */
+    var MERGE_PX = 40;
     function drawTiles(want) {
-      var shown = [], count = 0, opened = null;
+      var items = [], opened = null, count = 0;
       want.forEach(function (key) {
         var a = state.tiles[key] && state.tiles[key].answer;
         if (!a) return;
         a.clusters.forEach(function (c) {
-          var m = clusterMarker(R.convert(L.latLng(c[0], c[1]), "wgs84", state.crs), c[2]);
-          m._rrZoom = Math.min(a.tile[0] + 2, 19);
-          shown.push(m);
-          count += c[2];
+          items.push({ ll: R.convert(L.latLng(c[0], c[1]), "wgs84", state.crs), n: c[2] });
         });
         a.sites.forEach(function (r) {
-          var ll = R.convert(L.latLng(r[0], r[1]), "wgs84", state.crs);
-          var m = L.marker(ll, { icon: state.icons[r[2]], title: r[4], alt: r[4] });
-          m._rrRow = r; m._rrHours = a.hours;
-          shown.push(m);
-          count += 1;
-          if (state.pending && r[5] === state.pending) opened = m;
+          items.push({ ll: R.convert(L.latLng(r[0], r[1]), "wgs84", state.crs), n: 1, row: r, hours: a.hours });
         });
       });
+      var deep = map.getZoom() >= 17; /* sites are shown one by one from here, as in the browser mode */
+      items.sort(function (a, b) { return b.n - a.n; });
+      items.forEach(function (it) { it.p = map.latLngToLayerPoint(it.ll); });
+      var shown = [];
+      for (var i = 0; i < items.length; i++) {
+        var it = items[i];
+        if (it.gone) continue;
+        var n = it.n, lat = it.ll.lat * it.n, lng = it.ll.lng * it.n;
+        if (!deep || !it.row) {
+          for (var j = i + 1; j < items.length; j++) {
+            var o = items[j];
+            if (o.gone || (deep && o.row) || it.p.distanceTo(o.p) > MERGE_PX) continue;
+            o.gone = true; n += o.n; lat += o.ll.lat * o.n; lng += o.ll.lng * o.n;
+          }
+        }
+        count += n;
+        if (n > 1) {
+          var m = clusterMarker(L.latLng(lat / n, lng / n), n);
+          m._rrZoom = Math.min(Math.round(map.getZoom()) + 2, 19);
+          shown.push(m);
+        } else {
+          var r = it.row;
+          var s = L.marker(it.ll, { icon: state.icons[r[2]], title: r[4], alt: r[4] });
+          s._rrRow = r; s._rrHours = it.hours;
+          shown.push(s);
+          if (state.pending && r[5] === state.pending) opened = s;
+        }
+      }
       layer.clearLayers();
       shown.forEach(function (m) { layer.addLayer(m); });
       state.drawn = count;
@@ -363,6 +387,10 @@
       return state.index ? state.index.points.length : 0;
     };
     layer.redresTiled = tiled;
+    /* Tiles of the current view still awaited (server mode). */
+    layer.redresPending = function () {
+      return (state.want || []).filter(function (k) { return state.tiles[k] && !state.tiles[k].answer; }).length;
+    };
 
     /* A site's popup; `hours` is the table its hours index refers to. */
     function content(r, hours) {
