@@ -67,6 +67,7 @@ class Site(SQLModel, table=True):
     __table_args__ = (
         Index("ix_site_lat_lon", "lat", "lon"),
         Index("ix_site_category_status_name", "category", "status", "name", "id"),
+        Index("ix_site_status_lat_lon", "status", "lat", "lon", "id"),  # the map's tiles
     )
 
     id: int | None = Field(default=None, primary_key=True)

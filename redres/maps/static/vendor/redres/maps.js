@@ -163,7 +163,7 @@
 
     /* Supercluster indexes 40,000 points in a fraction of a second; only what is in view becomes DOM. */
     function reindex() {
-      if (tiled) { state.tiles = {}; state.tileCount = 0; loadTiles(); return; }
+      if (tiled) { loadTiles(); return; } /* answers are kept by tile and filter */
       var points = [];
       for (var i = 0; i < state.rows.length; i++) {
         if (visible(state.rows[i])) {
