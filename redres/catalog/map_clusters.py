@@ -1,10 +1,12 @@
 """Published sites counted per map tile and grid cell: the national-scale map's data.
 
 A map of a million sites cannot send every point to the browser. Instead the browser asks
-for the standard web-map tiles it shows (``z/x/y``, Web Mercator, 256 px) and each tile is
-answered with its sites grouped in SQL: the tile is cut into ``GRID`` x ``GRID`` cells (about
-the 60 px radius the browser-side clustering uses) by snapping latitude and longitude, one
-``GROUP BY`` on the lat/lon index, the same statement on SQLite and PostgreSQL. A cell with
+for web-map tiles (``z/x/y``, Web Mercator) one zoom level above the one it shows, so each
+tile covers 512 x 512 screen pixels and a view needs a dozen of them, and each tile is
+answered with its sites grouped in SQL: the tile is cut into ``GRID`` x ``GRID`` cells of 64
+screen pixels (about the 60 px radius the browser-side clustering uses) by snapping latitude
+and longitude, one ``GROUP BY`` on the covering index (status, lat, lon, id), the same
+statement on SQLite and PostgreSQL. A cell with
 one site is that site (its popup row is added by the caller); a cell with more is a cluster
 at the mean position of its sites. From ``SINGLES_ZOOM`` on every site is shown by itself,
 as the browser-side clustering does, up to ``SINGLES_CAP`` per tile (a pile of sites at one
@@ -33,10 +35,11 @@ from redres.catalog.models import Site, SiteTheme, Theme
 
 MAX_ZOOM = 19
 """The deepest zoom the maps offer (Leaflet's `max_zoom` in `redres.maps.render`)."""
-GRID = 4
-"""Cells per tile side: 64 px cells on a 256 px tile."""
-SINGLES_ZOOM = 17
-"""From this zoom on, sites are shown one by one (the browser-side clustering stops at 16)."""
+GRID = 8
+"""Cells per tile side: 64 px cells on a tile shown 512 px wide (at the next zoom)."""
+SINGLES_ZOOM = 16
+"""From this tile zoom on (map zoom 17), sites are shown one by one (the browser-side
+clustering stops at map zoom 16)."""
 SINGLES_CAP = 300
 """At most this many single sites in one tile; beyond, a finer grid of clusters."""
 FINE_GRID = 16

@@ -2,8 +2,8 @@
 
 The site maps use it instead of `/maps/sites.json` above `REDRES_MAP_SERVER_THRESHOLD`
 published sites (`redres.catalog.map_clusters` says how sites are grouped). An answer is the
-same for every reader (published sites only), small (at most 16 cells, or 300 sites from zoom
-17), kept by the page cache and tagged with the catalogue's version, so a browser revalidates
+same for every reader (published sites only), small (at most 64 cells, or 300 sites from zoom
+16), kept by the page cache and tagged with the catalogue's version, so a browser revalidates
 it with one lookup and a publish shows at once.
 """
 

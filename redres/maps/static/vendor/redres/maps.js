@@ -218,8 +218,9 @@
       return "&themes=" + encodeURIComponent(on.join(",")) + "&untagged=" + (untagged ? "true" : "false");
     }
     function tileRange() {
-      var z = Math.max(0, Math.min(19, Math.round(map.getZoom()))), n = 1 << z;
-      var b = map.getBounds().pad(0.1); /* tiles are cut in WGS-84, the view may be GCJ-02 */
+      /* tiles of the zoom above: each covers 512 px of the view, cut into 64 px cells */
+      var z = Math.max(0, Math.min(18, Math.round(map.getZoom()) - 1)), n = 1 << z;
+      var b = map.getBounds().pad(0.05); /* tiles are cut in WGS-84, the view may be GCJ-02 */
       var sw = R.convert(b.getSouthWest(), state.crs, "wgs84"), ne = R.convert(b.getNorthEast(), state.crs, "wgs84");
       function clamp(v) { return Math.max(0, Math.min(n - 1, Math.floor(v))); }
       function tx(lon) { return clamp((lon + 180) / 360 * n); }
