@@ -35,6 +35,7 @@ def _examples(session: Session, *, draft: str, token: str) -> dict[str, list[str
     assert session.exec(select(Theme).where(Theme.slug == theme)).first() is not None
     plan = f"theme={theme}&date={DATE}&start={site}"
     return {
+        "/api/map/clusters": ["/api/map/clusters?z=3&x=6&y=3"],
         "/api/sites/{id_or_slug}": [f"/api/sites/{site}"],
         "/api/sites/{id_or_slug}/history": [f"/api/sites/{site}/history"],
         "/api/themes/{slug}": [f"/api/themes/{theme}"],
@@ -218,7 +219,12 @@ def test_anonymous_published_reads_stay_public(
     session.commit()
     app = create_app(Settings(database_url="sqlite://"), engine=engine)
     with TestClient(app) as client:
-        for path in ("/api/sites", f"/api/routes/{ROUTE}", "/maps/sites.json"):
+        for path in (
+            "/api/sites",
+            f"/api/routes/{ROUTE}",
+            "/maps/sites.json",
+            "/api/map/clusters?z=3&x=6&y=3",
+        ):
             r = client.get(path)
             assert r.headers["cache-control"].startswith("public"), path
             assert {"Authorization", "Cookie"} <= {v.strip() for v in r.headers["vary"].split(",")}
