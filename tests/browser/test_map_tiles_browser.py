@@ -4,6 +4,7 @@ The threshold is set below the toy catalogue's size so the toy sites are served 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,16 @@ from tests.browser.serving import serving
 from tests.factories import add_toy_sites
 
 READY = "window.redres && redres.siteLayers && redres.siteLayers[0].redresReady"
+
+
+def until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
+    """Poll `expression` from here: the page's CSP forbids the eval wait_for_function uses."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            msg = f"timed out waiting for {expression}"
+            raise TimeoutError(msg)
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +66,7 @@ def tiled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.mark.slow  # a browser session of a dozen steps
 def test_server_mode_draws_clusters_and_opens_popups(tiled_server: str, open_page: Any) -> None:
     page, traffic = open_page(f"{tiled_server}/maps/sites.html?date=2026-12-01")
-    page.wait_for_function(READY)
+    until(page, READY)
     assert page.evaluate("redres.siteLayers[0].redresTiled")
     assert page.evaluate("redres.siteLayers[0].redresShown()") == 5  # the draft is not counted
     assert not any("sites.json" in u for u in traffic.local)
@@ -68,8 +79,22 @@ def test_server_mode_draws_clusters_and_opens_popups(tiled_server: str, open_pag
     assert cluster.count() == 1
     assert cluster.first.inner_text() == "5"
     cluster.first.click()
-    page.wait_for_function("redres.siteLayers[0]._map.getZoom() === 9")
-    page.wait_for_function("redres.siteLayers[0].redresShown() === 5")
+    until(page, "redres.siteLayers[0]._map.getZoom() === 9")
+    until(page, "redres.siteLayers[0].redresShown() === 5")
+
+    # the theme toggles of the layer control ask the server for their sites only
+    toggle = (
+        "name => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+        ".find(l => l.textContent.trim() === name).querySelector('input').click()"
+    )
+    page.evaluate(toggle, "大革命")
+    until(page, "redres.siteLayers[0].redresShown() === 2")  # martyrs, no theme
+    page.evaluate(toggle, "其他站点")
+    until(page, "redres.siteLayers[0].redresShown() === 1")
+    assert any("themes=martyrs&untagged=false" in u for u in traffic.local)
+    page.evaluate(toggle, "大革命")
+    page.evaluate(toggle, "其他站点")
+    until(page, "redres.siteLayers[0].redresShown() === 5")
 
     # the search asks the server, zooms to the site and opens its popup with story and hours
     page.fill(".rr-search input", "八七")

@@ -352,7 +352,8 @@
         control.addOverlay(g, R.esc(t[1]));
         g.addTo(map);
       });
-      var hasNone = state.rows.some(function (r) { return !r[3].length; });
+      /* server mode cannot tell cheaply whether any site has no theme: the toggle is always there */
+      var hasNone = tiled || state.rows.some(function (r) { return !r[3].length; });
       if (hasNone) {
         state.none = L.layerGroup();
         state.none._rrTheme = true;
