@@ -159,11 +159,12 @@ class SiteFields(PlainTextModel):
         try:
             geom = shape(value)
         except Exception as exc:  # shapely raises several types for malformed GeoJSON
-            msg = f"footprint is not a GeoJSON geometry: {exc}"
-            raise ValueError(msg) from exc
+            short_ring = "at least 4 coordinates" in str(exc)
+            raise ValueError(
+                Message("footprint_ring" if short_ring else "footprint_geojson")
+            ) from exc
         if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
-            msg = "footprint must be a valid Polygon or MultiPolygon"
-            raise ValueError(msg)
+            raise ValueError(Message("footprint_polygon"))
         return value
 
 
@@ -223,6 +224,5 @@ class SiteUpdate(SiteFields):
             _check_lon_lat(self.lon, self.lat)
         for required in ("name", "category", "point_approximate"):
             if required in sent and getattr(self, required) is None:
-                msg = f"{required} cannot be cleared"
-                raise ValueError(msg)
+                raise ValueError(Message("e_cleared", field=required))
         return self
