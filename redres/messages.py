@@ -174,6 +174,16 @@ ENGLISH: dict[str, str] = {
     "e_form_parent_ambiguous": "several sites are called '{name}': give its slug",
     "e_form_theme": "no theme is called '{name}'",
     "e_form_source": "the source line '{line}' is too long",
+    "e_form_footprint": (
+        "the footprint is not GeoJSON: paste a Polygon or MultiPolygon geometry (or a Feature "
+        "holding one)"
+    ),
+    "e_slug_format": (
+        "{value!r} cannot be a web address: use lower-case letters a-z, digits and single "
+        "hyphens, e.g. ba-qi-hui-yi-hui-zhi"
+    ),
+    "e_slug_taken": "the web address {value!r} is already used by {other}",
+    "e_code_taken": "the registry code {value!r} is already used by {other}",
     "e_form_coordinates": (
         "'{text}' is not a point: paste longitude and latitude, e.g. 114.30, 30.54"
     ),

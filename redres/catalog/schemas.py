@@ -89,6 +89,14 @@ class SiteFields(PlainTextModel):
     ownership: Annotated[str, StringConstraints(max_length=200)] | None = None
     parent_id: int | None = None
 
+    @field_validator("slug", mode="before")
+    @classmethod
+    def _slug_form(cls, value: Any) -> Any:
+        """A slug is an address: lower-case letters, digits and single hyphens, said plainly."""
+        if isinstance(value, str) and value.strip() and not SLUG_RE.match(value.strip()):
+            raise ValueError(Message("e_slug_format", value=value.strip()[:80]))
+        return value
+
     @field_validator("opening_hours")
     @classmethod
     def _hours_parse(cls, value: str | None) -> str | None:
