@@ -259,9 +259,23 @@ def _footprint(text: str, crs: str) -> dict[str, Any]:
         found = found.get("geometry")
     if not isinstance(found, dict) or "coordinates" not in found or crs not in CRS_CHOICES:
         raise FormProblem(Message("e_form_footprint"))
-    if crs == "wgs84":
-        return found
-    return {**found, "coordinates": _converted(found["coordinates"], crs)}
+    coordinates = found["coordinates"] if crs == "wgs84" else _converted(found["coordinates"], crs)
+    return {**found, "coordinates": _closed(found.get("type"), coordinates)}
+
+
+def _closed(kind: Any, coordinates: Any) -> Any:
+    """A polygon's rings closed (the first point repeated last), as GeoJSON wants them: people
+    paste outlines whose last point is left out, which shapely would close silently."""
+    if kind == "MultiPolygon" and isinstance(coordinates, list):
+        return [_closed("Polygon", polygon) for polygon in coordinates]
+    if kind != "Polygon" or not isinstance(coordinates, list):
+        return coordinates
+    return [
+        [*ring, ring[0]]
+        if isinstance(ring, list) and len(ring) >= 3 and ring[0] != ring[-1]
+        else ring
+        for ring in coordinates
+    ]
 
 
 def _converted(coordinates: Any, crs: str) -> Any:

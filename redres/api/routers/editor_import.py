@@ -52,7 +52,13 @@ def import_upload(
         on_duplicate=on_duplicate,
         actor=user.username,
     )
-    page = {"csrf": csrf_token(request), "name": file.filename, "report": None}
+    chosen = {
+        "crs": crs,
+        "on_duplicate": on_duplicate.value,
+        "dry_run": dry_run,
+    }  # shown again: an editor who chose GCJ-02 uploads the fixed file in GCJ-02 too (skipping
+    # bad rows is asked anew each time)
+    page = {"csrf": csrf_token(request), "name": file.filename, "report": None, "chosen": chosen}
     settings = request.app.state.settings
     try:
         job = queue_import(
