@@ -220,5 +220,8 @@ def test_a_survey_sheet_from_csv_to_history(
     assert not re.search(r"\b(slug|footprint|status|opening_hours)\b", history), history
     _shoot(page, "5-history")
     page.goto(f"{base}/editor/import?lang=en")
-    assert "Import" in page.locator("h1").inner_text()
+    text = _import(page, tmp_path / "普查表.csv")
+    assert "Some rows are bad; nothing was written." in text
+    assert "unknown value '寺庙'" in text
+    _shoot(page, "6-csv-report-en")
     assert_stayed_home(traffic)
