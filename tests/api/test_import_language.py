@@ -260,3 +260,33 @@ def test_a_messages_json_comes_back_whole(session: Session, tmp_path: Path) -> N
     for before, after in zip(report.errors, kept["errors"], strict=True):
         assert isinstance(after["reason"], Message)
         assert zh(after["reason"]) == zh(before.reason)
+
+
+def test_a_background_job_says_its_report_and_its_refusal_in_chinese(
+    engine: Any, session: Session, tmp_path: Path
+) -> None:
+    """A large upload's job keeps its report and refusal as JSON: read back, both translate."""
+    from redres.api.survey_import import job_body
+    from redres.catalog.import_jobs import ImportJob, create_job, run_job
+    from redres.catalog.io.importer import ImportOptions
+
+    jobs = tmp_path / "jobs"
+    bodies = []
+    for name, data in (("普查表.csv", SHEET), ("普查表.geojson", b"{not json")):
+        upload = tmp_path / name
+        upload.write_bytes(data)
+        job = create_job(session, jobs, upload, name, ImportOptions(actor="editor"))
+        session.commit()
+        run_job(engine, jobs, job.id or 0)
+        session.expire_all()
+        done = session.get(ImportJob, job.id)
+        assert done is not None
+        bodies.append(job_body(done, jobs, translator("zh")))
+    report, refused = bodies
+    assert report["status"] == 422
+    assert report["report"]["bad_rows"] == len(BAD_ROWS) - 1
+    for error in report["report"]["errors"]:
+        assert not english_in(error["reason"]), error
+    assert refused["status"] == 400
+    assert refused["error"].startswith("「普查表.geojson」不是 GeoJSON")
+    assert refused["error_en"].startswith("'普查表.geojson' is not GeoJSON")
