@@ -182,7 +182,7 @@ ENGLISH: dict[str, str] = {
         "{value!r} cannot be a web address: use lower-case letters a-z, digits and single "
         "hyphens, e.g. ba-qi-hui-yi-hui-zhi"
     ),
-    "e_slug_taken": "the web address {value!r} is already used by {other}",
+    "e_slug_taken": "the slug (web address) {value!r} is already used by {other}",
     "e_code_taken": "the registry code {value!r} is already used by {other}",
     "e_form_coordinates": (
         "'{text}' is not a point: paste longitude and latitude, e.g. 114.30, 30.54"
