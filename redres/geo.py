@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from redres.messages import Message
+
 if TYPE_CHECKING:
     from pyproj import Transformer
 
@@ -138,8 +140,7 @@ def to_wgs84(lon: float, lat: float, crs: str) -> LonLat:
     if epsg is not None:
         x, y = _transformer(epsg, 4326).transform(lon, lat)
         return LonLat(float(x), float(y))
-    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
-    raise ValueError(msg)
+    raise ValueError(Message("crs_unknown", crs=crs))
 
 
 def from_wgs84(lon: float, lat: float, crs: str) -> LonLat:
@@ -167,8 +168,7 @@ def from_wgs84(lon: float, lat: float, crs: str) -> LonLat:
     if epsg is not None:
         x, y = _transformer(4326, epsg).transform(lon, lat)
         return LonLat(float(x), float(y))
-    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
-    raise ValueError(msg)
+    raise ValueError(Message("crs_unknown", crs=crs))
 
 
 def normalise_crs(crs: str) -> str:
@@ -198,8 +198,7 @@ def normalise_crs(crs: str) -> str:
     if epsg is not None:
         _transformer(epsg, 4326)  # raises ValueError for codes pyproj does not know
         return f"EPSG:{epsg}"
-    msg = f"unknown coordinate system {crs!r}; expected wgs84, gcj02, bd09 or EPSG:n"
-    raise ValueError(msg)
+    raise ValueError(Message("crs_unknown", crs=crs))
 
 
 CGCS2000 = "EPSG:4490"
@@ -262,18 +261,15 @@ def parse_angle(raw: str) -> Angle:
         pass
     else:
         if not math.isfinite(value):
-            msg = f"coordinate {raw!r} is not a finite number"
-            raise ValueError(msg)
+            raise ValueError(Message("coord_not_finite", raw=raw))
         return Angle(value, None)
     m = _DMS_RE.match(text)
     if m is None or (m.group("h1") and m.group("h2")):
-        msg = f"coordinate {raw!r} is neither decimal degrees nor degrees-minutes-seconds"
-        raise ValueError(msg)
+        raise ValueError(Message("coord_unreadable", raw=raw))
     minutes = float(m.group("min") or 0)
     seconds = float(m.group("sec") or 0)
     if minutes >= 60 or seconds >= 60:
-        msg = f"coordinate {raw!r} has minutes or seconds of 60 or more"
-        raise ValueError(msg)
+        raise ValueError(Message("coord_minutes", raw=raw))
     value = float(m.group("deg")) + minutes / 60 + seconds / 3600
     hemi = (m.group("h1") or m.group("h2") or "").lower()
     sign = _HEMISPHERE.get(hemi, 1) * (-1 if m.group("sign") else 1)
@@ -365,8 +361,8 @@ def _transformer(source: int, target: int) -> Transformer:
     try:
         return Transformer.from_crs(source, target, always_xy=True)
     except CRSError as exc:
-        msg = f"unknown EPSG code {source if target == 4326 else target!r}: {exc}"
-        raise ValueError(msg) from exc
+        code = source if target == 4326 else target
+        raise ValueError(Message("crs_epsg", code=code)) from exc
 
 
 def _transform_lat(x: float, y: float) -> float:

@@ -18,6 +18,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from redres.import_messages import IMPORT_ENGLISH
+
 ENGLISH: dict[str, str] = {
     # why a candidate was left out of a plan
     "excluded": "excluded by the request",
@@ -172,6 +174,16 @@ ENGLISH: dict[str, str] = {
     "e_form_parent_ambiguous": "several sites are called '{name}': give its slug",
     "e_form_theme": "no theme is called '{name}'",
     "e_form_source": "the source line '{line}' is too long",
+    "e_form_footprint": (
+        "the footprint is not GeoJSON: paste a Polygon or MultiPolygon geometry (or a Feature "
+        "holding one)"
+    ),
+    "e_slug_format": (
+        "{value!r} cannot be a web address: use lower-case letters a-z, digits and single "
+        "hyphens, e.g. ba-qi-hui-yi-hui-zhi"
+    ),
+    "e_slug_taken": "the slug (web address) {value!r} is already used by {other}",
+    "e_code_taken": "the registry code {value!r} is already used by {other}",
     "e_form_coordinates": (
         "'{text}' is not a point: paste longitude and latitude, e.g. 114.30, 30.54"
     ),
@@ -227,6 +239,7 @@ ENGLISH: dict[str, str] = {
     "v_past_closing": "{name}: the visit would run past closing at {closing}",
     "v_after_last_entry": "{name}: arrives {arrive}, after last entry at {last_entry}",
     "v_over_window": "day {day} ends at {end}, after the window's {window_end}",
+    **IMPORT_ENGLISH,
 }
 
 Field = Any
@@ -259,6 +272,36 @@ class Message(str):
 
 def _rebuild(key: str, fields: dict[str, Field]) -> Message:
     return Message(key, **fields)
+
+
+def said(exc: BaseException) -> str:
+    """An error's sentence: its `Message` when it carries one, else its text."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+
+
+def message_json(value: Field) -> Any:
+    """A sentence (or a field of one) as JSON that `message_from_json` reads back whole.
+
+    >>> message_from_json(message_json(Message("e_required", field=Message("field_name"))))
+    'name is required'
+    """
+    if isinstance(value, Message):
+        return {"$msg": value.key, "fields": {k: message_json(v) for k, v in value.fields.items()}}
+    if isinstance(value, tuple | list):
+        return [message_json(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def message_from_json(value: Any) -> Any:
+    """The inverse of `message_json` (lists come back as tuples; other values as stored)."""
+    if isinstance(value, dict) and "$msg" in value:
+        fields = {k: message_from_json(v) for k, v in value["fields"].items()}
+        return Message(value["$msg"], **fields)
+    if isinstance(value, list):
+        return tuple(message_from_json(v) for v in value)
+    return value
 
 
 def english_field(value: Field) -> str:

@@ -8,6 +8,8 @@ The audit log stores UTC times and column values; this module only words them fo
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -152,6 +154,8 @@ def _value(
         )
     if key == "closures" and isinstance(value, list):
         return closures_text(value) or EMPTY
+    if key == "footprint" and isinstance(value, str):
+        return _footprint_words(value, _)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -160,6 +164,25 @@ def _value(
         return _("list_separator").join(f"{k}={v}" for k, v in value.items())
     text = str(value)
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _footprint_words(text: str, _: Translate) -> str:
+    """A footprint as a person checks it: its shape, points and rough area, not its GeoJSON."""
+    from shapely.geometry import shape
+
+    try:
+        geom = shape(json.loads(text))
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return text if len(text) <= 300 else text[:299] + "…"
+    rings = list(getattr(geom, "geoms", [geom]))
+    points = sum(len(ring.exterior.coords) for ring in rings if hasattr(ring, "exterior"))
+    metres = geom.area * 111_320**2 * math.cos(math.radians(geom.centroid.y))
+    return _(
+        "history_footprint",
+        kind=_(f"geom_{geom.geom_type}"),
+        points=points,
+        area=f"{metres:,.0f}",
+    )
 
 
 def _site_names(session: Session, entries: list[AuditLog]) -> dict[int, str]:

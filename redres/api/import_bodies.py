@@ -17,6 +17,12 @@ class RowErrorBody(BaseModel):
     value: Any
     """The cell as read, made JSON-safe."""
     reason: str
+    """Why, in the reader's language (`?lang=`, the `lang` cookie, Accept-Language; Chinese
+    first)."""
+    reason_en: str
+    """The same in English."""
+    reason_key: str | None
+    """The sentence's key in the message catalogue, for programs (null for a bare text)."""
 
 
 class ImportReportBody(BaseModel):
@@ -31,8 +37,12 @@ class ImportReportBody(BaseModel):
     updated: int
     unchanged: int
     skipped: int
+    bad_rows: int
+    """How many rows are bad (`errors` may hold several per row)."""
     errors: list[RowErrorBody]
     warnings: list[str]
+    """In the reader's language, as `reason`."""
+    warnings_en: list[str]
     related: dict[str, dict[str, int]]
     """For a full export: per part (stories, people, ...) how many were created, updated,
     unchanged or skipped."""

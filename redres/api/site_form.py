@@ -10,6 +10,7 @@ provenance. Validation stays the models' (`SiteCreate`/`SiteUpdate`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from redres.messages import Message
 SITE_FORM = (
     "name",
     "name_en",
+    "slug",
     "aliases",
     "code",
     "category",
@@ -48,6 +50,8 @@ SITE_FORM = (
     "point_source",
     "point_note",
     "point_approximate",
+    "footprint_crs",
+    "footprint",
     "opening_hours",
     "last_entry_minutes",
     "hours_note",
@@ -74,6 +78,7 @@ SITE_LONG_TEXT = (
     "summary",
     "summary_en",
     "themes",
+    "footprint",
     "hours_note",
     "hours_note_en",
     "closures",
@@ -93,7 +98,7 @@ SITE_CHOICES = ("category", "period", "protection", "reservation", "condition")
 SITE_DATES = ("survey_date",)
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 """The systems a pasted point may be in: a GPS, Amap/Tencent, Baidu."""
-FORM_ONLY = ("parent", "themes", "coordinates", "sources")
+FORM_ONLY = ("parent", "themes", "coordinates", "sources", "footprint", "footprint_crs")
 """Boxes that are not model fields as they stand: read here into what the models take."""
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -129,8 +134,8 @@ def read_site_form(session: Session, values: Mapping[str, str], *, partial: bool
         if name in FORM_ONLY:
             continue
         if raw == "":
-            if partial and name not in ("name", "category", "point_approximate"):
-                out[name] = None
+            if partial and name not in ("name", "category", "point_approximate", "slug"):
+                out[name] = None  # a site keeps its slug: a new one is typed over it
             continue
         out[name] = text_lines(raw) if name in ("aliases", "designations") else raw
     if values.get("point_approximate") == "":
@@ -145,6 +150,10 @@ def read_site_form(session: Session, values: Mapping[str, str], *, partial: bool
         crs = values.get("point_crs") or "wgs84"
         out["lon"], out["lat"] = _pasted(values["coordinates"], crs)
         out["point_crs"] = crs
+    footprint = values.get("footprint", "")
+    if footprint or partial:
+        crs = values.get("footprint_crs") or "wgs84"
+        out["footprint"] = _footprint(footprint, crs) if footprint else None
     sources = _sources(values.get("sources", "")) if "sources" in values else None
     return SiteForm(out, sources)
 
@@ -158,6 +167,8 @@ def form_values(session: Session, site: Site) -> dict[str, str | None]:
     values["designations"] = "\n".join(site.designations) or None
     values["closures"] = closures_text(site.closures, "\n")  # one a line, as the box takes them
     values["point_approximate"] = "true" if site.point_approximate else "false"
+    values["footprint"] = site.footprint  # GeoJSON text, WGS-84 as stored
+    values["footprint_crs"] = "wgs84"
     parent = session.get(Site, site.parent_id) if site.parent_id else None
     values["parent"] = parent.name if parent else None
     weights = site_theme_weights(session, pk(site))
@@ -231,6 +242,54 @@ def _themes(session: Session, text: str) -> dict[str, float]:
             raise FormProblem(Message("e_form_theme", name=name[:80]))
         out[found] = float(weight_text) if weight_text else 1.0
     return out
+
+
+def _footprint(text: str, crs: str) -> dict[str, Any]:
+    """Pasted GeoJSON (a geometry, a Feature, or a collection of one feature, as geojson.io and
+    GIS tools copy it) as a geometry in WGS-84: its coordinates converted from `crs` the way a
+    pasted point is. Whether it is a valid polygon is the model's check (`SiteFields`)."""
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError:
+        raise FormProblem(Message("e_form_footprint")) from None
+    if isinstance(found, dict) and found.get("type") == "FeatureCollection":
+        features = found.get("features")
+        found = features[0] if isinstance(features, list) and len(features) == 1 else None
+    if isinstance(found, dict) and found.get("type") == "Feature":
+        found = found.get("geometry")
+    if not isinstance(found, dict) or "coordinates" not in found or crs not in CRS_CHOICES:
+        raise FormProblem(Message("e_form_footprint"))
+    coordinates = found["coordinates"] if crs == "wgs84" else _converted(found["coordinates"], crs)
+    return {**found, "coordinates": _closed(found.get("type"), coordinates)}
+
+
+def _closed(kind: Any, coordinates: Any) -> Any:
+    """A polygon's rings closed (the first point repeated last), as GeoJSON wants them: people
+    paste outlines whose last point is left out, which shapely would close silently."""
+    if kind == "MultiPolygon" and isinstance(coordinates, list):
+        return [_closed("Polygon", polygon) for polygon in coordinates]
+    if kind != "Polygon" or not isinstance(coordinates, list):
+        return coordinates
+    return [
+        [*ring, ring[0]]
+        if isinstance(ring, list) and len(ring) >= 3 and ring[0] != ring[-1]
+        else ring
+        for ring in coordinates
+    ]
+
+
+def _converted(coordinates: Any, crs: str) -> Any:
+    """Nested GeoJSON positions converted from `crs` to WGS-84 (7 decimals, 1 cm)."""
+    if (
+        isinstance(coordinates, list)
+        and len(coordinates) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
+    ):
+        point = to_wgs84(float(coordinates[0]), float(coordinates[1]), crs)
+        return [round(point.lon, 7), round(point.lat, 7)]
+    if isinstance(coordinates, list):
+        return [_converted(c, crs) for c in coordinates]
+    raise FormProblem(Message("e_form_footprint"))
 
 
 def _pasted(text: str, crs: str) -> tuple[float, float]:

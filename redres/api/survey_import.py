@@ -12,10 +12,12 @@ from typing import Any
 from fastapi import UploadFile
 from sqlmodel import Session
 
-from redres.catalog.import_jobs import ImportJob, create_job, progress, report_from_json
+from redres.api.i18n import Translate
+from redres.catalog.import_jobs import ImportJob, create_job, job_error, progress, report_from_json
 from redres.catalog.io.formats import FORMATS, format_for
 from redres.catalog.io.importer import ImportOptions, ImportReport, import_file
 from redres.db import analyze
+from redres.messages import Message
 
 
 def queue_import(
@@ -40,11 +42,15 @@ def queue_import(
     return job
 
 
-def job_body(job: ImportJob, job_dir: Path) -> dict[str, Any]:
+def job_body(job: ImportJob, job_dir: Path, say: Translate) -> dict[str, Any]:
     """A job as the API and the editor's page show it: state, progress, and at the end the
-    report (`status` is what the import would have answered at once: 200, 422, 400, 413)."""
+    report (`status` is what the import would have answered at once: 200, 422, 400, 413),
+    its reasons, warnings and refusal said by `say` in the reader's language."""
     seen = progress(job_dir, job.id or 0)
     report = report_from_json(job.report) if job.report else None
+    if report is not None:
+        report = said_report(report, say)
+    error = job_error(job)
     return {
         "id": job.id,
         "state": job.state,
@@ -56,8 +62,22 @@ def job_body(job: ImportJob, job_dir: Path) -> dict[str, Any]:
         "total": seen[1] if seen else None,
         "status": job.status_code,
         "report": report,
-        "error": job.error,
+        "error": None if error is None else say(error),
+        "error_en": None if error is None else str(error),
     }
+
+
+def said_report(report: dict[str, Any], say: Translate) -> dict[str, Any]:
+    """An import report (`ImportReport.to_dict` or a job's) with its reasons and warnings said
+    by `say`, each beside its English (`reason_en`, `warnings_en`) and its message key."""
+    for error in report["errors"]:
+        reason = error["reason"]
+        error["reason"] = say(reason)
+        error["reason_en"] = str(reason)
+        error["reason_key"] = reason.key if isinstance(reason, Message) else None
+    report["warnings_en"] = [str(w) for w in report["warnings"]]
+    report["warnings"] = [say(w) for w in report["warnings"]]
+    return report
 
 
 def _suffix(file: UploadFile) -> str:

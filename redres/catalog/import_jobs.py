@@ -29,7 +29,7 @@ from sqlmodel import Field, Session, SQLModel
 from redres.catalog.enums import Status
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, ImportReport, OnDuplicate, import_file
-from redres.messages import Message
+from redres.messages import message_from_json, message_json, said
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,10 @@ class ImportJob(SQLModel, table=True):
     report: str | None = None
     """The import report as JSON (`report_from_json` reads it back)."""
     error: str | None = Field(default=None, max_length=2000)
+    """Why the file was refused: a message as JSON (`job_error` reads it back) or plain text."""
+
+
+ERROR_MAX = 2000
 
 
 def options_json(options: ImportOptions) -> str:
@@ -183,7 +187,7 @@ def _finish(
     job.status_code = code
     job.owner = None
     job.report = None if report is None else json.dumps(_report_json(report), default=str)
-    job.error = None if error is None else str(error)[:2000]
+    job.error = None if error is None else _error_text(error)
     session.add(job)
     session.commit()
 
@@ -191,9 +195,8 @@ def _finish(
 def _report_json(report: ImportReport) -> dict[str, Any]:
     out = report.to_dict()
     for kept, error in zip(out["errors"], report.errors, strict=True):
-        if isinstance(error.reason, Message):
-            kept["reason_key"] = error.reason.key
-            kept["reason_fields"] = dict(error.reason.fields)
+        kept["reason"] = message_json(error.reason)
+    out["warnings"] = [message_json(w) for w in report.warnings]
     return out
 
 
@@ -201,9 +204,23 @@ def report_from_json(text: str) -> dict[str, Any]:
     """A job's report for a page: the reasons are messages again, in the reader's language."""
     report: dict[str, Any] = json.loads(text)
     for error in report["errors"]:
-        if "reason_key" in error:
-            error["reason"] = Message(error.pop("reason_key"), **error.pop("reason_fields"))
+        error["reason"] = message_from_json(error["reason"])
+    report["warnings"] = [message_from_json(w) for w in report["warnings"]]
     return report
+
+
+def _error_text(error: Exception) -> str:
+    """A refusal as stored: its message as JSON (`job_error` reads it back), else its text."""
+    text = json.dumps(message_json(said(error)), ensure_ascii=False)
+    return text if len(text) <= ERROR_MAX else str(error)[:ERROR_MAX]
+
+
+def job_error(job: ImportJob) -> str | None:
+    """Why a failed job's file was refused, as a message the reader's language can say."""
+    if job.error is None or not job.error.startswith('{"$msg"'):
+        return job.error
+    found: str = message_from_json(json.loads(job.error))
+    return found
 
 
 def owner_name() -> str:

@@ -26,14 +26,12 @@ def check_partial_date(value: str) -> str:
     """
     match = _PARTIAL.fullmatch(value)
     if match is None:
-        msg = "a date must be YYYY, YYYY-MM or YYYY-MM-DD"
-        raise ValueError(msg)
+        raise ValueError(Message("date_partial", value=value))
     year, month, day = match.groups()
     try:
         date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        msg = f"{value!r} is not a calendar date"
-        raise ValueError(msg) from exc
+        raise ValueError(Message("date_calendar", value=value)) from exc
     return value
 
 

@@ -89,6 +89,14 @@ class SiteFields(PlainTextModel):
     ownership: Annotated[str, StringConstraints(max_length=200)] | None = None
     parent_id: int | None = None
 
+    @field_validator("slug", mode="before")
+    @classmethod
+    def _slug_form(cls, value: Any) -> Any:
+        """A slug is an address: lower-case letters, digits and single hyphens, said plainly."""
+        if isinstance(value, str) and value.strip() and not SLUG_RE.match(value.strip()):
+            raise ValueError(Message("e_slug_format", value=value.strip()[:80]))
+        return value
+
     @field_validator("opening_hours")
     @classmethod
     def _hours_parse(cls, value: str | None) -> str | None:
@@ -159,11 +167,12 @@ class SiteFields(PlainTextModel):
         try:
             geom = shape(value)
         except Exception as exc:  # shapely raises several types for malformed GeoJSON
-            msg = f"footprint is not a GeoJSON geometry: {exc}"
-            raise ValueError(msg) from exc
+            short_ring = "at least 4 coordinates" in str(exc)
+            raise ValueError(
+                Message("footprint_ring" if short_ring else "footprint_geojson")
+            ) from exc
         if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
-            msg = "footprint must be a valid Polygon or MultiPolygon"
-            raise ValueError(msg)
+            raise ValueError(Message("footprint_polygon"))
         return value
 
 
@@ -223,6 +232,5 @@ class SiteUpdate(SiteFields):
             _check_lon_lat(self.lon, self.lat)
         for required in ("name", "category", "point_approximate"):
             if required in sent and getattr(self, required) is None:
-                msg = f"{required} cannot be cleared"
-                raise ValueError(msg)
+                raise ValueError(Message("e_cleared", field=required))
         return self

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from redres.catalog import audit, search_index, versions
@@ -250,13 +250,13 @@ def _check_unique(session: Session, site: Site) -> None:
         value = getattr(site, field)
         if value is None:
             continue
-        stmt = select(func.count()).select_from(Site).where(getattr(Site, field) == value)
+        stmt = select(Site.name).where(getattr(Site, field) == value)
         if site.id is not None:
             stmt = stmt.where(Site.id != site.id)
-        if session.exec(stmt).one():
-            label = "registry code" if field == "code" else field
-            msg = f"{label} {value!r} is already used by another site"
-            raise Conflict(msg)
+        with session.no_autoflush:  # asked before the changed row is written, not by its crash
+            other = session.exec(stmt.limit(1)).first()
+        if other is not None:
+            raise Conflict(Message(f"e_{field}_taken", value=value, other=other))
 
 
 def _check_parent(session: Session, site: Site) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -21,6 +22,10 @@ from redres.catalog.io import (
 )
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema
 from redres.db import analyze, init_db, session_scope
+from redres.messages import said
+
+if TYPE_CHECKING:
+    from redres.api.i18n import Translate
 
 EXIT_INVALID = 2
 MAX_ERRORS_SHOWN = 200
@@ -56,8 +61,18 @@ def import_command(
     ] = Status.draft,
     db: DbOption = None,
     as_json: JsonOption = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the report: zh or en (default: zh when LANG says Chinese, else en).",
+        ),
+    ] = None,
 ) -> None:
     """Import sites from a file, all or nothing unless --skip-invalid; exit code 2 on bad rows."""
+    from redres.api.i18n import translator
+
+    _ = translator(report_language(lang))
     engine = engine_for(db)
     try:
         init_db(engine)
@@ -73,14 +88,14 @@ def import_command(
         if not dry_run:
             analyze(engine)  # fresh statistics, or SQLite ignores the lat/lon index
     except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(_("cli.error", reason=_(said(exc))), err=True)
         raise typer.Exit(EXIT_INVALID) from None
     finally:
         engine.dispose()  # no pooled connection outlives the command
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report.to_dict(_), ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
+        _print_report(report, _)
     if report.errors and not skip_invalid:
         raise typer.Exit(EXIT_INVALID)
 
@@ -126,28 +141,53 @@ def progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
     return show
 
 
-def _print_report(report: ImportReport) -> None:
+def report_language(lang: str | None) -> str:
+    """`--lang` when given (zh or en), else Chinese when the locale (LC_ALL, LC_MESSAGES, LANG)
+    says so, else English."""
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            typer.echo(f"error: --lang is zh or en, not {lang!r}", err=True)
+            raise typer.Exit(EXIT_INVALID)
+        return lang
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _print_report(report: ImportReport, _: Translate) -> None:
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("cli.warning", warning=_(warning)), err=True)
     for error in report.errors[:MAX_ERRORS_SHOWN]:
-        typer.echo(f"{report.file}: {error}", err=True)
-    if len(report.errors) > MAX_ERRORS_SHOWN:
-        typer.echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more bad rows", err=True)
-    if report.errors and not report.written and not (report.dry_run and report.created):
-        typer.echo(
-            f"nothing written: {len(report.errors)} bad of {report.rows} rows "
-            "(fix them, or use --skip-invalid to import the rest)"
+        where = "cli.row_error" if error.column else "cli.row_error_no_column"
+        line = _(
+            where,
+            file=report.file,
+            row=error.row,
+            column=error.column,
+            reason=_(error.reason),
+            value=repr(error.value),
         )
+        typer.echo(line, err=True)
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        typer.echo(_("cli.more_errors", count=len(report.errors) - MAX_ERRORS_SHOWN), err=True)
+    if report.errors and not report.written and not (report.dry_run and report.created):
+        typer.echo(_("cli.nothing_written", bad=report.bad_rows, rows=report.rows))
         return
-    verb = "would import" if report.dry_run else "imported"
     typer.echo(
-        f"{verb}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.skipped} skipped, {len(report.errors)} bad of {report.rows} rows "
-        f"({report.format}, {report.crs})"
+        _(
+            "cli.would_import" if report.dry_run else "cli.imported",
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            skipped=report.skipped,
+            bad=report.bad_rows,
+            rows=report.rows,
+            format=report.format,
+            crs=report.crs,
+        )
     )
     for part, c in report.related.items():
-        typer.echo(
-            f"  {part}: {c['created']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{c['skipped']} skipped"
-        )
+        typer.echo(_("cli.related", part=_(f"cli.part_{part}"), **c))
     sys.stdout.flush()

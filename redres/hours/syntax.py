@@ -35,6 +35,9 @@ _ALL_DAY: Span = (0, 24 * 60)
 class OpeningHoursError(RedresError, ValueError):
     """An `opening_hours` value outside the supported syntax; the message names the bad part."""
 
+    part: str | None = None
+    """The token the OSM syntax stopped at, when there is one (`hours.zh` names it to people)."""
+
 
 class RuleParts(NamedTuple):
     """What the text of one rule says, field for field as `redres.hours.opening.Rule` holds it."""
@@ -94,7 +97,9 @@ def _tokenize(chunk: str, rule: str) -> list[str]:
     for match in _TOKEN.finditer(chunk):
         if match.group(5) is not None:
             msg = f"unexpected character {match.group(5)!r} in rule {rule!r}"
-            raise OpeningHoursError(msg)
+            error = OpeningHoursError(msg)
+            error.part = match.group(5)
+            raise error
         tokens += [group for group in match.groups() if group]
     return tokens
 
@@ -120,7 +125,9 @@ class _Parser:
 
     def fail(self, what: str) -> NoReturn:
         msg = f"{what} in rule {self.rule!r}"
-        raise OpeningHoursError(msg)
+        error = OpeningHoursError(msg)
+        error.part = self.peek() or (self.tokens[self.pos - 1] if self.pos else self.rule)
+        raise error
 
     def rules(self) -> list[RuleParts]:
         found = [self.one_rule(additional=False)]

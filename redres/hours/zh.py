@@ -39,6 +39,7 @@ from redres.hours.opening import (
 from redres.hours.syntax import MONTHS, month_length
 from redres.hours.zh_rules import Group, Notice, ReadHours, cut_breaks, fail, write_rules
 from redres.hours.zh_tokens import Token, tokenize
+from redres.messages import Message
 
 __all__ = ["ReadHours", "read_opening_hours"]
 
@@ -65,9 +66,10 @@ def read_opening_hours(text: str) -> ReadHours:
     text = text.strip()
     try:
         parse_opening_hours(text)
-    except OpeningHoursError:
+    except OpeningHoursError as exc:
         if not _CJK.search(text):
-            raise
+            said = Message("hours_unreadable", part=exc.part or text, text=text)
+            raise OpeningHoursError(said) from exc
         return _read_chinese(text)
     return ReadHours(text)
 

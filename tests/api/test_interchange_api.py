@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from redres.api.i18n import translator
 from redres.api.import_bodies import ImportReportBody
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
@@ -149,7 +150,7 @@ def test_broken_uploads_get_a_400_that_names_the_problem(
     before = _sites(session)
     r = _post(client, name, data, bearer(client, "editor"))
     assert r.status_code == 400, r.text
-    assert re.search(message, r.json()["detail"])
+    assert re.search(message, r.json()["detail_en"])  # and `detail` says it in Chinese
     assert SECRET not in r.text
     assert _sites(session) == before
 
@@ -157,7 +158,8 @@ def test_broken_uploads_get_a_400_that_names_the_problem(
 def test_errors_name_the_upload_by_a_safe_form_of_its_name(client: TestClient) -> None:
     r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", bearer(client, "editor"))
     assert r.status_code == 400
-    assert r.json()["detail"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"
+    assert r.json()["detail_en"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"
+    assert r.json()["detail"] == "「调查_2_.gpkg」不是 GeoPackage（没有 SQLite 文件头）"
 
 
 @pytest.mark.parametrize(
@@ -182,7 +184,8 @@ def test_the_import_answer_is_the_importers_report_and_its_model(
     path = tmp_path / "调查.csv"
     path.write_bytes(text.encode("gb18030"))
     options = ImportOptions(actor="editor", **params)
-    expected = import_file(session, path, options).to_dict() | {"file": "调查.csv"}
+    report = import_file(session, path, options)
+    expected = report.to_dict(translator("zh")) | {"file": "调查.csv"}  # Chinese first
     session.rollback()
     answer = _upload(client, text, bearer(client, "editor"), **params)
     assert answer.status_code == status

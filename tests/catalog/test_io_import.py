@@ -260,7 +260,7 @@ BAD_ROWS = [
     (["丙", "旧址", "2.35", "48.85"], "经度/纬度", "outside China"),
     (["丁", "旧址", "30.6", "114.3"], "经度/纬度", "swapped"),
     (["戊", "旧址", "30°36'N", "30.6"], "经度", "swapped"),
-    (["己", "旧址", "114.3", ""], "纬度", "lat is missing"),
+    (["己", "旧址", "114.3", ""], "纬度", "latitude is missing"),
     (["庚", "旧址", "114.3", "30.6", "几百"], "容量", "whole number"),
     (["辛", "旧址", "114.3", "30.6", "", "Mx-Fr 09:00"], "开放时间", "Mx"),
     (["壬", "旧址", "114.3", "30.6", "", "", "没有的主题"], "主题", "unknown theme"),
@@ -341,7 +341,7 @@ def test_xlsx_errors_carry_the_row_numbers_excel_shows(session: Session, tmp_pat
     book.save(path)
     report = import_file(session, path, ImportOptions(dry_run=True))
     assert [(e.row, e.column, e.value) for e in report.errors] == [(5, "最大接待量", -5)]
-    assert "greater than or equal to 1" in report.errors[0].reason
+    assert "at least 1" in report.errors[0].reason
 
 
 def test_third_party_kml_with_schema_data_and_polygon(session: Session, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redres.api.deps import PageEditorDep, SessionDep
 from redres.api.history_lines import beijing
+from redres.api.i18n import pick_language, translator
 from redres.api.session import check_csrf, csrf_token
 from redres.api.survey_import import job_body, queue_import, run_import
 from redres.api.templating import render
@@ -17,6 +18,7 @@ from redres.catalog.errors import NotFound
 from redres.catalog.import_jobs import ImportJob
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
+from redres.messages import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,7 +52,13 @@ def import_upload(
         on_duplicate=on_duplicate,
         actor=user.username,
     )
-    page = {"csrf": csrf_token(request), "name": file.filename, "report": None}
+    chosen = {
+        "crs": crs,
+        "on_duplicate": on_duplicate.value,
+        "dry_run": dry_run,
+    }  # shown again: an editor who chose GCJ-02 uploads the fixed file in GCJ-02 too (skipping
+    # bad rows is asked anew each time)
+    page = {"csrf": csrf_token(request), "name": file.filename, "report": None, "chosen": chosen}
     settings = request.app.state.settings
     try:
         job = queue_import(
@@ -67,7 +75,7 @@ def import_upload(
     except InterchangeError as exc:  # the whole file is refused: say why, on the form
         session.rollback()
         code = 413 if isinstance(exc, LimitExceeded) else 400
-        return render(request, "editor_import.html", page | {"refused": str(exc)}, code)
+        return render(request, "editor_import.html", page | {"refused": said(exc)}, code)
     code = 422 if report.errors and not skip_invalid else 200
     done = beijing(datetime.now(UTC))
     return render(request, "editor_import.html", page | {"report": report, "done": done}, code)
@@ -81,5 +89,6 @@ def import_job_page(
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFound("import job", job_id)  # noqa: EM101 (an entity name)
-    body = job_body(job, request.app.state.settings.job_dir)
+    say = translator(pick_language(request))
+    body = job_body(job, request.app.state.settings.job_dir, say)
     return render(request, "editor_import_job.html", {"job": body, "name": job.file_name})

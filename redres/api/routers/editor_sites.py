@@ -226,7 +226,7 @@ def _form(
     for name in SITE_FORM:
         if name in SITE_CHOICES:
             fields.append((name, "select", choices(name, lang)))
-        elif name == "point_crs":
+        elif name in ("point_crs", "footprint_crs"):
             fields.append((name, "select", [(c, _(f"crs_{c}")) for c in CRS_CHOICES]))
         elif name == "point_approximate":
             fields.append((name, "select", [("false", _("no")), ("true", _("yes"))]))

@@ -12,15 +12,18 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
+from redres.api.i18n import pick_language, translator
 from redres.api.import_bodies import ImportReportBody
 from redres.api.survey_import import job_body, queue_import, run_import
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.import_jobs import ImportJob
+from redres.catalog.io.errors import ImportSettingsError
 from redres.catalog.io.exporter import export_file
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
 from redres.geo import normalise_crs
+from redres.messages import said
 
 router = APIRouter(prefix="/api", tags=["interchange"])
 
@@ -79,8 +82,9 @@ def upload(
             actor=editor.username,
         )
     except ValueError as exc:
-        raise InvalidQuery(str(exc)) from exc
+        raise ImportSettingsError(said(exc)) from exc
     settings = request.app.state.settings
+    say = translator(pick_language(request))
     job = queue_import(
         session,
         file,
@@ -91,12 +95,12 @@ def upload(
     if job is not None:
         request.app.state.import_jobs.submit(job.id)
         href = f"/api/import/jobs/{job.id}"
-        body = job_body(job, settings.job_dir) | {"href": href}
+        body = job_body(job, settings.job_dir, say) | {"href": href}
         return JSONResponse(body, status_code=202, headers={"Location": href})
     report = run_import(session, file, options)
     if report.errors and not skip_invalid:
         response.status_code = 422
-    return ImportReportBody.model_validate(report.to_dict() | {"file": file.filename})
+    return ImportReportBody.model_validate(report.to_dict(say) | {"file": file.filename})
 
 
 @router.get("/import/jobs/{job_id}")
@@ -105,7 +109,8 @@ def import_job(job_id: int, request: Request, session: SessionDep, editor: Edito
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFound("import job", job_id)  # noqa: EM101 (an entity name)
-    return job_body(job, request.app.state.settings.job_dir)
+    say = translator(pick_language(request))
+    return job_body(job, request.app.state.settings.job_dir, say)
 
 
 @router.get("/export.{fmt}")

@@ -25,6 +25,7 @@ from redres.catalog.detail import site_detail
 from redres.catalog.enums import FeedbackStatus, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.feedback import FeedbackCreate, list_feedback, submit
+from redres.catalog.former_slugs import renamed_site
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.media import media_json
 from redres.catalog.media_lists import covers_of, route_media
@@ -106,11 +107,18 @@ def home(
 
 
 @router.get("/sites/{slug}", response_class=HTMLResponse)
-def site_page(
-    request: Request, slug: str, session: SessionDep, visible: VisibleDep
-) -> HTMLResponse:
-    """Everything about one site: visiting information today, stories, people, nearby sites."""
-    site = get_site(session, slug, visible=visible)
+def site_page(request: Request, slug: str, session: SessionDep, visible: VisibleDep) -> Response:
+    """Everything about one site: visiting information today, stories, people, nearby sites.
+    An old address of a site whose slug was changed leads to its page: 302, not a permanent
+    301 browsers would keep, since the old slug may later be given to another site."""
+    try:
+        site = get_site(session, slug, visible=visible)
+    except NotFound:
+        moved = renamed_site(session, slug, visible=visible)
+        if moved is None:
+            raise
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/sites/{quote(moved.slug)}{query}", status_code=302)
     return _site_page(request, session, site, visible)
 
 

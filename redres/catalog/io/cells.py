@@ -120,7 +120,7 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
     if name in _ENUMS:
         return lookup(_ENUMS[name], cell_text(value))
     if name in INT_FIELDS:
-        return _integer(name, value)
+        return _integer(value)
     if name in BOOL_FIELDS:
         return _yes_no(name, value)
     if name in PRICE_FIELDS:
@@ -145,11 +145,9 @@ def _convert(name: str, value: Any, ctx: RowContext) -> Any:
         try:
             parsed = json.loads(cell_text(value))
         except json.JSONDecodeError:
-            msg = "footprint is not GeoJSON text"
-            raise ValueError(msg) from None
+            raise ValueError(Message("cell_footprint_text")) from None
         if not isinstance(parsed, dict):
-            msg = "footprint is not a GeoJSON geometry object"
-            raise ValueError(msg)
+            raise ValueError(Message("cell_footprint_object"))
         return parsed
     return cell_text(value)
 
@@ -233,31 +231,27 @@ def _yes_no(name: str, value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(Message("e_yes_no", field=name, value=cell_text(value)))
+    raise ValueError(Message("e_yes_no", field=Message(f"field_{name}"), value=cell_text(value)))
 
 
-def _integer(name: str, value: Any) -> int:
+def _integer(value: Any) -> int:
     if isinstance(value, bool):
-        msg = f"{name} must be a whole number, not {value!r}"
-        raise ValueError(msg)
+        raise ValueError(Message("cell_integer", value=cell_text(value)))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        msg = f"{name} must be a whole number, not {value!r}"
-        raise ValueError(msg)
+        raise ValueError(Message("cell_integer", value=cell_text(value)))
     m = _DURATION.match(str(value))
     if m is None:
-        msg = f"{name} must be a whole number, not {value!r}"
-        raise ValueError(msg)
+        raise ValueError(Message("cell_integer", value=cell_text(value)))
     number = float(m.group(1))
     unit = (m.group(2) or "").lower()
     if unit in ("小时", "h", "hour", "hours"):
         number *= 60
     if not number.is_integer():
-        msg = f"{name} must be a whole number, not {value!r}"
-        raise ValueError(msg)
+        raise ValueError(Message("cell_integer", value=cell_text(value)))
     return int(number)
 
 
@@ -273,8 +267,7 @@ def _date(value: Any) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    msg = f"survey_date {text!r} is not a date (YYYY-MM-DD)"
-    raise ValueError(msg)
+    raise ValueError(Message("cell_date", value=text))
 
 
 def _themes(text: str, ctx: RowContext) -> dict[str, float]:
@@ -282,8 +275,7 @@ def _themes(text: str, ctx: RowContext) -> dict[str, float]:
     for key, weight in decode_themes(text).items():
         slug = ctx.themes.get(normalise_term(key))
         if slug is None:
-            msg = f"unknown theme {key!r}"
-            raise ValueError(msg)
+            raise ValueError(Message("cell_theme_unknown", theme=key))
         out[slug] = weight
     return out
 

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog.io.fields import decode_list, encode_list
 from redres.catalog.models import Citation, Source
+from redres.messages import Message
 
 _URL = re.compile(r"https?://[^\s;；，,<>\"'）)]+", re.I)
 _TRIM = " \t,，:：、-—"
@@ -67,11 +68,9 @@ def parse_sources(cell: str) -> list[SourceRef]:
         title = (item[: m.start()] + " " + item[m.end() :] if m else item).strip(_TRIM)
         title = " ".join(title.split()) or (url or "")
         if len(title) > TITLE_MAX:
-            msg = f"source title is longer than {TITLE_MAX} characters"
-            raise ValueError(msg)
+            raise ValueError(Message("cell_source_title", limit=TITLE_MAX))
         if url is not None and len(url) > URL_MAX:
-            msg = f"source URL is longer than {URL_MAX} characters"
-            raise ValueError(msg)
+            raise ValueError(Message("cell_source_url", limit=URL_MAX))
         out[SourceRef(title, url)] = None
     return list(out)
 

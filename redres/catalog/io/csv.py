@@ -18,6 +18,7 @@ from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, blank, clean_headers, count_guard, find_header
+from redres.messages import Message
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -32,8 +33,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     """
     text = decode(path.read_bytes(), path)
     if text.lstrip().startswith("<"):
-        msg = f"{path.name!r} is an XML or HTML document, not CSV"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("csv_markup", file=path.name))
     sample = text[:4096]
     first_line = sample.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
@@ -44,8 +44,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
         if len(head) >= 10:
             break
     if not head:
-        msg = f"{path.name!r} is empty"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("file_empty", file=path.name))
     h = find_header(head)
     headers = clean_headers(head[h], path)
 
@@ -66,13 +65,13 @@ def _records(reader: Any, path: Path) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        reason = str(exc)
-        if "field larger than field limit" in reason:
-            reason = (
-                f"a cell is longer than {csv.field_size_limit()} characters (is a quote left open?)"
-            )
-        msg = f"{path.name!r} line {reader.line_num}: {reason}"
-        raise InterchangeError(msg) from None
+        line = reader.line_num
+        said = (
+            Message("csv_cell_too_long", file=path.name, line=line, limit=csv.field_size_limit())
+            if "field larger than field limit" in str(exc)
+            else Message("csv_broken", file=path.name, line=line)
+        )
+        raise InterchangeError(said) from None
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -90,8 +89,7 @@ def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        msg = f"{path.name!r} is neither UTF-8 nor GBK/GB18030 text (byte {exc.start})"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("csv_encoding", file=path.name, byte=exc.start)) from exc
 
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:

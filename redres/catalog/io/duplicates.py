@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from redres.catalog.io.vocab import normalise_term
 from redres.geo import bbox_around, distance_m
+from redres.messages import Message
 
 DUPLICATE_RADIUS_M = 200.0
 
@@ -33,7 +34,7 @@ class Match:
     """What a row duplicates (`ref`: a site id or a row number, per index) and why."""
 
     ref: Any
-    reason: str
+    reason: Message
 
 
 @dataclass(slots=True)
@@ -63,9 +64,9 @@ class DuplicateIndex:
             return None  # an empty registry: the first import of a survey file
         code, slug, name, lon, lat = key
         if code and code in self.codes:
-            return Match(self.codes[code], f"same registry code {code!r}")
+            return Match(self.codes[code], Message("dup_code", code=code))
         if slug and slug in self.slugs:
-            return Match(self.slugs[slug], f"same slug {slug!r}")
+            return Match(self.slugs[slug], Message("dup_slug", slug=slug))
         if lon is None or lat is None:
             return None
         box = bbox_around(lon, lat, self.radius_m)
@@ -76,7 +77,7 @@ class DuplicateIndex:
                 continue
             d = distance_m(lon, lat, olon, olat)
             if d <= self.radius_m:
-                return Match(ref, f"same name {name!r} {d:.0f} m away")
+                return Match(ref, Message("dup_name", name=name, metres=f"{d:.0f}"))
         return None
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from redres.catalog.site_fields import SITE_FIELDS
+from redres.messages import Message
 
 EXPORT_FIELDS: tuple[str, ...] = (
     *SITE_FIELDS,
@@ -211,6 +212,6 @@ def decode_themes(cell: str) -> dict[str, float]:
         try:
             out[key.strip()] = float(weight) if sep else 1.0
         except ValueError:
-            msg = f"theme weight {weight!r} of {key.strip()!r} is not a number"
-            raise ValueError(msg) from None
+            said = Message("cell_theme_weight", weight=weight, theme=key.strip())
+            raise ValueError(said) from None
     return out

@@ -17,6 +17,7 @@ import redres.catalog.io.xlsx as xlsx
 from redres.catalog.io.errors import UnsupportedFormat
 from redres.catalog.io.related import Related
 from redres.catalog.io.table import Reader
+from redres.messages import Message
 
 Writer = Callable[[Path, list[str], Iterable[Mapping[str, Any]]], int]
 FullWriter = Callable[[Path, list[str], Iterable[Mapping[str, Any]], Related | None], int]
@@ -68,7 +69,8 @@ def format_for(path: Path) -> Format:
     """
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        known = ", ".join(sorted(FORMATS))
-        msg = f"unsupported file type {path.suffix or path.name!r}; expected one of {known}"
-        raise UnsupportedFormat(msg)
+        said = Message(
+            "file_unsupported", suffix=path.suffix or path.name, known=tuple(sorted(FORMATS))
+        )
+        raise UnsupportedFormat(said)
     return FORMATS[suffix]

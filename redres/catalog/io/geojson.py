@@ -24,6 +24,7 @@ from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.related import PARTS, Related
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
+from redres.messages import Message
 
 NATIVE_LISTS = ("aliases", "designations", "sources")
 
@@ -38,17 +39,18 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     """
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"{path.name!r} is not GeoJSON: {exc}"
-        raise InterchangeError(msg) from exc
+    except UnicodeDecodeError as exc:
+        raise InterchangeError(Message("geojson_encoding", file=path.name)) from exc
+    except json.JSONDecodeError as exc:
+        said = Message("geojson_json", file=path.name, line=exc.lineno, column=exc.colno)
+        raise InterchangeError(said) from exc
     except RecursionError:
         raise too_deep(path) from None
     check_depth(doc, path)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
-        msg = f"{path.name!r} is not a GeoJSON FeatureCollection"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("geojson_collection", file=path.name))
     features: list[Any] = doc["features"]
     check_features(features, path)
     headers: list[str] = []
@@ -75,14 +77,11 @@ def _related(doc: Mapping[str, Any], path: Path, limits: ImportLimits) -> Relate
     if member is None:
         return None
     if not isinstance(member, dict) or any(not isinstance(member.get(p, []), list) for p in PARTS):
-        msg = (
-            f"{path.name!r}: the {MEMBER!r} member must be an object of lists ({', '.join(PARTS)})"
-        )
-        raise InterchangeError(msg)
+        said = Message("geojson_member", file=path.name, member=MEMBER, parts=tuple(PARTS))
+        raise InterchangeError(said)
     related = Related({p: list(member.get(p, [])) for p in PARTS})
     if related.count() > limits.max_rows:
-        msg = f"{path.name!r} has more than {limits.max_rows} related records"
-        raise LimitExceeded(msg)
+        raise LimitExceeded(Message("file_too_many_related", file=path.name, limit=limits.max_rows))
     return related
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from redres.catalog.io.errors import InterchangeError
+from redres.messages import Message
 
 MAX_DEPTH = 32
 """Deepest nesting of arrays and objects accepted; a MultiPolygon feature needs about ten."""
@@ -53,8 +54,7 @@ def check_depth(doc: Any, path: Path) -> None:
 
 def too_deep(path: Path) -> InterchangeError:
     """The error for a document nested deeper than `MAX_DEPTH`."""
-    msg = f"{path.name!r} is nested more than {MAX_DEPTH} levels deep; not a GeoJSON document"
-    return InterchangeError(msg)
+    return InterchangeError(Message("geojson_too_deep", file=path.name, depth=MAX_DEPTH))
 
 
 def check_features(features: list[Any], path: Path) -> None:
@@ -68,37 +68,37 @@ def check_features(features: list[Any], path: Path) -> None:
     for number, feature in enumerate(features, start=1):
         problem = _feature_problem(feature)
         if problem:
-            msg = f"{path.name!r} feature {number}: {problem}"
-            raise InterchangeError(msg)
+            said = Message("geojson_feature", file=path.name, number=number, problem=problem)
+            raise InterchangeError(said)
 
 
-def _feature_problem(feature: Any) -> str | None:
+def _feature_problem(feature: Any) -> Message | None:
     if not isinstance(feature, dict):
-        return f"is {_kind(feature)}, not a GeoJSON Feature object"
+        return Message("feature_kind", kind=_kind(feature))
     if feature.get("type", "Feature") != "Feature":
-        return f"has type {_short(feature.get('type'))}, not 'Feature'"
+        return Message("feature_type", value=_short(feature.get("type")))
     props = feature.get("properties")
     if props is not None and not isinstance(props, dict):
-        return f"properties must be an object or null, not {_kind(props)}"
+        return Message("feature_properties", kind=_kind(props))
     return geometry_problem(feature.get("geometry"))
 
 
-def geometry_problem(geometry: Any) -> str | None:
+def geometry_problem(geometry: Any) -> Message | None:
     """What is wrong with a GeoJSON geometry (None is allowed), or None when it is well-formed."""
     if geometry is None:
         return None
     if not isinstance(geometry, dict):
-        return f"geometry must be a GeoJSON geometry object or null, not {_kind(geometry)}"
+        return Message("feature_geometry", kind=_kind(geometry))
     kind = geometry.get("type")
     if kind == "GeometryCollection":
         members = geometry.get("geometries")
         if not isinstance(members, list):
-            return "a GeometryCollection's geometries must be an array"
+            return Message("feature_collection")
         return next((p for p in map(geometry_problem, members) if p), None)
     if kind not in COORDINATE_DEPTH:
-        return f"geometry type {_short(kind)} is not a GeoJSON geometry type"
+        return Message("feature_geometry_type", value=_short(kind))
     if not _coordinates_ok(geometry.get("coordinates"), COORDINATE_DEPTH[str(kind)]):
-        return f"a {kind}'s coordinates must be arrays of numbers (not null, text or infinity)"
+        return Message("feature_coordinates", kind=str(kind))
     return None
 
 
@@ -115,13 +115,13 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _kind(value: Any) -> str:
-    names = {str: "a string", list: "an array", int: "a number", float: "a number"}
+def _kind(value: Any) -> Message:
+    names = {str: "kind_string", list: "kind_array", int: "kind_number", float: "kind_number"}
     if value is None:
-        return "null"
+        return Message("kind_null")
     if isinstance(value, bool):
-        return "true or false"
-    return names.get(type(value), "an object")
+        return Message("kind_bool")
+    return Message(names.get(type(value), "kind_object"))
 
 
 def _short(value: Any) -> str:

@@ -31,6 +31,7 @@ from redres.catalog.io.ogr import LAYER
 from redres.catalog.io.related import LINK_FIELDS, PARTS, Related
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
+from redres.messages import Message
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
@@ -51,8 +52,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     """
     layers = check(path)
     if not layers:
-        msg = f"{path.name!r} has no layers"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("gpkg_no_layers", file=path.name))
     spatial = [name for name, kind in layers if kind == "features"]
     names = [name for name, _ in layers]
     layer = LAYER if LAYER in names else (spatial or names)[0]
@@ -80,8 +80,7 @@ def gdal_name(path: Path) -> Iterator[str]:
         link = tmp / "upload.gpkg"
         link.symlink_to(target)
         if ":" in str(link):
-            msg = f"{path.name!r} cannot be opened from a folder whose name has a ':'"
-            raise InterchangeError(msg)
+            raise InterchangeError(Message("gpkg_colon", file=path.name))
         yield f"GPKG:{link}"
     finally:
         remove_tree(tmp)
@@ -100,11 +99,9 @@ def check(path: Path) -> list[tuple[str, str]]:
     with path.open("rb") as fh:
         header = fh.read(100)
     if not header.startswith(SQLITE_HEADER):
-        msg = f"{path.name!r} is not a GeoPackage (no SQLite header)"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("gpkg_no_sqlite", file=path.name))
     if len(header) < 72 or header[68:72] not in APPLICATION_IDS:
-        msg = f"{path.name!r} is an SQLite database but not a GeoPackage (no GPKG application id)"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("gpkg_app_id", file=path.name))
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     try:
         con = sqlite3.connect(uri, uri=True)
@@ -118,8 +115,7 @@ def check(path: Path) -> list[tuple[str, str]]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        msg = f"{path.name!r} is not a readable GeoPackage: {exc}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("gpkg_unreadable", file=path.name)) from exc
     tables = {str(name) for kind, name, _ in schema if kind == "table"}
     return [
         (str(name), str(kind))
@@ -132,15 +128,11 @@ def _check_schema(path: Path, schema: list[tuple[Any, Any, Any]]) -> None:
     tables = {name for kind, name, _ in schema if kind == "table"}
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
-        msg = f"{path.name!r} is not a GeoPackage (no {' or '.join(missing)} table)"
-        raise InterchangeError(msg)
+        said = Message("gpkg_tables", file=path.name, tables=tuple(missing))
+        raise InterchangeError(said)
     views = sorted(str(name) for kind, name, _ in schema if kind == "view")
     if views:
-        msg = (
-            f"{path.name!r} holds SQL views ({', '.join(views[:5])}), which redres does not read; "
-            "save the layers as tables"
-        )
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("gpkg_views", file=path.name, views=tuple(views[:5])))
     for kind, name, sql in schema:
         text = str(sql or "")
         if (
@@ -148,11 +140,7 @@ def _check_schema(path: Path, schema: list[tuple[Any, Any, Any]]) -> None:
             and text.upper().startswith("CREATE VIRTUAL")
             and not _RTREE.search(text)
         ):
-            msg = (
-                f"{path.name!r} holds the virtual table {name!r}, which redres does not read "
-                "(only R*Tree spatial indexes are allowed)"
-            )
-            raise InterchangeError(msg)
+            raise InterchangeError(Message("gpkg_virtual", file=path.name, table=str(name)))
 
 
 def _check_columns(path: Path, con: sqlite3.Connection, schema: list[tuple[Any, Any, Any]]) -> None:
@@ -163,8 +151,7 @@ def _check_columns(path: Path, con: sqlite3.Connection, schema: list[tuple[Any, 
         quoted = '"' + str(name).replace('"', '""') + '"'
         hidden = [row[6] for row in con.execute(f"PRAGMA table_xinfo({quoted})")]
         if any(h in (2, 3) for h in hidden):
-            msg = f"{path.name!r} table {name!r} has generated columns, which redres does not read"
-            raise InterchangeError(msg)
+            raise InterchangeError(Message("gpkg_generated", file=path.name, table=name))
 
 
 def _read_layer(source: str, path: Path, layer: str, limits: ImportLimits) -> SourceTable:
@@ -174,17 +161,18 @@ def _read_layer(source: str, path: Path, layer: str, limits: ImportLimits) -> So
     try:
         info = pyogrio.read_info(source, layer=layer)
         if info["features"] > limits.max_rows:
-            msg = (
-                f"{path.name!r} has {info['features']} features; "
-                f"the import limit is {limits.max_rows}"
+            said = Message(
+                "file_too_many_features",
+                file=path.name,
+                count=info["features"],
+                limit=limits.max_rows,
             )
-            raise LimitExceeded(msg)
+            raise LimitExceeded(said)
         frame = pyogrio.read_dataframe(source, layer=layer)
     except LimitExceeded:
         raise
     except Exception as exc:  # GDAL raises DataSourceError and friends
-        msg = f"{path.name!r} is not readable: {exc}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("gpkg_layer_unreadable", file=path.name)) from exc
     crs = None
     if frame.crs is not None:
         epsg = frame.crs.to_epsg()
@@ -221,14 +209,14 @@ def _read_related(source: str, path: Path, tables: list[str], limits: ImportLimi
         try:
             total += int(pyogrio.read_info(source, layer=name)["features"])
             if total > limits.max_rows:
-                msg = f"{path.name!r} has more than {limits.max_rows} related records"
-                raise LimitExceeded(msg)
+                said = Message("file_too_many_related", file=path.name, limit=limits.max_rows)
+                raise LimitExceeded(said)
             frame = pyogrio.read_dataframe(source, layer=name, read_geometry=False)
         except LimitExceeded:
             raise
         except Exception as exc:  # GDAL raises DataSourceError and friends
-            msg = f"{path.name!r} table {name!r} is not readable: {exc}"
-            raise InterchangeError(msg) from exc
+            said = Message("gpkg_table_unreadable", file=path.name, table=name)
+            raise InterchangeError(said) from exc
         records = []
         for row in frame.to_dict("records"):
             record = {k: None if isinstance(v, float) and v != v else v for k, v in row.items()}

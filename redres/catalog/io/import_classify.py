@@ -12,6 +12,7 @@ from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
 from redres.catalog.io.rows import ParsedRow, RowContext, RowError
 from redres.catalog.io.validate import parse_row
+from redres.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOpti
         dup = in_file.find(key)
         if dup is not None:
             if options.on_duplicate == OnDuplicate.error:
-                errors.append(duplicate_error(parsed, dup, opened.header_of, f"row {dup.ref}"))
+                earlier = Message("dup_row", row=dup.ref, why=dup.reason)
+                errors.append(duplicate_error(parsed, dup, opened.header_of, earlier))
                 continue
             skipped += 1
             if options.on_duplicate == OnDuplicate.update and dup.ref in new:
@@ -89,12 +91,10 @@ def site_key(parsed: ParsedRow) -> SiteKey:
 
 
 def duplicate_error(
-    parsed: ParsedRow, match: Match, header_of: dict[str, str], what: str
+    parsed: ParsedRow, match: Match, header_of: dict[str, str], reason: Message
 ) -> RowError:
-    """A row duplicating `what` (an earlier row or a site), reported under the column matched."""
-    column = "code" if match.reason.startswith("same registry code") else "name"
-    if match.reason.startswith("same slug"):
-        column = "slug"
+    """A row duplicating an earlier row or a site (`reason` says which), reported under the
+    column matched."""
+    column = {"dup_code": "code", "dup_slug": "slug"}.get(match.reason.key, "name")
     value = getattr(parsed.site, column)
-    reason = f"duplicate of {what} ({match.reason}); use --on-duplicate update or skip"
     return RowError(parsed.number, header_of.get(column, column), value, reason)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from redres.catalog.io.errors import InterchangeError
+from redres.catalog.io.errors import ImportSettingsError, InterchangeError
 from redres.catalog.io.fields import map_headers
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.import_options import ImportOptions
 from redres.catalog.io.limits import check_file_size
 from redres.catalog.io.table import SourceTable
 from redres.geo import normalise_crs
+from redres.messages import Message, said
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +39,14 @@ def open_file(path: Path, options: ImportOptions) -> OpenedFile:
     ------
     InterchangeError
         When the file as a whole cannot be imported (format, encoding, limits, no name column).
-    ValueError
+    ImportSettingsError
         For an unknown `options.crs`.
     """
     fmt = format_for(path)
-    forced_crs = normalise_crs(options.crs) if options.crs else None
+    try:
+        forced_crs = normalise_crs(options.crs) if options.crs else None
+    except ValueError as exc:
+        raise ImportSettingsError(said(exc)) from None
     check_file_size(path, options.limits)
     table = fmt.read(path, options.limits)
     columns = map_headers(table.headers)
@@ -51,7 +55,7 @@ def open_file(path: Path, options: ImportOptions) -> OpenedFile:
     for header, name in columns.items():
         header_of.setdefault(name, header)
     ignored = [
-        f"column {header!r} is not a registry field; ignored"
+        Message("warn_column_ignored", column=header)
         for header in table.headers
         if columns.get(header) is None
     ]
@@ -71,8 +75,11 @@ def _require_columns(path: Path, headers: list[str], columns: dict[str, str]) ->
     fields = set(columns.values())
     for required, zh in (("name", "名称"), ("category", "类别")):
         if required not in fields:
-            msg = (
-                f"{path.name!r} has no {required} column ({required} or {zh}); "
-                f"its headers are {headers!r}"
+            said = Message(
+                "file_no_column",
+                file=path.name,
+                header_en=required,
+                header_zh=zh,
+                headers=tuple(headers),
             )
-            raise InterchangeError(msg)
+            raise InterchangeError(said)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from redres.catalog.enums import Status
 from redres.catalog.io.duplicates import DUPLICATE_RADIUS_M
 from redres.catalog.io.limits import ImportLimits
+from redres.messages import Message
 
 IMPORT_ACTOR = "import"
 
@@ -36,5 +37,4 @@ class ImportOptions:
 
     def __post_init__(self) -> None:
         if self.status not in (Status.draft, Status.published):
-            msg = f"imported sites are draft or published, not {self.status.value!r}"
-            raise ValueError(msg)
+            raise ValueError(Message("file_import_status", status=self.status.value))

@@ -176,7 +176,8 @@ def _compare(
         elif on_duplicate == OnDuplicate.skip:
             skipped += 1
         else:
-            errors.append(duplicate_error(m.row, m.match, header_of, f"site {site.slug!r}"))
+            reason = Message("dup_site", slug=site.slug, why=m.match.reason)
+            errors.append(duplicate_error(m.row, m.match, header_of, reason))
     return _Compared(updates, unchanged, skipped, errors)
 
 

@@ -30,6 +30,7 @@ from redres.catalog.io.import_options import IMPORT_ACTOR, ImportOptions, OnDupl
 from redres.catalog.io.import_plan import ImportPlan, plan_import
 from redres.catalog.io.import_write import write_plan
 from redres.catalog.io.rows import RowError
+from redres.messages import Message
 
 __all__ = ["IMPORT_ACTOR", "ImportOptions", "ImportReport", "OnDuplicate", "import_file"]
 
@@ -60,11 +61,29 @@ class ImportReport:
         """No bad rows."""
         return not self.errors
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe form for the API and `--json`."""
+    @property
+    def bad_rows(self) -> int:
+        """How many rows are bad (a row with three bad cells counts once)."""
+        return len({e.row for e in self.errors})
+
+    def to_dict(self, say: Callable[[str], str] = str) -> dict[str, Any]:
+        """A JSON-safe form for the API and `--json`: every reason and warning said by `say`
+        (a translator for the reader's language), beside its English and its message key."""
         out = asdict(self)
-        out["errors"] = [{**asdict(e), "value": _json_safe(e.value)} for e in self.errors]
+        out["errors"] = [
+            {
+                **asdict(e),
+                "value": _json_safe(e.value),
+                "reason": say(e.reason),
+                "reason_en": str(e.reason),
+                "reason_key": e.reason.key if isinstance(e.reason, Message) else None,
+            }
+            for e in self.errors
+        ]
+        out["warnings"] = [say(w) for w in self.warnings]
+        out["warnings_en"] = [str(w) for w in self.warnings]
         out["ok"] = self.ok
+        out["bad_rows"] = self.bad_rows
         return out
 
 
@@ -84,7 +103,7 @@ def import_file(
     ------
     InterchangeError
         When the file as a whole cannot be imported (format, encoding, limits, no name column).
-    ValueError
+    ImportSettingsError
         For an unknown `options.crs`.
     """
     options = options or ImportOptions()

@@ -23,6 +23,7 @@ from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, is_junk, read_member
+from redres.messages import Message
 
 MAIN_DOCUMENT = "doc.kml"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -43,8 +44,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     data = _main_document(path, limits) if kmz else path.read_bytes()
     root = xml_safe.parse(data, path.name)
     if _local(root.tag) != "kml":
-        msg = f"{path.name!r} is not a KML document (its root element is not <kml>)"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("kml_root", file=path.name))
     placemarks = [el for el in root.iter() if _local(el.tag) == "Placemark"]
     parsed = [_placemark(el) for el in placemarks]
     headers: list[str] = []
@@ -67,12 +67,11 @@ def _main_document(path: Path, limits: ImportLimits) -> bytes:
     ]
     main = [m for m in kmls if m.filename == MAIN_DOCUMENT] or kmls
     if not main:
-        msg = f"{path.name!r} holds no .kml document"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("kmz_none", file=path.name))
     if len(main) > 1:
-        names = ", ".join(repr(m.filename) for m in main[:5])
-        msg = f"{path.name!r} holds several .kml documents ({names}) and no {MAIN_DOCUMENT}"
-        raise InterchangeError(msg)
+        names = tuple(m.filename for m in main[:5])
+        said = Message("kmz_several", file=path.name, names=names, main=MAIN_DOCUMENT)
+        raise InterchangeError(said)
     return read_member(path, main[0], limits)
 
 

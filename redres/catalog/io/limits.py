@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
+from redres.messages import Message
 
 MiB = 1024 * 1024
 
@@ -50,15 +51,13 @@ def check_file_size(path: Path, limits: ImportLimits) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        msg = f"cannot read {str(path)!r}: {exc.strerror}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("file_missing", path=str(path))) from exc
     if not stat.S_ISREG(info.st_mode):
-        msg = f"cannot read {str(path)!r}: not a regular file"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("file_not_regular", path=str(path)))
     size = info.st_size
     if size > limits.max_file_bytes:
-        msg = f"{path.name!r} is {size} bytes; the import limit is {limits.max_file_bytes} bytes"
-        raise LimitExceeded(msg)
+        said = Message("file_too_large", file=path.name, size=size, limit=limits.max_file_bytes)
+        raise LimitExceeded(said)
 
 
 def remove_tree(path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from redres.catalog.io.rows import RawRow, RowContext, RowError
 from redres.geo import out_of_china, parse_angle, to_wgs84
+from redres.messages import Message, said
 
 
 def locate(
@@ -29,7 +30,7 @@ def locate(
         if (lon_raw is None) != (lat_raw is None):
             missing, header = ("lat", lat_h) if lat_raw is None else ("lon", lon_h)
             given = lon_raw if lat_raw is None else lat_raw
-            reason = f"{missing} is missing while the other coordinate is given"
+            reason = Message("loc_no_lat" if missing == "lat" else "loc_no_lon")
             return [RowError(raw.number, header or missing, given, reason)]
         lon_v = _angle(raw.number, lon_h, lon_raw, "lon", errors)
         lat_v = _angle(raw.number, lat_h, lat_raw, "lat", errors)
@@ -39,22 +40,20 @@ def locate(
         shown = f"{lon_raw}, {lat_raw}"
     column = f"{lon_h}/{lat_h}" if lon_h and lat_h else "geometry"
     if ctx.crs in ("wgs84", "gcj02", "bd09") and _swapped(lon, lat):
-        reason = "longitude and latitude look swapped (the point lies in China the other way round)"
-        return [RowError(raw.number, column, shown, reason)]
+        return [RowError(raw.number, column, shown, Message("loc_swapped"))]
     try:
         point = to_wgs84(lon, lat, ctx.crs)
     except ValueError as exc:
-        return [RowError(raw.number, column, shown, str(exc))]
+        return [RowError(raw.number, column, shown, said(exc))]
     wlon, wlat = point.lon, point.lat
     if not (math.isfinite(wlon) and math.isfinite(wlat)):
-        return [RowError(raw.number, column, shown, f"not a point in {ctx.crs}")]
+        return [RowError(raw.number, column, shown, Message("loc_not_point", crs=ctx.crs))]
     if ctx.crs != "wgs84":
         wlon, wlat = round(wlon, 7), round(wlat, 7)
     if _swapped(wlon, wlat):
-        reason = "longitude and latitude look swapped (the point lies in China the other way round)"
-        return [RowError(raw.number, column, shown, reason)]
+        return [RowError(raw.number, column, shown, Message("loc_swapped"))]
     if out_of_china(wlon, wlat):
-        return [RowError(raw.number, column, shown, "point is outside China")]
+        return [RowError(raw.number, column, shown, Message("loc_outside"))]
     data["lon"], data["lat"] = wlon, wlat
     if ctx.crs != "wgs84" and "point_crs" not in header_of:
         data["point_crs"] = ctx.crs  # converted: record the system the survey gave it in
@@ -69,10 +68,10 @@ def _angle(
     try:
         angle = parse_angle(str(value))
     except ValueError as exc:
-        errors.append(RowError(row, header or axis, value, str(exc)))
+        errors.append(RowError(row, header or axis, value, said(exc)))
         return None
     if angle.axis is not None and angle.axis != axis:
-        reason = f"a {angle.axis} value in the {axis} column: longitude and latitude look swapped"
+        reason = Message("loc_lat_in_lon" if axis == "lon" else "loc_lon_in_lat")
         errors.append(RowError(row, header or axis, value, reason))
         return None
     return angle.degrees

@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from redres.catalog import audit
 from redres.catalog.enums import Status
+from redres.catalog.io.reasons import check_reason
 from redres.catalog.io.related import (
     ENTITY,
     FIELDS,
@@ -47,6 +48,7 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.sites import reindex_site
+from redres.messages import Message
 
 LINK_TABLES: dict[tuple[str, str], tuple[type[SQLModel], str, str]] = {
     ("events", "sites"): (EventSite, "event_id", "site_id"),
@@ -126,7 +128,8 @@ def check(
                 continue
             slug = getattr(record, key)
             if slug in seen:
-                errors.append(_error(part, number, key, slug, f"{key} {slug!r} is given twice"))
+                reason = Message("related_twice", field=key, value=slug)
+                errors.append(_error(part, number, key, slug, reason))
                 continue
             seen.add(slug)
             bad = _unknown_links(part, number, record, known, site_target)
@@ -149,17 +152,15 @@ def check(
             elif on_duplicate == "skip":
                 counts.skipped += 1
             else:
-                reason = (
-                    f"{ENTITY[part]} {slug!r} is already in the registry and differs; "
-                    "use --on-duplicate update or skip"
-                )
+                entity = Message(f"entity_{ENTITY[part]}")
+                reason = Message("related_differs", entity=entity, slug=slug)
                 errors.append(_error(part, number, key, slug, reason))
     return plan
 
 
 def _validate(part: str, number: int, raw: Any, errors: list[RowError]) -> BaseModel | None:
     if not isinstance(raw, Mapping):
-        errors.append(_error(part, number, None, raw, "is not a record (an object of fields)"))
+        errors.append(_error(part, number, None, raw, Message("related_not_record")))
         return None
     data = {k: v for k, v in raw.items() if v is not None}
     try:
@@ -167,9 +168,9 @@ def _validate(part: str, number: int, raw: Any, errors: list[RowError]) -> BaseM
     except ValidationError as exc:
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else None
-            reason = str(err["msg"]).removeprefix("Value error, ")
+            reason = check_reason(err)
             if err["type"] == "missing":
-                reason = f"{name} is required"
+                reason = Message("related_required", field=name)
             errors.append(_error(part, number, name, raw.get(name) if name else None, reason))
         return None
 
@@ -188,15 +189,18 @@ def _unknown_links(
             found = ref in site_target if target is None else ref in known.get(target, set())
             if not found:
                 what = "site" if target is None else ENTITY[target]
-                reason = (
-                    f"{ENTITY[part]} {getattr(record, KEY[part])!r} links to {what} {ref!r}, "
-                    "which is in neither the registry nor the file"
+                reason = Message(
+                    "related_unknown_link",
+                    entity=Message(f"entity_{ENTITY[part]}"),
+                    name=getattr(record, KEY[part]),
+                    target=Message(f"entity_{what}"),
+                    ref=ref,
                 )
                 out.append(_error(part, number, name, ref, reason))
     return out
 
 
-def _error(part: str, number: int, name: str | None, value: Any, reason: str) -> RowError:
+def _error(part: str, number: int, name: str | None, value: Any, reason: Message) -> RowError:
     return RowError(number, f"{part}.{name}" if name else part, value, reason)
 
 

@@ -28,6 +28,7 @@ from redres.catalog.io.limits import ImportLimits, remove_tree
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, extract, is_junk
+from redres.messages import Message
 
 REQUIRED = (".shp", ".shx", ".dbf")
 OPTIONAL = (".prj", ".cpg")
@@ -85,32 +86,28 @@ def _pick(path: Path, limits: ImportLimits) -> dict[str, zipfile.ZipInfo]:
         if is_junk(m) or ext in SIDECARS:
             continue
         if ext not in REQUIRED + OPTIONAL:
-            msg = (
-                f"{path.name!r} holds {m.filename!r}, which is not part of a Shapefile; a zip must "
-                "hold exactly one Shapefile (.shp, .shx, .dbf, optionally .prj and .cpg)"
-            )
-            raise InterchangeError(msg)
+            raise InterchangeError(Message("shp_stray", file=path.name, member=m.filename))
         group = groups.setdefault(name[: -len(ext)], {})
         if ext in group:
-            msg = f"{path.name!r} holds both {group[ext].filename!r} and {m.filename!r}"
-            raise InterchangeError(msg)
+            first = group[ext].filename
+            said = Message("shp_twice", file=path.name, first=first, second=m.filename)
+            raise InterchangeError(said)
         group[ext] = m
     shps = [g[".shp"].filename for g in groups.values() if ".shp" in g]
     if not shps:
-        msg = f"{path.name!r} holds no .shp file"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("shp_none", file=path.name))
     if len(shps) > 1:
-        msg = f"{path.name!r} holds {len(shps)} Shapefiles ({', '.join(sorted(shps)[:5])}); one per zip"
-        raise InterchangeError(msg)
+        names = tuple(sorted(shps)[:5])
+        raise InterchangeError(Message("shp_several", file=path.name, count=len(shps), names=names))
     parts = next(g for g in groups.values() if ".shp" in g)
     stray = [m.filename for g in groups.values() if g is not parts for m in g.values()]
     if stray:
-        msg = f"{path.name!r} holds {stray[0]!r}, which is not part of {shps[0]!r}"
-        raise InterchangeError(msg)
+        said = Message("shp_other", file=path.name, member=stray[0], shp=shps[0])
+        raise InterchangeError(said)
     for ext in (".shx", ".dbf"):
         if ext not in parts:
-            msg = f"{path.name!r}: {shps[0]} has no {ext} beside it"
-            raise InterchangeError(msg)
+            said = Message("shp_missing_part", file=path.name, shp=shps[0], ext=ext)
+            raise InterchangeError(said)
     return parts
 
 
@@ -120,11 +117,11 @@ def _check_header(file: Path, path: Path, shown: str) -> None:
         head = fh.read(100)
     ext = file.suffix
     if len(head) < 100 or int.from_bytes(head[:4], "big") != FILE_CODE:
-        msg = f"{path.name!r}: {shown} is not a Shapefile (no {ext} file code {FILE_CODE})"
-        raise InterchangeError(msg)
+        said = Message("shp_code", file=path.name, member=shown, ext=ext, code=FILE_CODE)
+        raise InterchangeError(said)
     if int.from_bytes(head[28:32], "little") != VERSION:
-        msg = f"{path.name!r}: {shown} is not a Shapefile (version is not {VERSION})"
-        raise InterchangeError(msg)
+        said = Message("shp_version", file=path.name, member=shown, version=VERSION)
+        raise InterchangeError(said)
 
 
 def _check_dbf(file: Path, path: Path, shown: str, limits: ImportLimits) -> None:
@@ -132,8 +129,7 @@ def _check_dbf(file: Path, path: Path, shown: str, limits: ImportLimits) -> None
     with file.open("rb") as fh:
         head = fh.read(32)
     if len(head) < 32 or head[0] not in DBF_VERSIONS:
-        msg = f"{path.name!r}: {shown} is not a dBASE table (.dbf)"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("shp_dbf", file=path.name, member=shown))
     n = int.from_bytes(head[4:8], "little")
     header_bytes = int.from_bytes(head[8:10], "little")
     record_bytes = int.from_bytes(head[10:12], "little")
@@ -142,11 +138,10 @@ def _check_dbf(file: Path, path: Path, shown: str, limits: ImportLimits) -> None
         or record_bytes < 1
         or header_bytes + n * record_bytes > file.stat().st_size
     ):
-        msg = f"{path.name!r}: {shown} is damaged (its header promises more than the file holds)"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("shp_dbf_short", file=path.name, member=shown))
     if n > limits.max_rows:
-        msg = f"{path.name!r} has {n} features; the import limit is {limits.max_rows}"
-        raise LimitExceeded(msg)
+        said = Message("file_too_many_features", file=path.name, count=n, limit=limits.max_rows)
+        raise LimitExceeded(said)
 
 
 def _crs(prj: Path, path: Path, shown: str | None) -> tuple[str | None, Move | None]:
@@ -162,8 +157,7 @@ def _crs(prj: Path, path: Path, shown: str | None) -> tuple[str | None, Move | N
     try:
         crs = CRS.from_wkt(text)
     except CRSError:
-        msg = f"{path.name!r}: {shown} is not a WKT coordinate reference system"
-        raise InterchangeError(msg) from None
+        raise InterchangeError(Message("shp_prj", file=path.name, member=shown)) from None
     epsg = crs.to_epsg()
     if epsg is not None:
         return ("wgs84" if epsg == 4326 else f"EPSG:{epsg}"), None
@@ -203,8 +197,8 @@ def cpg_codec(text: str) -> str | None:
 def _side_text(file: Path, path: Path, shown: str) -> str:
     data = file.read_bytes()
     if len(data) > SIDE_FILE_BYTES:
-        msg = f"{path.name!r}: {shown} is {len(data)} bytes; a .prj or .cpg is a line of text"
-        raise InterchangeError(msg)
+        said = Message("shp_side_file", file=path.name, member=shown, size=len(data))
+        raise InterchangeError(said)
     return data.decode("utf-8", errors="replace").strip()
 
 
@@ -224,11 +218,15 @@ def _read(
             reader = shapefile.Reader(shp=shp, shx=shx, dbf=dbf, encoding=encoding)
             headers = [str(f[0]) for f in reader.fields[1:]]
             if reader.numShapes != reader.numRecords:
-                msg = (
-                    f"{path.name!r}: {shown['.shp']} has {reader.numShapes} shapes but "
-                    f"{shown['.dbf']} has {reader.numRecords} records"
+                said = Message(
+                    "shp_counts",
+                    file=path.name,
+                    shp=shown[".shp"],
+                    shapes=reader.numShapes,
+                    dbf=shown[".dbf"],
+                    records=reader.numRecords,
                 )
-                raise InterchangeError(msg)
+                raise InterchangeError(said)
             records = reader.iterRecords(deleted_as_None=True)
             pairs = zip(reader.iterShapes(), records, strict=True)  # counts checked above
             for number, (shape, record) in enumerate(pairs, 1):
@@ -238,13 +236,12 @@ def _read(
                 values = dict(zip(headers, list(record), strict=False))
                 rows.append(RawRow(number, values, point=point, footprint=footprint))
     except UnicodeDecodeError:
-        msg = f"{path.name!r}: the text in {shown['.dbf']} is not {encoding}"
-        raise InterchangeError(msg) from None
+        said = Message("shp_encoding", file=path.name, dbf=shown[".dbf"], encoding=encoding)
+        raise InterchangeError(said) from None
     except InterchangeError:
         raise
     except Exception as exc:  # pyshp raises many types for a damaged file
-        msg = f"{path.name!r}: {shown['.shp']} is damaged: {exc}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("shp_damaged", file=path.name, shp=shown[".shp"])) from exc
     return headers, rows
 
 

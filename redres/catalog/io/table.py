@@ -12,6 +12,7 @@ from redres.catalog.io.fields import map_headers
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.related import Related
 from redres.catalog.io.rows import RawRow
+from redres.messages import Message
 
 HEADER_SEARCH_ROWS = 10
 """Survey sheets often put a title row or two above the header; look this far for it."""
@@ -60,8 +61,7 @@ def clean_headers(row: Sequence[Any], path: Path) -> list[str]:
         for i, c in enumerate(row)
     ]
     if not any(not h.startswith("column ") for h in headers):
-        msg = f"{path.name!r} has no header row"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("file_no_header", file=path.name))
     return headers
 
 
@@ -75,8 +75,9 @@ def count_guard(rows: Iterator[RawRow], limits: ImportLimits, path: Path) -> Ite
     """
     for n, row in enumerate(rows, start=1):
         if n > limits.max_rows:
-            msg = f"{path.name!r} has more than {limits.max_rows} rows; the import limit is {limits.max_rows}"
-            raise LimitExceeded(msg)
+            raise LimitExceeded(
+                Message("file_too_many_rows", file=path.name, limit=limits.max_rows)
+            )
         yield row
 
 

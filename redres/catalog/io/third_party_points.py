@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from redres.geo import normalise_crs, to_wgs84
+from redres.messages import Message
 
 MAX_BYTES = 100 * 1024 * 1024
 _NAME_KEYS = ("name", "NAME", "名称", "单位名称")
@@ -71,13 +72,11 @@ def read_points(path: Path, crs: str | None = None) -> PointsFile:
         For an unreadable file, an unknown layout without `crs`, or rows without a usable point.
     """
     if path.stat().st_size > MAX_BYTES:
-        msg = f"{path.name}: larger than {MAX_BYTES // 2**20} MB"
-        raise PointsFileError(msg)
+        raise PointsFileError(Message("points_too_large", file=path.name, limit=MAX_BYTES // 2**20))
     rows = _rows(path)
     layout_crs = _layout_crs(rows[0]) if rows else None
     if crs is None and layout_crs is None:
-        msg = f"{path.name}: unknown layout; say its coordinate system with --points-crs"
-        raise PointsFileError(msg)
+        raise PointsFileError(Message("points_layout", file=path.name))
     system = normalise_crs(crs) if crs else str(layout_crs)
     raw = [_point(row, i) for i, row in enumerate(rows, start=1)]
     counts = Counter((round(lon, 6), round(lat, 6)) for _, _, lon, lat in raw)
@@ -98,13 +97,11 @@ def _rows(path: Path) -> list[dict[str, Any]]:
         if stripped.startswith("["):
             data = json.loads(text)
             if not all(isinstance(r, dict) for r in data):
-                msg = f"{path.name}: a JSON list of objects is expected"
-                raise PointsFileError(msg)
+                raise PointsFileError(Message("points_not_list", file=path.name))
             return list(data)
         return list(csv.DictReader(text.splitlines()))
     except (json.JSONDecodeError, csv.Error) as exc:
-        msg = f"{path.name}: not a JSON list or CSV file ({exc})"
-        raise PointsFileError(msg) from exc
+        raise PointsFileError(Message("points_unreadable", file=path.name)) from exc
 
 
 def _layout_crs(row: dict[str, Any]) -> str | None:
@@ -128,12 +125,9 @@ def _point(row: dict[str, Any], number: int) -> tuple[str, str, float, float]:
             lon = float(next(row[k] for k in _LON_KEYS if row.get(k) not in (None, "")))
             lat = float(next(row[k] for k in _LAT_KEYS if row.get(k) not in (None, "")))
     except (StopIteration, TypeError, ValueError) as exc:
-        msg = f"row {number}: no longitude and latitude"
-        raise PointsFileError(msg) from exc
+        raise PointsFileError(Message("points_no_point", number=number)) from exc
     if not name or not province:
-        msg = f"row {number}: a name and a province are needed to match a unit"
-        raise PointsFileError(msg)
+        raise PointsFileError(Message("points_no_name", number=number))
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        msg = f"row {number}: {lon}, {lat} is not a longitude and latitude"
-        raise PointsFileError(msg)
+        raise PointsFileError(Message("points_bad_point", number=number, lon=lon, lat=lat))
     return name, province, lon, lat

@@ -22,9 +22,10 @@ from redres.catalog.io.cells import (
 )
 from redres.catalog.io.citations import SourceRef
 from redres.catalog.io.location import locate
+from redres.catalog.io.reasons import check_reason
 from redres.catalog.io.rows import ParsedRow, RawRow, RowContext, RowError
 from redres.catalog.schemas import SiteCreate
-from redres.messages import Message
+from redres.messages import Message, said
 
 _PRESENT: dict[frozenset[str], frozenset[str]] = {}
 """One shared set per distinct column layout, instead of one per row of a 100,000-row file."""
@@ -59,8 +60,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
             if name == "ticket_price" and isinstance(value, str) and is_ticket_sentence(value):
                 price_words = value.strip()  # ticket rules written in the price column
                 continue
-            said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
-            errors.append(RowError(raw.number, header, shown_value(value), said))
+            errors.append(RowError(raw.number, header, shown_value(value), said(exc)))
             continue
         if name == "parent":
             parent = converted
@@ -107,10 +107,7 @@ def parse_row(raw: RawRow, ctx: RowContext) -> ParsedRow | list[RowError]:
                 if column and column in raw.values
                 else data.get(name)
             )
-            reason = str(err["msg"]).removeprefix("Value error, ")
-            cause = (err.get("ctx") or {}).get("error")
-            if cause is not None and cause.args and isinstance(cause.args[0], Message):
-                reason = cause.args[0]  # the same sentence, which pages can translate
+            reason = check_reason(err)  # a sentence pages and the CLI translate
             if name in ("name", "category") and err["type"] == "missing":
                 reason = Message("e_required", field=Message(f"field_{name}"))
             errors.append(RowError(raw.number, column, shown, reason))

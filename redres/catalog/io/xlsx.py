@@ -29,6 +29,7 @@ from redres.catalog.io.table import (
 )
 from redres.catalog.io.xml_safe import refuse_dtd
 from redres.catalog.io.zips import check_zip, open_member
+from redres.messages import Message
 
 SHEET_TITLE = "sites"
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -53,8 +54,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
             book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        msg = f"{path.name!r} is not a readable XLSX workbook: {exc}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("xlsx_unreadable", file=path.name)) from exc
     for sheet in book.worksheets:
         try:
             head = [tuple(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
@@ -68,8 +68,7 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
         rows = _rows(path, book, sheet, headers, h)
         return SourceTable(headers, count_guard(rows, limits, path))
     book.close()
-    msg = f"{path.name!r} has no sheet with a header row naming registry fields (名称, 类别, ...)"
-    raise InterchangeError(msg)
+    raise InterchangeError(Message("xlsx_no_sheet", file=path.name))
 
 
 def _check_parts(path: Path, limits: ImportLimits) -> None:
@@ -77,8 +76,7 @@ def _check_parts(path: Path, limits: ImportLimits) -> None:
     members = check_zip(path, limits)
     names = {m.filename for m in members}
     if not all(part in names for part in REQUIRED_PARTS):
-        msg = f"{path.name!r} is not an XLSX workbook (it lacks {' and '.join(REQUIRED_PARTS)})"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("xlsx_parts", file=path.name, parts=tuple(REQUIRED_PARTS)))
     for m in members:
         if m.filename.lower().endswith(XML_PARTS):
             with open_member(path, m) as fh:
@@ -99,8 +97,11 @@ def _rows(path: Path, book: Any, sheet: Any, headers: list[str], h: int) -> Iter
 
 
 def _damaged(path: Path, sheet: Any, row: int, exc: Exception) -> InterchangeError:
-    where = f"after row {row}" if row else "in its first rows"
-    return InterchangeError(f"{path.name!r}: sheet {sheet.title!r} is damaged {where}: {exc}")
+    if row:
+        return InterchangeError(
+            Message("xlsx_damaged_row", file=path.name, sheet=str(sheet.title), row=row)
+        )
+    return InterchangeError(Message("xlsx_damaged_head", file=path.name, sheet=str(sheet.title)))
 
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:

@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from redres.catalog.io.errors import InterchangeError
+from redres.messages import Message
 
 _MARKS = tuple(
     mark.encode(encoding)
@@ -34,7 +35,7 @@ def _declared(*_: object) -> int:
 
 def refused(name: str) -> InterchangeError:
     """The error for a document with a DOCTYPE or entity declaration."""
-    return InterchangeError(f"{name!r} declares a DOCTYPE or entities, which redres does not read")
+    return InterchangeError(Message("xml_dtd", file=name))
 
 
 def parse(data: bytes, name: str) -> ET.Element:
@@ -61,8 +62,8 @@ def parse(data: bytes, name: str) -> ET.Element:
     except _Declared:
         raise refused(name) from None
     except expat.ExpatError as exc:
-        msg = f"{name!r} is not well-formed XML: {exc}"
-        raise InterchangeError(msg) from None
+        said = Message("xml_broken", file=name, line=exc.lineno, column=exc.offset + 1)
+        raise InterchangeError(said) from None
     return builder.close()
 
 

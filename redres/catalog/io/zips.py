@@ -20,6 +20,7 @@ from typing import IO
 
 from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.limits import ImportLimits, MiB
+from redres.messages import Message
 
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 """What `zipfile` raises for damaged, lying, encrypted or oddly compressed members."""
@@ -39,29 +40,29 @@ def check_zip(path: Path, limits: ImportLimits) -> list[zipfile.ZipInfo]:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (*_BROKEN, OSError) as exc:
-        msg = f"{path.name!r} is not a readable zip archive: {exc}"
-        raise InterchangeError(msg) from exc
+        raise InterchangeError(Message("zip_unreadable", file=path.name)) from exc
     if len(members) > limits.max_members:
-        msg = f"{path.name!r} holds {len(members)} files; the limit is {limits.max_members}"
-        raise LimitExceeded(msg)
+        said = Message("zip_members", file=path.name, count=len(members), limit=limits.max_members)
+        raise LimitExceeded(said)
     for m in members:
         _check_member(path, m)
     total = sum(m.file_size for m in members)
     if total > limits.max_expanded_bytes:
-        msg = (
-            f"{path.name!r} would expand to {total} bytes; "
-            f"the limit is {limits.max_expanded_bytes} bytes"
-        )
-        raise LimitExceeded(msg)
+        said = Message("zip_expands", file=path.name, size=total, limit=limits.max_expanded_bytes)
+        raise LimitExceeded(said)
     for m in members:
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > MiB and ratio > limits.max_ratio:
-            msg = (
-                f"{path.name!r} member {m.filename!r} expands {ratio:.0f}x "
-                f"({m.compress_size} -> {m.file_size} bytes); the limit is {limits.max_ratio:.0f}x "
-                "(a zip bomb?)"
+            said = Message(
+                "zip_ratio",
+                file=path.name,
+                member=m.filename,
+                ratio=f"{ratio:.0f}",
+                packed=m.compress_size,
+                size=m.file_size,
+                limit=f"{limits.max_ratio:.0f}",
             )
-            raise LimitExceeded(msg)
+            raise LimitExceeded(said)
     return members
 
 
@@ -69,14 +70,11 @@ def _check_member(path: Path, m: zipfile.ZipInfo) -> None:
     name = m.filename.replace("\\", "/")
     parts = PurePosixPath(name).parts
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
-        msg = f"{path.name!r} holds {m.filename!r}, a path outside the archive; refused"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("zip_outside", file=path.name, member=m.filename))
     if stat.S_ISLNK(m.external_attr >> 16):
-        msg = f"{path.name!r} holds {m.filename!r}, a symbolic link; refused"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("zip_symlink", file=path.name, member=m.filename))
     if m.flag_bits & 0x1:
-        msg = f"{path.name!r} holds {m.filename!r}, which is encrypted; refused"
-        raise InterchangeError(msg)
+        raise InterchangeError(Message("zip_encrypted", file=path.name, member=m.filename))
 
 
 def is_junk(m: zipfile.ZipInfo) -> bool:
@@ -99,15 +97,12 @@ def open_member(path: Path, m: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
         with zipfile.ZipFile(path) as archive, archive.open(m) as fh:
             yield fh
     except _BROKEN as exc:
-        raise _damaged(path, m, exc) from exc
+        raise _damaged(path, m) from exc
 
 
-def _damaged(path: Path, m: zipfile.ZipInfo, why: object) -> InterchangeError:
-    msg = (
-        f"{path.name!r} member {m.filename!r} does not match its declared size of "
-        f"{m.file_size} bytes or is damaged ({why}); refused"
-    )
-    return InterchangeError(msg)
+def _damaged(path: Path, m: zipfile.ZipInfo) -> InterchangeError:
+    said = Message("zip_damaged", file=path.name, member=m.filename, size=m.file_size)
+    return InterchangeError(said)
 
 
 def read_member(path: Path, m: zipfile.ZipInfo, limits: ImportLimits) -> bytes:
@@ -123,10 +118,12 @@ def read_member(path: Path, m: zipfile.ZipInfo, limits: ImportLimits) -> bytes:
     with open_member(path, m) as fh:
         data = fh.read(limits.max_expanded_bytes + 1)
     if len(data) > limits.max_expanded_bytes:
-        msg = f"{path.name!r} member {m.filename!r} expands past {limits.max_expanded_bytes} bytes"
-        raise LimitExceeded(msg)
+        said = Message(
+            "zip_member_past", file=path.name, member=m.filename, limit=limits.max_expanded_bytes
+        )
+        raise LimitExceeded(said)
     if len(data) != m.file_size:
-        raise _damaged(path, m, f"it holds {len(data)}")
+        raise _damaged(path, m)
     return data
 
 
@@ -151,9 +148,9 @@ def extract(
             while chunk := src.read(min(MiB, budget + 1)):
                 budget -= len(chunk)
                 if budget < 0:
-                    msg = f"{path.name!r} expands past {limits.max_expanded_bytes} bytes"
-                    raise LimitExceeded(msg)
+                    said = Message("zip_past", file=path.name, limit=limits.max_expanded_bytes)
+                    raise LimitExceeded(said)
                 dst.write(chunk)
                 written += len(chunk)
         if written != m.file_size:
-            raise _damaged(path, m, f"it holds {written}")
+            raise _damaged(path, m)
