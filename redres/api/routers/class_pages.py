@@ -206,6 +206,7 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
     token = str(form.get("token", ""))
     action = str(form.get("action", ""))
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    ticked = {k: [str(v) for v in form.getlist(k) if isinstance(v, str)] for k in form}
     lang = pick_language(request)
     _ = translator(lang)
     try:
@@ -214,7 +215,9 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
         if exc.status_code != 429:
             return _learner_page(request, session, slug, token)
         errors = [_("err.class_busy")]
-        page = _learner_page(request, session, slug, token, form=values, errors=errors, status=429)
+        page = _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=429
+        )
         page.headers["Retry-After"] = "60"
         return page
     except NotFound:
@@ -241,16 +244,24 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
             ev.evaluate(session, fc, data, user=None)
     except ValidationError as exc:
         errors = form_errors(exc, lang, labels=LABELS)
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=422
+        )
     except Conflict:
         errors = [_("err.poll_repeat" if action == "poll" else "err.class_repeat")]
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=409)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=409
+        )
     except NotFound:
         errors = [_("err.poll_gone")]
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=404)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=404
+        )
     except CatalogError as exc:
         errors = form_errors(exc, lang)
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=422
+        )
     done = action if action in ("checkin", "poll") else "evaluation"
     query = urlencode(
         {
@@ -285,10 +296,14 @@ def _learner_page(
     *,
     done: str = "",
     form: dict[str, str] | None = None,
+    ticked: dict[str, list[str]] | None = None,
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """The learner page, or its refusal (a bad link, a busy class) in the reader's language."""
+    """The learner page, or its refusal (a bad link, a busy class) in the reader's language.
+
+    `ticked` holds every value a field was sent with: a multiple-choice answer sent back with
+    a refusal keeps all its boxes, not only the last one `form` holds."""
     lang = pick_language(request)
     context: dict[str, Any] = {"token": token, "errors": errors or [], "done": done}
     try:
@@ -305,6 +320,7 @@ def _learner_page(
             "fc": fc,
             "form_spec": form_json(session, fc, lang),
             "form": form or {"site": site, "poll": poll},
+            "ticked": ticked or {},
             "polls": polls.class_polls(session, fc, learner=True),
             "retention_days": fc.retention_days,
         }
