@@ -45,6 +45,13 @@ ENGLISH: dict[str, str] = {
         "{budget}-yuan budget per person"
     ),
     "kind_cap_trip": "the trip already has the most {kind_en} stops allowed ({cap})",
+    # stops saved or checked against the plan's limits (routes/plan_save.py)
+    "site_reason": "{site}: {reason}",
+    "saved_over_budget": (
+        "the tickets cost {total} yuan per person, over the {budget}-yuan budget per person"
+    ),
+    "saved_kind_cap_trip": "{count} {kind_en} stops, over the cap of {cap} for the trip",
+    "saved_kind_cap_day": "day {day} has {count} {kind_en} stops, over the cap of {cap} a day",
     "kind_cap_day": "every day it could fit already has the most {kind_en} stops allowed ({cap} a day)",
     "order_days": (
         "{later} ({later_date}) comes before {earlier} ({earlier_date}): {earlier} cannot be "
@@ -261,10 +268,19 @@ def _rebuild(key: str, fields: dict[str, Field]) -> Message:
     return Message(key, **fields)
 
 
+class Sentences(tuple[Any, ...]):
+    """Whole sentences given as one field (reasons a request fails): joined with "; " (a page:
+    its `sentence_separator`), where a plain list of words is joined with commas."""
+
+    __slots__ = ()
+
+
 def english_field(value: Field) -> str:
     """A field as the English sentence shows it: dates with their weekday, lists with commas."""
     if isinstance(value, dt.date):
         return f"{value.isoformat()} ({value:%a})"
+    if isinstance(value, Sentences):
+        return "; ".join(english_field(v) for v in value)
     if isinstance(value, tuple | list):
         return ", ".join(english_field(v) for v in value)
     return str(value)
