@@ -149,6 +149,9 @@ ENGLISH: dict[str, str] = {
     "e_not_a_stop": "site '{site}' is not a stop of route '{route}'",
     "e_no_stop": "route '{route}' has no stop {stop}",
     "e_instructor_twice": "an instructor is listed twice",
+    "e_instructor_booked": (
+        "instructor {name!r} already teaches class {other!r} ({slug}) from {start} to {end}"
+    ),
     "e_instructor_and_instructors": "give instructors (a list), not instructor as well",
     "e_not_null": "cannot be cleared",
     "e_phone": "'{value}' is not a phone number (digits, spaces, + - ( ), e.g. 027-8888 6666)",
