@@ -4,12 +4,15 @@ reader's language with the input kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from redres.catalog.enums import Reservation
+from redres.catalog.models import Site
 from redres.config import Settings
 from tests.api.conftest import MakeClient
 from tests.api.forms import csrf, sign_in
@@ -81,3 +84,33 @@ def test_the_form_offers_only_routes_the_teacher_may_use(world: World) -> None:
     mine = w.client.get("/classes/new?route=t2-draft")
     assert mine.status_code == 200
     assert re.findall(r'name="instructor\.([^"]+)"', mine.text) == w.sites[:1]
+
+
+def test_the_class_page_times_the_route_for_its_dates_and_says_what_to_book(
+    world: World, session: Session
+) -> None:
+    w = world
+    site = session.exec(select(Site).where(Site.slug == w.sites[1])).one()
+    site.reservation = Reservation.required
+    site.reservation_days = 3
+    site.capacity = 10
+    site.opening_hours = None
+    name = site.name
+    session.add(site)
+    session.commit()
+    fc = w.new_class(group_size=40)
+    sign_in(w.client, "t1", to="/")
+    page = w.client.get(f"/classes/{fc['slug']}?lang=zh")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr><td>[^<]+<span[^>]*>[^<]+</span></td><td>(.*?)</td>", page.text)
+    assert len(rows) == 3
+    assert all(re.fullmatch(r"<time>\d\d:\d\d</time>–<time>\d\d:\d\d</time>", r) for r in rows)
+    by = (dt.date.fromisoformat(day(1)) - dt.timedelta(days=3)).isoformat()
+    assert f"须提前 3 天预约，最迟 {by}" in page.text
+    assert "每批最多接待 10 人，本班 40 人" in page.text
+    unknown = re.search(r"请开班前向场馆确认：([^<]*)</p>", page.text)
+    assert unknown
+    assert name in unknown.group(1)
+    assert "按 09:00-17:00 暂排" in page.text
+    english = w.client.get(f"/classes/{fc['slug']}?lang=en").text
+    assert "must be booked 3 days ahead, by" in english

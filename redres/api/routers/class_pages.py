@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from redres.api.class_access import PRIVATE, form_json, learner_class
+from redres.api.class_timing import class_timing
 from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
@@ -133,12 +134,14 @@ def _class_page(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    found = stops(session, fc)
     page = render(
         request,
         "class.html",
         {
             "fc": fc,
-            "stops": stops(session, fc),
+            "stops": found,
+            "timing": class_timing(session, fc, found, request.app.state.settings),
             "learner_url": learner_url(request, fc),
             "summary": ev.summary(session, fc),
             "criteria": ev.CRITERIA,
