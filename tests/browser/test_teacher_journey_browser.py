@@ -145,7 +145,6 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     shot(page, "03-saved-1280")
     page.click("p.saved-route a")
     page.wait_for_url("**/routes/**")
-    route_url = page.url
     assert page.input_value("#date") == NATIONAL_DAY
     kept = page.evaluate(TIMETABLE, "main ol.schedule")
     assert kept == rechecked
@@ -165,6 +164,9 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     page.wait_for_url("**/plan/mine**")
     link = page.locator("tr", has_text="国庆两日现场教学").locator("input[readonly]").input_value()
     assert "/routes/shared/" in link
+    shown = page.locator("input.share-link").bounding_box()
+    assert shown is not None
+    assert shown["width"] >= 220  # the link can be read, not a sliver of it
     shot(page, "06-mine-1280")
     shared_path = link[link.index("/routes/shared/") :]
     visitor, visitor_traffic = open_page(f"{base}{shared_path}", **PHONE)
@@ -177,8 +179,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert_stayed_home(visitor_traffic)
 
     # a class on the route, an instructor at the first two stops
-    page.goto(route_url.replace("/routes/", "/plan/saved/"))
-    page.click("a.new-class")
+    page.locator("tr", has_text="国庆两日现场教学").locator("a.new-class").click()
     page.wait_for_url("**/classes/new?route=**")
     page.fill("#class-name", "2027年国庆现场教学一班")
     page.fill("#class-start", NATIONAL_DAY)
@@ -195,7 +196,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert "陈明" in schedule
     assert NATIONAL_DAY in schedule
     class_times = page.eval_on_selector_all(
-        ".class-schedule tbody tr",
+        ".class-schedule tbody tr:not(.class-day)",
         """rows => rows.map(r => [r.querySelector("a[href^='/sites/']").getAttribute('href'),
           ...[...r.querySelectorAll('time')].map(t => t.textContent)])""",
     )
@@ -243,4 +244,12 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     shot(page, "13-class-390")
+    page.goto(f"{page.url.split('?')[0]}?lang=en")
+    assert "Before the class" in page.inner_text("main")
+    assert "1 checked in · 1 ratings" in page.inner_text("main")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    shot(page, "14-class-390-en")
+    page.goto(f"{base}/classes/new?lang=en")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    shot(page, "15-class-form-390-en")
     assert_stayed_home(traffic)
