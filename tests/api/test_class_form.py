@@ -114,3 +114,12 @@ def test_the_class_page_times_the_route_for_its_dates_and_says_what_to_book(
     assert "按 09:00-17:00 暂排" in page.text
     english = w.client.get(f"/classes/{fc['slug']}?lang=en").text
     assert "must be booked 3 days ahead, by" in english
+
+
+def test_a_class_beyond_the_holiday_calendar_still_has_its_page(world: World) -> None:
+    w = world
+    fc = w.new_class(start_date="2150-05-04")
+    sign_in(w.client, "t1", to="/")
+    page = w.client.get(f"/classes/{fc['slug']}?lang=zh")
+    assert page.status_code == 200
+    assert "开班前须办理" in page.text
