@@ -134,6 +134,9 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert arranged != moved
     assert sorted(arranged) == sorted(planned)
     rechecked = page.evaluate(TIMETABLE, "#plan-schedule ol.schedule")
+    day_heads = page.eval_on_selector_all(
+        "#plan-schedule h2 small", "e => e.map(s => s.textContent)"
+    )
     assert [s[0].removeprefix("/sites/") for d in rechecked for s in d] == arranged
     assert page.inner_text("#plan-schedule").count("午餐 12:00–13:00") == 2
     shot(page, "02-reordered-1280")
@@ -148,6 +151,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert page.input_value("#date") == NATIONAL_DAY
     kept = page.evaluate(TIMETABLE, "main ol.schedule")
     assert kept == rechecked
+    assert page.eval_on_selector_all("main h2 small", "e => e.map(s => s.textContent)") == day_heads
     assert page.inner_text("main").count("午餐 12:00–13:00") == 2
     assert "国庆节" in page.inner_text("main")
     shot(page, "04-route-1280")
@@ -174,6 +178,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert visitor.input_value("#date") == NATIONAL_DAY
     assert visitor.evaluate(TIMETABLE, "main ol.schedule") == kept
     assert "登录" in visitor.inner_text("header")  # signed out
+    assert "状态：草稿" in visitor.inner_text("main")
     assert visitor.evaluate(NO_SIDEWAYS_SCROLL)
     shot(visitor, "07-shared-390")
     assert_stayed_home(visitor_traffic)
