@@ -47,6 +47,13 @@ ENGLISH: dict[str, str] = {
         "{budget}-yuan budget per person"
     ),
     "kind_cap_trip": "the trip already has the most {kind_en} stops allowed ({cap})",
+    # stops saved or checked against the plan's limits (routes/plan_save.py)
+    "site_reason": "{site}: {reason}",
+    "saved_over_budget": (
+        "the tickets cost {total} yuan per person, over the {budget}-yuan budget per person"
+    ),
+    "saved_kind_cap_trip": "{count} {kind_en} stops, over the cap of {cap} for the trip",
+    "saved_kind_cap_day": "day {day} has {count} {kind_en} stops, over the cap of {cap} a day",
     "kind_cap_day": "every day it could fit already has the most {kind_en} stops allowed ({cap} a day)",
     "order_days": (
         "{later} ({later_date}) comes before {earlier} ({earlier_date}): {earlier} cannot be "
@@ -144,6 +151,9 @@ ENGLISH: dict[str, str] = {
     "e_not_a_stop": "site '{site}' is not a stop of route '{route}'",
     "e_no_stop": "route '{route}' has no stop {stop}",
     "e_instructor_twice": "an instructor is listed twice",
+    "e_instructor_booked": (
+        "instructor {name!r} already teaches class {other!r} ({slug}) from {start} to {end}"
+    ),
     "e_instructor_and_instructors": "give instructors (a list), not instructor as well",
     "e_not_null": "cannot be cleared",
     "e_phone": "'{value}' is not a phone number (digits, spaces, + - ( ), e.g. 027-8888 6666)",
@@ -304,10 +314,19 @@ def message_from_json(value: Any) -> Any:
     return value
 
 
+class Sentences(tuple[Any, ...]):
+    """Whole sentences given as one field (reasons a request fails): joined with "; " (a page:
+    its `sentence_separator`), where a plain list of words is joined with commas."""
+
+    __slots__ = ()
+
+
 def english_field(value: Field) -> str:
     """A field as the English sentence shows it: dates with their weekday, lists with commas."""
     if isinstance(value, dt.date):
         return f"{value.isoformat()} ({value:%a})"
+    if isinstance(value, Sentences):
+        return "; ".join(english_field(v) for v in value)
     if isinstance(value, tuple | list):
         return ", ".join(english_field(v) for v in value)
     return str(value)

@@ -30,6 +30,7 @@ from redres.api.ratelimit import RateLimiter
 from redres.api.routers import (
     auth,
     calendar,
+    class_new,
     class_pages,
     classes,
     dashboard,
@@ -132,7 +133,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (editor_stories, editor_routes)
     routers += (stories, people, events)
     routers += (media,)
-    routers += (classes, polls, class_pages, poll_pages)
+    routers += (classes, polls, class_new, class_pages, poll_pages)
     routers += (library_pages,)
     routers += (planner_pages, plaques, offline, pages)  # pages last: `/` and its catch-alls
     for module in routers:

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import Request
 
 from redres.maps.words import MapWords
-from redres.messages import Message
+from redres.messages import Message, Sentences
 
 LANGUAGES = ("zh", "en")
 
@@ -51,6 +51,8 @@ def translator(lang: str) -> Translate:
             return table.get("date_format", "{iso} ({weekday})").format(
                 iso=value.isoformat(), weekday=weekday
             )
+        if isinstance(value, Sentences):
+            return table.get("sentence_separator", "; ").join(field(v) for v in value)
         if isinstance(value, tuple | list):
             return table.get("list_separator", ", ").join(field(v) for v in value)
         return str(value)

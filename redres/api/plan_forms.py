@@ -128,6 +128,7 @@ class CheckForm:
     lunch: str = ""
     reorder: bool = False
     start: str = ""
+    end: str = ""
 
     @classmethod
     def from_query(cls, params: QueryParams) -> CheckForm:
@@ -140,6 +141,7 @@ class CheckForm:
             lunch=_one(params, "lunch", ""),
             reorder=_one(params, "reorder", "").lower() in ("1", "true", "on", "yes"),
             start=_one(params, "start", ""),
+            end=_one(params, "end", ""),
         )
 
     def request_json(self) -> dict[str, Any]:
@@ -154,6 +156,9 @@ class CheckForm:
         start = place_from_text(self.start)
         if start is not None:  # a check starts from a point: the plan's resolved start
             body["start"] = start
+        end = place_from_text(self.end)
+        if end is not None:  # and ends where the plan ends (its start, when it returns there)
+            body["end"] = end
         return body | ({"lunch": self.lunch} if self.lunch else {})
 
 

@@ -25,6 +25,7 @@ from redres.catalog.models import Instructor, Route, RouteStop, Site, pk
 from redres.catalog.poll_tables import Poll, PollAnswer
 from redres.catalog.route_access import Reader, find_route
 from redres.catalog.slugs import free_slug, slugify
+from redres.messages import Message
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -179,9 +180,13 @@ def _check_free(session: Session, instructor: Instructor, start: dt.date, end: d
     )
     other = session.exec(stmt).first()
     if other is not None:
-        msg = (
-            f"instructor {instructor.name!r} already teaches class {other.name!r} "
-            f"({other.slug}) from {other.start_date} to {other.end_date}"
+        msg = Message(
+            "e_instructor_booked",
+            name=instructor.name,
+            other=other.name,
+            slug=other.slug,
+            start=other.start_date.isoformat(),
+            end=other.end_date.isoformat(),
         )
         raise Conflict(msg)
 

@@ -20,7 +20,8 @@ from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.route_edits import StopInput
 from redres.hours.opening import HolidayLookup
-from redres.messages import Message
+from redres.labels import LABELS
+from redres.messages import Message, Sentences
 from redres.routes.answer import Itinerary
 from redres.routes.candidates import plan_catalog, site_place
 from redres.routes.curated import CuratedStop, schedule_curated
@@ -46,6 +47,9 @@ KEPT_FIELDS = frozenset(
         "exclude",
         "max_stops",
         "unknown_hours",
+        "ticket_budget",
+        "kind_caps",
+        "chronological",
     }
 )
 """What a route keeps of its plan request (not the solver's seconds or seed)."""
@@ -109,8 +113,9 @@ def plan_to_save(
         end=end,
     )
     reasons = [v.detail for v in done.violations] + _unfit(found, request)
+    reasons += over_limits(found, request)
     if reasons:
-        msg = Message("e_itinerary_infeasible", reasons="; ".join(reasons))
+        msg = Message("e_itinerary_infeasible", reasons=Sentences(reasons))
         raise InvalidPlanRequest(msg)
     order: dict[int, int] = {}
     stops = []
@@ -173,11 +178,41 @@ def _unfit(stops: Sequence[CuratedStop], request: PlanRequest) -> list[str]:
     for stop in stops:
         c = stop.candidate
         if c.slug in request.exclude:
-            out.append(f"{c.name}: {Message('excluded')}")
+            out.append(Message("site_reason", site=c.name, reason=Message("excluded")))
         if c.capacity is not None and c.capacity < request.group_size:
-            out.append(
-                f"{c.name}: {Message('capacity', capacity=c.capacity, group=request.group_size)}"
-            )
+            said = Message("capacity", capacity=c.capacity, group=request.group_size)
+            out.append(Message("site_reason", site=c.name, reason=said))
+    return out
+
+
+def over_limits(stops: Sequence[CuratedStop], request: PlanRequest) -> list[str]:
+    """How stops arranged by hand break the request's ticket budget and kind caps, the limits
+    the planner keeps when it chooses (a site with no recorded price counts as free, as there).
+
+    The planner never breaks them, so a saved itinerary that does was changed after planning:
+    a re-ordered day may move a memorial hall into a day that already has its cap."""
+    out: list[str] = []
+    budget = request.ticket_budget
+    total = sum(s.candidate.ticket_price or 0.0 for s in stops)
+    if budget is not None and total > budget + 1e-9:
+        out.append(Message("saved_over_budget", total=f"{total:g}", budget=f"{budget:g}"))
+    for cap in request.kind_caps:
+        zh, en = LABELS["category"].get(cap.category, (cap.category, cap.category))
+        kind = {"kind": zh, "kind_en": en.lower()}
+        days = sorted({s.day for s in stops})
+        count = {
+            d: sum(s.day == d and s.candidate.category == cap.category for s in stops) for d in days
+        }
+        trip = sum(count.values())
+        if cap.per_trip is not None and trip > cap.per_trip:
+            out.append(Message("saved_kind_cap_trip", count=trip, cap=cap.per_trip, **kind))
+        for day in days:
+            if cap.per_day is not None and count[day] > cap.per_day:
+                out.append(
+                    Message(
+                        "saved_kind_cap_day", day=day, count=count[day], cap=cap.per_day, **kind
+                    )
+                )
     return out
 
 

@@ -200,6 +200,9 @@ class CheckIn(PlainTextModel):
         min_length=1, max_length=MAX_DAYS
     )
     start: PointIn | None = None
+    end: PointIn | None = None
+    """Where each day ends; None ends it at its last stop (the planner page sends its plan's
+    end, which is the start when the plan returns there, so a re-check times the way back)."""
     mode: Mode = "walk"
     window: TimeRange = "08:30-17:30"
     lunch: TimeRange | None = None

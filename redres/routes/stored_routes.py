@@ -69,6 +69,7 @@ def check_arranged_stops(
         window=Interval.parse(body.window),
         lunch=Interval.parse(body.lunch) if body.lunch else None,
         start=None if body.start is None else Place(body.start.lon, body.start.lat, "start"),
+        end=None if body.end is None else Place(body.end.lon, body.end.lat, "end"),
         reorder=body.reorder,
         travel=travel,
     )

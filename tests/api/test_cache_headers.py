@@ -150,6 +150,7 @@ def test_every_get_route_varies_by_audience(
             "/classes/{slug}": [f"/classes/{slug}"],
             "/classes/{slug}/qr.svg": [f"/classes/{slug}/qr.svg"],
             "/classes/{slug}/learn": [f"/classes/{slug}/learn?{learn}"],
+            "/classes/new": ["/classes/new", f"/classes/new?route={draft}"],
             "/api/classes/{slug}/evaluations.xlsx": [f"/api/classes/{slug}/evaluations.xlsx"],
         }
         question = {"kind": "rating", "text": "满意度"}

@@ -19,7 +19,7 @@ from redres.catalog.enums import Role
 from redres.catalog.io.importer import import_file
 from redres.catalog.models import Site
 from redres.config import Settings
-from tests.api.forms import PASSWORD, bearer
+from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 
 PRICES = (0.0, 10.0, 20.0, 30.0, 40.0)
 SMALL = "mao-zedong-former-residence-wuchang"
@@ -273,3 +273,68 @@ def test_ticket_rules_in_the_price_column_are_kept_as_written(
     }
     sheet.write_text("名称,类别,票价\n丁馆,博物馆,2O元\n", encoding="utf-8")
     assert [e.row for e in import_file(session, sheet).errors] == [2]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("follow_redirects", [False])
+def test_saving_a_plan_rechecks_its_budget_and_kind_caps(
+    client: TestClient, session: Session
+) -> None:
+    """The planner keeps the limits; stops saved by hand (API or page) are held to them too."""
+    prices = _prices(session)
+    category = {s.slug: str(s.category) for s in session.exec(select(Site))}
+    editor = bearer(client, "editor")
+    free = _plan(client)
+    days = [[s["slug"] for s in d["stops"]] for d in free["days"]]
+    spent = sum(prices[s] for day in days for s in day)
+    halls = [sum(category[s] == "former_site" for s in day) for day in days]
+    busiest = halls.index(max(halls))
+    most = halls[busiest]
+    assert most > 1
+    assert spent > 5
+    tight = {
+        "ticket_budget": spent - 5,
+        "kind_caps": [{"category": "former_site", "per_day": most - 1}],
+    }
+    saved = {"name": "手排线路", "plan": body(**tight), "itinerary": free}
+    r = client.post("/api/routes", json=saved, headers=editor)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert f"the tickets cost {spent:g} yuan per person, over the {spent - 5:g}-yuan" in detail
+    assert f"day {busiest + 1} has {most} former site stops, over the cap of {most - 1}" in detail
+    assert client.get("/api/routes?mine=true", headers=editor).json()["total"] == 0
+
+    loose = {"ticket_budget": spent, "kind_caps": [{"category": "former_site", "per_day": most}]}
+    r = client.post("/api/routes", json=saved | {"plan": body(**loose)}, headers=editor)
+    assert r.status_code == 201, r.text
+    slug = r.json()["properties"]["slug"]
+    kept = client.get(f"/api/routes/{slug}", headers=editor).json()["plan"]
+    assert (kept["ticket_budget"], kept["kind_caps"]) == (
+        spent,
+        [{"category": "former_site", "per_day": most, "per_trip": None}],
+    )
+
+    sign_in(client, "editor", to="/")
+    token = csrf(client.get("/plan/check?date=2025-06-10").text)
+    query = (
+        "theme=great-revolution&theme=martyrs%3D0.5&theme=1911-revolution&date=2025-06-10"
+        f"&days=2&group=40&mode=bus&start=114.2944,30.58899&budget={spent - 5:g}"
+        f"&cap_day.former_site={most - 1}"
+    )
+    form = {
+        "name": "手排线路",
+        "stops": "\n\n".join("\n".join(day) for day in days),
+        "mode": "bus",
+        "date": "2025-06-10",
+        "window": "08:30-17:30",
+        "plan": query,
+        "csrf": token,
+    }
+    page = client.post("/plan/save", data=form)
+    assert page.status_code == 422
+    assert f"门票合计每人 {spent:g} 元，超出每人 {spent - 5:g} 元的预算" in page.text
+    assert f"第 {busiest + 1} 天革命旧址 {most} 个，超过每天上限 {most - 1} 个" in page.text
+    english = client.post("/plan/save?lang=en", data=form)
+    assert english.status_code == 422
+    assert "over the cap of" in english.text
+    assert "门票" not in english.text.split("<main", 1)[1].split("</main>", 1)[0]

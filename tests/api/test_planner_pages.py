@@ -153,6 +153,27 @@ def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
     assert unknown.status_code == 422
 
 
+def test_a_recheck_with_the_plans_end_times_the_way_back(demo: TestClient) -> None:
+    """The planner page re-checks a re-ordered plan with its end (the start, for a plan that
+    returns there): the day comes back later than at its last stop, as the saved route will."""
+    query = {
+        "part": "result",
+        "date": "2025-06-10",
+        "stops": "august-7-conference-site\ncpc-5th-congress-site",
+        "start": "114.2944,30.58899",
+        "mode": "walk",
+    }
+    one_way = demo.get("/plan/check", params=query)
+    back = demo.get("/plan/check", params=query | {"end": "114.2944,30.58899"})
+    assert one_way.status_code == back.status_code == 200
+    head = r"<small><time>2025-06-10</time> · (\d\d:\d\d)–(\d\d:\d\d)</small>"
+    first, second = re.search(head, one_way.text), re.search(head, back.text)
+    assert first
+    assert second
+    assert first.group(1) == second.group(1)  # the same departure
+    assert second.group(2) > first.group(2)  # and the walk back to the start counted
+
+
 def test_a_checked_plan_offers_saving_at_once_without_script(demo: TestClient) -> None:
     """Signed out: the sign-in link comes back to this very check; a plan that breaks a rule
     offers no save it would refuse."""

@@ -4,6 +4,7 @@ phone page, the class page draws the results; refusals in the reader's language.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine
@@ -158,3 +159,49 @@ def test_an_editor_puts_a_poll_on_a_route_through_the_form(world: World) -> None
     fc = w.new_class()
     learner = w.client.get(f"/classes/{fc['slug']}/learn?token={fc['checkin_token']}")
     assert "线路满意度" in learner.text
+
+
+def test_a_refused_multiple_choice_answer_comes_back_with_every_box_ticked(world: World) -> None:
+    w = world
+    fc = w.new_class()
+    slug = fc["slug"]
+    sign_in(w.client, "t1", to="/")
+    new = w.client.get(f"/classes/{slug}/polls/new")
+    data = _form(
+        csrf(new.text),
+        q1_text="最打动你的是？",
+        q1_kind="multiple",
+        q1_options="讲解\n文物\n氛围\n歌曲",
+        q1_required="1",
+        q2_text="总体满意度",
+        q2_kind="rating",
+        q2_required="1",
+    )
+    assert w.client.post(f"/classes/{slug}/polls/new", data=data).status_code == 303
+    w.client.cookies.clear()
+    learner = w.client.get(f"/classes/{slug}/learn?token={fc['checkin_token']}").text
+    poll_id = re.search(r'name="poll" value="(\d+)"', learner)
+    assert poll_id
+    sent = [
+        ("token", fc["checkin_token"]),
+        ("action", "poll"),
+        ("poll", poll_id.group(1)),
+        ("learner", "乙"),
+        ("q1", "0"),
+        ("q1", "2"),
+        ("q1", "3"),
+    ]  # the rating (q2, required) is missing
+    r = w.client.post(f"/classes/{slug}/learn", content=_urlencoded(sent), headers=FORM)
+    assert r.status_code == 422
+    assert "请回答：" in r.text
+    ticked = re.findall(r'name="q1" value="(\d)" checked', r.text)
+    assert ticked == ["0", "2", "3"]
+    assert 'value="乙"' in r.text
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _urlencoded(pairs: list[tuple[str, str]]) -> bytes:
+    """A form body with a field repeated, as a browser sends ticked boxes."""
+    return urlencode(pairs).encode()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import EDITOR, HOSTILE, PASSWORD, assert_stayed_home
+from tests.browser.test_poll_browser import SMALLEST_CHART_TEXT
 
 
 def test_home_lists_sites_and_its_map_draws_them(server: str, open_page: Any) -> None:
@@ -46,6 +47,9 @@ def test_dashboard_shows_its_charts(server: str, open_page: Any) -> None:
     assert box["width"] > 200
     assert box["height"] > 40
     assert page.locator("figure.chart svg rect").count() >= 5
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(SMALLEST_CHART_TEXT) >= 12  # labels readable on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_stayed_home(traffic)
 
 

@@ -10,6 +10,9 @@ from tests.browser.conftest import EDITOR, PASSWORD, assert_stayed_home
 from tests.browser.test_class_learner_browser import NO_SIDEWAYS_SCROLL, PHONE, _new_class
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "build" / "screenshots"
+SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('figure.chart svg text')]
+  .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+"""The smallest chart label as drawn, in CSS pixels (its font size times the SVG's scale)."""
 
 
 def test_a_learner_answers_a_poll_on_a_phone_and_the_teacher_sees_the_chart(
@@ -75,6 +78,7 @@ def test_a_learner_answers_a_poll_on_a_phone_and_the_teacher_sees_the_chart(
     for width in (1280, 390):
         teacher.set_viewport_size({"width": width, "height": 900})
         assert teacher.evaluate(f"() => document.documentElement.scrollWidth <= {width}")
+        assert teacher.evaluate(SMALLEST_CHART_TEXT) >= 12  # readable on a phone too
         section.screenshot(path=str(SCREENSHOTS / f"poll-results-{width}-zh.png"))
     teacher.goto(f"{server}/classes/{slug}?lang=en")
     section = teacher.locator("#polls-section")

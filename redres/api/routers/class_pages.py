@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from redres.api.class_access import PRIVATE, form_json, learner_class
+from redres.api.class_timing import class_timing
 from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language, translator
@@ -133,12 +134,14 @@ def _class_page(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    found = stops(session, fc)
     page = render(
         request,
         "class.html",
         {
             "fc": fc,
-            "stops": stops(session, fc),
+            "stops": found,
+            "timing": class_timing(session, fc, found, request.app.state.settings),
             "learner_url": learner_url(request, fc),
             "summary": ev.summary(session, fc),
             "criteria": ev.CRITERIA,
@@ -206,6 +209,7 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
     token = str(form.get("token", ""))
     action = str(form.get("action", ""))
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    ticked = {k: [str(v) for v in form.getlist(k) if isinstance(v, str)] for k in form}
     lang = pick_language(request)
     _ = translator(lang)
     try:
@@ -214,7 +218,9 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
         if exc.status_code != 429:
             return _learner_page(request, session, slug, token)
         errors = [_("err.class_busy")]
-        page = _learner_page(request, session, slug, token, form=values, errors=errors, status=429)
+        page = _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=429
+        )
         page.headers["Retry-After"] = "60"
         return page
     except NotFound:
@@ -241,16 +247,24 @@ def learner_submit(request: Request, slug: str, form: FormDep, session: SessionD
             ev.evaluate(session, fc, data, user=None)
     except ValidationError as exc:
         errors = form_errors(exc, lang, labels=LABELS)
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=422
+        )
     except Conflict:
         errors = [_("err.poll_repeat" if action == "poll" else "err.class_repeat")]
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=409)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=409
+        )
     except NotFound:
         errors = [_("err.poll_gone")]
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=404)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=404
+        )
     except CatalogError as exc:
         errors = form_errors(exc, lang)
-        return _learner_page(request, session, slug, token, form=values, errors=errors, status=422)
+        return _learner_page(
+            request, session, slug, token, form=values, ticked=ticked, errors=errors, status=422
+        )
     done = action if action in ("checkin", "poll") else "evaluation"
     query = urlencode(
         {
@@ -285,10 +299,14 @@ def _learner_page(
     *,
     done: str = "",
     form: dict[str, str] | None = None,
+    ticked: dict[str, list[str]] | None = None,
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """The learner page, or its refusal (a bad link, a busy class) in the reader's language."""
+    """The learner page, or its refusal (a bad link, a busy class) in the reader's language.
+
+    `ticked` holds every value a field was sent with: a multiple-choice answer sent back with
+    a refusal keeps all its boxes, not only the last one `form` holds."""
     lang = pick_language(request)
     context: dict[str, Any] = {"token": token, "errors": errors or [], "done": done}
     try:
@@ -305,6 +323,7 @@ def _learner_page(
             "fc": fc,
             "form_spec": form_json(session, fc, lang),
             "form": form or {"site": site, "poll": poll},
+            "ticked": ticked or {},
             "polls": polls.class_polls(session, fc, learner=True),
             "retention_days": fc.retention_days,
         }

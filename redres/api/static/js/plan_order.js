@@ -52,7 +52,7 @@
     var query = new URLSearchParams({
       part: "result", date: panel.dataset.date, mode: panel.dataset.mode,
       window: panel.dataset.window, lunch: panel.dataset.lunch, stops: text,
-      start: panel.dataset.start, lang: panel.dataset.lang
+      start: panel.dataset.start, end: panel.dataset.end, lang: panel.dataset.lang
     });
     if (pending) { pending.abort(); }
     pending = new AbortController();
