@@ -21,7 +21,10 @@
   // The day the times are for, against today in China (UTC+8, no daylight saving).
   var today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
   var notes = [];
-  if (!navigator.onLine) { notes.push(box.dataset.copy); }
+  if (!navigator.onLine) {  // opened without a network: this is the saved copy, nothing to save
+    notes.push(box.dataset.copy);
+    box.classList.add("saved");
+  }
   if (box.dataset.date && box.dataset.date < today) { notes.push(box.dataset.past); }
   if (when && notes.length) { when.textContent = notes.join(" "); when.hidden = false; }
 
