@@ -118,6 +118,8 @@ TEMPLATE = """<!doctype html>
   table.stops td { border: 0; padding: .1rem 0; }
   table.stops td.no { width: auto; text-align: left; }
   table.stops td[data-label]::before { content: attr(data-label) "："; color: #444; }
+  html:lang(en) table.stops td[data-label]::before { content: attr(data-label) ": "; }
+  table.stops td.leg:empty { display: none; }
   .contacts { grid-template-columns: 1fr; gap: .2rem; }
  }
  @page { size: A4 portrait; margin: 14mm 12mm 16mm; }
