@@ -72,3 +72,15 @@ def test_every_route_stop_has_directions_to_its_own_point(server: str, open_page
             assert distance_m(lon, lat, *back) < 1.0, (slug, app)
     assert HOSTILE not in page.locator("ol.schedule").inner_html()  # names escaped in links
     assert_stayed_home(traffic)
+
+
+def test_a_search_link_carries_only_what_was_asked(server: str, open_page: Any) -> None:
+    page, traffic = open_page(f"{server}/?lang=zh")
+    page.fill("#q", "八七")
+    page.locator("#q").press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.url.split("?", 1)[1] == "q=%E5%85%AB%E4%B8%83"  # no "&theme=&period=…"
+    assert page.locator("#q").input_value() == "八七"
+    page.go_back()
+    assert page.locator("select[name=category]").is_enabled()
+    assert traffic.errors == []
