@@ -18,6 +18,7 @@ from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.page_account import header_account, sign_in_link
+from redres.api.source_links import source_link
 from redres.catalog.media import media_json
 from redres.config import Settings
 from redres.hours.words import hours_in_words
@@ -33,6 +34,7 @@ TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
 TEMPLATES.env.filters["text_lang"] = text_lang
 TEMPLATES.env.globals["name_in"] = name_in
+TEMPLATES.env.globals["source_link"] = source_link  # every list of sources
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
