@@ -165,7 +165,7 @@ TEMPLATE = """<!doctype html>
 {% endfor %}
 </tbody>
 </table>
-{% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note) %}{% if note or told or lessons.get(stop.slug) %}
+{% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note_en if lang == 'en' else stop.note) %}{% if note or told or lessons.get(stop.slug) %}
 <div class="stop-notes">
 <h3>{{ loop.index }}. {{ place_name(stop) }}</h3>
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">{{ t('handout.lessons') }}：{{ lesson }}</p>{% endfor %}
