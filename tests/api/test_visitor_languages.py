@@ -38,6 +38,11 @@ def test_route_texts_in_the_readers_language(demo: TestClient) -> None:
     assert "Starting from" not in zh
     assert "agrarian revolution" not in zh
     assert "暂无中文说明" not in zh
+    popups = demo.get(
+        "/maps/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"}
+    ).text
+    assert "set the course of agrarian revolution" in popups  # the stop's English note
+    assert "rr-missing" not in popups
     zh = demo.get("/themes", params={"lang": "zh"}).text
     assert "暂无中文说明" not in zh  # every theme has its Chinese description
 
