@@ -55,7 +55,7 @@ def source_label(title: str | None, url: str | None, lang: str = "zh") -> str:
     derived = url_label(url, lang) if url else None
     if derived:
         return derived
-    return cleaned(text, lang)
+    return cleaned(text, lang) or text  # nothing readable left: the title as stored, not a blank
 
 
 def machine_like(text: str) -> bool:
