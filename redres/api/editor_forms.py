@@ -2,7 +2,7 @@
 the API accepts (lengths, plain text, slugs, choices) and refuses the rest the same way.
 
 A form sends text boxes; these functions only turn that text into the shape the models take
-(a route's stops are `slug | note` lines with a blank line between days). Validation is the
+(a route's stops are `slug | note | English note` lines with a blank line between days). Validation is the
 models' alone: `RouteUpdate` here, `StoryWrite` in its room; the site form is `site_form`.
 """
 
@@ -18,11 +18,12 @@ STORY_FIELDS = ("title", "title_en", "summary", "summary_en", "body")
 """The story's own text fields, shown as they are stored."""
 STORY_FORM = (*STORY_FIELDS, "status", "audience", "language", "sites", "people", "events")
 """Every box of the story form (sites, people and events one slug a line)."""
-ROUTE_FORM = ("name", "description", "mode", "theme", "status", "stops")
+ROUTE_FORM = ("name", "description", "description_en", "mode", "theme", "status", "stops")
 """Every box of the route form."""
 ROUTE_LABELS = {
     "name": "route_name",
     "description": "description",
+    "description_en": "description_en",
     "mode": "mode",
     "theme": "theme",
     "status": "status",
@@ -60,6 +61,7 @@ def read_route_form(values: Mapping[str, str]) -> RouteForm:
         {
             "name": values.get("name", ""),
             "description": values.get("description") or None,
+            "description_en": values.get("description_en") or None,
             "mode": values.get("mode") or None,
             "theme": values.get("theme") or None,
             "status": values.get("status") or None,
@@ -69,18 +71,42 @@ def read_route_form(values: Mapping[str, str]) -> RouteForm:
 
 
 def stop_days(text: str) -> list[list[dict[str, str | None]]]:
-    """`slug | note` lines, days split by a blank line, as the API's `days` list."""
+    """`slug | note | English note` lines (both notes optional), days split by a blank line, as
+    the API's `days` list.
+
+    >>> stop_days("a | 讲会议 | Tell of it\\nb |  | Only English")
+    [[{'site': 'a', 'note': '讲会议', 'note_en': 'Tell of it'}, \
+{'site': 'b', 'note': None, 'note_en': 'Only English'}]]
+    """
     days = []
     for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
         stops = []
         for line in block.splitlines():
             if not line.strip():
                 continue
-            site, _bar, note = line.partition("|")
-            stops.append({"site": site.strip(), "note": note.strip() or None})
+            site, _bar, notes = line.partition("|")
+            note, _bar, note_en = notes.partition("|")
+            stops.append(
+                {
+                    "site": site.strip(),
+                    "note": note.strip() or None,
+                    "note_en": note_en.strip() or None,
+                }
+            )
         if stops:
             days.append(stops)
     return days
+
+
+def stop_line(slug: str, note: str | None, note_en: str | None) -> str:
+    """One stop as the route form shows it (the inverse of a `stop_days` line).
+
+    >>> stop_line("a", "讲会议", None), stop_line("a", None, "Tell"), stop_line("a", None, None)
+    ('a | 讲会议', 'a |  | Tell', 'a')
+    """
+    if note_en:
+        return f"{slug} | {note or ''} | {note_en}"
+    return f"{slug} | {note}" if note else slug
 
 
 def text_lines(text: str) -> list[str]:

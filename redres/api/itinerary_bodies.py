@@ -45,7 +45,8 @@ class EventBody(BaseModel):
 
 
 class StopBody(BaseModel):
-    """One visit, times as `HH:MM`; `note` is an editor's lesson note on a curated route."""
+    """One visit, times as `HH:MM`; `note` is an editor's lesson note on a curated route,
+    `note_en` its English version where one was written."""
 
     site_id: int
     slug: str
@@ -61,6 +62,7 @@ class StopBody(BaseModel):
     address: str | None
     warnings: list[str]
     note: str | None
+    note_en: str | None = None
     ticket_price: float | None = Field(description="CNY per person; 0 free; null not recorded")
     event: EventBody | None
 

@@ -23,13 +23,15 @@ class RouteTheme(BaseModel):
 
 
 class RouteProperties(BaseModel):
-    """A route's details; `plan` is the plan request a saved plan came from (None if curated)."""
+    """A route's details; `plan` is the plan request a saved plan came from (None if curated).
+    `description_en` is the description in English where one was written."""
 
     id: int | None
     slug: str
     name: str
     name_en: str | None
     description: str | None
+    description_en: str | None
     kind: RouteKind
     mode: TravelMode
     days: int
@@ -41,12 +43,14 @@ class RouteProperties(BaseModel):
 StopProperties = create_model(
     "StopProperties",
     __base__=OpenProperties,
-    __doc__="The site of a stop (its summary) and the stop: day, order, minutes, note.",
+    __doc__="The site of a stop (its summary) and the stop: day, order, minutes, note (and in "
+    "English, `note_en`).",
     **{name: site_column(name) for name in SUMMARY_FIELDS},
     day=(int, ...),
     order=(int, ...),
     minutes=(int | None, ...),
     note=(str | None, ...),
+    note_en=(str | None, ...),
     site_id=(int | None, ...),
 )
 
@@ -75,6 +79,7 @@ class RouteListItem(BaseModel):
     name: str
     name_en: str | None
     description: str | None
+    description_en: str | None
     kind: RouteKind
     mode: TravelMode
     days: int
@@ -112,6 +117,7 @@ def route_body(
             "order": row.stop.position,
             "minutes": row.stop.minutes,
             "note": row.stop.note,
+            "note_en": row.stop.note_en,
             "site_id": row.site.id,
         }
         features.append(feature)
@@ -124,6 +130,7 @@ def route_body(
             "name": route.name,
             "name_en": route.name_en,
             "description": route.description,
+            "description_en": route.description_en,
             "kind": route.kind,
             "mode": route.mode,
             "days": route.days,

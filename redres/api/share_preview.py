@@ -39,7 +39,7 @@ def site_preview(request: Request, detail: SiteDetail, lang: str) -> dict[str, s
 def route_preview(route: Route, lang: str) -> dict[str, str]:
     """A route's preview: its name and description in the reader's language."""
     title = route.name_en if lang == "en" and route.name_en else route.name
-    text, _missing = in_language(route.description, None, lang)
+    text, _missing = in_language(route.description, route.description_en, lang)
     return {"title": title, "description": _cut(text or "")}
 
 

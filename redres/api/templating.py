@@ -18,12 +18,15 @@ from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.page_account import header_account, sign_in_link
+from redres.api.source_links import source_link
 from redres.catalog.media import media_json
 from redres.config import Settings
 from redres.hours.words import hours_in_words
 from redres.labels import label
 from redres.markdown import render_inline, render_markdown
 
+SIGNED_IN_HEADER = "X-Redres-Signed-In"
+"""Set on a page whose header greets a signed-in reader: routes saved for offline use keep none."""
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.globals["label"] = label
 TEMPLATES.env.globals["beijing"] = beijing  # stored UTC times as Beijing wall time (editors)
@@ -31,6 +34,7 @@ TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
 TEMPLATES.env.filters["text_lang"] = text_lang
 TEMPLATES.env.globals["name_in"] = name_in
+TEMPLATES.env.globals["source_link"] = source_link  # every list of sources
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
@@ -41,6 +45,7 @@ def render(
 ) -> HTMLResponse:
     """A page in the caller's language; the language sticks in a cookie once chosen."""
     lang = pick_language(request)
+    account = header_account(request)
     response = TEMPLATES.TemplateResponse(
         request=request,
         name=name,
@@ -48,7 +53,7 @@ def render(
             "lang": lang,
             "_": translator(lang),
             "lang_suffix": "?lang=en" if lang == "en" else "",
-            "account": header_account(request),
+            "account": account,
             "sign_in_href": sign_in_link(request),
             "page_url": absolute(request, request.url.path + ("?lang=en" if lang == "en" else "")),
             "in_wechat": in_wechat(request),
@@ -57,6 +62,8 @@ def render(
         },
         status_code=status_code,
     )
+    if account is not None:  # the saved-for-offline copies never keep such a page (sw.js)
+        response.headers[SIGNED_IN_HEADER] = "1"
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response

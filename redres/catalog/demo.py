@@ -223,6 +223,7 @@ def _load_route(
             "name": r["name"],
             "name_en": r.get("name_en"),
             "description": r.get("description"),
+            "description_en": r.get("description_en"),
             "kind": RouteKind.curated,
             "theme_id": theme.id if theme else None,
             "days": int(r.get("days", 1)),
@@ -240,6 +241,7 @@ def _load_route(
                 site_id=pk(sites[stop["site"]]),
                 minutes=stop.get("minutes"),
                 note=stop.get("note"),
+                note_en=stop.get("note_en"),
             )
         )
     session.flush()

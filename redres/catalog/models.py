@@ -261,6 +261,8 @@ class Route(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_en: str | None = Field(default=None, max_length=300)
     description: str | None = None
+    description_en: str | None = None
+    """The description in English, where someone wrote one (pages never show the Chinese instead)."""
     kind: RouteKind = enum_field(default=RouteKind.curated)
     theme_id: int | None = Field(default=None, foreign_key="theme.id")
     days: int = 1
@@ -289,6 +291,8 @@ class RouteStop(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id")
     minutes: int | None = None
     note: str | None = None
+    note_en: str | None = None
+    """The lesson note in English, where someone wrote one."""
 
 
 class Instructor(SQLModel, table=True):

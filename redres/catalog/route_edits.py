@@ -31,6 +31,18 @@ class StopInput:
     site_id: int
     minutes: int | None = None
     note: str | None = None
+    note_en: str | None = None
+
+
+StopLine = tuple[str, str | None] | tuple[str, str | None, str | None]
+"""A stop given to `update_route`: the site's slug, its note and (optional) the note in English."""
+
+
+def _stop_text(line: StopLine) -> tuple[str, str | None, str | None]:
+    """A stop line with its English note (None when it was given without one)."""
+    if len(line) == 3:
+        return line
+    return line[0], line[1], None
 
 
 def save_planned_route(
@@ -42,6 +54,7 @@ def save_planned_route(
     mode: TravelMode = TravelMode.walk,
     theme: str | None = None,
     description: str | None = None,
+    description_en: str | None = None,
     owner_id: int | None = None,
     plan: dict[str, Any] | None = None,
     days: int | None = None,
@@ -84,6 +97,7 @@ def save_planned_route(
         slug=slug,
         name=name,
         description=description,
+        description_en=description_en,
         kind=RouteKind.planned,
         theme_id=theme_id,
         days=max([*(s.day for s in stops), days or 1]),
@@ -103,6 +117,7 @@ def save_planned_route(
             site_id=s.site_id,
             minutes=s.minutes,
             note=s.note,
+            note_en=s.note_en,
         )
         for s in stops
     )
@@ -127,15 +142,17 @@ def update_route(
     *,
     actor: str,
     name: str,
-    stops: Sequence[Sequence[tuple[str, str | None]]],
+    stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
+    description_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     status: Status | None = None,
     action: str = "update",
     visible: Collection[Status] = PUBLIC,
 ) -> Route:
-    """Replace a route's details and stops (site slug and lesson note per stop, per day); audited.
+    """Replace a route's details and stops (site slug and lesson note, in Chinese and where
+    written in English, per stop, per day); audited.
 
     A stop may be at a site whose status is in `visible` (what the caller may read) or at a
     site the route already stops at; any other site is refused exactly like one that does not
@@ -146,10 +163,10 @@ def update_route(
     Conflict
         When a site slug or the theme is unknown, or no stop is given.
     """
-    days = [list(day) for day in stops if day]
+    days = [[_stop_text(line) for line in day] for day in stops if day]
     if not days:
         raise Conflict(Message("e_route_empty"))
-    slugs = {slug for day in days for slug, _note in day}
+    slugs = {slug for day in days for slug, _note, _en in day}
     usable = or_(
         col(Site.status).in_(list(visible)),
         col(Site.id).in_(select(RouteStop.site_id).where(RouteStop.route_id == route.id)),
@@ -166,6 +183,7 @@ def update_route(
         theme_id = found.id
     before = _route_state(session, route)
     route.name, route.description, route.theme_id = name, description, theme_id
+    route.description_en = description_en
     if mode is not None:
         route.mode = mode
     if status is not None:
@@ -178,7 +196,7 @@ def update_route(
         session.delete(old)
     session.flush()
     for d, day in enumerate(days, start=1):
-        for i, (slug, note) in enumerate(day, start=1):
+        for i, (slug, note, note_en) in enumerate(day, start=1):
             session.add(
                 RouteStop(
                     route_id=pk(route),
@@ -186,6 +204,7 @@ def update_route(
                     position=i,
                     site_id=pk(sites[slug]),
                     note=note or None,
+                    note_en=note_en or None,
                 )
             )
     session.add(route)
@@ -211,8 +230,9 @@ def create_route(
     *,
     actor: str,
     name: str,
-    stops: Sequence[Sequence[tuple[str, str | None]]],
+    stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
+    description_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     owner_id: int | None = None,
@@ -245,6 +265,7 @@ def create_route(
             name=name,
             stops=stops,
             description=description,
+            description_en=description_en,
             mode=mode,
             theme=theme,
             action="create",
@@ -310,9 +331,9 @@ def restore_route_version(
     if merged.get("theme_id") is not None:
         found = session.get(Theme, merged["theme_id"])
         theme = found.slug if found else None
-    days: dict[int, list[tuple[str, str | None]]] = {}
-    for day, slug, note in merged["stops"]:
-        days.setdefault(int(day), []).append((str(slug), note))
+    days: dict[int, list[StopLine]] = {}
+    for day, slug, note, *english in merged["stops"]:  # versions before English notes: 3
+        days.setdefault(int(day), []).append((str(slug), note, english[0] if english else None))
     return update_route(
         session,
         route,
@@ -320,6 +341,7 @@ def restore_route_version(
         name=str(merged["name"]),
         stops=[days[d] for d in sorted(days)],
         description=merged.get("description"),
+        description_en=merged.get("description_en"),
         mode=TravelMode(merged["mode"]) if merged.get("mode") else None,
         theme=theme,
         action="revert",
@@ -330,7 +352,7 @@ def restore_route_version(
 def _route_state(session: Session, route: Route) -> dict[str, object]:
     state = audit.snapshot(route, exclude=frozenset({"created_at", "updated_at"}))
     state["stops"] = [
-        [row.stop.day, row.site.slug, row.stop.note]
+        [row.stop.day, row.site.slug, row.stop.note, row.stop.note_en]
         for row in route_stops(session, route, visible=frozenset(Status))
     ]
     return state

@@ -1,4 +1,8 @@
-"""What a client may send to create or change a study route, validated before anything is written."""
+"""What a client may send to create or change a study route, validated before anything is written.
+
+Texts come in Chinese (`description`, a stop's `note`) and, where someone wrote one, English
+(`description_en`, `note_en`); a page shows the reader's language or says it is missing.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from redres.catalog.enums import TravelMode
 from redres.plain_text import PlainTextModel
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
+Description = Annotated[str, StringConstraints(max_length=2000)]
+StopText = tuple[str, str | None, str | None]
+"""A stop as the route store takes it: the site's slug, its note and the note in English."""
 MAX_DAYS = 14
 MAX_STOPS_PER_DAY = 30
 
@@ -21,6 +28,8 @@ class RouteStopIn(PlainTextModel):
 
     site: Slug
     note: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    note_en: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    """The note in English; pages in English show it, or say there is none yet."""
 
 
 DayIn = Annotated[list[RouteStopIn], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]
@@ -37,21 +46,32 @@ class RouteIn(PlainTextModel):
                     "name": "汉口大革命足迹半日行",
                     "mode": "walk",
                     "theme": "great-revolution",
-                    "days": [[{"site": "august-7-conference-site", "note": "讲八七会议"}]],
+                    "description": "步行参观1927年的旧址。",
+                    "description_en": "A walk past the sites of 1927.",
+                    "days": [
+                        [
+                            {
+                                "site": "august-7-conference-site",
+                                "note": "讲八七会议",
+                                "note_en": "Tell of the August 7 Conference",
+                            }
+                        ]
+                    ],
                 }
             ]
         },
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Description | None = None
+    description_en: Description | None = None
     theme: Slug | None = None
     mode: TravelMode = TravelMode.walk
     days: Annotated[list[DayIn], Field(min_length=1, max_length=MAX_DAYS)]
 
-    def stops(self) -> list[list[tuple[str, str | None]]]:
-        """The stops as the route store takes them: (site slug, note) per day."""
-        return [[(s.site, s.note) for s in day] for day in self.days]
+    def stops(self) -> list[list[StopText]]:
+        """The stops as the route store takes them: (site slug, note, note_en) per day."""
+        return [[(s.site, s.note, s.note_en) for s in day] for day in self.days]
 
 
 class RouteUpdate(PlainTextModel):
@@ -63,14 +83,15 @@ class RouteUpdate(PlainTextModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
         | None
     ) = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Description | None = None
+    description_en: Description | None = None
     theme: Slug | None = None
     mode: TravelMode | None = None
     days: Annotated[list[DayIn], Field(min_length=1, max_length=MAX_DAYS)] | None = None
 
-    def stops(self) -> list[list[tuple[str, str | None]]]:
+    def stops(self) -> list[list[StopText]]:
         """The new stops as the route store takes them (only when `days` is given)."""
-        return [[(s.site, s.note) for s in day] for day in self.days or []]
+        return [[(s.site, s.note, s.note_en) for s in day] for day in self.days or []]
 
 
 class PlannedRouteIn(PlainTextModel):
@@ -96,7 +117,8 @@ class PlannedRouteIn(PlainTextModel):
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Description | None = None
+    description_en: Description | None = None
     theme: Slug | None = None
     plan: dict[str, Any]
     itinerary: dict[str, Any] | None = None

@@ -151,8 +151,9 @@ def stop_popup_html(
     words: MapWords = CHINESE,
 ) -> str:
     """A stop's popup: name (linked to its page), order, schedule, visit length, lesson note and
-    the leg to the next place; all escaped. Lesson notes are written in Chinese: an English
-    popup says it has none rather than showing the Chinese."""
+    the leg to the next place; all escaped. The lesson note is the reader's version (`note` in
+    Chinese, `note_en` in English); without one the popup says so rather than showing the
+    other language."""
     shown, tag = stop_name(stop, words.lang)
     name = text(shown)
     title = (
@@ -169,10 +170,12 @@ def stop_popup_html(
     ]
     if stop.minutes > 0:
         parts.append(f"<p>{text(words.visit.format(minutes=stop.minutes))}</p>")
-    if stop.note and words.lang == "en":
+    mine, other = (stop.note_en, stop.note) if words.lang == "en" else (stop.note, stop.note_en)
+    if mine:
+        tag = "en" if words.lang == "en" else "zh-CN"
+        parts.append(f'<p class="rr-story" lang="{tag}">{text(mine)}</p>')
+    elif other:
         parts.append(f'<p class="rr-story rr-missing">{text(words.no_translation)}</p>')
-    elif stop.note:
-        parts.append(f'<p class="rr-story">{text(stop.note)}</p>')
     if leg is not None and (leg.minutes or leg.metres):
         bits = words.next_leg.format(minutes=f"{leg.minutes:.0f}", km=f"{leg.metres / 1000:.1f}")
         parts.append(f'<p class="rr-meta">{text(bits)}</p>')

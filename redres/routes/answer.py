@@ -57,7 +57,7 @@ class Stop:
     """One visit: arrival, start and end of the visit, in minutes since midnight.
 
     `note` is the lesson note an editor wrote for this stop of a curated route (None for the
-    planner's stops).
+    planner's stops); `note_en` its English version, where one was written.
     """
 
     site_id: int
@@ -74,6 +74,7 @@ class Stop:
     warnings: tuple[str, ...] = ()
     stories: tuple[Story, ...] = ()
     note: str | None = None
+    note_en: str | None = None
     ticket_price: float | None = None
     """CNY per person (0: free; None: not recorded)."""
     event: EventNote | None = None
@@ -101,6 +102,7 @@ class Stop:
             "address": self.address,
             "warnings": list(self.warnings),
             "note": self.note,
+            "note_en": self.note_en,
             "ticket_price": self.ticket_price,
             "event": None if self.event is None else _event_dict(self.event),
         }

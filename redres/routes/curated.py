@@ -40,6 +40,7 @@ class CuratedStop:
     day: int = 1
     minutes: int | None = None
     note: str | None = None
+    note_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
         warnings=warnings,
         stories=c.stories,
         note=stop.note,
+        note_en=stop.note_en,
         ticket_price=c.ticket_price,
         event=c.event,
     )

@@ -118,6 +118,8 @@ TEMPLATE = """<!doctype html>
   table.stops td { border: 0; padding: .1rem 0; }
   table.stops td.no { width: auto; text-align: left; }
   table.stops td[data-label]::before { content: attr(data-label) "："; color: #444; }
+  html:lang(en) table.stops td[data-label]::before { content: attr(data-label) ": "; }
+  table.stops td.leg:empty { display: none; }
   .contacts { grid-template-columns: 1fr; gap: .2rem; }
  }
  @page { size: A4 portrait; margin: 14mm 12mm 16mm; }
@@ -163,7 +165,7 @@ TEMPLATE = """<!doctype html>
 {% endfor %}
 </tbody>
 </table>
-{% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note) %}{% if note or told or lessons.get(stop.slug) %}
+{% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note_en if lang == 'en' else stop.note) %}{% if note or told or lessons.get(stop.slug) %}
 <div class="stop-notes">
 <h3>{{ loop.index }}. {{ place_name(stop) }}</h3>
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">{{ t('handout.lessons') }}：{{ lesson }}</p>{% endfor %}

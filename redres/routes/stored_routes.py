@@ -46,6 +46,7 @@ def curated_stops(
             day=r.stop.day,
             minutes=r.stop.minutes,
             note=r.stop.note,
+            note_en=r.stop.note_en,
         )
         for r in rows
     ]

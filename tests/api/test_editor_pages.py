@@ -308,3 +308,15 @@ def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> No
     assert "1927年八七会议在此召开。&lt;script&gt;" in zh
     en = client.get("/sites/site-of-the-august-7-conference?lang=en").text
     assert "Where the August 7 Conference met in 1927." in en
+
+
+def test_pages_greeting_a_signed_in_reader_say_so(client: TestClient) -> None:
+    """Routes saved for offline use keep no such page (sw.js reads X-Redres-Signed-In)."""
+    for path in ("/routes", "/", "/login"):
+        assert "x-redres-signed-in" not in client.get(path).headers
+    sign_in(client, "editor", to="/routes")
+    page = client.get("/routes")
+    assert page.headers["x-redres-signed-in"] == "1"
+    assert 'class="account-name"' in page.text
+    client.post("/logout", data={"csrf": csrf(page.text)})
+    assert "x-redres-signed-in" not in client.get("/routes").headers

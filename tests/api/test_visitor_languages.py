@@ -26,10 +26,23 @@ def test_hours_note_in_the_readers_language(demo: TestClient) -> None:
     assert "没有查到开放日和闭馆日" not in en
 
 
-def test_a_missing_translation_is_said_not_replaced(demo: TestClient) -> None:
+def test_route_texts_in_the_readers_language(demo: TestClient) -> None:
     en = demo.get("/routes/hankou-1927-great-revolution-walk", params={"lang": "en"}).text
-    assert "No English text yet" in en
-    assert "从中山大道" not in en  # the Chinese description is not shown in its place
+    assert "Starting from the former site of the Wuhan National Government" in en
+    assert "set the course of agrarian revolution and armed resistance" in en  # a stop's note
+    assert "No English text yet" not in en
+    assert "从中山大道" not in en
+    zh = demo.get("/routes/hankou-1927-great-revolution-walk", params={"lang": "zh"}).text
+    assert "从中山大道的武汉国民政府旧址出发" in zh
+    assert "确定土地革命和武装反抗的方针" in zh
+    assert "Starting from" not in zh
+    assert "agrarian revolution" not in zh
+    assert "暂无中文说明" not in zh
+    popups = demo.get(
+        "/maps/routes/hankou-1927-great-revolution-walk.html", params={"lang": "en"}
+    ).text
+    assert "set the course of agrarian revolution" in popups  # the stop's English note
+    assert "rr-missing" not in popups
     zh = demo.get("/themes", params={"lang": "zh"}).text
     assert "暂无中文说明" not in zh  # every theme has its Chinese description
 

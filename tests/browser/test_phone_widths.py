@@ -6,7 +6,21 @@ from typing import Any
 
 import pytest
 
-PAGES = ["/", "/themes", "/routes", "/routes/red-walk", "/calendar", "/plan", "/login"]
+PAGES = [
+    "/",
+    "/?q=bqhy",
+    "/themes",
+    "/themes/great-revolution",
+    "/routes",
+    "/routes/red-walk",
+    "/api/routes/red-walk.html",  # the route's handout
+    "/sites/site-of-the-august-7-conference",
+    "/sites/wuhan-revolutionary-museum",  # a site without a known point
+    "/plaques?theme=great-revolution",
+    "/calendar",
+    "/plan",
+    "/login",
+]
 
 
 # make test walks the narrowest phone in Chinese; CI (--runslow) also 414 px and English
@@ -19,7 +33,9 @@ def test_public_pages_do_not_scroll_sideways(
     page, _traffic = open_page(f"{server}/?lang={lang}", **phone)
     wide = []
     for path in PAGES:
-        page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+        response = page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert response is not None
+        assert response.ok, path
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:  # a phone widens innerWidth to fit, so compare with the screen
             wide.append((path, scroll))

@@ -130,6 +130,7 @@ def test_the_signed_in_plan_result_fits_a_phone(demo_server: str, open_page: Any
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button")
     page.wait_for_selector("#save-plan")
+    page.click("#menu-button")  # on a phone the account corner folds into the header's menu
     assert "我的线路" in page.inner_text("header")
     # the re-order panel is shown by its deferred script: wait for it, as a reader would
     page.wait_for_selector("#reorder [data-act=up]", state="visible", timeout=15_000)

@@ -72,8 +72,6 @@ def test_site_without_a_point_says_so_on_a_phone(server: str, open_page: Any, la
     assert not traffic.refused
     assert not traffic.errors
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "editor-preview.png"), full_page=True)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"site-unlocated-{lang}.png"), full_page=True)
 
 

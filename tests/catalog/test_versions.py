@@ -100,3 +100,47 @@ def test_claim_reloads_what_another_writer_stored(session: Session) -> None:
     update_site(session, site, SiteUpdate(district="江岸区"), actor="a")
     session.commit()
     assert _stored(session, "site", site.id) == 3
+
+
+def test_route_restore_keeps_english_texts_and_reads_older_versions(session: Session) -> None:
+    """A route's English description and notes are part of its versions; a version saved
+    before routes had English notes (stops as [day, slug, note]) restores with none."""
+    from redres.catalog import audit
+    from redres.catalog.route_edits import restore_route_version
+    from redres.catalog.route_store import route_stops
+
+    add_toy_sites(session)
+    route = create_route(
+        session,
+        actor="a",
+        name="半日",
+        stops=[[(AUG7, "讲会议", "Tell of the meeting")]],
+        description="中文",
+        description_en="English",
+    )
+    session.commit()
+    first = audit.history(session, entity="route", entity_id=route.id or 0)[0].id
+    update_route(session, route, actor="a", name="半日", stops=[[(CONGRESS, None)]])
+    old = audit.record(
+        session,
+        entity="route",
+        entity_id=route.id or 0,
+        action="update",
+        actor="a",
+        before=None,
+        after={"stops": [[1, CONGRESS, "旧格式"]]},
+    )
+    session.commit()
+    assert route.description_en is None
+
+    def stops() -> list[tuple[str, str | None, str | None]]:
+        rows = route_stops(session, route, visible=frozenset(Status))
+        return [(r.site.slug, r.stop.note, r.stop.note_en) for r in rows]
+
+    restore_route_version(session, route, int(first or 0), actor="a")
+    session.commit()
+    assert route.description_en == "English"
+    assert stops() == [(AUG7, "讲会议", "Tell of the meeting")]
+    restore_route_version(session, route, int(old.id or 0), actor="a")
+    session.commit()
+    assert stops() == [(CONGRESS, "旧格式", None)]

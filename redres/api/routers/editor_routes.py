@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from redres.api.deps import FormDep, PageEditorDep, SessionDep
 from redres.api.edit_conflicts import VERSION_FIELD, save_conflict
-from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, read_route_form
+from redres.api.editor_forms import ROUTE_FORM, ROUTE_LABELS, read_route_form, stop_line
 from redres.api.editor_media_view import media_section
 from redres.api.form_errors import form_errors
 from redres.api.i18n import pick_language
@@ -48,16 +48,18 @@ def routes_list(
 
 @router.get("/editor/routes/{slug}", response_class=HTMLResponse)
 def route_form(request: Request, slug: str, session: SessionDep, user: PageEditorDep) -> Response:
-    """The route editor: details, and stops as `slug | note` lines, days split by a blank line."""
+    """The route editor: details, and stops as `slug | note | English note` lines, days split
+    by a blank line."""
     route = get_route(session, slug, visible=STAFF)
     theme = route_theme(session, route)
     days: dict[int, list[str]] = {}
     for row in route_stops(session, route, visible=STAFF):
-        line = row.site.slug + (f" | {row.stop.note}" if row.stop.note else "")
+        line = stop_line(row.site.slug, row.stop.note, row.stop.note_en)
         days.setdefault(row.stop.day, []).append(line)
     values = {
         "name": route.name,
         "description": route.description or "",
+        "description_en": route.description_en or "",
         "mode": str(route.mode),
         "theme": theme.slug if theme else "",
         "status": str(route.status),
@@ -86,6 +88,7 @@ def route_save(
             actor=user.username,
             name=data.name or route.name,
             description=data.description,
+            description_en=data.description_en,
             mode=data.mode,
             theme=data.theme,
             status=data.status,

@@ -337,6 +337,13 @@ def _route_page(
     )
     media = route_media(session, route, visible=visible)
     site_covers = covers_of(session, "site", shown, visible=visible)
+    # "导航到这一站": from wherever the visitor stands (the stop before) to each located stop
+    stop_navigation = {
+        stop["slug"]: navigation_links(stop["lon"], stop["lat"], name=stop["name"])
+        for day in plan["days"]
+        for stop in day["stops"]
+        if stop.get("slug") and stop.get("lon") and stop.get("lat")
+    }
     return render(
         request,
         "route.html",
@@ -352,6 +359,7 @@ def _route_page(
             "share_query": f"&share={quote(share)}" if share else "",
             "og": route_preview(route, pick_language(request)),
             "names_en": names_en,  # the stops' English names, for English pages
+            "stop_navigation": stop_navigation,
             "route_media": [media_json(m) for m in media.whole],
             "stop_media": {
                 slug: [media_json(m) for m in media.stops.get(site_id, [])]

@@ -92,6 +92,7 @@ def read_routes(
             "name": s.route.name,
             "name_en": s.route.name_en,
             "description": s.route.description,
+            "description_en": s.route.description_en,
             "kind": s.route.kind,
             "mode": s.route.mode,
             "days": s.route.days,
@@ -203,6 +204,7 @@ def add_route(
         name=body.name,
         stops=body.stops(),
         description=body.description,
+        description_en=body.description_en,
         mode=body.mode,
         theme=body.theme,
         owner_id=user.id,
@@ -236,6 +238,7 @@ def _save_plan(
         slug=None,
         name=body.name,
         description=body.description,
+        description_en=body.description_en,
         stops=saved.stops,
         mode=TravelMode(plan.mode),
         theme=body.theme or saved.theme,
@@ -267,7 +270,7 @@ def change_route(
     theme = route_theme(session, route)
     current = [
         [
-            (r.site.slug, r.stop.note)
+            (r.site.slug, r.stop.note, r.stop.note_en)
             for r in route_stops(session, route, visible=frozenset(Status))
             if r.stop.day == day
         ]
@@ -280,6 +283,7 @@ def change_route(
         name=body.name if body.name is not None else route.name,
         stops=body.stops() if body.days is not None else current,
         description=body.description if "description" in given else route.description,
+        description_en=(body.description_en if "description_en" in given else route.description_en),
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
         visible=reader.statuses(),

@@ -9,6 +9,19 @@
     fit();
     if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
   }
+  // A search sent without its empty boxes: a shared link reads "/?q=八七", not "&theme=&period=…".
+  var form = document.querySelector("form.search");
+  if (form) {
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (e) {
+        if (e.name && !e.value) { e.disabled = true; }
+      });
+    });
+    // coming back to the page (the browser's back button keeps it as it was): boxes usable again
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(form.elements, function (e) { e.disabled = false; });
+    });
+  }
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
   var timer = null;
