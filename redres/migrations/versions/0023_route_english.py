@@ -4,8 +4,8 @@ column, as sites' and stories' texts did in 0015.
 The existing columns hold the Chinese; a page shows the reader's language or says the
 translation is missing, never the other language instead.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-06 15:40:00.000000
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
