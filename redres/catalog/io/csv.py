@@ -8,11 +8,12 @@ a cell longer than the `csv` module's field limit (128 KiB; usually a quote neve
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.limits import ImportLimits
@@ -23,26 +24,26 @@ FORMULA_START = ("=", "+", "-", "@")
 
 
 def read(path: Path, limits: ImportLimits) -> SourceTable:
-    """Open a CSV file, detecting its encoding and delimiter.
+    """Open a CSV file, detecting its encoding and delimiter; its rows are read as they are used.
+
+    The text is streamed from disk, not held: a national register of a million rows is
+    hundreds of megabytes of text, which the import need not keep while it checks the rows.
 
     Raises
     ------
     InterchangeError
         When the bytes are neither UTF-8 nor GB18030, the text is markup, or a line is not CSV.
     """
-    text = decode(path.read_bytes(), path)
-    if text.lstrip().startswith("<"):
-        msg = f"{path.name!r} is an XML or HTML document, not CSV"
-        raise InterchangeError(msg)
-    sample = text[:4096]
-    first_line = sample.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    reader = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), path)
-    head = []
-    for row in reader:
-        head.append(row)
-        if len(head) >= 10:
-            break
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as fh:
+        sample = _start(fh)
+        if sample.lstrip().startswith("<"):
+            msg = f"{path.name!r} is an XML or HTML document, not CSV"
+            raise InterchangeError(msg)
+        first_line = sample.split("\n", 1)[0]
+        delimiter = max(",\t;", key=first_line.count) if first_line else ","
+        fh.seek(0)
+        head = list(islice(_records(csv.reader(fh, delimiter=delimiter), path), 10))
     if not head:
         msg = f"{path.name!r} is empty"
         raise InterchangeError(msg)
@@ -50,15 +51,28 @@ def read(path: Path, limits: ImportLimits) -> SourceTable:
     headers = clean_headers(head[h], path)
 
     def rows() -> Iterator[RawRow]:
-        number = h + 1
-        for record in [*head[h + 1 :], *reader]:
-            number += 1
-            if blank(record):
-                continue
-            values = dict(zip(headers, record, strict=False))
-            yield RawRow(number, values)
+        """The rows after the header, read again from the start (the file is opened only when
+        the rows are read, and closed when they end or are dropped)."""
+        with path.open(encoding=encoding, newline="") as fh:
+            records = _records(csv.reader(fh, delimiter=delimiter), path)
+            for number, record in enumerate(records, start=1):
+                if number <= h + 1 or blank(record):
+                    continue
+                values = dict(zip(headers, record, strict=False))
+                yield RawRow(number, values)
 
     return SourceTable(headers, count_guard(rows(), limits, path))
+
+
+def _start(fh: TextIO) -> str:
+    """The first 4 KiB of text, read on past leading blanks (a markup check needs a character)."""
+    sample = fh.read(4096)
+    while sample and not sample.strip():
+        more = fh.read(4096)
+        if not more:
+            break
+        sample += more
+    return sample
 
 
 def _records(reader: Any, path: Path) -> Iterator[list[str]]:
@@ -75,23 +89,43 @@ def _records(reader: Any, path: Path) -> Iterator[list[str]]:
         raise InterchangeError(msg) from None
 
 
-def decode(data: bytes, path: Path) -> str:
+def detect_encoding(path: Path) -> str:
     """UTF-8 (BOM or not) when the bytes are valid UTF-8, else GB18030 (a superset of GBK).
+
+    The file is decoded once in chunks to decide, without holding its text.
 
     Raises
     ------
     InterchangeError
         When neither decoding works.
     """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        msg = f"{path.name!r} is neither UTF-8 nor GBK/GB18030 text (byte {exc.start})"
-        raise InterchangeError(msg) from exc
+    if _decodes(path, "utf-8-sig") is None:
+        return "utf-8-sig"
+    failed_at = _decodes(path, "gb18030")
+    if failed_at is None:
+        return "gb18030"
+    msg = f"{path.name!r} is neither UTF-8 nor GBK/GB18030 text (byte {failed_at})"
+    raise InterchangeError(msg)
+
+
+_CHUNK = 1 << 20
+
+
+def _decodes(path: Path, encoding: str) -> int | None:
+    """None when the whole file decodes as `encoding`, else the offset of the first bad byte."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                pending = len(exc.object) - len(chunk)  # bytes the decoder held from before
+                return offset - pending + exc.start
+            if not chunk:
+                return None
+            offset += len(chunk)
 
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
