@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.records import Counted
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, blank, clean_headers, count_guard, find_header
 
@@ -130,14 +131,40 @@ def _decodes(path: Path, encoding: str) -> int | None:
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
     """Write records as UTF-8 CSV with BOM; returns the number of rows written."""
-    n = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow([cell(record.get(c)) for c in columns])
-            n += 1
-    return n
+    counted = Counted(records)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.writelines(chunks(columns, counted))
+    return counted.n
+
+
+def chunks(columns: list[str], records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The CSV text (BOM first, so Excel reads Chinese right), a row at a time: what `write`
+    writes, and what an HTTP export streams."""
+    out = _Lines()
+    writer = csv.writer(out)
+    yield "\ufeff"
+    writer.writerow(columns)
+    yield out.take()
+    for record in records:
+        writer.writerow([cell(record.get(c)) for c in columns])
+        yield out.take()
+
+
+class _Lines:
+    """A file-like sink for `csv.writer` whose text is taken out after each row."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self) -> None:
+        self._text = ""
+
+    def write(self, text: str) -> int:
+        self._text += text
+        return len(text)
+
+    def take(self) -> str:
+        text, self._text = self._text, ""
+        return text
 
 
 def cell(value: Any) -> Any:
