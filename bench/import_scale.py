@@ -24,9 +24,7 @@ from interchange import generate_csv  # noqa: E402
 
 
 def _memory() -> str:
-    fields = dict(
-        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
-    )
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
     return f"rss {rss} MiB, peak {peak} MiB, cpu {time.process_time():.1f} s"
 

@@ -102,6 +102,29 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Session]:
+    """A read-only session whose every query sees the same committed state, then rolled back.
+
+    A long read in pages (a streamed export) must not mix states: on PostgreSQL the
+    transaction is REPEATABLE READ (one snapshot for all its statements, where the default
+    READ COMMITTED takes one per statement); on SQLite an explicit BEGIN makes the reads one
+    transaction (the driver opens none for SELECTs), which in WAL mode reads one snapshot
+    while writers go on.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        else:
+            conn.exec_driver_sql("BEGIN")
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+        finally:
+            conn.rollback()
+
+
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that migrates `engine` with the packaged scripts."""
     cfg = Config()
