@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from interchange import generate_csv  # noqa: E402
+from interchange import generate_csv
 
 
 def _memory() -> str:
