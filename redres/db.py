@@ -26,8 +26,18 @@ log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-POSTGIS_ONLY = frozenset({"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_sys"})
-"""Schema objects written by hand in migrations for PostGIS, which the models do not describe."""
+POSTGIS_ONLY = frozenset(
+    {
+        "geom",
+        "ix_site_geom",
+        "ix_site_geog",
+        "spatial_ref_sys",
+        "ix_site_id_status",
+        "ix_site_name_c",
+    }
+)
+"""Schema objects written by hand in migrations for PostGIS, which the models do not describe
+(the last two are PostgreSQL's indexes for large searches, migration 0022)."""
 
 
 def schema_filter(dialect: str) -> Callable[..., bool]:
