@@ -26,8 +26,18 @@ log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-POSTGIS_ONLY = frozenset({"geom", "ix_site_geom", "ix_site_geog", "spatial_ref_sys"})
-"""Schema objects written by hand in migrations for PostGIS, which the models do not describe."""
+POSTGIS_ONLY = frozenset(
+    {
+        "geom",
+        "ix_site_geom",
+        "ix_site_geog",
+        "spatial_ref_sys",
+        "ix_site_id_status",
+        "ix_site_name_c",
+    }
+)
+"""Schema objects written by hand in migrations for PostGIS, which the models do not describe
+(the last two are PostgreSQL's indexes for large searches, migration 0022)."""
 
 
 def schema_filter(dialect: str) -> Callable[..., bool]:
@@ -100,6 +110,29 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Session]:
+    """A read-only session whose every query sees the same committed state, then rolled back.
+
+    A long read in pages (a streamed export) must not mix states: on PostgreSQL the
+    transaction is REPEATABLE READ (one snapshot for all its statements, where the default
+    READ COMMITTED takes one per statement); on SQLite an explicit BEGIN makes the reads one
+    transaction (the driver opens none for SELECTs), which in WAL mode reads one snapshot
+    while writers go on.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        else:
+            conn.exec_driver_sql("BEGIN")
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+        finally:
+            conn.rollback()
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -55,17 +55,20 @@ class NewSite:
 
 def insert_sites(
     session: Session,
-    items: Sequence[NewSite],
+    items: Iterable[NewSite],
     *,
     theme_ids: Mapping[str, int],
     actor: str,
     batch: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    total: int | None = None,
 ) -> list[int]:
     """Insert sites, their search terms, theme links and `create` audit entries; return their ids.
 
     The rows are what `create_site` would write for the same input: same columns, same terms
-    (`index_terms` of a site with no stories yet), same audit `after` state.
+    (`index_terms` of a site with no stories yet), same audit `after` state. `items` is read a
+    batch at a time, so a caller may stream them; `total` is then how many there are (a
+    sequence's length otherwise).
 
     Raises
     ------
@@ -74,13 +77,18 @@ def insert_sites(
     """
     conn = session.connection()
     ids: list[int] = []
-    with _sqlite_bulk_mode(conn, len(items)):
+    n = total if total is not None else len(items) if isinstance(items, Sized) else None
+    if n is None:
+        msg = "insert_sites needs `total` when `items` is not a sequence"
+        raise TypeError(msg)
+    stream = iter(items)
+    with _sqlite_bulk_mode(conn, n):
         size = batch or BATCH
-        for start in range(0, len(items), size):
-            chunk_ids = _insert_batch(conn, items[start : start + size], theme_ids, actor)
+        while chunk := list(islice(stream, size)):
+            chunk_ids = _insert_batch(conn, chunk, theme_ids, actor)
             ids.extend(chunk_ids)
             if progress is not None:
-                progress(len(ids), len(items))
+                progress(len(ids), n)
     return ids
 
 

@@ -26,7 +26,7 @@ class SearchTerm(SQLModel, table=True):
     table instead (`catalog.search_index`); this table does not exist there.
     """
 
-    __table_args__ = (Index("ix_searchterm_kind_term", "kind", "term"),)
+    __table_args__ = (Index("ix_searchterm_kind_term_site", "kind", "term", "site_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", ondelete="CASCADE", index=True)

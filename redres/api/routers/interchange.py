@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from sqlalchemy import Engine
 from starlette.background import BackgroundTask
 
 from redres.api.deps import EditorDep, SessionDep, VisibleDep
 from redres.api.i18n import pick_language, translator
 from redres.api.import_bodies import ImportReportBody
+from redres.api.spooled_stream import spooled
 from redres.api.survey_import import job_body, queue_import, run_import
 from redres.catalog.enums import Status
 from redres.catalog.errors import InvalidQuery, NotFound
 from redres.catalog.import_jobs import ImportJob
 from redres.catalog.io.errors import ImportSettingsError
-from redres.catalog.io.exporter import export_file
+from redres.catalog.io.exporter import export_file, export_stream, streams
 from redres.catalog.io.formats import format_for
 from redres.catalog.io.importer import ImportOptions, OnDuplicate
+from redres.db import read_snapshot
 from redres.geo import normalise_crs
 from redres.messages import said
 
@@ -29,6 +33,7 @@ router = APIRouter(prefix="/api", tags=["interchange"])
 
 EXPORT_MEDIA = {
     ".geojson": "application/geo+json",
+    ".json": "application/geo+json",
     ".csv": "text/csv; charset=utf-8",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".gpkg": "application/geopackage+sqlite3",
@@ -116,13 +121,19 @@ def import_job(job_id: int, request: Request, session: SessionDep, editor: Edito
 @router.get("/export.{fmt}")
 def download(
     fmt: str,
-    session: SessionDep,
+    request: Request,
     visible: VisibleDep,
     theme: Annotated[str | None, Query(max_length=80)] = None,
     crs: Annotated[str, Query(max_length=20)] = "wgs84",
     status: Status | None = None,
-) -> FileResponse:
-    """The catalogue as a file; anonymous callers get published sites only."""
+) -> Response:
+    """The catalogue as a file; anonymous callers get published sites only.
+
+    Text formats (CSV, GeoJSON, KML) are streamed as the sites are read, a page at a time,
+    all in one read snapshot (`db.read_snapshot`), through a spool file so a slow client
+    does not hold the database (`spooled_stream`); the others are built in a temporary file,
+    from one snapshot too, and then sent.
+    """
     suffix = f".{fmt.lower()}"
     if suffix not in EXPORT_MEDIA:
         format_for(Path(f"export{suffix}"))  # raises UnsupportedFormat with the known types
@@ -134,11 +145,19 @@ def download(
         normalise_crs(crs)
     except ValueError as exc:  # an unknown coordinate system is the caller's mistake
         raise InvalidQuery(str(exc)) from exc
+    engine = request.app.state.engine
+    if streams(suffix):
+        return StreamingResponse(
+            spooled(lambda: _streamed(engine, suffix, statuses, theme, crs)),
+            media_type=EXPORT_MEDIA[suffix],
+            headers={"content-disposition": f'attachment; filename="redres{suffix}"'},
+        )
     tmp = Path(tempfile.mkdtemp(prefix="redres-export-"))
     path = tmp / f"redres{suffix}"
     try:
-        export_file(session, path, statuses=statuses, theme=theme, crs=crs)
-    except ValueError:
+        with read_snapshot(engine) as session:
+            export_file(session, path, statuses=statuses, theme=theme, crs=crs)
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return FileResponse(
@@ -147,3 +166,11 @@ def download(
         filename=f"redres{suffix}",
         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True),
     )
+
+
+def _streamed(
+    engine: Engine, suffix: str, statuses: list[Status], theme: str | None, crs: str
+) -> Iterator[bytes]:
+    """The export's bytes, read in one snapshot that lasts as long as the response."""
+    with read_snapshot(engine) as session:
+        yield from export_stream(session, suffix, statuses=statuses, theme=theme, crs=crs)

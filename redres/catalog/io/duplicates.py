@@ -8,7 +8,6 @@ mean two sites even when they share a name and a street.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -17,6 +16,10 @@ from redres.geo import bbox_around, distance_m
 from redres.messages import Message
 
 DUPLICATE_RADIUS_M = 200.0
+
+
+_Placed = tuple[float, float, Any, str | None, str | None]
+"""A named entry's point, reference, registry code and slug."""
 
 
 class SiteKey(NamedTuple):
@@ -44,9 +47,9 @@ class DuplicateIndex:
     radius_m: float = DUPLICATE_RADIUS_M
     codes: dict[str, Any] = field(default_factory=dict)
     slugs: dict[str, Any] = field(default_factory=dict)
-    names: dict[str, list[tuple[float, float, Any, SiteKey]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    names: dict[str, _Placed | list[_Placed]] = field(default_factory=dict)
+    """Normalised name -> where each site or row of that name is (most names are one site's,
+    kept without a list: a million-row import holds one entry per row)."""
 
     def add(self, ref: Any, key: SiteKey) -> None:
         """Remember a site or row under each of its keys."""
@@ -56,7 +59,15 @@ class DuplicateIndex:
         if slug:
             self.slugs.setdefault(slug, ref)
         if lon is not None and lat is not None:
-            self.names[normalise_term(name)].append((lon, lat, ref, key))
+            placed = (lon, lat, ref, code, slug)
+            norm = normalise_term(name)
+            seen = self.names.get(norm)
+            if seen is None:
+                self.names[norm] = placed
+            elif isinstance(seen, list):
+                seen.append(placed)
+            else:
+                self.names[norm] = [seen, placed]
 
     def find(self, key: SiteKey) -> Match | None:
         """The first remembered site or row this one duplicates, if any."""
@@ -69,11 +80,14 @@ class DuplicateIndex:
             return Match(self.slugs[slug], Message("dup_slug", slug=slug))
         if lon is None or lat is None:
             return None
+        seen = self.names.get(normalise_term(name))
+        if seen is None:
+            return None
         box = bbox_around(lon, lat, self.radius_m)
-        for olon, olat, ref, other in self.names.get(normalise_term(name), ()):
+        for olon, olat, ref, ocode, oslug in seen if isinstance(seen, list) else (seen,):
             if not (box.min_lon <= olon <= box.max_lon and box.min_lat <= olat <= box.max_lat):
                 continue
-            if _distinct(key, other):
+            if _distinct(code, slug, ocode, oslug):
                 continue
             d = distance_m(lon, lat, olon, olat)
             if d <= self.radius_m:
@@ -81,12 +95,10 @@ class DuplicateIndex:
         return None
 
 
-def _distinct(a: SiteKey, b: SiteKey) -> bool:
+def _distinct(code: str | None, slug: str | None, ocode: str | None, oslug: str | None) -> bool:
     """Two entries that carry different registry codes (or slugs) are declared different sites.
 
     Registries do hold namesakes side by side (two 烈士墓 of one cemetery, each with its own
     code); an exported file must re-import without them colliding.
     """
-    return bool(a.code and b.code and a.code != b.code) or bool(
-        a.slug and b.slug and a.slug != b.slug
-    )
+    return bool(code and ocode and code != ocode) or bool(slug and oslug and slug != oslug)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,53 @@ class ExportReport:
     sites: int
     related: dict[str, int] = field(default_factory=dict)
     """Records of each related part written (GeoJSON and GeoPackage only)."""
+
+
+STREAM_CHUNK = 64 * 1024
+"""Characters gathered into one piece of a streamed export (one write to the client each)."""
+
+
+def export_stream(
+    session: Session,
+    suffix: str,
+    *,
+    statuses: Collection[Status] = (Status.draft, Status.published),
+    theme: str | None = None,
+    crs: str = "wgs84",
+) -> Iterator[bytes]:
+    """The bytes `export_file` would write for a text format (`streams`), made as the sites
+    are read a page at a time, so a response can send them without a file or the whole
+    catalogue in memory. Give it a `db.read_snapshot` session: the pages then agree.
+
+    Raises
+    ------
+    UnsupportedFormat
+        For an extension redres cannot write.
+    ValueError
+        For an unknown `crs`, or a format that is not streamed.
+    """
+    fmt = format_for(Path(f"export{suffix}"))
+    if fmt.stream is None:
+        msg = f"{fmt.name} exports are built as a file, not streamed"
+        raise ValueError(msg)
+    crs = normalise_crs(crs)
+    records = site_records(session, statuses=statuses, theme=theme, crs=crs)
+    related = collect(session, statuses=statuses, theme=theme) if fmt.write_full else None
+    pieces: list[str] = []
+    size = 0
+    for piece in fmt.stream(list(EXPORT_FIELDS), records, related):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield "".join(pieces).encode()
+            pieces, size = [], 0
+    if pieces:
+        yield "".join(pieces).encode()
+
+
+def streams(suffix: str) -> bool:
+    """Whether exports to `suffix` are streamed (text formats) rather than built as a file."""
+    return format_for(Path(f"export{suffix}")).stream is not None
 
 
 def export_file(

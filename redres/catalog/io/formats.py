@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,8 @@ from redres.messages import Message
 
 Writer = Callable[[Path, list[str], Iterable[Mapping[str, Any]]], int]
 FullWriter = Callable[[Path, list[str], Iterable[Mapping[str, Any]], Related | None], int]
+Streamer = Callable[[list[str], Iterable[Mapping[str, Any]], Related | None], Iterator[str]]
+"""A text format's document as pieces of text, made as the records are read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class Format:
     write: Writer
     write_full: FullWriter | None = None
     """A writer that also stores stories, people, events, themes and sources (full exports)."""
+    stream: Streamer | None = None
+    """For text formats: the same document as text pieces (UTF-8), sent while it is made;
+    `related` is given when the format has `write_full`."""
 
 
 def _write_kmz(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
@@ -46,13 +51,25 @@ def _write_kmz(path: Path, columns: list[str], records: Iterable[Mapping[str, An
     return n
 
 
+def _csv_chunks(
+    columns: list[str], records: Iterable[Mapping[str, Any]], _related: Related | None
+) -> Iterator[str]:
+    return csv.chunks(columns, records)
+
+
+def _kml_chunks(
+    columns: list[str], records: Iterable[Mapping[str, Any]], _related: Related | None
+) -> Iterator[str]:
+    return kml.chunks(columns, records)
+
+
 FORMATS: dict[str, Format] = {
-    ".csv": Format("csv", csv.read, csv.write),
+    ".csv": Format("csv", csv.read, csv.write, stream=_csv_chunks),
     ".xlsx": Format("xlsx", xlsx.read, xlsx.write),
-    ".geojson": Format("geojson", geojson.read, geojson.write, geojson.write),
-    ".json": Format("geojson", geojson.read, geojson.write, geojson.write),
+    ".geojson": Format("geojson", geojson.read, geojson.write, geojson.write, geojson.chunks),
+    ".json": Format("geojson", geojson.read, geojson.write, geojson.write, geojson.chunks),
     ".gpkg": Format("gpkg", geopackage.read, ogr.write_gpkg, ogr.write_gpkg),
-    ".kml": Format("kml", kml.read, kml.write),
+    ".kml": Format("kml", kml.read, kml.write, stream=_kml_chunks),
     ".kmz": Format("kmz", kml.read, _write_kmz),
     ".zip": Format("shapefile", shp.read_zip, ogr.write_shapefile_zip),
 }

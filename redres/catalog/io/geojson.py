@@ -21,6 +21,7 @@ from redres.catalog.io.errors import InterchangeError, LimitExceeded
 from redres.catalog.io.fields import decode_list, decode_themes
 from redres.catalog.io.geojson_check import check_depth, check_features, too_deep
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.records import Counted
 from redres.catalog.io.related import PARTS, Related
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
@@ -136,25 +137,33 @@ def write(
 
     With `related`, its parts follow the features in the `redres` member.
     """
-    n = 0
-    props_cols = [c for c in columns if c not in ("lon", "lat")]
+    counted = Counted(records)
     with path.open("w", encoding="utf-8") as fh:
-        fh.write('{"type": "FeatureCollection", "features": [\n')
-        for record in records:
-            props = {c: _native(c, record.get(c)) for c in props_cols}
-            lon, lat = record.get("lon"), record.get("lat")
-            geometry = (
-                None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
-            )
-            feature = {"type": "Feature", "geometry": geometry, "properties": props}
-            fh.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
-            n += 1
-        fh.write("\n]")
-        if related is not None:
-            member = {p: related.parts.get(p, []) for p in PARTS}
-            fh.write(f',\n"{MEMBER}": ' + json.dumps(member, ensure_ascii=False, indent=1))
-        fh.write("}\n")
-    return n
+        fh.writelines(chunks(columns, counted, related))
+    return counted.n
+
+
+def chunks(
+    columns: list[str], records: Iterable[Mapping[str, Any]], related: Related | None = None
+) -> Iterator[str]:
+    """The document's text a feature at a time: what `write` writes and an HTTP export streams."""
+    props_cols = [c for c in columns if c not in ("lon", "lat")]
+    yield '{"type": "FeatureCollection", "features": [\n'
+    sep = ""
+    for record in records:
+        props = {c: _native(c, record.get(c)) for c in props_cols}
+        lon, lat = record.get("lon"), record.get("lat")
+        geometry = (
+            None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        )
+        feature = {"type": "Feature", "geometry": geometry, "properties": props}
+        yield sep + json.dumps(feature, ensure_ascii=False)
+        sep = ",\n"
+    yield "\n]"
+    if related is not None:
+        member = {p: related.parts.get(p, []) for p in PARTS}
+        yield f',\n"{MEMBER}": ' + json.dumps(member, ensure_ascii=False, indent=1)
+    yield "}\n"
 
 
 def _native(column: str, value: Any) -> Any:

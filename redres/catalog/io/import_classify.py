@@ -4,12 +4,14 @@ a duplicate of an earlier row, or errors.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from redres.catalog.io.duplicates import DuplicateIndex, Match, SiteKey
 from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
+from redres.catalog.io.row_spill import RowSpill, SpilledRows, spilled_rows
 from redres.catalog.io.rows import ParsedRow, RowContext, RowError
 from redres.catalog.io.validate import parse_row
 from redres.messages import Message
@@ -32,14 +34,21 @@ class MatchedRow:
 class Classified:
     """The file's rows sorted, each keyed by its row number, in file order."""
 
-    new: dict[int, ParsedRow]
-    """Rows that match no registered site nor an earlier row."""
-    matched: dict[int, MatchedRow]
+    new: SpilledRows[ParsedRow]
+    """Rows that match no registered site nor an earlier row (kept on disk: `row_spill`)."""
+    matched: SpilledRows[MatchedRow]
     rows: int
     """How many rows the file had."""
     skipped: int
     """Rows left out as duplicates of an earlier row (`--on-duplicate skip` or `update`)."""
     errors: list[RowError]
+    spill: RowSpill | None = None
+    """Where `new` and `matched` keep their rows; `close` deletes it."""
+
+    def close(self) -> None:
+        """Delete the rows kept on disk (the plan and the writer read them until then)."""
+        if self.spill is not None:
+            self.spill.close()
 
 
 def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOptions) -> Classified:
@@ -52,9 +61,33 @@ def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOpti
         columns=opened.columns, crs=opened.crs, themes=registry.themes, status=options.status
     )
     in_file = DuplicateIndex(options.duplicate_radius_m)
-    new: dict[int, ParsedRow] = {}
-    matched: dict[int, MatchedRow] = {}
+    spill = RowSpill()
+    new = spilled_rows(spill)
+    matched: SpilledRows[MatchedRow] = SpilledRows(
+        spill, lambda m: (m.row, m.match), lambda row, match: MatchedRow(row, match)
+    )
     errors: list[RowError] = []
+    try:
+        rows, skipped = _sort_rows(opened, registry, options, ctx, in_file, new, matched, errors)
+    except BaseException:
+        spill.close()
+        raise
+    return Classified(
+        new=new, matched=matched, rows=rows, skipped=skipped, errors=errors, spill=spill
+    )
+
+
+def _sort_rows(
+    opened: OpenedFile,
+    registry: RegistryIndex,
+    options: ImportOptions,
+    ctx: RowContext,
+    in_file: DuplicateIndex,
+    new: MutableMapping[int, ParsedRow],
+    matched: MutableMapping[int, MatchedRow],
+    errors: list[RowError],
+) -> tuple[int, int]:
+    """Each row read, checked and put where it belongs; returns the rows and rows skipped."""
     rows = skipped = 0
     for raw in opened.table.rows:
         rows += 1
@@ -81,7 +114,7 @@ def classify(opened: OpenedFile, registry: RegistryIndex, *, options: ImportOpti
             new[parsed.number] = parsed
         else:
             matched[parsed.number] = MatchedRow(parsed, hit)
-    return Classified(new=new, matched=matched, rows=rows, skipped=skipped, errors=errors)
+    return rows, skipped
 
 
 def site_key(parsed: ParsedRow) -> SiteKey:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from sqlmodel import Session, select
 
 from redres.catalog.io.import_classify import MatchedRow
+from redres.catalog.io.row_spill import RowHead
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site
 from redres.messages import Message
@@ -33,7 +34,7 @@ def parent_differs(parsed: ParsedRow, site: Site, id_of_ref: Mapping[str, int]) 
 
 def parent_loops(
     session: Session,
-    new: Mapping[int, ParsedRow],
+    new: Mapping[int, RowHead],
     slugs: Mapping[int, str],
     updates: Mapping[int, MatchedRow],
     of_row: dict[int, Node],
@@ -53,7 +54,7 @@ def parent_loops(
     names: dict[Node, str] = {sid: name for sid, (_p, name) in registered.items()}
     for number, node in row_node.items():
         if isinstance(node, str):
-            names[node] = new[number].site.name
+            names[node] = new[number].name
             parent[node] = None
         if number in of_row:
             parent[node] = of_row[number]
@@ -63,10 +64,10 @@ def parent_loops(
         loop = _loop_from(start, parent, names)
         if loop is None:
             continue
-        rows = new if number in new else {n: m.row for n, m in updates.items()}
+        ref = new[number].parent if number in new else updates[number].row.parent
         column = header_of.get("parent", "parent")
         reason = Message("e_parent_cycle", loop=" → ".join(loop))
-        errors.append(RowError(number, column, rows[number].parent, reason))
+        errors.append(RowError(number, column, ref, reason))
     for error in errors:
         of_row.pop(error.row, None)
     return errors

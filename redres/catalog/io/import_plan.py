@@ -8,9 +8,9 @@ of the same file; a full export's related records are checked against the sites'
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +22,7 @@ from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
 from redres.catalog.io.import_parents import parent_differs, parent_loops
+from redres.catalog.io.row_spill import RowHead
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.slugs import slugify
@@ -56,8 +57,9 @@ class SiteChange:
 class ImportPlan:
     """Everything the import would write, and what it found on the way there."""
 
-    creates: dict[int, NewSite]
-    updates: dict[int, SiteChange]
+    creates: Mapping[int, NewSite]
+    """Row number -> the site it creates; each row is read from disk when looked up."""
+    updates: Mapping[int, SiteChange]
     unchanged: int
     skipped: int
     """Rows left out as duplicates (of earlier rows, or of sites with `--on-duplicate skip`)."""
@@ -66,6 +68,8 @@ class ImportPlan:
     related: related_import.RelatedPlan | None = None
     site_target: Mapping[str, str] | None = None
     """Each site slug a related record may name -> the slug that site has after the import."""
+    parent_slugs: frozenset[str] = frozenset()
+    """The slugs of new sites that other rows name as their parent."""
 
     @property
     def writes_anything(self) -> bool:
@@ -75,7 +79,7 @@ class ImportPlan:
 
 
 class _Compared(NamedTuple):
-    updates: dict[int, MatchedRow]
+    updates: Mapping[int, MatchedRow]
     unchanged: int
     skipped: int
     errors: list[RowError]
@@ -98,12 +102,12 @@ def plan_import(
     compared = _compare(
         session, rows.matched, options.on_duplicate, opened.header_of, registry.id_of_ref
     )
-    slugs = _allocate_slugs(rows.new, registry.slugs)
+    slugs = _allocate_slugs(rows.new.heads, registry.slugs)
     parents = _resolve_parents(
-        rows.new, compared.updates, slugs, registry.id_of_ref, opened.header_of
+        rows.new.heads, compared.updates, slugs, registry.id_of_ref, opened.header_of
     )
     loops = parent_loops(
-        session, rows.new, slugs, compared.updates, parents.of_row, opened.header_of
+        session, rows.new.heads, slugs, compared.updates, parents.of_row, opened.header_of
     )
     errors = [*rows.errors, *compared.errors, *parents.errors, *loops]
     errors.sort(key=lambda e: e.row)
@@ -119,17 +123,49 @@ def plan_import(
             errors=errors,
         )
     return ImportPlan(
-        creates={n: NewSite(row, slugs[n], parents.of_row.get(n)) for n, row in rows.new.items()},
-        updates={
-            n: SiteChange(m.row, m.site_id, parents.of_row.get(n))
-            for n, m in compared.updates.items()
-        },
+        creates=_Lazy(rows.new, lambda n, row: NewSite(row, slugs[n], parents.of_row.get(n))),
+        updates=_Lazy(
+            compared.updates, lambda n, m: SiteChange(m.row, m.site_id, parents.of_row.get(n))
+        ),
         unchanged=compared.unchanged,
         skipped=rows.skipped + compared.skipped,
         errors=errors,
         related=related,
         site_target=site_target,
+        parent_slugs=frozenset(p for p in parents.of_row.values() if isinstance(p, str)),
     )
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+W = TypeVar("W")
+
+
+class _Lazy(Mapping[K, W], Generic[K, V, W]):
+    """A mapping whose values are made from another's when looked up, so that rows kept on
+    disk (`row_spill`) are read one at a time and not all held by the plan."""
+
+    def __init__(
+        self, source: Mapping[K, V], make: Callable[[K, V], W], keys: Mapping[K, None] | None = None
+    ) -> None:
+        self._source = source
+        self._make = make
+        self._keys: Mapping[K, Any] = source if keys is None else keys
+        """The keys it has: all the source's, or those of `keys` (in their order)."""
+
+    def __getitem__(self, key: K) -> W:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._make(key, self._source[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def update_fields(parsed: ParsedRow) -> list[str]:
@@ -139,7 +175,7 @@ def update_fields(parsed: ParsedRow) -> list[str]:
 
 def _compare(
     session: Session,
-    matched: dict[int, MatchedRow],
+    matched: Mapping[int, MatchedRow],
     on_duplicate: OnDuplicate,
     header_of: dict[str, str],
     id_of_ref: dict[str, int],
@@ -162,7 +198,7 @@ def _compare(
         )
         for sid, slug, w in session.exec(stmt):
             weights[sid][slug] = w
-    updates: dict[int, MatchedRow] = {}
+    changed: dict[int, None] = {}  # the matches that change their site, in file order
     unchanged = skipped = 0
     errors: list[RowError] = []
     for number, m in matched.items():
@@ -172,13 +208,13 @@ def _compare(
         ) and not parent_differs(m.row, site, id_of_ref):
             unchanged += 1
         elif on_duplicate == OnDuplicate.update:
-            updates[number] = m
+            changed[number] = None
         elif on_duplicate == OnDuplicate.skip:
             skipped += 1
         else:
             reason = Message("dup_site", slug=site.slug, why=m.match.reason)
             errors.append(duplicate_error(m.row, m.match, header_of, reason))
-    return _Compared(updates, unchanged, skipped, errors)
+    return _Compared(_Lazy(matched, lambda _n, m: m, changed), unchanged, skipped, errors)
 
 
 def _differs(
@@ -208,18 +244,18 @@ def _differs(
     return False
 
 
-def _allocate_slugs(new: dict[int, ParsedRow], taken: frozenset[str]) -> dict[int, str]:
+def _allocate_slugs(new: Mapping[int, RowHead], taken: frozenset[str]) -> dict[int, str]:
     """A free slug for each new site: its own if given, else from its name, as create_site does."""
     out: dict[int, str] = {}
     used = set(taken)
-    for number, parsed in new.items():
-        if parsed.site.slug:
-            out[number] = parsed.site.slug
-            used.add(parsed.site.slug)
-    for number, parsed in new.items():
+    for number, head in new.items():
+        if head.slug:
+            out[number] = head.slug
+            used.add(head.slug)
+    for number, head in new.items():
         if number in out:
             continue
-        text = parsed.site.name_en or parsed.site.name
+        text = head.name_en or head.name
         base = bulk.pinyin_slug(text) or slugify(text)
         slug, n = base, 1
         while slug in used:
@@ -231,23 +267,25 @@ def _allocate_slugs(new: dict[int, ParsedRow], taken: frozenset[str]) -> dict[in
 
 
 def _resolve_parents(
-    new: dict[int, ParsedRow],
-    updates: dict[int, MatchedRow],
+    new: Mapping[int, RowHead],
+    updates: Mapping[int, MatchedRow],
     slugs: dict[int, str],
     id_of_ref: dict[str, int],
     header_of: dict[str, str],
 ) -> _Parents:
     """Row number -> parent (a registered site's id, or the slug of a site this import creates)."""
     in_file: dict[str, str] = {}
-    for number, parsed in new.items():
+    for number, head in new.items():
         in_file[slugs[number]] = slugs[number]
-        if parsed.site.code:
-            in_file.setdefault(parsed.site.code, slugs[number])
+        if head.code:
+            in_file.setdefault(head.code, slugs[number])
     out: dict[int, ParentRef] = {}
     errors: list[RowError] = []
-    rows = [*new.items(), *((n, m.row) for n, m in updates.items())]
-    for number, parsed in rows:
-        ref = parsed.parent
+    refs = [
+        *((n, h.parent) for n, h in new.items()),
+        *((n, m.row.parent) for n, m in updates.items()),
+    ]
+    for number, ref in refs:
         if not ref:
             continue
         target: ParentRef | None = in_file.get(ref, id_of_ref.get(ref))
@@ -271,7 +309,7 @@ def _site_targets(
     out = {slug: slug for slug in slug_of_id.values()}
     for number, slug in slugs.items():
         out[slug] = slug
-        given = rows.new[number].site.slug
+        given = rows.new.heads[number].slug
         if given:
             out[given] = slug
     for m in rows.matched.values():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlmodel import Session, select
 
@@ -43,21 +43,38 @@ def _write_sites(
     actor: str,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """New sites in bulk, then the parents among them, then changes one audited update each."""
-    new = [plan.creates[n] for n in sorted(plan.creates)]
-    items = [
-        bulk.NewSite(s.row.site, s.slug, s.parent if isinstance(s.parent, int) else None)
-        for s in new
-    ]
+    """New sites in bulk, then the parents among them, then changes one audited update each.
+
+    The new sites are streamed to `bulk` in row order, each read from disk as its batch is
+    written; only what the later steps need (parents, sources) is noted on the way.
+    """
+    children: list[tuple[int, str]] = []  # (position among the new sites, its parent's slug)
+    parent_at: dict[str, int] = {}  # a parent's slug -> its position
+    cited_at: list[tuple[int, tuple[citations.SourceRef, ...]]] = []
+
+    def items() -> Iterator[bulk.NewSite]:
+        for at, number in enumerate(sorted(plan.creates)):
+            s = plan.creates[number]
+            if s.slug in plan.parent_slugs:
+                parent_at[s.slug] = at
+            if isinstance(s.parent, str):
+                children.append((at, s.parent))
+            if s.row.sources:
+                cited_at.append((at, s.row.sources))
+            yield bulk.NewSite(s.row.site, s.slug, s.parent if isinstance(s.parent, int) else None)
+
     theme_ids = {t.slug: int(t.id or 0) for t in session.exec(select(Theme))}
-    ids = bulk.insert_sites(session, items, theme_ids=theme_ids, actor=actor, progress=progress)
-    id_of_slug = {s.slug: sid for s, sid in zip(new, ids, strict=True)}
-    bulk.set_parents(
+    ids = bulk.insert_sites(
         session,
-        {id_of_slug[s.slug]: id_of_slug[s.parent] for s in new if isinstance(s.parent, str)},
+        items(),
+        theme_ids=theme_ids,
+        actor=actor,
+        progress=progress,
+        total=len(plan.creates),
     )
-    cited = {sid: s.row.sources for s, sid in zip(new, ids, strict=True) if s.row.sources}
-    citations.cite(session, citations.SITE, cited, replace=False)
+    id_of_slug = {slug: ids[at] for slug, at in parent_at.items()}
+    bulk.set_parents(session, {ids[at]: id_of_slug[parent] for at, parent in children})
+    citations.cite(session, citations.SITE, {ids[at]: refs for at, refs in cited_at}, replace=False)
     for number in sorted(plan.updates):
         change = plan.updates[number]
         site = session.get(Site, change.site_id)
@@ -72,4 +89,4 @@ def _write_sites(
     }
     citations.cite(session, citations.SITE, recited, replace=True)
     session.flush()
-    log.info("import staged %d new and %d changed sites", len(items), len(plan.updates))
+    log.info("import staged %d new and %d changed sites", len(ids), len(plan.updates))

@@ -110,14 +110,17 @@ def import_file(
     opened = open_file(path, options)
     registry = index_registry(session, opened.table.related, radius_m=options.duplicate_radius_m)
     rows = classify(opened, registry, options=options)
-    plan = plan_import(session, rows, registry=registry, opened=opened, options=options)
-    report = _report(opened, rows, plan, dry_run=options.dry_run)
-    if report.errors and not options.skip_invalid:
-        return report
-    report.created, report.updated = len(plan.creates), len(plan.updates)
-    if options.dry_run or not plan.writes_anything:
-        return report
-    write_plan(session, plan, actor=options.actor, progress=progress)
+    try:
+        plan = plan_import(session, rows, registry=registry, opened=opened, options=options)
+        report = _report(opened, rows, plan, dry_run=options.dry_run)
+        if report.errors and not options.skip_invalid:
+            return report
+        report.created, report.updated = len(plan.creates), len(plan.updates)
+        if options.dry_run or not plan.writes_anything:
+            return report
+        write_plan(session, plan, actor=options.actor, progress=progress)
+    finally:
+        rows.close()  # the valid rows waited on disk (`row_spill`) until written
     report.written = True
     return report
 

@@ -20,6 +20,7 @@ import redres.catalog.io.xml_safe as xml_safe
 from redres.catalog.io.errors import InterchangeError
 from redres.catalog.io.geojson import geometry_parts
 from redres.catalog.io.limits import ImportLimits
+from redres.catalog.io.records import Counted
 from redres.catalog.io.rows import RawRow
 from redres.catalog.io.table import SourceTable, count_guard
 from redres.catalog.io.zips import check_zip, is_junk, read_member
@@ -123,17 +124,19 @@ def _local(tag: str) -> str:
 
 def write(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> int:
     """Write records as a KML document; every value escaped, nulls left out."""
-    n = 0
+    counted = Counted(records)
     with path.open("w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        fh.write(
-            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>redres sites</name>\n'
-        )
-        for record in records:
-            fh.write("".join(_placemark_xml(columns, record)))
-            n += 1
-        fh.write("</Document></kml>\n")
-    return n
+        fh.writelines(chunks(columns, counted))
+    return counted.n
+
+
+def chunks(columns: list[str], records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The document's text a placemark at a time: what `write` writes and an HTTP export streams."""
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>redres sites</name>\n'
+    for record in records:
+        yield "".join(_placemark_xml(columns, record))
+    yield "</Document></kml>\n"
 
 
 def _placemark_xml(columns: list[str], record: Mapping[str, Any]) -> Iterator[str]:

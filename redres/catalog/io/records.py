@@ -8,7 +8,7 @@ pages so a registry of any size exports in bounded memory.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy.orm import aliased
@@ -94,6 +94,19 @@ def record(
         p = from_wgs84(site.lon, site.lat, crs)
         out["lon"], out["lat"] = round(p.lon, 7), round(p.lat, 7)
     return out
+
+
+class Counted(Iterator[dict[str, Any]]):
+    """Records passed through, counted: a writer that streams text says how many it wrote."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self._records = iter(records)
+        self.n = 0
+
+    def __next__(self) -> Any:
+        record = next(self._records)
+        self.n += 1
+        return record
 
 
 def _theme_weights(session: Session, site_ids: list[int]) -> dict[int, dict[str, float]]:

@@ -1,0 +1,81 @@
+"""Benchmark: one large CSV import into a fresh database, with the memory after each step.
+
+The CSV is `interchange.generate_csv`'s (seeded). Run it under `/usr/bin/time -v` for the
+process's peak resident size; the lines it prints say where the memory goes:
+
+    .venv/bin/python bench/import_scale.py --generate /tmp/s1m.csv --n 1000000 --seed 0
+    /usr/bin/time -v .venv/bin/python bench/import_scale.py sqlite:////tmp/s1m.db /tmp/s1m.csv
+
+Each line: the step, resident and peak resident MiB so far, and this process's CPU seconds.
+The row limit (200,000 by default, `ImportLimits`) is lifted: the subject is speed and memory.
+Record results in bench/SCALE.md with the command and the machine's load (`uptime`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from interchange import generate_csv
+
+
+def _memory() -> str:
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
+    return f"rss {rss} MiB, peak {peak} MiB, cpu {time.process_time():.1f} s"
+
+
+def run(url: str, path: Path) -> None:
+    """The import's steps as `import_file` runs them, one transaction, memory after each."""
+    from redres.catalog.io.import_classify import classify
+    from redres.catalog.io.import_index import index_registry
+    from redres.catalog.io.import_open import open_file
+    from redres.catalog.io.import_options import ImportOptions
+    from redres.catalog.io.import_plan import plan_import
+    from redres.catalog.io.import_write import write_plan
+    from redres.catalog.io.limits import ImportLimits
+    from redres.db import init_db, make_engine, session_scope
+
+    engine = make_engine(url)
+    init_db(engine)
+    options = ImportOptions(limits=ImportLimits(max_rows=10_000_000, max_file_bytes=2**32))
+    wall = time.perf_counter()
+    print("start", _memory(), flush=True)
+    with session_scope(engine) as session:
+        opened = open_file(path, options)
+        related = opened.table.related
+        registry = index_registry(session, related, radius_m=options.duplicate_radius_m)
+        rows = classify(opened, registry, options=options)
+        print("classified", rows.rows, "rows;", _memory(), flush=True)
+        plan = plan_import(session, rows, registry=registry, opened=opened, options=options)
+        assert not plan.errors, plan.errors[:5]
+        print("planned", len(plan.creates), "new;", _memory(), flush=True)
+        write_plan(session, plan, actor="bench")
+        print("written", _memory(), flush=True)
+        rows.close()
+    print("committed", _memory(), f"wall {time.perf_counter() - wall:.1f} s", flush=True)
+
+
+def main() -> None:
+    """Generate a file, or import one."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", help="database URL (a fresh SQLite file or PG db)")
+    parser.add_argument("csv", nargs="?", type=Path)
+    parser.add_argument("--generate", type=Path, help="write the CSV here and stop")
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.generate:
+        generate_csv(args.generate, args.n, args.seed)
+        return
+    if not (args.url and args.csv):
+        parser.error("give a database URL and a CSV file, or --generate")
+    run(args.url, args.csv)
+
+
+if __name__ == "__main__":
+    main()
