@@ -37,8 +37,9 @@ LEFT_ALONE = {
     "media_bundle.py": "the media zip's messages belong to the media room's work",
 }
 """Modules of `catalog/io` this guard does not read, with the reason."""
-SETTINGS = {"__post_init__"}
-"""Functions whose errors are a programmer's wrong settings (ImportLimits), never a reader's."""
+SETTINGS = {"__post_init__", "export_stream"}
+"""Functions whose errors are a programmer's mistake, never a reader's: wrong settings
+(ImportLimits), a streamed export of a format built as a file (callers ask `streams` first)."""
 
 _WORD = r"(?<![\w-])[A-Za-z]+(?![\w-])"
 ENGLISH = re.compile(rf"{_WORD}(?:[ ,'’]+{_WORD}){{2,}}")
