@@ -191,5 +191,21 @@ IMPORT_ENGLISH: dict[str, str] = {
     "field_point_approximate": "approximate location",
     # warnings
     "warn_column_ignored": "column {column!r} is not a registry field; ignored",
+    # `redres datasets`: the bundled public lists
+    "ds_unknown": "no dataset {name!r}; bundled: {known}",
+    "ds_status": "--status must be draft or published",
+    "ds_points_missing": "--points {path}: no such file",
+    "ds_row": "{name}\t{rows} rows\t{title}\n    source: {source}",
+    "ds_loaded": "{dataset}: {rows} rows; {added} added, {updated} updated, {unchanged} unchanged",
+    "ds_held": (
+        "  {count} already in the catalogue under another code (left to their editors): {shown}"
+    ),
+    "ds_points": (
+        "  points from {file}: {located} matched by name and province ({crs}), {approximate} of"
+        " them approximate (shared by several units), {unmatched} not matched"
+    ),
+    "ds_crs_inferred": "{crs} (inferred from the layout)",
+    "ds_no_points": "  no points attached: the units load as unlocated (位置待考); see --points",
+    "ds_years": "  {count} eras could not be read as years and were left out",
 }
 """Key -> English sentence; `{x!r}` quotes a value as the file wrote it."""

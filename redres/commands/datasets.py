@@ -12,7 +12,17 @@ from redres.catalog.datasets import DATASETS, load_dataset
 from redres.catalog.enums import Status
 from redres.catalog.io.third_party_points import read_points
 from redres.commands._shared import DbOption, engine_for, require_schema
+from redres.commands.interchange import report_language
 from redres.errors import RedresError
+from redres.messages import Message
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the report: zh or en (default: zh when LANG says Chinese, else en).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,12 +33,15 @@ def register(app: typer.Typer) -> None:
     app.add_typer(datasets_app, name="datasets", no_args_is_help=True)
 
 
-def list_command() -> None:
+def list_command(lang: LangOption = None) -> None:
     """The bundled lists, with their sizes and sources."""
+    from redres.api.i18n import translator
+
+    _ = translator(report_language(lang))
     for d in DATASETS.values():
         with d.path.open(encoding="utf-8") as f:
-            rows = sum(1 for _ in f) - 1
-        typer.echo(f"{d.name}\t{rows} rows\t{d.title}\n    source: {d.source}")
+            rows = sum(1 for _line in f) - 1
+        typer.echo(_(Message("ds_row", name=d.name, rows=rows, title=d.title, source=d.source)))
 
 
 def load_command(
@@ -51,17 +64,18 @@ def load_command(
         ),
     ] = None,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Add the dataset's units as sites, or refresh them; loading twice changes nothing."""
+    from redres.api.i18n import translator
+
+    _ = translator(report_language(lang))
     if name not in DATASETS:
-        msg = f"no dataset {name!r}; bundled: {', '.join(DATASETS)}"
-        raise RedresError(msg)
+        raise RedresError(_(Message("ds_unknown", name=name, known=", ".join(DATASETS))))
     if status is Status.archived:
-        msg = "--status must be draft or published"
-        raise RedresError(msg)
+        raise RedresError(_(Message("ds_status")))
     if points is not None and not points.is_file():
-        msg = f"--points {points}: no such file"
-        raise RedresError(msg)
+        raise RedresError(_(Message("ds_points_missing", path=str(points))))
     located = read_points(points, points_crs) if points is not None else None
     engine = engine_for(db)
     require_schema(engine)
@@ -74,24 +88,34 @@ def load_command(
             points_label=points.name if points else "",
         )
         session.commit()
-    typer.echo(
-        f"{report.dataset}: {report.rows} rows; {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged"
-    )
+    say = [
+        Message(
+            "ds_loaded",
+            dataset=report.dataset,
+            rows=report.rows,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        )
+    ]
     if report.held_elsewhere:
         shown = "、".join(report.held_elsewhere[:5])
-        typer.echo(
-            f"  {len(report.held_elsewhere)} already in the catalogue under another code "
-            f"(left to their editors): {shown}"
-        )
+        say.append(Message("ds_held", count=len(report.held_elsewhere), shown=shown))
     if located is not None:
-        crs = f"{located.crs}{' (inferred from the layout)' if located.crs_inferred else ''}"
-        typer.echo(
-            f"  points from {points}: {report.located} matched by name and province ({crs}), "
-            f"{report.approximate} of them approximate (shared by several units), "
-            f"{report.unmatched_points} not matched"
+        crs = Message("ds_crs_inferred", crs=located.crs) if located.crs_inferred else located.crs
+        say.append(
+            Message(
+                "ds_points",
+                file=str(points),
+                located=report.located,
+                crs=crs,
+                approximate=report.approximate,
+                unmatched=report.unmatched_points,
+            )
         )
     else:
-        typer.echo("  no points attached: the units load as unlocated (位置待考); see --points")
+        say.append(Message("ds_no_points"))
     if report.years_not_read:
-        typer.echo(f"  {report.years_not_read} eras could not be read as years and were left out")
+        say.append(Message("ds_years", count=report.years_not_read))
+    for line in say:
+        typer.echo(_(line))

@@ -145,9 +145,22 @@ def test_the_command_reports_and_refuses_clearly(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--db", url]).exit_code == 0
-    listed = runner.invoke(app, ["datasets", "list"])
+    listed = runner.invoke(app, ["datasets", "list", "--lang", "en"])
     assert "national-key-units" in listed.output
     assert "5066 rows" in listed.output
-    missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url])
+    missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url, "--lang", "en"])
     assert missing.exit_code != 0
     assert "national-key-units" in str(missing.exception or "") + (missing.output)
+
+
+def test_the_command_speaks_chinese_to_a_chinese_reader(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--db", url]).exit_code == 0
+    listed = runner.invoke(app, ["datasets", "list"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    assert "5066 行" in listed.output and "来源：" in listed.output
+    assert "rows" not in listed.output
+    missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url, "--lang", "zh"])
+    said = str(missing.exception or "") + missing.output
+    assert missing.exit_code != 0
+    assert "没有名为「no-such-list」的数据集" in said and "no dataset" not in said
