@@ -57,7 +57,7 @@ from redres.catalog.versions import claim
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.plan_save import plan_to_save
+from redres.routes.plan_save import plan_to_save, recheck_route, stop_order
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -251,6 +251,7 @@ def _save_plan(
 def change_route(
     id_or_slug: str,
     body: RouteUpdate,
+    request: Request,
     session: SessionDep,
     user: MemberDep,
     expected: IfMatchDep,
@@ -259,6 +260,8 @@ def change_route(
     """Change a route: its owner while it is not published, editors always. Audited.
 
     With `If-Match` (an ETag of a read), nothing is written if the route changed since: 412.
+    A route saved from a plan keeps it: changed stops are re-checked for that plan as saving
+    checked them (422 naming every reason, nothing written).
     """
     reader = Reader.of(user)
     route = route_access.route_to_change(session, id_or_slug, reader)
@@ -273,6 +276,7 @@ def change_route(
         ]
         for day in range(1, route.days + 1)
     ]
+    before = stop_order(session, route)
     update_route(
         session,
         route,
@@ -282,6 +286,13 @@ def change_route(
         description=body.description if "description" in given else route.description,
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
+        visible=reader.statuses(),
+    )
+    recheck_route(
+        session,
+        route,
+        before=before,
+        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
         visible=reader.statuses(),
     )
     return _tagged(session, route, user, response)
