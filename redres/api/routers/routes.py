@@ -260,8 +260,7 @@ def change_route(
     """Change a route: its owner while it is not published, editors always. Audited.
 
     With `If-Match` (an ETag of a read), nothing is written if the route changed since: 412.
-    A route saved from a plan keeps it: changed stops are re-checked for that plan as saving
-    checked them (422 naming every reason, nothing written).
+    A saved plan's changed stops are re-checked for it as saving checks them (422, no write).
     """
     reader = Reader.of(user)
     route = route_access.route_to_change(session, id_or_slug, reader)
@@ -288,13 +287,8 @@ def change_route(
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
         visible=reader.statuses(),
     )
-    recheck_route(
-        session,
-        route,
-        before=before,
-        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
-        visible=reader.statuses(),
-    )
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    recheck_route(session, route, before=before, calendar=calendar, visible=reader.statuses())
     return _tagged(session, route, user, response)
 
 
