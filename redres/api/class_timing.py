@@ -4,6 +4,7 @@ beforehand (sites to book, and by when; sites too small for the group)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from redres.catalog.enums import Reservation, Status
 from redres.catalog.models import Route
 from redres.config import Settings
 from redres.hours.holidays_cn import calendar_with_dir
-from redres.routes.answer import hhmm
+from redres.routes.answer import Itinerary, hhmm
 from redres.routes.road_source import travel_model
 from redres.routes.stored_routes import schedule_stored_route
 from redres.routes.windows import ASSUMED_HOURS
@@ -45,6 +46,8 @@ class ClassTiming:
     hours_unknown: list[str] = field(default_factory=list)
     """Sites with no recorded opening hours: timed as if open, to be confirmed by phone."""
     assumed_hours: str = str(ASSUMED_HOURS)
+    itinerary: Itinerary | None = None
+    """The whole timed schedule (legs, lunch, stories): what the class handout prints."""
 
 
 def class_timing(
@@ -69,6 +72,7 @@ def class_timing(
             if day.lunch is not None:
                 out.lunch[n] = f"{hhmm(day.lunch.start)}–{hhmm(day.lunch.end)}"
         out.violations = [v.detail for v in done.violations]
+        out.itinerary = dataclasses.replace(done.itinerary, group_size=fc.group_size)
     seen: set[str] = set()
     for booked in stops:
         site = booked.site

@@ -33,9 +33,11 @@ def handout_html(
     map_url: str | None = None,
     lessons: Mapping[str, Sequence[str]] | None = None,
     photos: Mapping[str, tuple[str, str]] | None = None,
+    instructors: Mapping[str, str] | None = None,
 ) -> str:
     """The handout page; without `map_url` the route image is drawn here and embedded;
-    `photos` (site slug -> URL, alt) are the stops' cover photos (`stop_photos`)."""
+    `photos` (site slug -> URL, alt) are the stops' cover photos (`stop_photos`);
+    `instructors` (site slug -> line) who teaches at each stop (a class's handout)."""
     lang = pick_language(request)
     _ = translator(lang)
     map_error: str | None = None
@@ -56,6 +58,7 @@ def handout_html(
         translate=_,
         lang=lang,
         photos=photos,
+        instructors=instructors,
     )
 
 

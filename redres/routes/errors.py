@@ -14,3 +14,10 @@ class InvalidPlanRequest(RoutesError, InvalidRequest):
 
     It is an `InvalidRequest` (a `ValueError`) so the API answers 422 and the CLI exits 2.
     """
+
+
+class PlanNotHeld(InvalidPlanRequest):
+    """Stops a teacher changed that no longer hold for the plan their route keeps: a rule people
+    must act on, so the API says it in the reader's language (`detail`, with `detail_en`)."""
+
+    localized = True

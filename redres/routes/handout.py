@@ -56,6 +56,7 @@ FALLBACK_WORDS: Mapping[str, str] = {
     "handout.emergency": "紧急联系人",
     "handout.meeting_point": "集合地点",
     "handout.notes_lines": "笔记",
+    "handout.instructor": "主讲教员",
     "reason_closed": "当日闭馆",
     "reason_capacity": "接待量不足",
     "reason_outside_window": "不在时间范围内",
@@ -159,6 +160,7 @@ TEMPLATE = """<!doctype html>
 <td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
 <td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.event %}<br><span class="event"><time>{{ stop.event.date }}</time> {{ stop.event.name_en if lang == 'en' and stop.event.name_en else stop.event.name }}</span>{% endif %}{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
 {% if stop.ticket_price is not none %}<div class="ticket">{{ t('ticket_price') }} {{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</div>{% endif %}
+{% if instructors.get(stop.slug) %}<div class="instructor">{{ t('handout.instructor') }}{{ '：' if lang == 'zh' else ': ' }}{{ instructors[stop.slug] }}</div>{% endif %}
 {% set photo = photos.get(stop.slug) %}{% if photo %}<img class="stop-photo" src="{{ photo[0] }}" alt="{{ photo[1] }}">{% endif %}
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
@@ -214,8 +216,11 @@ def render_handout(
     translate: Callable[..., str] | None = None,
     lang: str = "zh",
     photos: Mapping[str, tuple[str, str]] | None = None,
+    instructors: Mapping[str, str] | None = None,
 ) -> str:
     """The handout as one HTML page in `lang` ("zh" or "en").
+
+    `instructors` (site slug -> a line) names who teaches at each stop: a class's handout.
 
     `map_url` fills the map slot when the maps room gives one (`map_error` says why it could
     not), and `lessons` (site slug -> lines) is the course plan: the lesson to give at each
@@ -254,6 +259,7 @@ def render_handout(
         places=places,
         lessons=lessons or {},
         photos=photos or {},
+        instructors=instructors or {},
         t=t,
         say=say,
         warnings=[w for w in (say(x) for x in itinerary.warnings) if w],

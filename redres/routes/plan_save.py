@@ -17,20 +17,21 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from redres.catalog.enums import PUBLIC, Status
-from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.models import Route, Site, SiteTheme, Theme
 from redres.catalog.route_edits import StopInput
+from redres.catalog.route_store import route_stops
 from redres.hours.opening import HolidayLookup
 from redres.labels import LABELS
 from redres.messages import Message, Sentences
 from redres.routes.answer import Itinerary
 from redres.routes.candidates import plan_catalog, site_place
-from redres.routes.curated import CuratedStop, schedule_curated
-from redres.routes.errors import InvalidPlanRequest
+from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
+from redres.routes.errors import InvalidPlanRequest, PlanNotHeld
 from redres.routes.model import Place, PlanRequest, SiteName
 from redres.routes.place_names import resolve_place_names
 from redres.routes.plan_schemas import MAX_STOPS_PER_DAY, PlanIn
 from redres.routes.planner import PlannerParams
-from redres.routes.stored_routes import stops_from_slugs
+from redres.routes.stored_routes import curated_stops, route_plan, stops_from_slugs
 
 KEPT_FIELDS = frozenset(
     {
@@ -100,6 +101,63 @@ def plan_to_save(
         _known_themes(session, request)
         days = _days_of(itinerary, request.days)
     found = stops_from_slugs(session, days, visible=visible)
+    done = _check(session, found, request, calendar=calendar, visible=visible)
+    order: dict[int, int] = {}
+    stops = []
+    for stop in found:
+        order[stop.day] = order.get(stop.day, 0) + 1
+        stops.append(StopInput(stop.day, order[stop.day], stop.candidate.id))
+    return PlanToSave(tuple(stops), _kept(body, request), request.days, done.itinerary)
+
+
+def recheck_route(
+    session: Session,
+    route: Route,
+    *,
+    before: Sequence[tuple[int, str]],
+    calendar: HolidayLookup,
+    visible: Collection[Status] = PUBLIC,
+) -> None:
+    """Re-check a saved route's stops, as they now stand, against the plan it keeps: an edit
+    that re-orders or swaps stops must hold for that plan as the saved itinerary had to (the
+    same check as `plan_to_save`). Not checked: routes without a (readable) plan, and edits
+    that leave the stops as they were (`before`, from `stop_order`), so a route whose site
+    has since closed can still be renamed.
+
+    Raises
+    ------
+    PlanNotHeld
+        Naming every reason the edited stops break the plan (times, day windows, the group,
+        the ticket budget, kind caps), or when they run over the plan's days.
+    """
+    request = route_plan(session, route, visible=visible)
+    if request is None or stop_order(session, route) == list(before):
+        return
+    found = curated_stops(session, route, visible=frozenset(Status))
+    last = max((s.day for s in found), default=0)
+    if last > request.days:
+        raise PlanNotHeld(Message("e_itinerary_days", count=last, days=request.days))
+    _check(session, found, request, calendar=calendar, visible=visible, edited=True)
+
+
+def stop_order(session: Session, route: Route) -> list[tuple[int, str]]:
+    """A route's stops as (day, site slug) in order: what `recheck_route` compares."""
+    return [
+        (r.stop.day, r.site.slug) for r in route_stops(session, route, visible=frozenset(Status))
+    ]
+
+
+def _check(
+    session: Session,
+    found: Sequence[CuratedStop],
+    request: PlanRequest,
+    *,
+    calendar: HolidayLookup,
+    visible: Collection[Status],
+    edited: bool = False,
+) -> CuratedSchedule:
+    """Time `found` for the request and refuse it with every reason it breaks the plan: the
+    one check a saved itinerary and an `edited` saved route go through."""
     start = _point(session, request.start, visible, role="start")
     end = start if request.end is None else _point(session, request.end, visible, role="end")
     done = schedule_curated(
@@ -115,14 +173,10 @@ def plan_to_save(
     reasons = [v.detail for v in done.violations] + _unfit(found, request)
     reasons += over_limits(found, request)
     if reasons:
-        msg = Message("e_itinerary_infeasible", reasons=Sentences(reasons))
-        raise InvalidPlanRequest(msg)
-    order: dict[int, int] = {}
-    stops = []
-    for stop in found:
-        order[stop.day] = order.get(stop.day, 0) + 1
-        stops.append(StopInput(stop.day, order[stop.day], stop.candidate.id))
-    return PlanToSave(tuple(stops), _kept(body, request), request.days, done.itinerary)
+        if edited:
+            raise PlanNotHeld(Message("e_edit_infeasible", reasons=Sentences(reasons)))
+        raise InvalidPlanRequest(Message("e_itinerary_infeasible", reasons=Sentences(reasons)))
+    return done
 
 
 def themes_of_sites(session: Session, slugs: Collection[str]) -> dict[str, float]:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from redres.catalog.class_tables import ClassCheckin, ClassEvaluation
+from redres.catalog.models import Instructor
 from redres.config import Settings
 from tests.api.conftest import MakeClient
 from tests.api.forms import sign_in
@@ -184,3 +185,44 @@ def test_a_teacher_finds_their_classes_on_one_page(world: World) -> None:
     page = w.client.get("/classes")
     assert f'href="/classes/{mine["slug"]}"' in page.text
     assert "别人的班" not in page.text
+
+
+@pytest.mark.slow
+def test_the_class_handout_prints_its_dates_instructors_and_contacts(
+    world: World, session: Session
+) -> None:
+    """The route's handout timed for the class's dates, the instructor booked at each stop
+    with their contacts (so for the owner and staff only), and contact fields to fill in."""
+    w = world
+    person = session.get(Instructor, w.instructors[0])
+    assert person is not None
+    person.unit, person.phone = "武汉革命博物馆", "027-8888 0000"
+    session.add(person)
+    session.commit()
+    fc = w.new_class(name=HOSTILE)
+    handout = f"/classes/{fc['slug']}/handout"
+    assert w.client.get(handout).status_code == 303  # anonymous: sign in first
+    sign_in(w.client, "t2", to="/")
+    other = w.client.get(handout)
+    assert other.status_code == 404  # another teacher is not told the class exists
+    assert "027-8888" not in other.text
+    w.client.cookies.clear()
+    sign_in(w.client, "t1", to="/")
+    assert handout in w.client.get(f"/classes/{fc['slug']}").text  # linked from the class page
+    r = w.client.get(handout)
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "private, no-store"
+    assert HOSTILE not in r.text
+    assert "&lt;script&gt;" in r.text
+    for stop in fc["stops"]:
+        assert f"· {stop['date']}</h2>" in r.text  # each day on the class's own dates
+    assert "主讲教员：张老师 · 武汉革命博物馆 · 联系电话 027-8888 0000" in r.text
+    assert "紧急联系人" in r.text
+    assert "@page { size: A4 portrait" in r.text
+    english = w.client.get(f"{handout}?lang=en")
+    assert "Instructor: 张老师" in english.text  # the person's own name, the words in English
+    assert "Emergency contact" in english.text
+    assert "主讲教员" not in english.text
+    w.client.cookies.clear()
+    sign_in(w.client, "ed", to="/")
+    assert w.client.get(handout).status_code == 200  # editors too

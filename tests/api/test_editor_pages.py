@@ -205,6 +205,7 @@ def test_story_editor_previews_saves_and_makes_titles_searchable(client: TestCli
     preview = client.post("/editor/stories/new", data={**story, "action": "preview"})
     assert preview.status_code == 200
     assert "<p><strong>第一段</strong></p>" in preview.text  # Markdown, rendered
+    assert "<h2>预览：" in preview.text
     assert "&lt;script&gt;" in preview.text
     assert client.get("/api/sites", params={"q": "紧急会议"}).json()["total"] == 0  # not saved
     saved = client.post("/editor/stories/new", data={**story, "action": "save"})
@@ -291,6 +292,11 @@ def test_site_form_edits_the_summary_shown_on_the_page(client: TestClient) -> No
     form = client.get("/editor/sites/site-of-the-august-7-conference").text
     assert 'name="summary"' in form
     assert 'name="summary_en"' in form
+    assert "状态：<strong>" in form  # a Chinese colon on a Chinese page
+    english = client.get(
+        "/editor/sites/site-of-the-august-7-conference", headers={"Accept-Language": "en"}
+    ).text
+    assert "Status: <strong>" in english
     values = {
         "csrf": csrf(form),
         "name": "八七会议会址",

@@ -7,6 +7,7 @@ sources), so these tests set made-up ones on a copy: test data, never shown as f
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -338,3 +339,84 @@ def test_saving_a_plan_rechecks_its_budget_and_kind_caps(
     assert english.status_code == 422
     assert "over the cap of" in english.text
     assert "门票" not in english.text.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("follow_redirects", [False])
+def test_editing_a_saved_routes_stops_rechecks_its_plan(
+    client: TestClient, session: Session
+) -> None:
+    """Re-ordering or swapping a saved plan's stops (API or editor page) is held to the plan it
+    keeps: over the budget or a kind cap is refused, naming each problem, and nothing changes;
+    a re-order that holds is kept, and the schedule follows it with the plan unchanged."""
+    prices = _prices(session)
+    category = {s.slug: str(s.category) for s in session.exec(select(Site))}
+    located = {s.slug for s in session.exec(select(Site)) if s.lon is not None}
+    editor = bearer(client, "editor")
+    free = _plan(client)
+    days = [[s["slug"] for s in d["stops"]] for d in free["days"]]
+    spent = sum(prices[s] for day in days for s in day)
+    halls = [sum(category[s] == "former_site" for s in day) for day in days]
+    busiest, other = (0, 1) if halls[0] >= halls[1] else (1, 0)
+    assert halls[other] >= 1, halls
+    limits = {
+        "ticket_budget": spent,
+        "kind_caps": [{"category": "former_site", "per_day": max(halls)}],
+    }
+    saved = {"name": "可改线路", "plan": body(**limits), "itinerary": free}
+    r = client.post("/api/routes", json=saved, headers=editor)
+    assert r.status_code == 201, r.text
+    slug = r.json()["properties"]["slug"]
+    before = client.get(f"/api/routes/{slug}", headers=editor).json()
+
+    def patch(new_days: list[list[str]], **headers: str) -> Any:
+        payload = {"days": [[{"site": s} for s in day] for day in new_days]}
+        return client.patch(f"/api/routes/{slug}", json=payload, headers=editor | headers)
+
+    # a former site moved into the busiest day: over that day's cap
+    hall = next(s for s in days[other] if category[s] == "former_site")
+    moved = [list(day) for day in days]
+    moved[other].remove(hall)
+    moved[busiest].append(hall)
+    r = patch(moved)
+    assert r.status_code == 422, r.text
+    cap = f"第 {busiest + 1} 天革命旧址 {halls[busiest] + 1} 个，超过每天上限 {halls[busiest]} 个"
+    assert cap in r.json()["detail"]
+    assert "over the cap of" in r.json()["detail_en"]
+    english = patch(moved, **{"Accept-Language": "en"})
+    assert "over the cap of" in english.json()["detail"]
+
+    # a priced site added: over the ticket budget
+    extra = next(s for s in sorted(located) if prices[s] > 0 and all(s not in d for d in days))
+    dearer = [list(day) for day in days]
+    dearer[0].append(extra)
+    r = patch(dearer)
+    assert r.status_code == 422, r.text
+    total = spent + prices[extra]
+    assert f"门票合计每人 {total:g} 元，超出每人 {spent:g} 元的预算" in r.json()["detail"]
+    assert client.get(f"/api/routes/{slug}", headers=editor).json() == before  # nothing changed
+
+    # the editor's route page refuses the same way, in Chinese
+    sign_in(client, "editor", to="/")
+    page = client.get(f"/editor/routes/{slug}")
+    form = {
+        "csrf": csrf(page.text),
+        "version": re.search(r'name="version" value="(\d+)"', page.text)[1],  # type: ignore[index]
+        "name": "可改线路",
+        "mode": "bus",
+        "status": "draft",
+        "stops": "\n\n".join("\n".join(day) for day in moved),
+    }
+    refused = client.post(f"/editor/routes/{slug}", data=form)
+    assert refused.status_code == 422
+    assert cap in refused.text
+    assert client.get(f"/api/routes/{slug}", headers=editor).json() == before
+
+    # a re-order that holds: the days swapped
+    swapped = [days[1], days[0]]
+    r = patch(swapped)
+    assert r.status_code == 200, r.text
+    after = client.get(f"/api/routes/{slug}", headers=editor).json()
+    assert after["plan"] == before["plan"]
+    schedule = client.get(f"/api/routes/{slug}/schedule", headers=editor).json()
+    assert [[s["slug"] for s in d["stops"]] for d in schedule["days"]] == swapped

@@ -23,7 +23,8 @@ from redres.api.class_access import PRIVATE, form_json, learner_class
 from redres.api.class_timing import class_timing
 from redres.api.deps import FormDep, SessionDep, SignInRequired
 from redres.api.form_errors import form_errors
-from redres.api.i18n import pick_language, translator
+from redres.api.handouts import handout_html, stop_photos
+from redres.api.i18n import Translate, pick_language, translator
 from redres.api.links import absolute
 from redres.api.poll_forms import answers_from_form, charts
 from redres.api.session import check_csrf, csrf_token, session_user
@@ -32,7 +33,9 @@ from redres.catalog import class_evaluations as ev
 from redres.catalog import polls
 from redres.catalog.class_tables import FieldClass
 from redres.catalog.classes import class_by_token, class_for, list_classes, stops
+from redres.catalog.course_places import course_plan
 from redres.catalog.errors import CatalogError, Conflict, Forbidden, NotFound
+from redres.catalog.models import Instructor, Route
 from redres.catalog.poll_results import poll_results
 from redres.catalog.route_access import Reader
 from redres.hours.china_time import CHINA_TIME
@@ -83,6 +86,39 @@ def class_page(request: Request, slug: str, session: SessionDep) -> HTMLResponse
     fc = _owned(request, session, slug)
     ev.purge_expired(session, dt.datetime.now(CHINA_TIME).date())  # before names are shown
     return _class_page(request, session, fc, rated=request.query_params.get("rated") == "1")
+
+
+@router.get("/classes/{slug}/handout", response_class=HTMLResponse)
+def class_handout(request: Request, slug: str, session: SessionDep) -> HTMLResponse:
+    """The class's printable handout: the route's handout timed for the class's own dates and
+    group, with the instructor booked at each stop and their contacts (so owner and staff
+    only, as the class page), the courses taught there, and the contact fields to fill in."""
+    fc = _owned(request, session, slug)
+    found = stops(session, fc)
+    timing = class_timing(session, fc, found, request.app.state.settings)
+    route = session.get(Route, fc.route_id)
+    if route is None or timing.itinerary is None:
+        raise NotFound("class", slug)  # noqa: EM101 (an entity name)
+    visible = Reader.of(session_user(request, session)).statuses()
+    _ = translator(pick_language(request))
+    body = handout_html(
+        request,
+        timing.itinerary,
+        title=fc.name,
+        lessons=course_plan(session, route, visible=visible),
+        photos=stop_photos(session, timing.itinerary, visible),
+        instructors={s.site.slug: _instructor_line(s.instructor, _) for s in found if s.instructor},
+    )
+    return HTMLResponse(body, headers=PRIVATE)
+
+
+def _instructor_line(person: Instructor, _: Translate) -> str:
+    """Who teaches at a stop and how to reach them: name, unit, title, phone, email."""
+    parts = [person.name, person.unit, person.title]
+    if person.phone:
+        parts.append(f"{_('handout.phone')} {person.phone}")
+    parts.append(person.email)
+    return " · ".join(p for p in parts if p)
 
 
 @router.post("/classes/{slug}/rate", response_model=None)

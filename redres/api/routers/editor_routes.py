@@ -32,6 +32,8 @@ from redres.catalog.route_store import (
     theme_counts,
 )
 from redres.catalog.staff_lists import routes_page
+from redres.hours.holidays_cn import calendar_with_dir
+from redres.routes.plan_save import recheck_route, stop_order
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,6 +84,7 @@ def route_save(
         )
     try:
         data = read_route_form(values)
+        before = stop_order(session, route)
         update_route(
             session,
             route,
@@ -93,6 +96,13 @@ def route_save(
             theme=data.theme,
             status=data.status,
             stops=data.stops(),
+            visible=STAFF,
+        )
+        recheck_route(
+            session,
+            route,
+            before=before,
+            calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
             visible=STAFF,
         )
     except (ValidationError, CatalogError, ValueError) as exc:

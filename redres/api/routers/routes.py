@@ -57,7 +57,7 @@ from redres.catalog.versions import claim
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.plan_save import plan_to_save
+from redres.routes.plan_save import plan_to_save, recheck_route, stop_order
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -254,6 +254,7 @@ def _save_plan(
 def change_route(
     id_or_slug: str,
     body: RouteUpdate,
+    request: Request,
     session: SessionDep,
     user: MemberDep,
     expected: IfMatchDep,
@@ -262,6 +263,7 @@ def change_route(
     """Change a route: its owner while it is not published, editors always. Audited.
 
     With `If-Match` (an ETag of a read), nothing is written if the route changed since: 412.
+    A saved plan's changed stops are re-checked for it as saving checks them (422, no write).
     """
     reader = Reader.of(user)
     route = route_access.route_to_change(session, id_or_slug, reader)
@@ -276,6 +278,7 @@ def change_route(
         ]
         for day in range(1, route.days + 1)
     ]
+    before = stop_order(session, route)
     update_route(
         session,
         route,
@@ -288,6 +291,8 @@ def change_route(
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
         visible=reader.statuses(),
     )
+    calendar = calendar_with_dir(request.app.state.settings.holiday_dir)
+    recheck_route(session, route, before=before, calendar=calendar, visible=reader.statuses())
     return _tagged(session, route, user, response)
 
 
