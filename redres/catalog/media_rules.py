@@ -70,14 +70,18 @@ def incomplete_media(session: Session, owner: Owner) -> list[Media]:
     return [m for m in session.exec(stmt) if missing_of(m)]
 
 
-def refuse_incomplete(items: list[Media]) -> None:
-    """Raise `MediaIncomplete` naming `items` (nothing happens when there are none)."""
-    if not items:
-        return
+def incomplete_message(items: list[Media]) -> Message:
+    """The sentence refusing to publish while `items` lack credit or licence, naming each."""
     named = tuple(
         Message("e_media_item", id=pk(m), caption=m.caption, missing=missing_of(m)) for m in items
     )
-    raise MediaIncomplete(Message("e_media_incomplete", items=named))
+    return Message("e_media_incomplete", items=named)
+
+
+def refuse_incomplete(items: list[Media]) -> None:
+    """Raise `MediaIncomplete` naming `items` (nothing happens when there are none)."""
+    if items:
+        raise MediaIncomplete(incomplete_message(items))
 
 
 def check_publishable(session: Session, owner: Owner) -> None:
