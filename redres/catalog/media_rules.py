@@ -84,6 +84,15 @@ def refuse_incomplete(items: list[Media]) -> None:
         raise MediaIncomplete(incomplete_message(items))
 
 
+def publish_refused(session: Session, owner: Owner, status: str) -> Message | None:
+    """Why `owner` may not be given `status` now (published, while some of its media lack credit
+    or licence), for callers that report rather than raise (imports); None when it may."""
+    if status != Status.published or is_public(owner):
+        return None
+    items = incomplete_media(session, owner)
+    return incomplete_message(items) if items else None
+
+
 def check_publishable(session: Session, owner: Owner) -> None:
     """Refuse to make `owner` public while any of its media lack credit or licence.
 

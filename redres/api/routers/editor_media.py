@@ -1,4 +1,5 @@
-"""The editor's media forms: upload one or several files to a site, story or route (stop),
+"""The editor's media forms: upload one or several files to a site, story, person, event or
+route (stop),
 change a file's fields, order and cover, or archive it. Plain multipart forms with a CSRF
 token, so they work without JavaScript; `media_upload.js` sends the same form one file at a
 time with a progress bar and asks for JSON (`Accept: application/json`)."""
@@ -66,7 +67,7 @@ UploadFormDep = Annotated[FormData, Depends(upload_form)]
 def upload(
     request: Request,
     form: UploadFormDep,
-    collection: Literal["sites", "stories", "routes"],
+    collection: Literal["sites", "stories", "routes", "people", "events"],
     slug: str,
     session: SessionDep,
     user: PageEditorDep,
@@ -167,9 +168,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def _page_of(kind: str, slug: str) -> str:
-    return (
-        f"/editor/{COLLECTIONS[kind]}/{slug}" if kind in ("site", "story", "route") else "/editor"
-    )
+    return f"/editor/{COLLECTIONS[kind]}/{slug}"
 
 
 def _back(session: Session, media: Media) -> str:

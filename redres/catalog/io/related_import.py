@@ -34,7 +34,7 @@ from redres.catalog.io.related import (
     Related,
 )
 from redres.catalog.io.rows import RowError
-from redres.catalog.media_rules import incomplete_media, incomplete_message
+from redres.catalog.media_rules import publish_refused
 from redres.catalog.models import (
     Citation,
     EventPerson,
@@ -48,7 +48,6 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.sites import reindex_site
-from redres.messages import Message
 
 LINK_TABLES: dict[tuple[str, str], tuple[type[SQLModel], str, str]] = {
     ("events", "sites"): (EventSite, "event_id", "site_id"),
@@ -146,8 +145,10 @@ def check(
             elif _same(part, record, old, links.get(pk(old), {}), site_target):
                 counts.unchanged += 1
             elif on_duplicate == "update":
-                refused = _publishes_incomplete(session, part, record, old)
-                if refused is not None:
+                refused = part == "stories" and publish_refused(
+                    session, old, getattr(record, "status", "")
+                )
+                if refused:
                     errors.append(_error(part, number, "status", "published", refused))
                     continue
                 plan.writes[part].append(_Item(number, record, pk(old), links.get(pk(old), {})))
@@ -161,19 +162,6 @@ def check(
                 )
                 errors.append(_error(part, number, key, slug, reason))
     return plan
-
-
-def _publishes_incomplete(
-    session: Session, part: str, record: BaseModel, old: Any
-) -> Message | None:
-    """Why an update may not publish a story now: its media lack credit or licence (the rule
-    the editor and the API apply, `media_rules`); None when it may."""
-    if part != "stories" or old.status == Status.published:
-        return None
-    if Status(getattr(record, "status", Status.draft)) != Status.published:
-        return None
-    items = incomplete_media(session, old)
-    return incomplete_message(items) if items else None
 
 
 def _validate(part: str, number: int, raw: Any, errors: list[RowError]) -> BaseModel | None:
