@@ -111,7 +111,8 @@ def _record_page(
     links: dict[str, list[Any]],
     sources: list[Source],
 ) -> HTMLResponse:
-    items = [media_json(m) for m in media_of(session, kind, pk(record), visible=visible)]
+    live = visible - {Status.archived}  # staff preview drafts' links, never deleted files
+    items = [media_json(m) for m in media_of(session, kind, pk(record), visible=live)]
     images = [m for m in items if m["kind"] == "image"]
     cover = next((m for m in images if m["is_cover"]), images[0] if images else None)
     stories: list[Story] = links["stories"]
