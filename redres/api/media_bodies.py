@@ -27,9 +27,12 @@ class MediaBody(BaseModel):
     """Route media only: the site of the stop they belong to (None: the whole route)."""
     url: str
     thumb_url: str | None
+    small_url: str | None = None
+    """A 400 px copy for lists and phone tiles (None for images uploaded before it existed)."""
     width: int | None
     display_width: int | None
     thumb_width: int | None
+    small_width: int | None = None
     height: int | None
     duration_seconds: float | None
     status: Status

@@ -18,7 +18,7 @@ from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
 from redres.api.page_account import header_account, sign_in_link
-from redres.catalog.media import media_json
+from redres.catalog.media import image_srcset, media_json
 from redres.config import Settings
 from redres.hours.words import hours_in_words
 from redres.labels import label
@@ -34,6 +34,7 @@ TEMPLATES.env.globals["name_in"] = name_in
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
+TEMPLATES.env.filters["srcset"] = image_srcset  # an image's derivatives, each width once
 
 
 def render(

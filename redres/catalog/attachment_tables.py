@@ -17,7 +17,7 @@ class Media(SQLModel, table=True):
 
     Files are content-addressed in the media store (`redres.media_store`): `original_key` is
     kept privately and never served to the public; images are served only as the re-encoded,
-    metadata-free `display_key` and `thumb_key` derivatives. Deleting archives the row.
+    metadata-free `display_key`, `thumb_key` and `small_key` derivatives. Deleting archives the row.
     """
 
     __table_args__ = (Index("ix_media_owner", "owner_kind", "owner_id"),)
@@ -56,6 +56,9 @@ class Media(SQLModel, table=True):
     display_width: int | None = None
     thumb_key: str | None = Field(default=None, max_length=100)
     thumb_width: int | None = None
+    small_key: str | None = Field(default=None, max_length=100)
+    """The list-sized copy (400 px); None for images uploaded before it existed."""
+    small_width: int | None = None
     status: Status = enum_field(default=Status.published, index=True)
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

@@ -158,7 +158,11 @@ def add_media(
         created_by=actor,
         **values,
     )
-    for name, derivative in (("display", found.display), ("thumb", found.thumb)):
+    for name, derivative in (
+        ("display", found.display),
+        ("thumb", found.thumb),
+        ("small", found.small),
+    ):
         if derivative is None:
             continue
         key = content_key("derivatives", derivative.data, ".webp")
@@ -346,8 +350,10 @@ def media_of(
 def media_json(media: Media) -> dict[str, Any]:
     """A media item as readers see it: the public derivative URLs, never the original."""
     base = f"/media/{pk(media)}"
+    small = None
     if media.kind == "image":
         url, thumb = f"{base}/display.webp", f"{base}/thumb.webp"
+        small = f"{base}/small.webp" if media.small_key else None
     else:
         url, thumb = f"{base}/file{FILE_SUFFIX.get(media.mime, '')}", None
     return {
@@ -367,13 +373,32 @@ def media_json(media: Media) -> dict[str, Any]:
         "stop_site_id": media.stop_site_id,
         "url": url,
         "thumb_url": thumb,
+        "small_url": small,
         "width": media.width,
         "display_width": media.display_width,
         "thumb_width": media.thumb_width,
+        "small_width": media.small_width,
         "height": media.height,
         "duration_seconds": media.duration_seconds,
         "status": media.status,
     }
+
+
+def image_srcset(item: dict[str, Any]) -> str:
+    """The `srcset` of an image's derivatives (as `media_json` gives them), smallest first, each
+    width once: a small picture's copies can all be the same width, and a browser keeps only
+    the first candidate of a width, so the lightest file is the one listed."""
+    seen: set[int] = set()
+    parts = []
+    for url, width in (
+        (item.get("small_url"), item.get("small_width")),
+        (item.get("thumb_url"), item.get("thumb_width")),
+        (item.get("url"), item.get("display_width")),
+    ):
+        if url and width and width not in seen:
+            seen.add(width)
+            parts.append(f"{url} {width}w")
+    return ", ".join(parts)
 
 
 def media_list(items: Sequence[Media]) -> list[dict[str, Any]]:

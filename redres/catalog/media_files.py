@@ -36,6 +36,10 @@ MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 """Largest image (in pixels) decoded; larger ones are refused as decompression bombs."""
 THUMB_WIDTH = 800
 THUMB_MAX_BYTES = 200 * 1024
+SMALL_WIDTH = 400
+SMALL_MAX_BYTES = 60 * 1024
+"""The list-sized copy: gallery tiles on phones, list covers, portraits (what a first view
+fetches); the thumbnail is for wider tiles and sharper screens."""
 DISPLAY_WIDTH = 2048
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", *(("HEIF",) if HEIF else ()))
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
@@ -83,6 +87,7 @@ class Inspected:
     duration_seconds: float | None = None
     display: Derivative | None = None
     thumb: Derivative | None = None
+    small: Derivative | None = None
     public_audio: bytes | None = None
     """A recording's bytes with every tag removed (titles, comments, cover art): what is served."""
     location: tuple[float, float] | None = None
@@ -172,8 +177,18 @@ def _image(data: bytes) -> Inspected:
     w, h = (height, width) if upright.size != im.size else (width, height)
     display = _encode(_fit(pixels, DISPLAY_WIDTH, 2 * DISPLAY_WIDTH), quality=85)
     thumb = _thumbnail(pixels)
+    small = _thumbnail(pixels, width=SMALL_WIDTH, max_bytes=SMALL_MAX_BYTES)
     where = gps_position(im)
-    return Inspected("image", mime, width=w, height=h, display=display, thumb=thumb, location=where)
+    return Inspected(
+        "image",
+        mime,
+        width=w,
+        height=h,
+        display=display,
+        thumb=thumb,
+        small=small,
+        location=where,
+    )
 
 
 def gps_position(im: Image.Image) -> tuple[float, float] | None:
@@ -224,14 +239,15 @@ def _encode(im: Image.Image, *, quality: int) -> Derivative:
     return Derivative(buf.getvalue(), "image/webp", im.size[0], im.size[1])
 
 
-def _thumbnail(im: Image.Image) -> Derivative:
-    """At most THUMB_WIDTH wide and THUMB_MAX_BYTES: lower the quality, then the size."""
-    width = THUMB_WIDTH
+def _thumbnail(
+    im: Image.Image, *, width: int = THUMB_WIDTH, max_bytes: int = THUMB_MAX_BYTES
+) -> Derivative:
+    """At most `width` wide and `max_bytes`: lower the quality, then the size."""
     while True:
         small = _fit(im, width, 2 * width)
         for quality in (80, 65, 50, 35):
             out = _encode(small, quality=quality)
-            if len(out.data) <= THUMB_MAX_BYTES:
+            if len(out.data) <= max_bytes:
                 return out
         width = max(1, width * 3 // 4)
 

@@ -84,7 +84,7 @@ def test_covers_in_lists_popups_routes_and_handouts(client: TestClient) -> None:
     cover = next(m for m in media if m["caption"] == "正门")
     assert cover["is_cover"]
     home = client.get("/").text
-    assert f'class="list-cover" src="{cover["thumb_url"]}" alt="旧址正门"' in home
+    assert f'class="list-cover" src="{cover["small_url"]}" alt="旧址正门"' in home
 
     route = client.get("/api/routes").json()["data"][0]["slug"]
     page = client.get(f"/routes/{route}").text

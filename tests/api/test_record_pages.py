@@ -108,12 +108,13 @@ def test_a_person_page_shows_portrait_gallery_documents_and_what_tells_of_them(
     html = r.text
     portrait = _media_id(session, "施洋像")
     figure = html[html.index('<figure class="portrait">') :]
-    assert f'src="/media/{portrait}/thumb.webp"' in figure
-    assert f"/media/{portrait}/display.webp 300w" in figure  # srcset with the display width
+    assert f'src="/media/{portrait}/small.webp"' in figure
+    # a 300 px photo: its three copies are 300 px wide, so the lightest alone is offered
+    assert f'srcset="/media/{portrait}/small.webp 300w"' in figure
     assert 'alt="施洋律师的肖像"' in figure
     assert "武汉革命博物馆" in figure[: figure.index("</figure>")]  # the credit
     assert "律师事务所旧照" in html  # the gallery
-    assert html.count(f'src="/media/{portrait}/thumb.webp"') == 1  # not again in the gallery
+    assert html.count(f'src="/media/{portrait}/small.webp"') == 1  # not again in the gallery
     pdf = _media_id(session, "辩护词手稿")
     assert re.search(rf'<a href="/media/{pdf}/file.pdf" download>辩护词手稿</a>', html)
     assert "撤下的照片" not in html
@@ -159,7 +160,7 @@ def test_an_event_page_shows_its_places_people_and_picture(
 ) -> None:
     html = client.get("/events/er-qi").text
     photo = _media_id(session, "罢工现场")
-    assert f'src="/media/{photo}/thumb.webp"' in html
+    assert f'src="/media/{photo}/small.webp"' in html
     assert 'alt="工人集会"' in html
     assert '<a href="/people/shi-yang">' in html
     assert "1923-02-07" in html
@@ -172,7 +173,7 @@ def test_lists_and_links_lead_to_them(client: TestClient, session: Session) -> N
     people = client.get("/people").text
     portrait = _media_id(session, "施洋像")
     assert '<a href="/people/shi-yang">' in people
-    assert f'class="list-cover" src="/media/{portrait}/thumb.webp"' in people
+    assert f'class="list-cover" src="/media/{portrait}/small.webp"' in people
     assert HOSTILE not in people
     assert "&lt;img" in people
     assert "二七大罢工" in client.get("/events").text

@@ -174,7 +174,7 @@ def patch_media(
 def read_file(
     request: Request, media_id: MediaId, name: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
-    """A public file: an image's display or thumbnail derivative, or a checked audio or PDF.
+    """A public file: an image's display, thumbnail or small derivative, or a checked audio or PDF.
 
     Derivatives carry an ETag and a year's cache lifetime; PDFs come as downloads.
     """
@@ -201,7 +201,11 @@ def _served(media: Media, name: str) -> tuple[str, str]:
     """The store key and type behind a public file name; an image's or a recording's
     original has none (PDFs are served as checked)."""
     if media.kind == "image":
-        key = {"display.webp": media.display_key, "thumb.webp": media.thumb_key}.get(name)
+        key = {
+            "display.webp": media.display_key,
+            "thumb.webp": media.thumb_key,
+            "small.webp": media.small_key,
+        }.get(name)
         mime = media.display_mime or "image/webp"
     elif name == f"file{FILE_SUFFIX.get(media.mime, '')}":
         key = media.original_key if media.kind == "pdf" else media.display_key
