@@ -35,6 +35,7 @@ from redres.api.routers import (
     dashboard,
     dashboard_pages,
     editor_accounts,
+    editor_bundle,
     editor_import,
     editor_media,
     editor_moderation,
@@ -130,7 +131,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
     routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
     routers += (editor_signin, editor_media, editor_sites, editor_moderation, editor_import)
-    routers += (editor_stories, editor_routes, editor_records)
+    routers += (editor_stories, editor_routes, editor_records, editor_bundle)
     routers += (stories, people, events)
     routers += (media,)
     routers += (classes, polls, class_pages, poll_pages)

@@ -151,5 +151,8 @@ def test_teachers_cannot_upload(client: TestClient) -> None:
 def test_the_editor_upload_takes_the_upload_size_limit() -> None:
     limits = BodyLimits()
     assert limits.for_path("/editor/sites/shi-yang/media") == 50 << 20
+    assert limits.for_path("/editor/people/shi-yang/media") == 50 << 20
+    assert limits.for_path("/editor/events/er-qi/media") == 50 << 20
+    assert limits.for_path("/editor/media-bundle") == 50 << 20
     assert limits.for_path("/api/routes/wuhan-day/media") == 50 << 20
     assert limits.for_path("/editor/sites/shi-yang") == 1 << 20
