@@ -1,6 +1,9 @@
-"""The JSON of media items (photos, recordings, documents) as readers see them."""
+"""The JSON of media items (photos, recordings, documents) as readers see them, and the
+`srcset` pages build from it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -55,3 +58,20 @@ class MediaList(BaseModel):
     """A record's media: the public ones, or all for staff."""
 
     media: list[MediaBody]
+
+
+def image_srcset(item: dict[str, Any]) -> str:
+    """The `srcset` of an image's derivatives (as `media_json` gives them), smallest first, each
+    width once: a small picture's copies can all be the same width, and a browser keeps only
+    the first candidate of a width, so the lightest file is the one listed."""
+    seen: set[int] = set()
+    parts = []
+    for url, width in (
+        (item.get("small_url"), item.get("small_width")),
+        (item.get("thumb_url"), item.get("thumb_width")),
+        (item.get("url"), item.get("display_width")),
+    ):
+        if url and width and width not in seen:
+            seen.add(width)
+            parts.append(f"{url} {width}w")
+    return ", ".join(parts)

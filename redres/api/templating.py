@@ -17,8 +17,9 @@ from redres.api.bilingual import localized, name_in, text_lang
 from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
+from redres.api.media_bodies import image_srcset
 from redres.api.page_account import header_account, sign_in_link
-from redres.catalog.media import image_srcset, media_json
+from redres.catalog.media import media_json
 from redres.config import Settings
 from redres.hours.words import hours_in_words
 from redres.labels import label

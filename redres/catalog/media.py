@@ -384,23 +384,6 @@ def media_json(media: Media) -> dict[str, Any]:
     }
 
 
-def image_srcset(item: dict[str, Any]) -> str:
-    """The `srcset` of an image's derivatives (as `media_json` gives them), smallest first, each
-    width once: a small picture's copies can all be the same width, and a browser keeps only
-    the first candidate of a width, so the lightest file is the one listed."""
-    seen: set[int] = set()
-    parts = []
-    for url, width in (
-        (item.get("small_url"), item.get("small_width")),
-        (item.get("thumb_url"), item.get("thumb_width")),
-        (item.get("url"), item.get("display_width")),
-    ):
-        if url and width and width not in seen:
-            seen.add(width)
-            parts.append(f"{url} {width}w")
-    return ", ".join(parts)
-
-
 def media_list(items: Sequence[Media]) -> list[dict[str, Any]]:
     """Several media items as JSON."""
     return [media_json(m) for m in items]

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from redres.catalog.media import image_srcset
+from redres.api.media_bodies import image_srcset
 from redres.catalog.media_files import Inspected, MediaRefused, inspect
 from tests.api import media_samples as samples
 
