@@ -134,6 +134,11 @@ ENGLISH: dict[str, str] = {
     "e_media_public": "media of a public record need credit and licence ({missing})",
     "w_media_credit": "credit",
     "w_media_licence": "licence",
+    # a media bundle's rows that were not imported (catalog/io/media_bundle.py)
+    "e_bundle_line": "media.csv line {n}",
+    "e_bundle_no_owner": "{where}: no {kind} {slug} or no file",
+    "e_bundle_hash": "{where}: the file does not match its SHA-256",
+    "e_bundle_refused": "{where}: {reason}",
     # the resource library (catalog/library.py, library_schemas.py)
     "e_course_place": (
         "a course is taught at a site, on a route, or at a route's stop: give site, route or both"

@@ -127,7 +127,8 @@ def test_an_editor_imports_a_bundle_twice_and_the_second_changes_nothing(
 
     first = send("published")
     assert "地点：新建 1 处，已有 0 处。文件：新增 1 个，已有 0 个，跳过 1 个。" in first
-    assert "need credit and licence" in first  # the uncredited photo of a published site
+    # the uncredited photo of a published site, said in Chinese
+    assert "media.csv 第 3 行：已发布记录的媒体必须填写署名和许可协议（缺署名、许可协议）" in first
     site = session.exec(select(Site).where(Site.name == "外地纪念馆")).one()
     assert site.status == Status.published
     captions = session.exec(select(Media.caption).where(Media.owner_id == site.id)).all()

@@ -36,6 +36,7 @@ from redres.catalog.media import FILE_SUFFIX, MEDIA_FIELDS, OWNERS, MediaFields,
 from redres.catalog.media_rules import Owner
 from redres.catalog.models import Site, pk
 from redres.media_store import MediaStore
+from redres.messages import Message
 
 CATALOGUE = "catalogue.geojson"
 MANIFEST = "media.csv"
@@ -188,7 +189,7 @@ def _import_row(
     report: BundleReport,
     limits: ImportLimits,
 ) -> None:
-    where = f"{MANIFEST} line {n}"
+    where = Message("e_bundle_line", n=n)
     table = next((t for kind, t in OWNERS.values() if kind == row["owner_kind"]), None)
     owner: Owner | None = None
     if table is not None:
@@ -196,12 +197,13 @@ def _import_row(
         owner = cast("Owner | None", found)
     name = str(PurePosixPath(row["file"]))
     if owner is None or name not in members or not name.startswith("media/"):
-        report.skipped.append(f"{where}: no {row['owner_kind']} {row['owner_slug']!r} or no file")
+        kind, slug = row["owner_kind"], repr(row["owner_slug"])
+        report.skipped.append(Message("e_bundle_no_owner", where=where, kind=kind, slug=slug))
         return
     data = read_member(path, members[name], limits)
     digest = hashlib.sha256(data).hexdigest()
     if digest != row["sha256"]:
-        report.skipped.append(f"{where}: the file does not match its SHA-256")
+        report.skipped.append(Message("e_bundle_hash", where=where))
         return
     held = session.exec(
         select(Media.id).where(
@@ -227,7 +229,8 @@ def _import_row(
         with session.begin_nested():
             add_media(session, store, owner, data, fields, actor=actor, stop=stop)
     except (CatalogError, ValueError) as exc:
-        report.skipped.append(f"{where}: {exc}")
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+        report.skipped.append(Message("e_bundle_refused", where=where, reason=reason))
         return
     report.added += 1
 
