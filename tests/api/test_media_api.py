@@ -315,6 +315,29 @@ def test_people_stories_and_events_take_media(client: TestClient, editor: dict[s
         assert missing.status_code == 404
 
 
+def test_person_and_event_reads_list_their_media(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    """`GET /api/people/{slug}` and `/api/events/{slug}` list media as a site's read does:
+    archived items for staff only."""
+    for collection, body in (("people", {"name": "施洋"}), ("events", {"name": "二七大罢工"})):
+        made = client.post(f"/api/{collection}", json=body, headers=editor)
+        assert made.status_code == 201, made.text
+        slug = made.json()["slug"]
+        assert client.get(f"/api/{collection}/{slug}").json()["media"] == []
+        kept = _upload(client, f"/api/{collection}/{slug}/media", samples.jpeg_with_gps(), editor)
+        gone = _upload(client, f"/api/{collection}/{slug}/media", samples.PDF, editor, name="a.pdf")
+        assert kept.status_code == gone.status_code == 201, gone.text
+        assert client.delete(f"/api/media/{gone.json()['id']}", headers=editor).status_code == 200
+        public = client.get(f"/api/{collection}/{slug}").json()["media"]
+        assert [(m["id"], m["kind"], m["credit"]) for m in public] == [
+            (kept.json()["id"], "image", FIELDS["credit"])
+        ]
+        assert public[0]["small_url"] == f"/media/{kept.json()['id']}/small.webp"
+        staff = client.get(f"/api/{collection}/{slug}", headers=editor).json()["media"]
+        assert [m["status"] for m in staff] == ["published", "archived"]
+
+
 def test_site_page_shows_the_gallery(client: TestClient, slug: str, editor: dict[str, str]) -> None:
     _upload(client, f"/api/sites/{slug}/media", samples.jpeg_with_gps(), editor, alt="墓门 <石阶>")
     html = client.get(f"/sites/{slug}").text
