@@ -134,6 +134,18 @@ ENGLISH: dict[str, str] = {
     "e_media_public": "media of a public record need credit and licence ({missing})",
     "w_media_credit": "credit",
     "w_media_licence": "licence",
+    # why an uploaded file is refused (catalog/media_files.py)
+    "e_file_empty": "the file is empty",
+    "e_file_markup": "HTML and SVG files are not accepted",
+    "e_file_type": "unsupported file type: JPEG, PNG, WebP, GIF, HEIC, MP3, M4A, Ogg or PDF",
+    "e_file_zip": "the file is also a ZIP archive (a polyglot); not accepted",
+    "e_file_script": "the file carries HTML or script (a polyglot); not accepted",
+    "e_image_pixels": "the image has too many pixels ({width}x{height}): a decompression bomb",
+    "e_image_bomb": "the image is a decompression bomb",
+    "e_image_undecodable": "the image cannot be decoded",
+    "e_image_damaged": "the image is truncated or damaged: {detail}",
+    "e_pdf_truncated": "the PDF is truncated (no end-of-file marker)",
+    "e_audio_unreadable": "the {format} audio cannot be read",
     # a media bundle's rows that were not imported (catalog/io/media_bundle.py)
     "e_bundle_line": "media.csv line {n}",
     "e_bundle_no_owner": "{where}: no {kind} {slug} or no file",

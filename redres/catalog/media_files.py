@@ -31,6 +31,7 @@ else:
     HEIF = True
 
 from redres.catalog.errors import CatalogError
+from redres.messages import Message
 
 MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 """Largest image (in pixels) decoded; larger ones are refused as decompression bombs."""
@@ -105,8 +106,7 @@ def inspect(data: bytes) -> Inspected:
         Empty, truncated, undecodable, a decompression bomb, or a polyglot (HTML or ZIP inside).
     """
     if not data:
-        msg = "the file is empty"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_empty"))
     kind = sniff(data)
     _refuse_polyglots(data, kind)
     if kind == "image":
@@ -134,20 +134,16 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"OggS"):
         return "ogg"
     if _MARKUP_START.match(head) or _HTML.search(data[:1024]):
-        msg = "HTML and SVG files are not accepted"
-        raise UnsupportedMedia(msg)
-    msg = "unsupported file type: JPEG, PNG, WebP, GIF, HEIC, MP3, M4A, Ogg or PDF"
-    raise UnsupportedMedia(msg)
+        raise UnsupportedMedia(Message("e_file_markup"))
+    raise UnsupportedMedia(Message("e_file_type"))
 
 
 def _refuse_polyglots(data: bytes, kind: str) -> None:
     """A file that is also a ZIP (or, for images and audio, carries HTML) is refused whole."""
     if data[:4] == b"PK\x03\x04" or zipfile.is_zipfile(io.BytesIO(data)):
-        msg = "the file is also a ZIP archive (a polyglot); not accepted"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_zip"))
     if kind != "pdf" and _HTML.search(data):
-        msg = "the file carries HTML or script (a polyglot); not accepted"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_script"))
 
 
 def _image(data: bytes) -> Inspected:
@@ -155,23 +151,19 @@ def _image(data: bytes) -> Inspected:
         im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
         width, height = im.size
         if width * height > MAX_PIXELS:
-            msg = f"the image has too many pixels ({width}x{height}): a decompression bomb"
-            raise InvalidMedia(msg)
+            raise InvalidMedia(Message("e_image_pixels", width=width, height=height))
         if im.format == "JPEG":
             im.draft("RGB", (DISPLAY_WIDTH, DISPLAY_WIDTH))
         im.load()
         upright = ImageOps.exif_transpose(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # the warning arrives as an exception where warnings are errors (the tests)
-        msg = "the image is a decompression bomb"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_bomb")) from exc
     except UnidentifiedImageError as exc:
-        msg = "the image cannot be decoded"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_undecodable")) from exc
     except (OSError, SyntaxError, ValueError, EOFError, Warning) as exc:
         # Pillow also warns of corrupt metadata; where warnings are errors that is the raise
-        msg = f"the image is truncated or damaged: {exc}"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_damaged", detail=str(exc))) from exc
     mime = Image.MIME.get(im.format or "", "application/octet-stream")
     pixels = _pixels_only(upright)
     w, h = (height, width) if upright.size != im.size else (width, height)
@@ -254,8 +246,7 @@ def _thumbnail(
 
 def _pdf(data: bytes) -> Inspected:
     if b"%%EOF" not in data[-2048:]:
-        msg = "the PDF is truncated (no end-of-file marker)"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_pdf_truncated"))
     return Inspected("pdf", "application/pdf")
 
 
@@ -282,5 +273,4 @@ def _audio(data: bytes, kind: str) -> Inspected:
         if length > 0:
             seconds = round(length, 3)
             return Inspected("audio", mime, duration_seconds=seconds, public_audio=untagged)
-    msg = f"the {kind.upper()} audio cannot be read"
-    raise InvalidMedia(msg)
+    raise InvalidMedia(Message("e_audio_unreadable", format=kind.upper()))

@@ -4,6 +4,7 @@ rule, a second import changing nothing); others are turned away."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -157,3 +158,44 @@ def test_what_is_not_a_bundle_is_refused_whole(client: TestClient) -> None:
         files=[("file", ("a.zip", plain.getvalue(), "application/zip"))],
     )
     assert forged.status_code == 403
+
+
+def _damaged(bundle: Path) -> bytes:
+    """`bundle` with its PNG cut short (its hash and name made to match the damaged bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(out, "w") as dst:
+        manifest = src.read(MANIFEST).decode()
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".png"):
+                data = data[: len(data) // 2]
+                old = info.filename.removeprefix("media/").removesuffix(".png")
+                new = hashlib.sha256(data).hexdigest()
+                manifest = manifest.replace(old, new)
+                dst.writestr(f"media/{new}.png", data)
+            elif info.filename != MANIFEST:
+                dst.writestr(info, data)
+        dst.writestr(MANIFEST, manifest)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "media.csv 第 2 行：图片不完整或已损坏"),
+        ("en", "media.csv line 2: the image is truncated or damaged"),
+    ],
+)
+def test_a_refused_file_is_named_with_its_reason_in_the_readers_language(
+    client: TestClient, tmp_path: Path, lang: str, said: str
+) -> None:
+    sign_in(client, "editor")
+    client.cookies.set("lang", lang)
+    token = csrf(client.get("/editor/media-bundle").text)
+    r = client.post(
+        "/editor/media-bundle",
+        data={"csrf": token, "status": "draft"},
+        files=[("file", ("b.zip", _damaged(_other_bundle(tmp_path)), "application/zip"))],
+    )
+    assert r.status_code == 200, r.text
+    assert said in r.text

@@ -39,6 +39,7 @@ from redres.catalog.media import (
 )
 from redres.catalog.media_files import MediaRefused, UnsupportedMedia
 from redres.catalog.media_rules import kind_of
+from redres.messages import Message
 
 router = APIRouter(include_in_schema=False)
 
@@ -181,6 +182,8 @@ def _words(exc: Exception, lang: str) -> list[str]:
     cause = exc.__cause__
     if isinstance(cause, ValidationError):
         return form_errors(cause, lang, labels=LABELS)
+    if isinstance(exc, MediaRefused) and exc.args and isinstance(exc.args[0], Message):
+        return form_errors(exc, lang)  # the checker's own reason, in the reader's language
     if isinstance(exc, MediaRefused) and lang != "en":
         key = "media_unsupported" if isinstance(exc, UnsupportedMedia) else "media_invalid"
         return [translator(lang)(key)]
