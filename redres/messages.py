@@ -146,6 +146,11 @@ ENGLISH: dict[str, str] = {
     "e_image_damaged": "the image is truncated or damaged: {detail}",
     "e_pdf_truncated": "the PDF is truncated (no end-of-file marker)",
     "e_audio_unreadable": "the {format} audio cannot be read",
+    # a video given as a link (catalog/video_links.py)
+    "e_video_url": "the video link is not a web address (copy it from the browser's address bar)",
+    "e_video_https": "a video link must start with https://",
+    "e_video_host": "videos are linked only from {hosts}",
+    "e_video_and_file": "give a file or a video link, not both",
     # a media bundle's rows that were not imported (catalog/io/media_bundle.py)
     "e_bundle_line": "media.csv line {n}",
     "e_bundle_no_owner": "{where}: no {kind} {slug} or no file",

@@ -11,7 +11,8 @@ from redres.catalog.enums import Status
 
 
 class MediaBody(BaseModel):
-    """A photo, recording or document as readers see it (derivative URLs, never the original)."""
+    """A photo, recording, document or video link as readers see it (derivative URLs, never the
+    original)."""
 
     id: int | None
     kind: str
@@ -29,6 +30,7 @@ class MediaBody(BaseModel):
     stop_site_id: int | None = None
     """Route media only: the site of the stop they belong to (None: the whole route)."""
     url: str
+    """Where to see it: our derivative or file, or for a video its page on the approved host."""
     thumb_url: str | None
     small_url: str | None = None
     """A 400 px copy for lists and phone tiles (None for images uploaded before it existed)."""
@@ -38,6 +40,8 @@ class MediaBody(BaseModel):
     small_width: int | None = None
     height: int | None
     duration_seconds: float | None
+    host: str | None = None
+    """A video's host name (e.g. www.bilibili.com); None for files."""
     status: Status
 
 

@@ -21,6 +21,7 @@ from redres.catalog.media_files import InvalidMedia, inspect
 from redres.catalog.media_rules import MediaIncomplete, Owner, is_public, kind_of, missing_of
 from redres.catalog.models import Event, Person, Route, RouteStop, Site, Story, pk
 from redres.catalog.partial_dates import PartialDate
+from redres.catalog.video_links import VIDEO_MIME, check_video_url, video_host
 from redres.media_store import MediaStore, content_key
 from redres.messages import Message
 
@@ -175,9 +176,61 @@ def add_media(
         media.display_key = content_key("derivatives", found.public_audio, suffix)
         media.display_mime = found.mime
         store.put(media.display_key, found.public_audio)
+    _insert(session, media, cover=bool(fields.is_cover), actor=actor)
+    if hint is not None and found.location is not None:
+        hint["lat"], hint["lon"] = found.location
+    return media
+
+
+def add_video(
+    session: Session,
+    owner: Owner,
+    url: str,
+    fields: MediaFields,
+    *,
+    hosts: Collection[str],
+    actor: str,
+    stop: Site | None = None,
+) -> Media:
+    """Add a link to a video on an approved host (audited); nothing is fetched or stored.
+
+    The same fields and publishing rule as a file; the address is checked by
+    `video_links.check_video_url`.
+
+    Raises
+    ------
+    InvalidMedia
+        Not https on one of `hosts` (422).
+    MediaIncomplete
+        The record is public and the item lacks credit or licence (422).
+    """
+    if is_public(owner) and (not fields.credit or not fields.licence):
+        _refuse_public(fields.credit, fields.licence)
+    link = check_video_url(url, hosts)
+    values = fields.model_dump(exclude={"position", "is_cover"})
+    media = Media(
+        owner_kind=kind_of(owner),
+        owner_id=pk(owner),
+        stop_site_id=pk(stop) if stop is not None and isinstance(owner, Route) else None,
+        position=fields.position if fields.position is not None else _next_position(session, owner),
+        is_cover=False,  # a cover is a picture
+        kind="video",
+        mime=VIDEO_MIME,
+        original_key="",
+        size_bytes=0,
+        video_url=link,
+        created_by=actor,
+        **values,
+    )
+    _insert(session, media, cover=False, actor=actor)
+    return media
+
+
+def _insert(session: Session, media: Media, *, cover: bool, actor: str) -> None:
+    """Add a new item, make it the cover when asked, and audit it."""
     session.add(media)
     session.flush()
-    if fields.is_cover:
+    if cover:
         _make_cover(session, media)
     audit.record(
         session,
@@ -188,9 +241,6 @@ def add_media(
         before=None,
         after=audit.snapshot(media),
     )
-    if hint is not None and found.location is not None:
-        hint["lat"], hint["lon"] = found.location
-    return media
 
 
 def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: str) -> Media:
@@ -217,7 +267,7 @@ def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: st
     if media.status != Status.archived and is_public(owner) and missing_of(media):
         _refuse_public(media.credit, media.licence)
     if cover is not None:
-        media.is_cover = bool(cover)
+        media.is_cover = bool(cover) and media.kind != "video"  # a cover is a picture
     session.add(media)
     session.flush()
     if media.is_cover:
@@ -351,7 +401,9 @@ def media_json(media: Media) -> dict[str, Any]:
     """A media item as readers see it: the public derivative URLs, never the original."""
     base = f"/media/{pk(media)}"
     small = None
-    if media.kind == "image":
+    if media.kind == "video":
+        url, thumb = media.video_url or "", None
+    elif media.kind == "image":
         url, thumb = f"{base}/display.webp", f"{base}/thumb.webp"
         small = f"{base}/small.webp" if media.small_key else None
     else:
@@ -380,6 +432,7 @@ def media_json(media: Media) -> dict[str, Any]:
         "small_width": media.small_width,
         "height": media.height,
         "duration_seconds": media.duration_seconds,
+        "host": video_host(media.video_url) if media.video_url else None,
         "status": media.status,
     }
 

@@ -55,6 +55,8 @@ class MediaRefused(CatalogError):
     """An upload that is not accepted; `status` is the HTTP status that says why."""
 
     status = 422
+    localized = True
+    """The API words a `Message` reason in the reader's language (`detail`, with `detail_en`)."""
 
 
 class UnsupportedMedia(MediaRefused):

@@ -64,7 +64,12 @@ def import_command(
         init_db(engine)
         with session_scope(engine) as session:
             report = import_bundle(
-                session, DirectoryStore(settings.media_dir), file, actor="cli", status=status
+                session,
+                DirectoryStore(settings.media_dir),
+                file,
+                actor="cli",
+                status=status,
+                video_hosts=settings.video_hosts,
             )
             if report.catalogue.errors:
                 session.rollback()

@@ -73,7 +73,12 @@ def bundle_upload(
             shutil.copyfileobj(file.file, out, length=1 << 20)
         try:
             report = import_bundle(
-                session, media_store(request), path, actor=user.username, status=status
+                session,
+                media_store(request),
+                path,
+                actor=user.username,
+                status=status,
+                video_hosts=request.app.state.settings.video_hosts,
             )
         except InterchangeError as exc:  # not a bundle, a bomb, bad columns: nothing written
             session.rollback()

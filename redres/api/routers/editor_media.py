@@ -29,6 +29,7 @@ from redres.catalog.media import (
     MEDIA_FIELDS,
     MediaPatch,
     add_media,
+    add_video,
     archive_media,
     get_media,
     media_json,
@@ -75,7 +76,44 @@ def upload(
 ) -> Response:
     """Add the form's files with its fields; all or none (a refused file refuses the batch)."""
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
+    if str(form.get("video_url", "")).strip():
+        return _add_video(request, form, collection, slug, session, user.username, files)
     return _add_files(request, form, collection, slug, session, user.username, files)
+
+
+def _add_video(
+    request: Request,
+    form: FormData,
+    collection: str,
+    slug: str,
+    session: Session,
+    actor: str,
+    files: list[UploadFile],
+) -> Response:
+    """Link a video on an approved host with the form's fields (nothing is fetched)."""
+    check_csrf(request, str(form.get("csrf", "")))
+    owner = owner_record(session, collection, slug)
+    back = _page_of(kind_of(owner), owner.slug)
+    raw = {k: str(form.get(k, "")) for k in FIELDS if k in form}
+    try:
+        if files:
+            raise MediaRefused(Message("e_video_and_file"))
+        stop = str(form.get("stop", "")).strip()
+        media = add_video(
+            session,
+            owner,
+            str(form.get("video_url", "")),
+            read_fields(raw),
+            hosts=request.app.state.settings.video_hosts,
+            actor=actor,
+            stop=stop_site(session, owner, stop) if stop else None,
+        )
+    except (CatalogError, ValueError) as exc:
+        session.rollback()
+        return _refused(request, _words(exc, pick_language(request)), back)
+    if _wants_json(request):
+        return JSONResponse({"media": [media_json(media)]}, status_code=201)
+    return RedirectResponse(f"{back}#media-{media.id}", status_code=303)
 
 
 def _add_files(

@@ -25,6 +25,7 @@ from redres.catalog.media import (
     OWNERS,
     MediaPatch,
     add_media,
+    add_video,
     archive_media,
     get_media,
     media_json,
@@ -35,6 +36,7 @@ from redres.catalog.media import (
 )
 from redres.catalog.media_files import MediaRefused
 from redres.catalog.models import pk
+from redres.messages import Message
 
 MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id")]
 """An id the databases can hold (a larger one is a 422, not a 500)."""
@@ -87,29 +89,41 @@ def _upload(collection: str) -> Any:
         session: SessionDep,
         editor: EditorDep,
         file: Annotated[UploadFile | None, File(description="the image, audio or PDF")] = None,
+        video_url: Annotated[
+            str,
+            Form(
+                max_length=4000,
+                description="instead of a file: https address of a video on an approved host",
+            ),
+        ] = "",
         stop: Annotated[str, Form(max_length=200)] = "",
     ) -> dict[str, Any]:
-        """Attach a file (image, MP3/M4A/Ogg audio or PDF) with its caption, credit and licence."""
-        if file is None:
-            raise HTTPException(422, "file: a file upload is required")
+        """Attach a file (image, MP3/M4A/Ogg audio or PDF), or link a video on an approved host
+        (`video_url`, `REDRES_MEDIA_VIDEO_HOSTS`), with its caption, credit and licence."""
+        if file is not None and video_url.strip():
+            raise MediaRefused(Message("e_video_and_file"))
+        if file is None and not video_url.strip():
+            raise HTTPException(422, "file: a file upload (or a video_url) is required")
         owner = owner_record(session, collection, slug)
         hint: dict[str, float] = {}
-        try:
-            stop_at = stop_site(session, owner, stop) if stop else None
-            fields = read_fields(raw)
-            data = file.file.read()
-            media = add_media(
-                session,
-                media_store(request),
-                owner,
-                data,
-                fields,
-                actor=editor.username,
-                stop=stop_at,
-                hint=hint,
+        stop_at = stop_site(session, owner, stop) if stop else None
+        fields = read_fields(raw)
+        if file is None:
+            hosts = request.app.state.settings.video_hosts
+            video = add_video(
+                session, owner, video_url, fields, hosts=hosts, actor=editor.username, stop=stop_at
             )
-        except MediaRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from exc
+            return {**media_json(video), "location_hint": None}
+        media = add_media(
+            session,
+            media_store(request),
+            owner,
+            file.file.read(),
+            fields,
+            actor=editor.username,
+            stop=stop_at,
+            hint=hint,
+        )
         return {**media_json(media), "location_hint": hint or None}
 
     upload.__name__ = f"upload_{collection}_media"
@@ -164,10 +178,7 @@ def patch_media(
     A public record's media cannot lose their credit or licence (422).
     """
     media = get_media(session, media_id, visible=STAFF)
-    try:
-        return media_json(update_media(session, media, body, actor=editor.username))
-    except MediaRefused as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    return media_json(update_media(session, media, body, actor=editor.username))
 
 
 @router.get("/media/{media_id}/{name}", response_model=None)
@@ -207,7 +218,7 @@ def _served(media: Media, name: str) -> tuple[str, str]:
             "small.webp": media.small_key,
         }.get(name)
         mime = media.display_mime or "image/webp"
-    elif name == f"file{FILE_SUFFIX.get(media.mime, '')}":
+    elif media.kind != "video" and name == f"file{FILE_SUFFIX.get(media.mime, '')}":
         key = media.original_key if media.kind == "pdf" else media.display_key
         mime = media.mime
     else:
