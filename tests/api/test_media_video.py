@@ -51,7 +51,7 @@ HOSTILE = [
     "https://www.bilibili.com:8443/video/BV1",  # another port
     "https://www.bilibili.com:x/video",
     "https://www.bilibili.com./video/BV1",  # a trailing dot
-    "https://www.bіlibili.com/video/BV1",  # noqa: RUF001 - a Cyrillic і, an IDN look-alike
+    "https://www.bіlibili.com/video/BV1",  # a Cyrillic і: an IDN look-alike
     "https://xn--www.bilibli-xyz.com/video/BV1",
     "https://www.bilibili.com\\@evil.cn/",
     'https://www.bilibili.com/video/"onmouseover=alert(1)',
