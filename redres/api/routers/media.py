@@ -1,6 +1,8 @@
-"""Media: editors upload photos, recordings and PDFs to records; everyone reads the public files.
+"""Media: editors upload photos, recordings and PDFs to records, or link videos on approved
+hosts; everyone reads the public files.
 
-Uploads are multipart (`file`, `caption`, and optional `credit`, `licence`, `caption_en`, `alt`,
+Uploads are multipart (`file`, or instead `video_url`: a video's https address on a host of
+`REDRES_MEDIA_VIDEO_HOSTS`; `caption`, and optional `credit`, `licence`, `caption_en`, `alt`,
 `source`, `date`, `transcript`, `transcript_en`, `position`, `is_cover`; for routes `stop`, the
 slug of the stop's site) on `/api/{sites|stories|people|events|routes}/{slug}/media`; a public
 record takes only media with credit and licence. `PATCH /api/media/{id}` changes the fields.
