@@ -18,21 +18,13 @@ from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.media_files import InvalidMedia, inspect
+from redres.catalog.media_owners import owner_of
 from redres.catalog.media_rules import MediaIncomplete, Owner, is_public, kind_of, missing_of
-from redres.catalog.models import Event, Person, Route, RouteStop, Site, Story, pk
+from redres.catalog.models import Route, Site, pk
 from redres.catalog.partial_dates import PartialDate
-from redres.catalog.video_links import VIDEO_MIME, check_video_url, video_host
+from redres.catalog.video_links import video_host
 from redres.media_store import MediaStore, content_key
 from redres.messages import Message
-
-OWNERS: dict[str, tuple[str, type[Owner]]] = {
-    "sites": ("site", Site),
-    "stories": ("story", Story),
-    "people": ("person", Person),
-    "events": ("event", Event),
-    "routes": ("route", Route),
-}
-"""The API collection name -> (owner kind stored on the row, its table)."""
 
 FILE_SUFFIX = {
     "audio/mpeg": ".mp3",
@@ -138,7 +130,7 @@ def add_media(
         The record is public and the item lacks credit or licence (422).
     """
     if is_public(owner) and (not fields.credit or not fields.licence):
-        _refuse_public(fields.credit, fields.licence)
+        refuse_public(fields.credit, fields.licence)
     found = inspect(data)
     original = content_key("originals", data)
     store.put(original, data)
@@ -147,7 +139,7 @@ def add_media(
         owner_kind=kind_of(owner),
         owner_id=pk(owner),
         stop_site_id=pk(stop) if stop is not None and isinstance(owner, Route) else None,
-        position=fields.position if fields.position is not None else _next_position(session, owner),
+        position=fields.position if fields.position is not None else next_position(session, owner),
         is_cover=bool(fields.is_cover),
         kind=found.kind,
         mime=found.mime,
@@ -176,58 +168,14 @@ def add_media(
         media.display_key = content_key("derivatives", found.public_audio, suffix)
         media.display_mime = found.mime
         store.put(media.display_key, found.public_audio)
-    _insert(session, media, cover=bool(fields.is_cover), actor=actor)
+    insert_media(session, media, cover=bool(fields.is_cover), actor=actor)
     if hint is not None and found.location is not None:
         hint["lat"], hint["lon"] = found.location
     return media
 
 
-def add_video(
-    session: Session,
-    owner: Owner,
-    url: str,
-    fields: MediaFields,
-    *,
-    hosts: Collection[str],
-    actor: str,
-    stop: Site | None = None,
-) -> Media:
-    """Add a link to a video on an approved host (audited); nothing is fetched or stored.
-
-    The same fields and publishing rule as a file; the address is checked by
-    `video_links.check_video_url`.
-
-    Raises
-    ------
-    InvalidMedia
-        Not https on one of `hosts` (422).
-    MediaIncomplete
-        The record is public and the item lacks credit or licence (422).
-    """
-    if is_public(owner) and (not fields.credit or not fields.licence):
-        _refuse_public(fields.credit, fields.licence)
-    link = check_video_url(url, hosts)
-    values = fields.model_dump(exclude={"position", "is_cover"})
-    media = Media(
-        owner_kind=kind_of(owner),
-        owner_id=pk(owner),
-        stop_site_id=pk(stop) if stop is not None and isinstance(owner, Route) else None,
-        position=fields.position if fields.position is not None else _next_position(session, owner),
-        is_cover=False,  # a cover is a picture
-        kind="video",
-        mime=VIDEO_MIME,
-        original_key="",
-        size_bytes=0,
-        video_url=link,
-        created_by=actor,
-        **values,
-    )
-    _insert(session, media, cover=False, actor=actor)
-    return media
-
-
-def _insert(session: Session, media: Media, *, cover: bool, actor: str) -> None:
-    """Add a new item, make it the cover when asked, and audit it."""
+def insert_media(session: Session, media: Media, *, cover: bool, actor: str) -> None:
+    """Add a new item (a file's or a video link's), make it the cover when asked, audit it."""
     session.add(media)
     session.flush()
     if cover:
@@ -265,7 +213,7 @@ def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: st
         setattr(media, key, value)
     owner = owner_of(session, media)
     if media.status != Status.archived and is_public(owner) and missing_of(media):
-        _refuse_public(media.credit, media.licence)
+        refuse_public(media.credit, media.licence)
     if cover is not None:
         media.is_cover = bool(cover) and media.kind != "video"  # a cover is a picture
     session.add(media)
@@ -286,37 +234,7 @@ def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: st
     return media
 
 
-def stop_site(session: Session, owner: Owner, slug: str) -> Site:
-    """The site of `owner`'s stop named by its site's slug (route media of one stop).
-
-    Raises
-    ------
-    InvalidMedia
-        `owner` is not a route, or the route does not stop at that site (422).
-    """
-    stmt = (
-        select(Site)
-        .join(RouteStop, col(RouteStop.site_id) == col(Site.id))
-        .where(RouteStop.route_id == pk(owner), Site.slug == slug)
-    )
-    site = session.exec(stmt).first() if isinstance(owner, Route) else None
-    if site is None:
-        msg = f"stop: the route has no stop at site {slug!r}"
-        raise InvalidMedia(msg)
-    return site
-
-
-def owner_of(session: Session, media: Media) -> Owner:
-    """The record a media item belongs to (NotFound when it is gone)."""
-    table = next(t for kind, t in OWNERS.values() if kind == media.owner_kind)
-    owner: Owner | None = session.get(table, media.owner_id)  # type: ignore[assignment]
-    if owner is None:
-        msg = "media owner"
-        raise NotFound(msg, media.owner_id)
-    return owner
-
-
-def _refuse_public(credit: str | None, licence: str | None) -> None:
+def refuse_public(credit: str | None, licence: str | None) -> None:
     missing = tuple(
         Message(key)
         for key, value in (("w_media_credit", credit), ("w_media_licence", licence))
@@ -325,7 +243,7 @@ def _refuse_public(credit: str | None, licence: str | None) -> None:
     raise MediaIncomplete(Message("e_media_public", missing=missing))
 
 
-def _next_position(session: Session, owner: Owner) -> int:
+def next_position(session: Session, owner: Owner) -> int:
     stmt = select(func.max(Media.position)).where(
         Media.owner_kind == kind_of(owner), Media.owner_id == pk(owner)
     )

@@ -29,17 +29,16 @@ from redres.catalog.media import (
     MEDIA_FIELDS,
     MediaPatch,
     add_media,
-    add_video,
     archive_media,
     get_media,
     media_json,
-    owner_of,
     read_fields,
-    stop_site,
     update_media,
 )
 from redres.catalog.media_files import MediaRefused, UnsupportedMedia
+from redres.catalog.media_owners import owner_of, stop_site
 from redres.catalog.media_rules import kind_of
+from redres.catalog.media_videos import add_video
 from redres.messages import Message
 
 router = APIRouter(include_in_schema=False)

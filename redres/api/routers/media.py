@@ -24,19 +24,18 @@ from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
 from redres.catalog.media import (
     FILE_SUFFIX,
-    OWNERS,
     MediaPatch,
     add_media,
-    add_video,
     archive_media,
     get_media,
     media_json,
     media_of,
     read_fields,
-    stop_site,
     update_media,
 )
 from redres.catalog.media_files import MediaRefused
+from redres.catalog.media_owners import OWNERS, stop_site
+from redres.catalog.media_videos import add_video
 from redres.catalog.models import pk
 from redres.messages import Message
 

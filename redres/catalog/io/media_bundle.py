@@ -35,12 +35,12 @@ from redres.catalog.io.zips import check_zip, read_member
 from redres.catalog.media import (
     FILE_SUFFIX,
     MEDIA_FIELDS,
-    OWNERS,
     MediaFields,
     add_media,
-    add_video,
 )
+from redres.catalog.media_owners import OWNERS
 from redres.catalog.media_rules import Owner
+from redres.catalog.media_videos import add_video
 from redres.catalog.models import Site, pk
 from redres.catalog.video_links import DEFAULT_VIDEO_HOSTS, check_video_url, parse_hosts
 from redres.media_store import MediaStore
