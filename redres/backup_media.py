@@ -57,6 +57,10 @@ class MediaPart:
         return cls(files, size, digest)
 
 
+KEY_COLUMNS = ("original_key", "display_key", "thumb_key", "small_key")
+"""The media columns naming stored files (a database from before a derivative lacks its column)."""
+
+
 def media_dir(file: Path) -> Path:
     """Where the media files of backup `file` live."""
     return file.with_name(file.name + ".media")
@@ -68,7 +72,9 @@ def media_keys(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table(table.name):
             return []
-        rows = conn.execute(select(table.c.original_key, table.c.display_key, table.c.thumb_key))
+        present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        columns = [table.c[name] for name in KEY_COLUMNS if name in present]
+        rows = conn.execute(select(*columns))
         return sorted({key for row in rows for key in row if key})
 
 

@@ -53,6 +53,24 @@ class Settings(BaseSettings):
     media_dir: Path = Path("media")
     """Where uploaded media files live (originals privately, and their public derivatives)."""
 
+    media_video_hosts: str = Field(default_factory=lambda: _default_video_hosts())
+    """The hosts a video link may point at, comma-separated, matched exactly (docs/media.md):
+    bilibili, Tencent Video, Youku, CCTV's video site and Xigua Video by default."""
+
+    @field_validator("media_video_hosts")
+    @classmethod
+    def _video_hosts(cls, value: str) -> str:
+        from redres.catalog.video_links import parse_hosts
+
+        return ",".join(parse_hosts(value))
+
+    @property
+    def video_hosts(self) -> tuple[str, ...]:
+        """The approved video hosts as a tuple."""
+        from redres.catalog.video_links import parse_hosts
+
+        return parse_hosts(self.media_video_hosts)
+
     public_url: str | None = None
     """The deployment's address (https://red.example.cn): the base of every absolute link the
     app makes (QR codes, share links, embed snippets). Unset, `redres serve` uses the address it
@@ -189,3 +207,9 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Settings from the environment, read once per process."""
     return Settings()
+
+
+def _default_video_hosts() -> str:
+    from redres.catalog.video_links import DEFAULT_VIDEO_HOSTS
+
+    return DEFAULT_VIDEO_HOSTS

@@ -144,6 +144,28 @@ ENGLISH: dict[str, str] = {
     "e_media_public": "media of a public record need credit and licence ({missing})",
     "w_media_credit": "credit",
     "w_media_licence": "licence",
+    # why an uploaded file is refused (catalog/media_files.py)
+    "e_file_empty": "the file is empty",
+    "e_file_markup": "HTML and SVG files are not accepted",
+    "e_file_type": "unsupported file type: JPEG, PNG, WebP, GIF, HEIC, MP3, M4A, Ogg or PDF",
+    "e_file_zip": "the file is also a ZIP archive (a polyglot); not accepted",
+    "e_file_script": "the file carries HTML or script (a polyglot); not accepted",
+    "e_image_pixels": "the image has too many pixels ({width}x{height}): a decompression bomb",
+    "e_image_bomb": "the image is a decompression bomb",
+    "e_image_undecodable": "the image cannot be decoded",
+    "e_image_damaged": "the image is truncated or damaged: {detail}",
+    "e_pdf_truncated": "the PDF is truncated (no end-of-file marker)",
+    "e_audio_unreadable": "the {format} audio cannot be read",
+    # a video given as a link (catalog/video_links.py)
+    "e_video_url": "the video link is not a web address (copy it from the browser's address bar)",
+    "e_video_https": "a video link must start with https://",
+    "e_video_host": "videos are linked only from {hosts}",
+    "e_video_and_file": "give a file or a video link, not both",
+    # a media bundle's rows that were not imported (catalog/io/media_bundle.py)
+    "e_bundle_line": "media.csv line {n}",
+    "e_bundle_no_owner": "{where}: no {kind} {slug} or no file",
+    "e_bundle_hash": "{where}: the file does not match its SHA-256",
+    "e_bundle_refused": "{where}: {reason}",
     # the resource library (catalog/library.py, library_schemas.py)
     "e_course_place": (
         "a course is taught at a site, on a route, or at a route's stop: give site, route or both"

@@ -309,7 +309,8 @@ def _site_with_photo(engine: Engine, store: DirectoryStore) -> Media:
     with Session(engine, expire_on_commit=False) as s:
         site = create_site(s, SiteCreate(name="八七会议会址", category="former_site"), actor="t")
         fields = MediaFields(caption="会址外景", credit="测试", licence="CC0-1.0")
-        media = add_media(s, store, site, jpeg_with_gps(), fields, actor="t")
+        photo = jpeg_with_gps(size=(1200, 800))  # wide enough for three distinct derivatives
+        media = add_media(s, store, site, photo, fields, actor="t")
         s.commit()
         return media
 
@@ -325,12 +326,14 @@ def test_media_files_come_back_byte_for_byte(db_kind: str, tmp_path: Path) -> No
         file = tmp_path / "out" / "redres.backup"
         manifest = backup(source, file, media=store)
         assert manifest.media is not None
-        assert manifest.media.files == 3  # the original, the display image, the thumbnail
+        assert manifest.media.files == 4  # the original, display image, thumbnail, small copy
         with new_database(db_kind, _dir(tmp_path / "b")) as target_url:
             target = make_engine(target_url)
             restored_store = DirectoryStore(tmp_path / "media2")
             restore(file, target, media=restored_store)
-            for key in (media.original_key, media.display_key, media.thumb_key):
+            keys = (media.original_key, media.display_key, media.thumb_key, media.small_key)
+            assert len(set(keys)) == 4
+            for key in keys:
                 assert key is not None
                 assert restored_store.get(key) == store.get(key)
             target.dispose()

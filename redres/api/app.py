@@ -36,9 +36,11 @@ from redres.api.routers import (
     dashboard,
     dashboard_pages,
     editor_accounts,
+    editor_bundle,
     editor_import,
     editor_media,
     editor_moderation,
+    editor_records,
     editor_routes,
     editor_signin,
     editor_sites,
@@ -59,6 +61,7 @@ from redres.api.routers import (
     plaques,
     poll_pages,
     polls,
+    record_pages,
     routes,
     sites,
     stories,
@@ -130,12 +133,18 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
     routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
     routers += (editor_signin, editor_media, editor_sites, editor_moderation, editor_import)
-    routers += (editor_stories, editor_routes)
+    routers += (editor_stories, editor_routes, editor_records, editor_bundle)
     routers += (stories, people, events)
     routers += (media,)
     routers += (classes, polls, class_new, class_pages, poll_pages)
     routers += (library_pages,)
-    routers += (planner_pages, plaques, offline, pages)  # pages last: `/` and its catch-alls
+    routers += (
+        planner_pages,
+        plaques,
+        offline,
+        record_pages,
+        pages,
+    )  # pages last: `/` and its catch-alls
     for module in routers:
         app.include_router(module.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

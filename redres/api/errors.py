@@ -16,6 +16,7 @@ from redres.api.deps import SignInRequired
 from redres.api.i18n import pick_language, translator
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, Forbidden, NotFound
+from redres.catalog.media_files import MediaRefused
 from redres.catalog.versions import StaleVersion
 from redres.errors import InvalidRequest, RedresError
 from redres.messages import Message
@@ -38,7 +39,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RedresError)
     async def _domain(request: Request, exc: RedresError) -> Response:
-        status = next(code for kind, code in _STATUS if isinstance(exc, kind))
+        status = (
+            exc.status  # 415 or 422: the file checker's own answer
+            if isinstance(exc, MediaRefused)
+            else next(code for kind, code in _STATUS if isinstance(exc, kind))
+        )
         if templating.is_page_request(request):
             return templating.render(request, "error.html", {"status_code": status}, status)
         if getattr(exc, "localized", False) and exc.args and isinstance(exc.args[0], Message):

@@ -65,13 +65,18 @@ def handout_html(
 def stop_photos(
     session: Session, itinerary: Itinerary, visible: Collection[Status]
 ) -> dict[str, tuple[str, str]]:
-    """Each stop's cover photo (its site's): the display derivative's address and alt text."""
+    """Each stop's cover photo (its site's): the address of its 400 px small copy (the handout
+    prints it 8rem wide; the thumbnail for images without one) and its alt text."""
     slugs = {s.slug for s in itinerary.stops if s.slug}
     if not slugs:
         return {}
     ids = dict(session.exec(select(Site.id, Site.slug).where(col(Site.slug).in_(slugs))).all())
     covers = covers_of(session, "site", [i for i in ids if i is not None], visible=visible)
     return {
-        ids[site_id]: (str(media_json(m)["thumb_url"]), m.alt or m.caption)
+        ids[site_id]: (str(_list_size(media_json(m))), m.alt or m.caption)
         for site_id, m in covers.items()
     }
+
+
+def _list_size(item: dict[str, object]) -> object:
+    return item["small_url"] or item["thumb_url"]

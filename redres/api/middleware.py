@@ -24,9 +24,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MEDIA_UPLOAD = re.compile(
     r"/api/(?:sites|stories|people|events|routes)/[^/]+/media/?"
-    r"|/editor/(?:sites|stories|routes)/[^/]+/media/?"
+    r"|/editor/(?:sites|stories|people|events|routes)/[^/]+/media/?"
+    r"|/editor/media-bundle/?"
 )
-"""Media upload paths (`POST /api/sites/{slug}/media`, the editor's form and the like)."""
+"""Media upload paths (`POST /api/sites/{slug}/media`, the editor's form, a media bundle)."""
 
 
 def is_upload_path(path: str, prefix: str = "/api/import") -> bool:

@@ -51,6 +51,8 @@ PREFIXES = (
     "/themes",
     "/routes",
     "/calendar",
+    "/people",
+    "/events",
     "/api/sites",
     "/api/themes",
     "/api/stories",

@@ -10,8 +10,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from redres.api.media_bodies import MediaBody
 from redres.catalog.enums import Status
 from redres.catalog.events import event_detail
+from redres.catalog.media import media_json, media_of
 from redres.catalog.models import Event, Person, Site, Source, Story
 from redres.catalog.people import person_detail
 from redres.catalog.stories import story_detail
@@ -98,6 +100,9 @@ class PersonBody(PersonSummary):
     stories: list[StorySummary]
     events: list[EventLink]
     sites: list[SiteLink]
+    media: list[MediaBody] = []
+    """Portraits, recordings, documents and video links, as `GET /api/sites/{slug}` lists them
+    (archived ones for staff only)."""
 
 
 class PersonList(BaseModel):
@@ -122,6 +127,8 @@ class EventBody(EventSummary):
     stories: list[StorySummary]
     sites: list[SiteLink]
     people: list[PersonLink]
+    media: list[MediaBody] = []
+    """As a person's."""
 
 
 class EventList(BaseModel):
@@ -201,6 +208,7 @@ def person_body(session: Session, person: Person, visible: frozenset[Status]) ->
         stories=[story_summary(s) for s in detail.stories],
         events=[event_link(e) for e in detail.events],
         sites=[site_link(s) for s in detail.sites],
+        media=_media(session, "person", person.id, visible),
     )
 
 
@@ -214,4 +222,15 @@ def event_body(session: Session, event: Event, visible: frozenset[Status]) -> Ev
         stories=[story_summary(s) for s in detail.stories],
         sites=[site_link(s) for s in detail.sites],
         people=[person_link(p) for p in detail.people],
+        media=_media(session, "event", event.id, visible),
     )
+
+
+def _media(
+    session: Session, kind: str, owner_id: int | None, visible: frozenset[Status]
+) -> list[MediaBody]:
+    """A person's or an event's media the reader may see, in their order."""
+    if owner_id is None:
+        return []
+    items = media_of(session, kind, owner_id, visible=visible)
+    return [MediaBody.model_validate(media_json(m)) for m in items]

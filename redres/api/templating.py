@@ -17,6 +17,7 @@ from redres.api.bilingual import localized, name_in, text_lang
 from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
+from redres.api.media_bodies import image_srcset
 from redres.api.page_account import header_account, sign_in_link
 from redres.api.source_links import source_link
 from redres.catalog.media import media_json
@@ -38,6 +39,7 @@ TEMPLATES.env.globals["source_link"] = source_link  # every list of sources
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline
 TEMPLATES.env.filters["media_item"] = media_json  # the gallery of site pages (_gallery.html)
+TEMPLATES.env.filters["srcset"] = image_srcset  # an image's derivatives, each width once
 
 
 def render(

@@ -17,7 +17,7 @@ class Media(SQLModel, table=True):
 
     Files are content-addressed in the media store (`redres.media_store`): `original_key` is
     kept privately and never served to the public; images are served only as the re-encoded,
-    metadata-free `display_key` and `thumb_key` derivatives. Deleting archives the row.
+    metadata-free `display_key`, `thumb_key` and `small_key` derivatives. Deleting archives the row.
     """
 
     __table_args__ = (Index("ix_media_owner", "owner_kind", "owner_id"),)
@@ -33,7 +33,7 @@ class Media(SQLModel, table=True):
     is_cover: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     """The record's picture (lists, map popups, handouts); at most one per record."""
     kind: str = Field(max_length=8)
-    """image, audio or pdf."""
+    """image, audio, pdf or video (a link to an approved host: `video_url`, nothing stored)."""
     mime: str = Field(max_length=64)
     caption: str = Field(max_length=500)
     caption_en: str | None = Field(default=None, max_length=500)
@@ -47,6 +47,7 @@ class Media(SQLModel, table=True):
     """What a recording says (shown beside the player, for readers who cannot listen)."""
     transcript_en: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     original_key: str = Field(max_length=100)
+    """Empty for a video link (no file)."""
     size_bytes: int
     width: int | None = None
     height: int | None = None
@@ -56,6 +57,11 @@ class Media(SQLModel, table=True):
     display_width: int | None = None
     thumb_key: str | None = Field(default=None, max_length=100)
     thumb_width: int | None = None
+    small_key: str | None = Field(default=None, max_length=100)
+    """The list-sized copy (400 px); None for images uploaded before it existed."""
+    small_width: int | None = None
+    video_url: str | None = Field(default=None, max_length=2000)
+    """A video's https address on an approved host (`catalog.video_links`); never fetched."""
     status: Status = enum_field(default=Status.published, index=True)
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

@@ -27,7 +27,8 @@ def map_features(
     ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible sites as features with what popups need: hours, theme slugs, a story excerpt,
-    and the cover photo (`cover`: [media id, alt text], or None).
+    and the cover photo (`cover`: [media id, alt text, 1 when it has the 400 px small copy
+    else 0], or None).
 
     `ids`: only these sites (the results of a search the map follows). Each feature's
     ``excerpt`` is in Chinese and ``excerpt_en`` in English, empty where none was written.
@@ -80,7 +81,11 @@ def map_features(
     for feature in features:
         props = feature["properties"]
         cover = covers.get(props["id"])
-        props["cover"] = None if cover is None else [pk(cover), cover.alt or cover.caption]
+        props["cover"] = (
+            None
+            if cover is None
+            else [pk(cover), cover.alt or cover.caption, 1 if cover.small_key else 0]
+        )
         props["themes"] = themes.get(props["id"], [])
         props["excerpt"], props["excerpt_en"] = excerpts.get(props["id"], ("", ""))
     return features

@@ -18,20 +18,13 @@ from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.errors import NotFound
 from redres.catalog.media_files import InvalidMedia, inspect
+from redres.catalog.media_owners import owner_of
 from redres.catalog.media_rules import MediaIncomplete, Owner, is_public, kind_of, missing_of
-from redres.catalog.models import Event, Person, Route, RouteStop, Site, Story, pk
+from redres.catalog.models import Route, Site, pk
 from redres.catalog.partial_dates import PartialDate
+from redres.catalog.video_links import video_host
 from redres.media_store import MediaStore, content_key
 from redres.messages import Message
-
-OWNERS: dict[str, tuple[str, type[Owner]]] = {
-    "sites": ("site", Site),
-    "stories": ("story", Story),
-    "people": ("person", Person),
-    "events": ("event", Event),
-    "routes": ("route", Route),
-}
-"""The API collection name -> (owner kind stored on the row, its table)."""
 
 FILE_SUFFIX = {
     "audio/mpeg": ".mp3",
@@ -137,7 +130,7 @@ def add_media(
         The record is public and the item lacks credit or licence (422).
     """
     if is_public(owner) and (not fields.credit or not fields.licence):
-        _refuse_public(fields.credit, fields.licence)
+        refuse_public(fields.credit, fields.licence)
     found = inspect(data)
     original = content_key("originals", data)
     store.put(original, data)
@@ -146,7 +139,7 @@ def add_media(
         owner_kind=kind_of(owner),
         owner_id=pk(owner),
         stop_site_id=pk(stop) if stop is not None and isinstance(owner, Route) else None,
-        position=fields.position if fields.position is not None else _next_position(session, owner),
+        position=fields.position if fields.position is not None else next_position(session, owner),
         is_cover=bool(fields.is_cover),
         kind=found.kind,
         mime=found.mime,
@@ -158,7 +151,11 @@ def add_media(
         created_by=actor,
         **values,
     )
-    for name, derivative in (("display", found.display), ("thumb", found.thumb)):
+    for name, derivative in (
+        ("display", found.display),
+        ("thumb", found.thumb),
+        ("small", found.small),
+    ):
         if derivative is None:
             continue
         key = content_key("derivatives", derivative.data, ".webp")
@@ -171,9 +168,17 @@ def add_media(
         media.display_key = content_key("derivatives", found.public_audio, suffix)
         media.display_mime = found.mime
         store.put(media.display_key, found.public_audio)
+    insert_media(session, media, cover=bool(fields.is_cover), actor=actor)
+    if hint is not None and found.location is not None:
+        hint["lat"], hint["lon"] = found.location
+    return media
+
+
+def insert_media(session: Session, media: Media, *, cover: bool, actor: str) -> None:
+    """Add a new item (a file's or a video link's), make it the cover when asked, audit it."""
     session.add(media)
     session.flush()
-    if fields.is_cover:
+    if cover:
         _make_cover(session, media)
     audit.record(
         session,
@@ -184,9 +189,6 @@ def add_media(
         before=None,
         after=audit.snapshot(media),
     )
-    if hint is not None and found.location is not None:
-        hint["lat"], hint["lon"] = found.location
-    return media
 
 
 def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: str) -> Media:
@@ -211,9 +213,9 @@ def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: st
         setattr(media, key, value)
     owner = owner_of(session, media)
     if media.status != Status.archived and is_public(owner) and missing_of(media):
-        _refuse_public(media.credit, media.licence)
+        refuse_public(media.credit, media.licence)
     if cover is not None:
-        media.is_cover = bool(cover)
+        media.is_cover = bool(cover) and media.kind != "video"  # a cover is a picture
     session.add(media)
     session.flush()
     if media.is_cover:
@@ -232,37 +234,7 @@ def update_media(session: Session, media: Media, patch: MediaPatch, *, actor: st
     return media
 
 
-def stop_site(session: Session, owner: Owner, slug: str) -> Site:
-    """The site of `owner`'s stop named by its site's slug (route media of one stop).
-
-    Raises
-    ------
-    InvalidMedia
-        `owner` is not a route, or the route does not stop at that site (422).
-    """
-    stmt = (
-        select(Site)
-        .join(RouteStop, col(RouteStop.site_id) == col(Site.id))
-        .where(RouteStop.route_id == pk(owner), Site.slug == slug)
-    )
-    site = session.exec(stmt).first() if isinstance(owner, Route) else None
-    if site is None:
-        msg = f"stop: the route has no stop at site {slug!r}"
-        raise InvalidMedia(msg)
-    return site
-
-
-def owner_of(session: Session, media: Media) -> Owner:
-    """The record a media item belongs to (NotFound when it is gone)."""
-    table = next(t for kind, t in OWNERS.values() if kind == media.owner_kind)
-    owner: Owner | None = session.get(table, media.owner_id)  # type: ignore[assignment]
-    if owner is None:
-        msg = "media owner"
-        raise NotFound(msg, media.owner_id)
-    return owner
-
-
-def _refuse_public(credit: str | None, licence: str | None) -> None:
+def refuse_public(credit: str | None, licence: str | None) -> None:
     missing = tuple(
         Message(key)
         for key, value in (("w_media_credit", credit), ("w_media_licence", licence))
@@ -271,7 +243,7 @@ def _refuse_public(credit: str | None, licence: str | None) -> None:
     raise MediaIncomplete(Message("e_media_public", missing=missing))
 
 
-def _next_position(session: Session, owner: Owner) -> int:
+def next_position(session: Session, owner: Owner) -> int:
     stmt = select(func.max(Media.position)).where(
         Media.owner_kind == kind_of(owner), Media.owner_id == pk(owner)
     )
@@ -346,8 +318,12 @@ def media_of(
 def media_json(media: Media) -> dict[str, Any]:
     """A media item as readers see it: the public derivative URLs, never the original."""
     base = f"/media/{pk(media)}"
-    if media.kind == "image":
+    small = None
+    if media.kind == "video":
+        url, thumb = media.video_url or "", None
+    elif media.kind == "image":
         url, thumb = f"{base}/display.webp", f"{base}/thumb.webp"
+        small = f"{base}/small.webp" if media.small_key else None
     else:
         url, thumb = f"{base}/file{FILE_SUFFIX.get(media.mime, '')}", None
     return {
@@ -367,11 +343,14 @@ def media_json(media: Media) -> dict[str, Any]:
         "stop_site_id": media.stop_site_id,
         "url": url,
         "thumb_url": thumb,
+        "small_url": small,
         "width": media.width,
         "display_width": media.display_width,
         "thumb_width": media.thumb_width,
+        "small_width": media.small_width,
         "height": media.height,
         "duration_seconds": media.duration_seconds,
+        "host": video_host(media.video_url) if media.video_url else None,
         "status": media.status,
     }
 

@@ -31,11 +31,16 @@ else:
     HEIF = True
 
 from redres.catalog.errors import CatalogError
+from redres.messages import Message
 
 MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 """Largest image (in pixels) decoded; larger ones are refused as decompression bombs."""
 THUMB_WIDTH = 800
 THUMB_MAX_BYTES = 200 * 1024
+SMALL_WIDTH = 400
+SMALL_MAX_BYTES = 60 * 1024
+"""The list-sized copy: gallery tiles on phones, list covers, portraits (what a first view
+fetches); the thumbnail is for wider tiles and sharper screens."""
 DISPLAY_WIDTH = 2048
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", *(("HEIF",) if HEIF else ()))
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
@@ -50,6 +55,8 @@ class MediaRefused(CatalogError):
     """An upload that is not accepted; `status` is the HTTP status that says why."""
 
     status = 422
+    localized = True
+    """The API words a `Message` reason in the reader's language (`detail`, with `detail_en`)."""
 
 
 class UnsupportedMedia(MediaRefused):
@@ -83,6 +90,7 @@ class Inspected:
     duration_seconds: float | None = None
     display: Derivative | None = None
     thumb: Derivative | None = None
+    small: Derivative | None = None
     public_audio: bytes | None = None
     """A recording's bytes with every tag removed (titles, comments, cover art): what is served."""
     location: tuple[float, float] | None = None
@@ -100,8 +108,7 @@ def inspect(data: bytes) -> Inspected:
         Empty, truncated, undecodable, a decompression bomb, or a polyglot (HTML or ZIP inside).
     """
     if not data:
-        msg = "the file is empty"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_empty"))
     kind = sniff(data)
     _refuse_polyglots(data, kind)
     if kind == "image":
@@ -129,20 +136,16 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"OggS"):
         return "ogg"
     if _MARKUP_START.match(head) or _HTML.search(data[:1024]):
-        msg = "HTML and SVG files are not accepted"
-        raise UnsupportedMedia(msg)
-    msg = "unsupported file type: JPEG, PNG, WebP, GIF, HEIC, MP3, M4A, Ogg or PDF"
-    raise UnsupportedMedia(msg)
+        raise UnsupportedMedia(Message("e_file_markup"))
+    raise UnsupportedMedia(Message("e_file_type"))
 
 
 def _refuse_polyglots(data: bytes, kind: str) -> None:
     """A file that is also a ZIP (or, for images and audio, carries HTML) is refused whole."""
     if data[:4] == b"PK\x03\x04" or zipfile.is_zipfile(io.BytesIO(data)):
-        msg = "the file is also a ZIP archive (a polyglot); not accepted"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_zip"))
     if kind != "pdf" and _HTML.search(data):
-        msg = "the file carries HTML or script (a polyglot); not accepted"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_file_script"))
 
 
 def _image(data: bytes) -> Inspected:
@@ -150,30 +153,36 @@ def _image(data: bytes) -> Inspected:
         im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
         width, height = im.size
         if width * height > MAX_PIXELS:
-            msg = f"the image has too many pixels ({width}x{height}): a decompression bomb"
-            raise InvalidMedia(msg)
+            raise InvalidMedia(Message("e_image_pixels", width=width, height=height))
         if im.format == "JPEG":
             im.draft("RGB", (DISPLAY_WIDTH, DISPLAY_WIDTH))
         im.load()
         upright = ImageOps.exif_transpose(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # the warning arrives as an exception where warnings are errors (the tests)
-        msg = "the image is a decompression bomb"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_bomb")) from exc
     except UnidentifiedImageError as exc:
-        msg = "the image cannot be decoded"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_undecodable")) from exc
     except (OSError, SyntaxError, ValueError, EOFError, Warning) as exc:
         # Pillow also warns of corrupt metadata; where warnings are errors that is the raise
-        msg = f"the image is truncated or damaged: {exc}"
-        raise InvalidMedia(msg) from exc
+        raise InvalidMedia(Message("e_image_damaged", detail=str(exc))) from exc
     mime = Image.MIME.get(im.format or "", "application/octet-stream")
     pixels = _pixels_only(upright)
     w, h = (height, width) if upright.size != im.size else (width, height)
     display = _encode(_fit(pixels, DISPLAY_WIDTH, 2 * DISPLAY_WIDTH), quality=85)
     thumb = _thumbnail(pixels)
+    small = _thumbnail(pixels, width=SMALL_WIDTH, max_bytes=SMALL_MAX_BYTES)
     where = gps_position(im)
-    return Inspected("image", mime, width=w, height=h, display=display, thumb=thumb, location=where)
+    return Inspected(
+        "image",
+        mime,
+        width=w,
+        height=h,
+        display=display,
+        thumb=thumb,
+        small=small,
+        location=where,
+    )
 
 
 def gps_position(im: Image.Image) -> tuple[float, float] | None:
@@ -224,22 +233,22 @@ def _encode(im: Image.Image, *, quality: int) -> Derivative:
     return Derivative(buf.getvalue(), "image/webp", im.size[0], im.size[1])
 
 
-def _thumbnail(im: Image.Image) -> Derivative:
-    """At most THUMB_WIDTH wide and THUMB_MAX_BYTES: lower the quality, then the size."""
-    width = THUMB_WIDTH
+def _thumbnail(
+    im: Image.Image, *, width: int = THUMB_WIDTH, max_bytes: int = THUMB_MAX_BYTES
+) -> Derivative:
+    """At most `width` wide and `max_bytes`: lower the quality, then the size."""
     while True:
         small = _fit(im, width, 2 * width)
         for quality in (80, 65, 50, 35):
             out = _encode(small, quality=quality)
-            if len(out.data) <= THUMB_MAX_BYTES:
+            if len(out.data) <= max_bytes:
                 return out
         width = max(1, width * 3 // 4)
 
 
 def _pdf(data: bytes) -> Inspected:
     if b"%%EOF" not in data[-2048:]:
-        msg = "the PDF is truncated (no end-of-file marker)"
-        raise InvalidMedia(msg)
+        raise InvalidMedia(Message("e_pdf_truncated"))
     return Inspected("pdf", "application/pdf")
 
 
@@ -266,5 +275,4 @@ def _audio(data: bytes, kind: str) -> Inspected:
         if length > 0:
             seconds = round(length, 3)
             return Inspected("audio", mime, duration_seconds=seconds, public_audio=untagged)
-    msg = f"the {kind.upper()} audio cannot be read"
-    raise InvalidMedia(msg)
+    raise InvalidMedia(Message("e_audio_unreadable", format=kind.upper()))

@@ -70,14 +70,27 @@ def incomplete_media(session: Session, owner: Owner) -> list[Media]:
     return [m for m in session.exec(stmt) if missing_of(m)]
 
 
-def refuse_incomplete(items: list[Media]) -> None:
-    """Raise `MediaIncomplete` naming `items` (nothing happens when there are none)."""
-    if not items:
-        return
+def incomplete_message(items: list[Media]) -> Message:
+    """The sentence refusing to publish while `items` lack credit or licence, naming each."""
     named = tuple(
         Message("e_media_item", id=pk(m), caption=m.caption, missing=missing_of(m)) for m in items
     )
-    raise MediaIncomplete(Message("e_media_incomplete", items=named))
+    return Message("e_media_incomplete", items=named)
+
+
+def refuse_incomplete(items: list[Media]) -> None:
+    """Raise `MediaIncomplete` naming `items` (nothing happens when there are none)."""
+    if items:
+        raise MediaIncomplete(incomplete_message(items))
+
+
+def publish_refused(session: Session, owner: Owner, status: str) -> Message | None:
+    """Why `owner` may not be given `status` now (published, while some of its media lack credit
+    or licence), for callers that report rather than raise (imports); None when it may."""
+    if status != Status.published or is_public(owner):
+        return None
+    items = incomplete_media(session, owner)
+    return incomplete_message(items) if items else None
 
 
 def check_publishable(session: Session, owner: Owner) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog import audit, versions
 from redres.catalog.detail import sources_for
-from redres.catalog.enums import STAFF, Status
+from redres.catalog.enums import PUBLIC, STAFF, Status
 from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.media_rules import check_publishable
 from redres.catalog.models import (
@@ -159,6 +159,28 @@ def story_sites(session: Session, story: Story) -> list[str]:
             .order_by(col(Site.slug))
         )
     )
+
+
+def story_places(
+    session: Session, stories: Sequence[Story], *, visible: Collection[Status] = PUBLIC
+) -> dict[int, str]:
+    """The slug of a site each story is told on (a visible one, the first by name), by story id.
+
+    Stories have no page of their own: a reader follows one to the site page that tells it.
+    """
+    ids = [pk(s) for s in stories]
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(StorySite.story_id, Site.slug)
+        .join(Site, col(Site.id) == StorySite.site_id)
+        .where(col(StorySite.story_id).in_(ids), col(Site.status).in_(list(visible)))
+        .order_by(col(Site.name), col(Site.id))
+    )
+    places: dict[int, str] = {}
+    for story_id, slug in rows:
+        places.setdefault(story_id, slug)
+    return places
 
 
 def save_story(

@@ -11,6 +11,7 @@ import typer
 from redres.catalog.enums import Status
 from redres.catalog.io import InterchangeError
 from redres.catalog.io.media_bundle import export_bundle, import_bundle
+from redres.catalog.media_backfill import add_small_copies
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema, settings_for
 from redres.db import init_db, session_scope
 from redres.media_store import DirectoryStore
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     )
     media_app.command("export")(export_command)
     media_app.command("import")(import_command)
+    media_app.command("small-copies")(small_copies_command)
     app.add_typer(media_app, name="media")
 
 
@@ -62,7 +64,12 @@ def import_command(
         init_db(engine)
         with session_scope(engine) as session:
             report = import_bundle(
-                session, DirectoryStore(settings.media_dir), file, actor="cli", status=status
+                session,
+                DirectoryStore(settings.media_dir),
+                file,
+                actor="cli",
+                status=status,
+                video_hosts=settings.video_hosts,
             )
             if report.catalogue.errors:
                 session.rollback()
@@ -85,4 +92,22 @@ def import_command(
     if report.catalogue.errors:
         for error in report.catalogue.errors[:50]:
             typer.echo(f"{file}: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+
+
+def small_copies_command(db: DbOption = None) -> None:
+    """Make the 400 px copy of images uploaded before it existed (lists and phone galleries
+    fetch it); a second run finds nothing to do."""
+    settings = settings_for(db)
+    engine = engine_for(db)
+    require_schema(engine)
+    try:
+        with session_scope(engine) as session:
+            report = add_small_copies(session, DirectoryStore(settings.media_dir))
+    finally:
+        engine.dispose()
+    typer.echo(f"made {report.done} small copies")
+    for media_id, why in report.failed:
+        typer.echo(f"media {media_id}: {why}", err=True)
+    if report.failed:
         raise typer.Exit(EXIT_INVALID)

@@ -280,7 +280,11 @@ def _slug(theme: Any) -> str:
 
 
 def _cover(value: Any) -> list[Any] | None:
-    """A site's cover as the popup shows it: [media id, alt text], or None."""
-    if not isinstance(value, list | tuple) or len(value) != 2 or not isinstance(value[0], int):
+    """A site's cover as the popup shows it: [media id, alt text, 1 when it has the 400 px small
+    copy else 0], or None (a two-item cover, from before the small copy, counts as without)."""
+    if not isinstance(value, list | tuple) or len(value) not in (2, 3):
         return None
-    return [value[0], str(value[1] or "")]
+    if not isinstance(value[0], int):
+        return None
+    small = 1 if len(value) == 3 and value[2] else 0
+    return [value[0], str(value[1] or ""), small]

@@ -105,7 +105,8 @@ def test_site_lists_media_and_derivatives_carry_no_metadata(
         "武汉市文旅局",
         "CC-BY-4.0",
     )
-    for url in (item["url"], item["thumb_url"]):
+    assert item["small_url"] == f"/media/{item['id']}/small.webp"
+    for url in (item["url"], item["thumb_url"], item["small_url"]):
         im, raw = _image(client, url)
         assert im.format in ("WEBP", "JPEG")
         assert not im.getexif(), url
@@ -135,9 +136,12 @@ def test_derivatives_keep_their_size_limits(
     item = r.json()
     display, _ = _image(client, item["url"])
     thumb, thumb_raw = _image(client, item["thumb_url"])
+    small, small_raw = _image(client, item["small_url"])
     assert display.width == 2048
     assert thumb.width <= 800
     assert len(thumb_raw) <= 200 * 1024
+    assert small.width == item["small_width"] <= 400
+    assert len(small_raw) <= 60 * 1024
 
 
 def test_alpha_png_and_cmyk_jpeg_work(
@@ -263,6 +267,7 @@ def test_delete_archives(client: TestClient, slug: str, editor: dict[str, str]) 
     assert r.json()["status"] == "archived"
     assert client.get(f"/api/sites/{slug}").json()["properties"]["media"] == []
     assert client.get(item["thumb_url"]).status_code == 404
+    assert client.get(item["small_url"]).status_code == 404
     staff = client.get(f"/api/sites/{slug}", headers=editor).json()["properties"]["media"]
     assert [m["status"] for m in staff] == ["archived"]
 
@@ -272,6 +277,7 @@ def test_media_of_a_draft_site_stays_private(client: TestClient, editor: dict[st
     slug = draft["properties"]["slug"]
     item = _upload(client, f"/api/sites/{slug}/media", samples.jpeg_with_gps(), editor).json()
     assert client.get(item["thumb_url"]).status_code == 404
+    assert client.get(item["small_url"]).status_code == 404
     assert client.get(item["thumb_url"], headers=editor).status_code == 200
 
 
@@ -307,6 +313,29 @@ def test_people_stories_and_events_take_media(client: TestClient, editor: dict[s
     for collection in ("stories", "events", "people", "sites"):
         missing = _upload(client, f"/api/{collection}/nobody/media", samples.PDF, editor)
         assert missing.status_code == 404
+
+
+def test_person_and_event_reads_list_their_media(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    """`GET /api/people/{slug}` and `/api/events/{slug}` list media as a site's read does:
+    archived items for staff only."""
+    for collection, body in (("people", {"name": "施洋"}), ("events", {"name": "二七大罢工"})):
+        made = client.post(f"/api/{collection}", json=body, headers=editor)
+        assert made.status_code == 201, made.text
+        slug = made.json()["slug"]
+        assert client.get(f"/api/{collection}/{slug}").json()["media"] == []
+        kept = _upload(client, f"/api/{collection}/{slug}/media", samples.jpeg_with_gps(), editor)
+        gone = _upload(client, f"/api/{collection}/{slug}/media", samples.PDF, editor, name="a.pdf")
+        assert kept.status_code == gone.status_code == 201, gone.text
+        assert client.delete(f"/api/media/{gone.json()['id']}", headers=editor).status_code == 200
+        public = client.get(f"/api/{collection}/{slug}").json()["media"]
+        assert [(m["id"], m["kind"], m["credit"]) for m in public] == [
+            (kept.json()["id"], "image", FIELDS["credit"])
+        ]
+        assert public[0]["small_url"] == f"/media/{kept.json()['id']}/small.webp"
+        staff = client.get(f"/api/{collection}/{slug}", headers=editor).json()["media"]
+        assert [m["status"] for m in staff] == ["published", "archived"]
 
 
 def test_site_page_shows_the_gallery(client: TestClient, slug: str, editor: dict[str, str]) -> None:

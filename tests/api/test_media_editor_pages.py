@@ -114,7 +114,7 @@ def test_refusals_are_said_in_chinese_and_nothing_is_kept(client: TestClient) ->
     ]
     r = client.post(url, data={"csrf": token, "caption": "墓园"}, files=files)
     assert r.status_code == 422
-    assert "evil.jpg: 不支持此文件类型" in r.text
+    assert "evil.jpg: 不接受 HTML 和 SVG 文件" in r.text
     assert '<article id="media-' not in client.get(where).text  # all or none
     r = client.post(url, data={"csrf": token, "caption": " "}, files=files[:1])
     assert r.status_code == 422
@@ -151,5 +151,8 @@ def test_teachers_cannot_upload(client: TestClient) -> None:
 def test_the_editor_upload_takes_the_upload_size_limit() -> None:
     limits = BodyLimits()
     assert limits.for_path("/editor/sites/shi-yang/media") == 50 << 20
+    assert limits.for_path("/editor/people/shi-yang/media") == 50 << 20
+    assert limits.for_path("/editor/events/er-qi/media") == 50 << 20
+    assert limits.for_path("/editor/media-bundle") == 50 << 20
     assert limits.for_path("/api/routes/wuhan-day/media") == 50 << 20
     assert limits.for_path("/editor/sites/shi-yang") == 1 << 20

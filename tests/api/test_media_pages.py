@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import Status
@@ -84,15 +84,18 @@ def test_covers_in_lists_popups_routes_and_handouts(client: TestClient) -> None:
     cover = next(m for m in media if m["caption"] == "正门")
     assert cover["is_cover"]
     home = client.get("/").text
-    assert f'class="list-cover" src="{cover["thumb_url"]}" alt="旧址正门"' in home
+    assert f'class="list-cover" src="{cover["small_url"]}" alt="旧址正门"' in home
 
     route = client.get("/api/routes").json()["data"][0]["slug"]
     page = client.get(f"/routes/{route}").text
-    assert f'class="cover-thumb" src="{cover["thumb_url"]}" alt="旧址正门"' in page
+    # a stop's picture is at most 20rem wide: the 400 px copy first (this 300 px photo's copies
+    # are all 300 px, so srcset lists the lightest alone)
+    small = cover["small_url"]
+    assert f'class="cover-thumb" src="{small}" srcset="{small} 300w" sizes=' in page
     assert "请在门口集合。" in page
     handout = client.get(f"/api/routes/{route}.html").text
-    assert f'class="stop-photo" src="{cover["thumb_url"]}" alt="旧址正门"' in handout
-    assert client.get(cover["thumb_url"]).status_code == 200
+    assert f'class="stop-photo" src="{small}" alt="旧址正门"' in handout  # printed 8rem wide
+    assert client.get(small).status_code == 200
 
     sites = client.get("/maps/sites.json")
     assert sites.status_code == 200, sites.text[:200]
@@ -100,7 +103,30 @@ def test_covers_in_lists_popups_routes_and_handouts(client: TestClient) -> None:
     assert "cover" in data["fields"]
     at = data["fields"].index("cover")
     by_slug = {row[data["fields"].index("slug")]: row for row in data["sites"]}
-    assert by_slug[slug][at] == [cover["id"], "旧址正门"]
+    assert by_slug[slug][at] == [cover["id"], "旧址正门", 1]  # 1: the popup takes small.webp
+
+
+def test_covers_without_a_small_copy_fall_back_to_the_thumbnail(
+    client: TestClient, session: Session
+) -> None:
+    """Images uploaded before the 400 px copy existed (until `redres media small-copies`)."""
+    slug = _first(client)["properties"]["slug"]
+    for media in session.exec(select(Media)):
+        media.small_key = media.small_width = None
+        session.add(media)
+    session.commit()
+    cover = next(
+        m for m in client.get(f"/api/sites/{slug}").json()["properties"]["media"] if m["is_cover"]
+    )
+    assert cover["small_url"] is None
+    route = client.get("/api/routes").json()["data"][0]["slug"]
+    page = client.get(f"/routes/{route}").text
+    assert f'class="cover-thumb" src="{cover["thumb_url"]}"' in page
+    handout = client.get(f"/api/routes/{route}.html").text
+    assert f'class="stop-photo" src="{cover["thumb_url"]}"' in handout
+    data = client.get("/maps/sites.json").json()
+    row = next(r for r in data["sites"] if r[data["fields"].index("slug")] == slug)
+    assert row[data["fields"].index("cover")] == [cover["id"], "旧址正门", 0]
 
 
 def _first(client: TestClient) -> dict[str, Any]:

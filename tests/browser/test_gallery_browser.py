@@ -20,6 +20,7 @@ from redres.api.app import create_app
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.media import add_media, read_fields
+from redres.catalog.media_videos import add_video
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site
 from redres.config import Settings
@@ -72,6 +73,15 @@ def gallery_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "transcript": "施洋，湖北竹山人，京汉铁路工人大罢工中的法律顾问。",
         }
         add_media(session, store, site, samples.mp3(), read_fields(guide), actor="editor")
+        film = {"caption": "纪录片《施洋》片段", "credit": "武汉市文旅局", "licence": "CC-BY-4.0"}
+        add_video(
+            session,
+            site,
+            "https://www.bilibili.com/video/BV1xx411c7mD",
+            read_fields(film),
+            hosts=("www.bilibili.com",),
+            actor="editor",
+        )
         create_user(session, EDITOR, PASSWORD, Role.editor)
         session.commit()
         slug = site.slug
@@ -114,6 +124,18 @@ def test_gallery_on_a_phone(gallery_server: str, open_page: Any) -> None:
     assert "武汉市文旅局" in text
     assert "CC BY 4.0" in text  # the licence in words (its id in the title)
     assert page.evaluate(FITS), "the gallery scrolls sideways on a phone"
+    card = page.locator("section.gallery a.video-card")  # a link, no iframe (the CSP holds)
+    assert card.is_visible()
+    assert (card.get_attribute("target"), card.get_attribute("rel")) == (
+        "_blank",
+        "noopener nofollow",
+    )
+    assert "在哔哩哔哩观看" in card.inner_text()
+    box = card.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert page.locator("iframe").count() == 0
     player = page.locator("section.audio-guide audio[controls]")
     assert player.count() == 1
     assert player.is_visible()
@@ -176,8 +198,12 @@ def test_editor_uploads_with_progress_and_a_gps_hint(
     assert page.evaluate(FITS), wide_ones
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#media").screenshot(path=str(SHOTS / "editor-upload-390.png"))
+    page.click("details.video-link-form summary")  # the video link's form, opened
+    assert page.locator("#video-video_url").is_visible()
+    assert page.evaluate(FITS)
+    page.locator("details.video-link-form").screenshot(path=str(SHOTS / "editor-video-390.png"))
     page.reload()
-    assert page.locator("article.media-item").count() == 5
+    assert page.locator("article.media-item").count() == 6  # four files, the video link
     assert page.locator("article.media-item .warn").count() == 0
     assert csp_violations(page) == []
     assert traffic.errors == []

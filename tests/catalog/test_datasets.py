@@ -158,9 +158,11 @@ def test_the_command_speaks_chinese_to_a_chinese_reader(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--db", url]).exit_code == 0
     listed = runner.invoke(app, ["datasets", "list"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
-    assert "5066 行" in listed.output and "来源：" in listed.output
+    assert "5066 行" in listed.output
+    assert "来源：" in listed.output
     assert "rows" not in listed.output
     missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url, "--lang", "zh"])
     said = str(missing.exception or "") + missing.output
     assert missing.exit_code != 0
-    assert "没有名为「no-such-list」的数据集" in said and "no dataset" not in said
+    assert "没有名为「no-such-list」的数据集" in said
+    assert "no dataset" not in said

@@ -124,6 +124,8 @@ def test_round_trip_into_an_empty_registry(bundle: Path, tmp_path: Path) -> None
         store = DirectoryStore(tmp_path / "fresh-media")
         assert store.get(media[0].original_key) == samples.jpeg_with_gps()
         assert store.get(media[0].thumb_key or "")  # derivatives made anew
+        assert store.get(media[0].small_key or "")  # the list-sized copy too
+        assert media[2].small_key is not None  # the portrait's
     engine.dispose()
     out = tmp_path / "again.zip"
     result = runner.invoke(app, ["media", "export", str(out), "--db", db], env=env)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from redres.api.media_bodies import image_srcset
 from redres.catalog.media_files import Inspected, MediaRefused, inspect
 from tests.api import media_samples as samples
 
@@ -53,3 +57,31 @@ def test_damaged_real_files_are_judged(which: bytes, cut: int, noise: bytes, at:
     at = min(at, len(damaged))
     damaged = damaged[:at] + noise + damaged[at + len(noise) :]
     assert _judge(damaged) in ("accepted", 415, 422)
+
+
+def test_images_get_a_list_sized_copy_within_its_budget() -> None:
+    found = inspect(samples.noisy_jpeg(2600, 1700))
+    assert found.small is not None
+    assert found.thumb is not None
+    small = Image.open(io.BytesIO(found.small.data))
+    assert small.format == "WEBP"
+    assert small.width == found.small.width <= 400
+    assert len(found.small.data) <= 60 * 1024
+    assert not small.getexif()
+    assert found.small.width < found.thumb.width
+
+
+def test_srcset_lists_each_width_once_lightest_first() -> None:
+    item = {
+        "url": "/m/d",
+        "display_width": 2048,
+        "thumb_url": "/m/t",
+        "thumb_width": 800,
+        "small_url": "/m/s",
+        "small_width": 400,
+    }
+    assert image_srcset(item) == "/m/s 400w, /m/t 800w, /m/d 2048w"
+    older = {**item, "small_url": None, "small_width": None}  # uploaded before the small copy
+    assert image_srcset(older) == "/m/t 800w, /m/d 2048w"
+    tiny = {**item, "display_width": 300, "thumb_width": 300, "small_width": 300}
+    assert image_srcset(tiny) == "/m/s 300w"

@@ -1,4 +1,5 @@
-"""The editor's media forms: upload one or several files to a site, story or route (stop),
+"""The editor's media forms: upload one or several files to a site, story, person, event or
+route (stop),
 change a file's fields, order and cover, or archive it. Plain multipart forms with a CSRF
 token, so they work without JavaScript; `media_upload.js` sends the same form one file at a
 time with a progress bar and asks for JSON (`Accept: application/json`)."""
@@ -31,13 +32,14 @@ from redres.catalog.media import (
     archive_media,
     get_media,
     media_json,
-    owner_of,
     read_fields,
-    stop_site,
     update_media,
 )
 from redres.catalog.media_files import MediaRefused, UnsupportedMedia
+from redres.catalog.media_owners import owner_of, stop_site
 from redres.catalog.media_rules import kind_of
+from redres.catalog.media_videos import add_video
+from redres.messages import Message
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,14 +68,51 @@ UploadFormDep = Annotated[FormData, Depends(upload_form)]
 def upload(
     request: Request,
     form: UploadFormDep,
-    collection: Literal["sites", "stories", "routes"],
+    collection: Literal["sites", "stories", "routes", "people", "events"],
     slug: str,
     session: SessionDep,
     user: PageEditorDep,
 ) -> Response:
     """Add the form's files with its fields; all or none (a refused file refuses the batch)."""
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
+    if str(form.get("video_url", "")).strip():
+        return _add_video(request, form, collection, slug, session, user.username, files)
     return _add_files(request, form, collection, slug, session, user.username, files)
+
+
+def _add_video(
+    request: Request,
+    form: FormData,
+    collection: str,
+    slug: str,
+    session: Session,
+    actor: str,
+    files: list[UploadFile],
+) -> Response:
+    """Link a video on an approved host with the form's fields (nothing is fetched)."""
+    check_csrf(request, str(form.get("csrf", "")))
+    owner = owner_record(session, collection, slug)
+    back = _page_of(kind_of(owner), owner.slug)
+    raw = {k: str(form.get(k, "")) for k in FIELDS if k in form}
+    try:
+        if files:
+            raise MediaRefused(Message("e_video_and_file"))
+        stop = str(form.get("stop", "")).strip()
+        media = add_video(
+            session,
+            owner,
+            str(form.get("video_url", "")),
+            read_fields(raw),
+            hosts=request.app.state.settings.video_hosts,
+            actor=actor,
+            stop=stop_site(session, owner, stop) if stop else None,
+        )
+    except (CatalogError, ValueError) as exc:
+        session.rollback()
+        return _refused(request, _words(exc, pick_language(request)), back)
+    if _wants_json(request):
+        return JSONResponse({"media": [media_json(media)]}, status_code=201)
+    return RedirectResponse(f"{back}#media-{media.id}", status_code=303)
 
 
 def _add_files(
@@ -167,9 +206,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def _page_of(kind: str, slug: str) -> str:
-    return (
-        f"/editor/{COLLECTIONS[kind]}/{slug}" if kind in ("site", "story", "route") else "/editor"
-    )
+    return f"/editor/{COLLECTIONS[kind]}/{slug}"
 
 
 def _back(session: Session, media: Media) -> str:
@@ -182,6 +219,8 @@ def _words(exc: Exception, lang: str) -> list[str]:
     cause = exc.__cause__
     if isinstance(cause, ValidationError):
         return form_errors(cause, lang, labels=LABELS)
+    if isinstance(exc, MediaRefused) and exc.args and isinstance(exc.args[0], Message):
+        return form_errors(exc, lang)  # the checker's own reason, in the reader's language
     if isinstance(exc, MediaRefused) and lang != "en":
         key = "media_unsupported" if isinstance(exc, UnsupportedMedia) else "media_invalid"
         return [translator(lang)(key)]

@@ -1,6 +1,8 @@
-"""Media: editors upload photos, recordings and PDFs to records; everyone reads the public files.
+"""Media: editors upload photos, recordings and PDFs to records, or link videos on approved
+hosts; everyone reads the public files.
 
-Uploads are multipart (`file`, `caption`, and optional `credit`, `licence`, `caption_en`, `alt`,
+Uploads are multipart (`file`, or instead `video_url`: a video's https address on a host of
+`REDRES_MEDIA_VIDEO_HOSTS`; `caption`, and optional `credit`, `licence`, `caption_en`, `alt`,
 `source`, `date`, `transcript`, `transcript_en`, `position`, `is_cover`; for routes `stop`, the
 slug of the stop's site) on `/api/{sites|stories|people|events|routes}/{slug}/media`; a public
 record takes only media with credit and licence. `PATCH /api/media/{id}` changes the fields.
@@ -22,7 +24,6 @@ from redres.catalog.enums import PUBLIC, STAFF
 from redres.catalog.errors import NotFound
 from redres.catalog.media import (
     FILE_SUFFIX,
-    OWNERS,
     MediaPatch,
     add_media,
     archive_media,
@@ -30,11 +31,13 @@ from redres.catalog.media import (
     media_json,
     media_of,
     read_fields,
-    stop_site,
     update_media,
 )
 from redres.catalog.media_files import MediaRefused
+from redres.catalog.media_owners import OWNERS, stop_site
+from redres.catalog.media_videos import add_video
 from redres.catalog.models import pk
+from redres.messages import Message
 
 MediaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a media item's id")]
 """An id the databases can hold (a larger one is a 422, not a 500)."""
@@ -87,29 +90,41 @@ def _upload(collection: str) -> Any:
         session: SessionDep,
         editor: EditorDep,
         file: Annotated[UploadFile | None, File(description="the image, audio or PDF")] = None,
+        video_url: Annotated[
+            str,
+            Form(
+                max_length=4000,
+                description="instead of a file: https address of a video on an approved host",
+            ),
+        ] = "",
         stop: Annotated[str, Form(max_length=200)] = "",
     ) -> dict[str, Any]:
-        """Attach a file (image, MP3/M4A/Ogg audio or PDF) with its caption, credit and licence."""
-        if file is None:
-            raise HTTPException(422, "file: a file upload is required")
+        """Attach a file (image, MP3/M4A/Ogg audio or PDF), or link a video on an approved host
+        (`video_url`, `REDRES_MEDIA_VIDEO_HOSTS`), with its caption, credit and licence."""
+        if file is not None and video_url.strip():
+            raise MediaRefused(Message("e_video_and_file"))
+        if file is None and not video_url.strip():
+            raise HTTPException(422, "file: a file upload (or a video_url) is required")
         owner = owner_record(session, collection, slug)
         hint: dict[str, float] = {}
-        try:
-            stop_at = stop_site(session, owner, stop) if stop else None
-            fields = read_fields(raw)
-            data = file.file.read()
-            media = add_media(
-                session,
-                media_store(request),
-                owner,
-                data,
-                fields,
-                actor=editor.username,
-                stop=stop_at,
-                hint=hint,
+        stop_at = stop_site(session, owner, stop) if stop else None
+        fields = read_fields(raw)
+        if file is None:
+            hosts = request.app.state.settings.video_hosts
+            video = add_video(
+                session, owner, video_url, fields, hosts=hosts, actor=editor.username, stop=stop_at
             )
-        except MediaRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from exc
+            return {**media_json(video), "location_hint": None}
+        media = add_media(
+            session,
+            media_store(request),
+            owner,
+            file.file.read(),
+            fields,
+            actor=editor.username,
+            stop=stop_at,
+            hint=hint,
+        )
         return {**media_json(media), "location_hint": hint or None}
 
     upload.__name__ = f"upload_{collection}_media"
@@ -164,17 +179,14 @@ def patch_media(
     A public record's media cannot lose their credit or licence (422).
     """
     media = get_media(session, media_id, visible=STAFF)
-    try:
-        return media_json(update_media(session, media, body, actor=editor.username))
-    except MediaRefused as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    return media_json(update_media(session, media, body, actor=editor.username))
 
 
 @router.get("/media/{media_id}/{name}", response_model=None)
 def read_file(
     request: Request, media_id: MediaId, name: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
-    """A public file: an image's display or thumbnail derivative, or a checked audio or PDF.
+    """A public file: an image's display, thumbnail or small derivative, or a checked audio or PDF.
 
     Derivatives carry an ETag and a year's cache lifetime; PDFs come as downloads.
     """
@@ -201,9 +213,13 @@ def _served(media: Media, name: str) -> tuple[str, str]:
     """The store key and type behind a public file name; an image's or a recording's
     original has none (PDFs are served as checked)."""
     if media.kind == "image":
-        key = {"display.webp": media.display_key, "thumb.webp": media.thumb_key}.get(name)
+        key = {
+            "display.webp": media.display_key,
+            "thumb.webp": media.thumb_key,
+            "small.webp": media.small_key,
+        }.get(name)
         mime = media.display_mime or "image/webp"
-    elif name == f"file{FILE_SUFFIX.get(media.mime, '')}":
+    elif media.kind != "video" and name == f"file{FILE_SUFFIX.get(media.mime, '')}":
         key = media.original_key if media.kind == "pdf" else media.display_key
         mime = media.mime
     else:

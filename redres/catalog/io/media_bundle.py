@@ -32,10 +32,19 @@ from redres.catalog.io.import_options import ImportOptions, OnDuplicate
 from redres.catalog.io.importer import ImportReport, import_file
 from redres.catalog.io.limits import ImportLimits
 from redres.catalog.io.zips import check_zip, read_member
-from redres.catalog.media import FILE_SUFFIX, MEDIA_FIELDS, OWNERS, MediaFields, add_media
+from redres.catalog.media import (
+    FILE_SUFFIX,
+    MEDIA_FIELDS,
+    MediaFields,
+    add_media,
+)
+from redres.catalog.media_owners import OWNERS
 from redres.catalog.media_rules import Owner
+from redres.catalog.media_videos import add_video
 from redres.catalog.models import Site, pk
+from redres.catalog.video_links import DEFAULT_VIDEO_HOSTS, check_video_url, parse_hosts
 from redres.media_store import MediaStore
+from redres.messages import Message
 
 CATALOGUE = "catalogue.geojson"
 MANIFEST = "media.csv"
@@ -48,8 +57,12 @@ COLUMNS = (
     "kind",
     "mime",
     *MEDIA_FIELDS,
+    "url",
 )
-"""The manifest's columns (the media model's fields, the owner by slug, the file)."""
+"""The manifest's columns (the media model's fields, the owner by slug, the file; `url` is a
+video's address, whose row has no file)."""
+REQUIRED = tuple(c for c in COLUMNS if c != "url")
+"""Bundles from before video links have no `url` column."""
 _TEXT = (
     "caption",
     "caption_en",
@@ -106,6 +119,9 @@ def export_bundle(
         select(Media).where(col(Media.status) != Status.archived).order_by(col(Media.id))
     )
     for m in media:
+        if m.kind == "video":
+            rows.append(_video_row(m, slugs, site_slugs))
+            continue
         data = store.get(m.original_key)
         digest = m.original_key.rsplit("/", 1)[-1]
         suffix = FILE_SUFFIX.get(m.mime) or _IMAGE_SUFFIX.get(m.mime, "")
@@ -121,6 +137,7 @@ def export_bundle(
             "mime": m.mime,
             "position": str(m.position),
             "is_cover": "true" if m.is_cover else "",
+            "url": "",
         }
         row |= {k: getattr(m, k) or "" for k in _TEXT}
         rows.append(row)
@@ -137,6 +154,25 @@ def export_bundle(
     return len(rows)
 
 
+def _video_row(
+    m: Media, slugs: dict[str, dict[int | None, str]], site_slugs: dict[int | None, str]
+) -> dict[str, str]:
+    """A video link's manifest row: its address, no file."""
+    row = {
+        "file": "",
+        "sha256": "",
+        "owner_kind": m.owner_kind,
+        "owner_slug": slugs[m.owner_kind].get(m.owner_id, ""),
+        "stop_site_slug": site_slugs.get(m.stop_site_id, "") if m.stop_site_id else "",
+        "kind": m.kind,
+        "mime": m.mime,
+        "position": str(m.position),
+        "is_cover": "",
+        "url": m.video_url or "",
+    }
+    return row | {k: getattr(m, k) or "" for k in _TEXT}
+
+
 def import_bundle(
     session: Session,
     store: MediaStore,
@@ -145,8 +181,12 @@ def import_bundle(
     actor: str,
     status: Status = Status.draft,
     limits: ImportLimits | None = None,
+    video_hosts: Collection[str] | None = None,
 ) -> BundleReport:
     """Stage the bundle's catalogue and files in `session` (the caller commits).
+
+    Video links are checked against `video_hosts` (the approved hosts; None: the default list)
+    as an editor's are.
 
     Raises
     ------
@@ -169,11 +209,15 @@ def import_bundle(
     session.flush()
     text = read_member(path, members[MANIFEST], limits).decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or not set(COLUMNS) <= set(reader.fieldnames):
-        msg = f"{MANIFEST} needs the columns {', '.join(COLUMNS)}"
+    if reader.fieldnames is None or not set(REQUIRED) <= set(reader.fieldnames):
+        msg = f"{MANIFEST} needs the columns {', '.join(REQUIRED)}"
         raise InterchangeError(msg)
+    hosts = parse_hosts(DEFAULT_VIDEO_HOSTS) if video_hosts is None else tuple(video_hosts)
     for n, row in enumerate(reader, start=2):
-        _import_row(session, store, path, members, row, n, actor, report, limits)
+        if row["kind"] == "video":
+            _import_video(session, row, n, actor, report, hosts)
+        else:
+            _import_row(session, store, path, members, row, n, actor, report, limits)
     return report
 
 
@@ -188,7 +232,7 @@ def _import_row(
     report: BundleReport,
     limits: ImportLimits,
 ) -> None:
-    where = f"{MANIFEST} line {n}"
+    where = Message("e_bundle_line", n=n)
     table = next((t for kind, t in OWNERS.values() if kind == row["owner_kind"]), None)
     owner: Owner | None = None
     if table is not None:
@@ -196,12 +240,13 @@ def _import_row(
         owner = cast("Owner | None", found)
     name = str(PurePosixPath(row["file"]))
     if owner is None or name not in members or not name.startswith("media/"):
-        report.skipped.append(f"{where}: no {row['owner_kind']} {row['owner_slug']!r} or no file")
+        kind, slug = row["owner_kind"], repr(row["owner_slug"])
+        report.skipped.append(Message("e_bundle_no_owner", where=where, kind=kind, slug=slug))
         return
     data = read_member(path, members[name], limits)
     digest = hashlib.sha256(data).hexdigest()
     if digest != row["sha256"]:
-        report.skipped.append(f"{where}: the file does not match its SHA-256")
+        report.skipped.append(Message("e_bundle_hash", where=where))
         return
     held = session.exec(
         select(Media.id).where(
@@ -227,7 +272,62 @@ def _import_row(
         with session.begin_nested():
             add_media(session, store, owner, data, fields, actor=actor, stop=stop)
     except (CatalogError, ValueError) as exc:
-        report.skipped.append(f"{where}: {exc}")
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+        report.skipped.append(Message("e_bundle_refused", where=where, reason=reason))
+        return
+    report.added += 1
+
+
+def _owner(session: Session, row: dict[str, str]) -> Owner | None:
+    table = next((t for kind, t in OWNERS.values() if kind == row["owner_kind"]), None)
+    if table is None:
+        return None
+    return cast(
+        "Owner | None", session.exec(select(table).where(table.slug == row["owner_slug"])).first()
+    )
+
+
+def _import_video(
+    session: Session,
+    row: dict[str, str],
+    n: int,
+    actor: str,
+    report: BundleReport,
+    hosts: tuple[str, ...],
+) -> None:
+    """A video link's row: added unless its record already links that address."""
+    where = Message("e_bundle_line", n=n)
+    owner = _owner(session, row)
+    if owner is None:
+        kind, slug = row["owner_kind"], repr(row["owner_slug"])
+        report.skipped.append(Message("e_bundle_no_owner", where=where, kind=kind, slug=slug))
+        return
+    try:
+        url = check_video_url(row.get("url") or "", hosts)
+        held = session.exec(
+            select(Media.id).where(
+                Media.owner_kind == row["owner_kind"],
+                Media.owner_id == pk(owner),
+                Media.video_url == url,
+                col(Media.status) != Status.archived,
+            )
+        ).first()
+        if held is not None:
+            report.unchanged += 1
+            return
+        stop = None
+        if row["stop_site_slug"]:
+            stop = session.exec(select(Site).where(Site.slug == row["stop_site_slug"])).first()
+        values = {k: row[k] or None for k in _TEXT}
+        fields = MediaFields(
+            **{k: v for k, v in values.items() if v is not None},
+            position=int(row["position"] or 0),
+        )
+        with session.begin_nested():
+            add_video(session, owner, url, fields, hosts=hosts, actor=actor, stop=stop)
+    except (CatalogError, ValueError) as exc:
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+        report.skipped.append(Message("e_bundle_refused", where=where, reason=reason))
         return
     report.added += 1
 

@@ -35,6 +35,7 @@ from redres.catalog.io.related import (
     Related,
 )
 from redres.catalog.io.rows import RowError
+from redres.catalog.media_rules import publish_refused
 from redres.catalog.models import (
     Citation,
     EventPerson,
@@ -147,6 +148,12 @@ def check(
             elif _same(part, record, old, links.get(pk(old), {}), site_target):
                 counts.unchanged += 1
             elif on_duplicate == "update":
+                refused = part == "stories" and publish_refused(
+                    session, old, getattr(record, "status", "")
+                )
+                if refused:
+                    errors.append(_error(part, number, "status", "published", refused))
+                    continue
                 plan.writes[part].append(_Item(number, record, pk(old), links.get(pk(old), {})))
                 counts.updated += 1
             elif on_duplicate == "skip":

@@ -401,9 +401,11 @@
       var url = r[5] ? opts.siteUrl + encodeURIComponent(r[5]) : null;
       if (url) { var a = el("a", "", r[4], h); a.href = url; a.target = "_top"; } else h.textContent = r[4];
       if (r[10]) {
-        /* the site's cover photo: its small derivative, served by the app beside the map */
-        var img = el("img", "rr-cover", null, box);
-        img.src = (opts.mediaUrl || "/media/") + r[10][0] + "/thumb.webp";
+        /* the site's cover photo: the 400 px copy (a popup is at most 280 px wide), the 800 px
+           thumbnail for sharper screens; images from before the small copy have only that */
+        var img = el("img", "rr-cover", null, box), base = (opts.mediaUrl || "/media/") + r[10][0];
+        img.src = base + (r[10][2] ? "/small.webp" : "/thumb.webp");
+        if (r[10][2]) img.srcset = base + "/small.webp 1x, " + base + "/thumb.webp 2x";
         img.alt = r[10][1];
         img.loading = "lazy";
       }
