@@ -62,6 +62,7 @@ from redres.api.routers import (
     poll_pages,
     polls,
     record_pages,
+    route_sharing,
     routes,
     sites,
     stories,
@@ -129,7 +130,17 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    routers: tuple[ModuleType, ...] = (auth, sites, themes, routes, plan, maps, map_tiles, library)
+    routers: tuple[ModuleType, ...] = (
+        auth,
+        sites,
+        themes,
+        routes,
+        route_sharing,
+        plan,
+        maps,
+        map_tiles,
+        library,
+    )
     routers += (feedback, dashboard, calendar, interchange, dashboard_pages)
     routers += (editor_signin, editor_sites, editor_moderation, editor_import, editor_accounts)
     routers += (editor_signin, editor_media, editor_sites, editor_moderation, editor_import)

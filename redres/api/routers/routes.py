@@ -19,20 +19,17 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from redres.api.audit_bodies import RouteHistory, history_entries
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.handouts import handout_html, stop_photos
 from redres.api.i18n import pick_language
 from redres.api.itinerary_bodies import ScheduleBody
-from redres.api.links import absolute
 from redres.api.responses import PRECONDITION, ok
 from redres.api.restoring import add_restore_endpoint
-from redres.api.route_bodies import RouteBody, RouteList, ShareLink, route_body
+from redres.api.route_bodies import RouteBody, RouteList, route_body
 from redres.api.solving import GateDep, PlanGate, interactive_params
 from redres.catalog import route_access
 from redres.catalog.account_tables import User
-from redres.catalog.audit import history
 from redres.catalog.course_places import course_plan
 from redres.catalog.enums import Status, TravelMode
 from redres.catalog.errors import NotFound
@@ -328,39 +325,6 @@ def unpublish_route(id_or_slug: str, session: SessionDep, editor: EditorDep) -> 
     route = get_route(session, id_or_slug, visible=frozenset(Status))
     set_route_status(session, route, Status.draft, actor=editor.username)
     return route_body(session, route, visible=frozenset(Status))
-
-
-@router.post("/{id_or_slug}/share")
-def share_route(
-    id_or_slug: str, request: Request, session: SessionDep, user: MemberDep
-) -> ShareLink:
-    """Make (or repeat) a share link for a route; its owner until it is published, or an editor.
-
-    `url` is the absolute link to hand out (from REDRES_PUBLIC_URL), `api` the JSON path.
-    """
-    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
-    token = route_access.share(session, route, actor=user.username)
-    url = absolute(request, f"/routes/shared/{token}")
-    return ShareLink(token=token, url=url, api=f"/api/routes/shared/{token}")
-
-
-@router.delete("/{id_or_slug}/share", status_code=204)
-def unshare_route(id_or_slug: str, session: SessionDep, user: MemberDep) -> Response:
-    """Revoke a route's share link: whoever has the old link gets 404 from now on."""
-    route = route_access.route_to_change(session, id_or_slug, Reader.of(user))
-    route_access.unshare(session, route, actor=user.username)
-    return Response(status_code=204)
-
-
-@router.get("/{id_or_slug}/history")
-def route_history(id_or_slug: str, session: SessionDep, user: MemberDep) -> RouteHistory:
-    """The route's audit entries, oldest first; its owner and editors."""
-    reader = Reader.of(user)
-    route = _readable(session, id_or_slug, reader)
-    if not route_access.can_see_history(route, reader):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the route's owner or an editor")
-    entries = history(session, entity="route", entity_id=route.id or 0)
-    return RouteHistory(route=route.slug, entries=history_entries(entries))
 
 
 add_restore_endpoint(
