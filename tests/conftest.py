@@ -64,8 +64,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     wait for it (`pytest_collection_finish`) and only load the kernels (~0.4 s) instead of each
     compiling them all again (~17 s of CPU).
 
-    The cache lives in `__pycache__` beside the solver's sources, so later runs of the same
-    checkout only load it.
+    The cache lives in a folder named for the solver's source (`routes.solver.jit_cache`), so
+    later runs of the same source only load it, and any change to the solver compiles afresh.
     """
     config = session.config
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):

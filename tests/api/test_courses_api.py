@@ -284,7 +284,7 @@ def test_route_page_shows_courses_at_their_stops(client: TestClient) -> None:
     )
     page = client.get("/routes/wuchang-walk", params={"date": "2025-06-10"}).text
     schedule = page.split('<ol class="schedule">')[1].split("</ol>")[0]
-    stops = re.split(r"<li[^>]*>", schedule)
+    stops = re.split(r'<li id="stop-', schedule)  # a stop's own lists (directions) stay inside
     institute = next(s for s in stops if "中央农民运动讲习所旧址" in s)
     assert "讲习所里的农民运动" in institute
     assert "李讲习" in institute

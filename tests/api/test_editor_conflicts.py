@@ -40,18 +40,22 @@ def app_and_token(
 
 
 class _Form(HTMLParser):
-    """The fields of the last `class="form"` form of a page, as a browser would submit them."""
+    """The fields of the first `class="form"` form of a page (the record's own form; the media
+    forms come after it), as a browser would submit them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.fields: dict[str, str] = {}
         self._textarea: str | None = None
         self._select: str | None = None
+        self._state = "before"  # before the record's form, inside it, after it
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("class") == "form":
-            self.fields = {}
+        if tag == "form" and a.get("class") == "form" and self._state == "before":
+            self._state = "inside"
+        elif self._state != "inside":
+            return
         elif tag == "input" and a.get("name"):
             self.fields[a["name"]] = a.get("value", "")
         elif tag == "textarea":
@@ -64,7 +68,9 @@ class _Form(HTMLParser):
             self.fields[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
+        if tag == "form" and self._state == "inside":
+            self._state = "after"
+        elif tag == "textarea":
             self._textarea = None
         elif tag == "select":
             self._select = None

@@ -60,7 +60,7 @@ def test_a_teacher_writes_a_poll_and_a_learner_answers_it_without_script(world: 
     _poll_through_the_form(w, slug)
     learner = w.client.get(f"/classes/{slug}/learn?token={fc['checkin_token']}")
     assert learner.status_code == 200
-    assert "<script" not in learner.text.split("</header>", 1)[-1].split("<footer", 1)[0]
+    assert "<script" not in learner.text.split('<main id="main">', 1)[-1].split("</main>", 1)[0]
     text = learner.text
     assert text.index("意见和建议") < text.index("本次教学最打动你的是？")  # order 0 comes first
     assert "不向教师显示" in text  # the notice says what is kept

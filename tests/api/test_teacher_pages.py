@@ -67,7 +67,7 @@ def sign_in(c: TestClient, username: str) -> None:
 
 
 def header(html: str) -> str:
-    return html.split('<header class="top">', 1)[1].split("</header>", 1)[0]
+    return html.split('<header class="top"', 1)[1].split("</header>", 1)[0]
 
 
 def save_from_plan_page(c: TestClient, name: str) -> str:
