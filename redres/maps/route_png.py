@@ -129,7 +129,7 @@ def route_png(
             fontfamily=family,
             fontsize=12,
         )
-        if len(days) > 0:
+        if ax.get_legend_handles_labels()[0]:  # a day with no leg drawn has no line to name
             ax.legend(loc="lower right", prop={"family": family, "size": 8}, frameon=True)
         fig.canvas.draw()  # settle the limits before measuring the scale bar against them
         ax.set_autoscale_on(False)

@@ -153,6 +153,7 @@ def test_every_get_route_varies_by_audience(
             "/api/classes/{slug}/evaluations/summary": [f"/api/classes/{slug}/evaluations/summary"],
             "/classes/{slug}": [f"/classes/{slug}"],
             "/classes/{slug}/qr.svg": [f"/classes/{slug}/qr.svg"],
+            "/classes/{slug}/handout": [f"/classes/{slug}/handout"],
             "/classes/{slug}/learn": [f"/classes/{slug}/learn?{learn}"],
             "/classes/new": ["/classes/new", f"/classes/new?route={draft}"],
             "/api/classes/{slug}/evaluations.xlsx": [f"/api/classes/{slug}/evaluations.xlsx"],

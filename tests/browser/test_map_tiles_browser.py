@@ -75,9 +75,11 @@ def test_server_mode_draws_clusters_and_opens_popups(tiled_server: str, open_pag
     # zoomed out, the sites are one cluster; clicking it zooms in two levels
     page.evaluate("(() => { const l = redres.siteLayers[0]; l._map.setView([30.6, 114.3], 7); })()")
     cluster = page.locator(".rr-cluster")
-    cluster.first.wait_for()
+    # tiles answer one by one: wait until every tile in view has come and been merged
+    until(
+        page, "[...document.querySelectorAll('.rr-cluster')].map(e => e.innerText).join() === '5'"
+    )
     assert cluster.count() == 1
-    assert cluster.first.inner_text() == "5"
     cluster.first.click()
     until(page, "redres.siteLayers[0]._map.getZoom() === 9")
     until(page, "redres.siteLayers[0].redresShown() === 5")

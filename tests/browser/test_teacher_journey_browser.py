@@ -177,6 +177,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     assert "国庆两日现场教学" in visitor.inner_text("h1")
     assert visitor.input_value("#date") == NATIONAL_DAY
     assert visitor.evaluate(TIMETABLE, "main ol.schedule") == kept
+    visitor.click("#menu-button")  # the phone header folds its links into a menu
     assert "登录" in visitor.inner_text("header")  # signed out
     assert "状态：草稿" in visitor.inner_text("main")
     assert visitor.evaluate(NO_SIDEWAYS_SCROLL)

@@ -96,6 +96,14 @@ def test_route_png_is_a_png_with_cjk_font(itinerary: Itinerary) -> None:
     assert "CJK" in cjk_family()  # fonts-noto-cjk, installed by .ci/run
 
 
+def test_route_png_of_a_lone_stop_draws_no_empty_legend(itinerary: Itinerary) -> None:
+    day = itinerary.days[0]
+    lone = replace(day, stops=day.stops[:1], legs=())
+    legless = replace(itinerary, start=None, end=None, days=(lone,))
+    svg = route_png(legless, fmt="svg").decode()  # matplotlib warns (an error here) on a bare legend
+    assert svg.count("<svg") == 1
+
+
 def test_route_png_refuses_an_empty_route() -> None:
     empty = Itinerary(days=(DayPlan(dt.date(2026, 5, 12), (), (), 510.0, 510.0),), omitted=())
     with pytest.raises(ValueError, match="no stop"):
