@@ -100,7 +100,9 @@ def test_route_png_of_a_lone_stop_draws_no_empty_legend(itinerary: Itinerary) ->
     day = itinerary.days[0]
     lone = replace(day, stops=day.stops[:1], legs=())
     legless = replace(itinerary, start=None, end=None, days=(lone,))
-    svg = route_png(legless, fmt="svg").decode()  # matplotlib warns (an error here) on a bare legend
+    svg = route_png(
+        legless, fmt="svg"
+    ).decode()  # matplotlib warns (an error here) on a bare legend
     assert svg.count("<svg") == 1
 
 
