@@ -37,7 +37,7 @@ from redres.catalog.media import (
 )
 from redres.catalog.media_files import MediaRefused, UnsupportedMedia
 from redres.catalog.media_owners import owner_of, stop_site
-from redres.catalog.media_rules import kind_of
+from redres.catalog.media_rules import Owner, kind_of
 from redres.catalog.media_videos import add_video
 from redres.messages import Message
 
@@ -74,30 +74,31 @@ def upload(
     user: PageEditorDep,
 ) -> Response:
     """Add the form's files with its fields; all or none (a refused file refuses the batch)."""
+    check_csrf(request, str(form.get("csrf", "")))
+    owner = owner_record(session, collection, slug)
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
+    raw = {k: str(form.get(k, "")) for k in FIELDS if k in form}
+    stop = str(form.get("stop", "")).strip()
     if str(form.get("video_url", "")).strip():
-        return _add_video(request, form, collection, slug, session, user.username, files)
-    return _add_files(request, form, collection, slug, session, user.username, files)
+        return _add_video(request, form, owner, raw, stop, session, user.username, files)
+    return _add_files(request, owner, raw, stop, session, user.username, files)
 
 
 def _add_video(
     request: Request,
     form: FormData,
-    collection: str,
-    slug: str,
+    owner: Owner,
+    raw: dict[str, str],
+    stop: str,
     session: Session,
     actor: str,
     files: list[UploadFile],
 ) -> Response:
     """Link a video on an approved host with the form's fields (nothing is fetched)."""
-    check_csrf(request, str(form.get("csrf", "")))
-    owner = owner_record(session, collection, slug)
     back = _page_of(kind_of(owner), owner.slug)
-    raw = {k: str(form.get(k, "")) for k in FIELDS if k in form}
     try:
         if files:
             raise MediaRefused(Message("e_video_and_file"))
-        stop = str(form.get("stop", "")).strip()
         media = add_video(
             session,
             owner,
@@ -117,17 +118,15 @@ def _add_video(
 
 def _add_files(
     request: Request,
-    form: FormData,
-    collection: str,
-    slug: str,
+    owner: Owner,
+    raw: dict[str, str],
+    stop: str,
     session: Session,
     actor: str,
     files: list[UploadFile],
 ) -> Response:
-    check_csrf(request, str(form.get("csrf", "")))
-    owner = owner_record(session, collection, slug)
+    """Add every file with the form's fields; all or none (a refused file refuses the batch)."""
     lang = pick_language(request)
-    raw = {k: str(form.get(k, "")) for k in FIELDS if k in form}
     errors: list[str] = []
     added: list[dict[str, Any]] = []
     _ = translator(lang)
@@ -139,7 +138,6 @@ def _add_files(
         hint: dict[str, float] = {}
         try:
             fields = read_fields(raw)
-            stop = str(form.get("stop", "")).strip()
             stop_at = stop_site(session, owner, stop) if stop else None
             media = add_media(
                 session,
