@@ -110,7 +110,10 @@ def test_two_apps_on_one_database_see_each_others_writes(
     try:
         with TestClient(create_app(app_settings, engine=second_engine)) as second:
             assert "新的名字" not in second.get(f"/sites/{SITE}").text
-            assert "新的名字" not in second.get(f"/sites/{SITE}").text  # kept in the second
+            for _ in range(2):  # a copy serves its minute: the minute may turn between two gets
+                assert "新的名字" not in second.get(f"/sites/{SITE}").text  # kept in the second
+                if _kept(second)[0] >= 1:
+                    break
             assert _kept(second)[0] >= 1
             editor = bearer(client, "editor")
             r = client.patch(f"/api/sites/{SITE}", json={"name": "新的名字"}, headers=editor)
