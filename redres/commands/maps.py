@@ -47,7 +47,8 @@ def map_command(
         str,
         typer.Option(
             "--assets",
-            help="inline (works offline), cdn (smaller, needs internet) or local (served by the app).",
+            help="inline (one file that works offline) or local (links to a redres server's "
+            "/static/vendor).",
         ),
     ] = "inline",
     site_url: Annotated[

@@ -1,8 +1,8 @@
-"""The scripts and stylesheets a map needs, served locally, inlined or taken from a public CDN.
+"""The scripts and stylesheets a map needs, served by the app or inlined, never from a CDN.
 
-Party schools often run on an intranet with no internet, so by default every asset comes from
-the app itself (``/static/vendor/...``). A standalone file that is mailed or opened from disk
-gets the same files inlined; a file meant to be small may point at public CDNs instead.
+Party schools often run on an intranet with no internet, so every asset comes from the app
+itself (``/static/vendor/...``); a standalone file that is mailed or opened from disk gets the
+same files inlined and works with no network at all.
 
 folium keeps its asset lists on the classes (``Map.default_js``), shared by every map in the
 process, and ``add_js_link`` appends to them. Here every element gets its own lists, set on the
@@ -26,21 +26,17 @@ VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
 LOCAL_PREFIX = "/static/vendor/"
 """The URL prefix the app serves :data:`VENDOR_DIR` under."""
 
-AssetMode = Literal["local", "inline", "cdn"]
-ASSET_MODES: tuple[AssetMode, ...] = ("local", "inline", "cdn")
+AssetMode = Literal["local", "inline"]
+ASSET_MODES: tuple[AssetMode, ...] = ("local", "inline")
 
 
 @dataclass(frozen=True, slots=True)
 class Asset:
-    """One script or stylesheet: its file under :data:`VENDOR_DIR` and its public CDN copy.
-
-    Our own files have no CDN copy (``cdn=None``) and are inlined in ``cdn`` mode.
-    """
+    """One script or stylesheet and its file under :data:`VENDOR_DIR`."""
 
     name: str
     path: str
     kind: Literal["js", "css"]
-    cdn: str | None = None
 
 
 LEAFLET = (
@@ -48,13 +44,11 @@ LEAFLET = (
         "leaflet",
         "leaflet-1.9.4/leaflet.js",
         "js",
-        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
     ),
     Asset(
         "leaflet_css",
         "leaflet-1.9.4/leaflet.css",
         "css",
-        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
     ),
 )
 SUPERCLUSTER = (
@@ -62,7 +56,6 @@ SUPERCLUSTER = (
         "supercluster",
         "supercluster-8.0.1/supercluster.min.js",
         "js",
-        "https://cdn.jsdelivr.net/npm/supercluster@8.0.1/dist/supercluster.min.js",
     ),
 )
 """Point clustering (with its KDBush index bundled): 40,000 points indexed in well under a second."""
@@ -73,22 +66,20 @@ REDRES = (
 """Our controls (legend, search, locate, fullscreen, CRS switch) and the site layer."""
 
 
-def use_assets(element: Element, assets: tuple[Asset, ...], *, mode: AssetMode) -> None:
+def use_assets(element: Element, assets: tuple[Asset, ...]) -> None:
     """Give `element` its own asset lists (never the class-level ones folium shares).
 
     In ``inline`` mode the links point at local paths and :func:`inline_assets` replaces them
-    after rendering; in ``cdn`` mode our own files (no CDN copy) are inlined the same way.
+    after rendering.
     """
-    js = [(a.name, url_for(a, mode)) for a in assets if a.kind == "js"]
-    css = [(a.name, url_for(a, mode)) for a in assets if a.kind == "css"]
+    js = [(a.name, url_for(a)) for a in assets if a.kind == "js"]
+    css = [(a.name, url_for(a)) for a in assets if a.kind == "css"]
     element.default_js = js  # type: ignore[attr-defined]
     element.default_css = css  # type: ignore[attr-defined]
 
 
-def url_for(asset: Asset, mode: AssetMode) -> str:
-    """The URL a page links `asset` with."""
-    if mode == "cdn" and asset.cdn is not None:
-        return asset.cdn
+def url_for(asset: Asset) -> str:
+    """The URL a page links `asset` with (inlined later in ``inline`` mode)."""
     return LOCAL_PREFIX + asset.path
 
 

@@ -13,7 +13,7 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from redres.maps.assets import REDRES, AssetMode, use_assets
+from redres.maps.assets import REDRES, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.popups import text
 
@@ -34,7 +34,6 @@ class Legend(JSCSSMixin):
         html: str,
         *,
         position: str = "bottomright",
-        assets: AssetMode,
         toggle: str = "图例",
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -42,7 +41,7 @@ class Legend(JSCSSMixin):
         self.html = html
         self.position = position
         self.toggle = toggle  # the button that opens and closes it (closed at first on phones)
-        use_assets(self, REDRES, mode=assets)
+        use_assets(self, REDRES)
 
 
 def legend_html(title: str, entries: Sequence[tuple[str, str]], *, line: bool = False) -> str:
@@ -72,11 +71,11 @@ class ApprovalNumber(JSCSSMixin):
         """
     )
 
-    def __init__(self, number: str, *, assets: AssetMode) -> None:
+    def __init__(self, number: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ApprovalNumber"
         self.label = f"审图号：{number}"
-        use_assets(self, REDRES, mode=assets)
+        use_assets(self, REDRES)
 
 
 class LocateControl(JSCSSMixin):
@@ -93,7 +92,6 @@ class LocateControl(JSCSSMixin):
     def __init__(
         self,
         *,
-        assets: AssetMode,
         title: str = "定位我的位置",
         messages: dict[str, str] | None = None,
     ) -> None:
@@ -101,7 +99,7 @@ class LocateControl(JSCSSMixin):
         self._name = "LocateControl"
         self.title = title
         self.messages = messages or {}  # what to say when no position comes, by reason
-        use_assets(self, REDRES, mode=assets)
+        use_assets(self, REDRES)
 
 
 class FullscreenControl(JSCSSMixin):
@@ -115,12 +113,12 @@ class FullscreenControl(JSCSSMixin):
         """
     )
 
-    def __init__(self, *, assets: AssetMode, title: str = "全屏", glyph: str = "全") -> None:
+    def __init__(self, *, title: str = "全屏", glyph: str = "全") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FullscreenControl"
         self.title = title
         self.glyph = glyph  # the button's one character: 全 on Chinese maps
-        use_assets(self, REDRES, mode=assets)
+        use_assets(self, REDRES)
 
 
 class Wiring(JSCSSMixin):
@@ -153,7 +151,6 @@ class Wiring(JSCSSMixin):
         bases: Sequence[tuple[Element, Crs]],
         overlays: Sequence[Element],
         site_layers: Sequence[Element],
-        assets: AssetMode,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Wiring"
@@ -162,7 +159,7 @@ class Wiring(JSCSSMixin):
         self.bases = list(bases)
         self.overlays = list(overlays)
         self.site_layers = list(site_layers)
-        use_assets(self, REDRES, mode=assets)
+        use_assets(self, REDRES)
 
 
 def _colour(value: str) -> str:

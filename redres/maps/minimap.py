@@ -35,7 +35,7 @@ class MiniMap:
     @property
     def leaflet(self) -> dict[str, str]:
         """Where the page loads Leaflet from (``js`` and ``css``): this app, never a CDN."""
-        return {asset.kind: url_for(asset, "local") for asset in LEAFLET}
+        return {asset.kind: url_for(asset) for asset in LEAFLET}
 
     def data_attributes(self) -> dict[str, str]:
         """The attributes to write on the map element (the template escapes the values)."""

@@ -69,7 +69,6 @@ class MapFrame:
             bases=self.bases,
             overlays=self.overlays,
             site_layers=self.site_layers,
-            assets=self.settings.assets,
         ).add_to(self.map)
         return self.map
 
@@ -90,7 +89,7 @@ def new_frame(
     m = folium.Map(
         location=list(location), zoom_start=zoom, tiles=None, control_scale=False, max_zoom=19
     )
-    use_assets(m, LEAFLET, mode=settings.assets)
+    use_assets(m, LEAFLET)
     m.get_root().title = html.escape(title)  # type: ignore[attr-defined]
     basemaps = settings.basemap_list()
     frame = MapFrame(map=m, settings=settings, primary=basemaps[0].crs)
@@ -98,15 +97,11 @@ def new_frame(
         named = replace(basemap, title=words.basemap_title(basemap.key, basemap.title))
         layer = named.layer(show=i == 0).add_to(m)
         frame.bases.append((layer, basemap.crs))
-    FullscreenControl(
-        assets=settings.assets, title=words.fullscreen, glyph=words.fullscreen_glyph
-    ).add_to(m)
+    FullscreenControl(title=words.fullscreen, glyph=words.fullscreen_glyph).add_to(m)
     if locate:
-        LocateControl(
-            assets=settings.assets, title=words.locate, messages=words.geo_messages()
-        ).add_to(m)
+        LocateControl(title=words.locate, messages=words.geo_messages()).add_to(m)
     if settings.approval_number:
-        ApprovalNumber(settings.approval_number, assets=settings.assets).add_to(m)
+        ApprovalNumber(settings.approval_number).add_to(m)
     return frame
 
 
@@ -168,7 +163,6 @@ def site_map(
             data_crs="wgs84",
             site_url=settings.site_url,
             fit=server.box is not None,
-            assets=settings.assets,
             words=words,
             unlocated_url=unlocated_url,
         )
@@ -178,7 +172,6 @@ def site_map(
             url=data_url,
             crs=frame.primary,
             site_url=settings.site_url,
-            assets=settings.assets,
             words=words,
             unlocated_url=unlocated_url,
         )
@@ -196,7 +189,6 @@ def site_map(
             data,
             crs=frame.primary,
             site_url=settings.site_url,
-            assets=settings.assets,
             words=words,
             unlocated_url=unlocated_url,
         )
@@ -206,9 +198,7 @@ def site_map(
     frame.overlays.append(layer)
     frame.site_layers.append(layer)
     entries = [(CATEGORY_STYLE[k][1], label("category", k, words.lang)) for k in present]
-    Legend(legend_html(words.legend, entries), assets=settings.assets, toggle=words.legend).add_to(
-        frame.map
-    )
+    Legend(legend_html(words.legend, entries), toggle=words.legend).add_to(frame.map)
     return frame.finish()
 
 
@@ -285,7 +275,6 @@ def district_overview(
             title,
             [("#c0392b", f"{n} 处（半径 {circle_radius(n, largest):.0f} 像素）") for n in sizes],
         ),
-        assets=settings.assets,
     ).add_to(frame.map)
     return frame.finish()
 
@@ -327,7 +316,7 @@ _SWITCHES = re.compile(
 
 
 def to_html(m: folium.Map, *, settings: MapSettings, nonce: str | None = None) -> str:
-    """The map as a complete HTML page; assets inlined in ``inline`` mode (and ours in ``cdn``).
+    """The map as a complete HTML page; assets inlined in ``inline`` mode.
 
     With a `nonce` (a page served under a CSP without 'unsafe-inline'), every inline script
     this page is made of carries it: the map's script, folium's flags and inlined assets.
@@ -340,7 +329,7 @@ def to_html(m: folium.Map, *, settings: MapSettings, nonce: str | None = None) -
     page: str = root.render()
     if nonce_attr:
         page = _SWITCHES.sub(lambda s: f"<script{nonce_attr}>{s.group(1)}</script>", page, count=1)
-    if settings.assets in ("inline", "cdn"):
+    if settings.assets == "inline":
         page = inline_assets(page, nonce_attr=nonce_attr)
     return page
 

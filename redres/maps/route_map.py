@@ -135,9 +135,7 @@ def route_map(
         frame.map.fit_bounds(
             _box(frame, bounds), padding_top_left=(50, 50), padding_bottom_right=(90, 70)
         )
-    Legend(
-        legend_html(name, legend, line=True), assets=settings.assets, toggle=words.legend
-    ).add_to(frame.map)
+    Legend(legend_html(name, legend, line=True), toggle=words.legend).add_to(frame.map)
     return frame.finish()
 
 

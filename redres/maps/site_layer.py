@@ -23,7 +23,7 @@ from folium.template import Template
 from redres.geo import wgs84_to_gcj02
 from redres.hours.opening import HolidayLookup
 from redres.labels import label
-from redres.maps.assets import REDRES, SUPERCLUSTER, AssetMode, use_assets
+from redres.maps.assets import REDRES, SUPERCLUSTER, use_assets
 from redres.maps.basemaps import Crs
 from redres.maps.popups import (
     CATEGORY_STYLE,
@@ -192,8 +192,6 @@ class SiteLayer(JSCSSMixin):
         The CRS the tables' coordinates are in (`crs` when inlined, WGS-84 when fetched).
     site_url
         Prefix of a site's page; the slug is appended.
-    assets
-        Where the scripts come from (see :mod:`redres.maps.assets`).
     words
         The language of the search box and messages.
     unlocated_url
@@ -244,7 +242,6 @@ class SiteLayer(JSCSSMixin):
         data_crs: Crs | None = None,
         site_url: str = "/sites/",
         fit: bool = True,
-        assets: AssetMode = "local",
         words: MapWords = CHINESE,
         unlocated_url: str | None = None,
         tiles: str | None = None,
@@ -272,7 +269,7 @@ class SiteLayer(JSCSSMixin):
         self.box = list(box) if box else None
         self.search_url = search_url
         self.lang = words.lang
-        use_assets(self, SUPERCLUSTER + REDRES, mode=assets)
+        use_assets(self, SUPERCLUSTER + REDRES)
 
 
 def _slug(theme: Any) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import folium
 import pytest
 
-from redres.maps.assets import LOCAL_PREFIX, VENDOR_DIR, inline_assets, local_paths
+from redres.maps.assets import ASSET_MODES, LOCAL_PREFIX, VENDOR_DIR, inline_assets, local_paths
 from redres.maps.options import MapSettings
 from redres.maps.render import district_overview, site_map, to_html
 from redres.maps.route_map import route_map
@@ -58,20 +58,21 @@ def test_inline_mode_needs_no_server(features: list[dict[str, Any]], itinerary: 
         assert "sourceMappingURL" not in page
 
 
-def test_cdn_mode_links_public_copies_and_inlines_ours(features: list[dict[str, Any]]) -> None:
-    settings = MapSettings(assets="cdn")
-    page = to_html(site_map(features, settings=settings), settings=settings)
-    urls = asset_urls(page)
-    assert urls
-    assert all(u.startswith("https://cdn.jsdelivr.net/npm/") for u in urls)
-    assert "R.siteLayer = function" in page  # our script has no CDN copy
+def test_no_mode_links_a_public_cdn(features: list[dict[str, Any]]) -> None:
+    """Intranets have no internet: every asset comes from the app or the file itself."""
+    with pytest.raises(ValueError, match="asset mode 'cdn'"):
+        MapSettings(assets="cdn")  # type: ignore[arg-type]
+    for mode in ASSET_MODES:
+        settings = MapSettings(assets=mode)
+        page = to_html(site_map(features, settings=settings), settings=settings)
+        assert "://" not in " ".join(asset_urls(page)), mode
 
 
 def test_asset_lists_do_not_leak_between_maps(features: list[dict[str, Any]]) -> None:
     before = (list(folium.Map.default_js), list(folium.Map.default_css))
-    cdn = MapSettings(assets="cdn")
-    first = site_map(features, settings=cdn)
-    to_html(first, settings=cdn)
+    inline = MapSettings(assets="inline")
+    first = site_map(features, settings=inline)
+    to_html(first, settings=inline)
     local = MapSettings()
     second = site_map(features, settings=local)
     assert all(u.startswith(LOCAL_PREFIX) for u in asset_urls(to_html(second, settings=local)))

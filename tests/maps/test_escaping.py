@@ -83,7 +83,7 @@ def test_text_escapes_for_html_and_template_literals() -> None:
     assert text("a<b>&\"'`$\\") == "a&lt;b&gt;&amp;&quot;&#39;&#96;&#36;&#92;"
 
 
-@pytest.mark.parametrize("assets", ["local", "inline", "cdn"])
+@pytest.mark.parametrize("assets", ["local", "inline"])
 def test_a_nonce_goes_on_every_inline_script_of_the_page_and_only_there(
     features: list[dict[str, Any]], itinerary: dict[str, Any], assets: AssetMode
 ) -> None:

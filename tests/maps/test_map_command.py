@@ -35,7 +35,7 @@ def test_map_files_work_offline(demo_db: str, tmp_path: Path, args: list[str]) -
     assert "redres.wire(" in page
 
 
-def test_route_png_and_cdn_mode(demo_db: str, tmp_path: Path) -> None:
+def test_route_png_and_a_standalone_map(demo_db: str, tmp_path: Path) -> None:
     png = tmp_path / "route.png"
     runner = CliRunner()
     assert (
@@ -43,11 +43,11 @@ def test_route_png_and_cdn_mode(demo_db: str, tmp_path: Path) -> None:
         == 0
     )
     assert png.read_bytes().startswith(b"\x89PNG")
-    small = tmp_path / "small.html"
-    args = ["map", "--out", str(small), "--assets", "cdn", "--basemap", "amap", "--db", demo_db]
+    alone = tmp_path / "alone.html"
+    args = ["map", "--out", str(alone), "--basemap", "amap", "--db", demo_db]
     assert runner.invoke(app, args).exit_code == 0
-    page = small.read_text(encoding="utf-8")
-    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js" in page
+    page = alone.read_text(encoding="utf-8")
+    assert "<script src=" not in page  # inlined by default: the file works offline
     assert 'primary: "gcj02"' in page
 
 
@@ -58,6 +58,7 @@ def test_route_png_and_cdn_mode(demo_db: str, tmp_path: Path) -> None:
         (["--out", "x.svg"], "must end in .html"),
         (["--out", "x.html", "--theme", "a", "--districts"], "at most one"),
         (["--out", "x.html", "--assets", "ftp"], "--assets"),
+        (["--out", "x.html", "--assets", "cdn"], "one of local, inline"),  # pages never use CDNs
         (["--out", "x.html", "--basemap", "baidu"], "unknown basemap"),
         (["--out", "x.html", "--theme", "no-such-theme"], "not found"),
         (["--out", "x.html", "--route", "no-such-route"], "not found"),

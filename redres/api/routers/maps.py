@@ -332,8 +332,6 @@ def embed(
 
 def _map_settings(request: Request, basemap: str | None) -> MapSettings:
     settings = MapSettings.from_settings(request.app.state.settings)
-    if settings.assets == "cdn":  # the app's CSP allows scripts from itself only
-        settings = replace(settings, assets="local")
     if basemap is None:
         return settings
     if basemap not in settings.basemaps:
