@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import cast
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from redres.catalog.attachment_tables import Media
@@ -233,11 +234,7 @@ def _import_row(
     limits: ImportLimits,
 ) -> None:
     where = Message("e_bundle_line", n=n)
-    table = next((t for kind, t in OWNERS.values() if kind == row["owner_kind"]), None)
-    owner: Owner | None = None
-    if table is not None:
-        found = session.exec(select(table).where(table.slug == row["owner_slug"])).first()
-        owner = cast("Owner | None", found)
+    owner = _owner(session, row)
     name = str(PurePosixPath(row["file"]))
     if owner is None or name not in members or not name.startswith("media/"):
         kind, slug = row["owner_kind"], repr(row["owner_slug"])
@@ -248,32 +245,16 @@ def _import_row(
     if digest != row["sha256"]:
         report.skipped.append(Message("e_bundle_hash", where=where))
         return
-    held = session.exec(
-        select(Media.id).where(
-            Media.owner_kind == row["owner_kind"],
-            Media.owner_id == pk(owner),
-            Media.original_key == f"originals/{digest}",
-            col(Media.status) != Status.archived,
-        )
-    ).first()
-    if held is not None:
+    if _held(session, row, owner, col(Media.original_key) == f"originals/{digest}"):
         report.unchanged += 1
         return
-    stop = None
-    if row["stop_site_slug"]:
-        stop = session.exec(select(Site).where(Site.slug == row["stop_site_slug"])).first()
+    stop = _stop(session, row)
     try:
-        values = {k: row[k] or None for k in _TEXT}
-        fields = MediaFields(
-            **{k: v for k, v in values.items() if v is not None},
-            position=int(row["position"] or 0),
-            is_cover=row["is_cover"].lower() in ("true", "1", "yes"),
-        )
+        fields = _fields(row, is_cover=row["is_cover"].lower() in ("true", "1", "yes"))
         with session.begin_nested():
             add_media(session, store, owner, data, fields, actor=actor, stop=stop)
     except (CatalogError, ValueError) as exc:
-        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
-        report.skipped.append(Message("e_bundle_refused", where=where, reason=reason))
+        report.skipped.append(_refused(where, exc))
         return
     report.added += 1
 
@@ -304,32 +285,52 @@ def _import_video(
         return
     try:
         url = check_video_url(row.get("url") or "", hosts)
-        held = session.exec(
-            select(Media.id).where(
-                Media.owner_kind == row["owner_kind"],
-                Media.owner_id == pk(owner),
-                Media.video_url == url,
-                col(Media.status) != Status.archived,
-            )
-        ).first()
-        if held is not None:
+        if _held(session, row, owner, col(Media.video_url) == url):
             report.unchanged += 1
             return
-        stop = None
-        if row["stop_site_slug"]:
-            stop = session.exec(select(Site).where(Site.slug == row["stop_site_slug"])).first()
-        values = {k: row[k] or None for k in _TEXT}
-        fields = MediaFields(
-            **{k: v for k, v in values.items() if v is not None},
-            position=int(row["position"] or 0),
-        )
+        stop = _stop(session, row)
         with session.begin_nested():
-            add_video(session, owner, url, fields, hosts=hosts, actor=actor, stop=stop)
+            add_video(session, owner, url, _fields(row), hosts=hosts, actor=actor, stop=stop)
     except (CatalogError, ValueError) as exc:
-        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
-        report.skipped.append(Message("e_bundle_refused", where=where, reason=reason))
+        report.skipped.append(_refused(where, exc))
         return
     report.added += 1
+
+
+def _held(session: Session, row: dict[str, str], owner: Owner, same: ColumnElement[bool]) -> bool:
+    """Whether the record already has this file or link (a bundle loaded twice adds nothing)."""
+    found = session.exec(
+        select(Media.id).where(
+            Media.owner_kind == row["owner_kind"],
+            Media.owner_id == pk(owner),
+            same,
+            col(Media.status) != Status.archived,
+        )
+    ).first()
+    return found is not None
+
+
+def _stop(session: Session, row: dict[str, str]) -> Site | None:
+    """The route stop a row's item belongs to, when it names one that is here."""
+    if not row["stop_site_slug"]:
+        return None
+    return session.exec(select(Site).where(Site.slug == row["stop_site_slug"])).first()
+
+
+def _fields(row: dict[str, str], *, is_cover: bool = False) -> MediaFields:
+    """A row's captions, credits and place in the gallery."""
+    values = {k: row[k] or None for k in _TEXT}
+    return MediaFields(
+        **{k: v for k, v in values.items() if v is not None},
+        position=int(row["position"] or 0),
+        is_cover=is_cover,
+    )
+
+
+def _refused(where: Message, exc: Exception) -> Message:
+    """Why a row was skipped, in the words the catalogue gave."""
+    reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+    return Message("e_bundle_refused", where=where, reason=reason)
 
 
 def _manifest(rows: list[dict[str, str]]) -> str:
