@@ -75,23 +75,22 @@ def save_planned_route(
     if slug is None:
         slug = free_slug(session, Route.slug, slugify(name) or "route")
     if session.exec(select(Route.id).where(Route.slug == slug)).first() is not None:
-        msg = f"route slug {slug!r} is already used"
+        msg = Message("e_slug_used", entity=Message("entity_route"), slug=slug)
         raise Conflict(msg)
     theme_id = None
     if theme is not None:
         found = session.exec(select(Theme).where(Theme.slug == theme)).first()
         if found is None:
-            msg = f"unknown theme {theme!r}"
-            raise Conflict(msg)
+            raise Conflict(Message("e_route_theme", slug=theme))
         theme_id = found.id
     keys = [(s.day, s.position) for s in stops]
     if len(keys) != len(set(keys)):
-        msg = "two stops share a day and position"
+        msg = Message("e_stops_share_place")
         raise Conflict(msg)
     ids = {s.site_id for s in stops}
     known = set(session.exec(select(Site.id).where(col(Site.id).in_(ids))))
     if ids - known:
-        msg = f"site {min(ids - known)!r} does not exist"
+        msg = Message("e_site_id_missing", id=min(ids - known))
         raise Conflict(msg)
     route = Route(
         slug=slug,

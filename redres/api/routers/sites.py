@@ -33,6 +33,7 @@ from redres.catalog.sites import (
 )
 from redres.catalog.versions import claim
 from redres.geo import parse_bbox, parse_lon_lat
+from redres.messages import Message
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
 
@@ -131,7 +132,7 @@ def patch(
     fields = body.model_dump(exclude_unset=True, exclude={"status"})
     if fields:
         if site.status == Status.archived:
-            msg = f"site {site.slug!r} is archived; restore it first (PATCH with status)"
+            msg = Message("e_archived_restore", entity=Message("entity_site"), slug=site.slug)
             raise Conflict(msg)
         update_site(session, site, SiteUpdate(**fields), actor=editor.username)
     if body.status is not None and body.status != site.status:
