@@ -102,6 +102,10 @@ ENGLISH: dict[str, str] = {
     ),
     "e_itinerary_infeasible": "the itinerary does not hold for the plan: {reasons}",
     "e_edit_infeasible": "the changed stops do not hold for the route's saved plan: {reasons}",
+    "e_theme_unknown": "unknown theme {slug!r}; known themes: {known}",
+    "e_itinerary_day_shape": (
+        "each itinerary day needs 'stops' (at most {limit}), each with the site's 'slug'"
+    ),
     "e_itinerary_days": "the itinerary has {count} day(s) but the plan {days}",
     "e_itinerary_empty": "the itinerary has no stops to save",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",

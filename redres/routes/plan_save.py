@@ -196,7 +196,7 @@ def _known_themes(session: Session, request: PlanRequest) -> None:
     known = set(session.exec(select(Theme.slug)))
     unknown = sorted(set(request.themes) - known)
     if unknown:
-        msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
+        msg = Message("e_theme_unknown", slug=unknown[0], known=tuple(sorted(known)))
         raise InvalidPlanRequest(msg)
 
 
@@ -213,10 +213,7 @@ def _days_of(itinerary: Mapping[str, Any], days: int) -> list[list[str]]:
             or len(stops) > MAX_STOPS_PER_DAY
             or not all(isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops)
         ):
-            msg = (
-                "each itinerary day needs 'stops' (at most "
-                f"{MAX_STOPS_PER_DAY}), each with the site's 'slug'"
-            )
+            msg = Message("e_itinerary_day_shape", limit=MAX_STOPS_PER_DAY)
             raise InvalidPlanRequest(msg)
         out.append([s["slug"] for s in stops])
     if len(out) > days:

@@ -42,7 +42,7 @@ from redres.catalog.route_edits import (
     set_route_status,
     update_route,
 )
-from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
+from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteIn, RouteUpdate
 from redres.catalog.route_store import (
     count_routes,
     get_route,
@@ -51,8 +51,10 @@ from redres.catalog.route_store import (
     route_theme,
 )
 from redres.catalog.versions import claim
+from redres.errors import InvalidRequest
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
+from redres.routes.errors import RouteRefused
 from redres.routes.export import MEDIA_TYPES, export
 from redres.routes.plan_save import plan_to_save, recheck_route, stop_order
 from redres.routes.plan_schemas import PlanIn
@@ -189,12 +191,20 @@ def add_route(
     """Save a new route as a draft owned by the caller (teachers and editors).
 
     Either stops day by day, or `{"name", "plan", "itinerary"?}`: a plan request and the
-    itinerary it gave, re-checked for that plan (422 with the reasons when it does not hold),
+    itinerary it gave, re-checked for that plan (422 with the reasons when it does not hold,
+    in the reader's language with `detail_en`),
     or solved here when no itinerary is given. The route keeps the plan: its schedule without
     a date is the plan's, stop for stop and minute for minute.
     """
-    if isinstance(body, PlannedRouteIn):
-        return _save_plan(body, request, session, user, gate)
+    try:
+        if isinstance(body, PlannedRouteIn):
+            return _save_plan(body, request, session, user, gate)
+        return _save_stops(body, session, user)
+    except InvalidRequest as exc:  # said as the reader reads (a 409 Conflict is already)
+        raise RouteRefused(*exc.args) from exc
+
+
+def _save_stops(body: RouteIn, session: Session, user: User) -> dict[str, Any]:
     route = create_route(
         session,
         actor=user.username,
