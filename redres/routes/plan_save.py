@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import Route, Site, SiteTheme, Theme
-from redres.catalog.route_edits import StopInput
+from redres.catalog.route_edits import StopInput, restore_route_version
 from redres.catalog.route_store import route_stops
 from redres.hours.opening import HolidayLookup
 from redres.labels import LABELS
@@ -138,6 +138,24 @@ def recheck_route(
     if last > request.days:
         raise PlanNotHeld(Message("e_itinerary_days", count=last, days=request.days))
     _check(session, found, request, calendar=calendar, visible=visible, edited=True)
+
+
+def restore_checked(
+    session: Session,
+    route: Route,
+    entry_id: int,
+    *,
+    actor: str,
+    calendar: HolidayLookup,
+    visible: Collection[Status] = PUBLIC,
+) -> Route:
+    """Bring a route back to an earlier version, re-checked for its plan as an edit is: a
+    version saved before the plan changed, or whose sites have since closed on the plan's
+    date, is refused (`PlanNotHeld`, 422) and the caller's transaction writes nothing."""
+    before = stop_order(session, route)
+    restore_route_version(session, route, entry_id, actor=actor, visible=visible)
+    recheck_route(session, route, before=before, calendar=calendar, visible=visible)
+    return route
 
 
 def stop_order(session: Session, route: Route) -> list[tuple[int, str]]:

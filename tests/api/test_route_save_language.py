@@ -54,3 +54,41 @@ def test_an_unknown_theme_and_a_bad_day_are_said_in_chinese(client: TestClient) 
     assert r.json()["detail"].startswith("行程的每一天都要有 stops")
     assert r.json()["detail_en"].startswith("each itinerary day needs 'stops'")
     assert client.get("/api/routes?mine=true", headers=teacher).json()["total"] == 0
+
+
+def test_restoring_a_version_that_no_longer_holds_for_the_plan_is_refused(
+    client: TestClient, session: Session
+) -> None:
+    """A restore re-checks the plan as an edit does: 422 in the reader's language, no write."""
+    create_user(session, "editor", PASSWORD, Role.editor)
+    session.commit()
+    teacher, editor = bearer(client, "teacher"), bearer(client, "editor")
+    first, second = (
+        "site-of-the-august-7-conference",
+        "site-of-the-5th-national-congress-of-the-cpc",
+    )
+    hours = {"opening_hours": "Tu-Su 09:00-17:00"}
+    assert client.patch(f"/api/sites/{second}", json=hours, headers=editor).status_code == 200
+    itinerary = {"days": [{"stops": [{"slug": first}, {"slug": second}]}]}
+    saved = client.post(
+        "/api/routes", json={"name": "两站", "plan": PLAN, "itinerary": itinerary}, headers=teacher
+    )
+    assert saved.status_code == 201, saved.text
+    slug = saved.json()["properties"]["slug"]
+    one = client.patch(f"/api/routes/{slug}", json={"days": [[{"site": first}]]}, headers=teacher)
+    assert one.status_code == 200, one.text
+    closed = {"opening_hours": "We-Su 09:00-17:00"}  # the second site now shuts on Tuesdays
+    assert client.patch(f"/api/sites/{second}", json=closed, headers=editor).status_code == 200
+    entries = client.get(f"/api/routes/{slug}/history", headers=teacher).json()["entries"]
+    created = min(e["id"] for e in entries)
+    r = client.post(f"/api/routes/{slug}/history/{created}/restore", headers=teacher)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("修改后的站点不符合线路保存的计划")
+    assert r.json()["detail_en"].startswith(
+        "the changed stops do not hold for the route's saved plan"
+    )
+    stops = client.get(f"/api/routes/{slug}", headers=teacher).json()["features"]
+    assert [s["properties"]["slug"] for s in stops] == [first]  # nothing was written
+    assert len(client.get(f"/api/routes/{slug}/history", headers=teacher).json()["entries"]) == len(
+        entries
+    )

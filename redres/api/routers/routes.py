@@ -37,7 +37,6 @@ from redres.catalog.models import Route
 from redres.catalog.route_access import Reader
 from redres.catalog.route_edits import (
     create_route,
-    restore_route_version,
     save_planned_route,
     set_route_status,
     update_route,
@@ -56,7 +55,7 @@ from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
 from redres.routes.errors import RouteRefused
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.plan_save import plan_to_save, recheck_route, stop_order
+from redres.routes.plan_save import plan_to_save, recheck_route, restore_checked, stop_order
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -342,8 +341,13 @@ add_restore_endpoint(
     key="id_or_slug",
     who=require_member,
     find=lambda session, key, user: route_access.route_to_change(session, key, Reader.of(user)),
-    restore=lambda session, route, entry, user: restore_route_version(
-        session, route, entry, actor=user.username, visible=Reader.of(user).statuses()
+    restore=lambda request, session, route, entry, user: restore_checked(
+        session,
+        route,
+        entry,
+        actor=user.username,
+        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
+        visible=Reader.of(user).statuses(),
     ),
     answer=lambda session, route, user: route_body(
         session, route, visible=Reader.of(user).statuses()

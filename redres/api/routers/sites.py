@@ -171,7 +171,7 @@ add_restore_endpoint(
     key="id_or_slug",
     who=require_editor,
     find=lambda session, key, _editor: get_site(session, key, visible=STAFF),
-    restore=lambda session, site, entry, editor: restore_version(
+    restore=lambda _request, session, site, entry, editor: restore_version(
         session, site, entry, actor=editor.username
     ),
     answer=lambda session, site, _editor: _staff_feature(session, site),
