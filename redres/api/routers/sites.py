@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from redres.api.audit_bodies import SiteHistory, history_entries
@@ -17,8 +17,9 @@ from redres.api.site_bodies import SiteCollection, SiteDetailFeature, StaffSiteF
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import PUBLIC, STAFF, Category, Period, Protection, Status
-from redres.catalog.errors import Conflict, InvalidQuery
+from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.features import site_detail_feature, site_feature
+from redres.catalog.former_slugs import renamed_site
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
@@ -92,8 +93,20 @@ def read_sites(
 def read_site(
     request: Request, id_or_slug: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
-    """One site as a GeoJSON Feature with its stories, themes, people and events."""
-    site = get_site(session, id_or_slug, visible=visible)
+    """One site as a GeoJSON Feature with its stories, themes, people and events.
+
+    A slug an editor has since changed answers 307 to the site's current address (the page
+    `/sites/{old}` answers 302): temporary, since the old slug may later go to another site.
+    """
+    try:
+        site = get_site(session, id_or_slug, visible=visible)
+    except NotFound:
+        moved = renamed_site(session, id_or_slug, visible=visible)
+        if moved is None:
+            raise
+        query = f"?{request.url.query}" if request.url.query else ""
+        path = request.url_for("read_site", id_or_slug=moved.slug).path
+        return RedirectResponse(path + query, status_code=307)
     detail = site_detail(session, site, visible=visible)
     body = site_detail_feature(detail, staff=visible == STAFF)
     return cached_json(request, body, public=visible == PUBLIC, version=site.version)
