@@ -55,6 +55,7 @@ def save_planned_route(
     theme: str | None = None,
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     owner_id: int | None = None,
     plan: dict[str, Any] | None = None,
     days: int | None = None,
@@ -97,6 +98,7 @@ def save_planned_route(
         name=name,
         description=description,
         description_en=description_en,
+        name_en=name_en or None,
         kind=RouteKind.planned,
         theme_id=theme_id,
         days=max([*(s.day for s in stops), days or 1]),
@@ -144,6 +146,7 @@ def update_route(
     stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     status: Status | None = None,
@@ -183,6 +186,7 @@ def update_route(
     before = _route_state(session, route)
     route.name, route.description, route.theme_id = name, description, theme_id
     route.description_en = description_en
+    route.name_en = name_en or None
     if mode is not None:
         route.mode = mode
     if status is not None:
@@ -232,6 +236,7 @@ def create_route(
     stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     owner_id: int | None = None,
@@ -265,6 +270,7 @@ def create_route(
             stops=stops,
             description=description,
             description_en=description_en,
+            name_en=name_en,
             mode=mode,
             theme=theme,
             action="create",
@@ -341,6 +347,7 @@ def restore_route_version(
         stops=[days[d] for d in sorted(days)],
         description=merged.get("description"),
         description_en=merged.get("description_en"),
+        name_en=merged.get("name_en"),
         mode=TravelMode(merged["mode"]) if merged.get("mode") else None,
         theme=theme,
         action="revert",

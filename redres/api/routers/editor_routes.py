@@ -60,6 +60,7 @@ def route_form(request: Request, slug: str, session: SessionDep, user: PageEdito
         days.setdefault(row.stop.day, []).append(line)
     values = {
         "name": route.name,
+        "name_en": route.name_en or "",
         "description": route.description or "",
         "description_en": route.description_en or "",
         "mode": str(route.mode),
@@ -92,6 +93,7 @@ def route_save(
             name=data.name or route.name,
             description=data.description,
             description_en=data.description_en,
+            name_en=data.name_en,
             mode=data.mode,
             theme=data.theme,
             status=data.status,
