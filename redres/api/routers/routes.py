@@ -22,7 +22,7 @@ from sqlmodel import Session
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.handouts import handout_html, stop_photos
-from redres.api.i18n import pick_language
+from redres.api.i18n import pick_language, translator
 from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.responses import PRECONDITION, ok
 from redres.api.restoring import add_restore_endpoint
@@ -130,7 +130,12 @@ def export_route(
             title=route.name_en or route.name if lang == "en" else route.name,
             map_url=f"/maps/routes/{route.slug}.png?date={day}&lang={lang}"
             + (f"&share={quote(share)}" if share else ""),
-            lessons=course_plan(session, route, visible=reader.statuses()),
+            lessons=course_plan(
+                session,
+                route,
+                visible=reader.statuses(),
+                words=translator(lang) if lang == "en" else None,
+            ),
             photos=stop_photos(session, itinerary, reader.statuses()),
         )
     else:
