@@ -18,10 +18,20 @@ STORY_FIELDS = ("title", "title_en", "summary", "summary_en", "body")
 """The story's own text fields, shown as they are stored."""
 STORY_FORM = (*STORY_FIELDS, "status", "audience", "language", "sites", "people", "events")
 """Every box of the story form (sites, people and events one slug a line)."""
-ROUTE_FORM = ("name", "description", "description_en", "mode", "theme", "status", "stops")
+ROUTE_FORM = (
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "mode",
+    "theme",
+    "status",
+    "stops",
+)
 """Every box of the route form."""
 ROUTE_LABELS = {
     "name": "route_name",
+    "name_en": "route_name_en",
     "description": "description",
     "description_en": "description_en",
     "mode": "mode",
@@ -60,6 +70,7 @@ def read_route_form(values: Mapping[str, str]) -> RouteForm:
     return RouteForm.model_validate(
         {
             "name": values.get("name", ""),
+            "name_en": values.get("name_en") or None,
             "description": values.get("description") or None,
             "description_en": values.get("description_en") or None,
             "mode": values.get("mode") or None,

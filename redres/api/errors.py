@@ -34,6 +34,16 @@ _STATUS: list[tuple[type[Exception], int]] = [
 ]
 
 
+def said_to(request: Request, said: BaseException | str) -> dict[str, str]:
+    """`{"detail": <the reader's language>, "detail_en": <English>}` for an error or sentence:
+    a `Message` is translated; other text (not yet a message) is the same in both."""
+    text = said.args[0] if isinstance(said, BaseException) and said.args else said
+    english = str(said)
+    if isinstance(text, Message):
+        return {"detail": translator(pick_language(request))(text), "detail_en": english}
+    return {"detail": english, "detail_en": english}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: JSON `{"detail": ...}` for every error, never a stack trace."""
 
@@ -46,10 +56,9 @@ def install(app: FastAPI) -> None:
         )
         if templating.is_page_request(request):
             return templating.render(request, "error.html", {"status_code": status}, status)
-        if getattr(exc, "localized", False) and exc.args and isinstance(exc.args[0], Message):
-            # a rule people must act on (e.g. media credits): said in the reader's language
-            said = translator(pick_language(request))(exc.args[0])
-            return JSONResponse({"detail": said, "detail_en": str(exc)}, status_code=status)
+        if getattr(exc, "localized", False):
+            # a rule people must act on (media credits, a taken slug): in the reader's language
+            return JSONResponse(said_to(request, exc), status_code=status)
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
@@ -75,9 +84,9 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(exc.path)}", status_code=303)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, _exc: IntegrityError) -> JSONResponse:
         # A concurrent write won the race for a unique slug or code.
-        return JSONResponse({"detail": "conflicts with an existing record"}, status_code=409)
+        return JSONResponse(said_to(request, Message("e_db_conflict")), status_code=409)
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:

@@ -38,7 +38,7 @@ def add_restore_endpoint(
     key: str,
     who: Callable[..., User],
     find: Callable[[Session, str, User], Record],
-    restore: Callable[[Session, Record, int, User], object],
+    restore: Callable[[Request, Session, Record, int, User], object],
     answer: Callable[[Session, Record, User], Any],
     description: str,
     response_model: Any = None,
@@ -47,17 +47,19 @@ def add_restore_endpoint(
     """Add `POST /{key}/history/{entry_id}/restore` to a JSON router.
 
     `who` is the dependency that lets the caller in (editors, or route owners too), `find` the
-    record as that caller may change it, `answer` the record's body after the restore.
+    record as that caller may change it, `restore` brings the version back (given the request,
+    for the app's settings: a route re-checks its plan), `answer` the record's body after it.
     """
 
     def restore_entry(
+        request: Request,
         record_key: Annotated[str, Path(alias=key)],
         entry_id: int,
         session: SessionDep,
         user: Annotated[User, Depends(who)],
     ) -> Any:
         record = find(session, record_key, user)
-        restore(session, record, entry_id, user)
+        restore(request, session, record, entry_id, user)
         return answer(session, record, user)
 
     router.add_api_route(
@@ -75,7 +77,7 @@ def add_history_pages(
     *,
     base: str,
     find: Callable[[Session, str], Record],
-    restore: Callable[[Session, Record, int, str], object],
+    restore: Callable[[Request, Session, Record, int, str], object],
     name: Callable[[Record], str],
 ) -> None:
     """Add an editor's `{base}/{slug}/history` page and its `{base}/{slug}/restore/{entry_id}`.
@@ -105,7 +107,7 @@ def add_history_pages(
     ) -> Response:
         check_csrf(request, csrf)
         record = find(session, slug)
-        restore(session, record, entry_id, user.username)
+        restore(request, session, record, entry_id, user.username)
         return RedirectResponse(f"{base}/{record.slug}/history", status_code=303)
 
     router.add_api_route(

@@ -24,6 +24,7 @@ from redres.catalog.classes import rater_key, stops
 from redres.catalog.errors import Conflict, InvalidQuery
 from redres.catalog.models import Site, pk, utcnow
 from redres.catalog.poll_tables import PollAnswer
+from redres.messages import Message
 
 CRITERIA = ("theme", "accuracy", "appeal", "organisation", "conditions", "gains")
 """The default criteria of on-site teaching: 主题鲜明, 内容准确, 讲解感染力, 组织有序, 现场条件,
@@ -105,7 +106,9 @@ def evaluate(
         )
         if session.exec(stmt).first() is not None:
             who = user.username if staff and user is not None else data.learner
-            msg = f"{who!r} has already evaluated {site.slug!r} as {data.rater_role}"
+            msg = Message(
+                "e_evaluated", who=who, site=site.slug, role=Message(f"rater_{data.rater_role}")
+            )
             raise Conflict(msg)
     row = ClassEvaluation(
         class_id=pk(fc),

@@ -8,7 +8,7 @@ route the reader may see are shown; the route pages' caller has already been all
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, or_, select
@@ -97,14 +97,32 @@ def stop_sites(session: Session, route: Route, *, visible: Collection[Status]) -
 
 
 def course_plan(
-    session: Session, route: Route, *, visible: Collection[Status]
+    session: Session,
+    route: Route,
+    *,
+    visible: Collection[Status],
+    words: Callable[..., str] | None = None,
 ) -> dict[str, list[str]]:
-    """The lessons to give at each stop of a route (site slug -> lines), for the handout."""
+    """The lessons to give at each stop of a route (site slug -> lines), for the handout.
+
+    `words` (a page's translate, for an English handout) words the format, the minutes and who
+    teaches in the reader's language around the course's own title (courses have no English
+    title: it stays as written); without it the line is all Chinese, so no line mixes the two.
+    """
     plan: dict[str, list[str]] = {}
     stops = stop_sites(session, route, visible=visible)
     for slug, views in route_courses(session, route, stops=stops, visible=visible).at.items():
-        plan[slug] = [_line(view) for view in views]
+        plan[slug] = [_line(view) if words is None else _worded(view, words) for view in views]
     return plan
+
+
+def _worded(view: CoursePublic, words: Callable[..., str]) -> str:
+    details = [words(f"library.format_{view.format}")]
+    if view.duration_minutes:
+        details.append(words("library.minutes", n=view.duration_minutes))
+    if view.instructors:
+        details.append(words("library.taught_by") + ", ".join(i.name for i in view.instructors))
+    return f"{view.title} ({', '.join(details)})"
 
 
 def _line(view: CoursePublic) -> str:

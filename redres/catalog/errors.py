@@ -19,7 +19,11 @@ class NotFound(CatalogError, LookupError):
 
 
 class Conflict(CatalogError, ValueError):
-    """A write would break a uniqueness rule (slug, registry code) or an invalid transition."""
+    """A write would break a uniqueness rule (slug, registry code) or an invalid transition:
+    people must act on it, so the API says it in the reader's language (`detail`, with
+    `detail_en`); raise it with a `redres.messages.Message`."""
+
+    localized = True
 
 
 class InvalidQuery(CatalogError, InvalidRequest):

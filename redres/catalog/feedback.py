@@ -79,7 +79,9 @@ def moderate(
     if item is None:
         raise NotFound("feedback", feedback_id)  # noqa: EM101 (an entity name)
     if item.status == decision:
-        msg = f"feedback {feedback_id} is already {decision}"
+        msg = Message(
+            "e_feedback_decided", id=feedback_id, decision=Message(f"decision_{decision}")
+        )
         raise Conflict(msg)
     before = audit.snapshot(item)
     item.status = decision

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from redres.catalog.errors import Conflict
 from redres.catalog.models import Event, Person, Site
 from redres.catalog.schemas import SLUG_RE
+from redres.messages import Message
 
 T = TypeVar("T")
 
@@ -73,6 +74,7 @@ def ids_for_slugs(
     found = {slug: i for slug, i in rows if i is not None}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        msg = f"unknown {model.__name__.lower()} {missing[0]!r}"
+        entity = Message(f"entity_{model.__name__.lower()}")
+        msg = Message("e_unknown_record", entity=entity, slug=missing[0])
         raise Conflict(msg)
     return [found[slug] for slug in dict.fromkeys(slugs)]

@@ -261,7 +261,7 @@ def answer(session: Session, fc: FieldClass, poll_id: int, data: AnswerCreate) -
         PollAnswer.rater_key == key,
     )
     if session.exec(stmt).first() is not None:
-        msg = f"{data.learner!r} has already answered poll {poll.id}"
+        msg = Message("e_poll_answered_by", learner=data.learner, poll=poll.id)
         raise Conflict(msg)
     row = PollAnswer(poll_id=pk(poll), class_id=pk(fc), rater_key=key, answers=values)
     session.add(row)

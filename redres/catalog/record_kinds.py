@@ -24,6 +24,7 @@ from redres.catalog.models import Event, EventPerson, EventSite, Person, Site, p
 from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substring
 from redres.catalog.partial_dates import not_before
 from redres.catalog.slugs import free_slug, slugify
+from redres.messages import Message
 from redres.plain_text import PlainTextModel
 
 Record = TypeVar("Record", Person, Event)
@@ -202,7 +203,8 @@ def update_record(
         setattr(record, key, value)
     first, last = kind.dates
     if not not_before(getattr(record, first), getattr(record, last)):
-        raise Conflict(dates_error(kind.dates))
+        earlier, later = (Message(f"date_{d}") for d in kind.dates)
+        raise Conflict(Message("e_dates_order", earlier=earlier, later=later))
     _check_slug(session, kind, record)
     session.add(record)
     session.flush()
@@ -260,5 +262,5 @@ def _check_slug(session: Session, kind: RecordKind[Record], record: Record) -> N
     if record.id is not None:
         stmt = stmt.where(kind.model.id != record.id)
     if session.exec(stmt).first() is not None:
-        msg = f"{kind.entity} slug {record.slug!r} is already used"
+        msg = Message("e_slug_used", entity=Message(f"entity_{kind.entity}"), slug=record.slug)
         raise Conflict(msg)

@@ -55,6 +55,7 @@ def save_planned_route(
     theme: str | None = None,
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     owner_id: int | None = None,
     plan: dict[str, Any] | None = None,
     days: int | None = None,
@@ -75,29 +76,29 @@ def save_planned_route(
     if slug is None:
         slug = free_slug(session, Route.slug, slugify(name) or "route")
     if session.exec(select(Route.id).where(Route.slug == slug)).first() is not None:
-        msg = f"route slug {slug!r} is already used"
+        msg = Message("e_slug_used", entity=Message("entity_route"), slug=slug)
         raise Conflict(msg)
     theme_id = None
     if theme is not None:
         found = session.exec(select(Theme).where(Theme.slug == theme)).first()
         if found is None:
-            msg = f"unknown theme {theme!r}"
-            raise Conflict(msg)
+            raise Conflict(Message("e_route_theme", slug=theme))
         theme_id = found.id
     keys = [(s.day, s.position) for s in stops]
     if len(keys) != len(set(keys)):
-        msg = "two stops share a day and position"
+        msg = Message("e_stops_share_place")
         raise Conflict(msg)
     ids = {s.site_id for s in stops}
     known = set(session.exec(select(Site.id).where(col(Site.id).in_(ids))))
     if ids - known:
-        msg = f"site {min(ids - known)!r} does not exist"
+        msg = Message("e_site_id_missing", id=min(ids - known))
         raise Conflict(msg)
     route = Route(
         slug=slug,
         name=name,
         description=description,
         description_en=description_en,
+        name_en=name_en or None,
         kind=RouteKind.planned,
         theme_id=theme_id,
         days=max([*(s.day for s in stops), days or 1]),
@@ -145,6 +146,7 @@ def update_route(
     stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     status: Status | None = None,
@@ -184,6 +186,7 @@ def update_route(
     before = _route_state(session, route)
     route.name, route.description, route.theme_id = name, description, theme_id
     route.description_en = description_en
+    route.name_en = name_en or None
     if mode is not None:
         route.mode = mode
     if status is not None:
@@ -233,6 +236,7 @@ def create_route(
     stops: Sequence[Sequence[StopLine]],
     description: str | None = None,
     description_en: str | None = None,
+    name_en: str | None = None,
     mode: TravelMode | None = None,
     theme: str | None = None,
     owner_id: int | None = None,
@@ -266,6 +270,7 @@ def create_route(
             stops=stops,
             description=description,
             description_en=description_en,
+            name_en=name_en,
             mode=mode,
             theme=theme,
             action="create",
@@ -342,6 +347,7 @@ def restore_route_version(
         stops=[days[d] for d in sorted(days)],
         description=merged.get("description"),
         description_en=merged.get("description_en"),
+        name_en=merged.get("name_en"),
         mode=TravelMode(merged["mode"]) if merged.get("mode") else None,
         theme=theme,
         action="revert",

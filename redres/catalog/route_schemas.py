@@ -35,6 +35,10 @@ class RouteStopIn(PlainTextModel):
 DayIn = Annotated[list[RouteStopIn], Field(min_length=1, max_length=MAX_STOPS_PER_DAY)]
 
 
+NameEn = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+"""A route's English name, shown to English readers (pages, handouts); empty clears it."""
+
+
 class RouteIn(PlainTextModel):
     """A new route: its name and its stops day by day; it starts as a draft."""
 
@@ -44,6 +48,7 @@ class RouteIn(PlainTextModel):
             "examples": [
                 {
                     "name": "汉口大革命足迹半日行",
+                    "name_en": "Hankou in 1927: a half-day walk",
                     "mode": "walk",
                     "theme": "great-revolution",
                     "description": "步行参观1927年的旧址。",
@@ -63,6 +68,7 @@ class RouteIn(PlainTextModel):
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name_en: NameEn | None = None
     description: Description | None = None
     description_en: Description | None = None
     theme: Slug | None = None
@@ -83,6 +89,7 @@ class RouteUpdate(PlainTextModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
         | None
     ) = None
+    name_en: NameEn | None = None
     description: Description | None = None
     description_en: Description | None = None
     theme: Slug | None = None
@@ -117,6 +124,7 @@ class PlannedRouteIn(PlainTextModel):
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name_en: NameEn | None = None
     description: Description | None = None
     description_en: Description | None = None
     theme: Slug | None = None

@@ -183,7 +183,7 @@ def restore_site(
 ) -> Site:
     """Bring an archived site back, as a draft by default so an editor re-checks it."""
     if site.status != Status.archived:
-        msg = f"site {site.slug!r} is not archived"
+        msg = Message("e_site_not_archived", slug=site.slug)
         raise Conflict(msg)
     return set_status(session, site, status, actor=actor)
 
@@ -199,8 +199,7 @@ def set_site_themes(session: Session, site: Site, weights: Mapping[str, float]) 
     themes = {t.slug: t for t in session.exec(select(Theme).where(col(Theme.slug).in_(weights)))}
     missing = sorted(set(weights) - set(themes))
     if missing:
-        msg = f"unknown theme {missing[0]!r}"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_theme", slug=missing[0]))
     session.exec(delete(SiteTheme).where(col(SiteTheme.site_id) == site.id))
     for slug, weight in weights.items():
         session.add(SiteTheme(site_id=pk(site), theme_id=pk(themes[slug]), weight=weight))
@@ -266,7 +265,7 @@ def _check_parent(session: Session, site: Site) -> None:
         raise InvalidChange(Message("e_parent_self"))
     parent = session.get(Site, site.parent_id)
     if parent is None:
-        msg = f"parent site {site.parent_id!r} does not exist"
+        msg = Message("e_parent_missing", id=site.parent_id)
         raise Conflict(msg)
     if site.id is None:
         return  # a new site has no members yet, so it cannot close a loop

@@ -30,6 +30,7 @@ from redres.catalog.paging import Page, ids_for_slugs, is_slug, page_of, substri
 from redres.catalog.sites import reindex_site
 from redres.catalog.slugs import free_slug, slugify
 from redres.catalog.story_schemas import StoryIn, StoryPatch, StoryWrite
+from redres.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,7 @@ def save_story(
     if story is None:
         wanted = getattr(data, "slug", None)
         if wanted and session.exec(select(Story.id).where(Story.slug == wanted)).first():
-            msg = f"story slug {wanted!r} is already used"
+            msg = Message("e_slug_used", entity=Message("entity_story"), slug=wanted)
             raise Conflict(msg)
         story = Story(
             slug=wanted or free_slug(session, Story.slug, slugify(data.title_en or data.title)),
@@ -265,7 +266,7 @@ def update_story(session: Session, story: Story, patch: StoryPatch, *, actor: st
     fields = patch.model_dump(exclude_unset=True, exclude={"status"})
     if fields:
         if story.status == Status.archived:
-            msg = f"story {story.slug!r} is archived; restore it first (PATCH with status)"
+            msg = Message("e_archived_restore", entity=Message("entity_story"), slug=story.slug)
             raise Conflict(msg)
         current = _current(session, story)
         current.update({k: v for k, v in fields.items() if v is not None or k in _NULLABLE})
@@ -352,8 +353,7 @@ def _sites(session: Session, slugs: Sequence[str]) -> list[Site]:
     found = {s.slug: s for s in session.exec(select(Site).where(col(Site.slug).in_(list(slugs))))}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        msg = f"unknown site {missing[0]!r}"
-        raise Conflict(msg)
+        raise Conflict(Message("e_route_site", slug=missing[0]))
     return [found[slug] for slug in dict.fromkeys(slugs)]
 
 

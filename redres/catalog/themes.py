@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from redres.catalog import audit
 from redres.catalog.errors import Conflict, NotFound
 from redres.catalog.models import Theme, pk
+from redres.messages import Message
 from redres.plain_text import PlainTextModel
 
 ThemeSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
@@ -55,7 +56,7 @@ def get_theme(session: Session, slug: str) -> Theme:
 def create_theme(session: Session, data: ThemeIn, *, actor: str) -> Theme:
     """Add a theme; a taken slug is a Conflict."""
     if session.exec(select(Theme.id).where(Theme.slug == data.slug)).first() is not None:
-        msg = f"theme slug {data.slug!r} is already used"
+        msg = Message("e_slug_used", entity=Message("entity_theme"), slug=data.slug)
         raise Conflict(msg)
     theme = Theme(**data.model_dump())
     session.add(theme)

@@ -45,7 +45,10 @@ def export_command(
             count = export_bundle(session, DirectoryStore(settings.media_dir), file)
     finally:
         engine.dispose()
-    typer.echo(f"exported the catalogue with {count} media files to {file}")
+    typer.echo(
+        f"exported the catalogue with {count.files} media files and {count.videos} video links"
+        f" to {file}"
+    )
 
 
 def import_command(
@@ -84,7 +87,8 @@ def import_command(
         c = report.catalogue
         typer.echo(
             f"sites: {c.created} created, {c.unchanged + c.skipped} already there; "
-            f"media: {report.added} added, {report.unchanged} already there, "
+            f"media files: {report.added} added, {report.unchanged} already there; "
+            f"video links: {report.videos_added} added, {report.videos_unchanged} already there; "
             f"{len(report.skipped)} skipped"
         )
         for why in report.skipped:

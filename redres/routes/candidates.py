@@ -24,6 +24,7 @@ from redres.catalog.enums import PUBLIC, Category, Status
 from redres.catalog.models import Event, EventSite, Site, SiteTheme, Story, StorySite, Theme
 from redres.hours.closures import Closure, closures_of
 from redres.hours.opening import HolidayLookup, OpeningHoursError, parse_opening_hours
+from redres.messages import Message
 from redres.routes.answer import Itinerary
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import Candidate, EventNote, Place, PlanRequest
@@ -73,7 +74,7 @@ def load_candidates(
     known = {t.slug: t for t in session.exec(select(Theme))}
     unknown = sorted(set(themes) - set(known))
     if unknown:
-        msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
+        msg = Message("e_theme_unknown", slug=unknown[0], known=tuple(sorted(known)))
         raise InvalidPlanRequest(msg)
     query = select(Site).where(col(Site.status).in_(list(visible)))
     if scoring_or is not None:

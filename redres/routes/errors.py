@@ -16,6 +16,14 @@ class InvalidPlanRequest(RoutesError, InvalidRequest):
     """
 
 
+class RouteRefused(InvalidRequest):
+    """A route that cannot be saved as sent (its plan cannot be planned, its itinerary does not
+    hold, a stop is unknown): the teacher must change it, so the API says why in the reader's
+    language (`detail`, with `detail_en`), as `PlanNotHeld` does for an edit."""
+
+    localized = True
+
+
 class PlanNotHeld(InvalidPlanRequest):
     """Stops a teacher changed that no longer hold for the plan their route keeps: a rule people
     must act on, so the API says it in the reader's language (`detail`, with `detail_en`)."""

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.models import Route, Site, SiteTheme, Theme
-from redres.catalog.route_edits import StopInput
+from redres.catalog.route_edits import StopInput, restore_route_version
 from redres.catalog.route_store import route_stops
 from redres.hours.opening import HolidayLookup
 from redres.labels import LABELS
@@ -140,6 +140,24 @@ def recheck_route(
     _check(session, found, request, calendar=calendar, visible=visible, edited=True)
 
 
+def restore_checked(
+    session: Session,
+    route: Route,
+    entry_id: int,
+    *,
+    actor: str,
+    calendar: HolidayLookup,
+    visible: Collection[Status] = PUBLIC,
+) -> Route:
+    """Bring a route back to an earlier version, re-checked for its plan as an edit is: a
+    version saved before the plan changed, or whose sites have since closed on the plan's
+    date, is refused (`PlanNotHeld`, 422) and the caller's transaction writes nothing."""
+    before = stop_order(session, route)
+    restore_route_version(session, route, entry_id, actor=actor, visible=visible)
+    recheck_route(session, route, before=before, calendar=calendar, visible=visible)
+    return route
+
+
 def stop_order(session: Session, route: Route) -> list[tuple[int, str]]:
     """A route's stops as (day, site slug) in order: what `recheck_route` compares."""
     return [
@@ -196,7 +214,7 @@ def _known_themes(session: Session, request: PlanRequest) -> None:
     known = set(session.exec(select(Theme.slug)))
     unknown = sorted(set(request.themes) - known)
     if unknown:
-        msg = f"unknown theme {unknown[0]!r}; known themes: {', '.join(sorted(known))}"
+        msg = Message("e_theme_unknown", slug=unknown[0], known=tuple(sorted(known)))
         raise InvalidPlanRequest(msg)
 
 
@@ -213,10 +231,7 @@ def _days_of(itinerary: Mapping[str, Any], days: int) -> list[list[str]]:
             or len(stops) > MAX_STOPS_PER_DAY
             or not all(isinstance(s, dict) and isinstance(s.get("slug"), str) for s in stops)
         ):
-            msg = (
-                "each itinerary day needs 'stops' (at most "
-                f"{MAX_STOPS_PER_DAY}), each with the site's 'slug'"
-            )
+            msg = Message("e_itinerary_day_shape", limit=MAX_STOPS_PER_DAY)
             raise InvalidPlanRequest(msg)
         out.append([s["slug"] for s in stops])
     if len(out) > days:

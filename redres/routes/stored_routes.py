@@ -22,6 +22,7 @@ from redres.catalog.route_store import get_route, route_stops
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import HolidayLookup, Interval
+from redres.messages import Message
 from redres.routes.answer import Itinerary
 from redres.routes.candidates import candidate_of, notes_of, site_place
 from redres.routes.curated import CuratedSchedule, CuratedStop, schedule_curated
@@ -95,8 +96,7 @@ def stops_from_slugs(
     }
     missing = sorted(wanted - set(sites))
     if missing:
-        msg = f"unknown site {missing[0]!r}"
-        raise InvalidPlanRequest(msg)
+        raise InvalidPlanRequest(Message("e_route_site", slug=missing[0]))
     notes = notes_of(session, [s.id for s in sites.values() if s.id is not None])
     return [
         CuratedStop(candidate_of(sites[slug], {}, {}, notes), day=d)

@@ -199,6 +199,15 @@ def test_the_class_handout_prints_its_dates_instructors_and_contacts(
     person.unit, person.phone = "武汉革命博物馆", "027-8888 0000"
     session.add(person)
     session.commit()
+    lesson = {
+        "title": "讲习所里的农民运动",
+        "route": "red-walk",
+        "stop": 1,
+        "format": "situational",
+        "duration_minutes": 30,
+        "instructor": w.instructors[0],
+    }
+    assert w.client.post("/api/courses", json=lesson, headers=w.editor).status_code == 201
     fc = w.new_class(name=HOSTILE)
     handout = f"/classes/{fc['slug']}/handout"
     assert w.client.get(handout).status_code == 303  # anonymous: sign in first
@@ -223,6 +232,13 @@ def test_the_class_handout_prints_its_dates_instructors_and_contacts(
     assert "Instructor: 张老师" in english.text  # the person's own name, the words in English
     assert "Emergency contact" in english.text
     assert "主讲教员" not in english.text
+    # the course's own title as written (it has no English one), every word around it English
+    said = "On-site teaching: 讲习所里的农民运动 (Situational teaching, 30 min, Taught by: 张老师)"
+    assert said in english.text
+    assert "情景教学" not in english.text
+    assert "分钟" not in english.text
+    chinese = "现场教学：讲习所里的农民运动（情景教学，30分钟，主讲 张老师）"
+    assert chinese in r.text
     w.client.cookies.clear()
     sign_in(w.client, "ed", to="/")
     assert w.client.get(handout).status_code == 200  # editors too

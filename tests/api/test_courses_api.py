@@ -184,7 +184,8 @@ def test_moving_a_course_to_a_route_stop(client: TestClient) -> None:
     assert (r.json()["site"], r.json()["route"]) == (INSTITUTE, "wuchang-walk")
     r = client.patch(path, json={"site": AUGUST_7}, headers=editor)
     assert r.status_code == 409
-    assert f"'{AUGUST_7}' is not a stop of route 'wuchang-walk'" in r.json()["detail"]
+    assert f"'{AUGUST_7}' is not a stop of route 'wuchang-walk'" in r.json()["detail_en"]
+    assert r.json()["detail"] == f"场馆“{AUGUST_7}”不是线路“wuchang-walk”的一站"
     r = client.patch(path, json={"site": None, "route": None}, headers=editor)
     assert r.status_code == 422
     assert "give site, route or both" in r.json()["detail"]

@@ -18,7 +18,7 @@ from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role
 from redres.catalog.sites import get_site
 from redres.geo import distance_m, from_wgs84
-from tests.api.forms import PASSWORD, sign_in
+from tests.api.forms import PASSWORD, bearer, sign_in
 from tests.factories import add_toy_sites
 
 SLUG = "site-of-the-august-7-conference"
@@ -173,3 +173,18 @@ def test_a_footprint_that_is_no_polygon_is_refused_in_chinese(
     assert "{不是" in r.text or "coordinates" in r.text  # the input is kept in the box
     session.expire_all()
     assert get_site(session, SLUG).footprint is None
+
+
+def test_the_api_answers_an_old_slug_with_a_redirect_to_the_new(client: TestClient) -> None:
+    """As the page does (302), `/api/sites/{old}` leads to the site: 307, temporary like the
+    page's, since the old slug may later go to another site."""
+    editor = bearer(client, "editor")
+    r = client.patch(f"/api/sites/{SLUG}", json={"slug": "ba-qi-hui-yi-hui-zhi"}, headers=editor)
+    assert r.status_code == 200, r.text
+    old = client.get(f"/api/sites/{SLUG}?lang=en")
+    assert old.status_code == 307
+    assert old.headers["location"] == "/api/sites/ba-qi-hui-yi-hui-zhi?lang=en"
+    moved = client.get(old.headers["location"])
+    assert moved.status_code == 200
+    assert moved.json()["properties"]["name"] == "八七会议会址"
+    assert client.get("/api/sites/no-such-site").status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -140,3 +141,12 @@ def test_a_renamed_theme_shows_at_once_in_the_map_data(toy: TestClient, session:
     assert after.status_code == 200  # not 304: the browser's copy is stale
     assert after.headers["etag"] != before.headers["etag"]
     assert ["great-revolution", "大革命时期"] in after.json()["themes"]
+
+
+def test_caching_doc_says_the_header_sites_json_sends(demo: TestClient) -> None:
+    """docs/dev/caching.md names the Cache-Control of `/maps/sites.json`: the one it is sent
+    with (an editor's map edits show at once because it is revalidated, not kept 5 minutes)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "dev" / "caching.md").read_text()
+    said = re.findall(r"`/maps/sites\.json` `([^`]+)`", " ".join(doc.split()))
+    sent = demo.get("/maps/sites.json").headers["cache-control"]
+    assert said == [sent]

@@ -71,7 +71,7 @@ def _other_bundle(tmp_path: Path) -> Path:
         add_media(s, store, site, samples.jpeg_with_gps(size=(90, 60)), bare, actor="t")
         s.commit()
         path = tmp_path / "other.zip"
-        assert export_bundle(s, store, path) == 2
+        assert export_bundle(s, store, path).files == 2
     engine.dispose()
     return path
 

@@ -17,7 +17,7 @@ from redres.backup_media import media_keys
 from redres.catalog.accounts import create_user
 from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import Role
-from redres.catalog.io.media_bundle import MANIFEST, export_bundle, import_bundle
+from redres.catalog.io.media_bundle import MANIFEST, Exported, export_bundle, import_bundle
 from redres.catalog.media_files import InvalidMedia
 from redres.catalog.video_links import DEFAULT_VIDEO_HOSTS, check_video_url, parse_hosts
 from redres.config import Settings
@@ -278,21 +278,22 @@ def test_bundles_carry_the_address_and_backups_have_nothing_to_copy(
     assert r.status_code == 201, r.text
     store = DirectoryStore(tmp_path / "media")
     path = tmp_path / "b.zip"
-    assert export_bundle(session, store, path) == 1
+    assert export_bundle(session, store, path) == Exported(files=0, videos=1)
     with zipfile.ZipFile(path) as z:
         (row,) = csv.DictReader(io.StringIO(z.read(MANIFEST).decode()))
         assert not [n for n in z.namelist() if n.startswith("media/")]
     assert (row["kind"], row["url"], row["file"]) == ("video", FILM, "")
     assert media_keys(engine) == []  # type: ignore[arg-type]
     again = import_bundle(session, store, path, actor="t")
-    assert (again.added, again.unchanged, again.skipped) == (0, 1, [])
+    assert (again.videos_added, again.videos_unchanged, again.skipped) == (0, 1, [])
+    assert (again.added, again.unchanged) == (0, 0)  # a link is no file
     # another installation approving other hosts skips the row, saying why
     session.exec(select(Media)).one().status = "archived"  # type: ignore[assignment]
     session.flush()
     narrow = import_bundle(session, store, path, actor="t", video_hosts=("v.qq.com",))
-    assert narrow.added == 0
+    assert narrow.videos_added == 0
     (why,) = narrow.skipped
     assert why.startswith("media.csv line 2: videos are linked only from v.qq.com")
     wide = import_bundle(session, store, path, actor="t")
-    assert wide.added == 1
+    assert (wide.videos_added, wide.added) == (1, 0)
     session.rollback()

@@ -300,7 +300,8 @@ def test_saving_a_plan_rechecks_its_budget_and_kind_caps(
     saved = {"name": "手排线路", "plan": body(**tight), "itinerary": free}
     r = client.post("/api/routes", json=saved, headers=editor)
     assert r.status_code == 422, r.text
-    detail = r.json()["detail"]
+    assert f"门票合计每人 {spent:g} 元" in r.json()["detail"]  # the reader's language first
+    detail = r.json()["detail_en"]
     assert f"the tickets cost {spent:g} yuan per person, over the {spent - 5:g}-yuan" in detail
     assert f"day {busiest + 1} has {most} former site stops, over the cap of {most - 1}" in detail
     assert client.get("/api/routes?mine=true", headers=editor).json()["total"] == 0

@@ -166,3 +166,38 @@ def test_editor_form_edits_the_english_texts(world: World) -> None:
         ("讲会议", "Tell of the meeting"),
         (None, "English only"),
     ]
+
+
+def test_the_english_name_is_set_by_the_api_and_the_editor_form(world: World) -> None:
+    w = world
+    made = _post(w, name_en="Hankou in half a day")
+    props, _stops = _props(made)
+    assert props["name_en"] == "Hankou in half a day"
+    slug = props["slug"]
+    assert w.client.post(f"/api/routes/{slug}/publish", headers=w.editor).status_code == 200
+    en = w.client.get(f"/routes/{slug}", params={"lang": "en"}).text
+    assert "<h1>Hankou in half a day</h1>" in en
+    assert "<h1>汉口半日</h1>" in w.client.get(f"/routes/{slug}", params={"lang": "zh"}).text
+    # PATCH without it keeps it; with it changes it; the form shows it and saves it
+    r = w.client.patch(f"/api/routes/{slug}", json={"name": "汉口一日"}, headers=w.editor)
+    assert r.json()["properties"]["name_en"] == "Hankou in half a day"
+    r = w.client.patch(f"/api/routes/{slug}", json={"name_en": "Hankou in a day"}, headers=w.editor)
+    assert r.json()["properties"]["name_en"] == "Hankou in a day"
+    sign_in(w.client, "ed")
+    page = w.client.get(f"/editor/routes/{slug}").text
+    assert 'name="name_en" maxlength="200" lang="en" value="Hankou in a day"' in page
+    stops = re.search(r'<textarea id="stops" name="stops"[^>]*>(.*?)</textarea>', page, re.S)
+    assert stops
+    form = {
+        "csrf": csrf(page),
+        "name": "汉口一日",
+        "name_en": "Hankou, one day",
+        "mode": "walk",
+        "status": "published",
+        "stops": stops.group(1),
+    }
+    saved = w.client.post(f"/editor/routes/{slug}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    read = w.client.get(f"/api/routes/{slug}", headers=w.editor).json()
+    assert read["properties"]["name_en"] == "Hankou, one day"
+    assert "Hankou, one day" in w.client.get(f"/api/routes/{slug}.html?lang=en").text

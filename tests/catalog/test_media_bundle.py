@@ -18,9 +18,11 @@ from typer.testing import CliRunner
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.attachment_tables import Media
 from redres.catalog.enums import Status
-from redres.catalog.io.media_bundle import MANIFEST, export_bundle, import_bundle
+from redres.catalog.io.media_bundle import MANIFEST, Exported, export_bundle, import_bundle
 from redres.catalog.media import add_media, read_fields
+from redres.catalog.media_videos import add_video
 from redres.catalog.models import Person, Site
+from redres.catalog.video_links import DEFAULT_VIDEO_HOSTS, parse_hosts
 from redres.cli import app
 from redres.config import get_settings
 from redres.db import make_engine
@@ -56,7 +58,7 @@ def bundle(session: Session, tmp_path: Path) -> Path:
     )
     session.commit()
     path = tmp_path / "bundle.zip"
-    assert export_bundle(session, store, path) == 3
+    assert export_bundle(session, store, path).files == 3
     return path
 
 
@@ -150,3 +152,29 @@ def test_a_file_that_does_not_match_its_hash_is_skipped(
     report = import_bundle(session, DirectoryStore(tmp_path / "m2"), tampered, actor="t")
     assert report.added == 2
     assert "SHA-256" in report.skipped[0]
+
+
+@pytest.mark.usefixtures("fresh_settings")
+def test_the_cli_counts_video_links_apart_from_files(session: Session, tmp_path: Path) -> None:
+    """A video link is an address, not a file: the summaries say how many of each."""
+    store = DirectoryStore(tmp_path / "media")
+    site = add_toy_sites(session)[0]
+    photo = read_fields({**CREDIT, "caption": "正门"})
+    add_media(session, store, site, samples.jpeg_with_gps(), photo, actor="t")
+    film = "https://www.bilibili.com/video/BV1xx411c7mD"
+    hosts = parse_hosts(DEFAULT_VIDEO_HOSTS)
+    video = read_fields({**CREDIT, "caption": "纪录片"})
+    add_video(session, site, film, video, hosts=hosts, actor="t")
+    session.commit()
+    path = tmp_path / "bundle.zip"
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert export_bundle(session, store, path) == Exported(files=1, videos=1)
+    first = runner.invoke(app, ["media", "import", str(path), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "media files: 1 added, 0 already there; video links: 1 added" in first.output
+    again = runner.invoke(app, ["media", "import", str(path), "--db", db, "--json"])
+    assert json.loads(again.output)["media"] == {"added": 0, "unchanged": 1, "skipped": []}
+    assert json.loads(again.output)["videos"] == {"added": 0, "unchanged": 1}
+    out = runner.invoke(app, ["media", "export", str(tmp_path / "out.zip"), "--db", db])
+    assert out.exit_code == 0, out.output
+    assert "with 1 media files and 1 video links" in out.output

@@ -100,12 +100,13 @@ def class_handout(request: Request, slug: str, session: SessionDep) -> HTMLRespo
     if route is None or timing.itinerary is None:
         raise NotFound("class", slug)  # noqa: EM101 (an entity name)
     visible = Reader.of(session_user(request, session)).statuses()
-    _ = translator(pick_language(request))
+    lang = pick_language(request)
+    _ = translator(lang)
     body = handout_html(
         request,
         timing.itinerary,
         title=fc.name,
-        lessons=course_plan(session, route, visible=visible),
+        lessons=course_plan(session, route, visible=visible, words=_ if lang == "en" else None),
         photos=stop_photos(session, timing.itinerary, visible),
         instructors={s.site.slug: _instructor_line(s.instructor, _) for s in found if s.instructor},
     )

@@ -24,7 +24,7 @@ from redres.catalog.enums import STAFF, TravelMode
 from redres.catalog.errors import CatalogError
 from redres.catalog.models import Route
 from redres.catalog.polls import route_polls
-from redres.catalog.route_edits import restore_route_version, update_route
+from redres.catalog.route_edits import update_route
 from redres.catalog.route_store import (
     get_route,
     route_stops,
@@ -33,7 +33,7 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.staff_lists import routes_page
 from redres.hours.holidays_cn import calendar_with_dir
-from redres.routes.plan_save import recheck_route, stop_order
+from redres.routes.plan_save import recheck_route, restore_checked, stop_order
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,6 +60,7 @@ def route_form(request: Request, slug: str, session: SessionDep, user: PageEdito
         days.setdefault(row.stop.day, []).append(line)
     values = {
         "name": route.name,
+        "name_en": route.name_en or "",
         "description": route.description or "",
         "description_en": route.description_en or "",
         "mode": str(route.mode),
@@ -92,6 +93,7 @@ def route_save(
             name=data.name or route.name,
             description=data.description,
             description_en=data.description_en,
+            name_en=data.name_en,
             mode=data.mode,
             theme=data.theme,
             status=data.status,
@@ -119,8 +121,13 @@ add_history_pages(
     router,
     base="/editor/routes",
     find=lambda session, slug: get_route(session, slug, visible=STAFF),
-    restore=lambda session, route, entry, actor: restore_route_version(
-        session, route, entry, actor=actor, visible=STAFF
+    restore=lambda request, session, route, entry, actor: restore_checked(
+        session,
+        route,
+        entry,
+        actor=actor,
+        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
+        visible=STAFF,
     ),
     name=lambda route: route.name,
 )

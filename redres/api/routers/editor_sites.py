@@ -187,7 +187,9 @@ add_history_pages(
     router,
     base="/editor/sites",
     find=lambda session, slug: get_site(session, slug, visible=STAFF),
-    restore=lambda session, site, entry, actor: restore_version(session, site, entry, actor=actor),
+    restore=lambda _request, session, site, entry, actor: restore_version(
+        session, site, entry, actor=actor
+    ),
     name=lambda site: site.name,
 )
 

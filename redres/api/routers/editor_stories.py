@@ -113,7 +113,7 @@ add_history_pages(
     router,
     base="/editor/stories",
     find=lambda session, slug: get_story(session, slug),
-    restore=lambda session, story, entry, actor: restore_story_version(
+    restore=lambda _request, session, story, entry, actor: restore_story_version(
         session, story, entry, actor=actor
     ),
     name=lambda story: story.title,

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from redres.api.caching import IfMatchDep, cached_json, tag_write
 from redres.api.deps import EditorDep, MemberDep, ReaderDep, SessionDep, require_member
 from redres.api.handouts import handout_html, stop_photos
-from redres.api.i18n import pick_language
+from redres.api.i18n import pick_language, translator
 from redres.api.itinerary_bodies import ScheduleBody
 from redres.api.responses import PRECONDITION, ok
 from redres.api.restoring import add_restore_endpoint
@@ -37,12 +37,11 @@ from redres.catalog.models import Route
 from redres.catalog.route_access import Reader
 from redres.catalog.route_edits import (
     create_route,
-    restore_route_version,
     save_planned_route,
     set_route_status,
     update_route,
 )
-from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteUpdate
+from redres.catalog.route_schemas import NewRoute, PlannedRouteIn, RouteIn, RouteUpdate
 from redres.catalog.route_store import (
     count_routes,
     get_route,
@@ -51,10 +50,12 @@ from redres.catalog.route_store import (
     route_theme,
 )
 from redres.catalog.versions import claim
+from redres.errors import InvalidRequest
 from redres.hours.holidays_cn import calendar_with_dir
 from redres.routes.curated import CuratedSchedule
+from redres.routes.errors import RouteRefused
 from redres.routes.export import MEDIA_TYPES, export
-from redres.routes.plan_save import plan_to_save, recheck_route, stop_order
+from redres.routes.plan_save import plan_to_save, recheck_route, restore_checked, stop_order
 from redres.routes.plan_schemas import PlanIn
 from redres.routes.planner import PlannerParams
 from redres.routes.road_source import travel_model
@@ -129,7 +130,12 @@ def export_route(
             title=route.name_en or route.name if lang == "en" else route.name,
             map_url=f"/maps/routes/{route.slug}.png?date={day}&lang={lang}"
             + (f"&share={quote(share)}" if share else ""),
-            lessons=course_plan(session, route, visible=reader.statuses()),
+            lessons=course_plan(
+                session,
+                route,
+                visible=reader.statuses(),
+                words=translator(lang) if lang == "en" else None,
+            ),
             photos=stop_photos(session, itinerary, reader.statuses()),
         )
     else:
@@ -189,12 +195,20 @@ def add_route(
     """Save a new route as a draft owned by the caller (teachers and editors).
 
     Either stops day by day, or `{"name", "plan", "itinerary"?}`: a plan request and the
-    itinerary it gave, re-checked for that plan (422 with the reasons when it does not hold),
+    itinerary it gave, re-checked for that plan (422 with the reasons when it does not hold,
+    in the reader's language with `detail_en`),
     or solved here when no itinerary is given. The route keeps the plan: its schedule without
     a date is the plan's, stop for stop and minute for minute.
     """
-    if isinstance(body, PlannedRouteIn):
-        return _save_plan(body, request, session, user, gate)
+    try:
+        if isinstance(body, PlannedRouteIn):
+            return _save_plan(body, request, session, user, gate)
+        return _save_stops(body, session, user)
+    except InvalidRequest as exc:  # said as the reader reads (a 409 Conflict is already)
+        raise RouteRefused(*exc.args) from exc
+
+
+def _save_stops(body: RouteIn, session: Session, user: User) -> dict[str, Any]:
     route = create_route(
         session,
         actor=user.username,
@@ -202,6 +216,7 @@ def add_route(
         stops=body.stops(),
         description=body.description,
         description_en=body.description_en,
+        name_en=body.name_en,
         mode=body.mode,
         theme=body.theme,
         owner_id=user.id,
@@ -236,6 +251,7 @@ def _save_plan(
         name=body.name,
         description=body.description,
         description_en=body.description_en,
+        name_en=body.name_en,
         stops=saved.stops,
         mode=TravelMode(plan.mode),
         theme=body.theme or saved.theme,
@@ -284,6 +300,7 @@ def change_route(
         stops=body.stops() if body.days is not None else current,
         description=body.description if "description" in given else route.description,
         description_en=(body.description_en if "description_en" in given else route.description_en),
+        name_en=body.name_en if "name_en" in given else route.name_en,
         mode=body.mode,
         theme=(body.theme if "theme" in given else (theme.slug if theme else None)),
         visible=reader.statuses(),
@@ -332,8 +349,13 @@ add_restore_endpoint(
     key="id_or_slug",
     who=require_member,
     find=lambda session, key, user: route_access.route_to_change(session, key, Reader.of(user)),
-    restore=lambda session, route, entry, user: restore_route_version(
-        session, route, entry, actor=user.username, visible=Reader.of(user).statuses()
+    restore=lambda request, session, route, entry, user: restore_checked(
+        session,
+        route,
+        entry,
+        actor=user.username,
+        calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
+        visible=Reader.of(user).statuses(),
     ),
     answer=lambda session, route, user: route_body(
         session, route, visible=Reader.of(user).statuses()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from redres.api.audit_bodies import SiteHistory, history_entries
@@ -17,8 +17,9 @@ from redres.api.site_bodies import SiteCollection, SiteDetailFeature, StaffSiteF
 from redres.catalog.audit import history
 from redres.catalog.detail import site_detail
 from redres.catalog.enums import PUBLIC, STAFF, Category, Period, Protection, Status
-from redres.catalog.errors import Conflict, InvalidQuery
+from redres.catalog.errors import Conflict, InvalidQuery, NotFound
 from redres.catalog.features import site_detail_feature, site_feature
+from redres.catalog.former_slugs import renamed_site
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site, pk
 from redres.catalog.schemas import SiteCreate, SiteUpdate
@@ -33,6 +34,7 @@ from redres.catalog.sites import (
 )
 from redres.catalog.versions import claim
 from redres.geo import parse_bbox, parse_lon_lat
+from redres.messages import Message
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
 
@@ -91,8 +93,20 @@ def read_sites(
 def read_site(
     request: Request, id_or_slug: str, session: SessionDep, visible: VisibleDep
 ) -> Response:
-    """One site as a GeoJSON Feature with its stories, themes, people and events."""
-    site = get_site(session, id_or_slug, visible=visible)
+    """One site as a GeoJSON Feature with its stories, themes, people and events.
+
+    A slug an editor has since changed answers 307 to the site's current address (the page
+    `/sites/{old}` answers 302): temporary, since the old slug may later go to another site.
+    """
+    try:
+        site = get_site(session, id_or_slug, visible=visible)
+    except NotFound:
+        moved = renamed_site(session, id_or_slug, visible=visible)
+        if moved is None:
+            raise
+        query = f"?{request.url.query}" if request.url.query else ""
+        path = request.url_for("read_site", id_or_slug=moved.slug).path
+        return RedirectResponse(path + query, status_code=307)
     detail = site_detail(session, site, visible=visible)
     body = site_detail_feature(detail, staff=visible == STAFF)
     return cached_json(request, body, public=visible == PUBLIC, version=site.version)
@@ -131,7 +145,7 @@ def patch(
     fields = body.model_dump(exclude_unset=True, exclude={"status"})
     if fields:
         if site.status == Status.archived:
-            msg = f"site {site.slug!r} is archived; restore it first (PATCH with status)"
+            msg = Message("e_archived_restore", entity=Message("entity_site"), slug=site.slug)
             raise Conflict(msg)
         update_site(session, site, SiteUpdate(**fields), actor=editor.username)
     if body.status is not None and body.status != site.status:
@@ -170,7 +184,7 @@ add_restore_endpoint(
     key="id_or_slug",
     who=require_editor,
     find=lambda session, key, _editor: get_site(session, key, visible=STAFF),
-    restore=lambda session, site, entry, editor: restore_version(
+    restore=lambda _request, session, site, entry, editor: restore_version(
         session, site, entry, actor=editor.username
     ),
     answer=lambda session, site, _editor: _staff_feature(session, site),

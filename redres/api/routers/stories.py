@@ -168,7 +168,7 @@ add_restore_endpoint(
     key="slug",
     who=require_editor,
     find=lambda session, slug, _editor: get_story(session, slug, visible=STAFF),
-    restore=lambda session, story, entry, editor: restore_story_version(
+    restore=lambda _request, session, story, entry, editor: restore_story_version(
         session, story, entry, actor=editor.username
     ),
     answer=lambda session, story, _editor: story_body(session, story, visible=STAFF),

@@ -91,23 +91,37 @@ class BundleReport:
 
     catalogue: ImportReport
     added: int = 0
+    """Files added (a video link is no file: `videos_added`)."""
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     """Rows not imported, each with why (owner missing, file refused, hash mismatch)."""
+    videos_added: int = 0
+    videos_unchanged: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """The report as JSON (the CLI's --json, the API's answer)."""
         return {
             "catalogue": self.catalogue.to_dict(),
             "media": {"added": self.added, "unchanged": self.unchanged, "skipped": self.skipped},
+            "videos": {"added": self.videos_added, "unchanged": self.videos_unchanged},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What a bundle holds besides its catalogue: files, and video links (an address, no file),
+    counted apart so a summary never calls a link a file."""
+
+    files: int
+    videos: int
 
 
 def export_bundle(
     session: Session, store: MediaStore, path: Path, *, statuses: Collection[Status] = STAFF
-) -> int:
+) -> Exported:
     """Write the bundle of the sites with `statuses` and every live media item; the count of
-    files. Written next to `path` and moved into place (no half-written bundle)."""
+    files and of video links. Written next to `path` and moved into place (no half-written
+    bundle)."""
     kinds = dict(OWNERS.values())
     slugs = {
         kind: dict(session.exec(select(table.id, table.slug)).all())
@@ -152,7 +166,8 @@ def export_bundle(
             for name, data in stored.items():
                 out.writestr(name, data, compress_type=zipfile.ZIP_STORED)
         partial.replace(path)
-    return len(rows)
+    videos = sum(1 for row in rows if row["kind"] == "video")
+    return Exported(files=len(rows) - videos, videos=videos)
 
 
 def _video_row(
@@ -286,7 +301,7 @@ def _import_video(
     try:
         url = check_video_url(row.get("url") or "", hosts)
         if _held(session, row, owner, col(Media.video_url) == url):
-            report.unchanged += 1
+            report.videos_unchanged += 1
             return
         stop = _stop(session, row)
         with session.begin_nested():
@@ -294,7 +309,7 @@ def _import_video(
     except (CatalogError, ValueError) as exc:
         report.skipped.append(_refused(where, exc))
         return
-    report.added += 1
+    report.videos_added += 1
 
 
 def _held(session: Session, row: dict[str, str], owner: Owner, same: ColumnElement[bool]) -> bool:
