@@ -27,8 +27,10 @@ run: install
 prereqs:
 	@bash scripts/test-prereqs.sh
 
+# PYTHONDONTWRITEBYTECODE is emptied for the run: with it set, every worker compiles the package
+# and pytest rewrites the asserts of every test module again on each run (~10 s of CPU a worker).
 test: prereqs install
-	$(PY) -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check redres tests bench

@@ -90,6 +90,7 @@ def client(demo_engine: Engine) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.slow  # sixty solves of random bodies on each engine; test_plan_api tests each edge itself
 @given(body=plan_bodies, fmt=st.sampled_from(["json", "json", "gpx", "ics", "html"]))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_plan_api_never_fails(client: TestClient, body: dict[str, Any], fmt: str) -> None:

@@ -3,6 +3,8 @@ demo catalogue is exactly its model (no undeclared key, none missing), and the s
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -72,6 +74,15 @@ def test_a_model_that_drops_a_key_is_caught() -> None:
         exactly(Narrow, {"slug": "a", "name": "b"})
 
 
+@pytest.fixture(scope="module")
+def openapi(demo: TestClient) -> dict[str, Any]:
+    """/openapi.json of the module's app, fetched once: each answer is a large document."""
+    r = demo.get("/openapi.json")
+    assert r.status_code == 200
+    doc: dict[str, Any] = r.json()
+    return doc
+
+
 @pytest.mark.parametrize(
     ("path", "method", "model"),
     [
@@ -93,7 +104,9 @@ def test_a_model_that_drops_a_key_is_caught() -> None:
         ("/api/classes/{slug}/evaluations/summary", "get", "EvaluationSummary"),
     ],
 )
-def test_openapi_names_the_model(demo: TestClient, path: str, method: str, model: str) -> None:
-    answers = demo.get("/openapi.json").json()["paths"][path][method]["responses"]
+def test_openapi_names_the_model(
+    openapi: dict[str, Any], path: str, method: str, model: str
+) -> None:
+    answers = openapi["paths"][path][method]["responses"]
     ok = answers.get("200") or answers["201"]
     assert ok["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}

@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from redres.api.routers import planner_pages
 from redres.catalog.accounts import create_user
-from redres.catalog.demo import load_demo
 from redres.catalog.enums import STAFF, Role
 from redres.catalog.schemas import SiteUpdate
 from redres.catalog.sites import get_site, update_site
@@ -23,7 +22,6 @@ from redres.config import Settings
 from redres.maps.route_png import MissingCJKFont, cjk_family, find_cjk_font, route_png
 from redres.routes.answer import Itinerary
 from tests.api.conftest import MakeClient
-from tests.conftest import DEMO_DIR
 
 PASSWORD = "correct horse battery"
 TUESDAY = "2025-06-10"
@@ -38,10 +36,14 @@ class Teachers:
 
 @pytest.fixture
 def teachers(
-    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch, make_client: MakeClient
+    engine: Engine,
+    session: Session,
+    demo_copy: None,
+    monkeypatch: pytest.MonkeyPatch,
+    make_client: MakeClient,
 ) -> Teachers:
-    """The writable demo catalogue, two teachers, and a count of the planner pages' solves."""
-    load_demo(session, DEMO_DIR)
+    """The writable demo catalogue (a copy), two teachers, and a count of the planner pages'
+    solves."""
     create_user(session, "wang", PASSWORD, Role.teacher)
     create_user(session, "li", PASSWORD, Role.teacher)
     session.commit()
