@@ -54,7 +54,7 @@ def workload(engine: Any, count: int, seed: int, words: list[str]) -> dict[str, 
     rng = random.Random(seed)
     with engine.connect() as conn:
         top = int(conn.execute(text("SELECT max(id) FROM site")).scalar_one())
-        picked = []
+        picked: list[tuple[str, float, float]] = []
         while len(picked) < 3 * count:
             row = conn.execute(
                 text("SELECT name, lon, lat FROM site WHERE id = :i AND lon IS NOT NULL"),
