@@ -145,3 +145,24 @@ def test_a_bad_row_writes_nothing(session: Session, tmp_path: Path) -> None:
     assert not report.ok
     assert not report.written
     assert counts(session) == before
+
+
+def test_analyze_after_a_load_leaves_pages_all_visible(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    """`db.analyze` vacuums on PostgreSQL: a common word's hits are then counted from the
+    indexes alone (bench/SCALE.md), which needs the new rows' pages marked all-visible."""
+    from redres.db import analyze
+
+    add_catalogue(session)
+    rows = [["名称", "类别"], *([f"第{i}号纪念馆", "纪念馆"] for i in range(300))]
+    assert import_file(session, write_csv(tmp_path / "a.csv", rows)).created == 300
+    session.commit()
+    session.close()
+    analyze(engine)
+    with engine.connect() as conn:
+        pages, visible = conn.execute(
+            text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'site'")
+        ).one()
+    assert pages > 0
+    assert visible == pages
