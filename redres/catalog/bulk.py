@@ -177,8 +177,8 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
 
 BULK_INDEX_THRESHOLD = 10_000
 """Sites from which a SQLite import rebuilds the site indexes instead of updating them."""
-BULK_CACHE_KIB = -65_536
-"""64 MiB of page cache while loading (negative means KiB to SQLite)."""
+BULK_CACHE_KIB = -262_144
+"""256 MiB of page cache while loading (negative means KiB to SQLite)."""
 
 
 def set_parents(session: Session, parents: Mapping[int, int]) -> None:
