@@ -26,10 +26,28 @@ from interchange import generate_csv
 def _memory() -> str:
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
-    return f"rss {rss} MiB, peak {peak} MiB, cpu {time.process_time():.1f} s"
+    return (
+        f"rss {rss} MiB, peak {peak} MiB, cpu {time.process_time():.1f} s, "
+        f"wall {time.perf_counter() - _STARTED:.1f} s"
+    )
 
 
-def run(url: str, path: Path) -> None:
+_STARTED = time.perf_counter()
+
+
+def _progress(done: int, total: int) -> None:
+    """A line every 100,000 sites written (a slow load can be extrapolated while it runs)."""
+    if done // 100_000 != (done - bulk_batch()) // 100_000 or done == total:
+        print("wrote", done, "of", total, _memory(), flush=True)
+
+
+def bulk_batch() -> int:
+    from redres.catalog import bulk
+
+    return bulk.BATCH
+
+
+def run(url: str, path: Path, *, published: bool = False) -> None:
     """The import's steps as `import_file` runs them, one transaction, memory after each."""
     from redres.catalog.io.import_classify import classify
     from redres.catalog.io.import_index import index_registry
@@ -42,7 +60,12 @@ def run(url: str, path: Path) -> None:
 
     engine = make_engine(url)
     init_db(engine)
-    options = ImportOptions(limits=ImportLimits(max_rows=10_000_000, max_file_bytes=2**32))
+    from redres.catalog.enums import Status
+
+    options = ImportOptions(
+        limits=ImportLimits(max_rows=10_000_000, max_file_bytes=2**32),
+        status=Status.published if published else Status.draft,
+    )
     wall = time.perf_counter()
     print("start", _memory(), flush=True)
     with session_scope(engine) as session:
@@ -54,7 +77,7 @@ def run(url: str, path: Path) -> None:
         plan = plan_import(session, rows, registry=registry, opened=opened, options=options)
         assert not plan.errors, plan.errors[:5]
         print("planned", len(plan.creates), "new;", _memory(), flush=True)
-        write_plan(session, plan, actor="bench")
+        write_plan(session, plan, actor="bench", progress=_progress)
         print("written", _memory(), flush=True)
         rows.close()
     print("committed", _memory(), f"wall {time.perf_counter() - wall:.1f} s", flush=True)
@@ -68,13 +91,16 @@ def main() -> None:
     parser.add_argument("--generate", type=Path, help="write the CSV here and stop")
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--published", action="store_true", help="import the sites as published (for searching)"
+    )
     args = parser.parse_args()
     if args.generate:
         generate_csv(args.generate, args.n, args.seed)
         return
     if not (args.url and args.csv):
         parser.error("give a database URL and a CSV file, or --generate")
-    run(args.url, args.csv)
+    run(args.url, args.csv, published=args.published)
 
 
 if __name__ == "__main__":

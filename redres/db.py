@@ -206,8 +206,16 @@ def analyze(engine: Engine) -> None:
 
     Without them SQLite walks the status index instead of the lat/lon index, and a bbox query
     over 100,000 sites takes several times longer (bench/README.md). PostgreSQL's autovacuum
-    analyses on its own, but an explicit ANALYZE after a bulk load helps at once.
+    analyses on its own, but an explicit ANALYZE after a bulk load helps at once; there it is
+    a `VACUUM (ANALYZE)`, which also marks the new rows' pages all-visible: until then the
+    planner cannot count a common word's hits from the indexes alone (migration 0024) and
+    scans every site instead, 1,025 ms against 37 ms at 100,000 sites (bench/SCALE.md).
+    VACUUM skips pages already all-visible, so after a small import it reads little.
     """
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE)")  # not in a transaction block
+        return
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
 

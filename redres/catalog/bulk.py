@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
-from redres.catalog import search_index
+from redres.catalog import pg_copy, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.models import Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
@@ -98,12 +98,18 @@ def _insert_batch(
     """One batch: sites (ids back in order), then their terms, theme links and audit rows."""
     now = utcnow()
     rows = [_site_row(item, now) for item in chunk]
-    _insert_dicts(conn, _SITE, rows)  # RETURNING in order would go row by row on SQLite
-    slugs = [row["slug"] for row in rows]
-    found: dict[str, int] = dict(
-        conn.execute(select(_SITE.c.slug, _SITE.c.id).where(_SITE.c.slug.in_(slugs))).all()
-    )
-    chunk_ids = [int(found[slug]) for slug in slugs]
+    if pg_copy.uses_copy(conn):  # COPY returns nothing: the ids are taken first
+        chunk_ids = pg_copy.reserve_ids(conn, _SITE, len(rows))
+        for row, site_id in zip(rows, chunk_ids, strict=True):
+            row["id"] = site_id
+        pg_copy.copy_dicts(conn, _SITE, rows)
+    else:
+        _insert_dicts(conn, _SITE, rows)  # RETURNING in order would go row by row on SQLite
+        slugs = [row["slug"] for row in rows]
+        found: dict[str, int] = dict(
+            conn.execute(select(_SITE.c.slug, _SITE.c.id).where(_SITE.c.slug.in_(slugs))).all()
+        )
+        chunk_ids = [int(found[slug]) for slug in slugs]
     texts: list[tuple[int, SearchText]] = []
     links: list[tuple[int, int, float]] = []
     audits: list[dict[str, Any]] = []
@@ -171,8 +177,8 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
 
 BULK_INDEX_THRESHOLD = 10_000
 """Sites from which a SQLite import rebuilds the site indexes instead of updating them."""
-BULK_CACHE_KIB = -65_536
-"""64 MiB of page cache while loading (negative means KiB to SQLite)."""
+BULK_CACHE_KIB = -262_144
+"""256 MiB of page cache while loading (negative means KiB to SQLite)."""
 
 
 def set_parents(session: Session, parents: Mapping[int, int]) -> None:
@@ -236,6 +242,9 @@ def _insert_dicts(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
     processors (JSON, datetime), so the stored values are exactly what `insert()` stores."""
     if not rows:
         return
+    if pg_copy.uses_copy(conn):
+        pg_copy.copy_dicts(conn, table, rows)
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
@@ -272,6 +281,9 @@ def _insert_many(
     search terms of a large import is seconds.
     """
     if not rows:
+        return
+    if pg_copy.uses_copy(conn):
+        pg_copy.copy_rows(conn, table, columns, rows)
         return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, column, delete, func, insert, select, table, text
 from sqlalchemy.exc import OperationalError
 
+from redres.catalog import pg_copy
 from redres.catalog.search import Query, SearchText, prefix_upper_bound, query_grams, terms_by_kind
 from redres.catalog.state_tables import SearchTerm
 from redres.errors import ConfigurationError
@@ -97,6 +98,19 @@ def insert_new(conn: Connection, sites: Sequence[tuple[int, SearchText]]) -> Non
         raw.executemany(
             f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)",
             [(site_id, document(text)) for site_id, text in sites],
+        )
+        return
+    if pg_copy.uses_copy(conn):
+        pg_copy.copy_rows(
+            conn,
+            _TERM,
+            ("site_id", "kind", "term"),
+            (
+                (site_id, kind, term)
+                for site_id, text in sites
+                for kind, terms in terms_by_kind(text)
+                for term in terms
+            ),
         )
         return
     rows = [

@@ -1,0 +1,168 @@
+"""On PostgreSQL a bulk import writes with COPY, and stores exactly what INSERTs stored.
+
+The same export of hard strings (tabs, newlines, backslashes, quotes, JSON lists, themes, a
+footprint) is imported into an emptied registry twice, once through COPY and once through the
+INSERT path (`pg_copy.uses_copy` turned off): the sites, their search terms, theme links and
+audit entries must be the same, and so must search results. A load that fails half-way
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from redres.catalog import bulk, pg_copy, search_index
+from redres.catalog.enums import STAFF, Status
+from redres.catalog.io import ImportOptions, export_file, import_file
+from redres.catalog.listing import SiteQuery, list_sites
+from tests.catalog.test_io_helpers import add_catalogue, clear_sites, counts, write_csv
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(db_kind: str) -> None:
+    if db_kind != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite's bulk path is tested in test_io_bulk")
+
+
+def _stored(session: Session) -> dict[str, Any]:
+    """Everything the import wrote, keyed by slug (ids and timestamps differ between loads)."""
+    conn = session.connection()
+    sites = conn.execute(text("SELECT * FROM site ORDER BY slug")).mappings().all()
+    slug_of = {s["id"]: s["slug"] for s in sites}
+    skip = {"id", "created_at", "updated_at", "parent_id"}
+    terms = sorted((slug_of[i], k, t) for i, k, t in search_index.all_terms(conn))
+    themes = sorted(
+        (slug_of[i], t, w)
+        for i, t, w in conn.execute(text("SELECT site_id, theme_id, weight FROM sitetheme"))
+    )
+    audits = sorted(
+        (slug_of[i], action, actor, before_null, {k: v for k, v in after.items() if k != "id"})
+        for i, action, actor, before_null, after in conn.execute(
+            text(
+                "SELECT entity_id, action, actor, before::text, after FROM auditlog "
+                "WHERE entity = 'site'"
+            )
+        )
+    )
+    return {
+        "sites": [{k: v for k, v in s.items() if k not in skip} for s in sites],
+        "terms": terms,
+        "themes": themes,
+        "audits": [repr(a) for a in audits],
+        "search": {
+            q: [h.site.slug for h in list_sites(session, SiteQuery(q=q), visible=STAFF).items]
+            for q in ("纪念馆", "纪念", "hall", "ji", "胜利街", "X1")
+        },
+    }
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements the engine runs meanwhile (COPY goes around SQLAlchemy)."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def _import(session: Session, path: Path) -> None:
+    report = import_file(session, path, ImportOptions(status=Status.published))
+    session.commit()
+    assert report.ok, report.errors
+    assert report.created == 6
+
+
+def test_copy_stores_what_inserts_stored(
+    session: Session, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_catalogue(session)
+    path = tmp_path / "sites.csv"
+    export_file(session, path, statuses=tuple(Status))
+    clear_sites(session)
+    monkeypatch.setattr(bulk, "BATCH", 4)  # two batches: ids taken per batch stay in order
+
+    with _statements(engine) as seen:
+        _import(session, path)
+    copied = _stored(session)
+    inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT")]
+    assert not [s for s in inserts if any(t in s for t in ("site ", "searchterm", "auditlog"))]
+    assert len(copied["sites"]) == 6
+    assert copied["search"]["纪念馆"]  # the search finds the copied sites
+
+    clear_sites(session)
+    monkeypatch.setattr(pg_copy, "uses_copy", lambda _conn: False)
+    _import(session, path)
+    inserted = _stored(session)
+    for part in ("sites", "terms", "themes", "audits", "search"):
+        assert copied[part] == inserted[part], part
+
+
+def test_copy_failing_half_way_writes_nothing(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_catalogue(session)
+    before = counts(session)
+    real = pg_copy.copy_rows
+    calls: list[str] = []
+
+    def failing(conn: Any, table: Any, *args: Any, **kwargs: Any) -> None:
+        real(conn, table, *args, **kwargs)  # the rows reach the server, then the load fails
+        calls.append(table.name)
+        if calls.count("site") == 2:
+            msg = "disk on fire"
+            raise OSError(msg)
+
+    monkeypatch.setattr(pg_copy, "copy_rows", failing)
+    monkeypatch.setattr(bulk, "BATCH", 1)
+    rows = [["名称", "类别"], ["甲旧址", "旧址"], ["乙旧址", "旧址"], ["丙旧址", "旧址"]]
+    with pytest.raises(OSError, match="disk on fire"):
+        import_file(session, write_csv(tmp_path / "a.csv", rows))
+    session.rollback()
+    assert calls.count("site") == 2
+    assert counts(session) == before
+
+
+def test_a_bad_row_writes_nothing(session: Session, tmp_path: Path) -> None:
+    add_catalogue(session)
+    before = counts(session)
+    rows = [["名称", "类别", "经度"], ["甲旧址", "旧址", "114.3"], ["乙旧址", "旧址", "东经"]]
+    report = import_file(session, write_csv(tmp_path / "a.csv", rows))
+    session.commit()
+    assert not report.ok
+    assert not report.written
+    assert counts(session) == before
+
+
+def test_analyze_after_a_load_leaves_pages_all_visible(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    """`db.analyze` vacuums on PostgreSQL: a common word's hits are then counted from the
+    indexes alone (bench/SCALE.md), which needs the new rows' pages marked all-visible."""
+    from redres.db import analyze
+
+    add_catalogue(session)
+    rows = [["名称", "类别"], *([f"第{i}号纪念馆", "纪念馆"] for i in range(300))]
+    assert import_file(session, write_csv(tmp_path / "a.csv", rows)).created == 300
+    session.commit()
+    session.close()
+    analyze(engine)
+    with engine.connect() as conn:
+        pages, visible = conn.execute(
+            text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'site'")
+        ).one()
+    assert pages > 0
+    assert visible == pages
