@@ -47,7 +47,7 @@ def cell_of(lat: float | None, lon: float | None) -> tuple[int, int]:
     Examples
     --------
     >>> cell_of(30.6, 114.3)
-    (1674, 843)
+    (1674, 841)
     >>> cell_of(None, 114.3)
     (-1, -1)
     """
