@@ -37,7 +37,7 @@ NO_POINT = -1
 MAX_LAT = 85.0511287798066
 TABLE = "mapcell"
 TRIGGERS = ("mapcell_site_insert", "mapcell_site_delete", "mapcell_site_update")
-OBJECTS = frozenset({TABLE})
+OBJECTS = frozenset({TABLE, "ix_mapcell_empty"})
 """Schema objects written by hand (migration 0027), which the models do not describe."""
 
 
@@ -115,35 +115,7 @@ def create_statements(dialect: str) -> list[str]:
     ]
     moved = "OLD.status {ne} NEW.status OR OLD.lat {ne} NEW.lat OR OLD.lon {ne} NEW.lon OR OLD.id {ne} NEW.id"
     if dialect == "postgresql":
-        moved = moved.format(ne="IS DISTINCT FROM")
-        body_old = ";\n    ".join(_remove(dialect, "OLD", "TRUE"))
-        body_new = _add(dialect, "NEW", "TRUE")
-        stmts += [
-            "CREATE OR REPLACE FUNCTION mapcell_site() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-            "BEGIN\n"
-            "  IF TG_OP <> 'INSERT' THEN\n"
-            "    IF OLD.status = 'published' THEN\n"
-            f"    {body_old};\n"
-            "    END IF;\n"
-            "  END IF;\n"
-            "  IF TG_OP <> 'DELETE' THEN\n"
-            "    IF NEW.status = 'published' THEN\n"
-            f"    {body_new};\n"
-            "    END IF;\n"
-            "  END IF;\n"
-            "  RETURN NULL;\n"
-            "END $$",
-            "DROP TRIGGER IF EXISTS mapcell_site_insert ON site",
-            "DROP TRIGGER IF EXISTS mapcell_site_delete ON site",
-            "DROP TRIGGER IF EXISTS mapcell_site_update ON site",
-            "CREATE TRIGGER mapcell_site_insert AFTER INSERT ON site "
-            "FOR EACH ROW EXECUTE FUNCTION mapcell_site()",
-            "CREATE TRIGGER mapcell_site_delete AFTER DELETE ON site "
-            "FOR EACH ROW EXECUTE FUNCTION mapcell_site()",
-            "CREATE TRIGGER mapcell_site_update AFTER UPDATE OF status, lat, lon, id ON site "
-            f"FOR EACH ROW WHEN ({moved}) EXECUTE FUNCTION mapcell_site()",
-        ]
-        return stmts
+        return stmts + _postgres_statements()
     moved = moved.format(ne="IS NOT")
     stmts += [
         "DROP TRIGGER IF EXISTS mapcell_site_insert",
@@ -161,12 +133,67 @@ def create_statements(dialect: str) -> list[str]:
     return stmts
 
 
+def _postgres_statements() -> list[str]:
+    """Statement-level triggers over transition tables: one upsert per cell and statement.
+
+    Row-level triggers updated a cell's row once per site; PostgreSQL keeps every version of
+    a row updated many times in one transaction and walks them all at each update, so a
+    million-site COPY slowed quadratically with the sites per cell (it had not finished in
+    half an hour). Here a statement's rows are summed per cell first (an edit that moves
+    nothing sums to zero and touches no cell).
+    """
+    x_old, y_old = _cell_sql("postgresql", "o")
+    x_new, y_new = _cell_sql("postgresql", "w")
+    removed = (
+        f"SELECT {x_old} AS x, {y_old} AS y, -1 AS dn, -COALESCE(o.lat, 0) AS dlat, "
+        f"-COALESCE(o.lon, 0) AS dlon, -o.id AS did FROM old_rows o WHERE o.status = 'published'"
+    )
+    added = (
+        f"SELECT {x_new} AS x, {y_new} AS y, 1 AS dn, COALESCE(w.lat, 0) AS dlat, "
+        f"COALESCE(w.lon, 0) AS dlon, w.id AS did "
+        f"FROM new_rows w WHERE w.status = 'published'"
+    )
+
+    def apply(parts: str) -> str:
+        return (
+            "INSERT INTO mapcell AS m (x, y, n, lat_sum, lon_sum, id_sum) "
+            "SELECT x, y, SUM(dn), SUM(dlat), SUM(dlon), SUM(did) "
+            f"FROM ({parts}) AS d GROUP BY x, y "
+            "HAVING SUM(dn) <> 0 OR SUM(did) <> 0 OR SUM(dlat) <> 0 OR SUM(dlon) <> 0 "
+            "ON CONFLICT (x, y) DO UPDATE SET n = m.n + excluded.n, "
+            "lat_sum = m.lat_sum + excluded.lat_sum, lon_sum = m.lon_sum + excluded.lon_sum, "
+            "id_sum = m.id_sum + excluded.id_sum"
+        )
+
+    def function(name: str, parts: str) -> str:
+        return (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n  {apply(parts)};\n"
+            "  DELETE FROM mapcell WHERE n <= 0;\n  RETURN NULL;\nEND $$"
+        )
+
+    return [
+        "CREATE INDEX IF NOT EXISTS ix_mapcell_empty ON mapcell (x) WHERE n <= 0",
+        function("mapcell_site_insert", added),
+        function("mapcell_site_delete", removed),
+        function("mapcell_site_update", f"{removed} UNION ALL {added}"),
+        *(f"DROP TRIGGER IF EXISTS {t} ON site" for t in TRIGGERS),
+        "CREATE TRIGGER mapcell_site_insert AFTER INSERT ON site REFERENCING NEW TABLE AS "
+        "new_rows FOR EACH STATEMENT EXECUTE FUNCTION mapcell_site_insert()",
+        "CREATE TRIGGER mapcell_site_delete AFTER DELETE ON site REFERENCING OLD TABLE AS "
+        "old_rows FOR EACH STATEMENT EXECUTE FUNCTION mapcell_site_delete()",
+        "CREATE TRIGGER mapcell_site_update AFTER UPDATE ON site REFERENCING OLD TABLE AS "
+        "old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "
+        "mapcell_site_update()",
+    ]
+
+
 def drop_statements(dialect: str) -> list[str]:
     """Undo `create_statements` (migration 0027's downgrade)."""
     if dialect == "postgresql":
         return [
             *(f"DROP TRIGGER IF EXISTS {t} ON site" for t in TRIGGERS),
-            "DROP FUNCTION IF EXISTS mapcell_site()",
+            *(f"DROP FUNCTION IF EXISTS {t}()" for t in TRIGGERS),
             "DROP TABLE IF EXISTS mapcell",
         ]
     return [*(f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS), "DROP TABLE IF EXISTS mapcell"]
