@@ -7,10 +7,11 @@ import math
 import random
 from collections import Counter
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from redres.catalog import map_cells
+from redres.catalog import bulk, map_cells
 from redres.catalog.bulk import NewSite, insert_sites
 from redres.catalog.enums import Category, Status
 from redres.catalog.map_clusters import (
@@ -198,3 +199,27 @@ def test_init_puts_back_triggers_a_migration_dropped(session: Session, engine: E
     _assert_kept_equals_brute(session)
     with engine.begin() as conn:
         assert not map_cells.ensure(conn)
+
+
+def test_a_large_sqlite_import_recounts_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the bulk threshold SQLite's import drops the triggers and recounts at the end."""
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 50)
+    rng = random.Random(11)
+    _create(session, rng, 5, status=Status.published)
+    session.commit()
+    items = []
+    for i in range(120):
+        lon, lat = _point(rng)
+        status = Status.published if i % 4 else Status.draft
+        data = SiteCreate(
+            name=f"大批{i}", category=Category.museum, lon=lon, lat=lat, status=status
+        )
+        items.append(NewSite(data, f"bulk-{i}"))
+    insert_sites(session, items, theme_ids={}, actor="test")
+    session.commit()
+    _assert_kept_equals_brute(session)
+    _create(session, rng, 3, status=Status.published)  # the triggers are back
+    session.commit()
+    _assert_kept_equals_brute(session)
