@@ -12,6 +12,9 @@ For each engine:
 - ``cold``: the first view after the app starts (or after any publish: every cache is keyed by
   the catalogue's version), so the server counts the catalogue's extent and groups every tile
   in SQL;
+- ``changed``: the first view after a change to the catalogue on an app that has served
+  before (its version moved on: the page cache, the extent and every tile miss), the case of
+  a running server after a publish;
 - ``warm``: the next visitors' first view (fresh browsers, the server's page cache holding the
   tiles of the catalogue's current version).
 
@@ -149,6 +152,13 @@ def run_engine(browser: Browser, name: str, url: str, repeat: int) -> dict[str, 
         warm = [first_view(browser, page) for _ in range(repeat)]
         for w in warm:
             print(f"# {name} warm {w}", file=sys.stderr, flush=True)
+        # after a change: the same (warmed) app, the catalogue's version moved on
+        changed = []
+        for _ in range(repeat):
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE catalogueversion SET version = version + 1"))
+            changed.append(first_view(browser, page))
+            print(f"# {name} changed {changed[-1]}", file=sys.stderr, flush=True)
         # cold again, as after a publish: a fresh app on the same database
     engine.dispose()
     colds = [cold]
@@ -159,7 +169,7 @@ def run_engine(browser: Browser, name: str, url: str, repeat: int) -> dict[str, 
             print(f"# {name} cold {again}", file=sys.stderr, flush=True)
             colds.append(again)
         engine.dispose()
-    return {"engine": name, "cold": colds, "warm": warm}
+    return {"engine": name, "cold": colds, "warm": warm, "changed": changed}
 
 
 def summary(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -208,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for r in results:
-        for view in ("cold", "warm"):
+        for view in ("cold", "changed", "warm"):
             s = summary(r[view])
             print(
                 f"| {r['engine']} | {r['sites']:,} | {view} | {s['first_clusters_ms']:,} "

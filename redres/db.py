@@ -43,12 +43,16 @@ POSTGIS_ONLY = frozenset(
 def schema_filter(dialect: str) -> Callable[..., bool]:
     """Which schema objects autogenerate compares on `dialect`.
 
-    Left out: PostGIS's hand-written objects, the job queue's tables on PostgreSQL; on SQLite the FTS5 search tables, and the
-    `searchterm` table of the models, which only PostgreSQL has (`catalog.search_index`).
+    Left out: PostGIS's hand-written objects, the map's cell counts (kept by triggers,
+    `catalog.map_cells`), the job queue's tables on PostgreSQL; on SQLite the FTS5 search
+    tables, and the `searchterm` table of the models, which only PostgreSQL has
+    (`catalog.search_index`).
     """
+    from redres.catalog import map_cells
     from redres.catalog.search_index import FTS_OBJECTS
 
-    skip = POSTGIS_ONLY | (FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset())
+    skip = POSTGIS_ONLY | map_cells.OBJECTS
+    skip |= FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset()
 
     def include(_obj: object, name: str | None, kind: str, *_: object) -> bool:
         if name is not None and name.startswith("procrastinate_"):
@@ -153,6 +157,8 @@ def init_db(engine: Engine) -> str | None:
     ConfigurationError
         When PostgreSQL lacks PostGIS and this role cannot enable it.
     """
+    from redres.catalog import map_cells
+
     if is_postgres(engine):
         _enable_postgis(engine)
     with engine.begin() as conn:
@@ -161,6 +167,7 @@ def init_db(engine: Engine) -> str | None:
         catalogue_version.paused(conn, True)  # the counter's table may not exist yet
         try:
             command.upgrade(cfg, "head")
+            map_cells.ensure(conn)  # a migration that rebuilt `site` on SQLite dropped them
         finally:
             catalogue_version.paused(conn, False)
     analyze(engine)

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, Integer, cast, exists, func, literal, not_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from redres.catalog import map_cells
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Theme
@@ -162,7 +163,13 @@ def _cell(session: Session, value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
-    """The published sites of `tile` that `flt` keeps, grouped into grid cells."""
+    """The published sites of `tile` that `flt` keeps, grouped into grid cells.
+
+    Unfiltered tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of the kept cell
+    counts (`redres.catalog.map_cells`); filtered ones and deeper tiles are grouped here.
+    """
+    if tile.z <= map_cells.AGGREGATE_MAX_ZOOM and flt == MapFilter():
+        return _summed(session, tile)
     bounds = tile.bounds()
     where = _conditions(flt, bounds)
     if tile.z >= SINGLES_ZOOM:
@@ -218,6 +225,20 @@ def _grid(
     return TileClusters(clusters, singles)
 
 
+def _summed(session: Session, tile: Tile) -> TileClusters:
+    """The tile's cells from ``mapcell``: its 8 x 8 cells are the tiles three zooms down."""
+    clusters: list[tuple[float, float, int]] = []
+    singles: list[int] = []
+    for cell in map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y):
+        if cell.only is not None:
+            singles.append(cell.only)
+        else:
+            clusters.append((round(cell.lat, 6), round(cell.lon, 6), cell.n))
+    clusters.sort(key=lambda c: (-c[2], c[0], c[1]))
+    singles.sort()
+    return TileClusters(clusters, singles)
+
+
 @dataclass(frozen=True, slots=True)
 class MapExtent:
     """How many published sites have a point, and the box around them (None when none)."""
@@ -228,7 +249,17 @@ class MapExtent:
 
 
 def map_extent(session: Session) -> MapExtent:
-    """Counts and bounds of the published sites: decides the map's mode and first view."""
+    """Counts and bounds of the published sites: decides the map's mode and first view.
+
+    Read from the kept cell counts (the box is that of the cells holding sites, up to a
+    cell's width, ~0.18 degrees, wider than the sites' own).
+    """
+    found = map_cells.extent(session.connection())
+    return MapExtent(found.located, found.unlocated, found.box)
+
+
+def map_extent_scanned(session: Session) -> MapExtent:
+    """`map_extent` counted from ``site`` itself, with the exact box (the tests' reference)."""
     published = col(Site.status) == Status.published
     located, west, south, east, north = session.execute(
         sa_select(
