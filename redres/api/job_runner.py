@@ -34,6 +34,7 @@ from redres.catalog.import_jobs import (
     progress,
     run_job,
 )
+from redres.db import analyze
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,11 @@ def _run_with_beats(engine: Engine, job_dir: Path, job_id: int) -> None:
     side = threading.Thread(target=beats, daemon=True, name=f"import-job-{job_id}-beat")
     side.start()
     try:
-        run_job(engine, job_dir, job_id)
+        wrote = run_job(engine, job_dir, job_id)
     finally:
         done.set()
+    if wrote:  # as `redres import` does: without it PostgreSQL counts common words from the
+        analyze(engine)  # heap (no index-only scans) and SQLite may skip the lat/lon index
 
 
 class ThreadRunner:

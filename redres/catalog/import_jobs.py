@@ -135,12 +135,13 @@ def beat(job_dir: Path, job_id: int, done: int = 0, total: int = 0) -> None:
     tmp.replace(folder / PROGRESS_FILE)
 
 
-def run_job(engine: Engine, job_dir: Path, job_id: int) -> None:
-    """Import a queued job's file in one transaction that also records its outcome."""
+def run_job(engine: Engine, job_dir: Path, job_id: int) -> bool:
+    """Import a queued job's file in one transaction that also records its outcome; True when
+    it committed rows (the caller then refreshes the planner's statistics)."""
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ImportJob, job_id)
         if job is None or job.state in (DONE, FAILED):
-            return
+            return False
         job.state, job.started_at = RUNNING, job.started_at or datetime.now(UTC)
         job.owner = owner_name()
         session.add(job)
@@ -154,6 +155,7 @@ def run_job(engine: Engine, job_dir: Path, job_id: int) -> None:
                 last[0] = time.monotonic()
                 beat(job_dir, job_id, done, total)
 
+        wrote = False
         try:
             report = import_file(session, path, options, progress=report_progress)
         except InterchangeError as exc:
@@ -169,7 +171,9 @@ def run_job(engine: Engine, job_dir: Path, job_id: int) -> None:
             if refused or options.dry_run:
                 session.rollback()  # nothing of the file is kept
             _finish(session, job_id, 422 if refused else 200, report, None)
+            wrote = not (refused or options.dry_run) and report.created + report.updated > 0
     shutil.rmtree(job_dir / str(job_id), ignore_errors=True)
+    return wrote
 
 
 def _finish(

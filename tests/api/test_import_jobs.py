@@ -107,6 +107,35 @@ def test_a_large_import_answers_202_and_runs_off_the_request(
     assert _sites(session) == 123
 
 
+def _statistics(engine: Engine, *, clear: bool = False) -> object:
+    """When `site` was last vacuumed (PostgreSQL), or its rows of statistics (SQLite)."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            query = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'site'"
+            return conn.exec_driver_sql(query).scalar_one()
+        if clear:
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'site'")
+        return conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'site'").one()
+
+
+def test_a_job_that_wrote_refreshes_the_statistics(
+    client: TestClient, engine: Engine, runner: Any
+) -> None:
+    """As `redres import` does: PostgreSQL then counts common words from the indexes alone
+    (VACUUM marks the new rows all-visible) and SQLite keeps using the lat/lon index."""
+    editor = bearer(client, "editor")
+    before = _statistics(engine, clear=True)
+    r = _upload(client, _csv(120), editor)
+    assert r.status_code == 202
+    runner.start()
+    assert _wait(client, r.headers["location"], editor)["status"] == 200
+    for _ in range(100):  # the job is marked done, then the statistics are refreshed
+        if _statistics(engine) != before:
+            break
+        time.sleep(0.1)
+    assert _statistics(engine) != before
+
+
 def test_a_bad_row_in_a_large_file_writes_nothing(
     client: TestClient, session: Session, runner: Any
 ) -> None:
