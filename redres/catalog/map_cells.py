@@ -160,6 +160,7 @@ def _postgres_statements() -> list[str]:
             "SELECT x, y, SUM(dn), SUM(dlat), SUM(dlon), SUM(did) "
             f"FROM ({parts}) AS d GROUP BY x, y "
             "HAVING SUM(dn) <> 0 OR SUM(did) <> 0 OR SUM(dlat) <> 0 OR SUM(dlon) <> 0 "
+            "ORDER BY x, y "  # cells locked in one order: two single statements wait, not deadlock
             "ON CONFLICT (x, y) DO UPDATE SET n = m.n + excluded.n, "
             "lat_sum = m.lat_sum + excluded.lat_sum, lon_sum = m.lon_sum + excluded.lon_sum, "
             "id_sum = m.id_sum + excluded.id_sum"
