@@ -163,7 +163,7 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
         for index in indexes:
             index.drop(conn)
         if large:  # the map's cell counts: recounted once at the end, not per row
-            for stmt in map_cells.drop_statements("sqlite")[:-1]:
+            for stmt in map_cells.drop_trigger_statements("sqlite"):
                 conn.exec_driver_sql(stmt)
         with search_index.bulk_load(conn) if large else nullcontext():
             yield

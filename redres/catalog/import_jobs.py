@@ -171,7 +171,7 @@ def run_job(engine: Engine, job_dir: Path, job_id: int) -> bool:
             if refused or options.dry_run:
                 session.rollback()  # nothing of the file is kept
             _finish(session, job_id, 422 if refused else 200, report, None)
-            wrote = not (refused or options.dry_run) and report.created + report.updated > 0
+            wrote = report.written
     shutil.rmtree(job_dir / str(job_id), ignore_errors=True)
     return wrote
 

@@ -189,15 +189,19 @@ def _postgres_statements() -> list[str]:
     ]
 
 
-def drop_statements(dialect: str) -> list[str]:
-    """Undo `create_statements` (migration 0027's downgrade)."""
+def drop_trigger_statements(dialect: str) -> list[str]:
+    """Take the triggers off ``site``, keeping the table (a bulk load recounts it after)."""
     if dialect == "postgresql":
         return [
             *(f"DROP TRIGGER IF EXISTS {t} ON site" for t in TRIGGERS),
             *(f"DROP FUNCTION IF EXISTS {t}()" for t in TRIGGERS),
-            "DROP TABLE IF EXISTS mapcell",
         ]
-    return [*(f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS), "DROP TABLE IF EXISTS mapcell"]
+    return [f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS]
+
+
+def drop_statements(dialect: str) -> list[str]:
+    """Undo `create_statements` (migration 0027's downgrade)."""
+    return [*drop_trigger_statements(dialect), "DROP TABLE IF EXISTS mapcell"]
 
 
 def rebuild(conn: Connection) -> None:
