@@ -124,7 +124,7 @@ def serve(
 
     import uvicorn
 
-    from redres.api.app import create_app, start_warm_up
+    from redres.api.app import create_app, start_serving
     from redres.secrets_file import load_or_create_secret
 
     settings = settings_for(db)
@@ -160,8 +160,7 @@ def serve(
         )
         return
     app = create_app(settings, engine=engine)
-    start_warm_up(app)
-    app.state.import_jobs.start()  # background imports (docs/imports.md)
+    start_serving(app)
     uvicorn.run(app, **proxying)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -11,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
-from redres.api.app import create_app
+from redres.api.app import create_app, start_serving
 from redres.api.templating import TEMPLATES, compile_templates
 from redres.config import Settings
 
@@ -29,8 +30,12 @@ def _api_routes(routes: list[BaseRoute]) -> list[APIRoute]:
 
 
 @pytest.fixture(scope="module")
-def app() -> FastAPI:
-    return create_app(Settings(database_url="sqlite://"))
+def app() -> Iterator[FastAPI]:
+    """An app made ready as `redres serve` makes each worker's (the planner's warm-up off)."""
+    made = create_app(Settings(database_url="sqlite://", solver_warm_up=False))
+    start_serving(made)
+    yield made
+    made.state.import_jobs.stop()
 
 
 def test_every_route_is_included_once(app: FastAPI) -> None:
@@ -44,8 +49,8 @@ def test_every_route_is_included_once(app: FastAPI) -> None:
 
 
 def test_the_first_request_resolves_no_route(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The routes are resolved by create_app, not by the first visitor of a new worker (who
-    waited seconds for it on a busy machine)."""
+    """A serving worker's routes are resolved before it accepts (`start_serving` calls
+    build_routes), not by its first visitor (who waited seconds for it on a busy machine)."""
     built: list[str] = []
     original = fastapi_routing._EffectiveRouteContext.from_api_route
 
