@@ -29,6 +29,10 @@ from redres.config import Settings
 MakeClient = Callable[..., TestClient]
 """`make_client(engine, settings=None, **testclient_options)`: an open client for this test."""
 
+_PER_TEST = {"media_dir", "job_dir"}
+"""Settings that name a test's own folders (under its tmp_path): an app made for other folders
+is reused with these, as it reads them from `app.state.settings` on each request."""
+
 _KEPT = (Settings, Engine, str, bytes, int, float, bool, type(None))
 """Values create_app puts on `app.state` that no request changes: a reused app keeps them."""
 
@@ -91,9 +95,10 @@ def make_client(
 ) -> Iterator[MakeClient]:
     """Open clients on shared apps; each is closed when the test ends.
 
-    Making an app and building its middleware on the first request costs a few milliseconds
-    each time; a test instead gets the app an earlier test made on the same engine with equal
-    settings, set back to its state as made (a fresh plan gate and plan cache, no caches made
+    Making an app costs little, but its first requests resolve its routes (FastAPI does that
+    lazily; about a second of CPU to reach the last router) and build its middleware; a test
+    instead gets the app an earlier test made on the same engine with equal settings (its own
+    folders apart: `_PER_TEST`), set back to its state as made (a fresh plan gate and plan cache, no caches made
     on first use; rate limits count in the database), so no
     test sees what another one did except through the database, which `session` empties.
     Use it only with session-scoped engines (`engine`, `demo_engine`): the apps live as long.
@@ -102,10 +107,10 @@ def make_client(
 
     def make(engine: Engine, settings: Settings | None = None, **options: Any) -> TestClient:
         settings = settings or Settings(database_url="sqlite://")
-        key = (engine, settings.model_dump_json())
+        key = (engine, settings.model_dump_json(exclude=_PER_TEST))
         if key in _shared_apps:
             app, made = _shared_apps[key]
-            _as_made(app, made)
+            _as_made(app, {**made, "settings": settings})
         else:
             app = create_app(settings, engine=engine)
             _shared_apps[key] = (app, dict(_state(app)))
@@ -132,6 +137,7 @@ def _as_made(app: FastAPI, made: dict[str, Any]) -> None:
     limiter or cache in create_app fails here, loudly, instead of leaking between tests.
     """
     state = _state(app)
+    state["settings"] = made["settings"]  # first: the renewed gates and caches read it
     for name in set(state) - set(made):  # caches made on first use (map data, media store)
         del state[name]
     for name, value in made.items():
