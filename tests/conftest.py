@@ -104,18 +104,35 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+API_TESTS = Path(__file__).resolve().parent / "api"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out the tests marked slow unless --runslow (CI) asks for them.
 
     Deselected rather than skipped: they are not missing features, only left to CI (a run in
     one process counts them as "deselected" in its summary; with xdist workers it does not).
+
+    The HTTP tests (tests/api) on PostgreSQL count as slow, but for the modules marked
+    `both_engines`: where the app's answer depends on the engine (search, maps, imports,
+    caching, conflicts, streaming). The catalogue's own tests, where the SQL lives, run on
+    both engines in every run; CI runs everything on both (docs/dev/README.md, "Tests").
     """
     if config.getoption("--runslow"):
         return
+    for item in items:
+        if _http_test_on_postgres(item) and "both_engines" not in item.keywords:
+            item.add_marker(pytest.mark.slow)
     slow = [item for item in items if "slow" in item.keywords]
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if "slow" not in item.keywords]
+
+
+def _http_test_on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("db_kind") == "postgresql"
+    return on_postgres and API_TESTS in item.path.parents
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,6 +12,9 @@ from redres.catalog.enums import Role
 from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
+# On both engines in every run: the catalogue's version moves by each engine's commits.
+pytestmark = pytest.mark.both_engines
+
 PASSWORD = "correct horse battery"
 PUBLISHED_READS = [
     "/api/sites?limit=5",

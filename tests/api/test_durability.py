@@ -20,6 +20,9 @@ from redres.config import Settings
 from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 from tests.factories import add_themes
 
+# On both engines in every run: what a 2xx commits, on each engine.
+pytestmark = pytest.mark.both_engines
+
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 

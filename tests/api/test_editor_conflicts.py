@@ -18,6 +18,9 @@ from tests.api.conftest import MakeClient
 from tests.api.forms import PASSWORD, bearer, sign_in
 from tests.factories import add_toy_sites
 
+# On both engines in every run: a save checks versions in each engine's transactions.
+pytestmark = pytest.mark.both_engines
+
 AUG7 = "site-of-the-august-7-conference"
 ZH = "修改了这条记录"
 EN = "changed this record"

@@ -21,6 +21,9 @@ from redres.catalog.sites import create_site
 from redres.db import read_snapshot
 from tests.factories import add_toy_sites
 
+# On both engines in every run: an export reads one snapshot, each engine's own way.
+pytestmark = pytest.mark.both_engines
+
 MANY = 23
 PAGE = 5
 

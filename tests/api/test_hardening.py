@@ -20,6 +20,9 @@ from redres.catalog.sites import create_site
 from redres.config import Settings
 from tests.factories import add_toy_sites
 
+# On both engines in every run: login limits count in the database, in SQL of each engine.
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def app_settings() -> Settings:

@@ -25,6 +25,9 @@ from redres.config import Settings
 from redres.db import make_engine
 from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 
+# On both engines in every run: jobs run on a PostgreSQL queue there, in-process on SQLite.
+pytestmark = pytest.mark.both_engines
+
 
 def _csv(
     rows: int, *, bad_row: int | None = None, name: str = "测试旧址", lat: float = 30.4

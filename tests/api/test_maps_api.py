@@ -18,6 +18,9 @@ from redres.catalog.sites import create_site
 from tests.api.conftest import MakeClient
 from tests.factories import add_toy_sites
 
+# On both engines in every run: map data and tiles are different SQL on each engine.
+pytestmark = pytest.mark.both_engines
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 ROUTE = "hankou-1927-great-revolution-walk"
 

@@ -22,6 +22,9 @@ from tests.api.conftest import MakeClient
 from tests.api.forms import PASSWORD, bearer, csrf, sign_in
 from tests.factories import add_toy_sites
 
+# On both engines in every run: the catalogue's version moves by each engine's commits.
+pytestmark = pytest.mark.both_engines
+
 SITE = "site-of-the-august-7-conference"
 
 

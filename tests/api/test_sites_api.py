@@ -12,6 +12,9 @@ from redres.catalog.schemas import SiteCreate
 from redres.catalog.sites import create_site, reindex_site
 from tests.factories import add_toy_sites
 
+# On both engines in every run: search, boxes and paging are different SQL on each engine.
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def catalogue(session: Session) -> None:
