@@ -1,4 +1,5 @@
-"""Soak: minutes of mixed reads and writes at the measured capacity, a worker killed midway.
+"""Soak: minutes of mixed reads and writes at the measured capacity, a worker killed midway;
+or, with ``--read-only``, minutes of reads only on a fixed catalogue, to see memory stay flat.
 
 ``redres serve --workers N`` runs in a child process on a fresh catalogue (the Wuhan demo, on a
 SQLite file or ``--postgres URL``). The load generator first measures capacity (requests per
@@ -7,6 +8,10 @@ that rate for ``--minutes``: reads (bbox and search on ``/api/sites``, site page
 (new sites, changes to them, each site changed by one client only, so the last acknowledged
 value is known). Halfway, one worker is killed with SIGKILL; uvicorn starts another.
 
+With ``--read-only`` nothing is written and no worker is killed; the reads vary their keys
+(random boxes, searches, map tiles over China and site pages), so every cache fills to its
+bound, and the workers' resident memory is sampled every ``--sample`` seconds.
+
 At the end it reports: acknowledged writes and how many are missing or stale in the database
 (the target is 0), errors outside the kill window (target 0) and inside it, the rate reached,
 p50/p99 latency, and the resident memory of the master and workers at the start and the end.
@@ -14,6 +19,7 @@ p50/p99 latency, and the resident memory of the master and workers at the start 
 Usage::
 
     python bench/soak.py [--minutes 10] [--workers 2] [--clients 16] [--postgres URL] [--seed 0]
+    python bench/soak.py --read-only [--sample 30] ...
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ def main() -> None:
     ap.add_argument("--postgres", help="a PostgreSQL URL instead of a fresh SQLite file")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--read-only", action="store_true", help="reads only, no kill; memory")
+    ap.add_argument("--sample", type=float, default=30.0, help="seconds between RSS samples")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="redres-soak-") as tmp:
         url = args.postgres or f"sqlite:///{tmp}/soak.db"
@@ -79,7 +87,11 @@ def main() -> None:
         port = _free_port()
         proc = _serve(url, port, Path(tmp), args.workers)
         try:
-            figures = _soak(args, f"http://127.0.0.1:{port}", proc, slugs, url)
+            base = f"http://127.0.0.1:{port}"
+            if args.read_only:
+                figures = _read_soak(args, base, proc, slugs)
+            else:
+                figures = _soak(args, base, proc, slugs, url)
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -144,6 +156,126 @@ def _soak(
         "rss_mib_start": rss_start,
         "rss_mib_end": rss_end,
     }
+
+
+def _read_soak(
+    args: argparse.Namespace, base: str, proc: subprocess.Popen[bytes], slugs: list[str]
+) -> dict[str, object]:
+    """Reads at capacity for the given minutes; the workers' RSS sampled all along."""
+    _wait_up(base)
+    probe = Tally()
+    deadline = time.monotonic() + args.probe
+    _run_readers(base, slugs, probe, deadline, 0.0, args.clients, args.seed + 500)
+    capacity = len(probe.latencies) / args.probe
+    tally = Tally()
+    samples: list[tuple[float, dict[str, float]]] = []
+    start = time.monotonic()
+    deadline = start + args.minutes * 60
+    sampler = threading.Thread(
+        target=_sample_rss, args=(proc.pid, samples, start, deadline, args.sample)
+    )
+    sampler.start()
+    _run_readers(base, slugs, tally, deadline, args.clients / capacity, args.clients, args.seed)
+    sampler.join()
+    elapsed = time.monotonic() - start
+    lat = sorted(tally.latencies)
+    workers = sorted(k for k in samples[0][1] if k.startswith("worker"))
+    return {
+        "engine": "read-only",
+        "workers": args.workers,
+        "clients": args.clients,
+        "seed": args.seed,
+        "minutes": round(elapsed / 60, 2),
+        "capacity_rps": round(capacity, 1),
+        "achieved_rps": round(len(lat) / elapsed, 1),
+        "requests": len(lat) + len(tally.errors),
+        "errors": len(tally.errors),
+        "error_samples": [e for _, e in tally.errors[:5]],
+        "p50_ms": round(1000 * statistics.median(lat), 1),
+        "p99_ms": round(1000 * lat[int(0.99 * (len(lat) - 1))], 1),
+        "rss_mib": {k: [s.get(k) for _, s in samples] for k in ["master", *workers]},
+        "rss_at_s": [round(t) for t, _ in samples],
+    }
+
+
+def _run_readers(
+    base: str,
+    slugs: list[str],
+    tally: Tally,
+    deadline: float,
+    interval: float,
+    clients: int,
+    seed: int,
+) -> None:
+    threads = [
+        threading.Thread(
+            target=_reader, args=(base, slugs, tally, deadline, interval, seed * 1000 + i)
+        )
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def _reader(
+    base: str, slugs: list[str], tally: Tally, deadline: float, interval: float, seed: int
+) -> None:
+    """One reading client: a request every `interval` seconds (0: back to back), each with
+    keys drawn afresh, so caches see many distinct requests and must keep to their bounds."""
+    rng = random.Random(seed)
+    next_at = time.monotonic() + rng.random() * interval
+    with httpx.Client(base_url=base, timeout=30) as c:
+        while (now := time.monotonic()) < deadline:
+            if now < next_at:
+                time.sleep(next_at - now)
+            next_at += interval
+            roll = rng.random()
+            t0 = time.monotonic()
+            try:
+                if roll < 0.3:
+                    lon, lat = 114.2 + rng.random() * 0.2, 30.5 + rng.random() * 0.15
+                    box = f"{lon:.4f},{lat:.4f},{lon + 0.05:.4f},{lat + 0.05:.4f}"
+                    r = c.get("/api/sites", params={"bbox": box})
+                elif roll < 0.55:
+                    q = rng.choice(QUERIES) + rng.choice(
+                        ("", "", "馆", "址", str(rng.randrange(99)))
+                    )
+                    r = c.get("/api/sites", params={"q": q})
+                elif roll < 0.75:
+                    z = rng.randrange(3, 12)
+                    # tiles over China: x in 0.70-0.875 of the world, y in 0.32-0.45
+                    x = int((0.70 + rng.random() * 0.175) * 2**z)
+                    y = int((0.32 + rng.random() * 0.13) * 2**z)
+                    r = c.get("/api/map/clusters", params={"z": z, "x": x, "y": y})
+                else:
+                    r = c.get(f"/sites/{rng.choice(slugs)}")
+                ok = r.status_code == 200
+                detail = f"{r.request.method} {r.request.url} -> {r.status_code}"
+            except httpx.HTTPError as exc:
+                ok, detail = False, f"{type(exc).__name__}: {exc}"
+            with tally.lock:
+                if ok:
+                    tally.latencies.append(time.monotonic() - t0)
+                else:
+                    tally.errors.append((time.monotonic(), detail))
+
+
+def _sample_rss(
+    master: int,
+    samples: list[tuple[float, dict[str, float]]],
+    start: float,
+    deadline: float,
+    every: float,
+) -> None:
+    """Append (seconds since start, RSS by process) every `every` seconds until the deadline."""
+    while True:
+        now = time.monotonic()
+        samples.append((now - start, _rss(master)))
+        if now >= deadline:
+            return
+        time.sleep(min(every, max(deadline - now, 0.0)))
 
 
 def _client(
