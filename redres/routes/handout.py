@@ -172,7 +172,7 @@ TEMPLATE = """<!doctype html>
 <h3>{{ loop.index }}. {{ place_name(stop) }}</h3>
 {% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">{{ t('handout.lessons') }}{{ colon }}{{ lesson }}</p>{% endfor %}
 {% if note %}<p class="lesson note"><strong>{{ t('handout.note') }}{{ colon }}</strong>{{ note }}</p>{% endif %}
-{% for title_, text in told %}<p><strong>{{ title_ }}</strong>{% if text %}：{{ text|markdown_inline }}{% endif %}</p>{% endfor %}
+{% for title_, text in told %}<p><strong>{{ title_ }}</strong>{% if text %}{{ colon }}{{ text|markdown_inline }}{% endif %}</p>{% endfor %}
 </div>
 {% endif %}{% endfor %}
 <h3>{{ t('handout.notes_lines') }}</h3>
