@@ -63,8 +63,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         said = invalid_input(exc.errors(), pick_language(request), body=exc.body)
+        if templating.is_page_request(request):  # a bad link or form value: a page, not JSON
+            context = {"status_code": 422, "said": said["detail"]}
+            return templating.render(request, "error.html", context, 422)
         return JSONResponse(said, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

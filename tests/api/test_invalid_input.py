@@ -134,3 +134,19 @@ def test_openapi_documents_the_bilingual_422(client: TestClient) -> None:
     assert sites["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/HTTPValidationError"
     }
+
+
+def test_a_page_with_a_bad_value_answers_a_page_in_the_readers_language(
+    client: TestClient,
+) -> None:
+    """People follow links: a page's refused query parameter is said on a page, not in JSON."""
+    r = client.get("/calendar", params={"year": "abc"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    assert "链接或表单中有值不对" in r.text
+    assert "查询参数 year：须为整数" in r.text
+    english = client.get("/calendar", params={"year": "abc"}, headers=EN)
+    assert "query parameter year: must be a whole number" in english.text
+    assert client.get("/api/sites", params={"limit": "x"}).headers["content-type"] == (
+        "application/json"
+    )
