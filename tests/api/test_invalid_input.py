@@ -146,7 +146,7 @@ def test_a_page_with_a_bad_value_answers_a_page_in_the_readers_language(
     assert "链接或表单中有值不对" in r.text
     assert "查询参数 year：须为整数" in r.text
     english = client.get("/calendar", params={"year": "abc"}, headers=EN)
-    assert "query parameter year: must be a whole number" in english.text
+    assert "Query parameter year: must be a whole number" in english.text
     assert client.get("/api/sites", params={"limit": "x"}).headers["content-type"] == (
         "application/json"
     )
