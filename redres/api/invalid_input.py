@@ -52,7 +52,8 @@ def invalid_input(
     errors: Sequence[Mapping[str, Any]], lang: str, *, body: Any = None
 ) -> dict[str, Any]:
     """The 422 body for pydantic's `errors` (as `RequestValidationError.errors()` gives them)
-    about the request's JSON `body` (to tell its fields from pydantic's union labels)."""
+    about the request's JSON `body` (to tell its fields from pydantic's union labels; a form's
+    fields are named as pydantic's path has them)."""
     listed = [
         {
             "loc": list(e.get("loc", ())),
@@ -99,7 +100,11 @@ def document(app: FastAPI) -> None:
 
 def _line(error: Mapping[str, Any], _: Translate, body: Any) -> str:
     loc = tuple(error.get("loc", ()))
-    if loc[:1] == ("body",) and body is not None and error.get("type") != "json_invalid":
+    if (
+        loc[:1] == ("body",)
+        and isinstance(body, dict | list)
+        and error.get("type") != "json_invalid"
+    ):
         found = _in_body(body, loc[1:], present=error.get("type") != "missing")
         loc = loc if found is None else ("body", *found)
     field = _field(loc, _)

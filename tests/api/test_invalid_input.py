@@ -147,6 +147,9 @@ def test_a_page_with_a_bad_value_answers_a_page_in_the_readers_language(
     assert "查询参数 year：须为整数" in r.text
     english = client.get("/calendar", params={"year": "abc"}, headers=EN)
     assert "Query parameter year: must be a whole number" in english.text
+    form = client.post("/login", data={"username": "a", "csrf": "x", "next": "/" * 501})
+    assert form.status_code == 422
+    assert "next：最多 500 个字符，请缩短" in form.text  # a form's field, by its name
     assert client.get("/api/sites", params={"limit": "x"}).headers["content-type"] == (
         "application/json"
     )
