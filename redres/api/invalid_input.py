@@ -151,7 +151,7 @@ def _in_body(value: Any, loc: Sequence[Any], *, present: bool) -> list[Any] | No
     ['days', 0, 0, 'site']
     >>> _in_body({"plan": {}, "name": ""}, ("planned", "name"), present=True)
     ['name']
-    >>> _in_body({}, ("stops-by-day", "days"), present=False), _in_body(None, ("a",), present=True)
+    >>> _in_body({}, ("stops-by-day", "days"), present=False), _in_body([], (0,), present=True)
     (['days'], None)
     """
     if not loc:
