@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from redres import __version__
-from redres.api import cache_headers, errors
+from redres.api import cache_headers, errors, invalid_input
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
 from redres.api.job_runner import runner_for
 from redres.api.links import DEFAULT_PUBLIC_URL
@@ -125,6 +125,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.import_limiter = RateLimiter(app.state.engine, settings.imports_per_hour, 3600)
     app.state.import_jobs = runner_for(app.state.engine, settings.job_dir)
     errors.install(app)
+    invalid_input.document(app)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redres.api import templating
 from redres.api.deps import SignInRequired
 from redres.api.i18n import pick_language, translator
+from redres.api.invalid_input import invalid_input
 from redres.catalog.accounts import AuthenticationError
 from redres.catalog.errors import Conflict, Forbidden, NotFound
 from redres.catalog.media_files import MediaRefused
@@ -62,12 +63,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        return JSONResponse({"detail": errors}, status_code=422)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        said = invalid_input(exc.errors(), pick_language(request), body=exc.body)
+        if templating.is_page_request(request):  # a bad link or form value: a page, not JSON
+            context = {"status_code": 422, "said": said["detail"]}
+            return templating.render(request, "error.html", context, 422)
+        return JSONResponse(said, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

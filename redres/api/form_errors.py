@@ -39,6 +39,18 @@ _BY_TYPE: dict[str, str] = {
     "date_from_datetime_parsing": "err.date",
     "date_type": "err.date",
     "extra_forbidden": "err.unexpected",
+    "string_type": "err.text",
+    "bool_parsing": "err.boolean",
+    "bool_type": "err.boolean",
+    "model_type": "err.object",
+    "model_attributes_type": "err.object",
+    "dict_type": "err.object",
+    "list_type": "err.list",
+    "datetime_parsing": "err.datetime",
+    "datetime_from_date_parsing": "err.datetime",
+    "datetime_type": "err.datetime",
+    "json_invalid": "err.json",
+    "json_type": "err.json",
 }
 """Pydantic error types and the page text that words them (other types: `err.invalid`)."""
 
@@ -56,7 +68,12 @@ def form_errors(exc: Exception, lang: str, *, labels: Mapping[str, str] | None =
 
 
 def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str:
-    field = _field(error.get("loc", ()), _, lang, labels)
+    return error_line(error, _, _field(error.get("loc", ()), _, lang, labels))
+
+
+def error_line(error: Any, _: Translate, field: str | None) -> str:
+    """One of pydantic's `errors()` as a sentence in the translator's language, about `field`
+    (the form's label or the API's JSON path; None for the whole input)."""
     ctx = error.get("ctx") or {}
     key = _BY_TYPE.get(error.get("type", ""), "err.invalid")
     if key in ("err.too_short", "err.items_min") and ctx.get("min_length") == 1:
@@ -64,7 +81,7 @@ def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) 
     limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), "")
     size = ctx.get("max_length", ctx.get("min_length", ""))
     cause = ctx.get("error")
-    reason = _reason(cause) if isinstance(cause, Exception) else error.get("msg", "")
+    reason = _reason(cause) if isinstance(cause, Exception) else _plain(error.get("msg", ""))
     if field is None:
         return _(reason) if key == "err.invalid" else _(key, field="", limit=limit, size=size)
     return _(key, field=field, limit=limit, size=size, reason=_(reason))
@@ -92,3 +109,8 @@ def _reason(exc: BaseException) -> str:
     if exc.args and isinstance(exc.args[0], Message):
         return exc.args[0]
     return str(exc)
+
+
+def _plain(msg: str) -> str:
+    """pydantic's message without its "Value error, " prefix (a validator's own sentence)."""
+    return msg.removeprefix("Value error, ")

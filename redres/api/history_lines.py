@@ -11,12 +11,13 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from redres.api.i18n import Translate
-from redres.catalog.account_tables import AuditLog
+from redres.catalog.account_tables import AuditLog, User
 from redres.catalog.models import Site, Theme
 from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import closures_text
@@ -36,10 +37,44 @@ FIELD_KEYS = {
     "description": "description",
     "mode": "mode",
     "theme": "theme",
-    "days": "form_stops",
+    "days": "days_count",
     "stops": "form_stops",
+    "theme_id": "theme",
+    "plan": "hist_plan",
+    "kind": "hist_route_kind",
+    "owner_id": "hist_owner",
 }
 """Fields of stories and routes whose label key is not `field_<name>`."""
+
+PLAN_KEYS = {
+    "date": "date",
+    "days": "days_count",
+    "themes": "theme",
+    "start": "hist_plan_start",
+    "end": "hist_plan_end",
+    "mode": "mode",
+    "group_size": "group_size",
+    "window": "window",
+    "lunch": "lunch",
+    "must": "form_field_must",
+    "exclude": "form_field_exclude",
+    "max_stops": "form_field_max_stops",
+    "ticket_budget": "form_field_ticket_budget",
+    "kind_caps": "hist_plan_kind_caps",
+    "chronological": "form_field_chronological",
+}
+"""The parts of a route's saved plan an editor reads, in order, and their labels."""
+
+
+@dataclass(slots=True)
+class Names:
+    """What entries refer to by id or slug, as names in the page's language."""
+
+    sites: dict[int, str] = field(default_factory=dict)
+    site_slugs: dict[str, str] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)
+    theme_ids: dict[int, str] = field(default_factory=dict)
+    users: dict[int, str] = field(default_factory=dict)
 
 
 def beijing(moment: dt.datetime | str | None) -> str:
@@ -77,8 +112,7 @@ def entry_rows(
 ) -> list[dict[str, Any]]:
     """Each entry as `{id, at, when, actor, action, changes: [(label, before, after)]}`."""
     entries = list(entries)
-    names = _site_names(session, entries)
-    themes = _theme_names(session, lang)
+    names = _names(session, entries, lang)
     rows = []
     for e in entries:
         after = e.after or {}
@@ -86,8 +120,8 @@ def entry_rows(
         changes = [
             (
                 field_label(k, _),
-                _value(k, before.get(k), _, lang, names, themes) if e.before else None,
-                _value(k, after.get(k), _, lang, names, themes),
+                _value(k, before.get(k), _, lang, names) if e.before else None,
+                _value(k, after.get(k), _, lang, names),
             )
             for k in after
             if k not in HIDDEN and (e.before or not _empty(after.get(k)))
@@ -125,12 +159,19 @@ def _value(
     value: Any,
     _: Translate,
     lang: str,
-    names: Mapping[int, str],
-    themes: Mapping[str, str],
+    names: Names,
 ) -> str:
     """One stored value as words: labels for codes, names for references."""
     if _empty(value):
         return EMPTY
+    if key == "stops" and isinstance(value, list):
+        return _stops_words(value, _, names)
+    if key == "plan" and isinstance(value, Mapping):
+        return _plan_words(value, _, lang, names)
+    if key == "kind" and _(f"route_kind_{value}") != f"route_kind_{value}":
+        return _(f"route_kind_{value}")
+    if key in ("mode", "theme_id", "owner_id"):
+        return _reference(key, value, _, names)
     if key == "status":
         return _(f"status_{value}")
     if key == "role":
@@ -147,10 +188,10 @@ def _value(
     if key in LABELS:
         return label(key, value, lang)
     if key == "parent_id":
-        return names.get(int(value), f"#{value}")
+        return names.sites.get(int(value), f"#{value}")
     if key == "themes" and isinstance(value, Mapping):
         return _("list_separator").join(
-            f"{themes.get(slug, slug)} {float(w):g}" for slug, w in value.items()
+            f"{names.themes.get(slug, slug)} {float(w):g}" for slug, w in value.items()
         )
     if key == "closures" and isinstance(value, list):
         return closures_text(value) or EMPTY
@@ -185,20 +226,99 @@ def _footprint_words(text: str, _: Translate) -> str:
     )
 
 
-def _site_names(session: Session, entries: list[AuditLog]) -> dict[int, str]:
-    """The names of the sites entries point to as parents, looked up once."""
-    ids = {
-        int(side["parent_id"])
-        for e in entries
-        for side in (e.before or {}, e.after or {})
-        if isinstance(side.get("parent_id"), int)
-    }
-    if not ids:
-        return {}
-    rows = session.exec(select(Site.id, Site.name).where(col(Site.id).in_(ids))).all()
-    return {int(site_id or 0): name for site_id, name in rows}
+def _reference(key: str, value: Any, _: Translate, names: Names) -> str:
+    """A travel mode, a theme or an owner (by id) as the page names it."""
+    if key == "mode":
+        text = _(f"mode_{value}")
+        return str(value) if text == f"mode_{value}" else text
+    found = (names.theme_ids if key == "theme_id" else names.users).get(int(value))
+    return found or f"#{value}"
 
 
-def _theme_names(session: Session, lang: str) -> dict[str, str]:
-    rows = session.exec(select(Theme.slug, Theme.name, Theme.name_en)).all()
-    return {slug: (name_en or name) if lang == "en" else name for slug, name, name_en in rows}
+def _stops_words(stops: list[Any], _: Translate, names: Names) -> str:
+    """A route's stored stops (`[day, slug, note, note_en]`) as `第 1 天：八七会议会址（讲…）、…`."""
+    days: dict[int, list[str]] = {}
+    for stop in stops:
+        if not isinstance(stop, list | tuple) or len(stop) < 2:
+            return _("list_separator").join(str(s) for s in stops)
+        day, slug, *notes = stop
+        name = names.site_slugs.get(str(slug), str(slug))
+        note = next((str(n) for n in notes if n), "")
+        days.setdefault(int(day), []).append(
+            _("hist_stop_note", site=name, note=note) if note else name
+        )
+    return _("sentence_separator").join(
+        _("hist_day_stops", day=day, stops=_("list_separator").join(found))
+        for day, found in sorted(days.items())
+    )
+
+
+def _plan_words(plan: Mapping[str, Any], _: Translate, lang: str, names: Names) -> str:
+    """The saved plan's filled-in parts, labelled as the planner form labels them."""
+    parts = []
+    for key, label_key in PLAN_KEYS.items():
+        value = plan.get(key)
+        if _empty(value) or value is False:
+            continue
+        if key in ("start", "end") and isinstance(value, Mapping):
+            words = str(value.get("name") or f"{value.get('lon')}, {value.get('lat')}")
+        elif key in ("must", "exclude") and isinstance(value, list):
+            words = _("list_separator").join(names.site_slugs.get(str(v), str(v)) for v in value)
+        elif key == "kind_caps" and isinstance(value, list):
+            words = _("list_separator").join(_kind_cap(cap, _, lang) for cap in value)
+        else:
+            words = _value(key, value, _, lang, names)
+        parts.append(_("field_change", field=_(label_key)) + words)
+    return _("sentence_separator").join(parts) or EMPTY
+
+
+def _kind_cap(cap: Any, _: Translate, lang: str) -> str:
+    """`纪念馆 每天 1 / 全程 2` from `{"category": "memorial_hall", "per_day": 1, "per_trip": 2}`."""
+    if not isinstance(cap, Mapping):
+        return str(cap)
+    limits = [
+        _(f"hist_cap_{k}", n=cap[k]) for k in ("per_day", "per_trip") if cap.get(k) is not None
+    ]
+    return f"{label('category', cap.get('category'), lang)} {' / '.join(limits)}".strip()
+
+
+def _names(session: Session, entries: list[AuditLog], lang: str) -> Names:
+    """Everything the entries refer to, looked up once."""
+    sides = [side for e in entries for side in (e.before or {}, e.after or {})]
+    ids = {int(s["parent_id"]) for s in sides if isinstance(s.get("parent_id"), int)}
+    slugs = {str(stop[1]) for s in sides for stop in _list(s.get("stops")) if _is_stop(stop)}
+    for side in sides:
+        plan = side.get("plan")
+        if isinstance(plan, Mapping):
+            slugs |= {str(v) for k in ("must", "exclude") for v in _list(plan.get(k))}
+    users = {int(s["owner_id"]) for s in sides if isinstance(s.get("owner_id"), int)}
+    names = Names()
+    english = lang == "en"
+    if ids or slugs:
+        rows = session.exec(
+            select(Site.id, Site.slug, Site.name, Site.name_en).where(
+                col(Site.id).in_(ids) | col(Site.slug).in_(slugs)
+            )
+        ).all()
+        for site_id, slug, name, name_en in rows:
+            shown = (name_en or name) if english else name
+            names.sites[int(site_id or 0)] = name
+            names.site_slugs[slug] = shown
+    for theme_id, slug, name, name_en in session.exec(
+        select(Theme.id, Theme.slug, Theme.name, Theme.name_en)
+    ).all():
+        shown = (name_en or name) if english else name
+        names.themes[slug] = shown
+        names.theme_ids[int(theme_id or 0)] = shown
+    if users:
+        found = session.exec(select(User.id, User.username).where(col(User.id).in_(users)))
+        names.users = {int(user_id or 0): username for user_id, username in found.all()}
+    return names
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_stop(stop: Any) -> bool:
+    return isinstance(stop, list | tuple) and len(stop) >= 2

@@ -10,7 +10,7 @@ No `from __future__ import annotations` here: FastAPI reads the built handlers' 
 which name this factory's arguments, at run time.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from redres.api import list_pages
 from redres.api.deps import PageEditorDep, SessionDep
+from redres.api.form_errors import form_errors
 from redres.api.history_lines import entry_rows
 from redres.api.i18n import pick_language, translator
 from redres.api.list_pages import pager
@@ -26,8 +27,10 @@ from redres.api.session import check_csrf, csrf_token
 from redres.api.templating import render
 from redres.catalog.account_tables import User
 from redres.catalog.audit import history_entries
+from redres.catalog.errors import Conflict
 from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.staff_lists import MAX_PAGE, ListFilter
+from redres.errors import InvalidRequest
 
 Record = TypeVar("Record", Site, Route, Story)
 
@@ -107,7 +110,17 @@ def add_history_pages(
     ) -> Response:
         check_csrf(request, csrf)
         record = find(session, slug)
-        restore(request, session, record, entry_id, user.username)
+        try:
+            restore(request, session, record, entry_id, user.username)
+        except (InvalidRequest, Conflict) as exc:  # the version no longer holds: say why
+            session.rollback()
+            record = find(session, slug)
+            base_of = f"{base}/{slug}"
+            errors = form_errors(exc, pick_language(request))
+            code = 409 if isinstance(exc, Conflict) else 422
+            return record_history_page(
+                request, session, record, name(record), base_of, errors=errors, status_code=code
+            )
         return RedirectResponse(f"{base}/{record.slug}/history", status_code=303)
 
     router.add_api_route(
@@ -124,9 +137,12 @@ def record_history_page(
     base: str,
     *,
     page: int = 1,
+    errors: Sequence[str] = (),
+    status_code: int = 200,
 ) -> HTMLResponse:
     """A record's audit entries, newest first, a page at a time, each earlier version with a
-    restore button that posts to `{base}/restore/{entry}`."""
+    restore button that posts to `{base}/restore/{entry}`; `errors` say why a restore was
+    refused (nothing written), above the list."""
     entity = type(record).__name__.lower()
     f = ListFilter(page=page, size=list_pages.PAGE_SIZE)
     entries, total = history_entries(
@@ -141,5 +157,6 @@ def record_history_page(
         "restore": f"{base}/restore",
         "entries": entry_rows(session, entries, translator(lang), lang),
         "csrf": csrf_token(request),
+        "errors": errors,
     }
-    return render(request, "editor_history.html", context)
+    return render(request, "editor_history.html", context, status_code)

@@ -121,7 +121,9 @@ def _worded(view: CoursePublic, words: Callable[..., str]) -> str:
     if view.duration_minutes:
         details.append(words("library.minutes", n=view.duration_minutes))
     if view.instructors:
-        details.append(words("library.taught_by") + ", ".join(i.name for i in view.instructors))
+        details.append(
+            words("library.taught_by_inline") + ", ".join(i.name for i in view.instructors)
+        )
     return f"{view.title} ({', '.join(details)})"
 
 

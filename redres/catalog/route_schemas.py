@@ -135,12 +135,12 @@ class PlannedRouteIn(PlainTextModel):
 def _route_kind(value: Any) -> str:
     """A body with a `plan` saves a plan; any other is a route given stop by stop."""
     if isinstance(value, dict):
-        return "plan" if "plan" in value else "stops"
-    return "plan" if isinstance(value, PlannedRouteIn) else "stops"
+        return "planned" if "plan" in value else "stops-by-day"
+    return "planned" if isinstance(value, PlannedRouteIn) else "stops-by-day"
 
 
-NewRoute = Annotated[
-    Annotated[RouteIn, Tag("stops")] | Annotated[PlannedRouteIn, Tag("plan")],
+NewRoute = Annotated[  # tags that are no field's name: an error's path shows which is which
+    Annotated[RouteIn, Tag("stops-by-day")] | Annotated[PlannedRouteIn, Tag("planned")],
     Discriminator(_route_kind),
 ]
 """What `POST /api/routes` takes: stops day by day, or a plan (and its itinerary) to save."""

@@ -170,9 +170,9 @@ TEMPLATE = """<!doctype html>
 {% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note_en if lang == 'en' else stop.note) %}{% if note or told or lessons.get(stop.slug) %}
 <div class="stop-notes">
 <h3>{{ loop.index }}. {{ place_name(stop) }}</h3>
-{% for lesson in lessons.get(stop.slug, []) %}<p class="lesson">{{ t('handout.lessons') }}{{ colon }}{{ lesson }}</p>{% endfor %}
+{% for lesson in lessons.get(stop.slug, []) %}<p class="lesson"><strong>{{ t('handout.lessons') }}{{ colon }}</strong>{{ lesson }}</p>{% endfor %}
 {% if note %}<p class="lesson note"><strong>{{ t('handout.note') }}{{ colon }}</strong>{{ note }}</p>{% endif %}
-{% for title_, text in told %}<p><strong>{{ title_ }}</strong>{% if text %}：{{ text|markdown_inline }}{% endif %}</p>{% endfor %}
+{% for title_, text in told %}<p><strong>{{ title_ }}</strong>{% if text %}{{ colon }}{{ text|markdown_inline }}{% endif %}</p>{% endfor %}
 </div>
 {% endif %}{% endfor %}
 <h3>{{ t('handout.notes_lines') }}</h3>

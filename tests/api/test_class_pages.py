@@ -233,11 +233,14 @@ def test_the_class_handout_prints_its_dates_instructors_and_contacts(
     assert "Emergency contact" in english.text
     assert "主讲教员" not in english.text
     # the course's own title as written (it has no English one), every word around it English
-    said = "On-site teaching: 讲习所里的农民运动 (Situational teaching, 30 min, Taught by: 张老师)"
+    said = (
+        "<strong>On-site teaching: </strong>"
+        "讲习所里的农民运动 (Situational teaching, 30 min, taught by 张老师)"
+    )
     assert said in english.text
     assert "情景教学" not in english.text
     assert "分钟" not in english.text
-    chinese = "现场教学：讲习所里的农民运动（情景教学，30分钟，主讲 张老师）"
+    chinese = "<strong>现场教学：</strong>讲习所里的农民运动（情景教学，30分钟，主讲 张老师）"
     assert chinese in r.text
     w.client.cookies.clear()
     sign_in(w.client, "ed", to="/")

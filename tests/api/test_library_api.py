@@ -201,7 +201,7 @@ def test_course_plan_appears_in_the_printed_handout(client: TestClient) -> None:
     }
     assert client.post("/api/courses", json=lesson, headers=editor).status_code == 201
     html = client.get("/api/routes/wuchang-walk.html", params={"date": "2025-06-10"}).text
-    assert "现场教学：讲习所里的农民运动（情景教学，30分钟，主讲 李老师）" in html
+    assert "现场教学：</strong>讲习所里的农民运动（情景教学，30分钟，主讲 李老师）" in html
     section = html.split("现场教学：")[0].rsplit("<h3>", 1)[1]
     assert "中央农民运动讲习所旧址" in section  # the second stop of the route
     assert "/maps/routes/wuchang-walk.png?date=2025-06-10" in html

@@ -177,7 +177,8 @@ def test_an_itinerary_that_does_not_hold_for_its_plan_is_refused(demo: Demo) -> 
         headers=demo.teacher,
     )
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"][:3] == ["body", "plan", "window"]
+    assert bad.json()["errors"][0]["loc"][:3] == ["body", "plan", "window"]
+    assert bad.json()["detail"].startswith("plan.window：")
     for broken, says in [
         ({"days": [{"stops": []}]}, "no stops"),
         ({"days": [{"stops": [{"slug": "no-such-site"}]}]}, "no-such-site"),

@@ -34,3 +34,14 @@ def test_summary_payloads_are_inert() -> None:
     html = render_handout(_itinerary(*(Story(f"故事{i}", p) for i, p in enumerate(XSS_PAYLOADS))))
     story_part = html[html.index("<h3>") :]
     assert inert_problems(story_part.split("</section>")[0]) == []
+
+
+def test_an_english_handout_joins_a_story_title_and_summary_with_an_english_colon() -> None:
+    story = Story(
+        "八七会议", "中文简介", title_en="The August 7 Conference", excerpt="It met here."
+    )
+    english = render_handout(_itinerary(story), lang="en")
+    assert "<strong>The August 7 Conference</strong>: It met here." in english
+    assert "：" not in english[english.index("<h3>") :].split("</section>")[0]
+    chinese = render_handout(_itinerary(story))
+    assert "<strong>八七会议</strong>：中文简介" in chinese

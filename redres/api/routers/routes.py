@@ -231,7 +231,7 @@ def _save_plan(
     try:
         plan = PlanIn.model_validate(body.plan)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
+        errors = exc.errors(include_url=False)  # the context words the 422 (limits, reasons)
         raise RequestValidationError(
             [e | {"loc": ("body", "plan", *e["loc"])} for e in errors]
         ) from exc
