@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Integer, cast, exists, func, literal, not_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from redres.catalog import map_cells
+from redres.catalog import map_cells, map_facets
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Theme
@@ -165,11 +165,17 @@ def _cell(session: Session, value: ColumnElement[Any]) -> ColumnElement[Any]:
 def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
     """The published sites of `tile` that `flt` keeps, grouped into grid cells.
 
-    Unfiltered tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of the kept cell
-    counts (`redres.catalog.map_cells`); filtered ones and deeper tiles are grouped here.
+    Tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of kept counts: unfiltered from
+    `redres.catalog.map_cells`, filtered on one facet (a column, or themes) from
+    `redres.catalog.map_facets`. Several filters at once and deeper tiles are grouped here.
     """
-    if tile.z <= map_cells.AGGREGATE_MAX_ZOOM and flt == MapFilter():
-        return _summed(session, tile)
+    if tile.z <= map_cells.AGGREGATE_MAX_ZOOM:
+        if flt == MapFilter():
+            return _summed(map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y))
+        facet = _facet(session, flt)
+        if facet is not None:
+            conn = session.connection()
+            return _summed(map_facets.tile_cells(conn, *facet, tile.z, tile.x, tile.y))
     bounds = tile.bounds()
     where = _conditions(flt, bounds)
     if tile.z >= SINGLES_ZOOM:
@@ -225,11 +231,11 @@ def _grid(
     return TileClusters(clusters, singles)
 
 
-def _summed(session: Session, tile: Tile) -> TileClusters:
-    """The tile's cells from ``mapcell``: its 8 x 8 cells are the tiles three zooms down."""
+def _summed(cells: Collection[map_cells.CellCount]) -> TileClusters:
+    """A tile's answer from its kept cells (its 8 x 8 cells are the tiles three zooms down)."""
     clusters: list[tuple[float, float, int]] = []
     singles: list[int] = []
-    for cell in map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y):
+    for cell in cells:
         if cell.only is not None:
             singles.append(cell.only)
         else:
@@ -237,6 +243,42 @@ def _summed(session: Session, tile: Tile) -> TileClusters:
     clusters.sort(key=lambda c: (-c[2], c[0], c[1]))
     singles.sort()
     return TileClusters(clusters, singles)
+
+
+def _facet(session: Session, flt: MapFilter) -> tuple[str, list[str]] | None:
+    """The kept facet that answers `flt`, as (kind, values to sum); None when it takes more
+    than one (the sites are then grouped)."""
+    columns = {
+        "category": flt.category,
+        "period": flt.period,
+        "protection": flt.protection,
+        "district": flt.district,
+    }
+    given = [(kind, str(v)) for kind, v in columns.items() if v is not None]
+    themed = flt.theme is not None or flt.shown_themes is not None
+    if len(given) + themed != 1:
+        return None
+    if given:
+        kind, value = given[0]
+        return kind, [value]
+    slugs = {*(flt.shown_themes or ()), *([flt.theme] if flt.theme else [])}
+    found = session.execute(sa_select(Theme.slug, Theme.id).where(col(Theme.slug).in_(slugs)))
+    ids = {str(slug): int(theme_id) for slug, theme_id in found}
+    need = ids.get(flt.theme, 0) if flt.theme is not None else None
+    shown = None
+    if flt.shown_themes is not None:
+        shown = {ids[s] for s in flt.shown_themes if s in ids}
+    values = []
+    for value in map_facets.theme_values(session.connection()):
+        linked = map_facets.key_ids(value)
+        if need is not None and need not in linked:
+            continue
+        if shown is not None and not (linked & shown or (flt.untagged and not linked)):
+            continue
+        values.append(value)
+    if len(values) > map_facets.MAX_VALUES:
+        return None
+    return map_facets.THEMES, values
 
 
 @dataclass(frozen=True, slots=True)
