@@ -174,8 +174,8 @@ def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
             return _summed(map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y))
         facet = _facet(session, flt)
         if facet is not None:
-            conn = session.connection()
-            return _summed(map_facets.tile_cells(conn, *facet, tile.z, tile.x, tile.y))
+            conn, at = session.connection(), (tile.z, tile.x, tile.y)
+            return _summed(map_facets.tile_cells(conn, *facet.sum, at, others=facet.others))
     bounds = tile.bounds()
     where = _conditions(flt, bounds)
     if tile.z >= SINGLES_ZOOM:
@@ -245,9 +245,24 @@ def _summed(cells: Collection[map_cells.CellCount]) -> TileClusters:
     return TileClusters(clusters, singles)
 
 
-def _facet(session: Session, flt: MapFilter) -> tuple[str, list[str]] | None:
-    """The kept facet that answers `flt`, as (kind, values to sum); None when it takes more
-    than one (the sites are then grouped)."""
+@dataclass(frozen=True, slots=True)
+class _Facet:
+    """Which kept counts answer a filter: a facet's kind and values, summed, or with `others`
+    subtracted from all the published sites."""
+
+    kind: str
+    values: list[str]
+    others: bool = False
+
+    @property
+    def sum(self) -> tuple[str, list[str]]:
+        """The kind and the values whose counts are read."""
+        return self.kind, self.values
+
+
+def _facet(session: Session, flt: MapFilter) -> _Facet | None:
+    """The kept facet that answers `flt`; None when it takes more than one (the sites are
+    then grouped)."""
     columns = {
         "category": flt.category,
         "period": flt.period,
@@ -260,25 +275,34 @@ def _facet(session: Session, flt: MapFilter) -> tuple[str, list[str]] | None:
         return None
     if given:
         kind, value = given[0]
-        return kind, [value]
+        return _Facet(kind, [value])
     slugs = {*(flt.shown_themes or ()), *([flt.theme] if flt.theme else [])}
-    found = session.execute(sa_select(Theme.slug, Theme.id).where(col(Theme.slug).in_(slugs)))
+    found = session.execute(
+        sa_select(col(Theme.slug), col(Theme.id)).where(col(Theme.slug).in_(slugs))
+    )
     ids = {str(slug): int(theme_id) for slug, theme_id in found}
     need = ids.get(flt.theme, 0) if flt.theme is not None else None
     shown = None
     if flt.shown_themes is not None:
         shown = {ids[s] for s in flt.shown_themes if s in ids}
-    values = []
+    kept: list[str] = []
+    left: list[str] = []
     for value in map_facets.theme_values(session.connection()):
         linked = map_facets.key_ids(value)
-        if need is not None and need not in linked:
-            continue
-        if shown is not None and not (linked & shown or (flt.untagged and not linked)):
-            continue
-        values.append(value)
-    if len(values) > map_facets.MAX_VALUES:
-        return None
-    return map_facets.THEMES, values
+        (kept if _shows(linked, need, shown, untagged=flt.untagged) else left).append(value)
+    facet = _Facet(map_facets.THEMES, left, others=True) if len(left) < len(kept) else None
+    facet = facet or _Facet(map_facets.THEMES, kept)
+    return None if len(facet.values) > map_facets.MAX_VALUES else facet
+
+
+def _shows(
+    linked: frozenset[int], need: int | None, shown: set[int] | None, *, untagged: bool
+) -> bool:
+    """Whether a site linked to the themes `linked` is on a map showing theme `need` and,
+    from the layer control, the themes `shown` (plus the untagged sites when `untagged`)."""
+    if need is not None and need not in linked:
+        return False
+    return shown is None or bool(linked & shown) or (untagged and not linked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -375,14 +375,47 @@ def theme_values(conn: Connection) -> list[str]:
 
 
 def tile_cells(
-    conn: Connection, kind: str, values: Sequence[str], z: int, x: int, y: int
+    conn: Connection,
+    kind: str,
+    values: Sequence[str],
+    tile: tuple[int, int, int],
+    *,
+    others: bool = False,
 ) -> list[CellCount]:
-    """The 8 x 8 cells of tile `z/x/y` holding published sites of facet `kind` in `values`."""
-    if not values:
-        return []
-    range_, params = tile_range(z, x, y)
-    stmt = text(
-        "SELECT x / :g AS gx, y / :g AS gy, SUM(n), SUM(lat_sum), SUM(lon_sum), SUM(id_sum) "
-        f"FROM {TABLE} WHERE kind = :kind AND value IN :values AND {range_} GROUP BY gx, gy"
-    ).bindparams(bindparam("values", expanding=True))
-    return cells_of_rows(conn.execute(stmt, {**params, "kind": kind, "values": list(values)}))
+    """The 8 x 8 cells of `tile` (z, x, y) holding published sites of facet `kind` in
+    `values`, or with `others` those in none of them.
+
+    `others` subtracts the `values`' counts from ``mapcell``'s (every published site is in
+    exactly one ``themes`` row): a layer control with one theme off sums one value instead of
+    hundreds of the others.
+    """
+    range_, params = tile_range(*tile)
+    sums = "SUM(n), SUM(lat_sum), SUM(lon_sum), SUM(id_sum)"
+    cells: dict[tuple[int, int], tuple[int, float, float, int]] = {}
+    if values:
+        stmt = text(
+            f"SELECT x / :g AS gx, y / :g AS gy, {sums} FROM {TABLE} WHERE kind = :kind "
+            f"AND value IN :values AND {range_} GROUP BY gx, gy"
+        ).bindparams(bindparam("values", expanding=True))
+        found = conn.execute(stmt, {**params, "kind": kind, "values": list(values)})
+        for gx, gy, n, lat, lon, ids in found:
+            cells[gx, gy] = (int(n), float(lat), float(lon), int(ids))
+    if not others:
+        return cells_of_rows((gx, gy, *v) for (gx, gy), v in cells.items())
+    whole = text(
+        f"SELECT x / :g AS gx, y / :g AS gy, {sums} FROM mapcell WHERE {range_} GROUP BY gx, gy"
+    )
+    rows = []
+    for gx, gy, n, lat, lon, ids in conn.execute(whole, params):
+        less_n, less_lat, less_lon, less_ids = cells.get((gx, gy), (0, 0.0, 0.0, 0))
+        rows.append(
+            (
+                gx,
+                gy,
+                int(n) - less_n,
+                float(lat) - less_lat,
+                float(lon) - less_lon,
+                int(ids) - less_ids,
+            )
+        )
+    return cells_of_rows(rows)

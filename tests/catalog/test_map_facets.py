@@ -282,3 +282,18 @@ def test_migration_0028_down_and_up(session: Session, engine: Engine) -> None:
         command.upgrade(cfg, "head")
     with Session(engine) as s:
         _assert_kept_equals_brute(s)
+
+
+def test_one_theme_off_subtracts_from_all_sites(session: Session) -> None:
+    """The layer control with one theme off reads the few sets of themes it hides, not the
+    many it shows."""
+    rng = random.Random(47)
+    _themes(session)
+    _create(session, rng, 40, status=Status.published)
+    session.commit()
+    facet = _facet(session, MapFilter(shown_themes=("founding", "long-march")))
+    assert facet is not None
+    assert facet.others
+    assert [map_facets.key_ids(v) for v in facet.values] == [
+        {session.exec(select(Theme.id).where(Theme.slug == "martyrs")).one()}
+    ]
