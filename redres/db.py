@@ -43,10 +43,10 @@ POSTGIS_ONLY = frozenset(
 def schema_filter(dialect: str) -> Callable[..., bool]:
     """Which schema objects autogenerate compares on `dialect`.
 
-    Left out: PostGIS's hand-written objects, the map's cell counts (kept by triggers,
-    `catalog.map_cells`, `catalog.map_facets`), the job queue's tables on PostgreSQL; on SQLite the FTS5 search
-    tables, and the `searchterm` table of the models, which only PostgreSQL has
-    (`catalog.search_index`).
+    Left out: PostGIS's hand-written objects, the map's kept counts (kept by triggers,
+    `catalog.map_cells`, `catalog.map_facets`), the job queue's tables on PostgreSQL; on
+    SQLite the FTS5 search tables, and the `searchterm` table of the models, which only
+    PostgreSQL has (`catalog.search_index`).
     """
     from redres.catalog import map_cells, map_facets
     from redres.catalog.search_index import FTS_OBJECTS
