@@ -101,7 +101,12 @@ def drop_statements(dialect: str) -> list[str]:
 
 
 def rebuild(conn: Connection) -> None:
-    """Recount every facet of every cell from ``site`` and ``sitetheme``, one statement each."""
+    """Recount every facet of every cell from ``site`` and ``sitetheme``.
+
+    Each published site's cell and set of themes are computed once into a temporary table,
+    then grouped per facet: 7.9 s of CPU at 1,000,000 sites on SQLite, against 17.8 s for one
+    statement per facet over ``site`` (bench/MAPS.md).
+    """
     d = conn.dialect.name
     x, y = cell_sql(d, "site")
     if d == "postgresql":
@@ -110,23 +115,26 @@ def rebuild(conn: Connection) -> None:
     else:
         agg = "group_concat(theme_id, ',')"
         ordered = "(SELECT site_id, theme_id FROM sitetheme ORDER BY site_id, theme_id)"
-    keys = (
-        f"LEFT JOIN (SELECT site_id, ',' || {agg} || ',' AS k FROM {ordered} AS o "
-        "GROUP BY site_id) AS q ON q.site_id = site.id"
-    )
     conn.execute(text(f"DELETE FROM {TABLE}"))
-    facets = [(c, f"site.{c}", "", f" AND site.{c} IS NOT NULL") for c in COLUMNS]
-    facets.append((THEMES, "COALESCE(q.k, '')", keys, ""))
-    for kind, value, join, where in facets:
+    conn.execute(text("DROP TABLE IF EXISTS mapfacet_src"))
+    conn.execute(
+        text(
+            f"CREATE TEMP TABLE mapfacet_src AS SELECT {x} AS cx, {y} AS cy, "
+            "COALESCE(site.lat, 0) AS la, COALESCE(site.lon, 0) AS lo, site.id AS i, "
+            f"{', '.join(f'site.{c} AS {c}' for c in COLUMNS)}, COALESCE(q.k, '') AS {THEMES} "
+            f"FROM site LEFT JOIN (SELECT site_id, ',' || {agg} || ',' AS k FROM {ordered} AS o "
+            "GROUP BY site_id) AS q ON q.site_id = site.id WHERE site.status = 'published'"
+        )
+    )
+    for kind in (*COLUMNS, THEMES):
         conn.execute(
             text(
-                f"INSERT INTO {TABLE} ({COLS}) SELECT '{kind}', v, cx, cy, COUNT(*), SUM(la), "
-                f"SUM(lo), SUM(i) FROM (SELECT {value} AS v, {x} AS cx, {y} AS cy, "
-                "COALESCE(site.lat, 0) AS la, COALESCE(site.lon, 0) AS lo, site.id AS i "
-                f"FROM site {join} WHERE site.status = 'published'{where}) AS f "
-                "GROUP BY v, cx, cy"
+                f"INSERT INTO {TABLE} ({COLS}) SELECT '{kind}', {kind}, cx, cy, COUNT(*), "
+                f"SUM(la), SUM(lo), SUM(i) FROM mapfacet_src WHERE {kind} IS NOT NULL "
+                f"GROUP BY {kind}, cx, cy"
             )
         )
+    conn.execute(text("DROP TABLE mapfacet_src"))
 
 
 def install(conn: Connection) -> None:
