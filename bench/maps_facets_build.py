@@ -75,13 +75,15 @@ def main(path: str, n: int, seed: int = 0) -> None:
             insert(Theme.__table__),  # type: ignore[attr-defined]
             [{"id": i + 1, "slug": s, "name": s, "version": 1} for i, s in enumerate(THEMES)],
         )
+        site_table = Site.__table__  # type: ignore[attr-defined]
+        link_table = SiteTheme.__table__  # type: ignore[attr-defined]
         sites = make_sites(n, seed)
         for start in range(0, n, BATCH):
-            conn.execute(insert(Site.__table__), sites[start : start + BATCH])  # type: ignore[attr-defined]
+            conn.execute(insert(site_table), sites[start : start + BATCH])
         del sites
         rows = links(n, seed, len(THEMES))
         for start in range(0, len(rows), BATCH):
-            conn.execute(insert(SiteTheme.__table__), rows[start : start + BATCH])  # type: ignore[attr-defined]
+            conn.execute(insert(link_table), rows[start : start + BATCH])
         print(f"# {n} sites, {len(rows)} links written", file=sys.stderr)
     with engine.begin() as conn:
         print(f"# count: {conn.execute(text('SELECT count(*) FROM site')).scalar()}")

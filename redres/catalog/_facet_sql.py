@@ -108,21 +108,24 @@ def _sqlite_triggers() -> list[str]:
         after = _deltas(d, "s", "", _key_sql(d, links("s.id")), *at)
         return f"{_apply_sqlite([before[-1], after[-1]])}; {_DROP_EMPTY}"
 
-    own = _key_sql(d, links("{id}"))
+    def own(site: str) -> str:
+        """The ``themes`` value of `site` from its links as they stand."""
+        return _key_sql(d, links(site))
+
+    moved = _deltas(d, "OLD", "-", own("OLD.id")) + _deltas(d, "NEW", "", own("NEW.id"))
     changed = " OR ".join(
         f"OLD.{c} IS NOT NEW.{c}" for c in ("status", "lat", "lon", "id", *COLUMNS)
     )
     return [
         f"CREATE TRIGGER mapfacet_site_insert AFTER INSERT ON site "
         f"WHEN NEW.status = 'published' BEGIN "
-        f"{_apply_sqlite(_deltas(d, 'NEW', '', own.format(id='NEW.id')))}; END",
+        f"{_apply_sqlite(_deltas(d, 'NEW', '', own('NEW.id')))}; END",
         f"CREATE TRIGGER mapfacet_site_update AFTER UPDATE OF status, lat, lon, id, "
         f"{', '.join(COLUMNS)} ON site WHEN {changed} BEGIN "
-        f"{_apply_sqlite(_deltas(d, 'OLD', '-', own.format(id='OLD.id')) + _deltas(d, 'NEW', '', own.format(id='NEW.id')))}; "
-        f"{_DROP_EMPTY}; END",
+        f"{_apply_sqlite(moved)}; {_DROP_EMPTY}; END",
         f"CREATE TRIGGER mapfacet_site_delete BEFORE DELETE ON site "
         f"WHEN OLD.status = 'published' BEGIN "
-        f"{_apply_sqlite(_deltas(d, 'OLD', '-', own.format(id='OLD.id')))}; {_DROP_EMPTY}; END",
+        f"{_apply_sqlite(_deltas(d, 'OLD', '-', own('OLD.id')))}; {_DROP_EMPTY}; END",
         f"CREATE TRIGGER mapfacet_link_insert AFTER INSERT ON sitetheme BEGIN "
         f"{relinked('NEW.site_id', new=True)}; END",
         f"CREATE TRIGGER mapfacet_link_delete AFTER DELETE ON sitetheme BEGIN "

@@ -146,8 +146,8 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
     Updating the site table's eight non-unique indexes (name, category, location, ...) row by
     row costs more than building them after the rows; the unique ones stay, as they check the
     rows and find the new ids; the map's count triggers likewise (`map_cells.install` and
-    `map_facets.install` recount, a statement per table and facet). SQLite DDL is transactional, so a failure or a killed process
-    rolls the drop back with everything else. The search index merges its segments once at
+    `map_facets.install` recount once at the end). SQLite DDL is transactional, so a failure
+    or a killed process rolls the drop back with everything else. The search index merges its segments once at
     the end (`search_index.bulk_load`).
     """
     if conn.dialect.name != "sqlite" or n_sites < BULK_INDEX_THRESHOLD:
