@@ -20,7 +20,7 @@ import time
 from catalog_queries import make_sites
 from sqlalchemy import insert, text
 
-from redres.catalog import map_cells
+from redres.catalog import map_cells, map_facets
 from redres.catalog.models import Site, SiteTheme, Theme
 from redres.db import analyze, init_db, make_engine
 
@@ -53,23 +53,16 @@ def links(n: int, seed: int, n_themes: int) -> list[dict[str, object]]:
     return out
 
 
-def drop_triggers() -> list[str]:
-    """The statements taking the map's triggers off ``site`` (and ``sitetheme``)."""
-    stmts = map_cells.drop_trigger_statements("sqlite")
-    try:
-        from redres.catalog import map_facets
-    except ImportError:  # a checkout before migration 0028
-        return stmts
-    return stmts + map_facets.drop_trigger_statements("sqlite")
-
-
 def main(path: str, n: int, seed: int = 0) -> None:
     """Write `n` sites and their links into the new SQLite file `path`."""
     engine = make_engine(f"sqlite:///{path}")
     init_db(engine)
     started = time.perf_counter()
     with engine.begin() as conn:
-        for stmt in drop_triggers():
+        for stmt in [
+            *map_cells.drop_trigger_statements("sqlite"),
+            *map_facets.drop_trigger_statements("sqlite"),
+        ]:
             conn.exec_driver_sql(stmt)
         conn.execute(
             insert(Theme.__table__),  # type: ignore[attr-defined]
