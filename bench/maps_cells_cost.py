@@ -1,14 +1,15 @@
 """What keeping the map's cell counts costs a bulk write, and what recounting them costs.
 
-Loads the same synthetic sites (``catalog_queries.py``, seed 0) twice into fresh databases
-migrated to head: once with the ``mapcell`` triggers (as redres runs) and once with them
-dropped, printing each load's wall and CPU time; then times `map_cells.rebuild` (what
-migration 0027 and `ensure` do: every published site grouped in one statement).
+Loads the same synthetic sites (``catalog_queries.py``, seed 0) into fresh databases migrated
+to head: with the ``mapcell`` and ``mapfacet`` triggers (as redres runs), without any, and
+(given a third URL) with ``mapcell``'s alone (as before migration 0028), printing each load's
+wall and CPU time; then times `map_cells.rebuild` and `map_facets.rebuild` (what migrations
+0027 and 0028 and `ensure` do).
 
 Usage::
 
     PYTHONPATH=$PWD:$PWD/bench python bench/maps_cells_cost.py sqlite:////tmp/cells-a.db \
-        sqlite:////tmp/cells-b.db [--sites 100000]
+        sqlite:////tmp/cells-b.db [sqlite:////tmp/cells-c.db] [--sites 100000]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 
 from catalog_queries import load, make_sites
 
-from redres.catalog import map_cells
+from redres.catalog import map_cells, map_facets
 from redres.db import init_db, make_engine
 
 
@@ -27,18 +28,22 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("with_triggers")
     p.add_argument("without_triggers")
+    p.add_argument("cells_only", nargs="?")
     p.add_argument("--sites", type=int, default=100_000)
     args = p.parse_args()
     sites = make_sites(args.sites, 0)
-    for label, url, keep in (
-        ("with triggers", args.with_triggers, True),
-        ("without triggers", args.without_triggers, False),
-    ):
+    variants = [
+        ("with triggers", args.with_triggers, []),
+        ("without triggers", args.without_triggers, [map_cells, map_facets]),
+    ]
+    if args.cells_only:
+        variants.append(("with mapcell's triggers only", args.cells_only, [map_facets]))
+    for label, url, dropped in variants:
         engine = make_engine(url)
         init_db(engine)
-        if not keep:
-            with engine.begin() as conn:
-                for stmt in map_cells.drop_statements(engine.dialect.name)[:-1]:  # keep the table
+        with engine.begin() as conn:
+            for module in dropped:  # the tables stay
+                for stmt in module.drop_trigger_statements(engine.dialect.name):
                     conn.exec_driver_sql(stmt)
         wall, cpu = time.perf_counter(), time.process_time()
         load(engine, sites)
@@ -47,15 +52,16 @@ def main() -> None:
             f"{time.process_time() - cpu:.1f} s CPU",
             flush=True,
         )
-        if keep:
-            wall, cpu = time.perf_counter(), time.process_time()
-            with engine.begin() as conn:
-                map_cells.rebuild(conn)
-            print(
-                f"rebuild: {time.perf_counter() - wall:.1f} s wall, "
-                f"{time.process_time() - cpu:.1f} s CPU",
-                flush=True,
-            )
+        if not dropped:
+            for module in (map_cells, map_facets):
+                wall, cpu = time.perf_counter(), time.process_time()
+                with engine.begin() as conn:
+                    module.rebuild(conn)
+                print(
+                    f"{module.__name__}.rebuild: {time.perf_counter() - wall:.1f} s wall, "
+                    f"{time.process_time() - cpu:.1f} s CPU",
+                    flush=True,
+                )
         engine.dispose()
 
 

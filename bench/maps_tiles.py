@@ -27,7 +27,8 @@ core, and this is what the server itself spent.
 
 Usage::
 
-    python bench/maps_tiles.py --sqlite-path /tmp/mapscale/q1m.db [--pg-url URL] [--repeat 3]
+    python bench/maps_tiles.py --sqlite-path /tmp/mapscale/q1m.db [--pg-url URL] [--repeat 3] \
+        [--query category=museum]
 """
 
 from __future__ import annotations
@@ -141,12 +142,15 @@ def first_view(browser: Browser, url: str) -> dict[str, float]:
     }
 
 
-def run_engine(browser: Browser, name: str, url: str, repeat: int) -> dict[str, Any]:
+def run_engine(
+    browser: Browser, name: str, url: str, repeat: int, query: str = ""
+) -> dict[str, Any]:
     """Cold then warm first views on one engine, each on a fresh app."""
     engine = make_engine(url)
     app = create_app(Settings(database_url=url), engine=engine)
+    path = f"/maps/sites.html{'?' + query if query else ''}"
     with serve_app(app) as base:
-        page = f"{base}/maps/sites.html"
+        page = f"{base}{path}"
         cold = first_view(browser, page)
         print(f"# {name} cold {cold}", file=sys.stderr, flush=True)
         warm = [first_view(browser, page) for _ in range(repeat)]
@@ -165,7 +169,7 @@ def run_engine(browser: Browser, name: str, url: str, repeat: int) -> dict[str, 
     for _ in range(repeat - 1):
         engine = make_engine(url)
         with serve_app(create_app(Settings(database_url=url), engine=engine)) as base:
-            again = first_view(browser, f"{base}/maps/sites.html")
+            again = first_view(browser, f"{base}{path}")
             print(f"# {name} cold {again}", file=sys.stderr, flush=True)
             colds.append(again)
         engine.dispose()
@@ -192,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pg-url", help="a PostgreSQL database (built when it holds no sites)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--out", type=Path)
+    p.add_argument("--query", default="", help="the map page's filters, e.g. category=museum")
     args = p.parse_args(argv)
     engines = []
     if args.sqlite_path:
@@ -206,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for name, url in engines:
             held = ensure_catalogue(url, args.sites, args.seed)
-            result = run_engine(browser, name, url, args.repeat)
+            result = run_engine(browser, name, url, args.repeat, args.query)
             result["sites"] = held
             results.append(result)
         browser.close()

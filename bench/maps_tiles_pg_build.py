@@ -1,12 +1,15 @@
 """Load the synthetic catalogue of ``catalog_queries.py`` into PostgreSQL by COPY, for the map.
 
 Sites only (the map reads no search terms): loading a million sites row by row with their
-search terms, as ``catalog_queries.py`` does, is far slower. The catalogue's version is moved
+search terms, as ``catalog_queries.py`` does, is far slower. With ``--themes``, twelve themes
+and the links of ``maps_facets_build.py`` too (one more COPY, timed on its own: the map's
+per-facet triggers move each linked site to its set of themes). The catalogue's version is moved
 by hand, as a raw COPY is not seen by the engine hook.
 
 Usage::
 
-    python bench/maps_tiles_pg_build.py postgresql+psycopg://postgres@127.0.0.1/redres_map1m 1000000
+    python bench/maps_tiles_pg_build.py postgresql+psycopg://postgres@127.0.0.1/redres_map1m 1000000 \
+        [--themes]
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import Any
 
 from catalog_queries import _settle_postgres, make_sites
+from maps_facets_build import THEMES, links
+from sqlalchemy import text
 
 from redres.db import init_db, make_engine
 
@@ -39,7 +45,7 @@ COLUMNS = (
 JSON_COLUMNS = frozenset({"aliases", "designations"})
 
 
-def main(url: str, n: int, seed: int = 0) -> None:
+def main(url: str, n: int, seed: int = 0, *, themes: bool = False) -> None:
     """Migrate `url`, copy `n` sites in, move the catalogue's version, vacuum and analyse."""
     started = time.perf_counter()
     sites = make_sites(n, seed)
@@ -54,14 +60,35 @@ def main(url: str, n: int, seed: int = 0) -> None:
                 copy.write_row(
                     [json.dumps(site[c]) if c in JSON_COLUMNS else site[c] for c in COLUMNS]
                 )
+        raw.commit()
+        print(f"# sites copied at {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if themes:
+            copy_links(cur, n, seed)
+            raw.commit()
+            print(f"# links copied at {time.perf_counter() - started:.0f} s", file=sys.stderr)
         cur.execute("UPDATE catalogueversion SET version = version + 1 WHERE id = 1")
         raw.commit()
     finally:
         raw.close()
     _settle_postgres(engine)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("sitetheme", "mapcell", "mapfacet"):  # the map's counts too, as redres's
+            conn.execute(text(f"VACUUM ANALYZE {table}"))  # own bulk writes do (db.analyze)
     engine.dispose()
     print(f"# copied and settled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
+def copy_links(cur: Any, n: int, seed: int) -> None:
+    """The twelve themes, and the links of sites 1..n to them (one COPY)."""
+    for i, slug in enumerate(THEMES, start=1):
+        cur.execute(
+            "INSERT INTO theme (id, slug, name, version) VALUES (%s, %s, %s, 1)", (i, slug, slug)
+        )
+    cur.execute("SELECT setval(pg_get_serial_sequence('theme', 'id'), %s)", (len(THEMES),))
+    with cur.copy("COPY sitetheme (site_id, theme_id, weight) FROM STDIN") as copy:
+        for link in links(n, seed, len(THEMES)):
+            copy.write_row([link["site_id"], link["theme_id"], link["weight"]])
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), themes="--themes" in sys.argv[3:])

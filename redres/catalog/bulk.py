@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
-from redres.catalog import map_cells, pg_copy, search_index
+from redres.catalog import map_cells, map_facets, pg_copy, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.models import Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
@@ -145,9 +145,9 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
 
     Updating the site table's eight non-unique indexes (name, category, location, ...) row by
     row costs more than building them after the rows; the unique ones stay, as they check the
-    rows and find the new ids; the map's cell-count triggers likewise (`map_cells.install`
-    recounts in one statement). SQLite DDL is transactional, so a failure or a killed process
-    rolls the drop back with everything else. The search index merges its segments once at
+    rows and find the new ids; the map's count triggers likewise (`map_cells.install` and
+    `map_facets.install` recount once at the end). SQLite DDL is transactional, so a failure
+    or a killed process rolls the drop back with everything else. The search index merges its segments once at
     the end (`search_index.bulk_load`).
     """
     if conn.dialect.name != "sqlite" or n_sites < BULK_INDEX_THRESHOLD:
@@ -163,7 +163,7 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
         for index in indexes:
             index.drop(conn)
         if large:  # the map's cell counts: recounted once at the end, not per row
-            for stmt in map_cells.drop_trigger_statements("sqlite"):
+            for stmt in _MAP_TRIGGERS_OFF:
                 conn.exec_driver_sql(stmt)
         with search_index.bulk_load(conn) if large else nullcontext():
             yield
@@ -173,15 +173,27 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
                 index.create(conn)
         if large:
             with suppress(Exception):
-                map_cells.install(conn)
+                _count_map(conn)
         raise
     else:
         for index in indexes:
             index.create(conn)
         if large:
-            map_cells.install(conn)
+            _count_map(conn)
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(old_cache or -2000)}")
+
+
+_MAP_TRIGGERS_OFF = [
+    *map_cells.drop_trigger_statements("sqlite"),
+    *map_facets.drop_trigger_statements("sqlite"),
+]
+
+
+def _count_map(conn: Connection) -> None:
+    """Put the map's count triggers back and recount, once, after a bulk load."""
+    map_cells.install(conn)
+    map_facets.install(conn)
 
 
 BULK_INDEX_THRESHOLD = 10_000

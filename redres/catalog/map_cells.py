@@ -23,7 +23,9 @@ run by `redres.db.init_db` after every upgrade, puts them back and recounts.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -59,7 +61,7 @@ def cell_of(lat: float | None, lon: float | None) -> tuple[int, int]:
     return x, min(SIDE - 1, max(0, y))
 
 
-def _cell_sql(dialect: str, row: str) -> tuple[str, str]:
+def cell_sql(dialect: str, row: str) -> tuple[str, str]:
     """SQL for the cell (x, y) of the site row named `row` (NEW, OLD or site)."""
     least, greatest = ("LEAST", "GREATEST") if dialect == "postgresql" else ("MIN", "MAX")
     none = f"{row}.lat IS NULL OR {row}.lon IS NULL"
@@ -82,7 +84,7 @@ def _published(row: str) -> str:
 
 def _add(dialect: str, row: str, where: str) -> str:
     """Count the site `row` in its cell (an upsert)."""
-    x, y = _cell_sql(dialect, row)
+    x, y = cell_sql(dialect, row)
     me = "mapcell." if dialect == "postgresql" else ""
     return (
         f"INSERT INTO mapcell (x, y, n, lat_sum, lon_sum, id_sum) "
@@ -96,7 +98,7 @@ def _add(dialect: str, row: str, where: str) -> str:
 
 def _remove(dialect: str, row: str, where: str) -> list[str]:
     """Take the site `row` out of its cell, dropping the cell when it is left empty."""
-    x, y = _cell_sql(dialect, row)
+    x, y = cell_sql(dialect, row)
     at = f"x = {x} AND y = {y}"
     return [
         f"UPDATE mapcell SET n = n - 1, lat_sum = lat_sum - COALESCE({row}.lat, 0), "
@@ -142,8 +144,8 @@ def _postgres_statements() -> list[str]:
     half an hour). Here a statement's rows are summed per cell first (an edit that moves
     nothing sums to zero and touches no cell).
     """
-    x_old, y_old = _cell_sql("postgresql", "o")
-    x_new, y_new = _cell_sql("postgresql", "w")
+    x_old, y_old = cell_sql("postgresql", "o")
+    x_new, y_new = cell_sql("postgresql", "w")
     removed = (
         f"SELECT {x_old} AS x, {y_old} AS y, -1 AS dn, -COALESCE(o.lat, 0) AS dlat, "
         f"-COALESCE(o.lon, 0) AS dlon, -o.id AS did FROM old_rows o WHERE o.status = 'published'"
@@ -206,7 +208,7 @@ def drop_statements(dialect: str) -> list[str]:
 
 def rebuild(conn: Connection) -> None:
     """Recount every cell from ``site`` in one statement (after creating the triggers)."""
-    x, y = _cell_sql(conn.dialect.name, "site")
+    x, y = cell_sql(conn.dialect.name, "site")
     conn.execute(text("DELETE FROM mapcell"))
     conn.execute(
         text(
@@ -251,25 +253,36 @@ class CellCount:
 
 def tile_cells(conn: Connection, z: int, x: int, y: int) -> list[CellCount]:
     """The 8 x 8 cells of tile `z/x/y` (z <= AGGREGATE_MAX_ZOOM) that hold published sites."""
+    range_, params = tile_range(z, x, y)
+    rows = conn.execute(
+        text(
+            "SELECT x / :g AS gx, y / :g AS gy, SUM(n), SUM(lat_sum), SUM(lon_sum), SUM(id_sum) "
+            f"FROM mapcell WHERE {range_} GROUP BY gx, gy"
+        ),
+        params,
+    )
+    return cells_of_rows(rows)
+
+
+def tile_range(z: int, x: int, y: int) -> tuple[str, dict[str, int]]:
+    """The SQL condition on (x, y) of the grid cells inside tile `z/x/y`, with its parameters
+    (``g``: how many grid cells make one of the tile's 8 x 8 cells, per side)."""
     if not 0 <= z <= AGGREGATE_MAX_ZOOM:
         msg = f"zoom {z} is not kept in {TABLE} (0-{AGGREGATE_MAX_ZOOM})"
         raise ValueError(msg)
     shift = CELL_ZOOM - z
-    group = 1 << (shift - 3)
-    rows = conn.execute(
-        text(
-            "SELECT x / :g AS gx, y / :g AS gy, SUM(n), SUM(lat_sum), SUM(lon_sum), SUM(id_sum) "
-            "FROM mapcell WHERE x >= :x0 AND x < :x1 AND y >= :y0 AND y < :y1 "
-            "GROUP BY gx, gy"
-        ),
-        {
-            "g": group,
-            "x0": x << shift,
-            "x1": (x + 1) << shift,
-            "y0": y << shift,
-            "y1": (y + 1) << shift,
-        },
-    )
+    params = {
+        "g": 1 << (shift - 3),
+        "x0": x << shift,
+        "x1": (x + 1) << shift,
+        "y0": y << shift,
+        "y1": (y + 1) << shift,
+    }
+    return "x >= :x0 AND x < :x1 AND y >= :y0 AND y < :y1", params
+
+
+def cells_of_rows(rows: Iterable[Sequence[Any]]) -> list[CellCount]:
+    """Cells from summed rows (gx, gy, n, lat_sum, lon_sum, id_sum), the empty ones left out."""
     cells = []
     for _, _, n, lat_sum, lon_sum, id_sum in rows:
         count = int(n)

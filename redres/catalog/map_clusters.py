@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Integer, cast, exists, func, literal, not_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from redres.catalog import map_cells
+from redres.catalog import map_cells, map_facets
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Theme
@@ -136,11 +136,11 @@ def _conditions(flt: MapFilter, bounds: tuple[float, float, float, float]) -> li
     if flt.district is not None:
         where.append(col(Site.district) == flt.district)
     if flt.theme is not None:
-        where.append(col(Site.id).in_(_linked([flt.theme])))
+        where.append(_linked([flt.theme]))
     if flt.shown_themes is not None:
         either: list[Any] = []
         if flt.shown_themes:
-            either.append(col(Site.id).in_(_linked(flt.shown_themes)))
+            either.append(_linked(flt.shown_themes))
         if flt.untagged:
             either.append(not_(exists().where(col(SiteTheme.site_id) == col(Site.id))))
         where.append(or_(*either) if either else col(Site.id).is_(None))
@@ -148,10 +148,12 @@ def _conditions(flt: MapFilter, bounds: tuple[float, float, float, float]) -> li
 
 
 def _linked(slugs: Collection[str]) -> Any:
-    return (
-        select(SiteTheme.site_id)
-        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
-        .where(col(Theme.slug).in_(list(slugs)))
+    """Whether the site is linked to one of `slugs`: a lookup of its own links (the primary
+    key starts with the site), not a set of every linked site, which PostgreSQL could not
+    hash at a million links and then scanned once per site (bench/MAPS.md)."""
+    themes = select(Theme.id).where(col(Theme.slug).in_(list(slugs)))
+    return exists().where(
+        col(SiteTheme.site_id) == col(Site.id), col(SiteTheme.theme_id).in_(themes)
     )
 
 
@@ -165,11 +167,17 @@ def _cell(session: Session, value: ColumnElement[Any]) -> ColumnElement[Any]:
 def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
     """The published sites of `tile` that `flt` keeps, grouped into grid cells.
 
-    Unfiltered tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of the kept cell
-    counts (`redres.catalog.map_cells`); filtered ones and deeper tiles are grouped here.
+    Tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of kept counts: unfiltered from
+    `redres.catalog.map_cells`, filtered on one facet (a column, or themes) from
+    `redres.catalog.map_facets`. Several filters at once and deeper tiles are grouped here.
     """
-    if tile.z <= map_cells.AGGREGATE_MAX_ZOOM and flt == MapFilter():
-        return _summed(session, tile)
+    if tile.z <= map_cells.AGGREGATE_MAX_ZOOM:
+        if flt == MapFilter():
+            return _summed(map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y))
+        facet = _facet(session, flt)
+        if facet is not None:
+            conn, at = session.connection(), (tile.z, tile.x, tile.y)
+            return _summed(map_facets.tile_cells(conn, *facet.sum, at, others=facet.others))
     bounds = tile.bounds()
     where = _conditions(flt, bounds)
     if tile.z >= SINGLES_ZOOM:
@@ -225,11 +233,11 @@ def _grid(
     return TileClusters(clusters, singles)
 
 
-def _summed(session: Session, tile: Tile) -> TileClusters:
-    """The tile's cells from ``mapcell``: its 8 x 8 cells are the tiles three zooms down."""
+def _summed(cells: Collection[map_cells.CellCount]) -> TileClusters:
+    """A tile's answer from its kept cells (its 8 x 8 cells are the tiles three zooms down)."""
     clusters: list[tuple[float, float, int]] = []
     singles: list[int] = []
-    for cell in map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y):
+    for cell in cells:
         if cell.only is not None:
             singles.append(cell.only)
         else:
@@ -237,6 +245,66 @@ def _summed(session: Session, tile: Tile) -> TileClusters:
     clusters.sort(key=lambda c: (-c[2], c[0], c[1]))
     singles.sort()
     return TileClusters(clusters, singles)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facet:
+    """Which kept counts answer a filter: a facet's kind and values, summed, or with `others`
+    subtracted from all the published sites."""
+
+    kind: str
+    values: list[str]
+    others: bool = False
+
+    @property
+    def sum(self) -> tuple[str, list[str]]:
+        """The kind and the values whose counts are read."""
+        return self.kind, self.values
+
+
+def _facet(session: Session, flt: MapFilter) -> _Facet | None:
+    """The kept facet that answers `flt`; None when it takes more than one (the sites are
+    then grouped)."""
+    columns = {
+        "category": flt.category,
+        "period": flt.period,
+        "protection": flt.protection,
+        "district": flt.district,
+    }
+    given = [(kind, str(v)) for kind, v in columns.items() if v is not None]
+    themed = flt.theme is not None or flt.shown_themes is not None
+    if len(given) + themed != 1:
+        return None
+    if given:
+        kind, value = given[0]
+        return _Facet(kind, [value])
+    slugs = {*(flt.shown_themes or ()), *([flt.theme] if flt.theme else [])}
+    found = session.execute(
+        sa_select(col(Theme.slug), col(Theme.id)).where(col(Theme.slug).in_(slugs))
+    )
+    ids = {str(slug): int(theme_id) for slug, theme_id in found}
+    need = ids.get(flt.theme, 0) if flt.theme is not None else None
+    shown = None
+    if flt.shown_themes is not None:
+        shown = {ids[s] for s in flt.shown_themes if s in ids}
+    kept: list[str] = []
+    left: list[str] = []
+    for value in map_facets.theme_values(session.connection()):
+        linked = map_facets.key_ids(value)
+        (kept if _shows(linked, need, shown, untagged=flt.untagged) else left).append(value)
+    facet = _Facet(map_facets.THEMES, left, others=True) if len(left) < len(kept) else None
+    facet = facet or _Facet(map_facets.THEMES, kept)
+    return None if len(facet.values) > map_facets.MAX_VALUES else facet
+
+
+def _shows(
+    linked: frozenset[int], need: int | None, shown: set[int] | None, *, untagged: bool
+) -> bool:
+    """Whether a site linked to the themes `linked` is on a map showing theme `need` and,
+    from the layer control, the themes `shown` (plus the untagged sites when `untagged`)."""
+    if need is not None and need not in linked:
+        return False
+    return shown is None or bool(linked & shown) or (untagged and not linked)
 
 
 @dataclass(frozen=True, slots=True)
