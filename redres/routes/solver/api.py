@@ -44,14 +44,15 @@ class SolveParams:
         converge long before the time limit, so interactive callers can return early.
     accept
         Record-to-record acceptance: a worse solution is kept as the current one when its score
-        is within this fraction of the best (0 accepts only equal or better ones).
+        is within this fraction of the best (0 accepts only equal or better ones). None: 1 % for
+        a `time_limit` of 2 s or less, else 2 % (`redres.routes.solver.search.default_accept`).
     """
 
     time_limit: float = 1.0
     seed: int = 0
     max_iterations: int | None = None
     max_no_improve: int | None = None
-    accept: float = 0.02
+    accept: float | None = None
 
     @classmethod
     def from_toml(cls, path: str | Path, table: str = "solve") -> SolveParams:
@@ -82,7 +83,7 @@ class SolveParams:
             if value is not None and value < 0:
                 msg = f"{name} {value!r} must be non-negative"
                 raise ValueError(msg)
-        if not 0 <= self.accept < 1:
+        if self.accept is not None and not 0 <= self.accept < 1:
             msg = f"accept {self.accept!r} must be in [0, 1)"
             raise ValueError(msg)
 

@@ -26,6 +26,9 @@ from redres.routes.solver.operators import (
 from redres.routes.solver.order import Order, penalty, to_order, untangle
 from redres.routes.solver.timing import refresh
 
+SHORT_SEARCH = 2.0
+"""Seconds up to which a search counts as short (`default_accept`)."""
+
 
 class State(NamedTuple):
     """One solution as the kernels' arrays (see `redres.routes.solver.timing`)."""
@@ -66,7 +69,7 @@ def run(
     seed: int,
     max_iterations: int | None = None,
     max_no_improve: int | None = None,
-    accept: float = 0.02,
+    accept: float | None = None,
     neighbours: int = 40,
     use_replace: bool = True,
     kmax: int | None = None,
@@ -90,7 +93,8 @@ def run(
         Optional iteration limits: in total, and since the last new best.
     accept
         A worse solution becomes the current one when its score is within this fraction of the
-        best score (record-to-record travel), which lets the search cross plateaus.
+        best score (record-to-record travel), which lets the search cross plateaus. Defaults to
+        `default_accept` of the time limit.
     neighbours
         Granularity of repair on large instances (see `to_arrays`).
     use_replace
@@ -111,6 +115,7 @@ def run(
     """
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
+    accept = default_accept(time_limit) if accept is None else accept
     p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
@@ -151,6 +156,17 @@ def default_kmax(days: int) -> int:
     half the solution): 15 gave better scores and ~20 % cheaper iterations on `pr`.
     """
     return 15 if days == 2 else 30
+
+
+def default_accept(time_limit: float) -> float:
+    """Record-to-record threshold: 1 % of the best for a search of 2 s or less, else 2 %.
+
+    Measured, not derived (``bench/ROUTES.md``, v9 and v10): in one second the search makes
+    about a tenth of the iterations of a 10 s run and does better staying close to its best;
+    at 4-10 s, 1 % was mixed against 2 % (v4, v5), so longer searches keep 2 %. It depends on
+    the limit asked for, not on the clock, so the same seed and iterations give the same routes.
+    """
+    return 0.01 if time_limit <= SHORT_SEARCH else 0.02
 
 
 def _empty(n: int, days: int) -> State:
