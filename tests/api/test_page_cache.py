@@ -5,6 +5,7 @@ signed-in reader, and never handing one visitor's CSRF token to another."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -163,6 +164,7 @@ def _account(html: str) -> str | None:
 
 def test_each_visitor_gets_their_own_csrf_token_from_a_kept_page(client: TestClient) -> None:
     tokens = set()
+    first_minute = _minute()
     for _ in range(3):
         visitor = TestClient(client.app, follow_redirects=False)
         page = visitor.get(f"/sites/{SITE}")
@@ -178,4 +180,10 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_kept_page(client: TestCli
         )
         assert sent.status_code == 303, sent.text
     assert len(tokens) == 3
-    assert _kept(client)[0] >= 3  # served from the kept page, token filled in
+    turns = _minute() - first_minute  # a copy serves its minute: a turn costs one build
+    assert _kept(client)[0] >= 3 - turns  # served from the kept page, token filled in
+
+
+def _minute() -> int:
+    """The minute a kept page serves (as `redres.api.page_cache` counts them)."""
+    return int(time.time() // 60)
