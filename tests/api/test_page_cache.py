@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from redres.api.app import create_app
+from redres.api.page_cache import ENTRY_OVERHEAD, Entry, PageCache
 from redres.catalog.accounts import create_user
 from redres.catalog.enums import Role, Status
 from redres.catalog.schemas import SiteCreate
@@ -187,3 +188,13 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_kept_page(client: TestCli
 def _minute() -> int:
     """The minute a kept page serves (as `redres.api.page_cache` counts them)."""
     return int(time.time() // 60)
+
+
+def test_the_bound_counts_each_answer_beyond_its_body() -> None:
+    """Many small answers must not hold several times `REDRES_PAGE_CACHE_MB` in keys and headers."""
+    cache = PageCache(max_bytes=10 * (ENTRY_OVERHEAD + 100))
+    for n in range(50):
+        cache.put(("GET", f"/api/sites?q={n}"), Entry(200, (), b"x" * 100, None, False, 0))
+    assert len(cache) == 10
+    assert cache.get(("GET", "/api/sites?q=49")) is not None  # the latest kept
+    assert cache.get(("GET", "/api/sites?q=39")) is None  # the oldest out
