@@ -299,15 +299,15 @@ def cells_of_rows(rows: Iterable[Sequence[Any]]) -> list[CellCount]:
 
 
 @dataclass(frozen=True, slots=True)
-class CellExtent:
-    """Published sites with and without a point, and the box of the cells holding them."""
+class MapExtent:
+    """How many published sites have a point, and the box around them (None when none)."""
 
     located: int
     unlocated: int
     box: tuple[float, float, float, float] | None
 
 
-def extent(conn: Connection) -> CellExtent:
+def extent(conn: Connection) -> MapExtent:
     """How many published sites, and where (to a cell's width), from one read of ``mapcell``."""
     located, unlocated, x0, x1, y0, y1 = conn.execute(
         text(
@@ -325,7 +325,7 @@ def extent(conn: Connection) -> CellExtent:
             (int(x1) + 1) / SIDE * 360.0 - 180.0,
             _lat(int(y0) / SIDE),
         )
-    return CellExtent(located, int(unlocated or 0), box)
+    return MapExtent(located, int(unlocated or 0), box)
 
 
 def _lat(fraction: float) -> float:

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 from redres.catalog import map_cells, map_facets
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
+from redres.catalog.map_cells import MapExtent as MapExtent  # one type for both ways of counting
 from redres.catalog.models import Site, SiteTheme, Theme
 
 MAX_ZOOM = 19
@@ -307,23 +308,13 @@ def _shows(
     return shown is None or bool(linked & shown) or (untagged and not linked)
 
 
-@dataclass(frozen=True, slots=True)
-class MapExtent:
-    """How many published sites have a point, and the box around them (None when none)."""
-
-    located: int
-    unlocated: int
-    box: tuple[float, float, float, float] | None
-
-
 def map_extent(session: Session) -> MapExtent:
     """Counts and bounds of the published sites: decides the map's mode and first view.
 
     Read from the kept cell counts (the box is that of the cells holding sites, up to a
     cell's width, ~0.18 degrees, wider than the sites' own).
     """
-    found = map_cells.extent(session.connection())
-    return MapExtent(found.located, found.unlocated, found.box)
+    return map_cells.extent(session.connection())
 
 
 def map_extent_scanned(session: Session) -> MapExtent:
