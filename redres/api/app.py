@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse
@@ -17,6 +21,7 @@ from redres.api import cache_headers, errors, invalid_input
 from redres.api.client_timeouts import ClientTimeoutMiddleware, ClientTimeouts
 from redres.api.job_runner import runner_for
 from redres.api.links import DEFAULT_PUBLIC_URL
+from redres.api.long_lived import freeze_long_lived
 from redres.api.middleware import (
     BodyLimitMiddleware,
     BodyLimits,
@@ -84,6 +89,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     Routes are resolved on first use here; a server's worker resolves them all before it
     accepts (`start_serving`), so its first visitor does not wait for that."""
     app = FastAPI(
+        lifespan=_one_request_per_connection,
         docs_url=None,
         redoc_url=None,
         title="redres",
@@ -94,7 +100,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.public_url = settings.public_url or DEFAULT_PUBLIC_URL
     app.state.secret_key = load_or_create_secret(settings.secret_key, settings.secret_file)
     app.state.plan_cache = ItineraryCache.from_settings(settings)
-    app.state.engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.engine = engine or make_engine(
+        settings.database_url, echo=settings.sql_echo, connections=settings.db_connections
+    )
     app.state.page_cache = PageCache(settings.page_cache_mb << 20)
     # innermost: kept answers are the app's own bytes, compressed and given headers outside
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, engine=app.state.engine)
@@ -177,14 +185,28 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     return app
 
 
+@asynccontextmanager
+async def _one_request_per_connection(app: FastAPI) -> AsyncIterator[None]:
+    """Run at most as many handlers at once as the worker has database connections.
+
+    Handlers run in anyio's thread pool (40 threads by default): with fewer connections, a
+    thread holding a request waited for a connection, and not in turn (16 concurrent requests
+    on 15 connections left one waiting for seconds, bench/SERVING.md). Waiting for a thread
+    instead is first come, first served."""
+    limiter = to_thread.current_default_thread_limiter()
+    limiter.total_tokens = app.state.settings.db_connections
+    yield
+
+
 def start_serving(app: FastAPI) -> None:
     """Make a server's worker ready before it accepts: every route resolved and every template
     compiled (about a second of CPU that its first visitor would otherwise wait for), the
-    planner warming up and background imports running. Both `redres serve` paths call it."""
+    planner warming up and background imports running, and what all that built frozen out of
+    the collector's full passes (redres/api/long_lived.py). Both `redres serve` paths call it."""
     build_routes(app)
     compile_templates()
-    start_warm_up(app)
     app.state.import_jobs.start()  # background imports (docs/imports.md)
+    freeze_long_lived(after=start_warm_up(app))
 
 
 def build_routes(app: FastAPI) -> None:
@@ -209,20 +231,21 @@ def app_from_environment() -> FastAPI:
     return app
 
 
-def start_warm_up(app: FastAPI) -> None:
+def start_warm_up(app: FastAPI) -> list[threading.Thread]:
     """Load (or, on a first install, compile) the planner's kernels and read the road network
     in the background, so the first plan after a start is not late; off with
-    REDRES_SOLVER_WARM_UP=false."""
-    import threading
-
+    REDRES_SOLVER_WARM_UP=false. Returns the threads doing it."""
     from redres.routes import road_source
     from redres.routes.solver import warm_up
 
     settings: Settings = app.state.settings
     if not settings.solver_warm_up:
-        return
-    threading.Thread(target=warm_up, name="solver-warm-up", daemon=True).start()
+        return []
     roads = (settings, app.state.engine)
-    threading.Thread(
-        target=road_source.warm_up, args=roads, name="roads-warm-up", daemon=True
-    ).start()
+    threads = [
+        threading.Thread(target=warm_up, name="solver-warm-up", daemon=True),
+        threading.Thread(target=road_source.warm_up, args=roads, name="roads-warm-up", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    return threads

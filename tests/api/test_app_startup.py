@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterator
 
@@ -36,6 +37,7 @@ def app() -> Iterator[FastAPI]:
     start_serving(made)
     yield made
     made.state.import_jobs.stop()
+    gc.unfreeze()  # start_serving froze this process's objects; leave the collector as it was
 
 
 def test_every_route_is_included_once(app: FastAPI) -> None:
@@ -72,3 +74,24 @@ def test_every_template_compiles() -> None:
     names = TEMPLATES.env.list_templates(extensions=["html"])
     assert "base.html" in names
     assert len(names) > 20
+
+
+def test_start_up_objects_are_out_of_full_collections(app: FastAPI) -> None:
+    """A full collection walking the app's routes and templates stalled every request in
+    flight (bench/SERVING.md); `start_serving` freezes them (redres/api/long_lived.py)."""
+    assert gc.get_freeze_count() > 10_000
+    assert not any(obj is app.router for obj in gc.get_objects())
+
+
+def test_a_worker_runs_as_many_handlers_at_once_as_it_has_connections() -> None:
+    """More handler threads than connections left a thread holding a request waiting for a
+    connection, out of turn, for seconds (bench/SERVING.md); the app's lifespan sets the thread
+    pool to the connections."""
+    from anyio import to_thread
+
+    made = create_app(Settings(database_url="sqlite://", solver_warm_up=False, db_connections=7))
+    with TestClient(made) as client:
+        assert client.portal is not None
+        tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+    made.state.import_jobs.stop()
+    assert tokens == 7
