@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     job_dir: Path = Path("jobs")
     """Where uploads wait for their background import (shared by every worker process)."""
 
+    db_connections: int = Field(default=10, ge=1, le=500)
+    """Database connections each worker process keeps open, and so the requests it works on at
+    once; the rest wait their turn in order (docs/deploy.md: PostgreSQL's `max_connections`
+    must cover the workers' connections, plus 5 each for background work)."""
+
     page_cache_mb: int = Field(default=64, ge=0, le=4096)
     """Rendered anonymous pages and reads kept per worker process, in MiB (0: keep none).
     Keyed by the catalogue's version, so every committed change is seen at once."""

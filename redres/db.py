@@ -81,13 +81,32 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False, **pool: int) -> Engine:
+BACKGROUND_CONNECTIONS = 5
+"""Connections a worker may open beyond `connections` for work outside requests (background
+imports, the warm-up, a stream still being sent); closed again when returned."""
+
+
+def _in_memory(url: str) -> bool:
+    """An in-memory SQLite database: one connection shared, no pool to size."""
+    database = make_url(url).database
+    return url.startswith("sqlite") and database in (None, "", ":memory:")
+
+
+def make_engine(
+    url: str, *, echo: bool = False, connections: int | None = None, **pool: int
+) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout. Commits
     that change the catalogue move its version (`catalogue_version.watch`).
 
-    `pool` passes QueuePool sizes (pool_size, max_overflow, pool_timeout) through.
+    `connections`: the connections a server's worker keeps (`Settings.db_connections`), with
+    `BACKGROUND_CONNECTIONS` more allowed; SQLAlchemy's default (5 kept, 10 more opened and
+    closed again) made the 16th of 16 concurrent requests wait seconds for a connection (the
+    queue is not first come, first served) and opened a new PostgreSQL session for most of the
+    others. `pool` passes QueuePool sizes (pool_size, max_overflow, pool_timeout) through.
     """
     url = normalise_url(url)
+    if connections is not None and not _in_memory(url):
+        pool = {"pool_size": connections, "max_overflow": BACKGROUND_CONNECTIONS} | pool
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **pool

@@ -186,3 +186,28 @@ def test_init_without_the_right_to_enable_postgis_says_what_to_do() -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
+
+
+def test_a_worker_keeps_its_connections_and_a_few_for_background_work(db_url: str) -> None:
+    """`connections` are kept open (no new PostgreSQL session per request) and at most
+    BACKGROUND_CONNECTIONS more are opened; beyond that a caller waits (here: times out)."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from redres.db import BACKGROUND_CONNECTIONS
+
+    eng = make_engine(db_url, connections=3, pool_timeout=1)
+    held = [eng.connect() for _ in range(3 + BACKGROUND_CONNECTIONS)]
+    try:
+        with pytest.raises(PoolTimeout):
+            eng.connect()
+    finally:
+        for conn in held:
+            conn.close()
+    assert eng.pool.checkedin() == 3  # type: ignore[attr-defined]
+    eng.dispose()
+
+
+def test_an_in_memory_database_has_no_pool_to_size() -> None:
+    eng = make_engine("sqlite://", connections=3)
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
