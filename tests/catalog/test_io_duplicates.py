@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from redres.catalog.audit import history
@@ -143,3 +144,38 @@ def test_namesakes_with_their_own_codes_are_not_duplicates(
         write_csv(tmp_path / "b.csv", [HEADER, ["", "烈士墓", "烈士陵园", 114.3001, 30.6, ""]]),
     )
     assert [e.row for e in no_code.errors] == [2]  # without a code of its own, it is a duplicate
+
+
+def test_matches_compared_chunk_by_chunk_keep_file_order(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-importing a registry compares its rows a chunk of sites at a time (a million matched
+    sites held at once took gigabytes); the outcome and its order are those of the file."""
+    import redres.catalog.io.import_plan as import_plan
+
+    rows = [[f"C{i}", f"第{i}号旧址", "旧址", 114.3 + i / 100, 30.6, "江岸区"] for i in range(5)]
+    assert import_file(session, write_csv(tmp_path / "first.csv", [HEADER, *rows])).ok
+    session.commit()
+    slugs = {s.code: s.slug for s in session.exec(select(Site))}
+    monkeypatch.setattr(import_plan, "_ID_CHUNK", 2)
+    again = [list(r) for r in rows]
+    for i in (1, 4):  # rows 3 and 6 of the file, in different chunks
+        again[i][2] = "纪念馆"
+    path = write_csv(tmp_path / "again.csv", [HEADER, *again])
+    refused = import_file(session, path)
+    assert [e.row for e in refused.errors] == [3, 6]
+    assert [slugs["C1"] in e.reason for e in refused.errors] == [True, False]
+    assert slugs["C4"] in refused.errors[1].reason
+    skipped = import_file(session, path, ImportOptions(on_duplicate=OnDuplicate.skip))
+    assert (skipped.skipped, skipped.unchanged) == (2, 3)
+    updated = import_file(session, path, ImportOptions(on_duplicate=OnDuplicate.update))
+    session.commit()
+    assert (updated.updated, updated.unchanged) == (2, 3), updated.errors
+    kinds = {s.code: s.category for s in session.exec(select(Site))}
+    assert [kinds[f"C{i}"] for i in range(5)] == [
+        "former_site",
+        "memorial_hall",
+        "former_site",
+        "former_site",
+        "memorial_hall",
+    ]

@@ -8,7 +8,7 @@ of the same file; a full export's related records are checked against the sites'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -136,6 +136,7 @@ def plan_import(
     )
 
 
+T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 W = TypeVar("W")
@@ -180,41 +181,65 @@ def _compare(
     header_of: dict[str, str],
     id_of_ref: dict[str, int],
 ) -> _Compared:
-    """Sort rows that match registered sites into unchanged, skipped, updates and errors."""
-    ids = sorted({m.site_id for m in matched.values()})
-    with_sources = any("sources" in m.row.present for m in matched.values())
-    cited = citations.cited_refs(session, citations.SITE, ids) if with_sources else {}
-    sites: dict[int, Site] = {}
-    weights: dict[int, dict[str, float]] = {i: {} for i in ids}
-    for start in range(0, len(ids), _ID_CHUNK):
-        part = ids[start : start + _ID_CHUNK]
-        sites.update(
-            (s.id, s) for s in session.exec(select(Site).where(col(Site.id).in_(part))) if s.id
-        )
-        stmt = (
-            select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
-            .join(Theme, col(Theme.id) == SiteTheme.theme_id)
-            .where(col(SiteTheme.site_id).in_(part))
-        )
-        for sid, slug, w in session.exec(stmt):
-            weights[sid][slug] = w
+    """Sort rows that match registered sites into unchanged, skipped, updates and errors.
+
+    The rows are compared `_ID_CHUNK` at a time, in file order, each chunk's sites read and
+    let go: holding every matched `Site` at once made a re-import of a whole registry (a
+    million rows that all match) grow by gigabytes."""
     changed: dict[int, None] = {}  # the matches that change their site, in file order
     unchanged = skipped = 0
     errors: list[RowError] = []
-    for number, m in matched.items():
-        site = sites[m.site_id]
-        if not _differs(
-            m.row, site, weights[m.site_id], cited.get(m.site_id, [])
-        ) and not parent_differs(m.row, site, id_of_ref):
-            unchanged += 1
-        elif on_duplicate == OnDuplicate.update:
-            changed[number] = None
-        elif on_duplicate == OnDuplicate.skip:
-            skipped += 1
-        else:
-            reason = Message("dup_site", slug=site.slug, why=m.match.reason)
-            errors.append(duplicate_error(m.row, m.match, header_of, reason))
+    for chunk in _chunks(matched.items(), _ID_CHUNK):
+        compared = _differing(session, chunk, id_of_ref)
+        for (number, m), (differs, slug) in zip(chunk, compared, strict=True):
+            if not differs:
+                unchanged += 1
+            elif on_duplicate == OnDuplicate.update:
+                changed[number] = None
+            elif on_duplicate == OnDuplicate.skip:
+                skipped += 1
+            else:
+                reason = Message("dup_site", slug=slug, why=m.match.reason)
+                errors.append(duplicate_error(m.row, m.match, header_of, reason))
     return _Compared(_Lazy(matched, lambda _n, m: m, changed), unchanged, skipped, errors)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last shorter), read as they are needed."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _differing(
+    session: Session, chunk: list[tuple[int, MatchedRow]], id_of_ref: dict[str, int]
+) -> list[tuple[bool, str]]:
+    """For each matched row of `chunk`, whether it would change its site (fields, themes,
+    sources or parent), and the site's slug. The sites are not kept: the session holds loaded
+    objects weakly, so they go with this call."""
+    ids = sorted({m.site_id for _, m in chunk})
+    sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_(ids))) if s.id}
+    weights: dict[int, dict[str, float]] = {i: {} for i in ids}
+    stmt = (
+        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
+        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
+        .where(col(SiteTheme.site_id).in_(ids))
+    )
+    for sid, slug, w in session.exec(stmt):
+        weights[sid][slug] = w
+    with_sources = any("sources" in m.row.present for _, m in chunk)
+    cited = citations.cited_refs(session, citations.SITE, ids) if with_sources else {}
+    out = []
+    for _, m in chunk:
+        site = sites[m.site_id]
+        differs = _differs(m.row, site, weights[m.site_id], cited.get(m.site_id, []))
+        out.append((differs or parent_differs(m.row, site, id_of_ref), site.slug))
+    return out
 
 
 def _differs(
