@@ -92,6 +92,24 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
     assert "unknown EPSG code 999999" in crs.output
 
 
+def test_an_administrator_raises_the_limits_for_a_whole_registry(tmp_path: Path) -> None:
+    """The limits that guard the server refuse a national registry by default; the command
+    says how to raise them, and raised they import it."""
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    rows = [["名称", "类别"], *[[f"第{i}号旧址", "旧址"] for i in range(5)]]
+    path = write_csv(tmp_path / "a.csv", rows)
+    refused = runner.invoke(app, ["import", str(path), "--db", db, "--max-rows", "4"])
+    assert refused.exit_code == 2
+    assert "more than 4 rows" in refused.output
+    assert "--max-rows" in refused.output
+    too_big = runner.invoke(app, ["import", str(path), "--db", db, "--max-size-mb", "0"])
+    assert too_big.exit_code == 2  # not a limit: refused as an option
+    raised = runner.invoke(app, ["import", str(path), "--db", db, "--max-rows", "5"])
+    assert raised.exit_code == 0, raised.output
+    listed = runner.invoke(app, ["sites", "list", "--db", db, "--json"])
+    assert json.loads(listed.output)["total"] == 5
+
+
 @pytest.mark.slow
 def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     """On a terminal the import shows how many sites it has written; piped, only the report."""

@@ -13,6 +13,7 @@ import typer
 
 from redres.catalog.enums import Status
 from redres.catalog.io import (
+    ImportLimits,
     ImportOptions,
     ImportReport,
     InterchangeError,
@@ -20,6 +21,8 @@ from redres.catalog.io import (
     export_file,
     import_file,
 )
+from redres.catalog.io.errors import LimitExceeded
+from redres.catalog.io.limits import MiB
 from redres.commands._shared import DbOption, JsonOption, engine_for, require_schema
 from redres.db import analyze, init_db, session_scope
 from redres.messages import said
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from redres.api.i18n import Translate
 
 EXIT_INVALID = 2
+DEFAULT_LIMITS = ImportLimits()
 MAX_ERRORS_SHOWN = 200
 
 
@@ -59,6 +63,16 @@ def import_command(
     status: Annotated[
         Status, typer.Option(help="Status of new sites: draft or published.")
     ] = Status.draft,
+    max_rows: Annotated[
+        int,
+        typer.Option(
+            "--max-rows", min=1, help="Refuse a file of more rows (a national registry: 2000000)."
+        ),
+    ] = DEFAULT_LIMITS.max_rows,
+    max_size_mb: Annotated[
+        int,
+        typer.Option("--max-size-mb", min=1, help="Refuse a larger file, in MiB (zips: unpacked)."),
+    ] = DEFAULT_LIMITS.max_file_bytes // MiB,
     db: DbOption = None,
     as_json: JsonOption = False,
     lang: Annotated[
@@ -69,7 +83,10 @@ def import_command(
         ),
     ] = None,
 ) -> None:
-    """Import sites from a file, all or nothing unless --skip-invalid; exit code 2 on bad rows."""
+    """Import sites from a file, all or nothing unless --skip-invalid; exit code 2 on bad rows.
+
+    The limits guard the server against a hostile upload; an administrator importing a whole
+    province's or the nation's registry from their own file raises them here."""
     from redres.api.i18n import translator
 
     _ = translator(report_language(lang))
@@ -82,6 +99,7 @@ def import_command(
             skip_invalid=skip_invalid,
             on_duplicate=on_duplicate,
             status=status,
+            limits=cli_limits(max_rows, max_size_mb),
         )
         with session_scope(engine) as session:
             report = import_file(session, file, options, progress=progress_printer(sys.stderr))
@@ -89,6 +107,8 @@ def import_command(
             analyze(engine)  # fresh statistics, or SQLite ignores the lat/lon index
     except (InterchangeError, ValueError) as exc:  # a whole-file problem, or a bad --crs
         typer.echo(_("cli.error", reason=_(said(exc))), err=True)
+        if isinstance(exc, LimitExceeded):
+            typer.echo(_("cli.raise_limits"), err=True)
         raise typer.Exit(EXIT_INVALID) from None
     finally:
         engine.dispose()  # no pooled connection outlives the command
@@ -98,6 +118,16 @@ def import_command(
         _print_report(report, _)
     if report.errors and not skip_invalid:
         raise typer.Exit(EXIT_INVALID)
+
+
+def cli_limits(max_rows: int, max_size_mb: int) -> ImportLimits:
+    """The import's limits from the command's options; an unpacked zip may be as large."""
+    size = max_size_mb * MiB
+    return ImportLimits(
+        max_rows=max_rows,
+        max_file_bytes=size,
+        max_expanded_bytes=max(size, DEFAULT_LIMITS.max_expanded_bytes),
+    )
 
 
 def export_command(
