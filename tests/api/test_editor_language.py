@@ -64,8 +64,12 @@ def test_history_is_in_beijing_time_with_names_and_labels(client: TestClient) ->
     assert "英烈纪念 0.5" in zh  # the theme's name with its weight
     assert "坐标为大致位置：否 → 是" in zh
     assert "编辑" in zh  # the action, translated
+    assert "<title>修改记录 · 中共五大会址纪念馆" in zh
     en = client.get(f"/editor/sites/{CHILD}/history?lang=en").text
-    assert "Part of: — → 八七会议会址" in en
+    assert "Part of: — → Site of the August 7 Conference" in en  # the reader's name
+    assert "<title>History · Site of the 5th National Congress of the CPC" in en
+    assert '<h1>History: <span lang="en">Site of the 5th National Congress of the CPC' in en
+    assert "中共五大会址纪念馆" not in en.split("<tbody>")[0]
     assert "Time (Beijing)" in en
 
 

@@ -33,7 +33,7 @@ def test_form_and_plan_with_reasons(demo: TestClient) -> None:
     assert "/sites/" in html
     row = next(r for r in html.split("<tr>") if "八七会议会址" in r)
     assert "当日闭馆" in row  # closed on Mondays, and the page says why it was left out
-    assert "2025-06-09（周一） 闭馆" in row  # the detail in Chinese too, not "closed on"
+    assert "2025-06-09（周一）闭馆" in row  # the detail in Chinese too, not "closed on"
     assert "closed on" not in html
     assert 'src="/maps/plan.html?' in html
 
@@ -144,13 +144,20 @@ def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
     )
     assert r.status_code == 200
     assert 'role="alert"' in r.text
-    assert "在 2025-06-09（周一） 闭馆" in r.text
+    assert "八七会议会址在 2025-06-09（周一）闭馆" in r.text  # no spaces between Chinese words
     fine = demo.get(
         "/plan/check", params={"date": "2025-06-10", "stops": "august-7-conference-site"}
     )
     assert "行程可行" in fine.text
     unknown = demo.get("/plan/check", params={"date": MONDAY, "stops": "no-such-site"})
     assert unknown.status_code == 422
+    english = demo.get(
+        "/plan/check",
+        params={"date": MONDAY, "stops": "august-7-conference-site", "lang": "en"},
+    )
+    assert "Site of the August 7 Conference is closed on 2025-06-09 (Mon)" in english.text
+    assert "八七会议会址" not in english.text.split('role="alert"')[1].split("</div>")[0]
+    demo.cookies.delete("lang")
 
 
 def test_a_recheck_with_the_plans_end_times_the_way_back(demo: TestClient) -> None:
