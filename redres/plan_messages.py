@@ -86,6 +86,7 @@ PLAN_ENGLISH: dict[str, str] = {
     "e_unknown_place": "unknown {role} site '{slug}'",
     "e_place_unlocated": "{role} site '{slug}' has no recorded location",
     "e_place_name_unknown": "no site is called '{name}' (the {role}); give its name, alias or slug",
+    "site_slug": "{name} ({slug})",
     "e_place_name_ambiguous": (
         "{count} sites match '{name}' (the {role}): {sites}; give one as {{\"site\": slug}}"
     ),

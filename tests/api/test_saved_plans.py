@@ -228,7 +228,8 @@ def test_an_ambiguous_or_unknown_start_name_is_422_with_candidates(
         assert name in detail
         if listed:
             assert "sites match" in detail
-            assert "八七会议会址 (august-7-conference-site)" in detail  # each with its slug
+            # each with its slug, named in the reader's language
+            assert "Site of the August 7 Conference (august-7-conference-site)" in detail
         else:
             assert "no site is called" in detail
 
