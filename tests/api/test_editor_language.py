@@ -104,3 +104,12 @@ def test_empty_lists_say_what_is_empty(client: TestClient) -> None:
     assert "没有处于这一状态的资源" in client.get("/editor?status=archived").text
     assert "还没有红色故事" in client.get("/editor/stories").text
     assert "还没有线路" in client.get("/editor/routes").text
+
+
+def test_editor_lists_and_forms_name_records_in_the_readers_language(client: TestClient) -> None:
+    sign_in(client, "editor")
+    listed = client.get("/editor?lang=en").text
+    assert '<span lang="en">Site of the 5th National Congress of the CPC</span>' in listed
+    form = client.get(f"/editor/sites/{CHILD}?lang=en").text
+    assert "<title>Site of the 5th National Congress of the CPC" in form
+    assert "<title>中共五大会址纪念馆" in client.get(f"/editor/sites/{CHILD}?lang=zh").text

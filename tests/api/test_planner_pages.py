@@ -273,3 +273,31 @@ def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:
     assert f'href=\\"/sites/{first.group(1)}\\"' in html.text  # the first stop's popup
     assert "https://unpkg" not in html.text
     assert demo.get("/maps/plan.html?theme=nope&date=2025-06-09").status_code == 422
+
+
+def test_an_english_plan_names_its_sites_and_draws_its_map_in_english(demo: TestClient) -> None:
+    page = demo.get(PLAN + "&lang=en").text
+    schedule = page.split('<ol class="schedule">')[1].split("</ol>")[0]
+    assert '<span lang="en">' in schedule
+    assert not re.search(r'lang="zh-CN">[^<]*旧址', schedule)  # every stop has an English name
+    omitted = page.split('id="omitted"')[1]
+    row = next(r for r in omitted.split("<tr>") if "august-7-conference-site" in r)
+    assert '<span lang="en">Site of the August 7 Conference</span>' in row
+    reorder = page.split('<select id="swap-which"')[1].split("</select>")[0]
+    assert not re.search(r"[\u3400-\u9fff]", reorder)
+    drawn = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1] + "&lang=en").text
+    assert "Day 1 (2025-06-09)" in drawn
+    assert "<title>Study route</title>" in drawn
+    zh = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1] + "&lang=zh").text
+    assert "<title>研学线路</title>" in zh
+
+
+def test_an_english_handout_lists_what_was_left_out_in_english(demo: TestClient) -> None:
+    query = PLAN.split("?", 1)[1].replace(MONDAY, "2025-06-10")
+    handout = demo.get(f"/plan/export.html?{query}&lang=en").text
+    left_out = handout.split("<h2>")[-1]
+    assert "（" not in left_out  # no Chinese brackets around an English reason
+    assert "not enough time: not enough time" not in left_out
+    assert re.search(r"<li>[A-Z][^<（]*: not enough time: higher-scoring stops", left_out)
+    chinese = demo.get(f"/plan/export.html?{query}&lang=zh").text.split("<h2>")[-1]
+    assert re.search(r"<li>[^<]*旧址：时间不够", chinese)

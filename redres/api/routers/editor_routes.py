@@ -145,7 +145,11 @@ def _route_page(
     version: object = None,
     conflict: str | None = None,
 ) -> HTMLResponse:
-    themes = [(c.theme.slug, c.theme.name) for c in theme_counts(session, visible=STAFF)]
+    lang = pick_language(request)
+    themes = [
+        (c.theme.slug, Name(c.theme.name, c.theme.name_en).in_language(lang))
+        for c in theme_counts(session, visible=STAFF)
+    ]
     return render(
         request,
         "editor_route.html",
