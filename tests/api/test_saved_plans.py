@@ -256,7 +256,7 @@ def test_the_plan_page_takes_a_start_by_name(demo: Demo) -> None:
     vague = demo.client.get("/plan", params=asked | {"start": "纪念馆"})
     assert vague.status_code == 422
     assert "请从中选定一处" in vague.text  # in the reader's language, with the candidates
-    assert "八七会议会址 (august-7-conference-site)" in vague.text
+    assert "八七会议会址（august-7-conference-site）" in vague.text  # Chinese brackets
 
 
 def test_a_saved_plans_history_records_its_creation(demo: Demo) -> None:
