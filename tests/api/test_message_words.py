@@ -8,7 +8,7 @@ import json
 import pickle
 import re
 
-from redres.api.i18n import MESSAGES, translator
+from redres.api.i18n import LOCALES, MESSAGES, translator
 from redres.messages import Message, Name, Sentences, message_from_json, message_json
 
 AUGUST_7 = Name("八七会议会址", "Site of the August 7 Conference")
@@ -88,3 +88,11 @@ def test_the_space_check_finds_the_english_joins() -> None:
     assert _spaced("msg.v_closed", "{name}在 {date}闭馆") == []
     assert _spaced("msg.closure_soon_span", "{start} 至 {end} 临时闭馆") == ["start", "end"]
     assert _spaced("msg.e_yes_no", "{field} 应填") == ["field"]
+
+
+def test_an_early_arrival_is_bracketed_as_each_language_does() -> None:
+    assert translator("zh")("arrive_at", time="11:59") == "（11:59 到达）"
+    assert translator("en")("arrive_at", time="11:59") == "(arrive 11:59)"
+    templates = LOCALES.parent / "templates"
+    for name in ("_itinerary.html", "route.html"):
+        assert "({{ _('arrive') }}" not in (templates / name).read_text(encoding="utf-8")
