@@ -17,7 +17,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "redres"
 LAYERS = ["geo", "hours", "catalog", "routes", "maps", "api"]
 FORBIDDEN = {room: set(LAYERS[i + 1 :]) | {"cli", "commands"} for i, room in enumerate(LAYERS)}
 
-FOUNDATIONS = {"errors", "messages", "import_messages", "labels", "markdown", "plain_text"}
+FOUNDATIONS = {
+    "errors",
+    "messages",
+    "import_messages",
+    "plan_messages",
+    "labels",
+    "markdown",
+    "plain_text",
+}
 """Modules of plain values and text under every room: they import nothing of redres but each
 other, so any room may use them."""
 

@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from redres.markdown import render_inline
+from redres.messages import Name
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 _LATIN_PHRASE = re.compile(r"[A-Za-z]{2,}[ ,.;:'’()-]+[A-Za-z]{2,}")
@@ -86,3 +87,9 @@ def name_in(context: Any, zh: str | None, en: str | None) -> Markup:
     if str(context.get("lang")) == "en" and en:
         return Markup('<span lang="en">{0}</span>').format(en)
     return Markup('<span lang="zh-CN">{0}</span>').format(zh or "")
+
+
+@pass_context
+def name_text(context: Any, zh: str | None, en: str | None) -> str:
+    """`name_in` as plain text, for a page's title or an attribute (no element around it)."""
+    return Name(zh or "", en).in_language(str(context.get("lang")))

@@ -12,6 +12,7 @@ from redres.catalog.media import LICENCES, media_json, media_of
 from redres.catalog.media_rules import Owner, kind_of, missing_of
 from redres.catalog.models import Route, pk
 from redres.catalog.route_store import route_stops
+from redres.messages import Name
 
 COLLECTIONS = {
     "site": "sites",
@@ -26,13 +27,13 @@ COLLECTIONS = {
 def media_section(session: Session, owner: Owner) -> dict[str, Any]:
     """The template data of `_media_editor.html` for `owner`'s editor page."""
     kind = kind_of(owner)
-    stops: list[tuple[int, str, str]] = []
+    stops: list[tuple[int, str, Name]] = []
     if isinstance(owner, Route):
         seen: set[int] = set()
         for row in route_stops(session, owner, visible=STAFF):
             if pk(row.site) not in seen:
                 seen.add(pk(row.site))
-                stops.append((pk(row.site), row.site.slug, row.site.name))
+                stops.append((pk(row.site), row.site.slug, Name(row.site.name, row.site.name_en)))
     items = [
         (media_json(m), [str(w.key) for w in missing_of(m)])
         for m in media_of(session, kind, pk(owner), visible=STAFF)

@@ -23,6 +23,7 @@ from redres.hours.china_time import CHINA_TIME
 from redres.hours.closures import closures_text
 from redres.hours.words import hours_in_words
 from redres.labels import LABELS, label
+from redres.messages import Name
 
 EMPTY = "—"
 FIELD_KEYS = {
@@ -293,7 +294,6 @@ def _names(session: Session, entries: list[AuditLog], lang: str) -> Names:
             slugs |= {str(v) for k in ("must", "exclude") for v in _list(plan.get(k))}
     users = {int(s["owner_id"]) for s in sides if isinstance(s.get("owner_id"), int)}
     names = Names()
-    english = lang == "en"
     if ids or slugs:
         rows = session.exec(
             select(Site.id, Site.slug, Site.name, Site.name_en).where(
@@ -301,13 +301,13 @@ def _names(session: Session, entries: list[AuditLog], lang: str) -> Names:
             )
         ).all()
         for site_id, slug, name, name_en in rows:
-            shown = (name_en or name) if english else name
-            names.sites[int(site_id or 0)] = name
+            shown = Name(name, name_en).in_language(lang)
+            names.sites[int(site_id or 0)] = shown
             names.site_slugs[slug] = shown
     for theme_id, slug, name, name_en in session.exec(
         select(Theme.id, Theme.slug, Theme.name, Theme.name_en)
     ).all():
-        shown = (name_en or name) if english else name
+        shown = Name(name, name_en).in_language(lang)
         names.themes[slug] = shown
         names.theme_ids[int(theme_id or 0)] = shown
     if users:

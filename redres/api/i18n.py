@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import Request
 
 from redres.maps.words import MapWords
-from redres.messages import Message, Sentences
+from redres.messages import Message, Name, Sentences
 
 LANGUAGES = ("zh", "en")
 
@@ -38,7 +38,8 @@ def translator(lang: str) -> Translate:
     """A `_` function for templates: a key (and format fields) in, the text out.
 
     A domain `Message` (a planner warning, a reason's detail) is rendered from this language's
-    `msg.<key>` entries, falling back to its own English sentence.
+    `msg.<key>` entries, falling back to its own English sentence; a `Name` in it is the
+    reader's.
     """
     table = MESSAGES.get(lang, MESSAGES["zh"])
     sentences = {k.removeprefix("msg."): v for k, v in table.items() if k.startswith("msg.")}
@@ -46,6 +47,8 @@ def translator(lang: str) -> Translate:
     def field(value: object) -> str:
         if isinstance(value, Message):
             return value.render(sentences, field)
+        if isinstance(value, Name):
+            return value.in_language(lang)
         if isinstance(value, dt.date):
             weekday = table.get(f"weekday_{value.weekday()}", f"{value:%a}")
             return table.get("date_format", "{iso} ({weekday})").format(

@@ -93,6 +93,7 @@ class OmissionBody(BaseModel):
     site_id: int
     slug: str
     name: str
+    name_en: str | None = None
     reason: Reason
     detail: str
     cause: str | None = None

@@ -31,6 +31,7 @@ from redres.catalog.errors import Conflict
 from redres.catalog.models import Route, Site, Story, pk
 from redres.catalog.staff_lists import MAX_PAGE, ListFilter
 from redres.errors import InvalidRequest
+from redres.messages import Name
 
 Record = TypeVar("Record", Site, Route, Story)
 
@@ -81,12 +82,13 @@ def add_history_pages(
     base: str,
     find: Callable[[Session, str], Record],
     restore: Callable[[Request, Session, Record, int, str], object],
-    name: Callable[[Record], str],
+    name: Callable[[Record], Name],
 ) -> None:
     """Add an editor's `{base}/{slug}/history` page and its `{base}/{slug}/restore/{entry_id}`.
 
     The page lists the record's audit entries, newest first, each earlier version with a restore
     button; restoring (fields and links; status unchanged) goes back to the history page.
+    `name` is the record's name in both languages: the page shows the reader's.
     """
 
     def history_page(
@@ -133,7 +135,7 @@ def record_history_page(
     request: Request,
     session: Session,
     record: Site | Route | Story,
-    name: str,
+    name: Name,
     base: str,
     *,
     page: int = 1,

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from redres.api.bilingual import localized, name_in, text_lang
+from redres.api.bilingual import localized, name_in, name_text, text_lang
 from redres.api.history_lines import beijing
 from redres.api.i18n import pick_language, translator
 from redres.api.links import absolute
@@ -35,6 +35,7 @@ TEMPLATES.env.globals["hours_in_words"] = hours_in_words
 TEMPLATES.env.globals["localized"] = localized  # the reader's version, or "no translation yet"
 TEMPLATES.env.filters["text_lang"] = text_lang
 TEMPLATES.env.globals["name_in"] = name_in
+TEMPLATES.env.globals["name_text"] = name_text  # the same, as plain text (titles)
 TEMPLATES.env.globals["source_link"] = source_link  # every list of sources
 TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.filters["markdown_inline"] = render_inline

@@ -166,6 +166,8 @@ class Omission:
     cause: str | None = None
     takes: int | None = None
     """With reason ``capacity``: the largest group the site takes."""
+    name_en: str | None = None
+    """The site's English name, where one was entered (English pages show it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's omitted-entry JSON."""
@@ -173,6 +175,7 @@ class Omission:
             "site_id": self.site_id,
             "slug": self.slug,
             "name": self.name,
+            "name_en": self.name_en,
             "reason": self.reason,
             "detail": self.detail,
         }

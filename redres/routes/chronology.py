@@ -63,8 +63,8 @@ def explain(
         cause = _cause(data, routes, a, b)
         detail = Message(
             f"order_{cause}",
-            earlier=first.name,
-            later=then.name,
+            earlier=first.said,
+            later=then.said,
             earlier_date=first.event.date,
             later_date=then.event.date,
         )

@@ -143,7 +143,7 @@ def _time_day(
         c = stop.candidate
         if c.point is None:
             found.append(
-                Violation(c.slug, day, "no_location", Message("v_no_location", name=c.name))
+                Violation(c.slug, day, "no_location", Message("v_no_location", name=c.said))
             )
         if i in clock.misses:
             found.append(_violation(stop, hours[i], clock.visits[i].arrive, date, day))
@@ -220,16 +220,16 @@ def _violation(
     if not hours:
         closure = c.closure_on(date)
         if closure is not None:
-            why = Message("v_closure", name=c.name, date=date, closure=closure.message())
+            why = Message("v_closure", name=c.said, date=date, closure=closure.message())
             return Violation(c.slug, day, "closed", why)
-        return Violation(c.slug, day, "closed", Message("v_closed", name=c.name, date=date))
+        return Violation(c.slug, day, "closed", Message("v_closed", name=c.said, date=date))
     for _opening, closing in hours:
         if arrive <= closing - c.last_entry_minutes:
-            late = Message("v_past_closing", name=c.name, closing=hhmm(closing))
+            late = Message("v_past_closing", name=c.said, closing=hhmm(closing))
             return Violation(c.slug, day, "past_closing", late)
     last = hours[-1].end - c.last_entry_minutes
     too_late = Message(
-        "v_after_last_entry", name=c.name, arrive=hhmm(arrive), last_entry=hhmm(last)
+        "v_after_last_entry", name=c.said, arrive=hhmm(arrive), last_entry=hhmm(last)
     )
     return Violation(c.slug, day, "after_last_entry", too_late)
 

@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from redres.markdown import render_inline
-from redres.messages import Message
+from redres.messages import Message, Name
 from redres.routes.answer import Itinerary, Stop, hhmm
 from redres.routes.model import Story
 
@@ -192,7 +192,7 @@ TEMPLATE = """<!doctype html>
 {% endif %}
 {% if omitted %}
 <h2>{{ t('handout.omitted') }}</h2>
-<ul>{% for o in omitted %}<li>{{ o.name or o.slug }}（{{ t('reason_' ~ o.reason) }}）{% set d = say(o.detail) %}{% if d %}：{{ d }}{% endif %}</li>{% endfor %}</ul>
+<ul>{% for o in omitted %}<li>{{ omitted_name(o) }}{{ colon }}{{ say(o.detail) or t('reason_' ~ o.reason) }}</li>{% endfor %}</ul>
 {% endif %}
 </body>
 </html>
@@ -267,6 +267,7 @@ def render_handout(
         omitted=[o for o in itinerary.omitted if o.reason not in QUIET_REASONS],
         stop_warnings=lambda stop: [w for w in (say(x) for x in stop.warnings) if w],
         place_name=lambda stop: _place_name(stop, lang),
+        omitted_name=lambda o: Name(o.name or o.slug, o.name_en).in_language(lang),
         readable=lambda text: _readable(text or "", lang),
         stories=lambda stop: _stories(stop.stories, lang),
     )
@@ -317,7 +318,7 @@ def _readable(text: str, lang: str) -> str:
 
 
 def _place_name(stop: Stop, lang: str) -> str:
-    return stop.name_en or stop.name if lang == "en" else stop.name
+    return Name(stop.name, stop.name_en).in_language(lang)
 
 
 def _stories(stories: Sequence[Story], lang: str) -> list[tuple[str, str]]:

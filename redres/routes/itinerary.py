@@ -218,7 +218,7 @@ def _not_chosen(
     data = prepared.data
 
     def out(detail: str, cause: str | None = None) -> Omission:
-        return Omission(c.id, c.slug, c.name, "no_time", detail, cause)
+        return Omission(c.id, c.slug, c.name, "no_time", detail, cause, name_en=c.name_en)
 
     if dropped == "lunch":
         return out(Message("lunch_conflict"), "lunch")
@@ -230,7 +230,7 @@ def _not_chosen(
         return out(Message("max_stops", limit=limit), "max_stops")
     limited = _over_limits(prepared, c, alone, clocks)
     if limited is not None:
-        return Omission(c.id, c.slug, c.name, limited[0], limited[1])
+        return Omission(c.id, c.slug, c.name, limited[0], limited[1], name_en=c.name_en)
     return out(Message("no_time", score=f"{c.score:g}", minutes=c.visit_minutes))
 
 

@@ -17,7 +17,7 @@ from redres.geo import LonLat
 from redres.hours.closures import Closure, closure_on
 from redres.hours.opening import Interval, OpeningHours
 from redres.labels import LABELS
-from redres.messages import Message
+from redres.messages import Message, Name
 from redres.routes.errors import InvalidPlanRequest
 
 MODES = ("walk", "bike", "bus", "coach", "drive")
@@ -77,6 +77,11 @@ class Candidate:
     def point(self) -> LonLat | None:
         """The location, or None when unsurveyed."""
         return None if self.lon is None or self.lat is None else LonLat(self.lon, self.lat)
+
+    @property
+    def said(self) -> Name:
+        """The site's name as a sentence names it: in the reader's language (`Name`)."""
+        return Name(self.name, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from redres.catalog.enums import PUBLIC, Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Site
 from redres.catalog.search import RANK_EXACT, SearchText, parse_query, rank
-from redres.messages import Message
+from redres.messages import Message, Name, Sentences
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.model import PlanRequest, SiteName
 
@@ -71,7 +71,10 @@ def site_by_name(
     label = Message(f"role_{role}")
     if not sites:
         raise InvalidPlanRequest(Message("e_place_name_unknown", role=label, name=name))
-    listed = "; ".join(f"{s.name} ({s.slug})" for s in sites[:MAX_CANDIDATES])
+    listed = Sentences(
+        Message("site_slug", name=Name(s.name, s.name_en), slug=s.slug)
+        for s in sites[:MAX_CANDIDATES]
+    )
     msg = Message("e_place_name_ambiguous", role=label, name=name, count=len(sites), sites=listed)
     raise InvalidPlanRequest(msg)
 

@@ -247,10 +247,10 @@ def _unfit(stops: Sequence[CuratedStop], request: PlanRequest) -> list[str]:
     for stop in stops:
         c = stop.candidate
         if c.slug in request.exclude:
-            out.append(Message("site_reason", site=c.name, reason=Message("excluded")))
+            out.append(Message("site_reason", site=c.said, reason=Message("excluded")))
         if c.capacity is not None and c.capacity < request.group_size:
             said = Message("capacity", capacity=c.capacity, group=request.group_size)
-            out.append(Message("site_reason", site=c.name, reason=said))
+            out.append(Message("site_reason", site=c.said, reason=said))
     return out
 
 

@@ -123,7 +123,7 @@ def _filter(
     c: Candidate, request: PlanRequest, *, calendar: HolidayLookup, today: dt.date
 ) -> Omission | DayWindows:
     def out(reason: str, detail: str, cause: str | None = None) -> Omission:
-        return Omission(c.id, c.slug, c.name, reason, detail, cause)  # type: ignore[arg-type]
+        return Omission(c.id, c.slug, c.name, reason, detail, cause, name_en=c.name_en)  # type: ignore[arg-type]
 
     if c.slug in request.exclude:
         return out("excluded", Message("excluded"))

@@ -120,7 +120,7 @@ def test_the_site_page_shows_a_current_closure_in_the_readers_language(
     start, end = today - dt.timedelta(days=3), today + dt.timedelta(days=20)
     _set(client, [{"start": str(start), "end": str(end), "note": f"闭馆维修{HOSTILE}"}])
     zh = client.get(f"/sites/{SITE}", params={"lang": "zh"}).text
-    notice = f"<strong>临时闭馆中，至 {_zh(end)} 止：闭馆维修&lt;script&gt;alert(1)&lt;/script&gt;</strong>"
+    notice = f"<strong>临时闭馆中，至 {_zh(end)}止：闭馆维修&lt;script&gt;alert(1)&lt;/script&gt;</strong>"
     assert f'<p class="closure-notice current" role="status">{notice}</p>' in zh
     assert HOSTILE not in zh
     visiting = zh.split('id="visiting"')[1].split("</dd>")[1]
@@ -135,14 +135,14 @@ def test_the_site_page_announces_a_closure_within_thirty_days_only(client: TestC
     soon = today + dt.timedelta(days=10)
     _set(client, [{"start": str(soon), "end": None, "note": "闭馆改造"}])
     zh = client.get(f"/sites/{SITE}", params={"lang": "zh"}).text
-    notice = f"<strong>自 {_zh(soon)} 起临时闭馆，开放时间另行通知：闭馆改造</strong>"
+    notice = f"<strong>自 {_zh(soon)}起临时闭馆，开放时间另行通知：闭馆改造</strong>"
     assert f'<p class="closure-notice" role="status">{notice}</p>' in zh
     en = client.get(f"/sites/{SITE}", params={"lang": "en"}).text
     assert f"Temporarily closed from {_en(soon)} until further notice: 闭馆改造" in en
     two = [{"start": str(soon), "end": str(soon + dt.timedelta(days=2)), "note": "检修"}]
     _set(client, two)
     zh = client.get(f"/sites/{SITE}", params={"lang": "zh"}).text
-    assert f"{_zh(soon)} 至 {_zh(soon + dt.timedelta(days=2))} 临时闭馆：检修" in zh
+    assert f"{_zh(soon)}至 {_zh(soon + dt.timedelta(days=2))}临时闭馆：检修" in zh
     far = today + dt.timedelta(days=45)
     _set(client, [{"start": str(far), "end": str(far), "note": "检修"}])
     assert "closure-notice" not in client.get(f"/sites/{SITE}").text
@@ -225,6 +225,6 @@ def test_a_plan_inside_a_closure_omits_the_site_with_its_note_over_http(
         "/plan/check", params={"date": "2027-02-09", "stops": SITE, "lang": "zh"}
     ).text
     assert (
-        "八七会议会址 在 2027-02-09（周二） 闭馆；2027-02-01 至 2027-03-31 临时闭馆：闭馆维修"
+        "八七会议会址在 2027-02-09（周二）闭馆；2027-02-01 至 2027-03-31 临时闭馆：闭馆维修"
         in check
     )

@@ -64,8 +64,12 @@ def test_history_is_in_beijing_time_with_names_and_labels(client: TestClient) ->
     assert "英烈纪念 0.5" in zh  # the theme's name with its weight
     assert "坐标为大致位置：否 → 是" in zh
     assert "编辑" in zh  # the action, translated
+    assert "<title>修改记录 · 中共五大会址纪念馆" in zh
     en = client.get(f"/editor/sites/{CHILD}/history?lang=en").text
-    assert "Part of: — → 八七会议会址" in en
+    assert "Part of: — → Site of the August 7 Conference" in en  # the reader's name
+    assert "<title>History · Site of the 5th National Congress of the CPC" in en
+    assert '<h1>History: <span lang="en">Site of the 5th National Congress of the CPC' in en
+    assert "中共五大会址纪念馆" not in en.split("<tbody>")[0]
     assert "Time (Beijing)" in en
 
 
@@ -100,3 +104,12 @@ def test_empty_lists_say_what_is_empty(client: TestClient) -> None:
     assert "没有处于这一状态的资源" in client.get("/editor?status=archived").text
     assert "还没有红色故事" in client.get("/editor/stories").text
     assert "还没有线路" in client.get("/editor/routes").text
+
+
+def test_editor_lists_and_forms_name_records_in_the_readers_language(client: TestClient) -> None:
+    sign_in(client, "editor")
+    listed = client.get("/editor?lang=en").text
+    assert '<span lang="en">Site of the 5th National Congress of the CPC</span>' in listed
+    form = client.get(f"/editor/sites/{CHILD}?lang=en").text
+    assert "<title>Site of the 5th National Congress of the CPC" in form
+    assert "<title>中共五大会址纪念馆" in client.get(f"/editor/sites/{CHILD}?lang=zh").text

@@ -47,8 +47,8 @@ def test_the_parent_page_lists_its_published_members_with_their_points(
     page = client.get("/sites/group").text
     assert "旧址群与组成部分" in page
     assert "包括 2 处" in page
-    assert '<a href="/sites/nanyang">南洋大楼</a>' in page
-    assert '<a href="/sites/hall">陈列室</a>' in page
+    assert '<a href="/sites/nanyang"><span lang="zh-CN">南洋大楼</span></a>' in page
+    assert '<a href="/sites/hall"><span lang="zh-CN">陈列室</span></a>' in page
     assert "草稿附属" not in page  # a draft member is not shown to visitors
     members = re.search(r'data-members="([^"]*)"', page)
     assert members is not None
@@ -58,7 +58,10 @@ def test_the_parent_page_lists_its_published_members_with_their_points(
 
 def test_a_member_page_links_its_parent(client: TestClient) -> None:
     page = client.get("/sites/nanyang?lang=en").text
-    assert 'Part of <a href="/sites/group?lang=en">武汉国民政府旧址群</a>' in page
+    parent = '<a href="/sites/group?lang=en"><span lang="zh-CN">武汉国民政府旧址群</span></a>'
+    assert f"Part of: {parent}" in page  # no English name: the Chinese, marked as such
+    zh = client.get("/sites/nanyang?lang=zh").text
+    assert '属于：<a href="/sites/group">' in zh  # no space between Chinese words
 
 
 def test_a_loop_is_refused_with_its_names(client: TestClient) -> None:

@@ -180,7 +180,7 @@ def test_check_hand_arranged_stops(demo: TestClient) -> None:
         "slug": "august-7-conference-site",
         "day": 1,
         "kind": "closed",
-        "detail": "八七会议会址 is closed on 2025-06-09 (Mon)",
+        "detail": "Site of the August 7 Conference is closed on 2025-06-09 (Mon)",
     }
     ok = demo.post("/api/plan/check", json={"date": "2025-06-10", "stops": stops})
     assert ok.json()["feasible"] is True

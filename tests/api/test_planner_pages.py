@@ -33,7 +33,7 @@ def test_form_and_plan_with_reasons(demo: TestClient) -> None:
     assert "/sites/" in html
     row = next(r for r in html.split("<tr>") if "八七会议会址" in r)
     assert "当日闭馆" in row  # closed on Mondays, and the page says why it was left out
-    assert "2025-06-09（周一） 闭馆" in row  # the detail in Chinese too, not "closed on"
+    assert "2025-06-09（周一）闭馆" in row  # the detail in Chinese too, not "closed on"
     assert "closed on" not in html
     assert 'src="/maps/plan.html?' in html
 
@@ -144,13 +144,20 @@ def test_hand_check_reports_closed_stop(demo: TestClient) -> None:
     )
     assert r.status_code == 200
     assert 'role="alert"' in r.text
-    assert "在 2025-06-09（周一） 闭馆" in r.text
+    assert "八七会议会址在 2025-06-09（周一）闭馆" in r.text  # no spaces between Chinese words
     fine = demo.get(
         "/plan/check", params={"date": "2025-06-10", "stops": "august-7-conference-site"}
     )
     assert "行程可行" in fine.text
     unknown = demo.get("/plan/check", params={"date": MONDAY, "stops": "no-such-site"})
     assert unknown.status_code == 422
+    english = demo.get(
+        "/plan/check",
+        params={"date": MONDAY, "stops": "august-7-conference-site", "lang": "en"},
+    )
+    assert "Site of the August 7 Conference is closed on 2025-06-09 (Mon)" in english.text
+    assert "八七会议会址" not in english.text.split('role="alert"')[1].split("</div>")[0]
+    demo.cookies.delete("lang")
 
 
 def test_a_recheck_with_the_plans_end_times_the_way_back(demo: TestClient) -> None:
@@ -266,3 +273,31 @@ def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:
     assert f'href=\\"/sites/{first.group(1)}\\"' in html.text  # the first stop's popup
     assert "https://unpkg" not in html.text
     assert demo.get("/maps/plan.html?theme=nope&date=2025-06-09").status_code == 422
+
+
+def test_an_english_plan_names_its_sites_and_draws_its_map_in_english(demo: TestClient) -> None:
+    page = demo.get(PLAN + "&lang=en").text
+    schedule = page.split('<ol class="schedule">')[1].split("</ol>")[0]
+    assert '<span lang="en">' in schedule
+    assert not re.search(r'lang="zh-CN">[^<]*旧址', schedule)  # every stop has an English name
+    omitted = page.split('id="omitted"')[1]
+    row = next(r for r in omitted.split("<tr>") if "august-7-conference-site" in r)
+    assert '<span lang="en">Site of the August 7 Conference</span>' in row
+    reorder = page.split('<select id="swap-which"')[1].split("</select>")[0]
+    assert not re.search(r"[\u3400-\u9fff]", reorder)
+    drawn = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1] + "&lang=en").text
+    assert "Day 1 (2025-06-09)" in drawn
+    assert "<title>Study route</title>" in drawn
+    zh = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1] + "&lang=zh").text
+    assert "<title>研学线路</title>" in zh
+
+
+def test_an_english_handout_lists_what_was_left_out_in_english(demo: TestClient) -> None:
+    query = PLAN.split("?", 1)[1].replace(MONDAY, "2025-06-10")
+    handout = demo.get(f"/plan/export.html?{query}&lang=en").text
+    left_out = handout.split("<h2>")[-1]
+    assert "（" not in left_out  # no Chinese brackets around an English reason
+    assert "not enough time: not enough time" not in left_out
+    assert re.search(r"<li>[A-Z][^<（]*: not enough time: higher-scoring stops", left_out)
+    chinese = demo.get(f"/plan/export.html?{query}&lang=zh").text.split("<h2>")[-1]
+    assert re.search(r"<li>[^<]*旧址：时间不够", chinese)

@@ -54,13 +54,21 @@ def _route_whose_first_version_no_longer_holds(client: TestClient) -> str:
 @pytest.mark.parametrize(
     ("headers", "says"),
     [
-        ({}, ["未恢复该版本，内容没有任何改动", "修改后的站点不符合线路保存的计划", "闭馆"]),
+        (
+            {},
+            [
+                "未恢复该版本，内容没有任何改动",
+                "修改后的站点不符合线路保存的计划",
+                "中共五大会址纪念馆在 2026-12-08（周二）闭馆",  # no spaces between Chinese words
+            ],
+        ),
         (
             {"Accept-Language": "en"},
             [
                 "This version was not restored, and nothing was changed",
                 "the changed stops do not hold for the route",
-                "closed",
+                # the site by its English name, not its Chinese one
+                "Site of the 5th National Congress of the CPC is closed on 2026-12-08 (Tue)",
             ],
         ),
     ],
@@ -139,3 +147,17 @@ def test_a_route_history_reads_as_words(
         assert words in page, words
     for raw in ("owner_id", "theme_id", "[1, &#39;", "themes={", "kind："):
         assert raw not in page, raw
+
+
+def test_a_route_history_is_titled_in_the_readers_language(client: TestClient) -> None:
+    slug = _route_whose_first_version_no_longer_holds(client)
+    named = {"name_en": "Two stops"}
+    r = client.patch(f"/api/routes/{slug}", json=named, headers=bearer(client, "editor"))
+    assert r.status_code == 200, r.text
+    sign_in(client, "editor")
+    en = client.get(f"/editor/routes/{slug}/history", headers={"Accept-Language": "en"}).text
+    assert "<title>History · Two stops" in en
+    assert '<h1>History: <span lang="en">Two stops</span></h1>' in en
+    assert "两站" not in en.split("<tbody>")[0]
+    zh = client.get(f"/editor/routes/{slug}/history").text
+    assert '<h1>修改记录：<span lang="zh-CN">两站</span></h1>' in zh

@@ -228,7 +228,8 @@ def test_an_ambiguous_or_unknown_start_name_is_422_with_candidates(
         assert name in detail
         if listed:
             assert "sites match" in detail
-            assert "八七会议会址 (august-7-conference-site)" in detail  # each with its slug
+            # each with its slug, named in the reader's language
+            assert "Site of the August 7 Conference (august-7-conference-site)" in detail
         else:
             assert "no site is called" in detail
 
@@ -255,7 +256,7 @@ def test_the_plan_page_takes_a_start_by_name(demo: Demo) -> None:
     vague = demo.client.get("/plan", params=asked | {"start": "纪念馆"})
     assert vague.status_code == 422
     assert "请从中选定一处" in vague.text  # in the reader's language, with the candidates
-    assert "八七会议会址 (august-7-conference-site)" in vague.text
+    assert "八七会议会址（august-7-conference-site）" in vague.text  # Chinese brackets
 
 
 def test_a_saved_plans_history_records_its_creation(demo: Demo) -> None:

@@ -108,3 +108,9 @@ def test_saving_a_story_without_its_english_summary_keeps_it(
     assert story.summary_en == "An emergency meeting."
     save_story(session, StoryWrite(**write, summary_en=None), actor="t", story=story)
     assert story.summary_en is None  # said outright, it is cleared
+
+
+def test_the_download_line_joins_its_label_as_each_language_does(demo: TestClient) -> None:
+    route = "/routes/hankou-1927-great-revolution-walk"
+    assert '<p class="downloads">下载：<a' in demo.get(route, params={"lang": "zh"}).text
+    assert '<p class="downloads">Download: <a' in demo.get(route, params={"lang": "en"}).text

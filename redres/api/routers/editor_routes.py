@@ -33,6 +33,7 @@ from redres.catalog.route_store import (
 )
 from redres.catalog.staff_lists import routes_page
 from redres.hours.holidays_cn import calendar_with_dir
+from redres.messages import Name
 from redres.routes.plan_save import recheck_route, restore_checked, stop_order
 
 router = APIRouter(include_in_schema=False)
@@ -129,7 +130,7 @@ add_history_pages(
         calendar=calendar_with_dir(request.app.state.settings.holiday_dir),
         visible=STAFF,
     ),
-    name=lambda route: route.name,
+    name=lambda route: Name(route.name, route.name_en),
 )
 
 
@@ -144,7 +145,11 @@ def _route_page(
     version: object = None,
     conflict: str | None = None,
 ) -> HTMLResponse:
-    themes = [(c.theme.slug, c.theme.name) for c in theme_counts(session, visible=STAFF)]
+    lang = pick_language(request)
+    themes = [
+        (c.theme.slug, Name(c.theme.name, c.theme.name_en).in_language(lang))
+        for c in theme_counts(session, visible=STAFF)
+    ]
     return render(
         request,
         "editor_route.html",

@@ -54,6 +54,7 @@ from redres.hours.zh import read_opening_hours
 from redres.labels import choices
 from redres.maps.minimap import mini_map
 from redres.maps.options import MapSettings
+from redres.messages import Name
 
 router = APIRouter(include_in_schema=False)
 
@@ -190,7 +191,7 @@ add_history_pages(
     restore=lambda _request, session, site, entry, actor: restore_version(
         session, site, entry, actor=actor
     ),
-    name=lambda site: site.name,
+    name=lambda site: Name(site.name, site.name_en),
 )
 
 

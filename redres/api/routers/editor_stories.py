@@ -30,6 +30,7 @@ from redres.catalog.stories import (
     story_sites,
 )
 from redres.catalog.story_schemas import StoryWrite
+from redres.messages import Name
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,7 +117,7 @@ add_history_pages(
     restore=lambda _request, session, story, entry, actor: restore_story_version(
         session, story, entry, actor=actor
     ),
-    name=lambda story: story.title,
+    name=lambda story: Name(story.title, story.title_en),
 )
 
 

@@ -16,7 +16,7 @@ from redres import catalogue_version
 from redres.api.csp import script_nonce
 from redres.api.deps import SessionDep, VisibleDep
 from redres.api.handouts import handout_html
-from redres.api.i18n import pick_language, translator
+from redres.api.i18n import map_words, pick_language, translator
 from redres.api.links import absolute
 from redres.api.plan_cache import ItineraryCache, plan_key
 from redres.api.plan_forms import CheckForm, PlanForm, form_errors, stops_from_text, stops_text
@@ -96,7 +96,7 @@ async def plan_map(
     """The map of the plan that `/plan` shows for the same query (numbered stops, legs)."""
     itinerary = await _solve_or_refuse(request, session, visible, gate, staff)
     settings = MapSettings.from_settings(request.app.state.settings)
-    m = route_map(itinerary, settings=settings)
+    m = route_map(itinerary, settings=settings, words=map_words(pick_language(request)))
     return HTMLResponse(to_html(m, settings=settings, nonce=script_nonce(request)))
 
 
