@@ -142,8 +142,10 @@ def list_sites(
     if candidates is not None:
         assert parsed is not None
         hits_of = _Found(session, query, parsed, list(conditions), candidates)
-        if hits_of.count_upto(RANK_CAP + 1) > RANK_CAP:
-            return large_search(session, query, hits_of)
+        # one count serves both: whether to rank every hit, and a large search's total
+        counted = hits_of.count_upto(COUNT_CAP + 1)
+        if counted > RANK_CAP:
+            return large_search(session, query, hits_of, counted)
         conditions.append(col(Site.id).in_(candidates))
     # Rank on a few light columns first; build full Site objects only for the page.
     light = session.connection().execute(sa_select(*LIGHT_COLUMNS).where(*conditions)).all()
@@ -217,7 +219,9 @@ HEAD_CAP = 200
 """Names starting with the query that a large search ranks first (exact, then prefix)."""
 
 
-def large_search(session: Session, query: SiteQuery, found: _Found) -> SitePage:
+def large_search(
+    session: Session, query: SiteQuery, found: _Found, counted: int | None = None
+) -> SitePage:
     """A page of a search with more than `RANK_CAP` candidates, without scoring each.
 
     The names that are the query or start with it come first (found on the name index, ranked
@@ -228,7 +232,8 @@ def large_search(session: Session, query: SiteQuery, found: _Found) -> SitePage:
     to `COUNT_CAP`.
     """
     parsed = found.parsed
-    counted = found.count_upto(COUNT_CAP + 1)
+    if counted is None:
+        counted = found.count_upto(COUNT_CAP + 1)
     head: list[tuple[tuple[Any, ...], int]] = []
     if parsed.is_chinese and query.near is None:
         # A prefix is a range of code points only in code-point order: SQLite's BINARY, or "C"
