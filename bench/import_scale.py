@@ -17,6 +17,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -47,8 +48,25 @@ def bulk_batch() -> int:
     return bulk.BATCH
 
 
-def run(url: str, path: Path, *, published: bool = False) -> None:
-    """The import's steps as `import_file` runs them, one transaction, memory after each."""
+def _timed_copies() -> dict[str, float]:
+    """Wall seconds spent in PostgreSQL's COPY statements, per table (server work included)."""
+    from redres.catalog import pg_copy
+
+    spent: dict[str, float] = {}
+    real = pg_copy.copy_rows
+
+    def copy_rows(conn: Any, table: Any, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        real(conn, table, *args, **kwargs)
+        spent[table.name] = spent.get(table.name, 0.0) + time.perf_counter() - start
+
+    pg_copy.copy_rows = copy_rows  # type: ignore[assignment]
+    return spent
+
+
+def run(url: str, path: Path, *, published: bool = False, analyze: bool = False) -> None:
+    """The import's steps as `import_file` runs them, one transaction, memory after each;
+    then, with `analyze`, the `db.analyze` that `redres import` runs after committing."""
     from redres.catalog.io.import_classify import classify
     from redres.catalog.io.import_index import index_registry
     from redres.catalog.io.import_open import open_file
@@ -56,6 +74,7 @@ def run(url: str, path: Path, *, published: bool = False) -> None:
     from redres.catalog.io.import_plan import plan_import
     from redres.catalog.io.import_write import write_plan
     from redres.catalog.io.limits import ImportLimits
+    from redres.db import analyze as analyze_db
     from redres.db import init_db, make_engine, session_scope
 
     engine = make_engine(url)
@@ -66,6 +85,7 @@ def run(url: str, path: Path, *, published: bool = False) -> None:
         limits=ImportLimits(max_rows=10_000_000, max_file_bytes=2**32),
         status=Status.published if published else Status.draft,
     )
+    copies = _timed_copies()
     wall = time.perf_counter()
     print("start", _memory(), flush=True)
     with session_scope(engine) as session:
@@ -81,6 +101,12 @@ def run(url: str, path: Path, *, published: bool = False) -> None:
         print("written", _memory(), flush=True)
         rows.close()
     print("committed", _memory(), f"wall {time.perf_counter() - wall:.1f} s", flush=True)
+    if copies:
+        print("COPY wall s by table:", {t: round(s, 1) for t, s in copies.items()}, flush=True)
+    if analyze:
+        started = time.perf_counter()
+        analyze_db(engine)
+        print(f"analyzed in {time.perf_counter() - started:.1f} s;", _memory(), flush=True)
 
 
 def main() -> None:
@@ -94,13 +120,16 @@ def main() -> None:
     parser.add_argument(
         "--published", action="store_true", help="import the sites as published (for searching)"
     )
+    parser.add_argument(
+        "--analyze", action="store_true", help="then run `db.analyze` as `redres import` does"
+    )
     args = parser.parse_args()
     if args.generate:
         generate_csv(args.generate, args.n, args.seed)
         return
     if not (args.url and args.csv):
         parser.error("give a database URL and a CSV file, or --generate")
-    run(args.url, args.csv, published=args.published)
+    run(args.url, args.csv, published=args.published, analyze=args.analyze)
 
 
 if __name__ == "__main__":

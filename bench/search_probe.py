@@ -49,8 +49,11 @@ def common_words(engine: Any, n: int) -> list[str]:
         return [str(t) for t in conn.execute(text(sql), {"n": n}).scalars()]
 
 
-def workload(engine: Any, count: int, seed: int, words: list[str]) -> dict[str, list[SiteQuery]]:
-    """`count` queries of each kind, drawn from random sites of the database (seeded)."""
+def workload(
+    engine: Any, count: int, seed: int, words: list[str], half: float = 0.01
+) -> dict[str, list[SiteQuery]]:
+    """`count` queries of each kind, drawn from random sites of the database (seeded); the
+    boxes reach `half` degrees each way from a random site."""
     rng = random.Random(seed)
     with engine.connect() as conn:
         top = int(conn.execute(text("SELECT max(id) FROM site")).scalar_one())
@@ -65,9 +68,10 @@ def workload(engine: Any, count: int, seed: int, words: list[str]) -> dict[str, 
     names = [p[0] for p in picked[:count]]
     points = [(p[1], p[2]) for p in picked[count : 2 * count]]
     near = [(p[1], p[2]) for p in picked[2 * count :]]
-    half = 0.01  # about 1 km each way: a town's sites at a million sites
+    # 0.01: about 1 km each way, a town's sites in a clustered catalogue of a million
+    box = "bbox ~1 km box" if half == 0.01 else f"bbox {2 * half:g} degree square"
     return {
-        "bbox ~1 km box": [
+        box: [
             SiteQuery(bbox=BBox(x - half, y - half, x + half, y + half), limit=500)
             for x, y in points
         ],
@@ -93,12 +97,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--words", help="common words, comma-separated (default: counted)")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--bbox-half",
+        type=float,
+        default=0.01,
+        help="degrees each way of the bbox queries (0.134: ~200 of import_scale's 1,000,000)",
+    )
     args = parser.parse_args()
     engine = make_engine(args.url)
     words = args.words.split(",") if args.words else common_words(engine, 5)
     print("# common words:", ",".join(words), file=sys.stderr)
     table: dict[str, dict[str, Any]] = {}
-    for kind, queries in workload(engine, args.warmup + args.queries, args.seed, words).items():
+    for kind, queries in workload(
+        engine, args.warmup + args.queries, args.seed, words, args.bbox_half
+    ).items():
         m = Measurement()
         for i, query in enumerate(queries):
             elapsed, page, cpu = timed(engine, query)

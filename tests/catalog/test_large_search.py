@@ -115,3 +115,28 @@ def test_drafts_stay_hidden_on_the_large_path(
     session.commit()
     monkeypatch.setattr(listing, "RANK_CAP", 3)
     assert "长征草稿" not in _names(list_sites(session, SiteQuery(q="长征", limit=50)))
+
+
+def test_filtered_lists_count_up_to_the_cap(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list without a search (a category) counts its total up to `COUNT_CAP` and says so
+    beyond; its pages are the same, in name order."""
+    query = SiteQuery(category="former_site", limit=3)
+    exact = list_sites(session, query)
+    assert (exact.total, exact.total_approximate) == (9, False)
+    everything = _names(list_sites(session, SiteQuery(category="former_site", limit=50)))
+    monkeypatch.setattr(listing, "COUNT_CAP", 9)  # exactly the cap: still exact
+    assert (list_sites(session, query).total, list_sites(session, query).total_approximate) == (
+        9,
+        False,
+    )
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    page = list_sites(session, query)
+    assert (page.total, page.total_approximate) == (5, True)
+    paged: list[str] = []
+    for offset in range(0, 12, 3):
+        paged += _names(
+            list_sites(session, SiteQuery(category="former_site", limit=3, offset=offset))
+        )
+    assert paged == everything

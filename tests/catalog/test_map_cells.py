@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -201,13 +202,16 @@ def test_init_puts_back_triggers_a_migration_dropped(session: Session, engine: E
         assert not map_cells.ensure(conn)
 
 
-def test_a_large_sqlite_import_recounts_once(
-    session: Session, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("existing", [5, 0])
+def test_a_large_import_recounts_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch, existing: int
 ) -> None:
-    """Above the bulk threshold SQLite's import drops the triggers and recounts at the end."""
+    """Above the bulk threshold SQLite's import drops the triggers and recounts at the end;
+    PostgreSQL's does into an empty registry (a first load: `existing` 0)."""
     monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 50)
+    finished = _spy_finish(monkeypatch)
     rng = random.Random(11)
-    _create(session, rng, 5, status=Status.published)
+    _create(session, rng, existing, status=Status.published)
     session.commit()
     items = []
     for i in range(120):
@@ -219,7 +223,22 @@ def test_a_large_sqlite_import_recounts_once(
         items.append(NewSite(data, f"bulk-{i}"))
     insert_sites(session, items, theme_ids={}, actor="test")
     session.commit()
+    first_pg_load = session.get_bind().dialect.name == "postgresql" and not existing
+    assert finished == ([1] if first_pg_load else [])
     _assert_kept_equals_brute(session)
     _create(session, rng, 3, status=Status.published)  # the triggers are back
     session.commit()
     _assert_kept_equals_brute(session)
+
+
+def _spy_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
+    real = bulk._finish_postgres_load
+    calls: list[int] = []
+
+    def finish(*args: Any) -> None:
+        calls.append(1)
+        real(*args)
+
+    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
+    return calls

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from alembic import command
@@ -228,19 +229,24 @@ def test_several_filters_at_once_group_the_sites(session: Session) -> None:
     assert tile_clusters(session, tile, flt).total == _grid(session, tile.bounds(), flt, 8).total
 
 
-def test_a_large_sqlite_import_recounts_the_facets(
-    session: Session, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("existing", [5, 0])
+def test_a_large_import_recounts_the_facets(
+    session: Session, monkeypatch: pytest.MonkeyPatch, existing: int
 ) -> None:
-    """Above the bulk threshold SQLite's import drops the triggers and recounts at the end."""
+    """Above the bulk threshold SQLite's import drops the triggers and recounts at the end;
+    PostgreSQL's does into an empty registry (a first load: `existing` 0)."""
     monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 50)
+    finished = _spy_finish(monkeypatch)
     rng = random.Random(37)
     _themes(session)
-    _create(session, rng, 5, status=Status.published)
+    _create(session, rng, existing, status=Status.published)
     session.commit()
     items = [NewSite(_data(rng, i, status=Status.published), f"bulk-{i}") for i in range(120)]
     theme_ids = {t.slug: pk for t in session.exec(select(Theme)) if (pk := t.id) is not None}
     insert_sites(session, items, theme_ids=theme_ids, actor="test")
     session.commit()
+    first_pg_load = session.get_bind().dialect.name == "postgresql" and not existing
+    assert finished == ([1] if first_pg_load else [])
     _assert_kept_equals_brute(session)
     _create(session, rng, 3, status=Status.published)  # the triggers are back
     session.commit()
@@ -297,3 +303,16 @@ def test_one_theme_off_subtracts_from_all_sites(session: Session) -> None:
     assert [map_facets.key_ids(v) for v in facet.values] == [
         {session.exec(select(Theme.id).where(Theme.slug == "martyrs")).one()}
     ]
+
+
+def _spy_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
+    real = bulk._finish_postgres_load
+    calls: list[int] = []
+
+    def finish(*args: Any) -> None:
+        calls.append(1)
+        real(*args)
+
+    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
+    return calls

@@ -10,6 +10,8 @@ writes nothing.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -179,3 +181,139 @@ def test_analyze_after_a_load_leaves_pages_all_visible(
 def _nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
     """A plan node and every node under it."""
     return [node, *(m for child in node.get("Plans", []) for m in _nodes(child))]
+
+
+def _term_indexes(session: Session) -> dict[str, str]:
+    """The search terms' indexes and their definitions (a first load drops and rebuilds them)."""
+    rows = session.execute(
+        text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'searchterm'")
+    )
+    return {str(name): str(definition) for name, definition in rows}
+
+
+def test_first_load_builds_term_indexes_once_and_stores_the_same(
+    session: Session, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty registry, above the threshold: the secondary indexes of `searchterm` are
+    dropped and built at the end; the rows, the indexes and the searches are as before."""
+    before = _term_indexes(session)
+    assert {"ix_searchterm_kind_term_site", "ix_searchterm_site_id"} <= set(before)
+    add_catalogue(session)
+    path = tmp_path / "sites.csv"
+    export_file(session, path, statuses=tuple(Status))
+    clear_sites(session)
+    monkeypatch.setattr(bulk, "BATCH", 4)
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 6)
+
+    with _statements(engine) as seen:
+        _import(session, path)
+    rebuilt = _stored(session)
+    dropped = [s.strip() for s in seen if s.strip().upper().startswith("DROP INDEX")]
+    assert sorted(dropped) == [
+        "DROP INDEX ix_searchterm_kind_term_site",
+        "DROP INDEX ix_searchterm_site_id",
+    ]
+    assert [s for s in seen if "maintenance_work_mem" in s]
+    assert _term_indexes(session) == before
+    assert rebuilt["search"]["纪念馆"]
+
+    clear_sites(session)
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 7)  # 6 sites: below it, indexes kept
+    with _statements(engine) as seen:
+        _import(session, path)
+    assert not [s for s in seen if "DROP INDEX" in s.upper()]
+    kept = _stored(session)
+    for part in ("sites", "terms", "themes", "audits", "search"):
+        assert rebuilt[part] == kept[part], part
+
+
+def test_load_into_a_registry_with_sites_keeps_term_indexes(
+    session: Session, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People may be searching a registry that has sites: its indexes are not dropped."""
+    add_catalogue(session)
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 2)
+    rows = [["名称", "类别"], ["甲旧址", "旧址"], ["乙旧址", "旧址"], ["丙旧址", "旧址"]]
+    with _statements(engine) as seen:
+        report = import_file(session, write_csv(tmp_path / "a.csv", rows))
+        session.commit()
+    assert report.created == 3
+    assert not [s for s in seen if "DROP INDEX" in s.upper()]
+
+
+def test_failed_first_load_keeps_term_indexes(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _term_indexes(session)
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 2)
+    monkeypatch.setattr(bulk, "BATCH", 1)
+    real = bulk._insert_batch
+    calls: list[int] = []
+
+    def failing(*args: Any, **kwargs: Any) -> list[int]:
+        calls.append(1)
+        if len(calls) == 2:
+            msg = "disk on fire"
+            raise OSError(msg)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_insert_batch", failing)
+    rows = [["名称", "类别"], ["甲旧址", "旧址"], ["乙旧址", "旧址"], ["丙旧址", "旧址"]]
+    with pytest.raises(OSError, match="disk on fire"):
+        import_file(session, write_csv(tmp_path / "a.csv", rows))
+    session.commit()  # a careless caller commits anyway: the indexes must still be there
+    assert _term_indexes(session) == before
+
+
+def test_search_during_a_first_load_waits_for_all_of_it(
+    session: Session, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search by name while a first load writes waits for its commit and then finds every
+    site, never a part; a list that does not search is not held up (it sees no site yet)."""
+    monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 2)
+    monkeypatch.setattr(bulk, "BATCH", 1)
+    real = bulk._insert_batch
+    found: list[list[str]] = []
+    listed: list[int] = []
+    threads: list[threading.Thread] = []
+
+    def search() -> None:
+        with Session(engine) as other:
+            page = list_sites(other, SiteQuery(q="旧址"), visible=STAFF)
+            found.append(sorted(h.site.name for h in page.items))
+
+    def writing(*args: Any, **kwargs: Any) -> list[int]:
+        ids = real(*args, **kwargs)
+        if not threads:  # after the first batch: a search starts, and waits
+            threads.append(threading.Thread(target=search))
+            threads[0].start()
+            assert _waits_for_a_lock(engine), "the search should wait for the load"
+            with Session(engine) as other:
+                other.execute(text("SET lock_timeout = '5s'"))  # fail rather than hang
+                listed.append(len(list_sites(other, SiteQuery(), visible=STAFF).items))
+        return ids
+
+    monkeypatch.setattr(bulk, "_insert_batch", writing)
+    rows = [["名称", "类别"], ["甲旧址", "旧址"], ["乙旧址", "旧址"], ["丙旧址", "旧址"]]
+    report = import_file(session, write_csv(tmp_path / "a.csv", rows))
+    assert not found  # still waiting while the load is uncommitted
+    session.commit()
+    threads[0].join(timeout=30)
+    assert report.created == 3
+    assert listed == [0]
+    assert found == [["丙旧址", "乙旧址", "甲旧址"]]
+
+
+def _waits_for_a_lock(engine: Engine) -> bool:
+    """Whether another connection of this database is waiting for a lock (within 10 s)."""
+    deadline = time.monotonic() + 10
+    sql = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if conn.execute(sql).scalar_one():
+                return True
+        time.sleep(0.05)
+    return False
