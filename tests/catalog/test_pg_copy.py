@@ -28,11 +28,8 @@ from redres.catalog.io import ImportOptions, export_file, import_file
 from redres.catalog.listing import SiteQuery, list_sites
 from tests.catalog.test_io_helpers import add_catalogue, clear_sites, counts, write_csv
 
-
-@pytest.fixture(autouse=True)
-def _postgres_only(db_kind: str) -> None:
-    if db_kind != "postgresql":
-        pytest.skip("COPY is PostgreSQL's; SQLite's bulk path is tested in test_io_bulk")
+# COPY is PostgreSQL's: these run on it alone (SQLite's bulk path is tested in test_io_bulk)
+pytestmark = pytest.mark.parametrize("db_kind", ["postgresql"], indirect=True)
 
 
 def _stored(session: Session) -> dict[str, Any]:
