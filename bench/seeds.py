@@ -1,7 +1,14 @@
 """Tables over several seeds from `bench/orienteering.py` CSV output (one CSV per seed).
 
     python bench/seeds.py toptw RUN_s0.csv RUN_s1.csv ...      # TOPTW, ours beside the peer
+    python bench/seeds.py toptw --peer-scores bench/v10-scores.csv RUN_s0.csv ...
+    python bench/seeds.py scores NAME [--peer-scores FILE] RUN_s0.csv ... > bench/vN-scores.csv
     python bench/seeds.py mctopmtw RUN_seed0.csv ...           # MCTOPMTW against the sheet
+
+``--peer-scores`` takes the peer's score per m, seed and instance from an earlier scores file
+(its ``pyvrp`` column), for a run of ours alone measured the same way as the one it is set
+beside; the peer's seconds are then left blank. ``scores`` writes one row per m, seed and
+instance (``run,m,seed,instance,redres,pyvrp,reference``), the layout of ``bench/v10-scores.csv``.
 
 The seed is read from each file name (the digits after ``seed`` or ``_s``). A table row is a
 family and m: the mean over seeds of the per-seed mean (over the family's instances), the
@@ -54,21 +61,63 @@ def _group_key(group: str) -> tuple[int, int, str]:
     return int(m), GROUP_ORDER.index(family) if family in GROUP_ORDER else 99, family
 
 
-def toptw(paths: list[Path]) -> str:
-    """Mean gap to best-known per family and m, ours and PyVRP, over the seeds given."""
+def peer_scores(path: Path) -> dict[tuple[int, int, str], tuple[float, float]]:
+    """PyVRP's score and the reference per (m, seed, instance) from a scores file."""
+    with path.open() as handle:
+        return {
+            (int(r["m"]), int(r["seed"]), r["instance"]): (float(r["pyvrp"]), float(r["reference"]))
+            for r in csv.DictReader(handle)
+            if r["pyvrp"]
+        }
+
+
+def _with_peer(
+    rows: list[tuple[int, dict[str, str]]], peer: dict[tuple[int, int, str], tuple[float, float]]
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of ours alone with the peer's gap from `peer` (its seconds blank)."""
+    out = []
+    for seed, row in rows:
+        m = int(row["group"].rsplit(" m=", 1)[1])
+        score, ref = peer[(m, seed, Path(row["instance"]).stem)]
+        gap = 100.0 * (ref - score) / ref
+        out.append((seed, {**row, "pyvrp_gap_pct": f"{gap:.2f}", "pyvrp_seconds": ""}))
+    return out
+
+
+def scores(name: str, paths: list[Path], peer: Path | None = None) -> str:
+    """One CSV row per m, seed and instance: our score, the peer's (from `peer`) and the BKS."""
+    known = peer_scores(peer) if peer else {}
+    lines = ["run,m,seed,instance,redres,pyvrp,reference"]
+    for seed, row in sorted(_rows(paths), key=lambda x: (x[1]["group"][-1], x[0])):
+        m = int(row["group"].rsplit(" m=", 1)[1])
+        inst = Path(row["instance"]).stem
+        theirs = known.get((m, seed, inst), (float("nan"), 0.0))[0]
+        cell = "" if theirs != theirs else f"{theirs:g}"
+        lines.append(f"{name},{m},{seed},{inst},{row['score']},{cell},{row['bks']}")
+    return "\n".join(lines)
+
+
+def toptw(paths: list[Path], peer: Path | None = None) -> str:
+    """Mean gap to best-known per family and m, ours and PyVRP, over the seeds given.
+
+    With `peer` (a scores file) PyVRP's gaps come from there, not from the runs' own columns.
+    """
     gaps: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     secs: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for seed, row in _rows(paths):
+    rows = _rows(paths)
+    if peer is not None:
+        rows = _with_peer(rows, peer_scores(peer))
+    for seed, row in rows:
         group = row["group"]
         m = group.rsplit(" m=", 1)[1]
         for solver, prefix in (("redres", ""), ("pyvrp", "pyvrp_")):
             if f"{prefix}gap_pct" not in row and solver != "redres":
                 continue
             gap = float(row[f"{prefix}gap_pct"])
-            seconds = float(row[f"{prefix}seconds"])
             for key in (group, f"all m={m}"):
                 gaps[(key, solver)][seed].append(gap)
-                secs[(key, solver)].append(seconds)
+                if row[f"{prefix}seconds"]:
+                    secs[(key, solver)].append(float(row[f"{prefix}seconds"]))
     groups = sorted({g for g, _ in gaps if not g.startswith("all")}, key=_group_key)
     groups += sorted({g for g, _ in gaps if g.startswith("all")}, key=lambda g: g[-1])
     lines = [
@@ -85,9 +134,10 @@ def toptw(paths: list[Path]) -> str:
                 continue
             avg, spread, low, high = _spread(per_seed)
             ranges[solver] = (low, high)
+            timed = secs[(group, solver)]
             cells += [
                 f"{avg:.2f} ({spread:.2f}) [{low:.2f}-{high:.2f}]",
-                f"{mean(secs[(group, solver)]):.2f}",
+                f"{mean(timed):.2f}" if timed else "",
             ]
         ahead = "tie (ranges overlap)"
         if len(ranges) == 2:
@@ -156,5 +206,15 @@ def mctopmtw(paths: list[Path], sheet: Path = SHEET) -> str:
 
 
 if __name__ == "__main__":
-    kind, files = sys.argv[1], [Path(p) for p in sys.argv[2:]]
-    print(toptw(files) if kind == "toptw" else mctopmtw(files))
+    args = sys.argv[1:]
+    kind = args.pop(0)
+    label = args.pop(0) if kind == "scores" else ""
+    peer = None
+    if args[:1] == ["--peer-scores"]:
+        peer = Path(args[1])
+        args = args[2:]
+    files = [Path(p) for p in args]
+    if kind == "scores":
+        print(scores(label, files, peer))
+    else:
+        print(toptw(files, peer) if kind == "toptw" else mctopmtw(files))

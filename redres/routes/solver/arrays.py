@@ -34,6 +34,9 @@ class Arrays(NamedTuple):
     max_stops: NDArray[np.int64]
     mandatory: NDArray[np.bool_]
     near: NDArray[np.int64]
+    near_sorted: bool
+    """Whether each ``near`` row is in order of travel both from and to its place (symmetric
+    travel, no negative travel or service), so a scan can stop at the first node too far."""
 
 
 def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
@@ -89,6 +92,9 @@ def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
         max_stops=max_stops,
         mandatory=np.ascontiguousarray(data.mandatory, dtype=np.bool_),
         near=near,
+        near_sorted=bool(
+            np.array_equal(travel, travel.T) and travel.min() >= 0 and data.service.min() >= 0
+        ),
     )
 
 

@@ -69,7 +69,37 @@ def repair(
     for d in range(days):
         _scan_day(p, route, ln, st, la, d, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
+    # With no limit and no mandatory node to place, each day's best node is kept, and after an
+    # insertion only that day and the days whose best it was are looked at again: the same
+    # choice as the pass over every node and day below, ties included (first node, first day).
+    fast = musts == 0 and not limited and days > 1
+    day_value = np.full(days, -INF)
+    day_c = np.full(days, -1, dtype=np.int64)
+    if fast:
+        for d in range(days):
+            _day_best(p, d, listed, count, todo, factor, shift_of, day_value, day_c)
     while True:
+        if fast:
+            bc, bd = -1, -1
+            for d in range(days):
+                c = day_c[d]
+                if c >= 0 and (
+                    bd < 0
+                    or day_value[d] > day_value[bd]
+                    or (day_value[d] == day_value[bd] and c < bc)
+                ):
+                    bc, bd = c, d
+            if bd < 0:
+                return
+            bu = listed[bc]
+            insert(p, route, ln, st, la, day_of, bd, pos_of[bu, bd], bu)
+            todo[bu] = False
+            _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
+                      shift_of, pos_of)  # fmt: skip
+            for d in range(days):
+                if d == bd or day_c[d] == bc:
+                    _day_best(p, d, listed, count, todo, factor, shift_of, day_value, day_c)
+            continue
         # Mandatory nodes before any optional one, the one with the fewest good days first
         # (largest regret: second-least minus least delay over the days, INF with one day
         # left), then least delay. Plain least delay put a node that could go on two days on
@@ -111,6 +141,25 @@ def repair(
         todo[bu] = False
         _scan_day(p, route, ln, st, la, bd, todo, listed, count, must, musts, granular,
                   shift_of, pos_of)  # fmt: skip
+
+
+@njit(cache=True)
+def _day_best(
+    p: Arrays, d: int, listed: Any, count: int, todo: Any, factor: Any, shift_of: Any,
+    day_value: Any, day_c: Any,
+) -> None:  # fmt: skip
+    """The open node (its index in `listed`, the first on ties) with the best ratio on day `d`."""
+    scores = p.scores
+    best, bc = -INF, -1
+    for c in range(count):
+        u = listed[c]
+        shift = shift_of[u, d]
+        if not todo[u] or shift >= INF:
+            continue
+        value = factor[u] * scores[u] * scores[u] / (shift + 1e-6)
+        if value > best:
+            best, bc = value, c
+    day_value[d], day_c[d] = best, bc
 
 
 @njit(cache=True)
@@ -156,11 +205,14 @@ def _scan_day(
     """Least feasible delay (and its position) of each open node on day `d`, INF if none.
 
     On large instances only the `near` candidates of the two ends of a gap are tried there
-    (granular), plus the mandatory nodes.
+    (granular), plus the mandatory nodes. Where `near` is sorted by travel from (and to) each
+    place (`Arrays.near_sorted`), a list is left at its first node that cannot arrive (or
+    reach the gap's end) in time even with no service and no wait: the rest are farther. That
+    skips only nodes that could not fit, so the result is the same as trying them all.
     """
     travel, service = p.travel, p.service
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
-    near = p.near
+    near, cut = p.near, p.near_sorted
     k = near.shape[1]
     for c in range(count):
         shift_of[listed[c], d] = INF
@@ -171,32 +223,44 @@ def _scan_day(
         nxt = next_place(p, route, ln, d, q)
         base = t + travel[here, nxt]
         limit = la[d, q] + EPS
-        for c in range(2 * k + musts if granular else count):
-            if not granular:
-                u = listed[c]
-            elif c < k:
-                u = near[here, c]
-            elif c < 2 * k:
-                u = near[nxt, c - k]
-            else:
-                u = must[c - 2 * k]
-            if not todo[u]:
-                continue
-            arrive = t + travel[here, u]
-            s = INF
-            for w in range(win_count[d, u]):
-                if arrive <= win_close[d, u, w] + EPS:
-                    s = max(arrive, win_open[d, u, w])
-                    break
-            if s >= INF:
-                continue
-            reach = s + service[u] + travel[u, nxt]
-            if reach > limit:
-                continue
-            shift = max(reach - base, 0.0)
-            if shift < shift_of[u, d]:
-                shift_of[u, d] = shift
-                pos_of[u, d] = q
+        # granular: near `here`, near `nxt`, then the mandatory nodes; else every open node
+        for part in range(3 if granular else 1):
+            size = count if not granular else (k if part < 2 else musts)
+            for c in range(size):
+                if not granular:
+                    u = listed[c]
+                elif part == 0:
+                    u = near[here, c]
+                    if cut and t + travel[here, u] > limit:
+                        break
+                elif part == 1:
+                    u = near[nxt, c]
+                    if cut and t + travel[u, nxt] > limit:
+                        break
+                else:
+                    u = must[c]
+                if not todo[u]:
+                    continue
+                arrive = t + travel[here, u]
+                # Without waiting: a bound below `reach` (and the delay), so a node that is
+                # late or no better than its cached gap even so is passed before its windows.
+                reach = arrive + service[u] + travel[u, nxt]
+                if reach > limit or reach - base >= shift_of[u, d]:
+                    continue
+                s = INF
+                for w in range(win_count[d, u]):
+                    if arrive <= win_close[d, u, w] + EPS:
+                        s = max(arrive, win_open[d, u, w])
+                        break
+                if s >= INF:
+                    continue
+                reach = s + service[u] + travel[u, nxt]
+                if reach > limit:
+                    continue
+                shift = max(reach - base, 0.0)
+                if shift < shift_of[u, d]:
+                    shift_of[u, d] = shift
+                    pos_of[u, d] = q
 
 
 @njit(cache=True)

@@ -1,0 +1,98 @@
+"""Repair's scan of a day: its shortcuts skip only nodes that cannot fit (same choices)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from redres.routes.problem import ProblemData
+from redres.routes.solver import search
+from redres.routes.solver.arrays import to_arrays
+from redres.routes.solver.limits import to_limits
+from redres.routes.solver.operators import _scan_day, perturb, repair
+from redres.routes.solver.timing import INF
+
+
+def _instance(n: int, days: int, seed: int, *, symmetric: bool = True) -> ProblemData:
+    """Seeded random TOPTW large enough for the granular scan (more than 80 open nodes)."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0.0, 50.0, (n + 1, 2))
+    travel = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))
+    if not symmetric:
+        travel = travel * rng.uniform(1.0, 1.3, travel.shape)
+    opens = rng.uniform(0.0, 150.0, n)
+    return ProblemData(
+        scores=rng.integers(1, 30, n).astype(float),
+        service=np.full(n, 5.0),
+        windows=[[[(float(o), float(o) + 60.0)] for o in opens] for _ in range(days)],
+        travel=travel,
+        day_start=np.full(days, n),
+        day_end=np.full(days, n),
+        day_window=np.tile(np.array([0.0, 240.0]), (days, 1)),
+    )
+
+
+def test_near_lists_count_as_sorted_only_for_symmetric_travel() -> None:
+    assert to_arrays(_instance(100, 2, 0)).near_sorted
+    assert not to_arrays(_instance(100, 2, 0, symmetric=False)).near_sorted
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_scan_with_the_cut_equals_the_full_granular_scan(seed: int) -> None:
+    data = _instance(200, 3, seed)
+    p, lim = to_arrays(data), to_limits(data)
+    state = search._empty(data.num_nodes, data.num_days)
+    search._seed(seed)
+    search.construct(p, lim, state, True)
+    n, days = data.num_nodes, data.num_days
+    blocked = np.zeros(n, dtype=np.bool_)
+    perturb(p, *state[:4], state.day_of, blocked, 6, True)  # gaps with some slack
+    todo = state.day_of < 0
+    listed = np.flatnonzero(todo).astype(np.int64)
+    assert len(listed) > 2 * p.near.shape[1]  # the granular scan
+    found = []
+    for arrays in (p, p._replace(near_sorted=False)):
+        shift = np.full((n, days), INF)
+        pos = np.zeros((n, days), dtype=np.int64)
+        for d in range(days):
+            _scan_day(arrays, *state[:4], d, todo, listed, len(listed),
+                      np.zeros(n, dtype=np.int64), 0, True, shift, pos)  # fmt: skip
+        found.append((shift, pos))
+    (cut_shift, cut_pos), (full_shift, full_pos) = found
+    assert (full_shift < INF).sum() > 20  # enough nodes fit somewhere for the test to bite
+    np.testing.assert_array_equal(cut_shift, full_shift)
+    np.testing.assert_array_equal(cut_pos[full_shift < INF], full_pos[full_shift < INF])
+
+
+def test_search_chooses_the_same_with_and_without_the_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _instance(200, 2, 5)
+    cut = search.run(data, time_limit=60.0, seed=3, max_iterations=150)
+    plain = search.to_arrays
+    monkeypatch.setattr(
+        search, "to_arrays", lambda d, **kw: plain(d, **kw)._replace(near_sorted=False)
+    )
+    full = search.run(data, time_limit=60.0, seed=3, max_iterations=150)
+    assert cut.routes == full.routes
+
+
+@pytest.mark.parametrize(("days", "seed"), [(2, 0), (3, 1), (4, 2), (4, 3)])
+def test_repair_keeping_each_days_best_chooses_as_the_full_pass(days: int, seed: int) -> None:
+    # Without limits or mandatory nodes repair keeps each day's best node; a `Limits` marked
+    # limited (with nothing limited) takes the pass over every node and day instead.
+    data = _instance(200, days, seed)
+    p, lim = to_arrays(data), to_limits(data)
+    start = search._empty(data.num_nodes, days)
+    search._seed(seed)
+    search.construct(p, lim, start, True)
+    for kick in (3, 10, 25):
+        blocked = np.zeros(data.num_nodes, dtype=np.bool_)
+        perturb(p, *start[:4], start.day_of, blocked, kick, False)
+        found = []
+        for limits in (lim, lim._replace(limited=True)):
+            state = search.State(*(a.copy() for a in start))
+            search._seed(seed + kick)  # the same noise for both
+            repair(p, limits, *state, blocked.copy(), 0.5)
+            repair(p, limits, *state, np.zeros_like(blocked), 0.0)
+            found.append([state.route[d, : state.ln[d]].tolist() for d in range(days)])
+        assert found[0] == found[1]
+        assert sum(map(len, found[0])) > sum(start.ln)  # it did insert
