@@ -58,7 +58,7 @@ def test_a_teacher_makes_a_class_on_the_form_with_an_instructor_per_stop(world: 
 
     again = w.client.post("/classes/new", data=form | {"name": "第二个班"})
     assert again.status_code == 409
-    assert "张老师 在 " in again.text
+    assert "张老师在 " in again.text
     assert "已为教学班“2026年秋季班”（" in again.text
     assert "）授课，日期重叠" in again.text
     assert 'value="第二个班"' in again.text  # the input is kept

@@ -9,7 +9,8 @@ from redres.routes.problem import ProblemData
 from redres.routes.solver import search
 from redres.routes.solver.arrays import to_arrays
 from redres.routes.solver.limits import to_limits
-from redres.routes.solver.operators import _scan_day, perturb, repair
+from redres.routes.solver.operators import perturb
+from redres.routes.solver.repair import _scan_day, repair
 from redres.routes.solver.timing import INF
 
 

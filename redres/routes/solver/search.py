@@ -17,13 +17,9 @@ from numba import njit
 from redres.routes.solver.arrays import Arrays, to_arrays
 from redres.routes.solver.cross import cross
 from redres.routes.solver.limits import Limits, to_limits
-from redres.routes.solver.operators import (
-    perturb,
-    repair,
-    replace,
-    tighten,
-)
+from redres.routes.solver.operators import perturb, replace, tighten
 from redres.routes.solver.order import Order, penalty, to_order, untangle
+from redres.routes.solver.repair import repair
 from redres.routes.solver.timing import refresh
 
 SHORT_SEARCH = 2.0
