@@ -217,6 +217,22 @@ def site_theme_weights(session: Session, site_id: int) -> dict[str, float]:
     return dict(session.exec(stmt).all())
 
 
+def themes_weights(session: Session, site_ids: Collection[int]) -> dict[int, dict[str, float]]:
+    """Many sites' themes by slug with their weights, in one query (exports and imports read
+    thousands at a time); a site with none maps to an empty dict."""
+    out: dict[int, dict[str, float]] = {i: {} for i in site_ids}
+    if not out:
+        return out
+    stmt = (
+        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
+        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
+        .where(col(SiteTheme.site_id).in_(list(out)))
+    )
+    for site_id, slug, weight in session.exec(stmt):
+        out[site_id][slug] = weight
+    return out
+
+
 def reindex_site(session: Session, site: Site) -> None:
     """Rebuild a site's search terms from its names, address and story titles."""
     assert site.id is not None

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from redres.catalog import search_index
+from redres.catalog import bulk, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import Status
 from redres.catalog.io.records import site_records
@@ -89,3 +90,16 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh).writerows(rows)
     return path
+
+
+def spy_first_load_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
+    real = bulk._finish_postgres_load
+    calls: list[int] = []
+
+    def finish(*args: Any) -> None:
+        calls.append(1)
+        real(*args)
+
+    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
+    return calls

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -27,6 +26,7 @@ from redres.catalog.models import Site, Theme
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import create_site, set_status, update_site
 from redres.db import init_db
+from tests.catalog.test_io_helpers import spy_first_load_finish
 
 CENTRES = [(114.3, 30.6), (116.4, 39.9), (106.7, 26.6)]
 
@@ -209,7 +209,7 @@ def test_a_large_import_recounts_once(
     """Above the bulk threshold SQLite's import drops the triggers and recounts at the end;
     PostgreSQL's does into an empty registry (a first load: `existing` 0)."""
     monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 50)
-    finished = _spy_finish(monkeypatch)
+    finished = spy_first_load_finish(monkeypatch)
     rng = random.Random(11)
     _create(session, rng, existing, status=Status.published)
     session.commit()
@@ -229,16 +229,3 @@ def test_a_large_import_recounts_once(
     _create(session, rng, 3, status=Status.published)  # the triggers are back
     session.commit()
     _assert_kept_equals_brute(session)
-
-
-def _spy_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
-    real = bulk._finish_postgres_load
-    calls: list[int] = []
-
-    def finish(*args: Any) -> None:
-        calls.append(1)
-        real(*args)
-
-    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
-    return calls

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from typing import Any
 
 import pytest
 from alembic import command
@@ -22,6 +21,7 @@ from redres.catalog.models import Site, SiteTheme, Theme
 from redres.catalog.schemas import SiteCreate, SiteUpdate
 from redres.catalog.sites import create_site, set_status, update_site
 from redres.db import alembic_config, init_db
+from tests.catalog.test_io_helpers import spy_first_load_finish
 
 CENTRES = [(114.3, 30.6), (116.4, 39.9), (106.7, 26.6)]
 SLUGS = ["founding", "martyrs", "long-march"]
@@ -236,7 +236,7 @@ def test_a_large_import_recounts_the_facets(
     """Above the bulk threshold SQLite's import drops the triggers and recounts at the end;
     PostgreSQL's does into an empty registry (a first load: `existing` 0)."""
     monkeypatch.setattr(bulk, "BULK_INDEX_THRESHOLD", 50)
-    finished = _spy_finish(monkeypatch)
+    finished = spy_first_load_finish(monkeypatch)
     rng = random.Random(37)
     _themes(session)
     _create(session, rng, existing, status=Status.published)
@@ -303,16 +303,3 @@ def test_one_theme_off_subtracts_from_all_sites(session: Session) -> None:
     assert [map_facets.key_ids(v) for v in facet.values] == [
         {session.exec(select(Theme.id).where(Theme.slug == "martyrs")).one()}
     ]
-
-
-def _spy_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
-    real = bulk._finish_postgres_load
-    calls: list[int] = []
-
-    def finish(*args: Any) -> None:
-        calls.append(1)
-        real(*args)
-
-    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
-    return calls

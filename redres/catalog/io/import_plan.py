@@ -24,7 +24,8 @@ from redres.catalog.io.import_options import ImportOptions, OnDuplicate
 from redres.catalog.io.import_parents import parent_differs, parent_loops
 from redres.catalog.io.row_spill import RowHead
 from redres.catalog.io.rows import ParsedRow, RowError
-from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.models import Site
+from redres.catalog.sites import themes_weights
 from redres.catalog.slugs import slugify
 from redres.messages import Message
 
@@ -224,14 +225,7 @@ def _differing(
     objects weakly, so they go with this call."""
     ids = sorted({m.site_id for _, m in chunk})
     sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_(ids))) if s.id}
-    weights: dict[int, dict[str, float]] = {i: {} for i in ids}
-    stmt = (
-        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
-        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
-        .where(col(SiteTheme.site_id).in_(ids))
-    )
-    for sid, slug, w in session.exec(stmt):
-        weights[sid][slug] = w
+    weights = themes_weights(session, ids)
     with_sources = any("sources" in m.row.present for _, m in chunk)
     cited = citations.cited_refs(session, citations.SITE, ids) if with_sources else {}
     out = []

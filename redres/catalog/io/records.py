@@ -7,7 +7,6 @@ pages so a registry of any size exports in bounded memory.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from redres.catalog.enums import Status
 from redres.catalog.io.citations import SITE, SourceRef, cited_refs, format_sources
 from redres.catalog.io.fields import EXPORT_FIELDS, encode_list, encode_themes
 from redres.catalog.models import Site, SiteTheme, Theme
+from redres.catalog.sites import themes_weights
 from redres.geo import from_wgs84
 from redres.hours.closures import closures_text
 
@@ -56,7 +56,7 @@ def site_records(
         if not page:
             return
         ids = [s.id for s, _ in page if s.id is not None]
-        weights = _theme_weights(session, ids)
+        weights = themes_weights(session, ids)
         sources = cited_refs(session, SITE, ids)
         for site, parent_slug in page:
             assert site.id is not None
@@ -107,20 +107,6 @@ class Counted(Iterator[dict[str, Any]]):
         record = next(self._records)
         self.n += 1
         return record
-
-
-def _theme_weights(session: Session, site_ids: list[int]) -> dict[int, dict[str, float]]:
-    out: dict[int, dict[str, float]] = defaultdict(dict)
-    if not site_ids:
-        return out
-    stmt = (
-        select(SiteTheme.site_id, Theme.slug, SiteTheme.weight)
-        .join(Theme, col(Theme.id) == SiteTheme.theme_id)
-        .where(col(SiteTheme.site_id).in_(site_ids))
-    )
-    for site_id, slug, weight in session.exec(stmt):
-        out[site_id][slug] = weight
-    return out
 
 
 def _plain(value: Any) -> Any:
