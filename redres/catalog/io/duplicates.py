@@ -75,9 +75,9 @@ class DuplicateIndex:
             return None  # an empty registry: the first import of a survey file
         code, slug, name, lon, lat = key
         if code and code in self.codes:
-            return Match(self.codes[code], Message("dup_code", code=code))
+            return Match(self.codes[code], match_reason("dup_code", code))
         if slug and slug in self.slugs:
-            return Match(self.slugs[slug], Message("dup_slug", slug=slug))
+            return Match(self.slugs[slug], match_reason("dup_slug", slug))
         if lon is None or lat is None:
             return None
         seen = self.names.get(normalise_term(name))
@@ -91,8 +91,25 @@ class DuplicateIndex:
                 continue
             d = distance_m(lon, lat, olon, olat)
             if d <= self.radius_m:
-                return Match(ref, Message("dup_name", name=name, metres=f"{d:.0f}"))
+                return Match(ref, match_reason("dup_name", name, f"{d:.0f}"))
         return None
+
+
+_FIELD = {"dup_code": "code", "dup_slug": "slug", "dup_name": "name"}
+
+
+def match_reason(how: str, value: str | None, metres: str | None = None) -> Message:
+    """Why a row duplicates: `how` is the reason's key (`dup_code`, `dup_slug` or `dup_name`),
+    `value` the code, slug or name both share, `metres` the distance of a name's match. One
+    place, so a kept match can hold these few values instead of its sentence."""
+    if metres is None:
+        return Message(how, **{_FIELD[how]: value})
+    return Message(how, name=value, metres=metres)
+
+
+def reason_values(reason: Message) -> tuple[str, str | None, str | None]:
+    """The `match_reason` arguments that make `reason` again."""
+    return reason.key, reason.fields[_FIELD[reason.key]], reason.fields.get("metres")
 
 
 def _distinct(code: str | None, slug: str | None, ocode: str | None, oslug: str | None) -> bool:

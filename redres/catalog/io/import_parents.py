@@ -9,7 +9,7 @@ not make a loop: a row that closes one is a row error with the message the site 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session, select
 
@@ -23,12 +23,16 @@ Node = int | str
 """A site in the import's parent graph: a registered site's id, or a new site's slug."""
 
 
-def parent_differs(parsed: ParsedRow, site: Site, id_of_ref: Mapping[str, int]) -> bool:
+IdOf = Callable[[str], int | None]
+"""The registered site a slug or registry code names (`RegistryIndex.id_of`)."""
+
+
+def parent_differs(parsed: ParsedRow, site: Site, id_of: IdOf) -> bool:
     """Whether the row names a parent other than the site's (an unknown one counts, so the
     row goes on to be checked and reported)."""
     if not parsed.parent:
         return False
-    target = id_of_ref.get(parsed.parent)
+    target = id_of(parsed.parent)
     return target is None or target != site.parent_id
 
 

@@ -8,7 +8,7 @@ of the same file; a full export's related records are checked against the sites'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -21,7 +21,7 @@ from redres.catalog.io.import_classify import Classified, MatchedRow, duplicate_
 from redres.catalog.io.import_index import RegistryIndex
 from redres.catalog.io.import_open import OpenedFile
 from redres.catalog.io.import_options import ImportOptions, OnDuplicate
-from redres.catalog.io.import_parents import parent_differs, parent_loops
+from redres.catalog.io.import_parents import IdOf, parent_differs, parent_loops
 from redres.catalog.io.row_spill import RowHead
 from redres.catalog.io.rows import ParsedRow, RowError
 from redres.catalog.models import Site
@@ -101,11 +101,11 @@ def plan_import(
 ) -> ImportPlan:
     """The plan for `rows`; reads the matched sites, writes nothing."""
     compared = _compare(
-        session, rows.matched, options.on_duplicate, opened.header_of, registry.id_of_ref
+        session, rows.matched, options.on_duplicate, opened.header_of, registry.id_of
     )
     slugs = _allocate_slugs(rows.new.heads, registry.slugs)
     parents = _resolve_parents(
-        rows.new.heads, compared.updates, slugs, registry.id_of_ref, opened.header_of
+        rows.new.heads, compared.updates, slugs, registry.id_of, opened.header_of
     )
     loops = parent_loops(
         session, rows.new.heads, slugs, compared.updates, parents.of_row, opened.header_of
@@ -115,7 +115,7 @@ def plan_import(
     related = None
     site_target = None
     if opened.table.related:
-        site_target = _site_targets(rows, slugs, registry.slug_of_id)
+        site_target = _site_targets(rows, slugs, registry.slug_of_id())
         related = related_import.check(
             session,
             opened.table.related,
@@ -180,7 +180,7 @@ def _compare(
     matched: Mapping[int, MatchedRow],
     on_duplicate: OnDuplicate,
     header_of: dict[str, str],
-    id_of_ref: dict[str, int],
+    id_of: IdOf,
 ) -> _Compared:
     """Sort rows that match registered sites into unchanged, skipped, updates and errors.
 
@@ -191,7 +191,7 @@ def _compare(
     unchanged = skipped = 0
     errors: list[RowError] = []
     for chunk in _chunks(matched.items(), _ID_CHUNK):
-        compared = _differing(session, chunk, id_of_ref)
+        compared = _differing(session, chunk, id_of)
         for (number, m), (differs, slug) in zip(chunk, compared, strict=True):
             if not differs:
                 unchanged += 1
@@ -218,7 +218,7 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _differing(
-    session: Session, chunk: list[tuple[int, MatchedRow]], id_of_ref: dict[str, int]
+    session: Session, chunk: list[tuple[int, MatchedRow]], id_of: IdOf
 ) -> list[tuple[bool, str]]:
     """For each matched row of `chunk`, whether it would change its site (fields, themes,
     sources or parent), and the site's slug. The sites are not kept: the session holds loaded
@@ -232,7 +232,7 @@ def _differing(
     for _, m in chunk:
         site = sites[m.site_id]
         differs = _differs(m.row, site, weights[m.site_id], cited.get(m.site_id, []))
-        out.append((differs or parent_differs(m.row, site, id_of_ref), site.slug))
+        out.append((differs or parent_differs(m.row, site, id_of), site.slug))
     return out
 
 
@@ -263,10 +263,10 @@ def _differs(
     return False
 
 
-def _allocate_slugs(new: Mapping[int, RowHead], taken: frozenset[str]) -> dict[int, str]:
+def _allocate_slugs(new: Mapping[int, RowHead], taken: Collection[str]) -> dict[int, str]:
     """A free slug for each new site: its own if given, else from its name, as create_site does."""
     out: dict[int, str] = {}
-    used = set(taken)
+    used: set[str] = set()  # this file's; the registry's are read in `taken`, not copied
     for number, head in new.items():
         if head.slug:
             out[number] = head.slug
@@ -277,7 +277,7 @@ def _allocate_slugs(new: Mapping[int, RowHead], taken: frozenset[str]) -> dict[i
         text = head.name_en or head.name
         base = bulk.pinyin_slug(text) or slugify(text)
         slug, n = base, 1
-        while slug in used:
+        while slug in used or slug in taken:
             n += 1
             slug = f"{base}-{n}"
         used.add(slug)
@@ -289,7 +289,7 @@ def _resolve_parents(
     new: Mapping[int, RowHead],
     updates: Mapping[int, MatchedRow],
     slugs: dict[int, str],
-    id_of_ref: dict[str, int],
+    id_of: IdOf,
     header_of: dict[str, str],
 ) -> _Parents:
     """Row number -> parent (a registered site's id, or the slug of a site this import creates)."""
@@ -307,7 +307,7 @@ def _resolve_parents(
     for number, ref in refs:
         if not ref:
             continue
-        target: ParentRef | None = in_file.get(ref, id_of_ref.get(ref))
+        target: ParentRef | None = in_file.get(ref) or id_of(ref)
         if target is None or target == slugs.get(number):
             reason = Message("e_parent_self" if target is not None else "e_parent_unknown")
             column = header_of.get("parent", "parent")
