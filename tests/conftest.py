@@ -116,12 +116,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     The HTTP tests (tests/api) on PostgreSQL count as slow, but for the modules marked
     `both_engines`: where the app's answer depends on the engine (search, maps, imports,
     caching, conflicts, streaming). The catalogue's own tests, where the SQL lives, run on
-    both engines in every run; CI runs everything on both (docs/dev/README.md, "Tests").
+    both engines in every run, but for those marked `postgres_in_ci` (a file refused before
+    any SQL). CI runs everything on both (docs/dev/README.md, "Tests").
     """
     if config.getoption("--runslow"):
         return
     for item in items:
-        if _http_test_on_postgres(item) and "both_engines" not in item.keywords:
+        if _postgres_half_left_to_ci(item):
             item.add_marker(pytest.mark.slow)
     slow = [item for item in items if "slow" in item.keywords]
     if slow:
@@ -129,10 +130,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if "slow" not in item.keywords]
 
 
-def _http_test_on_postgres(item: pytest.Item) -> bool:
+def _postgres_half_left_to_ci(item: pytest.Item) -> bool:
+    """An HTTP test not marked `both_engines`, or any test marked `postgres_in_ci`, on
+    PostgreSQL."""
     callspec = getattr(item, "callspec", None)
-    on_postgres = callspec is not None and callspec.params.get("db_kind") == "postgresql"
-    return on_postgres and API_TESTS in item.path.parents
+    if callspec is None or callspec.params.get("db_kind") != "postgresql":
+        return False
+    if "postgres_in_ci" in item.keywords:
+        return True
+    return API_TESTS in item.path.parents and "both_engines" not in item.keywords
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -150,6 +150,8 @@ def _sites(engine: Engine) -> int:
         return s.exec(select(func.count()).select_from(Site)).one()
 
 
+# Both are refused while the file is read, before any SQL: the PostgreSQL half runs in CI.
+@pytest.mark.postgres_in_ci
 @pytest.mark.parametrize("aim", AIMS)
 @pytest.mark.parametrize("layout", front_door_layouts())
 def test_import_refuses_a_vrt_unread(
@@ -171,6 +173,7 @@ def test_import_refuses_a_vrt_unread(
     assert _sites(engine) == before
 
 
+@pytest.mark.postgres_in_ci
 @pytest.mark.parametrize("case", bad_inputs(Path("/nonexistent")))
 def test_import_of_a_broken_file_exits_2_with_the_reason(
     engine: Engine, db_url: str, tmp_path: Path, case: str
