@@ -4,8 +4,9 @@ The map asks for the nine tiles of zoom 3 (x 5-7, y 2-4) to show all China at 12
 view filtered on two facets is timed from the counts kept per profile
 (`catalog.map_profiles`, migration 0029: what the map does now) and grouped from ``site``
 (`map_clusters._grid`: what it did before), in this process, printing the sites found and
-wall and CPU time per run and the median of the runs (on PostgreSQL the CPU is the
-database's, so only wall time says anything). Also prints ``mapprofile``'s rows per level.
+wall and CPU time per run and the median of the runs; on PostgreSQL also the CPU time of the
+database's backend serving the probe (read from /proc: the database must run on this machine).
+Also prints ``mapprofile``'s rows per level.
 
 ``--covering-index`` times the other way weighed for two columns: grouping from ``site`` on
 an index that holds both filtered columns before the position (status, category,
@@ -20,8 +21,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -75,22 +78,46 @@ def main() -> None:
             if not args.skip_grouped:
                 ways.append(("grouped from site", lambda s, t, f: _grid(s, t.bounds(), f, GRID)))
             for way, count in ways:
-                walls, cpus = [], []
+                walls, cpus, server = [], [], []
                 for _ in range(args.repeat):
+                    backend = _backend(s)
                     wall, cpu = time.perf_counter(), time.process_time()
+                    before = _cpu_ms(backend)
                     n = sum(count(s, t, flt).total for t in VIEW)
+                    server.append(_cpu_ms(backend) - before)
                     walls.append((time.perf_counter() - wall) * 1000)
                     cpus.append((time.process_time() - cpu) * 1000)
                     s.rollback()
+                db = (
+                    f"; database CPU ms {[round(c) for c in server]} median "
+                    f"{statistics.median(server):.0f}"
+                    if backend
+                    else ""
+                )
                 print(
                     f"{label}, {way}: {n} sites; CPU ms {[round(c) for c in cpus]} median "
                     f"{statistics.median(cpus):.0f}; wall ms {[round(w) for w in walls]} "
-                    f"median {statistics.median(walls):.0f}",
+                    f"median {statistics.median(walls):.0f}{db}",
                     flush=True,
                 )
         if args.covering_index:
             covering(s, args.repeat)
     engine.dispose()
+
+
+def _backend(s: Session) -> int:
+    """The process id of the PostgreSQL backend of `s`'s transaction (0 on SQLite)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return 0
+    return int(s.connection().execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _cpu_ms(pid: int) -> float:
+    """User and system CPU time of process `pid` so far, in ms (0 for no process)."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def covering(s: Session, repeat: int) -> None:
