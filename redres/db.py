@@ -44,14 +44,14 @@ def schema_filter(dialect: str) -> Callable[..., bool]:
     """Which schema objects autogenerate compares on `dialect`.
 
     Left out: PostGIS's hand-written objects, the map's kept counts (kept by triggers,
-    `catalog.map_cells`, `catalog.map_facets`), the job queue's tables on PostgreSQL; on
+    `catalog.map_cells`, `catalog.map_facets`, `catalog.map_profiles`), the job queue's tables on PostgreSQL; on
     SQLite the FTS5 search tables, and the `searchterm` table of the models, which only
     PostgreSQL has (`catalog.search_index`).
     """
-    from redres.catalog import map_cells, map_facets
+    from redres.catalog import map_cells, map_facets, map_profiles
     from redres.catalog.search_index import FTS_OBJECTS
 
-    skip = POSTGIS_ONLY | map_cells.OBJECTS | map_facets.OBJECTS
+    skip = POSTGIS_ONLY | map_cells.OBJECTS | map_facets.OBJECTS | map_profiles.OBJECTS
     skip |= FTS_OBJECTS | {"searchterm"} if dialect == "sqlite" else frozenset()
 
     def include(_obj: object, name: str | None, kind: str, *_: object) -> bool:
@@ -176,7 +176,7 @@ def init_db(engine: Engine) -> str | None:
     ConfigurationError
         When PostgreSQL lacks PostGIS and this role cannot enable it.
     """
-    from redres.catalog import map_cells, map_facets
+    from redres.catalog import map_cells, map_facets, map_profiles
 
     if is_postgres(engine):
         _enable_postgis(engine)
@@ -188,6 +188,7 @@ def init_db(engine: Engine) -> str | None:
             command.upgrade(cfg, "head")
             map_cells.ensure(conn)  # a migration that rebuilt `site` on SQLite dropped them
             map_facets.ensure(conn)
+            map_profiles.ensure(conn)
         finally:
             catalogue_version.paused(conn, False)
     analyze(engine)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
-from redres.catalog import map_cells, map_facets, pg_copy, search_index
+from redres.catalog import map_cells, map_facets, map_profiles, pg_copy, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.models import Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
@@ -147,10 +147,10 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
 
     Updating the site table's eight non-unique indexes (name, category, location, ...) row by
     row costs more than building them after the rows; the unique ones stay, as they check the
-    rows and find the new ids; the map's count triggers likewise (`map_cells.install` and
-    `map_facets.install` recount once at the end). SQLite DDL is transactional, so a failure
-    or a killed process rolls the drop back with everything else. The search index merges its segments once at
-    the end (`search_index.bulk_load`).
+    rows and find the new ids; the map's count triggers likewise (`map_cells.install`,
+    `map_facets.install` and `map_profiles.install` recount once at the end). SQLite DDL is
+    transactional, so a failure or a killed process rolls the drop back with everything else.
+    The search index merges its segments once at the end (`search_index.bulk_load`).
     """
     if conn.dialect.name != "sqlite" or n_sites < BULK_INDEX_THRESHOLD:
         yield
@@ -197,8 +197,8 @@ def _postgres_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
     and into `ix_searchterm_site_id`. Built once from the sorted rows (with more
     `maintenance_work_mem`, for this transaction only) they cost a fraction of that
     (bench/SCALE.md). The primary key and the foreign key stay: they check the rows. The
-    map's insert triggers (`map_cells`, `map_facets`) are disabled while loading and the
-    counts made from all the sites at the end, as on SQLite.
+    map's insert triggers (`map_cells`, `map_facets`, `map_profiles`) are disabled while
+    loading and the counts made from all the sites at the end, as on SQLite.
 
     Locks, held until the import commits: `ALTER TABLE ... DISABLE TRIGGER` keeps other
     writers of `site` and `sitetheme` waiting (nobody can add a site the counts would
@@ -235,28 +235,29 @@ def _finish_postgres_load(conn: Connection, indexes: Sequence[Any]) -> None:
         index.create(conn)
     for table, trigger in PG_MAP_INSERT_TRIGGERS:
         conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-    map_cells.rebuild(conn)
-    map_facets.rebuild(conn)
+    for counts in _MAP_COUNTS:
+        counts.rebuild(conn)
 
 
 PG_MAP_INSERT_TRIGGERS = (
     ("site", "mapcell_site_insert"),
     ("site", "mapfacet_site_insert"),
     ("sitetheme", "mapfacet_link_insert"),
+    ("site", "mapprofile_site_insert"),
+    ("sitetheme", "mapprofile_link_insert"),
 )
 """The map's triggers that a load fires on PostgreSQL (inserts of sites and theme links)."""
 
 
-_MAP_TRIGGERS_OFF = [
-    *map_cells.drop_trigger_statements("sqlite"),
-    *map_facets.drop_trigger_statements("sqlite"),
-]
+_MAP_COUNTS = (map_cells, map_facets, map_profiles)
+"""The map's kept counts: triggers taken off for a large load, a recount after it."""
+_MAP_TRIGGERS_OFF = [s for m in _MAP_COUNTS for s in m.drop_trigger_statements("sqlite")]
 
 
 def _count_map(conn: Connection) -> None:
     """Put the map's count triggers back and recount, once, after a bulk load."""
-    map_cells.install(conn)
-    map_facets.install(conn)
+    for counts in _MAP_COUNTS:
+        counts.install(conn)
 
 
 BULK_INDEX_THRESHOLD = 10_000

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Integer, cast, exists, func, literal, not_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from redres.catalog import map_cells, map_facets
+from redres.catalog import map_cells, map_facets, map_profiles
 from redres.catalog.enums import Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.map_cells import MapExtent as MapExtent  # one type for both ways of counting
@@ -170,15 +170,19 @@ def tile_clusters(session: Session, tile: Tile, flt: MapFilter) -> TileClusters:
 
     Tiles up to zoom `map_cells.AGGREGATE_MAX_ZOOM` are sums of kept counts: unfiltered from
     `redres.catalog.map_cells`, filtered on one facet (a column, or themes) from
-    `redres.catalog.map_facets`. Several filters at once and deeper tiles are grouped here.
+    `redres.catalog.map_facets`, on several at once from `redres.catalog.map_profiles`.
+    Deeper tiles are grouped here.
     """
     if tile.z <= map_cells.AGGREGATE_MAX_ZOOM:
         if flt == MapFilter():
             return _summed(map_cells.tile_cells(session.connection(), tile.z, tile.x, tile.y))
+        conn, at = session.connection(), (tile.z, tile.x, tile.y)
         facet = _facet(session, flt)
         if facet is not None:
-            conn, at = session.connection(), (tile.z, tile.x, tile.y)
             return _summed(map_facets.tile_cells(conn, *facet.sum, at, others=facet.others))
+        profile = _profile(session, flt)
+        if profile is not None:
+            return _summed(map_profiles.tile_cells(conn, *profile, at))
     bounds = tile.bounds()
     where = _conditions(flt, bounds)
     if tile.z >= SINGLES_ZOOM:
@@ -263,22 +267,53 @@ class _Facet:
         return self.kind, self.values
 
 
-def _facet(session: Session, flt: MapFilter) -> _Facet | None:
-    """The kept facet that answers `flt`; None when it takes more than one (the sites are
-    then grouped)."""
+def _columns(flt: MapFilter) -> dict[str, str]:
+    """The column facets `flt` filters on, with their values."""
     columns = {
         "category": flt.category,
         "period": flt.period,
         "protection": flt.protection,
         "district": flt.district,
     }
-    given = [(kind, str(v)) for kind, v in columns.items() if v is not None]
-    themed = flt.theme is not None or flt.shown_themes is not None
-    if len(given) + themed != 1:
+    return {kind: str(v) for kind, v in columns.items() if v is not None}
+
+
+def _themed(flt: MapFilter) -> bool:
+    return flt.theme is not None or flt.shown_themes is not None
+
+
+def _facet(session: Session, flt: MapFilter) -> _Facet | None:
+    """The kept facet that answers `flt`; None when it takes more than one (several facets
+    are read from `map_profiles`)."""
+    given = _columns(flt)
+    if len(given) + _themed(flt) != 1:
         return None
     if given:
-        kind, value = given[0]
+        kind, value = next(iter(given.items()))
         return _Facet(kind, [value])
+    return _theme_sets(session, flt)
+
+
+def _profile(
+    session: Session, flt: MapFilter
+) -> tuple[dict[str, str], tuple[list[str], bool] | None] | None:
+    """The column values and sets of themes of the kept profiles that answer `flt` (for
+    `map_profiles.tile_cells`); None when they cannot (the sites are then grouped).
+
+    A ``district=''`` filter is grouped: the profiles count an empty district with none.
+    """
+    given = _columns(flt)
+    if given.get("district") == "":
+        return None
+    if not _themed(flt):
+        return given, None
+    sets = _theme_sets(session, flt)
+    return None if sets is None else (given, (sets.values, sets.others))
+
+
+def _theme_sets(session: Session, flt: MapFilter) -> _Facet | None:
+    """The sets of themes (``themes`` values) that `flt`'s theme filters keep, or with
+    `others` those they hide, whichever are fewer; None when more than `MAX_VALUES`."""
     slugs = {*(flt.shown_themes or ()), *([flt.theme] if flt.theme else [])}
     found = session.execute(
         sa_select(col(Theme.slug), col(Theme.id)).where(col(Theme.slug).in_(slugs))

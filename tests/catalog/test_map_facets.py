@@ -217,8 +217,9 @@ def test_filtered_tiles_are_sums_of_the_facets(session: Session, flt: MapFilter)
             assert all(c[2] >= 2 for c in summed.clusters)
 
 
-def test_several_filters_at_once_group_the_sites(session: Session) -> None:
-    """Two facets at once are not kept together: the tile is grouped from ``site``."""
+def test_several_filters_at_once_are_not_facets(session: Session) -> None:
+    """Two facets at once are not kept in ``mapfacet``: the tile is read from the profiles
+    (tests/catalog/test_map_profiles.py), with the totals of grouping ``site``."""
     rng = random.Random(31)
     _themes(session)
     _create(session, rng, 60, status=Status.published)
