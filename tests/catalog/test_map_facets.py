@@ -189,32 +189,34 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("flt", FILTERS, ids=repr)
-def test_filtered_tiles_are_sums_of_the_facets(session: Session, flt: MapFilter) -> None:
-    """Up to zoom 8, a tile filtered on one facet holds what grouping the sites finds."""
+def test_filtered_tiles_are_sums_of_the_facets(session: Session) -> None:
+    """Up to zoom 8, a tile filtered on one facet holds what grouping the sites finds, for
+    every filter of `FILTERS` on one catalogue, in up to 16 tiles a zoom."""
     rng = random.Random(29)
     _themes(session)
     _create(session, rng, 150, status=Status.published)
     _create(session, rng, 20)
     session.commit()
-    assert _facet(session, flt) is not None
     published = select(Site).where(col(Site.status) == Status.published)
     located = [s for s in session.exec(published) if s.lat is not None and s.lon is not None]
-    for z in (0, 3, 5, 8):
-        side = 1 << z
-        tiles = {
-            (
-                min(side - 1, int((s.lon + 180) / 360 * side)),  # type: ignore[operator]
-                map_cells.cell_of(s.lat, s.lon)[1] >> (map_cells.CELL_ZOOM - z),
-            )
-            for s in located
-        }
-        for x, y in tiles:
-            summed = tile_clusters(session, Tile(z, x, y), flt)
-            grouped = _grid(session, Tile(z, x, y).bounds(), flt, 8)
-            assert summed.total == grouped.total, (z, x, y)
-            assert set(summed.singles) <= {s.id for s in located}
-            assert all(c[2] >= 2 for c in summed.clusters)
+    pick = random.Random(30)
+    for flt in FILTERS:
+        assert _facet(session, flt) is not None, flt
+        for z in (0, 3, 5, 8):
+            side = 1 << z
+            tiles = {
+                (
+                    min(side - 1, int((s.lon + 180) / 360 * side)),  # type: ignore[operator]
+                    map_cells.cell_of(s.lat, s.lon)[1] >> (map_cells.CELL_ZOOM - z),
+                )
+                for s in located
+            }
+            for x, y in pick.sample(sorted(tiles), min(len(tiles), 16)):
+                summed = tile_clusters(session, Tile(z, x, y), flt)
+                grouped = _grid(session, Tile(z, x, y).bounds(), flt, 8)
+                assert summed.total == grouped.total, (flt, z, x, y)
+                assert set(summed.singles) <= {s.id for s in located}
+                assert all(c[2] >= 2 for c in summed.clusters)
 
 
 def test_several_filters_at_once_are_not_facets(session: Session) -> None:

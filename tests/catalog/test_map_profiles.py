@@ -189,20 +189,29 @@ def _matches(site: Site, themes: set[str], flt: MapFilter) -> bool:
     return bool(themes & set(flt.shown_themes)) or (flt.untagged and not themes)
 
 
-@pytest.mark.parametrize("flt", SEVERAL, ids=repr)
-def test_tiles_on_several_facets_are_sums_of_the_profiles(session: Session, flt: MapFilter) -> None:
+def test_tiles_on_several_facets_are_sums_of_the_profiles(session: Session) -> None:
     """Up to zoom 8 a tile filtered on several facets holds, cell by cell, the matching
-    sites: their number, mean position, and the id of a site alone."""
+    sites: their number, mean position, and the id of a site alone. One catalogue for every
+    filter of `SEVERAL` (making it is most of the test's time)."""
     rng = random.Random(59)
     _themes(session)
     _create(session, rng, 150, status=Status.published)
     _create(session, rng, 20)
     session.commit()
-    assert _facet(session, flt) is None
-    assert _profile(session, flt) is not None
     slugs = {t.id: t.slug for t in session.exec(select(Theme))}
     links = _links(session)
-    shown = [s for s in _located(session) if _matches(s, {slugs[t] for t in links[s.id or 0]}, flt)]
+    located = _located(session)
+    for flt in SEVERAL:
+        assert _facet(session, flt) is None, flt
+        assert _profile(session, flt) is not None, flt
+        shown = [s for s in located if _matches(s, {slugs[t] for t in links[s.id or 0]}, flt)]
+        _assert_tiles_hold(session, flt, shown, random.Random(61))
+
+
+def _assert_tiles_hold(
+    session: Session, flt: MapFilter, shown: list[Site], rng: random.Random
+) -> None:
+    """Some tiles of each zoom up to 8 (and an empty one) hold exactly the `shown` sites."""
     for z in (0, 3, 5, 6, 8):
         cells: dict[tuple[int, int, int, int], list[Site]] = defaultdict(list)
         for s in shown:
@@ -210,22 +219,23 @@ def test_tiles_on_several_facets_are_sums_of_the_profiles(session: Session, flt:
             shift = map_cells.CELL_ZOOM - z
             cells[x >> shift, y >> shift, x >> (shift - 3), y >> (shift - 3)].append(s)
         held = sorted({k[:2] for k in cells})
-        for tx, ty in [(0, 0), *rng.sample(held, min(len(held), 12))]:  # and an empty one
+        for tx, ty in [(0, 0), *rng.sample(held, min(len(held), 12))]:
+            at = (flt, z, tx, ty)
             mine = [c for k, c in cells.items() if k[:2] == (tx, ty)]
             got = tile_clusters(session, Tile(z, tx, ty), flt)
-            assert got.singles == sorted(c[0].id for c in mine if len(c) == 1), (z, tx, ty)
+            assert got.singles == sorted(c[0].id for c in mine if len(c) == 1), at
             expected = sorted(
                 (len(c), sum(s.lat for s in c) / len(c), sum(s.lon for s in c) / len(c))  # type: ignore[misc]
                 for c in mine
                 if len(c) > 1
             )
             counted = sorted((n, lat, lon) for lat, lon, n in got.clusters)
-            assert [c[0] for c in counted] == [c[0] for c in expected], (z, tx, ty)
+            assert [c[0] for c in counted] == [c[0] for c in expected], at
             for a, b in zip(counted, expected, strict=True):
-                assert math.isclose(a[1], b[1], abs_tol=1e-5)
-                assert math.isclose(a[2], b[2], abs_tol=1e-5)
+                assert math.isclose(a[1], b[1], abs_tol=1e-5), at
+                assert math.isclose(a[2], b[2], abs_tol=1e-5), at
             if z == 3:  # the same totals as grouping the sites (a slower check)
-                assert got.total == _grid(session, Tile(z, tx, ty).bounds(), flt, 8).total
+                assert got.total == _grid(session, Tile(z, tx, ty).bounds(), flt, 8).total, at
 
 
 def test_an_empty_district_is_grouped_from_the_sites(session: Session) -> None:
