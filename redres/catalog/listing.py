@@ -186,9 +186,9 @@ class _Found:
     """The sites a search finds, read in the order that costs least.
 
     When no spatial, district or theme filter narrows the sites first, the hits are read from
-    the search index joined to `site`, in site id order (`search_index.fts_join`): a page or
-    a capped count then costs what it reads. Otherwise the candidates are a subquery the
-    planner combines with the other filters' indexes.
+    the search index joined to `site`, in site id order (`search_index.can_join`: any query on
+    SQLite, a single Chinese bigram on PostgreSQL): a page or a capped count then costs what it
+    reads. Otherwise the candidates are a subquery the planner combines with other indexes.
     """
 
     def __init__(
@@ -199,7 +199,7 @@ class _Found:
         self.filtered = [*base, col(Site.id).in_(candidates)]
         narrowed = (query.bbox, query.near, query.district, query.theme) != (None,) * 4
         self.dialect = session.get_bind().dialect.name
-        self.streamed = not narrowed
+        self.streamed = search_index.can_join(parsed, self.dialect) and not narrowed
 
     def select(self, *columns: Any) -> Any:
         """A select of `columns` of the found sites (in index order when streamed)."""

@@ -25,18 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Integer,
-    column,
-    delete,
-    func,
-    insert,
-    select,
-    table,
-    text,
-    true,
-)
+from sqlalchemy import Connection, Integer, column, delete, func, insert, select, table, text
 from sqlalchemy.exc import OperationalError
 
 from redres.catalog import pg_copy
@@ -222,28 +211,27 @@ def finds_only_hits(query: Query) -> bool:
     return not query.is_chinese
 
 
-def fts_join(query: Query, site_id: Any, dialect: str) -> tuple[Any, Any, Any]:
-    """(The index joined to sites, its condition, the index's order): a query's sites read
-    from the search index in site id order.
+def can_join(query: Query, dialect: str) -> bool:
+    """Whether `fts_join` can read this query's sites from the index (one Chinese bigram or
+    character on PostgreSQL, any query on SQLite)."""
+    return dialect == "sqlite" or (query.is_chinese and len(query_grams(query)) == 1)
 
-    Read this way, SQLite walks the query's FTS5 posting list and PostgreSQL a term's index
-    entries (one Chinese bigram or character), each looking sites up by id, so a capped count
-    or a page of a common word costs what it reads rather than every hit (bench/SCALE.md).
-    Other queries on PostgreSQL (a pinyin prefix, several bigrams) first gather their
-    candidate ids from the index alone, one row a site, and join them to `site` in id order:
-    a page then looks up only its own sites, not every candidate's (a `site.id IN (...)`
-    ordered by id walked the site table's id index instead).
+
+def fts_join(query: Query, site_id: Any, dialect: str) -> tuple[Any, Any, Any]:
+    """(The index joined to sites, its condition, the index's order) for `can_join` queries.
+
+    Read this way, SQLite walks the query's FTS5 posting list and PostgreSQL the term's index
+    entries, each looking sites up by id, so a capped count or a page of a common word costs
+    what it reads rather than every hit (bench/SCALE.md).
     """
-    if dialect == "sqlite":
-        source = _FTS.join(site_id.table, site_id == _FTS.c.rowid)
-        match = _FTS.c[FTS_TABLE].op("MATCH")(match_expression(query))
-        return source, match, _FTS.c.rowid
-    if query.is_chinese and len(grams := query_grams(query)) == 1:
+    if dialect != "sqlite":
+        (gram,) = query_grams(query)
         source = _TERM.join(site_id.table, site_id == _TERM.c.site_id)
-        match = (_TERM.c.kind == "zh") & (_TERM.c.term == grams[0])
+        match = (_TERM.c.kind == "zh") & (_TERM.c.term == gram)
         return source, match, _TERM.c.site_id
-    found = candidates(query, dialect).subquery("found")
-    return found.join(site_id.table, site_id == found.c.site_id), true(), found.c.site_id
+    source = _FTS.join(site_id.table, site_id == _FTS.c.rowid)
+    match = _FTS.c[FTS_TABLE].op("MATCH")(match_expression(query))
+    return source, match, _FTS.c.rowid
 
 
 def match_expression(query: Query) -> str:
