@@ -199,3 +199,28 @@ def test_totals_leave_out_hidden_sites(
     monkeypatch.setattr(listing, "COUNT_CAP", 9)
     capped = list_sites(session, SiteQuery(q="长征"))
     assert (capped.total, capped.total_approximate) == (9, False)
+
+
+def test_a_head_cut_between_equal_names_leaves_them_all_out(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head is the first `HEAD_CAP` names by code point; when the cap falls between two
+    sites of the same name, both follow in id order, so every page sees the same head."""
+    for _ in range(2):
+        create_site(
+            session, SiteCreate(name="长征亭", category="former_site", status=Status.published)
+        )
+    session.commit()
+    everything = {h.site.id for h in list_sites(session, SiteQuery(q="长征", limit=50)).items}
+    monkeypatch.setattr(listing, "RANK_CAP", 3)
+    monkeypatch.setattr(listing, "HEAD_CAP", 2)  # 长征, 长征亭 | 长征亭, 长征纪念馆
+    paged: list[int] = []
+    for offset in range(12):
+        paged += [
+            h.site.id or 0
+            for h in list_sites(session, SiteQuery(q="长征", limit=1, offset=offset)).items
+        ]
+    assert paged[0] == marchers["长征"]
+    assert paged[1:] == sorted(paged[1:])  # the tied 长征亭 sites are not in the head
+    assert len(paged) == len(set(paged)) == len(everything)
+    assert set(paged) == everything
