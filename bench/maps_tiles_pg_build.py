@@ -8,7 +8,7 @@ by hand, as a raw COPY is not seen by the engine hook.
 
 With ``--first-load``, everything is one transaction in which the map's insert triggers are
 disabled during the COPYs and the counts made from all the rows at the end, as redres's own
-first load does (`catalog.bulk.PG_MAP_INSERT_TRIGGERS`; each recount timed).
+first load does (`catalog.pg_bulk.MAP_INSERT_TRIGGERS`; each recount timed).
 
 Usage::
 
@@ -27,7 +27,7 @@ from catalog_queries import _settle_postgres, make_sites
 from maps_facets_build import THEMES, links
 from sqlalchemy import text
 
-from redres.catalog import bulk, map_cells, map_facets, map_profiles
+from redres.catalog import map_cells, map_facets, map_profiles, pg_bulk
 from redres.db import init_db, make_engine
 
 COLUMNS = (
@@ -89,14 +89,14 @@ def first_load(
     then the triggers back and each map table recounted, timed."""
     with engine.begin() as conn:
         cur = conn.connection.dbapi_connection.cursor()
-        for table, trigger in bulk.PG_MAP_INSERT_TRIGGERS:
+        for table, trigger in pg_bulk.MAP_INSERT_TRIGGERS:
             cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         wall = time.perf_counter()
         copy_sites(cur, sites)
         if themes:
             copy_links(cur, n, seed)
         print(f"# copied (triggers off) in {time.perf_counter() - wall:.0f} s", file=sys.stderr)
-        for table, trigger in bulk.PG_MAP_INSERT_TRIGGERS:
+        for table, trigger in pg_bulk.MAP_INSERT_TRIGGERS:
             cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         for module in (map_cells, map_facets, map_profiles):
             wall = time.perf_counter()

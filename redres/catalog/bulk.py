@@ -22,12 +22,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlmodel import Session
 
-from redres.catalog import map_cells, map_facets, map_profiles, pg_copy, search_index
+from redres.catalog import map_cells, map_facets, map_profiles, pg_bulk, pg_copy, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.models import Site, SiteTheme, utcnow
 from redres.catalog.schemas import SiteCreate
 from redres.catalog.search import SearchText, is_all_chinese, syllables
-from redres.catalog.state_tables import SearchTerm
 
 BATCH = 2000
 """Rows per round trip; large enough to amortise, small enough to keep memory flat."""
@@ -35,7 +34,6 @@ BATCH = 2000
 _SITE = Site.__table__  # type: ignore[attr-defined]
 _THEME = SiteTheme.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditLog.__table__  # type: ignore[attr-defined]
-_TERM = SearchTerm.__table__  # type: ignore[attr-defined]
 _SITE_COLUMNS = [c.name for c in _SITE.columns if c.name not in ("id", "version")]
 _AUDITED = [c for c in _SITE_COLUMNS if c not in ("created_at", "updated_at")]
 _COPIED = tuple(c for c in SiteCreate.model_fields if c in _SITE_COLUMNS and c != "footprint")
@@ -84,7 +82,8 @@ def insert_sites(
         msg = "insert_sites needs `total` when `items` is not a sequence"
         raise TypeError(msg)
     stream = iter(items)
-    with _sqlite_bulk_mode(conn, n), _postgres_bulk_mode(conn, n):
+    first_load = pg_bulk.first_load(conn, n, threshold=BULK_INDEX_THRESHOLD)
+    with _sqlite_bulk_mode(conn, n), first_load:
         size = batch or BATCH
         while chunk := list(islice(stream, size)):
             chunk_ids = _insert_batch(conn, chunk, theme_ids, actor)
@@ -186,71 +185,9 @@ def _sqlite_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(old_cache or -2000)}")
 
 
-@contextmanager
-def _postgres_bulk_mode(conn: Connection, n_sites: int) -> Iterator[None]:
-    """On PostgreSQL, for a large first load (no site yet): the search terms' secondary
-    indexes built once at the end, and the map's counts made once, in the same transaction.
-
-    A site has about fifty term rows. COPY wrote them at ~240 sites a second, the server's
-    work: each row went into `ix_searchterm_kind_term_site` at a random place (the index
-    outgrows the shared buffers, and each page touched after a checkpoint is logged whole)
-    and into `ix_searchterm_site_id`. Built once from the sorted rows (with more
-    `maintenance_work_mem`, for this transaction only) they cost a fraction of that
-    (bench/SCALE.md). The primary key and the foreign key stay: they check the rows. The
-    map's insert triggers (`map_cells`, `map_facets`, `map_profiles`) are disabled while
-    loading and the counts made from all the sites at the end, as on SQLite.
-
-    Locks, held until the import commits: `ALTER TABLE ... DISABLE TRIGGER` keeps other
-    writers of `site` and `sitetheme` waiting (nobody can add a site the counts would
-    miss) but not readers; `DROP INDEX` locks `searchterm`, so a search by name during the
-    load waits for it and then sees all of it, never a part, while pages that do not search
-    by name (maps, lists, a site's page) go on. That is why only a first load does this: a
-    load into a registry people are searching and editing keeps its indexes and triggers.
-    The triggers are taken first, so a writer holding `site` finishes before `searchterm`
-    is locked (no deadlock). DDL is transactional: a failure rolls all of it back.
-    """
-    if conn.dialect.name != "postgresql" or n_sites < BULK_INDEX_THRESHOLD:
-        yield
-        return
-    if conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM site)").scalar():
-        yield
-        return
-    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BULK_PG_MAINTENANCE_MEM}'")
-    for table, trigger in PG_MAP_INSERT_TRIGGERS:
-        conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-    indexes = sorted((ix for ix in _TERM.indexes if not ix.unique), key=lambda ix: ix.name)
-    for index in indexes:
-        index.drop(conn)
-    try:
-        yield
-    except BaseException:
-        with suppress(Exception):  # as on SQLite: a caller that commits anyway keeps them
-            _finish_postgres_load(conn, indexes)
-        raise
-    _finish_postgres_load(conn, indexes)
-
-
-def _finish_postgres_load(conn: Connection, indexes: Sequence[Any]) -> None:
-    for index in indexes:
-        index.create(conn)
-    for table, trigger in PG_MAP_INSERT_TRIGGERS:
-        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-    for counts in _MAP_COUNTS:
-        counts.rebuild(conn)
-
-
-PG_MAP_INSERT_TRIGGERS = (
-    ("site", "mapcell_site_insert"),
-    ("site", "mapfacet_site_insert"),
-    ("sitetheme", "mapfacet_link_insert"),
-    ("site", "mapprofile_site_insert"),
-    ("sitetheme", "mapprofile_link_insert"),
-)
-"""The map's triggers that a load fires on PostgreSQL (inserts of sites and theme links)."""
-
-
 _MAP_COUNTS = (map_cells, map_facets, map_profiles)
-"""The map's kept counts: triggers taken off for a large load, a recount after it."""
+"""The map's kept counts: triggers taken off for a large load, a recount after it (on
+PostgreSQL `pg_bulk.finish_load` recounts the same)."""
 _MAP_TRIGGERS_OFF = [s for m in _MAP_COUNTS for s in m.drop_trigger_statements("sqlite")]
 
 
@@ -262,11 +199,9 @@ def _count_map(conn: Connection) -> None:
 
 BULK_INDEX_THRESHOLD = 10_000
 """Sites from which an import rebuilds indexes instead of updating them (SQLite: the site
-table's; PostgreSQL, into an empty registry: the search terms')."""
+table's; PostgreSQL, into an empty registry: the search terms', `pg_bulk`)."""
 BULK_CACHE_KIB = -262_144
 """256 MiB of page cache while loading (negative means KiB to SQLite)."""
-BULK_PG_MAINTENANCE_MEM = "512MB"
-"""PostgreSQL's sort memory for the index builds at the end of a first load (`SET LOCAL`)."""
 
 
 def set_parents(session: Session, parents: Mapping[int, int]) -> None:

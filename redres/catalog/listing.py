@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
-from redres.catalog import search_index
+from redres.catalog import search_count, search_index
 from redres.catalog.enums import PUBLIC, Category, Period, Protection, Status
 from redres.catalog.errors import InvalidQuery
 from redres.catalog.models import Site, SiteTheme, Story, StorySite, Theme
@@ -33,9 +33,9 @@ from redres.catalog.search import (
 from redres.geo import BBox, LonLat, bbox_around, distance_m
 
 MAX_RADIUS_M = 2_000_000.0
-RANK_CAP = 2_000
-"""A search with more candidates than this is not ranked hit by hit (`listing_large`): ranking
-every hit of a common word (纪念, 烈士: 100,000s at national scale) took seconds."""
+RANK_CAP = 500
+"""A search with more candidates than this is not ranked hit by hit (`large_search`): each hit
+is a site row read and a `rank` (bench/SCALE.md: 2,000 missed 50 ms at 1,000,000 sites)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,8 @@ def list_sites(
     if candidates is not None:
         assert parsed is not None
         hits_of = _Found(session, query, parsed, list(conditions), candidates)
+        if len(conditions) == 1:
+            hits_of.shown = [s for s in visible if query.status is None or s == query.status]
         # one count serves both: whether to rank every hit, and a large search's total
         counted = hits_of.count_upto(COUNT_CAP + 1)
         if counted > RANK_CAP:
@@ -186,14 +188,14 @@ class _Found:
     When no spatial, district or theme filter narrows the sites first, the hits are read from
     the search index joined to `site`, in site id order (`search_index.can_join`: any query on
     SQLite, a single Chinese bigram on PostgreSQL): a page or a capped count then costs what it
-    reads. Otherwise the candidates are a subquery the planner combines with the other
-    filters' indexes.
+    reads. Otherwise the candidates are a subquery the planner combines with other indexes.
     """
 
     def __init__(
         self, session: Session, query: SiteQuery, parsed: Query, base: list[Any], candidates: Any
     ) -> None:
         self.session, self.parsed, self.base = session, parsed, base
+        self.shown: list[Status] | None = None  # the statuses, when the only filter
         self.filtered = [*base, col(Site.id).in_(candidates)]
         narrowed = (query.bbox, query.near, query.district, query.theme) != (None,) * 4
         self.dialect = session.get_bind().dialect.name
@@ -208,6 +210,10 @@ class _Found:
 
     def count_upto(self, cap: int) -> int:
         """How many sites are found, counting no further than `cap`."""
+        if self.shown is not None:  # from the indexes alone when few sites are hidden
+            quick = search_count.count_hits(self.session.connection(), self.parsed, self.shown, cap)
+            if quick is not None:
+                return quick
         capped = self.select(col(Site.id)).order_by(None).limit(cap).subquery()
         conn = self.session.connection()
         return int(conn.execute(sa_select(func.count()).select_from(capped)).scalar_one())
@@ -215,13 +221,11 @@ class _Found:
 
 COUNT_CAP = 10_000
 """Totals are exact up to here; a larger result says `total_approximate` with this total."""
-HEAD_CAP = 200
-"""Names starting with the query that a large search ranks first (exact, then prefix)."""
+HEAD_CAP = 100
+"""Names starting with the query that a large search ranks first (the first by code point)."""
 
 
-def large_search(
-    session: Session, query: SiteQuery, found: _Found, counted: int | None = None
-) -> SitePage:
+def large_search(session: Session, query: SiteQuery, found: _Found, counted: int) -> SitePage:
     """A page of a search with more than `RANK_CAP` candidates, without scoring each.
 
     The names that are the query or start with it come first (found on the name index, ranked
@@ -232,8 +236,6 @@ def large_search(
     to `COUNT_CAP`.
     """
     parsed = found.parsed
-    if counted is None:
-        counted = found.count_upto(COUNT_CAP + 1)
     head: list[tuple[tuple[Any, ...], int]] = []
     if parsed.is_chinese and query.near is None:
         # A prefix is a range of code points only in code-point order: SQLite's BINARY, or "C"
@@ -242,12 +244,11 @@ def large_search(
         if session.get_bind().dialect.name == "postgresql":
             name = name.collate("C")
         starts = (name >= parsed.zh, name < prefix_upper_bound(parsed.zh))
-        named = session.connection().execute(  # `rank` checks each: the index is not needed
-            sa_select(*LIGHT_COLUMNS)
-            .where(*found.base, *starts)
-            .order_by(col(Site.name), col(Site.id))
-            .limit(HEAD_CAP)
-        )
+        # in the name index's own order, read up to the cap and no further (`rank` checks each)
+        stmt = sa_select(*LIGHT_COLUMNS).where(*found.base, *starts).order_by(name)
+        named = session.connection().execute(stmt.limit(HEAD_CAP + 1)).all()
+        if len(named) > HEAD_CAP:  # the names equal to the first one left out, left out too
+            named = [row for row in named if row.name < named[HEAD_CAP].name]
         for row in named:
             r = rank(parsed, search_text(row, ()))
             if r is not None and r <= RANK_PREFIX:
@@ -281,7 +282,10 @@ def _rest_of_page(
     elif not found.streamed:
         stmt = stmt.order_by(col(Site.id))
     offset = max(0, query.offset - len(head_ids))
-    rows = session.connection().execute(stmt.offset(offset).limit(wanted * 2))
+    # pinyin's `rank` converts each name (~30 µs), and the index finds only its hits
+    checked = not search_index.finds_only_hits(parsed)
+    margin = 2 if checked or query.near is not None else 1
+    rows = session.connection().execute(stmt.offset(offset).limit(wanted * margin))
     out: list[tuple[int, float | None]] = []
     for row in rows:
         dist = None
@@ -289,7 +293,7 @@ def _rest_of_page(
             dist = distance_m(query.near.lon, query.near.lat, row.lon, row.lat)
             if query.radius_m is not None and dist > query.radius_m:
                 continue
-        if rank(parsed, search_text(row, ())) is None:  # then only a story title can hold it
+        if checked and rank(parsed, search_text(row, ())) is None:  # then a story title may
             titles = _story_titles(session, [row.id]).get(row.id, ())
             if rank(parsed, search_text(row, titles)) is None:
                 continue

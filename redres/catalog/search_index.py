@@ -200,6 +200,17 @@ def candidates(query: Query, dialect: str) -> Any:
     )
 
 
+def finds_only_hits(query: Query) -> bool:
+    """Whether every site the index finds for `query` is a hit (`search.rank` is not None).
+
+    True for a pinyin, initials or English query: its terms are the name's and aliases'
+    syllables, initials and words from each start on, which is where `rank` looks for the
+    prefix. A Chinese query's bigrams may be found apart (八七 and 七会 without 八七会), or in
+    a story title that is no longer published, so those are checked.
+    """
+    return not query.is_chinese
+
+
 def can_join(query: Query, dialect: str) -> bool:
     """Whether `fts_join` can read this query's sites from the index (one Chinese bigram or
     character on PostgreSQL, any query on SQLite)."""

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from redres.catalog import bulk, search_index
+from redres.catalog import pg_bulk, search_index
 from redres.catalog.account_tables import AuditLog
 from redres.catalog.enums import Status
 from redres.catalog.io.records import site_records
@@ -94,12 +94,12 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf
 
 def spy_first_load_finish(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Notes each time a PostgreSQL first load puts the map's triggers back and recounts."""
-    real = bulk._finish_postgres_load
+    real = pg_bulk.finish_load
     calls: list[int] = []
 
     def finish(*args: Any) -> None:
         calls.append(1)
         real(*args)
 
-    monkeypatch.setattr(bulk, "_finish_postgres_load", finish)
+    monkeypatch.setattr(pg_bulk, "finish_load", finish)
     return calls

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from redres.catalog import listing
-from redres.catalog.enums import Status
+from redres.catalog import listing, search_count
+from redres.catalog.enums import STAFF, Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Story, StorySite
 from redres.catalog.schemas import SiteCreate
@@ -140,3 +140,87 @@ def test_filtered_lists_count_up_to_the_cap(
             list_sites(session, SiteQuery(category="former_site", limit=3, offset=offset))
         )
     assert paged == everything
+
+
+@pytest.mark.parametrize("q", ["changzheng", "长征纪念"])
+def test_pinyin_and_longer_queries_on_the_large_path(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    """A pinyin prefix and a query of several bigrams (on PostgreSQL: candidate ids gathered
+    from the index, then joined to sites in id order) page in id order, each hit once, even
+    a site that matches through its name and its alias; drafts stay hidden."""
+    create_site(
+        session,
+        SiteCreate(
+            name="长征纪念亭",
+            aliases=["长征纪念小亭"],
+            category="former_site",
+            status=Status.published,
+        ),
+    )
+    create_site(session, SiteCreate(name="长征纪念草稿", category="former_site"))
+    session.commit()
+    exact = list_sites(session, SiteQuery(q=q, limit=50))
+    assert not exact.total_approximate
+    monkeypatch.setattr(listing, "RANK_CAP", 2)
+    paged: list[int] = []
+    for offset in range(0, 14, 3):
+        page = list_sites(session, SiteQuery(q=q, limit=3, offset=offset))
+        assert (page.total, page.total_approximate) == (exact.total, False)
+        paged += [h.site.id or 0 for h in page.items]
+    assert len(paged) == len(set(paged)) == exact.total
+    assert set(paged) == {h.site.id for h in exact.items}
+    head = 2 if q == "长征纪念" else 0  # Chinese: names starting with the query come first
+    assert paged[head:] == sorted(paged[head:])
+    assert "长征纪念草稿" not in _names(exact)
+
+
+@pytest.mark.parametrize("probe", [search_count.HIDDEN_PROBE, 1])
+def test_totals_leave_out_hidden_sites(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch, probe: int
+) -> None:
+    """A search's total is the same counted from the indexes less the hidden sites among the
+    candidates (few hidden: PostgreSQL) or through `site` (more than `HIDDEN_PROBE`)."""
+    monkeypatch.setattr(search_count, "HIDDEN_PROBE", probe)
+    for name in ("长征草稿", "长征二稿"):
+        create_site(session, SiteCreate(name=name, category="former_site"))  # drafts
+    session.commit()
+    for q, drafts in (("长征", 2), ("changzheng", 2), ("长征纪念", 0)):
+        public = list_sites(session, SiteQuery(q=q, limit=50))
+        assert public.total == len(public.items)
+        staff = list_sites(session, SiteQuery(q=q, limit=50), visible=STAFF)
+        assert staff.total == public.total + drafts
+        only = SiteQuery(q=q, status=Status.draft, limit=50)
+        assert list_sites(session, only, visible=STAFF).total == drafts
+    monkeypatch.setattr(listing, "RANK_CAP", 2)
+    monkeypatch.setattr(listing, "COUNT_CAP", 8)
+    assert list_sites(session, SiteQuery(q="长征")).total == 8  # 9 shown: over the cap
+    assert list_sites(session, SiteQuery(q="长征", category="former_site")).total == 8
+    monkeypatch.setattr(listing, "COUNT_CAP", 9)
+    capped = list_sites(session, SiteQuery(q="长征"))
+    assert (capped.total, capped.total_approximate) == (9, False)
+
+
+def test_a_head_cut_between_equal_names_leaves_them_all_out(
+    session: Session, marchers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head is the first `HEAD_CAP` names by code point; when the cap falls between two
+    sites of the same name, both follow in id order, so every page sees the same head."""
+    for _ in range(2):
+        create_site(
+            session, SiteCreate(name="长征亭", category="former_site", status=Status.published)
+        )
+    session.commit()
+    everything = {h.site.id for h in list_sites(session, SiteQuery(q="长征", limit=50)).items}
+    monkeypatch.setattr(listing, "RANK_CAP", 3)
+    monkeypatch.setattr(listing, "HEAD_CAP", 2)  # 长征, 长征亭 | 长征亭, 长征纪念馆
+    paged: list[int] = []
+    for offset in range(12):
+        paged += [
+            h.site.id or 0
+            for h in list_sites(session, SiteQuery(q="长征", limit=1, offset=offset)).items
+        ]
+    assert paged[0] == marchers["长征"]
+    assert paged[1:] == sorted(paged[1:])  # the tied 长征亭 sites are not in the head
+    assert len(paged) == len(set(paged)) == len(everything)
+    assert set(paged) == everything
