@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from redres.catalog import listing, search_count
+from redres.catalog import large_search, listing, search_count
 from redres.catalog.enums import STAFF, Status
 from redres.catalog.listing import SiteQuery, list_sites
 from redres.catalog.models import Story, StorySite
@@ -213,7 +213,7 @@ def test_a_head_cut_between_equal_names_leaves_them_all_out(
     session.commit()
     everything = {h.site.id for h in list_sites(session, SiteQuery(q="长征", limit=50)).items}
     monkeypatch.setattr(listing, "RANK_CAP", 3)
-    monkeypatch.setattr(listing, "HEAD_CAP", 2)  # 长征, 长征亭 | 长征亭, 长征纪念馆
+    monkeypatch.setattr(large_search, "HEAD_CAP", 2)  # 长征, 长征亭 | 长征亭, 长征纪念馆
     paged: list[int] = []
     for offset in range(12):
         paged += [
@@ -224,3 +224,28 @@ def test_a_head_cut_between_equal_names_leaves_them_all_out(
     assert paged[1:] == sorted(paged[1:])  # the tied 长征亭 sites are not in the head
     assert len(paged) == len(set(paged)) == len(everything)
     assert set(paged) == everything
+
+
+def test_pages_skip_sites_whose_pieces_are_found_apart(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chinese query's pieces found apart (长征, 征纪 and 纪念 in 长征纪律征纪念, which
+    does not hold 长征纪念) are not hits: later pages still neither skip nor repeat one."""
+    names = []
+    for i in range(12):
+        real = i % 3 != 1
+        names.append(
+            f"{'东西南北中'[i % 5]}{i}长征纪念{'馆碑'[i % 2]}" if real else f"长征纪律征纪念{i}"
+        )
+        create_site(
+            session,
+            SiteCreate(name=names[-1], category="former_site", status=Status.published),
+        )
+    session.commit()
+    hits = {n for n in names if "长征纪念" in n}
+    monkeypatch.setattr(listing, "RANK_CAP", 2)
+    paged: list[str] = []
+    for offset in range(0, 12, 3):
+        paged += _names(list_sites(session, SiteQuery(q="长征纪念", limit=3, offset=offset)))
+    assert len(paged) == len(set(paged)), paged
+    assert set(paged) == hits
