@@ -20,7 +20,7 @@ from redres.routes.problem import (
 )
 from redres.routes.read import read
 from redres.routes.solver import SolveParams, solve, warm_up
-from redres.routes.solver.search import default_accept, default_kmax, run
+from redres.routes.solver.search import default_accept, default_kmax, default_neighbours, run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
@@ -151,6 +151,22 @@ def test_short_searches_accept_closer_to_the_best() -> None:
     )
     assert tight != loose  # the instance tells the two apart
     assert (one, ten) == (tight, loose)
+
+
+def test_short_searches_try_more_neighbours() -> None:
+    # 60 candidates per place at 2 s or less except with two days, else 40 (bench/ROUTES.md,
+    # v12), by the limit asked for: a 1 s call makes the choices of a long one told to use 60.
+    assert [default_neighbours(t, 3) for t in (0.5, 2.0, 2.5, 10.0)] == [60, 60, 40, 40]
+    assert [default_neighbours(1.0, d) for d in (1, 2, 3, 4)] == [60, 40, 60, 60]
+    warm_up()
+    data = _random_instance(200, 3, seed=2)
+    short = run(data, time_limit=1.0, seed=0, max_iterations=100).routes
+    wide, narrow = (
+        run(data, time_limit=60.0, seed=0, max_iterations=100, accept=0.01, neighbours=k).routes
+        for k in (60, 40)
+    )
+    assert wide != narrow  # the instance tells the two apart
+    assert short == wide
 
 
 def test_several_windows_per_node_are_used() -> None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from redres.routes.problem import ProblemData
 
 #: Stand-in for "no limit" on stops per day.
 NO_LIMIT = 1 << 40
+
+#: "No bound" for `Arrays.detour_slack` (the same value as `timing.INF`).
+INF = 1e18
 
 
 class Arrays(NamedTuple):
@@ -37,6 +41,10 @@ class Arrays(NamedTuple):
     near_sorted: bool
     """Whether each ``near`` row is in order of travel both from and to its place (symmetric
     travel, no negative travel or service), so a scan can stop at the first node too far."""
+    detour_slack: float
+    """How far the triangle inequality can fail for a ``near`` pair (`detour_slack`): a scan of
+    a sorted list also stops where even the shortest detour through a node is too long. INF
+    where the lists are not sorted (no such stop)."""
 
 
 def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
@@ -78,6 +86,10 @@ def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
     both = (travel[:, :n] + travel[:n, :].T) / 2.0
     both[np.arange(n), np.arange(n)] = np.inf
     near = np.ascontiguousarray(np.argsort(both, axis=1, kind="stable")[:, :k], dtype=np.int64)
+    near_sorted = bool(
+        np.array_equal(travel, travel.T) and travel.min() >= 0 and data.service.min() >= 0
+    )
+    slack = detour_slack(travel, near) if near_sorted else INF
     return Arrays(
         travel=travel,
         service=np.ascontiguousarray(data.service, dtype=np.float64),
@@ -92,10 +104,33 @@ def to_arrays(data: ProblemData, *, neighbours: int = 40) -> Arrays:
         max_stops=max_stops,
         mandatory=np.ascontiguousarray(data.mandatory, dtype=np.bool_),
         near=near,
-        near_sorted=bool(
-            np.array_equal(travel, travel.T) and travel.min() >= 0 and data.service.min() >= 0
-        ),
+        near_sorted=near_sorted,
+        detour_slack=slack,
     )
+
+
+@njit(cache=True)
+def detour_slack(travel: NDArray[np.float64], near: NDArray[np.int64]) -> float:
+    """Most by which ``travel[a, u]`` exceeds ``travel[a, w] + travel[w, u]``, `u` near `a`
+    (for symmetric travel only: it reads ``travel[u, w]`` for ``travel[w, u]``).
+
+    With symmetric travel ``travel[w, u]`` is then at least ``travel[a, u] - travel[a, w] -
+    slack``, so a detour through `u` next to `a` has a lower bound that grows with `u`'s place
+    in `a`'s sorted list, and a scan of the list can stop at the first `u` for which even that
+    is too long. Euclidean travel gives 0, truncated distances less than two units of their
+    last place; the margin covers rounding in the sums.
+    """
+    worst = 0.0
+    places = travel.shape[0]
+    for a in range(near.shape[0]):
+        for c in range(near.shape[1]):
+            u = near[a, c]
+            direct = travel[a, u]
+            for w in range(places):  # travel[u, w] for travel[w, u]: rows read in order
+                over = direct - travel[a, w] - travel[u, w]
+                if over > worst:
+                    worst = over
+    return worst + 1e-6
 
 
 def _merge(windows: object) -> list[tuple[float, float]]:

@@ -34,10 +34,13 @@ def replace(
 
     A node that does not fit anywhere may still fit where a weaker one stands; this is the
     classic OP "replace" move, checked like an insertion against the ``la`` after the stop.
+    Where `near` is sorted (`Arrays.near_sorted`), the list of `v` is left at the first node
+    whose detour in `v`'s place, bounded below by the triangle inequality (within
+    `Arrays.detour_slack`), arrives too late: the rest are farther, so the choice is the same.
     """
     travel, service, scores = p.travel, p.service, p.scores
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
-    mandatory, near = p.mandatory, p.near
+    mandatory, near, cut = p.mandatory, p.near, p.near_sorted
     used, limited = usage(lim, route, ln), lim.limited
     changed = False
     for d in range(len(ln)):
@@ -48,9 +51,14 @@ def replace(
             t, here = departure(p, route, st, d, q)
             nxt = next_place(p, route, ln, d, q + 1)
             limit = la[d, q + 1] + EPS
+            # u is at least x - travel[here, v] - slack from `here` and x - travel[v, nxt] -
+            # slack from `nxt` (x = travel[v, u]): it arrives after `limit` once 2x is past far.
+            far = limit - t + travel[here, v] + travel[v, nxt] + 2.0 * p.detour_slack
             best, bu = scores[v], -1
             for c in range(near.shape[1]):
                 u = near[v, c]
+                if cut and 2.0 * travel[v, u] > far:
+                    break
                 if day_of[u] >= 0 or blocked[u] or scores[u] <= best:
                     continue
                 if limited and not allowed(lim, used, u, d, v):

@@ -202,11 +202,14 @@ def _scan_day(
     (granular), plus the mandatory nodes. Where `near` is sorted by travel from (and to) each
     place (`Arrays.near_sorted`), a list is left at its first node that cannot arrive (or
     reach the gap's end) in time even with no service and no wait: the rest are farther. That
-    skips only nodes that could not fit, so the result is the same as trying them all.
+    skips only nodes that could not fit, so the result is the same as trying them all. The
+    same holds for a second stop, where even the shortest detour through the node (by the
+    triangle inequality, within `Arrays.detour_slack`) arrives too late: a list near one end
+    of a gap then ends about half as far out.
     """
     travel, service = p.travel, p.service
     win_open, win_close, win_count = p.win_open, p.win_close, p.win_count
-    near, cut = p.near, p.near_sorted
+    near, cut, slack = p.near, p.near_sorted, p.detour_slack
     k = near.shape[1]
     for c in range(count):
         shift_of[listed[c], d] = INF
@@ -215,8 +218,12 @@ def _scan_day(
     for q in range(ln[d] + 1):
         t, here = departure(p, route, st, d, q)
         nxt = next_place(p, route, ln, d, q)
-        base = t + travel[here, nxt]
+        gap = travel[here, nxt]
+        base = t + gap
         limit = la[d, q] + EPS
+        # A node `x` from one end is at least ``x - gap - slack`` from the other, so it reaches
+        # `nxt` no sooner than ``t + 2x - gap - slack``: past `limit` when 2x is past `far`.
+        far = limit - t + gap + slack
         # granular: near `here`, near `nxt`, then the mandatory nodes; else every open node
         for part in range(3 if granular else 1):
             size = count if not granular else (k if part < 2 else musts)
@@ -225,11 +232,13 @@ def _scan_day(
                     u = listed[c]
                 elif part == 0:
                     u = near[here, c]
-                    if cut and t + travel[here, u] > limit:
+                    x = travel[here, u]
+                    if cut and (t + x > limit or x + x > far):
                         break
                 elif part == 1:
                     u = near[nxt, c]
-                    if cut and t + travel[u, nxt] > limit:
+                    x = travel[u, nxt]
+                    if cut and (t + x > limit or x + x > far):
                         break
                 else:
                     u = must[c]

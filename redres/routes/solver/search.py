@@ -66,7 +66,7 @@ def run(
     max_iterations: int | None = None,
     max_no_improve: int | None = None,
     accept: float | None = None,
-    neighbours: int = 40,
+    neighbours: int | None = None,
     use_replace: bool = True,
     kmax: int | None = None,
     restart: int = 150,
@@ -92,7 +92,8 @@ def run(
         best score (record-to-record travel), which lets the search cross plateaus. Defaults to
         `default_accept` of the time limit.
     neighbours
-        Granularity of repair on large instances (see `to_arrays`).
+        Granularity of repair on large instances (see `to_arrays`). Defaults to
+        `default_neighbours` of the time limit and the number of days.
     use_replace
         Also try swapping routed stops for better unrouted nodes in place after each repair.
     kmax, frac
@@ -112,6 +113,7 @@ def run(
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
     accept = default_accept(time_limit) if accept is None else accept
+    neighbours = default_neighbours(time_limit, data.num_days) if neighbours is None else neighbours
     p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
@@ -163,6 +165,19 @@ def default_accept(time_limit: float) -> float:
     the limit asked for, not on the clock, so the same seed and iterations give the same routes.
     """
     return 0.01 if time_limit <= SHORT_SEARCH else 0.02
+
+
+def default_neighbours(time_limit: float, days: int) -> int:
+    """Candidates per place for repair's granular scan: 60 for a search of 2 s or less, except
+    with two days, else 40.
+
+    Measured, not derived (``bench/ROUTES.md``, v12): at 1 s on `pr` 60 scored better than
+    40 at m = 1 and 4 in every seed tried, for 10-20 % more time an iteration; at m = 2 it was
+    no better at 1 s and lost pr06 in three seeds of three at 10 s, so two days and longer
+    searches keep 40 (and v11's routes). Like `default_accept` it depends on the limit asked
+    for, not the clock, so the same seed and iterations still give the same routes.
+    """
+    return 60 if time_limit <= SHORT_SEARCH and days != 2 else 40
 
 
 def _empty(n: int, days: int) -> State:
