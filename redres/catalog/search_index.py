@@ -183,12 +183,7 @@ def candidates(query: Query, dialect: str) -> Any:
         grams = query_grams(query)
         if len(grams) == 1:  # a site holds a term once: no grouping (a common word has 100,000s)
             return select(_TERM.c.site_id).where(_TERM.c.kind == "zh", _TERM.c.term == grams[0])
-        return (
-            select(_TERM.c.site_id)
-            .where(_TERM.c.kind == "zh", _TERM.c.term.in_(grams))
-            .group_by(_TERM.c.site_id)
-            .having(func.count(func.distinct(_TERM.c.term)) == len(grams))
-        )
+        return _all_grams(grams[:MAX_JOINED_GRAMS])
     return (
         select(_TERM.c.site_id)
         .where(
@@ -198,6 +193,29 @@ def candidates(query: Query, dialect: str) -> Any:
         )
         .distinct()
     )
+
+
+MAX_JOINED_GRAMS = 6
+"""Bigrams of a long Chinese query looked up together; the site must hold them all. More only
+add joins: the candidates are checked by `search.rank` anyway."""
+
+
+def _all_grams(grams: Sequence[str]) -> Any:
+    """Sites holding every bigram, as a join of one term row a bigram on the site.
+
+    Grouping the term rows of all the bigrams read every row of each: 武汉 is in every
+    address of a Wuhan registry, so 武汉纪念 took 3 s on 1,000,000 sites (three such reads).
+    Joined, PostgreSQL starts from the rarest bigram (its statistics say which) and probes the
+    `(kind, term, site_id)` index for the others.
+    """
+    rows = [_TERM.alias(f"g{n}") for n in range(len(grams))]
+    first = rows[0]
+    source = first
+    conditions = [first.c.kind == "zh", first.c.term == grams[0]]
+    for row, gram in zip(rows[1:], grams[1:], strict=True):
+        on = (row.c.site_id == first.c.site_id) & (row.c.kind == "zh") & (row.c.term == gram)
+        source = source.join(row, on)
+    return select(first.c.site_id).select_from(source).where(*conditions).distinct()
 
 
 def finds_only_hits(query: Query) -> bool:

@@ -55,6 +55,17 @@ def test_finds_by_chinese_pinyin_initials_english(
         assert found[0] == expected_first
 
 
+def test_a_long_query_finds_the_sites_holding_all_of_it(session: Session) -> None:
+    """Past `MAX_JOINED_GRAMS` bigrams the index finds a superset; `rank` keeps the hits."""
+    name = "中共中央长江局旧址纪念馆"
+    assert len(name) - 1 > search_index.MAX_JOINED_GRAMS
+    for n in (name, "中共中央长江局旧址陈列室", "长江局旧址纪念馆"):
+        create_site(session, SiteCreate(name=n, category="museum", status=Status.published))
+    session.commit()
+    assert [h.site.name for h in list_sites(session, SiteQuery(q=name)).items] == [name]
+    assert sorted(_search(session, "旧址纪念馆")) == sorted(["长江局旧址纪念馆", name])
+
+
 def test_two_character_query_by_alias(session: Session) -> None:
     add_toy_sites(session)
     create_site(
