@@ -79,6 +79,15 @@ PLAN_ENGLISH: dict[str, str] = {
         "may begin in late December {year}"
     ),
     # plan requests that cannot be planned
+    "e_no_theme": "at least one theme is needed",
+    "e_theme_weight": "the weight of theme '{slug}' must be a positive number, not {weight}",
+    "e_days_range": "the number of days must be between 1 and {limit}, not {days}",
+    "e_mode": "the travel mode must be one of {modes}, not '{mode}'",
+    "e_group_size": "the group size must be at least 1, not {size}",
+    "e_window_order": "the day window {window} must end after it starts",
+    "e_must_excluded": "a site cannot be both a must-visit and excluded: {slugs}",
+    "e_max_stops": "the stops per day must be at least 1, not {value}",
+    "e_unknown_hours": "unknown_hours must be 'assume' or 'omit', not '{value}'",
     "role_start": "start",
     "role_end": "end",
     "e_unknown_site": "unknown site '{slug}' in must/exclude",

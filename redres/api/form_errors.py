@@ -64,7 +64,10 @@ def form_errors(exc: Exception, lang: str, *, labels: Mapping[str, str] | None =
     _ = translator(lang)
     if isinstance(exc, ValidationError):
         return [_error_line(error, _, lang, labels or {}) for error in exc.errors()]
-    return [_(_reason(exc))]
+    reason = _reason(exc)
+    if isinstance(reason, Message) and reason.key == "problems":  # several: one a line
+        return [_(problem) for problem in reason.fields["problems"]]
+    return [_(reason)]
 
 
 def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str:
