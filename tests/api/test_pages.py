@@ -162,3 +162,16 @@ def test_the_search_form_as_browsers_send_it(demo: TestClient) -> None:
     assert r.status_code == 200
     assert "共 1 处" in r.text
     assert demo.get("/", params={"category": "temple"}).status_code == 422
+
+
+def test_a_route_on_a_closed_day_says_so_once_on_the_page_and_the_handout(
+    demo: TestClient,
+) -> None:
+    closed = "八七会议会址在 2025-06-09（周一）闭馆"
+    query = {"date": "2025-06-09", "lang": "zh"}
+    page = demo.get("/routes/hankou-1927-great-revolution-walk", params=query)
+    assert page.text.count(closed) == 1
+    handout = demo.get("/api/routes/hankou-1927-great-revolution-walk.html", params=query)
+    assert handout.status_code == 200
+    assert handout.text.count(closed) == 1  # the printed sheet warns of it too
+    demo.cookies.clear()

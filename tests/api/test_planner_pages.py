@@ -301,3 +301,18 @@ def test_an_english_handout_lists_what_was_left_out_in_english(demo: TestClient)
     assert re.search(r"<li>[A-Z][^<（]*: not enough time: higher-scoring stops", left_out)
     chinese = demo.get(f"/plan/export.html?{query}&lang=zh").text.split("<h2>")[-1]
     assert re.search(r"<li>[^<]*旧址：时间不够", chinese)
+
+
+def test_a_hand_check_says_each_violation_once(demo: TestClient) -> None:
+    """The violations head the page; the itinerary under them does not repeat them."""
+    params = {"date": MONDAY, "stops": "august-7-conference-site\ncpc-5th-congress-site"}
+    page = demo.get("/plan/check", params=params | {"lang": "zh"})
+    assert page.text.count("八七会议会址在 2025-06-09（周一）闭馆") == 1
+    api = demo.post(
+        "/api/plan/check",
+        json={"date": MONDAY, "stops": [["august-7-conference-site", "cpc-5th-congress-site"]]},
+    )
+    said = [v["detail"] for v in api.json()["violations"]]
+    assert said == ["Site of the August 7 Conference is closed on 2025-06-09 (Mon)"]
+    assert not set(said) & set(api.json()["warnings"])
+    demo.cookies.clear()
