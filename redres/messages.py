@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from redres.import_messages import IMPORT_ENGLISH
-from redres.plan_messages import PLAN_ENGLISH
+from redres.plan_messages import PLAN_ENGLISH, PLAN_ENGLISH_ONE
 
 ENGLISH: dict[str, str] = {
     # several problems with one input, said together (a form shows one a line)
@@ -222,7 +222,11 @@ class Message(str):
     fields: Mapping[str, Field]
 
     def __new__(cls, key: str, **fields: Field) -> Message:
-        text = ENGLISH[key].format(**{k: english_field(v) for k, v in fields.items()})
+        template = ENGLISH[key]
+        one = PLAN_ENGLISH_ONE.get(key)
+        if one is not None and fields.get(one[0]) == 1:  # "1 day", where "2 days"
+            template = one[1]
+        text = template.format(**{k: english_field(v) for k, v in fields.items()})
         self = super().__new__(cls, text)
         self.key = key
         self.fields = fields

@@ -124,10 +124,14 @@ def test_every_page_text_exists_in_both_languages() -> None:
     from redres.api.i18n import MESSAGES
 
     def page_text(lang: str) -> set[str]:
-        return {k for k in MESSAGES[lang] if not k.startswith("msg.")}
+        """The page texts, without singulars (`<key>_one`: English has them, Chinese none)."""
+        return {k for k in MESSAGES[lang] if not k.startswith("msg.") and not k.endswith("_one")}
 
     assert page_text("zh") == page_text("en")
     assert all(MESSAGES["en"].values())
+    singulars = {k for k in MESSAGES["en"] if k.endswith("_one")}
+    assert {k.removesuffix("_one") for k in singulars} <= page_text("en")
+    assert not {k for k in MESSAGES["zh"] if k.endswith("_one")}  # Chinese has no plural
 
 
 def test_every_planner_sentence_has_a_chinese_translation_with_the_same_fields() -> None:
