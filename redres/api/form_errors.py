@@ -98,7 +98,7 @@ def _field(loc: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str 
     key = labels.get(names[0], f"field_{names[0]}")
     label = _(key) if key in MESSAGES[lang] or key in MESSAGES["zh"] else names[0]
     if len(loc) == 2 and isinstance(loc[1], str):  # a mapping's key, e.g. a theme's slug
-        label = f"{label} ({loc[1]})"
+        label = label + _("in_brackets", text=loc[1])
     places = [p + 1 for p in loc if isinstance(p, int)]
     if len(places) >= 2:
         label = _("err.at_stop", field=label, day=places[0], n=places[1])
