@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from redres.import_messages import IMPORT_ENGLISH
-from redres.plan_messages import PLAN_ENGLISH
+from redres.plan_messages import PLAN_ENGLISH, PLAN_ENGLISH_ONE
 
 ENGLISH: dict[str, str] = {
+    # several problems with one input, said together (a form shows one a line)
+    "problems": "{problems}",
     # input the shared validation refuses (forms and the API word it the same)
     "e_control_characters": "text must not contain control characters",
     "e_no_links": "comments may not contain links",
@@ -35,7 +37,7 @@ ENGLISH: dict[str, str] = {
     "e_yes_no": "{field} must be yes or no (是/否), not {value!r}",
     "e_ticket_budget": "ticket budget {budget} must be a number of yuan, 0 or more",
     "e_kind_unknown": "{kind!r} is not a site category; known: {known}",
-    "e_kind_cap_twice": "the {kind_en} cap is given twice; give one cap per category",
+    "e_kind_cap_twice": "the {kind_en} cap is given more than once: give one cap per category",
     "e_kind_cap_empty": "a cap on {kind_en} needs a number per day or per trip",
     "e_kind_cap_negative": "the cap {cap} on {kind_en} must be 0 or more",
     "e_must_alone": (
@@ -220,7 +222,11 @@ class Message(str):
     fields: Mapping[str, Field]
 
     def __new__(cls, key: str, **fields: Field) -> Message:
-        text = ENGLISH[key].format(**{k: english_field(v) for k, v in fields.items()})
+        template = ENGLISH[key]
+        one = PLAN_ENGLISH_ONE.get(key)
+        if one is not None and fields.get(one[0]) == 1:  # "1 day", where "2 days"
+            template = one[1]
+        text = template.format(**{k: english_field(v) for k, v in fields.items()})
         self = super().__new__(cls, text)
         self.key = key
         self.fields = fields

@@ -16,7 +16,7 @@ PLAN_ENGLISH: dict[str, str] = {
     "low_relevance": "not tagged with any requested theme ({themes})",
     "capacity": "takes groups of up to {capacity}; the group is {group}",
     "unknown_hours": "opening hours are not recorded",
-    "book_ahead": "groups must book {days} day(s) ahead; too late to book for {date}",
+    "book_ahead": "groups must book {days} days ahead; too late to book for {date}",
     "closed_on": "closed on {dates}",
     "outside_window": (
         "open {hours}, which leaves no {minutes}-minute visit inside the day window "
@@ -59,7 +59,7 @@ PLAN_ENGLISH: dict[str, str] = {
     "no_time": "not enough time: higher-scoring stops filled the day (score {score}, {minutes} min visit)",
     # warnings on a plan or a stop
     "public_holiday": "{date} is a public holiday ({name}): holiday hours apply, expect crowds",
-    "reservation_required": "reservation required {days} day(s) ahead: book by {by}",
+    "reservation_required": "reservation required {days} days ahead: book by {by}",
     "reservation_recommended": "reservation recommended for groups",
     "hours_assumed": "opening hours not recorded; assumed {hours}, confirm with the site{note}",
     "hours_assumed.note": " (note: {note_en})",
@@ -79,6 +79,15 @@ PLAN_ENGLISH: dict[str, str] = {
         "may begin in late December {year}"
     ),
     # plan requests that cannot be planned
+    "e_no_theme": "at least one theme is needed",
+    "e_theme_weight": "the weight of theme '{slug}' must be a positive number, not {weight}",
+    "e_days_range": "the number of days must be between 1 and {limit}, not {days}",
+    "e_mode": "the travel mode must be one of {modes}, not '{mode}'",
+    "e_group_size": "the group size must be at least 1, not {size}",
+    "e_window_order": "the day window {window} must end after it starts",
+    "e_must_excluded": "a site cannot be both a must-visit and excluded: {slugs}",
+    "e_max_stops": "the stops per day must be at least 1, not {value}",
+    "e_unknown_hours": "unknown_hours must be 'assume' or 'omit', not '{value}'",
     "role_start": "start",
     "role_end": "end",
     "e_unknown_site": "unknown site '{slug}' in must/exclude",
@@ -96,7 +105,7 @@ PLAN_ENGLISH: dict[str, str] = {
     "e_itinerary_day_shape": (
         "each itinerary day needs 'stops' (at most {limit}), each with the site's 'slug'"
     ),
-    "e_itinerary_days": "the itinerary has {count} day(s) but the plan {days}",
+    "e_itinerary_days": "the itinerary has {count} days but the plan only {days}",
     "e_itinerary_empty": "the itinerary has no stops to save",
     "e_must_together": "the must-visit sites {slugs} do not fit together in the plan's days",
     "e_must_lunch": "the must-visit sites do not fit around the lunch break",
@@ -104,7 +113,7 @@ PLAN_ENGLISH: dict[str, str] = {
     "e_lunch_window": "lunch {lunch} must lie inside the window {window}",
     "e_plan_dates": (
         "the plan must fall between {first} and {last} (the years whose public holidays are "
-        "known); {date} with {days} day(s) does not"
+        "known); {date} with {days} days does not"
     ),
     # violations of a curated route on a date
     "v_no_location": "{name}: no location recorded",
@@ -114,3 +123,15 @@ PLAN_ENGLISH: dict[str, str] = {
     "v_after_last_entry": "{name}: arrives {arrive}, after last entry at {last_entry}",
     "v_over_window": "day {day} ends at {end}, after the window's {window_end}",
 }
+
+PLAN_ENGLISH_ONE: dict[str, tuple[str, str]] = {
+    "book_ahead": ("days", "groups must book 1 day ahead; too late to book for {date}"),
+    "reservation_required": ("days", "reservation required 1 day ahead: book by {by}"),
+    "e_plan_dates": (
+        "days",
+        "the plan must fall between {first} and {last} (the years whose public holidays are "
+        "known); {date} with 1 day does not",
+    ),
+}
+"""English sentences for a count of one (the field that counts, the sentence), where the
+sentence above says "days": Chinese has no plural, so these have no Chinese counterpart."""

@@ -86,7 +86,7 @@ def test_json_is_the_itinerary_contract(demo_db: str, tmp_path: Path) -> None:
         (["--date", "2025-06-09", "--must", "august-7-conference-site"], "must-visit site"),
         (["--date", "2025-06-09", "--out", "x.shp"], ".gpx"),
         (["--date", "2025-06-09", "--mode", "rocket"], "mode 'rocket'"),
-        (["--date", "9999-12-31", "--days", "2"], "9999-12-31 with 2 day(s) does not"),
+        (["--date", "9999-12-31", "--days", "2"], "9999-12-31 with 2 days does not"),
         (["--date", "9999-12-31"], "must fall between 1950-01-01 and 2100-12-31"),
         (["--date", "2025-06-09", "--seed", str(2**63)], "seed 9223372036854775808"),
         (["--date", "2025-06-09", "--days", "323"], "days 323"),

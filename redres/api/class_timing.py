@@ -72,7 +72,7 @@ def class_timing(
             if day.lunch is not None:
                 out.lunch[n] = f"{hhmm(day.lunch.start)}–{hhmm(day.lunch.end)}"
         out.violations = [v.detail for v in done.violations]
-        out.itinerary = dataclasses.replace(done.itinerary, group_size=fc.group_size)
+        out.itinerary = dataclasses.replace(done.noted(), group_size=fc.group_size)
     seen: set[str] = set()
     for booked in stops:
         site = booked.site

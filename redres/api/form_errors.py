@@ -64,7 +64,10 @@ def form_errors(exc: Exception, lang: str, *, labels: Mapping[str, str] | None =
     _ = translator(lang)
     if isinstance(exc, ValidationError):
         return [_error_line(error, _, lang, labels or {}) for error in exc.errors()]
-    return [_(_reason(exc))]
+    reason = _reason(exc)
+    if isinstance(reason, Message) and reason.key == "problems":  # several: one a line
+        return [_(problem) for problem in reason.fields["problems"]]
+    return [_(reason)]
 
 
 def _error_line(error: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str:
@@ -95,7 +98,7 @@ def _field(loc: Any, _: Translate, lang: str, labels: Mapping[str, str]) -> str 
     key = labels.get(names[0], f"field_{names[0]}")
     label = _(key) if key in MESSAGES[lang] or key in MESSAGES["zh"] else names[0]
     if len(loc) == 2 and isinstance(loc[1], str):  # a mapping's key, e.g. a theme's slug
-        label = f"{label} ({loc[1]})"
+        label = label + _("in_brackets", text=loc[1])
     places = [p + 1 for p in loc if isinstance(p, int)]
     if len(places) >= 2:
         label = _("err.at_stop", field=label, day=places[0], n=places[1])

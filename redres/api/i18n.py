@@ -39,7 +39,8 @@ def translator(lang: str) -> Translate:
 
     A domain `Message` (a planner warning, a reason's detail) is rendered from this language's
     `msg.<key>` entries, falling back to its own English sentence; a `Name` in it is the
-    reader's.
+    reader's. A text with a `count` field has its singular as `<key>_one` where the language
+    needs one (English: "1 stop", "2 stops"; Chinese has no plural, so no such entry).
     """
     table = MESSAGES.get(lang, MESSAGES["zh"])
     sentences = {k.removeprefix("msg."): v for k, v in table.items() if k.startswith("msg.")}
@@ -63,6 +64,8 @@ def translator(lang: str) -> Translate:
     def _(key: str, **fields: object) -> str:
         if isinstance(key, Message):
             return field(key)
+        if fields.get("count") == 1 and f"{key}_one" in table:  # "1 stop", where "2 stops"
+            key = f"{key}_one"
         text = table.get(key) or MESSAGES["zh"].get(key) or key
         return text.format(**fields) if fields else text
 

@@ -121,7 +121,7 @@ def route_map(
         legend.append(
             (
                 colour,
-                f"{label} · {words.stops_count.format(count=len(stops))}"
+                f"{label} · {words.stops(len(stops))}"
                 + (f" · {words.km.format(km=f'{metres / 1000:.1f}')}" if metres else ""),
             )
         )

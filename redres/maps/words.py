@@ -37,6 +37,8 @@ class MapWords:
     route_title: str = "研学线路"
     day: str = "第{n}天（{date}）"
     stops_count: str = "{count} 站"
+    stops_count_one: str = "{count} 站"
+    """One stop: the singular where the language has one (English "1 stop")."""
     km: str = "{km} 公里"
     stop_n: str = "第{n}站"
     arrive: str = "到达"
@@ -63,6 +65,10 @@ class MapWords:
     def basemap_title(self, key: str, title: str) -> str:
         """A basemap's name in the layer control: the product's English name on English maps."""
         return BASEMAP_TITLES_EN.get(key, title) if self.lang == "en" else title
+
+    def stops(self, count: int) -> str:
+        """How many stops a day has, in the singular for one where the language says so."""
+        return (self.stops_count_one if count == 1 else self.stops_count).format(count=count)
 
     def geo_messages(self) -> dict[str, str]:
         """What the locate button says when the browser gives no position, by reason."""

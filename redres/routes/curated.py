@@ -11,6 +11,7 @@ the same stops get the same times here as in a plan, lunch break included.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Sequence
@@ -59,7 +60,11 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class CuratedSchedule:
-    """The timed route and its violations; `feasible` when there are none."""
+    """The timed route and its violations; `feasible` when there are none.
+
+    A violation is said once, here: the itinerary's warnings are the date's own notes
+    (holidays), so a page that lists the violations and then the itinerary says each once.
+    """
 
     itinerary: Itinerary
     violations: tuple[Violation, ...]
@@ -68,6 +73,12 @@ class CuratedSchedule:
     def feasible(self) -> bool:
         """Whether the route runs on that date without breaking anything."""
         return not self.violations
+
+    def noted(self) -> Itinerary:
+        """The itinerary with the violations after its warnings: for a handout, which prints
+        one list of what to watch for on the day."""
+        said = (*self.itinerary.warnings, *(v.detail for v in self.violations))
+        return dataclasses.replace(self.itinerary, warnings=said)
 
 
 def schedule_curated(
@@ -113,7 +124,6 @@ def schedule_curated(
         name=name,
         warnings=tuple(
             calendar_warnings(calendar, [date + dt.timedelta(days=d - 1) for d in days])
-            + [v.detail for v in violations]
         ),
         start=start,
         end=end,

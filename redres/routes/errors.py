@@ -12,8 +12,12 @@ class RoutesError(RedresError):
 class InvalidPlanRequest(RoutesError, InvalidRequest):
     """A plan request that cannot be honoured as asked (bad field, unknown theme, must-site closed).
 
-    It is an `InvalidRequest` (a `ValueError`) so the API answers 422 and the CLI exits 2.
+    It is an `InvalidRequest` (a `ValueError`) so the API answers 422 and the CLI exits 2. The
+    teacher must change the request, so it is raised with a `redres.messages.Message` and the
+    API says it in the reader's language (`detail`, with `detail_en`).
     """
+
+    localized = True
 
 
 class RouteRefused(InvalidRequest):
@@ -27,5 +31,3 @@ class RouteRefused(InvalidRequest):
 class PlanNotHeld(InvalidPlanRequest):
     """Stops a teacher changed that no longer hold for the plan their route keeps: a rule people
     must act on, so the API says it in the reader's language (`detail`, with `detail_en`)."""
-
-    localized = True

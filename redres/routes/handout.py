@@ -118,7 +118,7 @@ TEMPLATE = """<!doctype html>
   table.stops tr { border: 1px solid #999; margin: .5rem 0; padding: .3rem .5rem; }
   table.stops td { border: 0; padding: .1rem 0; }
   table.stops td.no { width: auto; text-align: left; }
-  table.stops td[data-label]::before { content: attr(data-label) "："; color: #444; }
+  table.stops td[data-label]::before { content: attr(data-label) "{{ colon }}"; color: #444; }
   html:lang(en) table.stops td[data-label]::before { content: attr(data-label) ": "; }
   table.stops td.leg:empty { display: none; }
   .contacts { grid-template-columns: 1fr; gap: .2rem; }
@@ -136,8 +136,8 @@ TEMPLATE = """<!doctype html>
 <body>
 <h1>{{ title }}</h1>
 {% if warnings %}<ul class="warn">{% for w in warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
-{% if map_url %}<figure class="map" id="map"><img src="{{ map_url }}" alt="{{ t('handout.map') }}：{{ title }}"><figcaption>{{ t('handout.map') }}</figcaption></figure>
-{% elif map_error %}<p class="map-missing" id="map" role="alert">{{ t('handout.map_missing') }}：{{ map_error }}</p>{% endif %}
+{% if map_url %}<figure class="map" id="map"><img src="{{ map_url }}" alt="{{ t('handout.map') }}{{ colon }}{{ title }}"><figcaption>{{ t('handout.map') }}</figcaption></figure>
+{% elif map_error %}<p class="map-missing" id="map" role="alert">{{ t('handout.map_missing') }}{{ colon }}{{ map_error }}</p>{% endif %}
 <section class="contacts-block" aria-labelledby="contacts">
 <h2 id="contacts">{{ t('handout.contacts') }}</h2>
 <dl class="contacts">
@@ -151,7 +151,7 @@ TEMPLATE = """<!doctype html>
 {% for day in itinerary.days %}
 <section class="day">
 <h2>{{ t('day_n', n=loop.index) }} · {{ day.date.isoformat() }}</h2>
-<p class="meta">{{ t('handout.depart') }} {{ hhmm(day.depart) }} · {{ t('handout.back') }} {{ hhmm(day.back) }}{% if day.lunch %} · {{ t('lunch') }} {{ hhmm(day.lunch.start) }}-{{ hhmm(day.lunch.end) }}（{{ places.get(day.lunch.at, day.lunch.at) }}）{% endif %}</p>
+<p class="meta">{{ t('handout.depart') }} {{ hhmm(day.depart) }} · {{ t('handout.back') }} {{ hhmm(day.back) }}{% if day.lunch %} · {{ t('lunch') }} {{ hhmm(day.lunch.start) }}-{{ hhmm(day.lunch.end) }}{{ bracketed(places.get(day.lunch.at, day.lunch.at)) }}{% endif %}</p>
 <table class="stops">
 <thead><tr><th scope="col">{{ t('handout.no') }}</th><th scope="col">{{ t('handout.time') }}</th><th scope="col">{{ t('handout.place') }}</th><th scope="col">{{ t('handout.leg') }}</th></tr></thead>
 <tbody>
@@ -160,7 +160,7 @@ TEMPLATE = """<!doctype html>
 <td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
 <td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.event %}<br><span class="event"><time>{{ stop.event.date }}</time> {{ stop.event.name_en if lang == 'en' and stop.event.name_en else stop.event.name }}</span>{% endif %}{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
 {% if stop.ticket_price is not none %}<div class="ticket">{{ t('ticket_price') }} {{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</div>{% endif %}
-{% if instructors.get(stop.slug) %}<div class="instructor">{{ t('handout.instructor') }}{{ '：' if lang == 'zh' else ': ' }}{{ instructors[stop.slug] }}</div>{% endif %}
+{% if instructors.get(stop.slug) %}<div class="instructor">{{ t('handout.instructor') }}{{ colon }}{{ instructors[stop.slug] }}</div>{% endif %}
 {% set photo = photos.get(stop.slug) %}{% if photo %}<img class="stop-photo" src="{{ photo[0] }}" alt="{{ photo[1] }}">{% endif %}
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
@@ -182,8 +182,8 @@ TEMPLATE = """<!doctype html>
 {% if tickets.per_person or tickets.budget is not none or tickets.unpriced|length < itinerary.stops|length %}
 <section class="tickets" aria-labelledby="tickets">
 <h2 id="tickets">{{ t('handout.tickets') }}</h2>
-<p>{{ t('tickets_total', per_person=num(tickets.per_person), group=num(tickets.group), size=tickets.group_size) }}{% if tickets.budget is not none %}；{{ t('tickets_budget', budget=num(tickets.budget)) }}{% endif %}{% if tickets.unpriced %}；{{ t('tickets_unpriced', count=tickets.unpriced|length) }}{% endif %}</p>
-<ul>{% for stop in itinerary.stops if stop.ticket_price is not none %}<li>{{ place_name(stop) }}：{{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</li>{% endfor %}</ul>
+<p>{{ t('tickets_total', per_person=num(tickets.per_person), group=num(tickets.group), size=tickets.group_size) }}{% if tickets.budget is not none %}{{ semicolon }}{{ t('tickets_budget', budget=num(tickets.budget)) }}{% endif %}{% if tickets.unpriced %}{{ semicolon }}{{ t('tickets_unpriced', count=tickets.unpriced|length) }}{% endif %}</p>
+<ul>{% for stop in itinerary.stops if stop.ticket_price is not none %}<li>{{ place_name(stop) }}{{ colon }}{{ t('ticket_free') if stop.ticket_price == 0 else t('yuan_per_person', price=num(stop.ticket_price)) }}</li>{% endfor %}</ul>
 </section>
 {% endif %}
 {% if itinerary.chronology %}
@@ -259,6 +259,8 @@ def render_handout(
         places=places,
         lessons=lessons or {},
         colon=": " if lang == "en" else "：",
+        semicolon="; " if lang == "en" else "；",
+        bracketed=lambda text: f" ({text})" if lang == "en" else f"（{text}）",
         photos=photos or {},
         instructors=instructors or {},
         t=t,

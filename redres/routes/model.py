@@ -17,7 +17,7 @@ from redres.geo import LonLat
 from redres.hours.closures import Closure, closure_on
 from redres.hours.opening import Interval, OpeningHours
 from redres.labels import LABELS
-from redres.messages import Message, Name
+from redres.messages import Message, Name, Sentences
 from redres.routes.errors import InvalidPlanRequest
 
 MODES = ("walk", "bike", "bus", "coach", "drive")
@@ -196,44 +196,53 @@ class PlanRequest:
     """Prefer the stops in the order of the events their sites are tied to (a soft rule)."""
 
     def __post_init__(self) -> None:
-        problems = self._limit_problems()
+        problems = self._field_problems() + self._limit_problems()
+        if problems:
+            # each problem once, as a `Message`, so a page says it in the reader's language
+            unique = tuple(dict.fromkeys(problems))
+            said = (
+                unique[0] if len(unique) == 1 else Message("problems", problems=Sentences(unique))
+            )
+            raise InvalidPlanRequest(said)
+
+    def _field_problems(self) -> list[Message]:
+        """What is wrong with the themes, days, mode, group, window, lunch and site lists."""
+        problems: list[Message] = []
         if not self.themes:
-            problems.append("at least one theme is needed")
+            problems.append(Message("e_no_theme"))
         for slug, weight in self.themes.items():
             if not (isinstance(weight, int | float) and math.isfinite(weight) and weight > 0):
-                problems.append(f"theme weight {slug}={weight!r} must be a positive number")
+                problems.append(Message("e_theme_weight", slug=slug, weight=weight))
         if not 1 <= self.days <= MAX_DAYS:
-            problems.append(f"days {self.days!r} must be between 1 and {MAX_DAYS}")
+            problems.append(Message("e_days_range", days=self.days, limit=MAX_DAYS))
         else:
             outside = dates_problem(self.date, self.days)
             if outside is not None:
                 problems.append(outside)
         if self.mode not in MODES:
-            problems.append(f"mode {self.mode!r} must be one of {', '.join(MODES)}")
+            problems.append(Message("e_mode", mode=self.mode, modes=MODES))
         if self.group_size < 1:
-            problems.append(f"group_size {self.group_size!r} must be at least 1")
+            problems.append(Message("e_group_size", size=self.group_size))
         if not 0 <= self.window.start < self.window.end <= 24 * 60:
-            problems.append(f"window {self.window!s} must end after it starts")
+            problems.append(Message("e_window_order", window=str(self.window)))
         if self.lunch is not None and not (
             self.window.start <= self.lunch.start < self.lunch.end <= self.window.end
         ):
             problems.append(
                 Message("e_lunch_window", lunch=str(self.lunch), window=str(self.window))
             )
-        both = sorted(set(self.must) & set(self.exclude))
+        both = tuple(sorted(set(self.must) & set(self.exclude)))
         if both:
-            problems.append(f"site {both[0]!r} is both a must-visit and excluded")
+            problems.append(Message("e_must_excluded", slugs=both))
         if self.max_stops is not None and self.max_stops < 1:
-            problems.append(f"max_stops {self.max_stops!r} must be at least 1")
+            problems.append(Message("e_max_stops", value=self.max_stops))
         if self.unknown_hours not in ("assume", "omit"):
-            problems.append(f"unknown_hours {self.unknown_hours!r} must be assume or omit")
-        if problems:
-            # one problem keeps its `Message`, so a page can show it in the reader's language
-            raise InvalidPlanRequest(problems[0] if len(problems) == 1 else "; ".join(problems))
+            problems.append(Message("e_unknown_hours", value=self.unknown_hours))
+        return problems
 
-    def _limit_problems(self) -> list[str]:
-        """What is wrong with the ticket budget and kind caps."""
-        out: list[str] = []
+    def _limit_problems(self) -> list[Message]:
+        """What is wrong with the ticket budget and kind caps (a category given twice: once)."""
+        out: list[Message] = []
         budget = self.ticket_budget
         if budget is not None and not (math.isfinite(budget) and budget >= 0):
             out.append(Message("e_ticket_budget", budget=budget))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -61,6 +62,17 @@ def test_dashboard_page_has_charts_and_gaps(client: TestClient) -> None:
     assert "武昌区" in html
     assert "缺坐标" in html
     assert "/editor/dashboard/no_coordinates.xlsx" in html
+
+
+def test_the_counts_are_punctuated_as_each_language_does(client: TestClient) -> None:
+    """Chinese takes full-width brackets, colons and commas; English half-width ones."""
+    zh = re.sub(r"<[^>]+>", "", client.get("/editor/dashboard?lang=zh").text)
+    assert re.search(r"资源总数：\d+（已发布 \d+，草稿 \d+）", zh)
+    assert re.search(r"普查进度：已普查 \d+，未普查 \d+", zh)
+    en = re.sub(r"<[^>]+>", "", client.get("/editor/dashboard?lang=en").text)
+    assert re.search(r"Sites: \d+ \(\d+ published, \d+ draft\)", en)
+    assert re.search(r"Survey progress: \d+ surveyed, \d+ not yet surveyed", en)
+    client.cookies.delete("lang")
 
 
 def test_tables_export_as_csv_and_xlsx(client: TestClient) -> None:

@@ -114,7 +114,7 @@ def test_refusals_are_said_in_chinese_and_nothing_is_kept(client: TestClient) ->
     ]
     r = client.post(url, data={"csrf": token, "caption": "墓园"}, files=files)
     assert r.status_code == 422
-    assert "evil.jpg: 不接受 HTML 和 SVG 文件" in r.text
+    assert "evil.jpg：不接受 HTML 和 SVG 文件" in r.text
     assert '<article id="media-' not in client.get(where).text  # all or none
     r = client.post(url, data={"csrf": token, "caption": " "}, files=files[:1])
     assert r.status_code == 422

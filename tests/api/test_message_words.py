@@ -8,7 +8,7 @@ import json
 import pickle
 import re
 
-from redres.api.i18n import LOCALES, MESSAGES, translator
+from redres.api.i18n import LOCALES, MESSAGES, map_words, translator
 from redres.messages import Message, Name, Sentences, message_from_json, message_json
 
 AUGUST_7 = Name("八七会议会址", "Site of the August 7 Conference")
@@ -88,6 +88,30 @@ def test_the_space_check_finds_the_english_joins() -> None:
     assert _spaced("msg.v_closed", "{name}在 {date}闭馆") == []
     assert _spaced("msg.closure_soon_span", "{start} 至 {end} 临时闭馆") == ["start", "end"]
     assert _spaced("msg.e_yes_no", "{field} 应填") == ["field"]
+
+
+def test_one_is_singular_in_english_and_chinese_has_no_plural() -> None:
+    en, zh = translator("en"), translator("zh")
+    assert [en("stop_count", count=n) for n in (1, 2)] == ["1 stop", "2 stops"]
+    assert [zh("stop_count", count=n) for n in (1, 2)] == ["1 站", "2 站"]
+    assert [en("results", count=n) for n in (1, 3)] == ["1 site", "3 sites"]
+    assert [zh("results", count=n) for n in (1, 3)] == ["共 1 处", "共 3 处"]
+    assert [map_words("en").stops(n) for n in (1, 2)] == ["1 stop", "2 stops"]
+    assert map_words("zh").stops(1) == "1 站"
+    by = dt.date(2025, 6, 8)
+    assert str(Message("reservation_required", days=1, by=by)) == (
+        "reservation required 1 day ahead: book by 2025-06-08 (Sun)"
+    )
+    assert str(Message("reservation_required", days=3, by=by)).startswith(
+        "reservation required 3 days"
+    )
+    assert (
+        zh(Message("reservation_required", days=1, by=by))
+        == "须提前 1 天预约：请在 2025-06-08（周日）前预约"
+    )
+    templates = LOCALES.parent / "templates"
+    for path in templates.glob("*.html"):  # a count then a word: no plural for one
+        assert not re.search(r"\}\} \{\{ _\('(stops|days|sites)'\) \}\}", path.read_text()), path
 
 
 def test_an_early_arrival_is_bracketed_as_each_language_does() -> None:

@@ -124,10 +124,14 @@ def test_every_page_text_exists_in_both_languages() -> None:
     from redres.api.i18n import MESSAGES
 
     def page_text(lang: str) -> set[str]:
-        return {k for k in MESSAGES[lang] if not k.startswith("msg.")}
+        """The page texts, without singulars (`<key>_one`: English has them, Chinese none)."""
+        return {k for k in MESSAGES[lang] if not k.startswith("msg.") and not k.endswith("_one")}
 
     assert page_text("zh") == page_text("en")
     assert all(MESSAGES["en"].values())
+    singulars = {k for k in MESSAGES["en"] if k.endswith("_one")}
+    assert {k.removesuffix("_one") for k in singulars} <= page_text("en")
+    assert not {k for k in MESSAGES["zh"] if k.endswith("_one")}  # Chinese has no plural
 
 
 def test_every_planner_sentence_has_a_chinese_translation_with_the_same_fields() -> None:
@@ -162,3 +166,16 @@ def test_the_search_form_as_browsers_send_it(demo: TestClient) -> None:
     assert r.status_code == 200
     assert "共 1 处" in r.text
     assert demo.get("/", params={"category": "temple"}).status_code == 422
+
+
+def test_a_route_on_a_closed_day_says_so_once_on_the_page_and_the_handout(
+    demo: TestClient,
+) -> None:
+    closed = "八七会议会址在 2025-06-09（周一）闭馆"
+    query = {"date": "2025-06-09", "lang": "zh"}
+    page = demo.get("/routes/hankou-1927-great-revolution-walk", params=query)
+    assert page.text.count(closed) == 1
+    handout = demo.get("/api/routes/hankou-1927-great-revolution-walk.html", params=query)
+    assert handout.status_code == 200
+    assert handout.text.count(closed) == 1  # the printed sheet warns of it too
+    demo.cookies.clear()

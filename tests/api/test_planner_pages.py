@@ -301,3 +301,34 @@ def test_an_english_handout_lists_what_was_left_out_in_english(demo: TestClient)
     assert re.search(r"<li>[A-Z][^<（]*: not enough time: higher-scoring stops", left_out)
     chinese = demo.get(f"/plan/export.html?{query}&lang=zh").text.split("<h2>")[-1]
     assert re.search(r"<li>[^<]*旧址：时间不够", chinese)
+
+
+def test_a_route_of_one_stop_is_one_stop(teacher: TestClient) -> None:
+    check = teacher.get("/plan/check", params={"date": "2025-06-10", "stops": "qiyi-gate"})
+    token = re.search(r'name="csrf" value="([^"]+)"', check.text)
+    assert token
+    saved = teacher.post(
+        "/plan/save",
+        data={"name": "一站", "stops": "qiyi-gate", "date": "2025-06-10", "csrf": token.group(1)},
+    )
+    assert saved.status_code == 303
+    english = teacher.get("/plan/mine", params={"lang": "en"}).text
+    assert '<span class="meta">1 stop</span>' in english
+    assert "1 stops" not in english
+    chinese = teacher.get("/plan/mine", params={"lang": "zh"}).text
+    assert '<span class="meta">1 站</span>' in chinese
+
+
+def test_a_hand_check_says_each_violation_once(demo: TestClient) -> None:
+    """The violations head the page; the itinerary under them does not repeat them."""
+    params = {"date": MONDAY, "stops": "august-7-conference-site\ncpc-5th-congress-site"}
+    page = demo.get("/plan/check", params=params | {"lang": "zh"})
+    assert page.text.count("八七会议会址在 2025-06-09（周一）闭馆") == 1
+    api = demo.post(
+        "/api/plan/check",
+        json={"date": MONDAY, "stops": [["august-7-conference-site", "cpc-5th-congress-site"]]},
+    )
+    said = [v["detail"] for v in api.json()["violations"]]
+    assert said == ["Site of the August 7 Conference is closed on 2025-06-09 (Mon)"]
+    assert not set(said) & set(api.json()["warnings"])
+    demo.cookies.clear()

@@ -252,7 +252,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     shot(page, "13-class-390")
     page.goto(f"{page.url.split('?')[0]}?lang=en")
     assert "Before the class" in page.inner_text("main")
-    assert "1 checked in · 1 ratings" in page.inner_text("main")
+    assert "checked in: 1 · ratings: 1" in page.inner_text("main")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     shot(page, "14-class-390-en")
     page.goto(f"{base}/classes/new?lang=en")

@@ -8,9 +8,10 @@ import pytest
 
 from redres.hours.holidays_cn import default_calendar
 from redres.hours.opening import Interval, parse_opening_hours
+from redres.messages import Message
 from redres.routes.answer import REASONS, Itinerary
 from redres.routes.errors import InvalidPlanRequest
-from redres.routes.model import Candidate, Place, PlanRequest
+from redres.routes.model import Candidate, KindCap, Place, PlanRequest
 from redres.routes.planner import PlannerParams, plan
 from redres.routes.solver import SolveParams
 
@@ -216,7 +217,7 @@ def test_legs_connect_start_stops_and_end() -> None:
         ({"must": ("s1",), "exclude": ("s1",)}, "both"),
         ({"mode": "rocket"}, "mode"),
         ({"days": 0}, "days"),
-        ({"group_size": 0}, "group_size"),
+        ({"group_size": 0}, "group size"),
     ],
 )
 def test_bad_requests_fail_clearly(kwargs: dict[str, object], message: str) -> None:
@@ -224,6 +225,25 @@ def test_bad_requests_fail_clearly(kwargs: dict[str, object], message: str) -> N
     fields.update(kwargs)
     with pytest.raises(InvalidPlanRequest, match=message):
         PlanRequest(**fields)  # type: ignore[arg-type]
+
+
+def test_each_problem_is_said_once_and_in_words_a_page_can_translate() -> None:
+    caps = (KindCap("museum", per_day=1),) * 3
+    with pytest.raises(InvalidPlanRequest) as refused:
+        PlanRequest({"t": -1.0}, TUESDAY, group_size=0, kind_caps=caps)
+    said = refused.value.args[0]
+    assert isinstance(said, Message)
+    assert said.key == "problems"
+    assert [m.key for m in said.fields["problems"]] == [
+        "e_theme_weight",
+        "e_group_size",
+        "e_kind_cap_twice",  # given three times: said once
+    ]
+    assert str(said) == (
+        "the weight of theme 't' must be a positive number, not -1.0; "
+        "the group size must be at least 1, not 0; "
+        "the museum cap is given more than once: give one cap per category"
+    )
 
 
 def test_must_site_closed_or_unknown_fails() -> None:

@@ -150,7 +150,7 @@ def _add_files(
                 hint=hint,
             )
         except (CatalogError, ValueError) as exc:
-            errors += [f"{upload_file.filename}: {e}" for e in _words(exc, lang)]
+            errors += [f"{upload_file.filename}{_('colon')}{e}" for e in _words(exc, lang)]
             continue
         added.append({**media_json(media), "location_hint": hint or None})
     if errors:

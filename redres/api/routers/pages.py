@@ -353,7 +353,7 @@ def _route_page(
             "days": plan["days"],
             "plan": {"days": plan["days"], "tickets": plan["tickets"]},
             "violations": [v.to_dict() for v in done.violations],
-            "notes": [w for w in plan["warnings"] if w not in {v.detail for v in done.violations}],
+            "notes": plan["warnings"],
             "route_courses": route_courses(session, route, stops=shown, visible=visible),
             "share": share,
             "share_query": f"&share={quote(share)}" if share else "",

@@ -330,7 +330,7 @@ async def _solve_or_refuse(
         _ = translator(pick_language(request))
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "; ".join(form_errors(exc, pick_language(request))),
+            _("sentence_separator").join(form_errors(exc, pick_language(request))),
         ) from exc
     except PlanRefused as exc:
         raise exc.http() from exc

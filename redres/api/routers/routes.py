@@ -122,6 +122,7 @@ def export_route(
     done = _schedule(route, request, session, reader, date)
     itinerary = done.itinerary
     if fmt == "html":
+        itinerary = done.noted()  # the printed sheet warns of what breaks on the day too
         day = itinerary.days[0].date.isoformat() if itinerary.days else ""
         lang = pick_language(request)
         body = handout_html(
