@@ -221,6 +221,17 @@ def rebuild(conn: Connection) -> None:
     )
 
 
+def trigger_names(conn: Connection, tables: Sequence[str]) -> set[str]:
+    """The triggers on `tables`: a migration that rebuilt a table dropped its own."""
+    if conn.dialect.name == "postgresql":
+        names = ", ".join(f"'{t}'::regclass" for t in tables)
+        query = f"SELECT tgname FROM pg_trigger WHERE tgrelid IN ({names})"
+    else:
+        names = ", ".join(f"'{t}'" for t in tables)
+        query = f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({names})"
+    return {str(r[0]) for r in conn.exec_driver_sql(query)}
+
+
 def install(conn: Connection) -> None:
     """Create the table and triggers and count every published site (migration 0027)."""
     for stmt in create_statements(conn.dialect.name):
@@ -230,12 +241,7 @@ def install(conn: Connection) -> None:
 
 def ensure(conn: Connection) -> bool:
     """Put the triggers back and recount when a migration dropped them; True when it had to."""
-    if conn.dialect.name == "postgresql":
-        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'site'::regclass"
-    else:
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'site'"
-    present = {str(r[0]) for r in conn.exec_driver_sql(query)}
-    if present >= set(TRIGGERS):
+    if trigger_names(conn, ("site",)) >= set(TRIGGERS):
         return False
     install(conn)
     return True

@@ -43,7 +43,7 @@ from redres.catalog._facet_sql import (
     TRIGGERS,
     create_statements,
 )
-from redres.catalog.map_cells import CellCount, cell_sql, cells_of_rows, tile_range
+from redres.catalog.map_cells import CellCount, cell_sql, cells_of_rows, tile_range, trigger_names
 
 __all__ = [
     "COLUMNS",
@@ -146,18 +146,7 @@ def install(conn: Connection) -> None:
 
 def ensure(conn: Connection) -> bool:
     """Put the triggers back and recount when a migration dropped them; True when it had to."""
-    if conn.dialect.name == "postgresql":
-        query = (
-            "SELECT tgname FROM pg_trigger "
-            "WHERE tgrelid IN ('site'::regclass, 'sitetheme'::regclass)"
-        )
-    else:
-        query = (
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('site', 'sitetheme')"
-        )
-    present = {str(r[0]) for r in conn.exec_driver_sql(query)}
-    if present >= set(TRIGGERS):
+    if trigger_names(conn, ("site", "sitetheme")) >= set(TRIGGERS):
         return False
     install(conn)
     return True

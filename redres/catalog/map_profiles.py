@@ -38,7 +38,7 @@ from redres.catalog._profile_sql import (
     create_statements,
     morton_sql,
 )
-from redres.catalog.map_cells import CELL_ZOOM, CellCount, cell_sql, cells_of_rows
+from redres.catalog.map_cells import CELL_ZOOM, CellCount, cell_sql, cells_of_rows, trigger_names
 
 __all__ = [
     "LEVELS",
@@ -152,18 +152,7 @@ def install(conn: Connection) -> None:
 
 def ensure(conn: Connection) -> bool:
     """Put the triggers back and recount when a migration dropped them; True when it had to."""
-    if conn.dialect.name == "postgresql":
-        query = (
-            "SELECT tgname FROM pg_trigger "
-            "WHERE tgrelid IN ('site'::regclass, 'sitetheme'::regclass)"
-        )
-    else:
-        query = (
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('site', 'sitetheme')"
-        )
-    present = {str(r[0]) for r in conn.exec_driver_sql(query)}
-    if present >= set(TRIGGERS):
+    if trigger_names(conn, ("site", "sitetheme")) >= set(TRIGGERS):
         return False
     install(conn)
     return True
