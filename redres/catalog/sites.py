@@ -23,7 +23,7 @@ from redres.catalog.models import (
     utcnow,
 )
 from redres.catalog.schemas import SiteCreate, SiteUpdate
-from redres.catalog.search import SearchText
+from redres.catalog.site_queries import search_text
 from redres.catalog.slugs import free_slug, slugify
 from redres.messages import Message
 
@@ -241,14 +241,7 @@ def reindex_site(session: Session, site: Site) -> None:
         .join(StorySite, col(StorySite.story_id) == Story.id)
         .where(StorySite.site_id == site.id, Story.status == Status.published)
     ).all()
-    text = SearchText(
-        name=site.name,
-        aliases=tuple(site.aliases),
-        name_en=site.name_en,
-        address=site.address,
-        code=site.code,
-        story_titles=tuple(titles),
-    )
+    text = search_text(site, titles)
     session.flush()
     search_index.replace(session.connection(), site.id, text)
 
