@@ -21,7 +21,7 @@ _SUMS = ("n", "lat_sum", "lon_sum", "id_sum")
 COLS = "kind, value, x, y, n, lat_sum, lon_sum, id_sum"
 
 
-def _key_sql(dialect: str, theme_ids: str) -> str:
+def key_sql(dialect: str, theme_ids: str) -> str:
     """SQL for the ``themes`` value of the theme ids that the query `theme_ids` selects (as t)."""
     if dialect == "postgresql":
         listed = f"(SELECT string_agg(k.t::text, ',' ORDER BY k.t) FROM ({theme_ids}) AS k)"
@@ -89,28 +89,30 @@ def create_statements(dialect: str) -> list[str]:
     return stmts + [f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS] + _sqlite_triggers()
 
 
+def theme_links(site: str, *, new: bool = False, old: bool = False) -> str:
+    """In a SQLite row trigger: the theme ids of `site` before this row's change of
+    ``sitetheme`` (`new`: an insert, `old`: a delete), or as they stand."""
+    query = f"SELECT theme_id AS t FROM sitetheme WHERE site_id = {site}"
+    if new:
+        query += " AND NOT (site_id = NEW.site_id AND theme_id = NEW.theme_id)"
+    if old:
+        query += f" UNION SELECT OLD.theme_id WHERE OLD.site_id = {site}"
+    return query
+
+
 def _sqlite_triggers() -> list[str]:
     """Row triggers: each write of a site or link adds and takes away its signed rows."""
     d = "sqlite"
 
-    def links(site: str, *, new: bool = False, old: bool = False) -> str:
-        """The theme ids of `site` before this row's change (now, when neither flag)."""
-        query = f"SELECT theme_id AS t FROM sitetheme WHERE site_id = {site}"
-        if new:
-            query += " AND NOT (site_id = NEW.site_id AND theme_id = NEW.theme_id)"
-        if old:
-            query += f" UNION SELECT OLD.theme_id WHERE OLD.site_id = {site}"
-        return query
-
     def relinked(sites: str, *, new: bool = False, old: bool = False) -> str:
         at = ("FROM site s", f"s.id IN ({sites}) AND ")
-        before = _deltas(d, "s", "-", _key_sql(d, links("s.id", new=new, old=old)), *at)
-        after = _deltas(d, "s", "", _key_sql(d, links("s.id")), *at)
+        before = _deltas(d, "s", "-", key_sql(d, theme_links("s.id", new=new, old=old)), *at)
+        after = _deltas(d, "s", "", key_sql(d, theme_links("s.id")), *at)
         return f"{_apply_sqlite([before[-1], after[-1]])}; {_DROP_EMPTY}"
 
     def own(site: str) -> str:
         """The ``themes`` value of `site` from its links as they stand."""
-        return _key_sql(d, links(site))
+        return key_sql(d, theme_links(site))
 
     moved = _deltas(d, "OLD", "-", own("OLD.id")) + _deltas(d, "NEW", "", own("NEW.id"))
     changed = " OR ".join(
@@ -136,7 +138,7 @@ def _sqlite_triggers() -> list[str]:
     ]
 
 
-def _postgres_keys(name: str, ids: str, links: str) -> str:
+def postgres_keys(name: str, ids: str, links: str) -> str:
     """A CTE `name` (id, k): the ``themes`` value of each site in `ids`, from `links`."""
     return (
         f"{name} AS (SELECT i.id, COALESCE(',' || string_agg(l.theme_id::text, ',' "
@@ -180,17 +182,17 @@ def _postgres_statements() -> list[str]:
     inserted = _apply_postgres(
         site_side("new_rows", "nk", ""),
         "WITH "
-        + _postgres_keys("nk", "(SELECT id FROM new_rows WHERE status = 'published')", "sitetheme"),
+        + postgres_keys("nk", "(SELECT id FROM new_rows WHERE status = 'published')", "sitetheme"),
     )
     updated = _apply_postgres(
         site_side("co", "ok", "-") + site_side("cn", "nk", ""),
         f"WITH co AS ({unchanged_out('old_rows', 'new_rows')}), "
         f"cn AS ({unchanged_out('new_rows', 'old_rows')}), "
-        + _postgres_keys("ok", "(SELECT id FROM co)", "sitetheme")
+        + postgres_keys("ok", "(SELECT id FROM co)", "sitetheme")
         + ", "
-        + _postgres_keys("nk", "(SELECT id FROM cn)", "sitetheme"),
+        + postgres_keys("nk", "(SELECT id FROM cn)", "sitetheme"),
     )
-    own = _key_sql(d, "SELECT theme_id AS t FROM sitetheme WHERE site_id = OLD.id")
+    own = key_sql(d, "SELECT theme_id AS t FROM sitetheme WHERE site_id = OLD.id")
     deleted = _apply_postgres(_deltas(d, "OLD", "-", own))
 
     def relinked(*, new: bool, old: bool) -> str:
@@ -211,7 +213,7 @@ def _postgres_statements() -> list[str]:
             before = f"({before[1:-1]} UNION SELECT site_id, theme_id FROM old_rows)"
         ctes = (
             f"WITH touched AS ({touched}), "
-            f"{_postgres_keys('kb', 'touched', before)}, {_postgres_keys('kn', 'touched', now)}"
+            f"{postgres_keys('kb', 'touched', before)}, {postgres_keys('kn', 'touched', now)}"
         )
         parts = [
             _deltas(d, "s", "-", "q.k", "FROM kb AS q JOIN site AS s ON s.id = q.id")[-1],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from redres.catalog._facet_sql import COLUMNS, THEMES, _key_sql, _postgres_keys
+from redres.catalog._facet_sql import COLUMNS, THEMES, key_sql, postgres_keys, theme_links
 from redres.catalog.map_cells import CELL_ZOOM, cell_sql
 
 TABLE = "mapprofile"
@@ -110,23 +110,14 @@ def _sqlite_triggers() -> list[str]:
     """Row triggers: each write of a site or link adds and takes away its signed rows."""
     d = "sqlite"
 
-    def links(site: str, *, new: bool = False, old: bool = False) -> str:
-        """The theme ids of `site` before this row's change (now, when neither flag)."""
-        query = f"SELECT theme_id AS t FROM sitetheme WHERE site_id = {site}"
-        if new:
-            query += " AND NOT (site_id = NEW.site_id AND theme_id = NEW.theme_id)"
-        if old:
-            query += f" UNION SELECT OLD.theme_id WHERE OLD.site_id = {site}"
-        return query
-
     def relinked(sites: str, *, new: bool = False, old: bool = False) -> str:
         at = ("FROM site s", f"s.id IN ({sites}) AND ")
-        before = profile_rows(d, "s", "-", _key_sql(d, links("s.id", new=new, old=old)), *at)
-        after = profile_rows(d, "s", "", _key_sql(d, links("s.id")), *at)
+        before = profile_rows(d, "s", "-", key_sql(d, theme_links("s.id", new=new, old=old)), *at)
+        after = profile_rows(d, "s", "", key_sql(d, theme_links("s.id")), *at)
         return f"{_apply_sqlite([before, after])}; {_DROP_EMPTY}"
 
     def own(site: str) -> str:
-        return _key_sql(d, links(site))
+        return key_sql(d, theme_links(site))
 
     moved = [profile_rows(d, "OLD", "-", own("OLD.id")), profile_rows(d, "NEW", "", own("NEW.id"))]
     changed = " OR ".join(
@@ -181,17 +172,17 @@ def _postgres_statements() -> list[str]:
     inserted = _apply_postgres(
         [side("new_rows", "nk", "")],
         "WITH "
-        + _postgres_keys("nk", "(SELECT id FROM new_rows WHERE status = 'published')", "sitetheme"),
+        + postgres_keys("nk", "(SELECT id FROM new_rows WHERE status = 'published')", "sitetheme"),
     )
     updated = _apply_postgres(
         [side("co", "ok", "-"), side("cn", "nk", "")],
         f"WITH co AS ({unchanged_out('old_rows', 'new_rows')}), "
         f"cn AS ({unchanged_out('new_rows', 'old_rows')}), "
-        + _postgres_keys("ok", "(SELECT id FROM co)", "sitetheme")
+        + postgres_keys("ok", "(SELECT id FROM co)", "sitetheme")
         + ", "
-        + _postgres_keys("nk", "(SELECT id FROM cn)", "sitetheme"),
+        + postgres_keys("nk", "(SELECT id FROM cn)", "sitetheme"),
     )
-    own = _key_sql(d, "SELECT theme_id AS t FROM sitetheme WHERE site_id = OLD.id")
+    own = key_sql(d, "SELECT theme_id AS t FROM sitetheme WHERE site_id = OLD.id")
     deleted = _apply_postgres([profile_rows(d, "OLD", "-", own)])
 
     def relinked(*, new: bool, old: bool) -> str:
@@ -212,7 +203,7 @@ def _postgres_statements() -> list[str]:
             before = f"({before[1:-1]} UNION SELECT site_id, theme_id FROM old_rows)"
         ctes = (
             f"WITH touched AS ({touched}), "
-            f"{_postgres_keys('kb', 'touched', before)}, {_postgres_keys('kn', 'touched', now)}"
+            f"{postgres_keys('kb', 'touched', before)}, {postgres_keys('kn', 'touched', now)}"
         )
         parts = [
             profile_rows(d, "s", "-", "q.k", "FROM kb AS q JOIN site AS s ON s.id = q.id"),
