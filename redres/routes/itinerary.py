@@ -220,13 +220,14 @@ def _not_chosen(
     def out(detail: str, cause: str | None = None) -> Omission:
         return Omission(c.id, c.slug, c.name, "no_time", detail, cause, name_en=c.name_en)
 
-    if dropped == "lunch":
-        return out(Message("lunch_conflict"), "lunch")
     alone = [d for d in range(data.num_days) if schedule(data, d, [i]) is not None]
+    limit = prepared.request.max_stops
+    full = limit is not None and bool(alone) and all(len(clocks[d].visits) >= limit for d in alone)
+    if dropped == "lunch" and not full:  # no day takes it around the break (`lunch_fit`)
+        return out(Message("lunch_conflict"), "lunch")
     if not alone:
         return out(Message("unreachable"))
-    limit = prepared.request.max_stops
-    if limit is not None and all(len(clocks[d].visits) >= limit for d in alone):
+    if full:
         return out(Message("max_stops", limit=limit), "max_stops")
     limited = _over_limits(prepared, c, alone, clocks)
     if limited is not None:

@@ -27,10 +27,11 @@ from redres.routes.answer import Itinerary, Omission, Prepared
 from redres.routes.chronology import precedence
 from redres.routes.errors import InvalidPlanRequest
 from redres.routes.itinerary import build_itinerary, kind_message
+from redres.routes.lunch_fit import fit_days
 from redres.routes.model import Candidate, Place, PlanRequest, SiteName
-from redres.routes.problem import ProblemData, Solution, missing_mandatory, schedule
+from redres.routes.problem import ProblemData, Solution, missing_mandatory
 from redres.routes.solver import SolveParams, solve
-from redres.routes.timeline import DayClock, time_day
+from redres.routes.timeline import DayClock
 from redres.routes.travel import StraightLineTravel, TravelMatrix, TravelModel
 from redres.routes.windows import DayWindows, day_windows
 
@@ -242,7 +243,7 @@ def _with_free_point(travel: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock], dict[int, str]]:
-    """Time each day under the lunch rule, dropping optional stops that no longer fit.
+    """Time each day under the lunch rule (`redres.routes.lunch_fit`).
 
     Raises
     ------
@@ -260,21 +261,5 @@ def _honest_days(prepared: Prepared, solution: Solution) -> tuple[list[DayClock]
         alone = tuple(prepared.kept[i].slug for i, w in sorted(why.items()) if w == "alone")
         key, slugs = ("e_must_alone", alone) if alone else ("e_must_together", tuple(missing))
         raise InvalidPlanRequest(Message(key, slugs=slugs))
-    clocks: list[DayClock] = []
-    dropped: dict[int, str] = {}
-    for day, route in enumerate(solution.routes):
-        stops = list(route)
-        while True:
-            clock = time_day(data, day, stops, lunch=request.lunch)
-            if clock is not None:
-                break
-            optional = [i for i in stops if not data.mandatory[i]]
-            if not optional:
-                msg = Message("e_must_lunch")
-                raise InvalidPlanRequest(msg)
-            worst = min(optional, key=lambda i: (data.scores[i], i))
-            cause = "lunch" if schedule(data, day, stops) is not None else "solver"
-            dropped[worst] = cause
-            stops.remove(worst)
-        clocks.append(clock)
-    return clocks, dropped
+    fitted = fit_days(data, solution.routes, request.lunch)
+    return fitted.clocks, fitted.dropped
