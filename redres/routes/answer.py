@@ -116,9 +116,14 @@ class Lunch:
     end: float
     at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form with ``HH:MM`` times."""
-        return {"start": hhmm(self.start), "end": hhmm(self.end), "at": self.at}
+    def to_dict(self, after_stops: int) -> dict[str, Any]:
+        """JSON form with ``HH:MM`` times and how many of the day's stops come before it."""
+        return {
+            "start": hhmm(self.start),
+            "end": hhmm(self.end),
+            "at": self.at,
+            "after_stops": after_stops,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,17 @@ class DayPlan:
         """The sum of the day's stop scores."""
         return sum(s.score for s in self.stops)
 
+    @property
+    def stops_before_lunch(self) -> int:
+        """Where the break falls in the day, so a schedule can list it between two stops.
+
+        A visit never overlaps the break (`redres.routes.timeline`), so the stops before it
+        are those left by its start.
+        """
+        if self.lunch is None:
+            return 0
+        return sum(1 for s in self.stops if s.leave <= self.lunch.start)
+
     def to_dict(self) -> dict[str, Any]:
         """The contract's day JSON."""
         return {
@@ -146,7 +162,7 @@ class DayPlan:
             "score": round(self.score, 4),
             "stops": [s.to_dict() for s in self.stops],
             "legs": [leg.to_dict() for leg in self.legs],
-            "lunch": None if self.lunch is None else self.lunch.to_dict(),
+            "lunch": None if self.lunch is None else self.lunch.to_dict(self.stops_before_lunch),
         }
 
 

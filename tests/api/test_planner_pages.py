@@ -38,6 +38,33 @@ def test_form_and_plan_with_reasons(demo: TestClient) -> None:
     assert 'src="/maps/plan.html?' in html
 
 
+def test_lunch_is_listed_where_it_falls_in_the_day(demo: TestClient) -> None:
+    for lang, word in (("en", "Lunch"), ("zh", "午餐")):  # the language sticks: Chinese last
+        html = demo.get(f"{PLAN}&lang={lang}").text
+        day = html.split('<ol class="schedule">', 1)[1].split("</ol>", 1)[0]
+        heads = r'<li (?:value="\d+"|class="lunch-break")>'  # a stop or the break, not a note
+        items = re.split(heads, day)[1:]
+        times = [re.findall(r"<time>([0-9:]+)</time>", item)[:2] for item in items]
+        (at,) = [i for i, item in enumerate(items) if word in item and "/sites/" not in item]
+        assert times[at] == ["12:00", "13:00"]
+        assert all(leave <= "12:00" for _, leave in times[:at])  # visits before the break
+        assert all(start >= "13:00" for start, _ in times[at + 1 :])  # and after it
+        numbers = re.findall(r'<li value="(\d+)">', day)  # the break takes no number
+        assert numbers == [str(n) for n in range(1, len(items))]
+
+
+def test_the_why_not_list_puts_the_sites_off_the_themes_in_one_fold(demo: TestClient) -> None:
+    html = demo.get(f"{PLAN}&lang=zh").text.split('id="omitted"', 1)[1]
+    table, fold = html.split('<details class="off-theme">', 1)
+    assert "主题关联度低" not in table  # the table keeps the sites on the theme that did not fit
+    assert "当日闭馆" in table
+    off = re.findall(r'href="/sites/([a-z0-9-]+)"', fold.split("</details>", 1)[0])
+    summary = re.search(r"另有 (\d+) 处资源不属于所选主题", fold)
+    assert summary
+    assert int(summary[1]) == len(off) > 0
+    assert "未标注所选主题（大革命）" in fold
+
+
 def test_plan_details_and_warnings_follow_the_page_language(demo: TestClient) -> None:
     english = demo.get(PLAN + "&lang=en").text
     omitted = english.split('id="omitted"')[1]
@@ -51,7 +78,9 @@ def test_plan_details_and_warnings_follow_the_page_language(demo: TestClient) ->
 
 def test_removing_a_stop_replans_without_it(demo: TestClient) -> None:
     html = demo.get(PLAN).text
-    first = re.search(r'<ol class="schedule">\s*<li>.*?href="/sites/([a-z0-9-]+)', html, re.S)
+    first = re.search(
+        r'<ol class="schedule">.*?<li value="1">.*?href="/sites/([a-z0-9-]+)', html, re.S
+    )
     assert first
     slug = first.group(1)
     again = demo.get(f"{PLAN}&exclude={slug}").text
@@ -266,7 +295,9 @@ def test_saving_validates_the_route_like_the_api(teacher: TestClient) -> None:
 
 def test_plan_map_draws_the_same_plan(demo: TestClient) -> None:
     page = demo.get(PLAN).text
-    first = re.search(r'<ol class="schedule">\s*<li>.*?href="/sites/([a-z0-9-]+)"', page, re.S)
+    first = re.search(
+        r'<ol class="schedule">.*?<li value="1">.*?href="/sites/([a-z0-9-]+)"', page, re.S
+    )
     assert first
     html = demo.get("/maps/plan.html?" + PLAN.split("?", 1)[1])
     assert html.status_code == 200

@@ -99,9 +99,12 @@ def test_a_saved_holiday_plan_keeps_its_date_lunch_window_and_clock(
     assert schedule["feasible"], schedule["violations"]
     mine = timetable(schedule)
     assert [day["date"] for day in mine] == [NATIONAL_DAY]
-    assert mine[0]["lunch"] == {"start": "12:00", "end": "13:00", "at": mine[0]["lunch"]["at"]}
+    lunch = mine[0]["lunch"]
+    assert {k: lunch[k] for k in ("start", "end")} == {"start": "12:00", "end": "13:00"}
     for stop in mine[0]["stops"]:  # no visit runs through the lunch break
         assert stop[3] <= "12:00" or stop[2] >= "13:00", stop
+    before = [stop for stop in mine[0]["stops"] if stop[3] <= "12:00"]
+    assert lunch["after_stops"] == len(before)  # where a schedule lists the break
     notes = [w for w in itinerary["warnings"] if "public holiday" in w]
     assert notes
     assert set(notes) <= set(schedule["warnings"])  # the holiday note stays
