@@ -19,6 +19,7 @@ PAGES = [
     "/plaques?theme=great-revolution",
     "/calendar",
     "/plan",
+    "/plan?theme=great-revolution&theme=martyrs&date=2026-06-09&days=2&lunch=12:00-13:00",  # result
     "/login",
 ]
 
