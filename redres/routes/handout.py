@@ -103,6 +103,7 @@ TEMPLATE = """<!doctype html>
  td.no { width: 2.5em; text-align: center; font-weight: 700; }
  td.time, td.leg { white-space: nowrap; }
  .warn { color: #8a0000; font-size: .9em; }
+ tr.lunch td { background: #f7f7f7; color: #444; }
  .addr { color: #444; font-size: .9em; }
  .stop-photo { display: block; width: 8rem; max-width: 100%; height: auto; margin-top: .3rem; }
  .stop-notes { border-left: 3px solid #a61b1b; padding: .1rem 0 .1rem .7rem; margin: .6rem 0; }
@@ -120,7 +121,7 @@ TEMPLATE = """<!doctype html>
   table.stops td.no { width: auto; text-align: left; }
   table.stops td[data-label]::before { content: attr(data-label) "{{ colon }}"; color: #444; }
   html:lang(en) table.stops td[data-label]::before { content: attr(data-label) ": "; }
-  table.stops td.leg:empty { display: none; }
+  table.stops td.leg:empty, table.stops tr.lunch td.no { display: none; }
   .contacts { grid-template-columns: 1fr; gap: .2rem; }
  }
  @page { size: A4 portrait; margin: 14mm 12mm 16mm; }
@@ -148,6 +149,7 @@ TEMPLATE = """<!doctype html>
  <dt>{{ t('handout.meeting_point') }}</dt><dd></dd>
 </dl>
 </section>
+{% macro lunch_row(day) %}<tr class="lunch"><td class="no"></td><td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(day.lunch.start) }}-{{ hhmm(day.lunch.end) }}</td><td colspan="2">{{ t('lunch') }}{{ bracketed(places.get(day.lunch.at, day.lunch.at)) }}</td></tr>{% endmacro %}
 {% for day in itinerary.days %}
 <section class="day">
 <h2>{{ t('day_n', n=loop.index) }} · {{ day.date.isoformat() }}</h2>
@@ -156,6 +158,7 @@ TEMPLATE = """<!doctype html>
 <thead><tr><th scope="col">{{ t('handout.no') }}</th><th scope="col">{{ t('handout.time') }}</th><th scope="col">{{ t('handout.place') }}</th><th scope="col">{{ t('handout.leg') }}</th></tr></thead>
 <tbody>
 {% for stop in day.stops %}
+{% if day.lunch and loop.index0 == day.stops_before_lunch %}{{ lunch_row(day) }}{% endif %}
 <tr class="stop"><td class="no">{{ loop.index }}</td>
 <td class="time" data-label="{{ t('handout.time') }}">{{ hhmm(stop.start) }}-{{ hhmm(stop.leave) }}{% if stop.arrive != stop.start %}<br><span class="meta">{{ t('arrive') }} {{ hhmm(stop.arrive) }}</span>{% endif %}</td>
 <td data-label="{{ t('handout.place') }}"><strong>{{ place_name(stop) }}</strong>{% if stop.event %}<br><span class="event"><time>{{ stop.event.date }}</time> {{ stop.event.name_en if lang == 'en' and stop.event.name_en else stop.event.name }}</span>{% endif %}{% if stop.address %}<br><span class="addr">{{ stop.address }}</span>{% endif %}
@@ -165,6 +168,7 @@ TEMPLATE = """<!doctype html>
 {% for w in stop_warnings(stop) %}<div class="warn">{{ w }}</div>{% endfor %}</td>
 <td class="leg" data-label="{{ t('handout.leg') }}">{{ legs_to[day.date].get(stop.slug, "") }}</td></tr>
 {% endfor %}
+{% if day.lunch and day.stops_before_lunch >= day.stops|length %}{{ lunch_row(day) }}{% endif %}
 </tbody>
 </table>
 {% for stop in day.stops %}{% set told = stories(stop) %}{% set note = readable(stop.note_en if lang == 'en' else stop.note) %}{% if note or told or lessons.get(stop.slug) %}

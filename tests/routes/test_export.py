@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -133,6 +134,20 @@ def test_handout_escapes_and_keeps_a_map_slot(itinerary: Itinerary) -> None:
     assert "09:05-10:05" in html
     assert "午餐 12:00-13:00" in html
     assert "C &amp; &lt;D&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("second_starts", "rows"), [(640, "stop stop lunch"), (790, "stop lunch stop")]
+)
+def test_handout_lists_lunch_in_its_place(
+    itinerary: Itinerary, second_starts: float, rows: str
+) -> None:
+    first, second = itinerary.days[0].stops
+    later = replace(second, arrive=640, start=second_starts, leave=second_starts + 60)
+    day = replace(itinerary.days[0], stops=(first, later))
+    html = render_handout(replace(itinerary, days=(day,)))
+    assert " ".join(re.findall(r'<tr class="(stop|lunch)"', html)) == rows
+    assert re.search(r'<tr class="lunch">.*?12:00-13:00.*?午餐（八七会议会址）', html)
 
 
 def test_handout_prints_each_stops_lesson_note_escaped(itinerary: Itinerary) -> None:
