@@ -175,6 +175,7 @@ def test_editor_uploads_with_progress_and_a_gps_hint(
     photo.write_bytes(samples.jpeg_with_gps())
     picture.write_bytes(samples.png_with_alpha())
     page.set_input_files("#new-file", [str(photo), str(picture)])
+    assert page.locator("[data-progress]").inner_text().strip() == "已选 2 个文件"
     page.fill("#new-caption", "墓园全景")
     page.fill("#new-credit", "武汉市文旅局")
     page.select_option("#new-licence", "CC-BY-4.0")

@@ -20,7 +20,8 @@
 
   function chosen(files) {
     list.textContent = "";
-    say(msg.msgChosen.replace("{n}", String(files.length)));
+    var one = files.length === 1 && msg.msgChosenOne;
+    say(one ? msg.msgChosenOne : msg.msgChosen.replace("{n}", String(files.length)));
   }
 
   ["dragenter", "dragover"].forEach(function (name) {
