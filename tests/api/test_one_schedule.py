@@ -60,7 +60,9 @@ def test_a_plan_its_hand_check_and_the_saved_route_show_one_schedule(teacher: Te
     )
     plan = schedule(planned.text)
     assert len(plan) >= 3
-    lunch = re.search(r'<li class="lunch-break"><time>[0-9:]+</time>–<time>[0-9:]+</time>', planned.text)
+    lunch = re.search(
+        r'<li class="lunch-break"><time>[0-9:]+</time>–<time>[0-9:]+</time>', planned.text
+    )
     assert lunch  # the break is listed in its place in the day
     asked = re.search(r'<input type="hidden" name="plan" value="([^"]*)"', planned.text)
     assert asked  # the plan page's check form carries the plan request on
