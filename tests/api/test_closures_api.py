@@ -174,12 +174,12 @@ def test_the_editor_form_takes_one_closure_a_line_and_shows_them_back(
     [
         (
             "下月闭馆",
-            "临时闭馆：无法识别临时闭馆「下月闭馆」",
+            "临时闭馆：无法识别临时闭馆“下月闭馆”",
             "Temporary closures: cannot read the closure &#39;下月闭馆&#39;",
         ),
         (
             "2027-02-30至2027-03-31 维修",
-            "临时闭馆「2027-02-30至2027-03-31 维修」中的日期不存在",
+            "临时闭馆“2027-02-30至2027-03-31 维修”中的日期不存在",
             "has a date that does not exist",
         ),
         (

@@ -30,7 +30,7 @@ def test_a_taken_theme_slug_is_said_in_chinese_then_english(client: TestClient) 
     r = client.post("/api/themes", json=body, headers=editor)
     assert r.status_code == 409
     assert r.json() == {
-        "detail": "主题网址标识「flood-fighting」已被使用",
+        "detail": "主题网址标识“flood-fighting”已被使用",
         "detail_en": "theme slug 'flood-fighting' is already used",
     }
     en = client.post("/api/themes", json=body, headers=editor | ENGLISH)
@@ -48,7 +48,7 @@ def test_a_taken_code_and_an_archived_site_are_said_in_chinese(client: TestClien
     assert client.delete(f"/api/sites/{slug}", headers=editor).status_code == 200
     archived = client.patch(f"/api/sites/{slug}", json={"district": "洪山区"}, headers=editor)
     assert archived.status_code == 409
-    assert archived.json()["detail"].startswith(f"地点「{slug}」已归档")
+    assert archived.json()["detail"].startswith(f"地点“{slug}”已归档")
     assert "is archived; restore it first" in archived.json()["detail_en"]
 
 

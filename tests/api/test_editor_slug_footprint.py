@@ -98,10 +98,10 @@ def test_a_new_slug_is_saved_and_the_old_address_still_leads_to_the_page(
 @pytest.mark.parametrize(
     ("slug", "said"),
     [
-        ("八七会址", "「八七会址」不能作网址标识：只能用小写字母 a-z、数字和单个连字符"),
-        ("Ba Qi", "「Ba Qi」不能作网址标识"),
-        ("ba--qi", "「ba--qi」不能作网址标识"),
-        ("site-of-the-5th-national-congress-of-the-cpc", "已被「中共五大会址纪念馆」使用"),
+        ("八七会址", "“八七会址”不能作网址标识：只能用小写字母 a-z、数字和单个连字符"),
+        ("Ba Qi", "“Ba Qi”不能作网址标识"),
+        ("ba--qi", "“ba--qi”不能作网址标识"),
+        ("site-of-the-5th-national-congress-of-the-cpc", "已被“中共五大会址纪念馆”使用"),
     ],
 )
 def test_a_bad_or_taken_slug_is_refused_in_chinese(

@@ -77,7 +77,7 @@ def test_editor_form_error_names_the_part_in_the_readers_language(client: TestCl
     }
     chinese = client.post("/editor/sites/new", data=data)
     assert chinese.status_code == 422
-    assert "中的「另有安排」无法识别" in chinese.text
+    assert "中的“另有安排”无法识别" in chinese.text
     english = client.post("/editor/sites/new", data=data, params={"lang": "en"})
     assert english.status_code == 422
     assert "cannot read &#39;另有安排&#39;" in english.text

@@ -175,7 +175,7 @@ def test_every_bad_row_of_a_survey_sheet_is_said_in_chinese(
         assert error["reason_key"], error
         assert error["reason"] != error["reason_en"], error
         assert not english_in(error["reason"]), (english_in(error["reason"]), error)
-    assert report["warnings"] == ["「随手记」列不是登记字段，已忽略"]
+    assert report["warnings"] == ["“随手记”列不是登记字段，已忽略"]
     english = _post(client, "普查表.csv", SHEET, editor | {"Accept-Language": "en"}).json()
     for en, zh in zip(english["errors"], report["errors"], strict=True):
         assert en["reason_en"] == zh["reason_en"]
@@ -289,5 +289,5 @@ def test_a_background_job_says_its_report_and_its_refusal_in_chinese(
     for error in report["report"]["errors"]:
         assert not english_in(error["reason"]), error
     assert refused["status"] == 400
-    assert refused["error"].startswith("「普查表.geojson」不是 GeoJSON")
+    assert refused["error"].startswith("“普查表.geojson”不是 GeoJSON")
     assert refused["error_en"].startswith("'普查表.geojson' is not GeoJSON")

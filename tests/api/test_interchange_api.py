@@ -159,7 +159,7 @@ def test_errors_name_the_upload_by_a_safe_form_of_its_name(client: TestClient) -
     r = _post(client, "../../调查 (2).gpkg", b"<OGRVRTDataSource/>", bearer(client, "editor"))
     assert r.status_code == 400
     assert r.json()["detail_en"] == "'调查_2_.gpkg' is not a GeoPackage (no SQLite header)"
-    assert r.json()["detail"] == "「调查_2_.gpkg」不是 GeoPackage（没有 SQLite 文件头）"
+    assert r.json()["detail"] == "“调查_2_.gpkg”不是 GeoPackage（没有 SQLite 文件头）"
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_plain_form_uploads_several_files_then_publishing_waits_for_credits(
     r = client.post(f"{where}/status", data={"csrf": token, "status": "published"})
     assert r.status_code == 422
     assert "无法发布" in r.text
-    assert f"#{ids[0]}「墓园」" in r.text
+    assert f"#{ids[0]}“墓园”" in r.text
     assert "草稿" in r.text
 
     # fill both in through their forms, then publishing goes through

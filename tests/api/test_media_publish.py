@@ -69,8 +69,8 @@ def test_a_draft_takes_photos_without_credit_but_will_not_publish_until_filled(
     assert r.status_code == 422
     said = r.json()["detail"]
     assert said.startswith("无法发布")
-    assert f"#{bare['id']}「石阶」（缺署名、许可协议）" in said
-    assert f"#{half['id']}「碑文」（缺许可协议）" in said
+    assert f"#{bare['id']}“石阶”（缺署名、许可协议）" in said
+    assert f"#{half['id']}“碑文”（缺许可协议）" in said
     assert f"#{done['id']}" not in said
     assert "石阶" in r.json()["detail_en"]
     r = client.patch(

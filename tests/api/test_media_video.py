@@ -184,7 +184,7 @@ def test_a_draft_with_an_uncredited_video_will_not_publish(
     video = r.json()
     refused = client.patch(f"/api/sites/{slug}", json={"status": "published"}, headers=editor)
     assert refused.status_code == 422
-    assert f"#{video['id']}「纪录片」（缺署名、许可协议）" in refused.json()["detail"]
+    assert f"#{video['id']}“纪录片”（缺署名、许可协议）" in refused.json()["detail"]
     fill = {"credit": "湖北广播电视台", "licence": "rights-reserved-with-permission"}
     assert client.patch(f"/api/media/{video['id']}", json=fill, headers=editor).status_code == 200
     ok = client.patch(f"/api/sites/{slug}", json={"status": "published"}, headers=editor)

@@ -44,7 +44,7 @@ def test_an_unknown_theme_and_a_bad_day_are_said_in_chinese(client: TestClient) 
     }
     r = client.post("/api/routes", json=unknown, headers=teacher)
     assert r.status_code == 422, r.text
-    assert r.json()["detail"] == "主题「no-such」不存在；已有主题：great-revolution、martyrs"
+    assert r.json()["detail"] == "主题“no-such”不存在；已有主题：great-revolution、martyrs"
     assert r.json()["detail_en"] == (
         "unknown theme 'no-such'; known themes: great-revolution, martyrs"
     )

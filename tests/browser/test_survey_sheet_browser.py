@@ -152,8 +152,8 @@ def test_a_survey_sheet_from_csv_to_history(
     assert [r.split("\t")[0] for r in rows] == ["5", "6", "7", "7"]
     assert "无法识别“寺庙”" in rows[0]
     assert "经纬度似乎填反了" in rows[1]
-    assert "「大约民国初年左右」" in rows[2]
-    assert "「逢双日开放」" in rows[3]
+    assert "“大约民国初年左右”" in rows[2]
+    assert "“逢双日开放”" in rows[3]
     assert not english_in(text), english_in(text)
     _shoot(page, "1-csv-report")
 

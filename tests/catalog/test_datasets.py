@@ -164,5 +164,5 @@ def test_the_command_speaks_chinese_to_a_chinese_reader(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["datasets", "load", "no-such-list", "--db", url, "--lang", "zh"])
     said = str(missing.exception or "") + missing.output
     assert missing.exit_code != 0
-    assert "没有名为「no-such-list」的数据集" in said
+    assert "没有名为“no-such-list”的数据集" in said
     assert "no dataset" not in said
