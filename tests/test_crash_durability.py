@@ -53,10 +53,11 @@ def wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(600):
         assert proc.poll() is None, "the server exited at start"
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
+            up = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            pass
+            up = False  # not listening yet
+        if up:
+            return
         time.sleep(0.1)
     pytest.fail("the server did not start")
 

@@ -85,7 +85,7 @@ def trap(tmp_path: Path) -> Iterator[Trap]:
             self._answer(False)
 
         def log_message(self, format: str, *args: object) -> None:
-            pass
+            """Quiet: the test reads what the trap saw (`seen`), not its access log."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
