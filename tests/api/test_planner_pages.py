@@ -53,6 +53,19 @@ def test_lunch_is_listed_where_it_falls_in_the_day(demo: TestClient) -> None:
         assert numbers == [str(n) for n in range(1, len(items))]
 
 
+def test_stops_a_day_is_a_field_of_the_form(demo: TestClient) -> None:
+    assert 'name="max_stops"' in demo.get("/plan?lang=zh").text
+    page = demo.get(f"{PLAN}&max_stops=2&lang=zh").text
+    day = page.split('<ol class="schedule">', 1)[1].split("</ol>", 1)[0]
+    assert len(re.findall(r'<li value="\d+">', day)) == 2
+    assert 'id="max_stops" name="max_stops"' in page
+    assert 'value="2"' in page.split('id="max_stops"', 1)[1].split(">", 1)[0]  # kept when shown
+    assert "能安排它的日子已达到每日最多 2 站" in page.split('id="omitted"', 1)[1]
+    refused = demo.get(f"{PLAN}&max_stops=0&lang=zh")
+    assert refused.status_code == 422
+    assert "每日最多站数：不能小于 1" in refused.text
+
+
 def test_the_why_not_list_puts_the_sites_off_the_themes_in_one_fold(demo: TestClient) -> None:
     html = demo.get(f"{PLAN}&lang=zh").text.split('id="omitted"', 1)[1]
     table, fold = html.split('<details class="off-theme">', 1)
