@@ -110,7 +110,7 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class Lunch:
-    """The lunch break of a day and where the group is during it (a site slug, start or end)."""
+    """The lunch break of a day and where the group is during it (a site slug, or the start)."""
 
     start: float
     end: float

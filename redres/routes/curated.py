@@ -23,7 +23,7 @@ from redres.messages import Message
 from redres.routes.answer import DayPlan, Itinerary, Leg, Lunch, Stop, hhmm
 from redres.routes.itinerary import calendar_warnings
 from redres.routes.model import DEFAULT_WINDOW, Candidate, Place
-from redres.routes.timeline import DayClock, Stay, step_day
+from redres.routes.timeline import Stay, step_day
 from redres.routes.travel import StraightLineTravel, TravelModel
 from redres.routes.windows import ASSUMED_HOURS, start_windows
 
@@ -165,8 +165,10 @@ def _time_day(
         _stop(s, v.arrive, v.start, v.leave) for s, v in zip(stops, clock.visits, strict=True)
     )
     meal = None
-    if lunch is not None and clock.lunch_at is not None:
-        meal = Lunch(float(lunch.start), float(lunch.end), _lunch_at(stops, clock, ends))
+    if lunch is not None and clock.lunch_at is not None:  # the place as the planner names it
+        meal = Lunch(
+            float(lunch.start), float(lunch.end), _label(stops, clock.lunch_at + 1, ends[0])
+        )
     return DayPlan(date, out, tuple(legs), clock.depart, clock.back, meal), found, sum(travel)
 
 
@@ -266,16 +268,6 @@ def _stop(stop: CuratedStop, arrive: float, start: float, leave: float) -> Stop:
         ticket_price=c.ticket_price,
         event=c.event,
     )
-
-
-def _lunch_at(
-    stops: Sequence[CuratedStop], clock: DayClock, ends: tuple[Place | None, Place | None]
-) -> str:
-    """The lunch place as the planner names it: a stop's slug, the start's or the end's."""
-    at = clock.lunch_at
-    if at is None or at >= len(stops):
-        return _end_label(ends[1])
-    return _label(stops, at + 1, ends[0])
 
 
 def _end_label(end: Place | None) -> str:

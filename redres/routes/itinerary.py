@@ -181,8 +181,6 @@ def _lunch(prepared: Prepared, clock: DayClock) -> Lunch | None:
         return None
     if clock.lunch_at == -1:
         at = prepared.start.slug or "start" if prepared.start else "start"
-    elif clock.lunch_at >= len(clock.visits):
-        at = prepared.end.slug or "end" if prepared.end else "end"
     else:
         at = prepared.kept[clock.visits[clock.lunch_at].node].slug
     return Lunch(float(lunch.start), float(lunch.end), at)

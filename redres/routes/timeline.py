@@ -43,8 +43,9 @@ class DayClock:
     """The timed day: departure from the start, visits, arrival at the end, lunch place index.
 
     `visits` are in route order (``node`` is the node given to `time_day`, or the position in
-    the stays for `step_day`). `lunch_at` is -1 for the start, the route position of the stop,
-    or ``len(visits)`` for the end; None when there is no lunch break. A lenient day lists in
+    the stays for `step_day`). `lunch_at` is -1 for the start or the route position of the stop
+    where the group is at the break; None when there is no lunch break or the day does not
+    reach it (back before it starts, or out after it ends). A lenient day lists in
     `misses` the positions whose visit fits no window, and sets `over` when it ends after the
     day's window.
     """
@@ -124,7 +125,7 @@ def step_day(
             if over and strict:
                 return None
             depart = _leave_late(visits, depart, lunch)
-            where = _lunch_place(depart, visits, arrive, lunch)
+            where = _lunch_place(float(window[0]), depart, visits, arrive, lunch)
             return DayClock(depart, tuple(visits), arrive, where, tuple(misses), over)
         stay = stays[pos]
         start = _visit_start(stay.windows, arrive, stay.minutes, lunch)
@@ -202,13 +203,15 @@ def _leave_late(visits: list[Visit], depart: float, lunch: Interval | None) -> f
 
 
 def _lunch_place(
-    depart: float, visits: list[Visit], back: float, lunch: Interval | None
+    opens: float, depart: float, visits: list[Visit], back: float, lunch: Interval | None
 ) -> int | None:
-    """Where the group is idle over the break: the last place it reached by the break's start."""
-    if lunch is None:
+    """Where the group is idle over the break: the last place it reached by the break's start.
+
+    None when the day (its window opening at `opens`) is over before the break or begins
+    after it: that day has no lunch.
+    """
+    if lunch is None or back <= lunch.start or opens >= lunch.end:
         return None
-    if back <= lunch.start:
-        return len(visits)
     where = -1
     for pos, visit in enumerate(visits):
         if visit.arrive <= lunch.start and depart < lunch.start:

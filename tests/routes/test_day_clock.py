@@ -99,6 +99,26 @@ def test_no_leg_and_no_visit_overlaps_lunch() -> None:
     assert clock.lunch_at == 1
 
 
+@pytest.mark.parametrize(
+    ("minutes", "window", "where"),
+    [
+        (200.0, (540.0, 1080.0), 0),  # arrives 09:10, eats there, visits 13:00-16:20
+        (60.0, (540.0, 700.0), None),  # back at 10:20
+        (60.0, (790.0, 1080.0), None),  # out at 13:10
+        (60.0, (750.0, 1080.0), -1),  # out at 12:30: eats before leaving
+    ],
+    ids=["spans the break", "over before it", "begins after it", "begins during it"],
+)
+def test_a_day_has_lunch_only_when_it_reaches_the_break(
+    minutes: float, window: tuple[float, float], where: int | None
+) -> None:
+    hall = Stay(minutes, [(540.0, 1020.0)])
+    lunch = Interval.parse("12:00-13:00")
+    clock = step_day([hall], [10.0, 10.0], window=window, lunch=lunch)
+    assert clock is not None
+    assert clock.lunch_at == where
+
+
 def test_a_lenient_day_is_timed_and_names_what_breaks() -> None:
     closed = Stay(30.0, [])
     late = Stay(60.0, [(540.0, 600.0)], fallback=[(540.0, 630.0)])
