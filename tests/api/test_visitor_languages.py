@@ -20,10 +20,10 @@ SITE = "cpc-5th-congress-site"
 def test_hours_note_in_the_readers_language(demo: TestClient) -> None:
     zh = demo.get(f"/sites/{SITE}", params={"lang": "zh"}).text
     en = demo.get(f"/sites/{SITE}", params={"lang": "en"}).text
-    assert "没有查到开放日和闭馆日" in zh
-    assert "No days or closed day found" not in zh
-    assert "No days or closed day found" in en
-    assert "没有查到开放日和闭馆日" not in en
+    assert "开放日和闭馆日都不详" in zh
+    assert "with no open days or closed day" not in zh
+    assert "with no open days or closed day" in en
+    assert "开放日和闭馆日都不详" not in en
 
 
 def test_route_texts_in_the_readers_language(demo: TestClient) -> None:

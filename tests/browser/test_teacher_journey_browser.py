@@ -152,7 +152,7 @@ def test_a_teachers_journey_from_plan_to_class_summary(journey_server: str, open
     kept = page.evaluate(TIMETABLE, "main ol.schedule")
     assert kept == rechecked
     assert page.eval_on_selector_all("main h2 small", "e => e.map(s => s.textContent)") == day_heads
-    assert page.inner_text("main").count("午餐 12:00–13:00") == 2
+    assert page.inner_text("main").count("12:00–13:00 午餐") == 2
     assert "国庆节" in page.inner_text("main")
     shot(page, "04-route-1280")
     page.set_viewport_size({"width": 390, "height": 844})
