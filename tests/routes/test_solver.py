@@ -20,7 +20,14 @@ from redres.routes.problem import (
 )
 from redres.routes.read import read
 from redres.routes.solver import SolveParams, solve, warm_up
-from redres.routes.solver.search import default_accept, default_kmax, default_neighbours, run
+from redres.routes.solver.defaults import (
+    default_accept,
+    default_kmax,
+    default_neighbours,
+    default_pool,
+    default_restart,
+)
+from redres.routes.solver.search import run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 QUICK = SolveParams(time_limit=30.0, seed=0, max_iterations=200)
@@ -146,11 +153,29 @@ def test_short_searches_accept_closer_to_the_best() -> None:
         solve(data, SolveParams(time_limit=t, max_iterations=300)).routes for t in (1.0, 10.0)
     )
     tight, loose = (
-        run(data, time_limit=60.0, seed=0, max_iterations=300, accept=a).routes
+        run(data, time_limit=60.0, seed=0, max_iterations=300, accept=a, pool=0).routes
         for a in (0.01, 0.02)
     )
     assert tight != loose  # the instance tells the two apart
-    assert (one, ten) == (tight, loose)
+    assert one == tight
+    assert ten == run(data, time_limit=60.0, seed=0, max_iterations=300, accept=0.02).routes
+
+
+def test_long_searches_restart_from_a_pool() -> None:
+    # A pool of 8 and stretches of 40 beyond 2 s with three days or more, none at 2 s or less
+    # or with fewer days (bench/ROUTES.md, v14), by the limit asked for: a 10 s call makes the
+    # choices of any long one, pool and all.
+    assert [default_pool(t, 3) for t in (0.5, 2.0, 2.5, 10.0)] == [0, 0, 8, 8]
+    assert [default_pool(10.0, d) for d in (1, 2, 3, 4)] == [0, 0, 8, 8]
+    assert [default_restart(k) for k in (0, 8)] == [150, 40]
+    warm_up()
+    data = _random_instance(60, 3, seed=4)
+    ten = solve(data, SolveParams(time_limit=10.0, max_iterations=400)).routes
+    pooled, alone = (
+        run(data, time_limit=60.0, seed=0, max_iterations=400, pool=k).routes for k in (8, 0)
+    )
+    assert pooled != alone  # the instance tells the two apart
+    assert ten == pooled
 
 
 def test_short_searches_try_more_neighbours() -> None:

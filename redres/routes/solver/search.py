@@ -16,14 +16,19 @@ from numba import njit
 
 from redres.routes.solver.arrays import Arrays, to_arrays
 from redres.routes.solver.cross import cross
+from redres.routes.solver.defaults import (
+    default_accept,
+    default_kmax,
+    default_neighbours,
+    default_pool,
+    default_restart,
+)
 from redres.routes.solver.limits import Limits, to_limits
 from redres.routes.solver.operators import perturb, replace, tighten
 from redres.routes.solver.order import Order, penalty, to_order, untangle
+from redres.routes.solver.pool import Pool, crossover, new_pool, offer
 from redres.routes.solver.repair import repair
 from redres.routes.solver.timing import refresh
-
-SHORT_SEARCH = 2.0
-"""Seconds up to which a search counts as short (`default_accept`)."""
 
 
 class State(NamedTuple):
@@ -48,6 +53,7 @@ class Knobs(NamedTuple):
     shake: int
     split: bool
     use_cross: bool
+    pool: int
 
 
 class SearchResult(NamedTuple):
@@ -69,11 +75,12 @@ def run(
     neighbours: int | None = None,
     use_replace: bool = True,
     kmax: int | None = None,
-    restart: int = 150,
+    restart: int | None = None,
     frac: float = 0.5,
     shake: int = 3,
     split: bool = True,
     use_cross: bool = True,
+    pool: int | None = None,
 ) -> SearchResult:
     """Construct, then iterate until a limit is hit; return the best routes.
 
@@ -99,9 +106,14 @@ def run(
     kmax, frac
         A perturbation removes 1..min(frac * routed + 1, kmax) stops, drawn uniformly. `kmax`
         defaults to `default_kmax` of the number of days.
-    restart, shake
-        Every `restart` iterations without a new best the search goes back to the best; every
-        `shake`-th such time it first removes half of its stops and rebuilds with noise.
+    pool, restart, shake
+        Without a pool (`pool` 0), every `restart` iterations without a new best the search
+        goes back to the best; every `shake`-th such time it first removes half of its stops
+        and rebuilds with noise. With a pool of `pool` solutions, a stretch ends after
+        `restart` iterations without a better solution than the stretch's best, which joins
+        the pool (`redres.routes.solver.pool`); the next stretch starts from a child of two
+        pooled solutions, or every `shake`-th time from the shaken best. `pool` defaults to
+        `default_pool` of the time limit and the days, and `restart` to `default_restart` of the pool.
     split
         A perturbation that cuts a segment from every day shares the k stops among the days
         instead of taking k from each (with 3-4 days that was close to a restart).
@@ -112,6 +124,8 @@ def run(
     """
     began = time.perf_counter()
     kmax = default_kmax(data.num_days) if kmax is None else kmax
+    pool = default_pool(time_limit, data.num_days) if pool is None else pool
+    restart = default_restart(pool) if restart is None else restart
     accept = default_accept(time_limit) if accept is None else accept
     neighbours = default_neighbours(time_limit, data.num_days) if neighbours is None else neighbours
     p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
@@ -119,13 +133,16 @@ def run(
     knobs = Knobs(
         accept=float(accept), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
         restart=int(restart), frac=float(frac), shake=int(shake), split=bool(split),
-        use_cross=bool(use_cross),
+        use_cross=bool(use_cross), pool=int(pool),
     )  # fmt: skip
     cur = _empty(data.num_nodes, data.num_days)
     _seed(seed)
     construct(p, lim, cur, symmetric)
     best = State(*(a.copy() for a in cur))
-    stats = np.zeros(3)  # since-improve counter, best score, best travel
+    elite = new_pool(max(pool, 1), data.num_nodes, data.num_days)
+    epoch = State(*(a.copy() for a in cur))
+    # since-improve counter, best score, best travel, since the epoch's best, restarts
+    stats = np.zeros(5)
     done, chunk = 0, 1
     limit = max_iterations if max_iterations is not None else 1 << 62
     stall = max_no_improve if max_no_improve is not None else 1 << 62
@@ -135,7 +152,7 @@ def run(
             break
         size = min(chunk, limit - done)
         tick = time.perf_counter()
-        iterate(p, lim, order, cur, best, stats, size, knobs)
+        iterate(p, lim, order, cur, best, stats, size, knobs, elite, epoch)
         took = time.perf_counter() - tick
         done += size
         # Aim for chunks of ~10 ms (or what is left), so the clock is read often enough.
@@ -143,41 +160,6 @@ def run(
         chunk = max(1, min(int(min(0.01, left - took) / per), 4 * chunk + 1))
     routes = tuple(tuple(int(x) for x in best.route[d, : best.ln[d]]) for d in range(len(best.ln)))
     return SearchResult(routes=routes, iterations=done, seconds=time.perf_counter() - began)
-
-
-def default_kmax(days: int) -> int:
-    """Most stops one perturbation removes: 15 with two days, 30 otherwise.
-
-    Measured, not derived (``bench/ROUTES.md``, v5). With one day the larger kicks get out of
-    traps (pr19, pr20); with 3-4 days the split kick already takes only k/days per day. With two
-    days 30 was too much (likely because the one-day kick, 2k stops, can take most of a route,
-    half the solution): 15 gave better scores and ~20 % cheaper iterations on `pr`.
-    """
-    return 15 if days == 2 else 30
-
-
-def default_accept(time_limit: float) -> float:
-    """Record-to-record threshold: 1 % of the best for a search of 2 s or less, else 2 %.
-
-    Measured, not derived (``bench/ROUTES.md``, v9 and v10): in one second the search makes
-    about a tenth of the iterations of a 10 s run and does better staying close to its best;
-    at 4-10 s, 1 % was mixed against 2 % (v4, v5), so longer searches keep 2 %. It depends on
-    the limit asked for, not on the clock, so the same seed and iterations give the same routes.
-    """
-    return 0.01 if time_limit <= SHORT_SEARCH else 0.02
-
-
-def default_neighbours(time_limit: float, days: int) -> int:
-    """Candidates per place for repair's granular scan: 60 for a search of 2 s or less, except
-    with two days, else 40.
-
-    Measured, not derived (``bench/ROUTES.md``, v12): at 1 s on `pr` 60 scored better than
-    40 at m = 1 and 4 in every seed tried, for 10-20 % more time an iteration; at m = 2 it was
-    no better at 1 s and lost pr06 in three seeds of three at 10 s, so two days and longer
-    searches keep 40 (and v11's routes). Like `default_accept` it depends on the limit asked
-    for, not the clock, so the same seed and iterations still give the same routes.
-    """
-    return 60 if time_limit <= SHORT_SEARCH and days != 2 else 40
 
 
 def _empty(n: int, days: int) -> State:
@@ -264,11 +246,16 @@ def _copy(
 @njit(cache=True)
 def iterate(
     p: Arrays, lim: Limits, o: Order, cur: State, best: State, stats: Any, count: int,
-    knobs: Knobs,
+    knobs: Knobs, elite: Pool, epoch: State,
 ) -> None:  # fmt: skip
-    """Run `count` iterations from the current solution `cur`, updating `best` in place."""
+    """Run `count` iterations from the current solution `cur`, updating `best` in place.
+
+    With a pool (`Knobs.pool`), `epoch` holds the best solution since the last restart.
+    """
     route, ln, st, la, day_of = cur
     b_route, b_ln, b_st, b_la, b_day_of = best
+    e_route, e_ln, e_st, e_la, e_day_of = epoch
+    ep_m, ep_s, ep_t = evaluate(p, o, e_route, e_ln)
     t_route, t_ln, t_st, t_la, t_day = route.copy(), ln.copy(), st.copy(), la.copy(), day_of.copy()
     blocked = np.zeros(len(day_of), dtype=np.bool_)
     touched = np.zeros(len(ln), dtype=np.bool_)
@@ -311,6 +298,22 @@ def iterate(
         if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - knobs.accept * abs(best_s)):
             cur_m, cur_s = m, s
             _copy(t_route, t_ln, t_st, t_la, t_day, route, ln, st, la, day_of)
+        if knobs.pool > 0:
+            if _better(m, s, t, ep_m, ep_s, ep_t):
+                ep_m, ep_s, ep_t = m, s, t
+                _copy(t_route, t_ln, t_st, t_la, t_day, e_route, e_ln, e_st, e_la, e_day_of)
+                stats[3] = 0
+            else:
+                stats[3] += 1
+            if stats[3] >= knobs.restart:
+                _restart(p, lim, o, cur, best, epoch, elite, stats, knobs, blocked)
+                cur_m, cur_s, cur_t = evaluate(p, o, route, ln)
+                if _better(cur_m, cur_s, cur_t, best_m, best_s, best_t):
+                    best_m, best_s, best_t = cur_m, cur_s, cur_t
+                    _copy(route, ln, st, la, day_of, b_route, b_ln, b_st, b_la, b_day_of)
+                    stats[0] = 0
+                ep_m, ep_s, ep_t = evaluate(p, o, e_route, e_ln)
+            continue
         if stats[0] > 0 and stats[0] % knobs.restart == 0:
             _copy(b_route, b_ln, b_st, b_la, b_day_of, route, ln, st, la, day_of)
             if knobs.shake > 0 and (stats[0] // knobs.restart) % knobs.shake == 0:
@@ -322,3 +325,31 @@ def iterate(
                 repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
             cur_m, cur_s, _ = evaluate(p, o, route, ln)
     stats[1], stats[2] = best_s, best_t
+
+
+@njit(cache=True)
+def _restart(
+    p: Arrays, lim: Limits, o: Order, cur: State, best: State, epoch: State, elite: Pool,
+    stats: Any, knobs: Knobs, blocked: Any,
+) -> None:  # fmt: skip
+    """End an epoch: pool its best, then go on from a child of two pool members (repaired
+    and tightened), or every `shake`-th time from the best with half its stops shaken out."""
+    route, ln, st, la, day_of = cur
+    e_route, e_ln = epoch.route, epoch.ln
+    m, s, t = evaluate(p, o, e_route, e_ln)
+    offer(elite, e_route, e_ln, m, s, t)
+    stats[4] += 1
+    shake = knobs.shake > 0 and int(stats[4]) % knobs.shake == 0
+    blocked[:] = False
+    if shake or not crossover(p, lim, elite, route, ln, st, la, day_of):
+        _copy(best.route, best.ln, best.st, best.la, best.day_of, route, ln, st, la, day_of)
+        if shake:
+            perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2), False)
+            repair(p, lim, route, ln, st, la, day_of, blocked, 1.0)
+            blocked[:] = False
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
+    for d in range(len(ln)):
+        tighten(p, route, ln, st, la, d, knobs.symmetric)
+    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
+    _copy(route, ln, st, la, day_of, epoch.route, epoch.ln, epoch.st, epoch.la, epoch.day_of)
+    stats[3] = 0
