@@ -113,7 +113,7 @@ def run(
         `restart` iterations without a better solution than the stretch's best, which joins
         the pool (`redres.routes.solver.pool`); the next stretch starts from a child of two
         pooled solutions, or every `shake`-th time from the shaken best. `pool` defaults to
-        `default_pool` of the time limit and the days, and `restart` to `default_restart` of the pool.
+        `default_pool` of the time limit and the days, `restart` to `default_restart`.
     split
         A perturbation that cuts a segment from every day shares the k stops among the days
         instead of taking k from each (with 3-4 days that was close to a restart).
