@@ -181,9 +181,15 @@ def _seed(seed: int) -> None:
 def construct(p: Arrays, lim: Limits, cur: State, symmetric: bool) -> None:
     """Greedy insertion (mandatory nodes first), tightening, and a second insertion pass."""
     route, ln, st, la, day_of = cur
-    blocked = np.zeros(len(day_of), dtype=np.bool_)
     for d in range(len(ln)):
         refresh(p, route, ln, st, la, d)
+    fill(p, lim, cur, symmetric, np.zeros(len(day_of), dtype=np.bool_))
+
+
+@njit(cache=True)
+def fill(p: Arrays, lim: Limits, cur: State, symmetric: bool, blocked: Any) -> None:
+    """Insert what fits, tighten every day, insert again: a start's (or a restart's) finish."""
+    route, ln, st, la, day_of = cur
     repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
     for d in range(len(ln)):
         tighten(p, route, ln, st, la, d, symmetric)
@@ -347,9 +353,6 @@ def _restart(
             perturb(p, route, ln, st, la, day_of, blocked, max(1, ln.sum() // 2), False)
             repair(p, lim, route, ln, st, la, day_of, blocked, 1.0)
             blocked[:] = False
-    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
-    for d in range(len(ln)):
-        tighten(p, route, ln, st, la, d, knobs.symmetric)
-    repair(p, lim, route, ln, st, la, day_of, blocked, 0.0)
+    fill(p, lim, cur, knobs.symmetric, blocked)
     _copy(route, ln, st, la, day_of, epoch.route, epoch.ln, epoch.st, epoch.la, epoch.day_of)
     stats[3] = 0
