@@ -143,22 +143,28 @@ def _random_instance(n: int, days: int, seed: int) -> ProblemData:
     )
 
 
-def test_short_searches_accept_closer_to_the_best() -> None:
-    # 1 % at 2 s or less, 2 % beyond (bench/ROUTES.md, v10); the limit asked for decides, not
-    # the clock, so a 1 s and a 10 s call with the same iterations differ only by that.
-    assert [default_accept(t) for t in (0.5, 1.0, 2.0, 2.5, 10.0)] == [0.01] * 3 + [0.02] * 2
+def test_short_searches_close_their_acceptance_as_they_go() -> None:
+    # From 3 % down to 0 at 2 s or less with two days or more, 1 % with one day, 2 % throughout
+    # beyond 2 s (bench/ROUTES.md, v15); the limit asked for decides, not the clock, so a 1 s
+    # and a 10 s call with the same iterations differ only by that.
+    short, long = (0.03, 0.0), (0.02, 0.02)
+    assert [default_accept(t, 2) for t in (0.5, 1.0, 2.0, 2.5, 10.0)] == [short] * 3 + [long] * 2
+    assert [default_accept(1.0, d) for d in (1, 2, 3, 4)] == [(0.01, 0.01)] + [short] * 3
+    assert default_accept(10.0, 1) == long
     warm_up()  # compiled before the 1 s call, so its 300 iterations fit in the second
     data = _random_instance(40, 2, seed=1)
     one, ten = (
         solve(data, SolveParams(time_limit=t, max_iterations=300)).routes for t in (1.0, 10.0)
     )
-    tight, loose = (
+    closing, wide, loose = (
         run(data, time_limit=60.0, seed=0, max_iterations=300, accept=a, pool=0).routes
-        for a in (0.01, 0.02)
+        for a in (short, 0.03, 0.02)
     )
-    assert tight != loose  # the instance tells the two apart
-    assert one == tight
-    assert ten == run(data, time_limit=60.0, seed=0, max_iterations=300, accept=0.02).routes
+    assert closing != wide  # the instance tells a closing threshold from a fixed one
+    assert one == closing
+    assert ten == loose
+    # With an iteration limit the threshold moves with the iterations, not the clock.
+    assert solve(data, SolveParams(time_limit=0.5, max_iterations=300)).routes == one
 
 
 def test_long_searches_restart_from_a_pool() -> None:
@@ -187,7 +193,15 @@ def test_short_searches_try_more_neighbours() -> None:
     data = _random_instance(200, 3, seed=2)
     short = run(data, time_limit=1.0, seed=0, max_iterations=100).routes
     wide, narrow = (
-        run(data, time_limit=60.0, seed=0, max_iterations=100, accept=0.01, neighbours=k).routes
+        run(
+            data,
+            time_limit=60.0,
+            seed=0,
+            max_iterations=100,
+            accept=default_accept(1.0, 3),
+            neighbours=k,
+            pool=0,
+        ).routes
         for k in (60, 40)
     )
     assert wide != narrow  # the instance tells the two apart

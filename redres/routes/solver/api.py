@@ -35,7 +35,7 @@ class SolveParams:
     time_limit
         Wall-clock seconds for the whole call; the search is anytime and returns its best.
     seed
-        Seeds the search; the same seed and the same number of iterations give the same routes.
+        Seeds the search; the same seed and the same `max_iterations` give the same routes.
     max_iterations
         Stop after this many search iterations (None: only the other limits). Set it for
         reproducible results independent of machine speed.
@@ -44,8 +44,9 @@ class SolveParams:
         converge long before the time limit, so interactive callers can return early.
     accept
         Record-to-record acceptance: a worse solution is kept as the current one when its score
-        is within this fraction of the best (0 accepts only equal or better ones). None: 1 % for
-        a `time_limit` of 2 s or less, else 2 % (`redres.routes.solver.search.default_accept`).
+        is within this fraction of the best (0 accepts only equal or better ones), throughout
+        the search. None: from 3 % down to 0 over a `time_limit` of 2 s or less with two days
+        or more, 1 % with one day, 2 % beyond 2 s (`redres.routes.solver.defaults.default_accept`).
     """
 
     time_limit: float = 1.0
@@ -89,7 +90,7 @@ class SolveParams:
 
 
 def solve(data: ProblemData, params: SolveParams | None = None) -> Solution:
-    """Best solution found within the limits; deterministic for a seed and iteration count.
+    """Best solution found within the limits; deterministic for a seed and `max_iterations`.
 
     Mandatory nodes are inserted first (least delay first) and never dropped from the best
     solution: the search ranks any solution with more of them above any with fewer. A solution

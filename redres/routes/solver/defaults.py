@@ -25,15 +25,22 @@ def default_kmax(days: int) -> int:
     return 15 if days == 2 else 30
 
 
-def default_accept(time_limit: float) -> float:
-    """Record-to-record threshold: 1 % of the best for a search of 2 s or less, else 2 %.
+def default_accept(time_limit: float, days: int) -> tuple[float, float]:
+    """Record-to-record thresholds at the start and at the end of a search: from 3 % of the
+    best down to 0 in a search of 2 s or less with two days or more, 1 % throughout one with
+    one day, 2 % throughout a longer search.
 
-    Measured, not derived (``bench/ROUTES.md``, v9 and v10): in one second the search makes
-    about a tenth of the iterations of a 10 s run and does better staying close to its best;
-    at 4-10 s, 1 % was mixed against 2 % (v4, v5), so longer searches keep 2 %. It depends on
-    the limit asked for, not on the clock, so the same seed and iterations give the same routes.
+    Measured, not derived (``bench/ROUTES.md``, v15; v9 and v10 before): in one second the
+    search makes about a tenth of the iterations of a 10 s run. Fixed thresholds of 0.5, 2
+    and 4 % did no better than 1 % there, but one that starts wide and closes over the second
+    (crossing plateaus first, then keeping to the best) did better on `pr` at m = 2, 3 and 4.
+    With one day it did worse on `pr`, so one day keeps 1 %. Which thresholds apply depends on
+    the limit asked for, not on the clock; without an iteration limit the clock says how far
+    along the search is (`redres.routes.solver.search.run`).
     """
-    return 0.01 if time_limit <= SHORT_SEARCH else 0.02
+    if time_limit > SHORT_SEARCH:
+        return (0.02, 0.02)
+    return (0.03, 0.0) if days >= 2 else (0.01, 0.01)
 
 
 def default_neighbours(time_limit: float, days: int) -> int:

@@ -3,7 +3,8 @@
 The loop body is compiled (numba) and run in chunks between clock checks, so the search is
 anytime: the Python driver stops it at the time limit, at an iteration limit, or after a number
 of iterations without a better solution. The random stream depends only on the seed, not on
-chunk boundaries, so the same seed and the same number of iterations give the same routes.
+chunk boundaries; with an iteration limit the acceptance threshold moves with the iterations
+too, so the same seed and the same iteration limit give the same routes.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def run(
     seed: int,
     max_iterations: int | None = None,
     max_no_improve: int | None = None,
-    accept: float | None = None,
+    accept: float | tuple[float, float] | None = None,
     neighbours: int | None = None,
     use_replace: bool = True,
     kmax: int | None = None,
@@ -96,8 +97,10 @@ def run(
         Optional iteration limits: in total, and since the last new best.
     accept
         A worse solution becomes the current one when its score is within this fraction of the
-        best score (record-to-record travel), which lets the search cross plateaus. Defaults to
-        `default_accept` of the time limit.
+        best score (record-to-record travel), which lets the search cross plateaus. A pair
+        ``(first, last)`` moves the fraction linearly from the first to the last over the
+        search: over the iteration limit when there is one, else over the time limit. Defaults
+        to `default_accept` of the time limit and the number of days.
     neighbours
         Granularity of repair on large instances (see `to_arrays`). Defaults to
         `default_neighbours` of the time limit and the number of days.
@@ -126,12 +129,13 @@ def run(
     kmax = default_kmax(data.num_days) if kmax is None else kmax
     pool = default_pool(time_limit, data.num_days) if pool is None else pool
     restart = default_restart(pool) if restart is None else restart
-    accept = default_accept(time_limit) if accept is None else accept
+    accept = default_accept(time_limit, data.num_days) if accept is None else accept
+    first, last = (accept, accept) if isinstance(accept, float | int) else accept
     neighbours = default_neighbours(time_limit, data.num_days) if neighbours is None else neighbours
     p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
-        accept=float(accept), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
+        accept=float(first), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
         restart=int(restart), frac=float(frac), shake=int(shake), split=bool(split),
         use_cross=bool(use_cross), pool=int(pool),
     )  # fmt: skip
@@ -151,6 +155,9 @@ def run(
         if left <= 0:
             break
         size = min(chunk, limit - done)
+        if first != last:
+            went = done / limit if max_iterations is not None else 1.0 - left / time_limit
+            knobs = knobs._replace(accept=float(first + (last - first) * min(went, 1.0)))
         tick = time.perf_counter()
         iterate(p, lim, order, cur, best, stats, size, knobs, elite, epoch)
         took = time.perf_counter() - tick
