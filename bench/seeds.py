@@ -85,14 +85,17 @@ def _with_peer(
 
 
 def scores(name: str, paths: list[Path], peer: Path | None = None) -> str:
-    """One CSV row per m, seed and instance: our score, the peer's (from `peer`) and the BKS."""
+    """One CSV row per m, seed and instance: our score, the peer's and the BKS.
+
+    The peer's score is the row's own (a run with ``--peers pyvrp``), else the one in `peer`.
+    """
     known = peer_scores(peer) if peer else {}
     lines = ["run,m,seed,instance,redres,pyvrp,reference"]
     for seed, row in sorted(_rows(paths), key=lambda x: (x[1]["group"][-1], x[0])):
         m = int(row["group"].rsplit(" m=", 1)[1])
         inst = Path(row["instance"]).stem
         theirs = known.get((m, seed, inst), (float("nan"), 0.0))[0]
-        cell = "" if theirs != theirs else f"{theirs:g}"
+        cell = row.get("pyvrp_score") or ("" if theirs != theirs else f"{theirs:g}")
         lines.append(f"{name},{m},{seed},{inst},{row['score']},{cell},{row['bks']}")
     return "\n".join(lines)
 
