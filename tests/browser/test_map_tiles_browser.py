@@ -4,7 +4,6 @@ The threshold is set below the toy catalogue's size so the toy sites are served 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,19 +19,8 @@ from redres.config import Settings
 from redres.db import init_db, make_engine
 from tests.browser.conftest import HOSTILE, STORY, assert_stayed_home
 from tests.browser.serving import serving
+from tests.browser.waits import MAP_READY, until
 from tests.factories import add_toy_sites
-
-READY = "window.redres && redres.siteLayers && redres.siteLayers[0].redresReady"
-
-
-def until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
-    """Poll `expression` from here: the page's CSP forbids the eval wait_for_function uses."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            msg = f"timed out waiting for {expression}"
-            raise TimeoutError(msg)
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +54,7 @@ def tiled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.mark.slow  # a browser session of a dozen steps
 def test_server_mode_draws_clusters_and_opens_popups(tiled_server: str, open_page: Any) -> None:
     page, traffic = open_page(f"{tiled_server}/maps/sites.html?date=2026-12-01")
-    until(page, READY)
+    until(page, MAP_READY)
     assert page.evaluate("redres.siteLayers[0].redresTiled")
     assert page.evaluate("redres.siteLayers[0].redresShown()") == 5  # the draft is not counted
     assert not any("sites.json" in u for u in traffic.local)

@@ -19,6 +19,7 @@ from urllib.request import urlopen
 import pytest
 
 from tests.browser.visitor_server import demo_app
+from tests.browser.waits import MAP_READY
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 OSM_HOURS = re.compile(r"\b(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)\b[\s,A-Za-z-]*\d{1,2}:\d{2}")
@@ -26,7 +27,6 @@ ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,.;:'’()-]+[A-Za-z]{2,}){3,}"
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3001-\u303f]")
 LOCALE_KEY = re.compile(r"\b(?:msg|map|err|learn|class)\.[a-z_.]+\b|\b[a-z]+_[a-z_]+\b")
 
-READY = "window.redres && redres.siteLayers && redres.siteLayers[0].redresReady"
 TEXTS = """
 (selector) => {
   const out = [];
@@ -116,7 +116,7 @@ def test_every_public_page_speaks_the_readers_language(
     for path in _paths(demo):
         page.goto(_with_lang(demo + path, lang))
         if path.startswith("/maps/sites") or path.startswith("/maps/themes"):
-            page.wait_for_function(READY)
+            page.wait_for_function(MAP_READY)
         bad = problems(page.evaluate(TEXTS, None), lang)
         if bad:
             found[path] = bad
@@ -126,7 +126,7 @@ def test_every_public_page_speaks_the_readers_language(
 @pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.slow)])
 def test_every_map_popup_speaks_the_readers_language(demo: str, open_page: Any, lang: str) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html?lang={lang}", **PHONE)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     count = page.evaluate("redres.siteLayers[0].redresPoints().length")
     assert count > 20
     found = {}

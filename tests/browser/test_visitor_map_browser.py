@@ -12,10 +12,10 @@ from urllib.request import urlopen
 import pytest
 
 from tests.browser.visitor_server import demo_app
+from tests.browser.waits import MAP_READY
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-READY = "window.redres && redres.siteLayers && redres.siteLayers[0].redresReady"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def _map_frame(page: Any) -> Any:
     frame = page.frame_locator("iframe.map").locator("body")
     frame.wait_for()
     inner = next(f for f in page.frames if "/maps/sites.html" in f.url)
-    inner.wait_for_function(READY)
+    inner.wait_for_function(MAP_READY)
     return inner
 
 
@@ -77,7 +77,7 @@ def test_the_demo_has_sites_the_map_cannot_show(demo: str) -> None:
 
 def test_legend_starts_closed_on_a_phone_and_opens(demo: str, open_page: Any) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html", **PHONE)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     toggle, legend = page.locator(".rr-legend-toggle"), page.locator(".rr-legend")
     assert toggle.get_attribute("aria-expanded") == "false"
     assert not legend.is_visible()
@@ -92,14 +92,14 @@ def test_legend_starts_closed_on_a_phone_and_opens(demo: str, open_page: Any) ->
 
 def test_legend_is_open_on_a_wide_screen(demo: str, open_page: Any) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html?lang=en", **DESKTOP)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     assert page.locator(".rr-legend").is_visible()
     assert "Legend" in page.locator(".rr-legend h4").inner_text()
 
 
 def test_scale_is_metric_and_attribution_has_no_flag(demo: str, open_page: Any) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html", **PHONE)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     assert page.locator(".leaflet-control-scale-line").count() == 1
     assert "m" in page.locator(".leaflet-control-scale-line").inner_text()
     assert not any(
@@ -112,7 +112,7 @@ def test_scale_is_metric_and_attribution_has_no_flag(demo: str, open_page: Any) 
 
 def test_clusters_do_not_look_like_a_category(demo: str, open_page: Any) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html", **PHONE)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     page.wait_for_selector(".rr-cluster div")
     cluster = page.eval_on_selector(".rr-cluster div", "e => getComputedStyle(e).backgroundColor")
     pins = page.evaluate(
@@ -131,7 +131,7 @@ def test_near_me_explains_a_refused_location(demo: str, open_page: Any, lang: st
     button = page.locator("#near-me")
     button.click()
     page.wait_for_function(
-        "document.getElementById('near-status').textContent.length > 20"
+        "() => document.getElementById('near-status').textContent.length > 20"
         " && document.getElementById('near-status').textContent"
         " !== document.getElementById('near-me').dataset.locating"
     )
@@ -143,7 +143,7 @@ def test_near_me_explains_a_refused_location(demo: str, open_page: Any, lang: st
 
 def test_locate_button_on_the_map_explains_a_refused_location(demo: str, open_page: Any) -> None:
     page, _traffic = open_page(f"{demo}/maps/sites.html?lang=en", **PHONE)
-    page.wait_for_function(READY)
+    page.wait_for_function(MAP_READY)
     page.locator(".rr-button a[title='Show my location']").click()
     page.wait_for_selector(".rr-geo-error")
     assert "not allowed" in page.locator(".rr-geo-error").inner_text()
