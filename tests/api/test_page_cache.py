@@ -64,11 +64,15 @@ def test_an_unchanged_page_and_read_are_served_kept_and_revalidate_to_304(
     client: TestClient,
 ) -> None:
     for path in ("/themes", "/api/sites?limit=3", f"/api/sites/{SITE}"):
-        first = client.get(path)
-        assert first.status_code == 200
-        tag = first.headers["etag"]
-        hits = _kept(client)[0]
-        again = client.get(path)
+        for _ in range(2):  # a copy serves its minute: the minute may turn between two gets
+            minute = _minute()
+            first = client.get(path)
+            assert first.status_code == 200
+            tag = first.headers["etag"]
+            hits = _kept(client)[0]
+            again = client.get(path)
+            if _minute() == minute:
+                break
         assert again.status_code == 200
         assert again.content == first.content
         assert again.headers["etag"] == tag
