@@ -19,7 +19,7 @@ from redres.routes.problem import (
     schedule,
 )
 from redres.routes.read import read
-from redres.routes.solver import SolveParams, solve, warm_up
+from redres.routes.solver import SolveParams, search, solve, warm_up
 from redres.routes.solver.defaults import (
     default_accept,
     default_kmax,
@@ -165,6 +165,33 @@ def test_short_searches_close_their_acceptance_as_they_go() -> None:
     assert ten == loose
     # With an iteration limit the threshold moves with the iterations, not the clock.
     assert solve(data, SolveParams(time_limit=0.5, max_iterations=300)).routes == one
+
+
+class _Clock:
+    """A clock that moves `step` seconds a reading: how often `run` reads it decides its chunks."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def perf_counter(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_an_iteration_limit_fixes_the_routes_however_the_clock_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The closing threshold moves with each iteration, not with the chunks between clock
+    # readings: one iteration a chunk (a slow clock) and growing chunks (a fast one) agree.
+    warm_up()
+    data = _random_instance(200, 3, seed=2)
+    found = []
+    for step in (0.05, 1e-7):
+        monkeypatch.setattr(search, "time", _Clock(step))
+        found.append(
+            run(data, time_limit=60.0, seed=0, max_iterations=100, accept=(0.03, 0.0)).routes
+        )
+    assert found[0] == found[1]
 
 
 def test_long_searches_restart_from_a_pool() -> None:

@@ -46,6 +46,9 @@ class Knobs(NamedTuple):
     """The search's settings as one numba tuple (see `run` for their meaning)."""
 
     accept: float
+    accept_end: float
+    accept_from: int
+    accept_over: float
     symmetric: bool
     use_replace: bool
     kmax: int
@@ -132,10 +135,12 @@ def run(
     accept = default_accept(time_limit, data.num_days) if accept is None else accept
     first, last = (accept, accept) if isinstance(accept, float | int) else accept
     neighbours = default_neighbours(time_limit, data.num_days) if neighbours is None else neighbours
+    limit = max_iterations if max_iterations is not None else 1 << 62
     p, lim, order = to_arrays(data, neighbours=neighbours), to_limits(data), to_order(data)
     symmetric = bool(np.array_equal(p.travel, p.travel.T))
     knobs = Knobs(
-        accept=float(first), symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
+        accept=float(first), accept_end=float(last), accept_from=0, accept_over=float(limit),
+        symmetric=symmetric, use_replace=bool(use_replace), kmax=int(kmax),
         restart=int(restart), frac=float(frac), shake=int(shake), split=bool(split),
         use_cross=bool(use_cross), pool=int(pool),
     )  # fmt: skip
@@ -148,16 +153,17 @@ def run(
     # since-improve counter, best score, best travel, since the epoch's best, restarts
     stats = np.zeros(5)
     done, chunk = 0, 1
-    limit = max_iterations if max_iterations is not None else 1 << 62
     stall = max_no_improve if max_no_improve is not None else 1 << 62
     while done < limit and stats[0] < stall and data.num_nodes:
         left = time_limit - (time.perf_counter() - began)
         if left <= 0:
             break
         size = min(chunk, limit - done)
-        if first != last:
-            went = done / limit if max_iterations is not None else 1.0 - left / time_limit
-            knobs = knobs._replace(accept=float(first + (last - first) * min(went, 1.0)))
+        if first != last and max_iterations is not None:
+            knobs = knobs._replace(accept_from=done)  # the kernel moves it every iteration
+        elif first != last:  # by the clock: one threshold for the chunk
+            now = float(first + (last - first) * min(1.0 - left / time_limit, 1.0))
+            knobs = knobs._replace(accept=now, accept_end=now)
         tick = time.perf_counter()
         iterate(p, lim, order, cur, best, stats, size, knobs, elite, epoch)
         took = time.perf_counter() - tick
@@ -274,7 +280,11 @@ def iterate(
     touched = np.zeros(len(ln), dtype=np.bool_)
     cur_m, cur_s, _ = evaluate(p, o, route, ln)
     best_m, best_s, best_t = evaluate(p, o, b_route, b_ln)
-    for _ in range(count):
+    for it in range(count):
+        accept = knobs.accept  # moves from `accept` to `accept_end` over `accept_over` iterations
+        if knobs.accept_end != knobs.accept:
+            went = min((knobs.accept_from + it) / knobs.accept_over, 1.0)
+            accept = knobs.accept + (knobs.accept_end - knobs.accept) * went
         _copy(route, ln, st, la, day_of, t_route, t_ln, t_st, t_la, t_day)
         blocked[:] = False
         routed = t_ln.sum()
@@ -308,7 +318,7 @@ def iterate(
             stats[0] = 0
         else:
             stats[0] += 1
-        if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - knobs.accept * abs(best_s)):
+        if m >= cur_m and (s >= cur_s - 1e-9 or s >= best_s - accept * abs(best_s)):
             cur_m, cur_s = m, s
             _copy(t_route, t_ln, t_st, t_la, t_day, route, ln, st, la, day_of)
         if knobs.pool > 0:
